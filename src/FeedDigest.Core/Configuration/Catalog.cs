@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Net.Mail;
+using FeedDigest.Core.Digests;
+using FeedDigest.Core.Feeds;
+using FeedDigest.Core.Topics;
+using TimeZoneConverter;
+
+namespace FeedDigest.Core.Configuration;
+
+/// <summary>The validated feeds, topics and subscribers.</summary>
+public sealed class Catalog
+{
+    private Catalog(IReadOnlyList<Feed> feeds, IReadOnlyList<Topic> topics, IReadOnlyList<Subscriber> subscribers)
+    {
+        Feeds = feeds;
+        Topics = topics;
+        Subscribers = subscribers;
+        FeedsById = feeds.ToDictionary(f => f.Id, StringComparer.Ordinal);
+        TopicsById = topics.ToDictionary(t => t.Id, StringComparer.Ordinal);
+    }
+
+    public IReadOnlyList<Feed> Feeds { get; }
+
+    public IReadOnlyList<Topic> Topics { get; }
+
+    public IReadOnlyList<Subscriber> Subscribers { get; }
+
+    public IReadOnlyDictionary<string, Feed> FeedsById { get; }
+
+    public IReadOnlyDictionary<string, Topic> TopicsById { get; }
+
+    /// <summary>
+    /// Validates the options; every problem is reported with the setting's path, e.g.
+    /// "FeedDigest:Subscribers:0:TimeZone: unknown time zone 'Mars/Olympus'".
+    /// </summary>
+    /// <param name="baseDirectory">Where relative feed paths start.</param>
+    public static bool TryCreate(CatalogOptions options, string baseDirectory, out Catalog catalog, out IReadOnlyList<string> errors)
+    {
+        var problems = new List<string>();
+        var feeds = ReadFeeds(options.Feeds, baseDirectory, problems);
+        var topics = ReadTopics(options.Topics, problems);
+        var topicIds = topics.Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
+        var subscribers = ReadSubscribers(options.Subscribers, topicIds, problems);
+        catalog = new Catalog(feeds, topics, subscribers);
+        errors = problems;
+        return problems.Count == 0;
+    }
+
+    private static List<Feed> ReadFeeds(List<FeedOptions> options, string baseDirectory, List<string> problems)
+    {
+        var feeds = new List<Feed>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Count; i++)
+        {
+            var path = $"{CatalogOptions.SectionName}:Feeds:{i}";
+            var feed = options[i];
+            var id = feed.Id?.Trim();
+            if (string.IsNullOrEmpty(id))
+            {
+                problems.Add($"{path}:Id: every feed needs an id (a short name such as \"reuters-china\").");
+                continue;
+            }
+
+            if (!ids.Add(id))
+            {
+                problems.Add($"{path}:Id: the id \"{id}\" is used by another feed; ids must be unique.");
+                continue;
+            }
+
+            if (!TryResolveSource(feed.Url, baseDirectory, out var source))
+            {
+                problems.Add($"{path}:Url: \"{feed.Url}\" is not an http(s) URL, a file:// URL or a file path.");
+                continue;
+            }
+
+            if (feed.PollInterval is { } interval && interval < TimeSpan.FromMinutes(1))
+            {
+                problems.Add($"{path}:PollInterval: must be at least 00:01:00 (it is {interval}).");
+                continue;
+            }
+
+            feeds.Add(new Feed(id, source, string.IsNullOrWhiteSpace(feed.Title) ? null : feed.Title.Trim(), feed.Tags.ToList(), feed.PollInterval));
+        }
+
+        return feeds;
+    }
+
+    private static bool TryResolveSource(string? url, string baseDirectory, out Uri source)
+    {
+        source = null!;
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            return false;
+        }
+
+        url = url.Trim();
+        if (Uri.TryCreate(url, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https" or "file")
+        {
+            source = absolute;
+            return true;
+        }
+
+        if (url.Contains("://", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        source = new Uri(Path.GetFullPath(url, baseDirectory));
+        return true;
+    }
+
+    private static List<Topic> ReadTopics(List<TopicOptions> options, List<string> problems)
+    {
+        var topics = new List<Topic>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Count; i++)
+        {
+            var path = $"{CatalogOptions.SectionName}:Topics:{i}";
+            var topic = options[i];
+            var id = topic.Id?.Trim();
+            if (string.IsNullOrEmpty(id))
+            {
+                problems.Add($"{path}:Id: every topic needs an id (a short name such as \"online-censorship\").");
+                continue;
+            }
+
+            if (!ids.Add(id))
+            {
+                problems.Add($"{path}:Id: the id \"{id}\" is used by another topic; ids must be unique.");
+                continue;
+            }
+
+            var keywords = topic.Keywords.Where(k => !string.IsNullOrWhiteSpace(k)).Select(k => k.Trim()).ToList();
+            if (keywords.Count == 0)
+            {
+                problems.Add($"{path}:Keywords: topic \"{id}\" needs at least one keyword.");
+                continue;
+            }
+
+            topics.Add(new Topic(id, string.IsNullOrWhiteSpace(topic.Name) ? id : topic.Name.Trim(), keywords));
+        }
+
+        return topics;
+    }
+
+    private static List<Subscriber> ReadSubscribers(List<SubscriberOptions> options, HashSet<string> topicIds, List<string> problems)
+    {
+        var subscribers = new List<Subscriber>();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Count; i++)
+        {
+            var path = $"{CatalogOptions.SectionName}:Subscribers:{i}";
+            var subscriber = options[i];
+            var problemCount = problems.Count;
+            if (!MailAddress.TryCreate(subscriber.Email?.Trim(), out var address))
+            {
+                problems.Add($"{path}:Email: \"{subscriber.Email}\" is not an email address.");
+                continue;
+            }
+
+            var key = address.Address.ToLowerInvariant();
+            if (!keys.Add(key))
+            {
+                problems.Add($"{path}:Email: {address.Address} is listed twice; merge the two entries.");
+                continue;
+            }
+
+            if (subscriber.Topics.Count == 0)
+            {
+                problems.Add($"{path}:Topics: {address.Address} needs at least one topic.");
+            }
+
+            foreach (var topic in subscriber.Topics.Where(t => !topicIds.Contains(t)))
+            {
+                problems.Add($"{path}:Topics: there is no topic \"{topic}\"; known topics: {string.Join(", ", topicIds)}.");
+            }
+
+            var schedule = ReadSchedule(subscriber, path, problems);
+            if (problems.Count == problemCount && schedule is not null)
+            {
+                subscribers.Add(new Subscriber(key, address.Address, subscriber.Name ?? (string.IsNullOrEmpty(address.DisplayName) ? null : address.DisplayName), subscriber.Topics.ToList(), schedule));
+            }
+        }
+
+        return subscribers;
+    }
+
+    private static DigestSchedule? ReadSchedule(SubscriberOptions subscriber, string path, List<string> problems)
+    {
+        var zoneName = string.IsNullOrWhiteSpace(subscriber.TimeZone) ? "UTC" : subscriber.TimeZone.Trim();
+        if (!TZConvert.TryGetTimeZoneInfo(zoneName, out var zone))
+        {
+            problems.Add($"{path}:TimeZone: unknown time zone \"{zoneName}\"; use an IANA name such as \"Asia/Shanghai\".");
+            return null;
+        }
+
+        if (!string.IsNullOrWhiteSpace(subscriber.Cron))
+        {
+            if (DigestSchedule.TryCron(subscriber.Cron, zone, out var cron, out var error))
+            {
+                return cron;
+            }
+
+            problems.Add($"{path}:Cron: \"{subscriber.Cron}\" is not a five-field cron expression: {error}");
+            return null;
+        }
+
+        var sendAt = string.IsNullOrWhiteSpace(subscriber.SendAt) ? "07:00" : subscriber.SendAt.Trim();
+        if (!TimeOnly.TryParseExact(sendAt, ["H:mm", "HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
+        {
+            problems.Add($"{path}:SendAt: \"{sendAt}\" is not a time of day as HH:mm (e.g. \"07:00\").");
+            return null;
+        }
+
+        return DigestSchedule.Daily(at, zone);
+    }
+}

@@ -1,0 +1,57 @@
+namespace FeedDigest.Core.Configuration;
+
+/// <summary>
+/// The feeds, topics and subscribers an admin configures, bound from the "FeedDigest" section as
+/// written; <see cref="Catalog.TryCreate"/> validates it into the model the pipeline runs on.
+/// </summary>
+public sealed class CatalogOptions
+{
+    public const string SectionName = "FeedDigest";
+
+    public List<FeedOptions> Feeds { get; set; } = [];
+
+    public List<TopicOptions> Topics { get; set; } = [];
+
+    public List<SubscriberOptions> Subscribers { get; set; } = [];
+}
+
+public sealed class FeedOptions
+{
+    public string? Id { get; set; }
+
+    /// <summary>http(s) URL, file:// URL, or a local path (relative paths start at the content root).</summary>
+    public string? Url { get; set; }
+
+    public string? Title { get; set; }
+
+    public List<string> Tags { get; set; } = [];
+
+    public TimeSpan? PollInterval { get; set; }
+}
+
+public sealed class TopicOptions
+{
+    public string? Id { get; set; }
+
+    public string? Name { get; set; }
+
+    public List<string> Keywords { get; set; } = [];
+}
+
+public sealed class SubscriberOptions
+{
+    public string? Email { get; set; }
+
+    public string? Name { get; set; }
+
+    public List<string> Topics { get; set; } = [];
+
+    /// <summary>Local time of the daily digest, HH:mm.</summary>
+    public string? SendAt { get; set; }
+
+    /// <summary>A five-field cron expression; used instead of <see cref="SendAt"/> when given.</summary>
+    public string? Cron { get; set; }
+
+    /// <summary>IANA time zone (Windows names are accepted too). Defaults to UTC.</summary>
+    public string? TimeZone { get; set; }
+}

@@ -1,0 +1,136 @@
+using FeedDigest.Core.Configuration;
+using FeedDigest.Core.Ports;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FeedDigest.Core.Digests;
+
+/// <summary>
+/// One digest run. First it claims a digest for every subscriber whose slot has come: the stories
+/// first seen since their previous cut-off that match their topics, stored with a Message-ID in the
+/// same transaction that moves the cut-off. Then it sends every claimed digest still in the outbox.
+/// Claiming before sending means a crash can delay a digest but never lose or duplicate its stories.
+/// </summary>
+public sealed class DigestDispatcher(
+    ICatalogSource catalogSource,
+    IFeedStore feedStore,
+    IDigestStore digestStore,
+    IDigestSender sender,
+    DigestRenderer renderer,
+    IOptionsMonitor<DigestOptions> optionsMonitor,
+    TimeProvider timeProvider,
+    ILogger<DigestDispatcher> logger)
+{
+    private const int CandidatePageSize = 1000;
+    private const int OutboxBatchSize = 100;
+
+    public async Task<DigestRunReport> RunAsync(CancellationToken cancellationToken)
+    {
+        var catalog = catalogSource.Current;
+        var options = optionsMonitor.CurrentValue;
+        var claimed = 0;
+        foreach (var subscriber in catalog.Subscribers)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (await TryClaimDueDigestAsync(subscriber, catalog, options, cancellationToken).ConfigureAwait(false))
+            {
+                claimed++;
+            }
+        }
+
+        var (sent, failures) = await SendUnsentAsync(catalog, options, cancellationToken).ConfigureAwait(false);
+        return new DigestRunReport(claimed, sent, failures);
+    }
+
+    /// <summary>Claims a digest for the subscriber if their next slot has come; returns whether one was stored.</summary>
+    public async Task<bool> TryClaimDueDigestAsync(Subscriber subscriber, Catalog catalog, DigestOptions options, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var state = await digestStore.GetOrCreateStateAsync(subscriber.Key, now, now - options.NewSubscriberLookback, cancellationToken).ConfigureAwait(false);
+        var slot = subscriber.Schedule.NextAfter(state.LastSlotAt ?? state.CreatedAt);
+        if (slot is null || slot > now)
+        {
+            return false;
+        }
+
+        var candidates = new List<Stories.StoredStory>();
+        var cutoff = state.StoryCutoff;
+        while (true)
+        {
+            var page = await feedStore.GetStoriesAfterAsync(cutoff, CandidatePageSize, cancellationToken).ConfigureAwait(false);
+            candidates.AddRange(page);
+            if (page.Count < CandidatePageSize)
+            {
+                break;
+            }
+
+            cutoff = page[^1].Sequence;
+        }
+
+        var newCutoff = candidates.Count > 0 ? candidates[^1].Sequence : state.StoryCutoff;
+        var (entries, omitted) = DigestComposer.Compose(subscriber, catalog, candidates, options.MaxStoriesPerDigest);
+        var digest = entries.Count == 0
+            ? null
+            : new ClaimedDigest(Guid.NewGuid().ToString("N"), subscriber.Key, NewMessageId(), now, entries, omitted);
+
+        // The slot recorded is "now", not the missed slot: after downtime one digest covers the gap.
+        if (!await digestStore.TryClaimAsync(state, now, newCutoff, digest, cancellationToken).ConfigureAwait(false))
+        {
+            logger.LogWarning("Digest for subscriber {SubscriberId} was claimed by another run; skipped", subscriber.Key);
+            return false;
+        }
+
+        if (digest is null)
+        {
+            logger.LogInformation("No new stories for subscriber {SubscriberId}; no digest (empty digests are never sent)", subscriber.Key);
+            return false;
+        }
+
+        logger.LogInformation("Claimed digest {DigestId} with {StoryCount} stories for subscriber {SubscriberId}", digest.Id, entries.Count, subscriber.Key);
+        return true;
+    }
+
+    private async Task<(int Sent, int Failures)> SendUnsentAsync(Catalog catalog, DigestOptions options, CancellationToken cancellationToken)
+    {
+        var subscribers = catalog.Subscribers.ToDictionary(s => s.Key, StringComparer.Ordinal);
+        var unsent = await digestStore.GetUnsentDigestsAsync(timeProvider.GetUtcNow(), OutboxBatchSize, cancellationToken).ConfigureAwait(false);
+        var sent = 0;
+        var failures = 0;
+        foreach (var item in unsent)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!subscribers.TryGetValue(item.Digest.SubscriberKey, out var subscriber))
+            {
+                // The subscriber left the configuration after the digest was claimed: it stays unsent.
+                continue;
+            }
+
+            var message = renderer.Render(item, subscriber, catalog, options.SummaryLength);
+            var result = await sender.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            var now = timeProvider.GetUtcNow();
+            switch (result)
+            {
+                case DeliveryResult.Delivered:
+                    await digestStore.MarkSentAsync(item.Digest.Id, now, CancellationToken.None).ConfigureAwait(false);
+                    logger.LogInformation("Sent digest {DigestId} to subscriber {SubscriberId}: {Subject}", item.Digest.Id, subscriber.Key, message.Subject);
+                    sent++;
+                    break;
+                case DeliveryResult.TransientFailure transient:
+                    var retryAt = now + options.RetryInterval * Math.Pow(2, Math.Min(item.Attempts, 10));
+                    await digestStore.MarkFailedAsync(item.Digest.Id, transient.Message, retryAt, CancellationToken.None).ConfigureAwait(false);
+                    logger.LogWarning("Digest {DigestId} for subscriber {SubscriberId} not sent ({Error}); it stays in the outbox and is retried at {RetryAt:u}", item.Digest.Id, subscriber.Key, transient.Message, retryAt);
+                    failures++;
+                    break;
+                case DeliveryResult.PermanentFailure permanent:
+                    await digestStore.MarkFailedAsync(item.Digest.Id, permanent.Message, null, CancellationToken.None).ConfigureAwait(false);
+                    logger.LogError("Digest {DigestId} for subscriber {SubscriberId} was refused for good: {Error}; check the address", item.Digest.Id, subscriber.Key, permanent.Message);
+                    failures++;
+                    break;
+            }
+        }
+
+        return (sent, failures);
+    }
+
+    private static string NewMessageId() => $"digest.{Guid.NewGuid():N}@feeddigest";
+}

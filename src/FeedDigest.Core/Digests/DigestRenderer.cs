@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using Fluid;
+using FeedDigest.Core.Configuration;
+using FeedDigest.Core.Normalizing;
+using FeedDigest.Core.Stories;
+
+namespace FeedDigest.Core.Digests;
+
+/// <summary>
+/// Renders a claimed digest as HTML and plain text with Liquid templates. The HTML template's
+/// output is HTML-encoded by Fluid, so feed text can never become markup in the email.
+/// </summary>
+public sealed class DigestRenderer
+{
+    private static readonly FluidParser Parser = new();
+    private readonly IFluidTemplate htmlTemplate;
+    private readonly IFluidTemplate textTemplate;
+    private readonly TemplateOptions templateOptions;
+
+    public DigestRenderer()
+    {
+        htmlTemplate = LoadTemplate("digest.html.liquid");
+        textTemplate = LoadTemplate("digest.txt.liquid");
+        templateOptions = new TemplateOptions { CultureInfo = CultureInfo.InvariantCulture };
+        templateOptions.MemberAccessStrategy.MemberNameStrategy = MemberNameStrategies.SnakeCase;
+        templateOptions.MemberAccessStrategy.Register<DigestView>();
+        templateOptions.MemberAccessStrategy.Register<SectionView>();
+        templateOptions.MemberAccessStrategy.Register<StoryView>();
+    }
+
+    public OutgoingDigest Render(UnsentDigest unsent, Subscriber subscriber, Catalog catalog, int summaryLength)
+    {
+        var view = BuildView(unsent, subscriber, catalog, summaryLength);
+        var html = htmlTemplate.Render(new TemplateContext(view, templateOptions), HtmlEncoder.Default);
+        var text = textTemplate.Render(new TemplateContext(view, templateOptions), NullEncoder.Default);
+        return new OutgoingDigest(unsent.Digest.MessageId, subscriber.Email, subscriber.DisplayName, view.Subject, html, text, unsent.Digest.CreatedAt);
+    }
+
+    private static DigestView BuildView(UnsentDigest unsent, Subscriber subscriber, Catalog catalog, int summaryLength)
+    {
+        var zone = subscriber.Schedule.TimeZone;
+        var storiesBySequence = unsent.Stories.ToDictionary(s => s.Sequence);
+        var number = 0;
+        var sections = unsent.Digest.Entries
+            .OrderBy(e => e.Position)
+            .GroupBy(e => e.TopicId)
+            .Select(group => new SectionView(
+                catalog.TopicsById.TryGetValue(group.Key, out var topic) ? topic.Name : group.Key,
+                group.Where(e => storiesBySequence.ContainsKey(e.StorySequence))
+                    .Select(e => ToView(storiesBySequence[e.StorySequence], ++number, catalog, zone, summaryLength))
+                    .ToList()))
+            .Where(section => section.Stories.Count > 0)
+            .ToList();
+
+        var count = sections.Sum(s => s.Stories.Count);
+        var localDate = TimeZoneInfo.ConvertTime(unsent.Digest.CreatedAt, zone);
+        var topicNames = string.Join(", ", sections.Select(s => s.TopicName));
+        var stories = count == 1 ? "1 new story" : $"{count} new stories";
+        var subject = $"{topicNames}: {stories} · {localDate.ToString("d MMM yyyy", CultureInfo.InvariantCulture)}";
+        var reason = $"You get this digest because {subscriber.Email} is subscribed to {topicNames} ({subscriber.Schedule.Description}).";
+        return new DigestView(subject, $"{stories} on {topicNames}", sections, unsent.Digest.OmittedCount, reason);
+    }
+
+    private static StoryView ToView(StoredStory story, int number, Catalog catalog, TimeZoneInfo zone, int summaryLength)
+    {
+        var outlet = catalog.FeedsById.TryGetValue(story.FeedId, out var feed) && feed.Title is not null ? feed.Title : story.FeedId;
+        var time = story.PublishedAt is { } published
+            ? TimeZoneInfo.ConvertTime(published, zone).ToString("d MMM HH:mm", CultureInfo.InvariantCulture)
+            : null;
+        return new StoryView(number, story.Title, SafeLink(story.Link), outlet, time, HtmlText.Truncate(story.Summary, summaryLength));
+    }
+
+    /// <summary>Only http(s) links reach a digest: javascript: or data: URLs from a feed are dropped.</summary>
+    private static string? SafeLink(string? link) =>
+        Uri.TryCreate(link, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri.AbsoluteUri : null;
+
+    private static IFluidTemplate LoadTemplate(string name)
+    {
+        using var stream = typeof(DigestRenderer).Assembly.GetManifestResourceStream($"FeedDigest.Core.Digests.Templates.{name}")
+            ?? throw new InvalidOperationException($"The built-in template {name} is missing from the assembly.");
+        using var reader = new StreamReader(stream);
+        var source = reader.ReadToEnd();
+        return Parser.TryParse(source, out var template, out var error)
+            ? template
+            : throw new InvalidOperationException($"The built-in template {name} does not parse: {error}");
+    }
+
+    private sealed record DigestView(string Subject, string Heading, IReadOnlyList<SectionView> Sections, int Omitted, string Reason);
+
+    private sealed record SectionView(string TopicName, IReadOnlyList<StoryView> Stories);
+
+    private sealed record StoryView(int Number, string Title, string? Link, string Outlet, string? Time, string Summary);
+}

@@ -1,0 +1,11 @@
+namespace FeedDigest.Core.Digests;
+
+/// <summary>
+/// Where a subscriber stands: the schedule slot of their last digest and the story cut-off it
+/// covered. Every story with a sequence above the cut-off is still to be considered for them.
+/// </summary>
+public sealed record SubscriberDigestState(
+    string SubscriberKey,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? LastSlotAt,
+    long StoryCutoff);

@@ -1,0 +1,13 @@
+namespace FeedDigest.Core.Feeds;
+
+/// <summary>A feed the admin follows, as validated from configuration.</summary>
+/// <param name="Id">The admin's stable name for the feed; stories and state are keyed by it.</param>
+/// <param name="Source">An http(s) URL, a file:// URL or an absolute local path.</param>
+/// <param name="Title">The admin's display name for the outlet; falls back to the feed's own title.</param>
+/// <param name="PollInterval">Overrides the default polling interval for this feed.</param>
+public sealed record Feed(
+    string Id,
+    Uri Source,
+    string? Title,
+    IReadOnlyList<string> Tags,
+    TimeSpan? PollInterval);

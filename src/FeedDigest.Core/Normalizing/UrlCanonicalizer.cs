@@ -1,0 +1,38 @@
+namespace FeedDigest.Core.Normalizing;
+
+/// <summary>
+/// One spelling per URL, so that the same story linked with tracking parameters, another case of
+/// host or a fragment is recognised as the same.
+/// </summary>
+public static class UrlCanonicalizer
+{
+    private static readonly HashSet<string> TrackingParameters = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid", "_hsenc", "_hsmi",
+    };
+
+    public static string Canonicalize(string url)
+    {
+        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            return url.Trim();
+        }
+
+        var query = string.Join('&', uri.Query.TrimStart('?')
+            .Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Where(pair => !IsTracking(pair[..(pair.IndexOf('=', StringComparison.Ordinal) is var i and >= 0 ? i : pair.Length)])));
+        var builder = new UriBuilder(uri)
+        {
+            // http and https name the same story; the scheme is not part of its identity.
+            Scheme = Uri.UriSchemeHttps,
+            Port = uri.IsDefaultPort ? -1 : uri.Port,
+            Host = uri.Host.ToLowerInvariant(),
+            Fragment = string.Empty,
+            Query = query,
+        };
+        return builder.Uri.AbsoluteUri;
+    }
+
+    private static bool IsTracking(string name) =>
+        name.StartsWith("utm_", StringComparison.OrdinalIgnoreCase) || TrackingParameters.Contains(name);
+}

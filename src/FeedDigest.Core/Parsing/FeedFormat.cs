@@ -1,0 +1,10 @@
+namespace FeedDigest.Core.Parsing;
+
+public enum FeedFormat
+{
+    Unknown,
+    Rss,
+    Rdf,
+    Atom,
+    Json,
+}

@@ -1,0 +1,4 @@
+namespace FeedDigest.Core.Polling;
+
+/// <summary>A conditional fetch: the validators from the previous successful fetch, if any.</summary>
+public sealed record FetchRequest(Uri Source, string? ETag, string? LastModified);

@@ -1,0 +1,29 @@
+namespace FeedDigest.Core.Polling;
+
+/// <summary>When to check a feed next: honour the server's hints on success, back off on errors.</summary>
+public static class NextCheckCalculator
+{
+    public static DateTimeOffset AfterSuccess(DateTimeOffset now, TimeSpan interval, TimeSpan? serverMaxAge, PollingOptions options)
+    {
+        var wait = serverMaxAge is { } maxAge && maxAge > interval ? maxAge : interval;
+        return now + Min(wait, options.MaxInterval);
+    }
+
+    /// <summary>
+    /// Exponential back-off from the feed's interval, capped, never giving up: a feed that was down
+    /// for a week comes back by itself. A server's Retry-After wins when it asks for longer.
+    /// </summary>
+    public static DateTimeOffset AfterFailure(DateTimeOffset now, TimeSpan interval, int consecutiveErrors, TimeSpan? retryAfter, PollingOptions options)
+    {
+        var exponent = Math.Clamp(consecutiveErrors - 1, 0, 16);
+        var backoff = TimeSpan.FromTicks((long)Math.Min(interval.Ticks * Math.Pow(2, exponent), TimeSpan.MaxValue.Ticks / 2));
+        if (retryAfter is { } hint && hint > backoff)
+        {
+            backoff = hint;
+        }
+
+        return now + Min(backoff, options.MaxInterval);
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+}

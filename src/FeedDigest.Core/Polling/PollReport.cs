@@ -1,0 +1,3 @@
+namespace FeedDigest.Core.Polling;
+
+public sealed record PollReport(int FeedsChecked, int FeedsFailed, int NewStories);

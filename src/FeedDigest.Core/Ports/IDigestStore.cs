@@ -1,0 +1,27 @@
+using FeedDigest.Core.Digests;
+
+namespace FeedDigest.Core.Ports;
+
+/// <summary>Subscribers' progress and the outbox of claimed digests.</summary>
+public interface IDigestStore
+{
+    /// <summary>
+    /// The subscriber's state; a subscriber seen for the first time starts at <paramref name="now"/>
+    /// with a cut-off that leaves out stories first seen before <paramref name="lookbackStart"/>.
+    /// </summary>
+    Task<SubscriberDigestState> GetOrCreateStateAsync(string subscriberKey, DateTimeOffset now, DateTimeOffset lookbackStart, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Atomically moves the subscriber from <paramref name="expected"/> to the new slot and cut-off
+    /// and stores <paramref name="digest"/> (if any) in the outbox. Returns false, changing nothing,
+    /// when the state is no longer <paramref name="expected"/> (another run got there first).
+    /// A story already delivered to the subscriber is never claimed twice: the store enforces it.
+    /// </summary>
+    Task<bool> TryClaimAsync(SubscriberDigestState expected, DateTimeOffset slot, long newCutoff, ClaimedDigest? digest, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<UnsentDigest>> GetUnsentDigestsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+
+    Task MarkSentAsync(string digestId, DateTimeOffset sentAt, CancellationToken cancellationToken);
+
+    Task MarkFailedAsync(string digestId, string failure, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken);
+}

@@ -1,0 +1,3 @@
+using FeedDigest.Service.Cli;
+
+return await FeedDigestCommandLine.InvokeAsync(args).ConfigureAwait(false);
