@@ -1,5 +1,6 @@
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Ports;
+using FeedDigest.Core.Stories;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -53,20 +54,7 @@ public sealed class DigestDispatcher(
             return false;
         }
 
-        var candidates = new List<Stories.StoredStory>();
-        var cutoff = state.StoryCutoff;
-        while (true)
-        {
-            var page = await feedStore.GetStoriesAfterAsync(cutoff, CandidatePageSize, cancellationToken).ConfigureAwait(false);
-            candidates.AddRange(page);
-            if (page.Count < CandidatePageSize)
-            {
-                break;
-            }
-
-            cutoff = page[^1].Sequence;
-        }
-
+        var candidates = await GetNewStoriesAsync(state, cancellationToken).ConfigureAwait(false);
         var newCutoff = candidates.Count > 0 ? candidates[^1].Sequence : state.StoryCutoff;
         var (entries, omitted) = DigestComposer.Compose(subscriber, catalog, candidates, options.MaxStoriesPerDigest);
         var digest = entries.Count == 0
@@ -88,6 +76,45 @@ public sealed class DigestDispatcher(
 
         logger.LogInformation("Claimed digest {DigestId} with {StoryCount} stories for subscriber {SubscriberId}", digest.Id, entries.Count, subscriber.Key);
         return true;
+    }
+
+    /// <summary>
+    /// What the subscriber's digest would hold if it went out now, rendered, without claiming anything;
+    /// null when no new story matches their topics.
+    /// </summary>
+    public async Task<OutgoingDigest?> PreviewAsync(Subscriber subscriber, CancellationToken cancellationToken)
+    {
+        var catalog = catalogSource.Current;
+        var options = optionsMonitor.CurrentValue;
+        var now = timeProvider.GetUtcNow();
+        var state = await digestStore.GetOrCreateStateAsync(subscriber.Key, now, now - options.NewSubscriberLookback, cancellationToken).ConfigureAwait(false);
+        var candidates = await GetNewStoriesAsync(state, cancellationToken).ConfigureAwait(false);
+        var (entries, omitted) = DigestComposer.Compose(subscriber, catalog, candidates, options.MaxStoriesPerDigest);
+        if (entries.Count == 0)
+        {
+            return null;
+        }
+
+        var chosen = entries.Select(e => e.StorySequence).ToHashSet();
+        var preview = new ClaimedDigest("preview", subscriber.Key, NewMessageId(), now, entries, omitted);
+        return renderer.Render(new UnsentDigest(preview, candidates.Where(s => chosen.Contains(s.Sequence)).ToList(), 0), subscriber, catalog, options.SummaryLength);
+    }
+
+    private async Task<List<StoredStory>> GetNewStoriesAsync(SubscriberDigestState state, CancellationToken cancellationToken)
+    {
+        var candidates = new List<StoredStory>();
+        var cutoff = state.StoryCutoff;
+        while (true)
+        {
+            var page = await feedStore.GetStoriesAfterAsync(cutoff, CandidatePageSize, cancellationToken).ConfigureAwait(false);
+            candidates.AddRange(page);
+            if (page.Count < CandidatePageSize)
+            {
+                return candidates;
+            }
+
+            cutoff = page[^1].Sequence;
+        }
     }
 
     private async Task<(int Sent, int Failures)> SendUnsentAsync(Catalog catalog, DigestOptions options, CancellationToken cancellationToken)

@@ -12,6 +12,8 @@ internal static class SafeXml
         XmlResolver = null,
         CheckCharacters = false,
         IgnoreComments = true,
+        // Item elements are re-read from XNodes, where whitespace would surface as Text nodes the formatters reject.
+        IgnoreWhitespace = true,
         IgnoreProcessingInstructions = true,
         MaxCharactersFromEntities = 1024,
     };

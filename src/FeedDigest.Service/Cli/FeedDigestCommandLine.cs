@@ -7,8 +7,16 @@ internal static class FeedDigestCommandLine
 {
     public static Task<int> InvokeAsync(string[] args)
     {
+        var config = CommonOptions.Config();
         var root = new RootCommand("FeedDigest: emails each subscriber a digest of the feed stories on their topics.");
+        root.Options.Add(config);
+        config.Recursive = true;
+        root.Subcommands.Add(RunCommand.Create(config));
         root.Subcommands.Add(ParseCommand.Create());
+        root.Subcommands.Add(PollCommand.Create(config));
+        root.Subcommands.Add(DigestCommand.Create(config));
+        root.Subcommands.Add(ConfigCommand.Create(config));
+        root.SetAction((result, cancellationToken) => RunCommand.RunAsync(result.GetValue(config), cancellationToken));
         return root.Parse(args).InvokeAsync();
     }
 }

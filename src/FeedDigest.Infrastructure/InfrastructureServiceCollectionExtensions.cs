@@ -1,0 +1,51 @@
+using System.Net;
+using FeedDigest.Core.Polling;
+using FeedDigest.Core.Ports;
+using FeedDigest.Infrastructure.Fetching;
+using FeedDigest.Infrastructure.Mail;
+using FeedDigest.Infrastructure.Storage;
+using FeedDigest.Infrastructure.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace FeedDigest.Infrastructure;
+
+public static class InfrastructureServiceCollectionExtensions
+{
+    /// <summary>Registers the fetcher, the stores of the configured provider and the mail transport.</summary>
+    public static IServiceCollection AddFeedDigestInfrastructure(this IServiceCollection services, string contentRoot)
+    {
+        services.AddFeedFetching();
+        services.AddSingleton(provider => new SqliteConnectionFactory(provider.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString, contentRoot));
+        services.AddSingleton<IDatabaseMigrator, SqliteMigrator>();
+        services.AddSingleton<IFeedStore, SqliteFeedStore>();
+        services.AddSingleton<IDigestStore, SqliteDigestStore>();
+
+        services.AddSingleton<IDigestSender>(provider =>
+        {
+            var mail = provider.GetRequiredService<IOptionsMonitor<MailOptions>>();
+            return mail.CurrentValue.UsesSmtp
+                ? new SmtpDigestSender(mail)
+                : new PickupFolderDigestSender(mail, contentRoot);
+        });
+        return services;
+    }
+
+    /// <summary>Registers only the fetcher: what <c>feeddigest parse</c> needs, without a database.</summary>
+    public static IServiceCollection AddFeedFetching(this IServiceCollection services)
+    {
+        services.AddHttpClient(FeedFetcher.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AutomaticDecompression = DecompressionMethods.All,
+                AllowAutoRedirect = true,
+                MaxAutomaticRedirections = 5,
+                // Per-host politeness: never more than two connections to one server.
+                MaxConnectionsPerServer = 2,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            })
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<IFeedFetcher, FeedFetcher>();
+        return services;
+    }
+}

@@ -1,0 +1,38 @@
+using FeedDigest.Core.Digests;
+using FeedDigest.Core.Ports;
+using Microsoft.Extensions.Options;
+
+namespace FeedDigest.Infrastructure.Mail;
+
+/// <summary>
+/// Writes each digest as an .eml file, named after its Message-ID, into a pickup folder that a
+/// mail server (or a person) can take from. Written to a temporary name and renamed, so a reader
+/// never sees half a message; writing the same digest again replaces the file, never duplicates it.
+/// </summary>
+internal sealed class PickupFolderDigestSender(IOptionsMonitor<MailOptions> optionsMonitor, string contentRoot) : IDigestSender
+{
+    public async Task<DeliveryResult> SendAsync(OutgoingDigest digest, CancellationToken cancellationToken)
+    {
+        var options = optionsMonitor.CurrentValue;
+        var folder = Path.GetFullPath(options.PickupDirectory, contentRoot);
+        try
+        {
+            Directory.CreateDirectory(folder);
+            var message = DigestMessageBuilder.Build(digest, options);
+            var name = string.Concat(digest.MessageId.Split(Path.GetInvalidFileNameChars().Append('@').ToArray()));
+            var path = Path.Combine(folder, name + ".eml");
+            var temporary = path + ".tmp";
+            await message.WriteToAsync(temporary, cancellationToken).ConfigureAwait(false);
+            File.Move(temporary, path, overwrite: true);
+            return new DeliveryResult.Delivered();
+        }
+        catch (IOException exception)
+        {
+            return new DeliveryResult.TransientFailure($"cannot write to the pickup folder {folder}: {exception.Message}");
+        }
+        catch (UnauthorizedAccessException exception)
+        {
+            return new DeliveryResult.TransientFailure($"no permission to write to the pickup folder {folder}: {exception.Message}");
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using Dapper;
+using FeedDigest.Core.Digests;
+using FeedDigest.Core.Ports;
+
+namespace FeedDigest.Infrastructure.Storage.Sqlite;
+
+internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : IDigestStore
+{
+    public async Task<SubscriberDigestState> GetOrCreateStateAsync(string subscriberKey, DateTimeOffset now, DateTimeOffset lookbackStart, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO subscriber_state (subscriber_key, created_at, last_slot_at, story_cutoff)
+            VALUES (@subscriberKey, @now, NULL, (SELECT COALESCE(MAX(id), 0) FROM stories WHERE first_seen_at < @lookbackStart))
+            ON CONFLICT (subscriber_key) DO NOTHING
+            """,
+            new { subscriberKey, now = SqliteTime.ToText(now), lookbackStart = SqliteTime.ToText(lookbackStart) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var row = await connection.QuerySingleAsync<StateRow>(new CommandDefinition(
+            "SELECT subscriber_key AS SubscriberKey, created_at AS CreatedAt, last_slot_at AS LastSlotAt, story_cutoff AS StoryCutoff FROM subscriber_state WHERE subscriber_key = @subscriberKey",
+            new { subscriberKey },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return new SubscriberDigestState(row.SubscriberKey, SqliteTime.FromText(row.CreatedAt), SqliteTime.FromNullableText(row.LastSlotAt), row.StoryCutoff);
+    }
+
+    public async Task<bool> TryClaimAsync(SubscriberDigestState expected, DateTimeOffset slot, long newCutoff, ClaimedDigest? digest, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var moved = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE subscriber_state SET last_slot_at = @slot, story_cutoff = @newCutoff
+            WHERE subscriber_key = @key AND story_cutoff = @oldCutoff AND last_slot_at IS @oldSlot
+            """,
+            new
+            {
+                key = expected.SubscriberKey,
+                slot = SqliteTime.ToText(slot),
+                newCutoff,
+                oldCutoff = expected.StoryCutoff,
+                oldSlot = SqliteTime.ToText(expected.LastSlotAt),
+            },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (moved == 0)
+        {
+            return false;
+        }
+
+        if (digest is not null)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO digests (id, subscriber_key, message_id, created_at, omitted_count, status)
+                VALUES (@Id, @SubscriberKey, @MessageId, @createdAt, @OmittedCount, 'pending')
+                """,
+                new { digest.Id, digest.SubscriberKey, digest.MessageId, createdAt = SqliteTime.ToText(digest.CreatedAt), digest.OmittedCount },
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            foreach (var entry in digest.Entries)
+            {
+                // A story already delivered to this subscriber is silently left out, never sent again.
+                await connection.ExecuteAsync(new CommandDefinition(
+                    """
+                    INSERT INTO digest_stories (digest_id, subscriber_key, story_id, topic_id, position)
+                    VALUES (@digestId, @subscriberKey, @StorySequence, @TopicId, @Position)
+                    ON CONFLICT (subscriber_key, story_id) DO NOTHING
+                    """,
+                    new { digestId = digest.Id, subscriberKey = digest.SubscriberKey, entry.StorySequence, entry.TopicId, entry.Position },
+                    transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    public async Task<IReadOnlyList<UnsentDigest>> GetUnsentDigestsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var digests = (await connection.QueryAsync<DigestRow>(new CommandDefinition(
+            """
+            SELECT id AS Id, subscriber_key AS SubscriberKey, message_id AS MessageId, created_at AS CreatedAt, omitted_count AS OmittedCount, attempts AS Attempts
+            FROM digests
+            WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= @now)
+            ORDER BY created_at
+            LIMIT @limit
+            """,
+            new { now = SqliteTime.ToText(now), limit },
+            cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+
+        var result = new List<UnsentDigest>(digests.Count);
+        foreach (var digest in digests)
+        {
+            var entries = (await connection.QueryAsync<EntryRow>(new CommandDefinition(
+                "SELECT story_id AS StorySequence, topic_id AS TopicId, position AS Position FROM digest_stories WHERE digest_id = @Id ORDER BY position",
+                new { digest.Id },
+                cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+            var stories = await connection.QueryAsync<StoryRow>(new CommandDefinition(
+                $"SELECT {StoryRow.Columns} FROM digest_stories JOIN stories ON stories.id = digest_stories.story_id WHERE digest_stories.digest_id = @Id ORDER BY digest_stories.position",
+                new { digest.Id },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var claimed = new ClaimedDigest(
+                digest.Id,
+                digest.SubscriberKey,
+                digest.MessageId,
+                SqliteTime.FromText(digest.CreatedAt),
+                entries.Select(e => new DigestEntry(e.StorySequence, e.TopicId, (int)e.Position)).ToList(),
+                (int)digest.OmittedCount);
+            result.Add(new UnsentDigest(claimed, stories.Select(s => s.ToStory()).ToList(), (int)digest.Attempts));
+        }
+
+        return result;
+    }
+
+    public async Task MarkSentAsync(string digestId, DateTimeOffset sentAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE digests SET status = 'sent', sent_at = @sentAt, attempts = attempts + 1, last_error = NULL, next_attempt_at = NULL WHERE id = @digestId",
+            new { digestId, sentAt = SqliteTime.ToText(sentAt) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task MarkFailedAsync(string digestId, string failure, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE digests SET attempts = attempts + 1, last_error = @failure, next_attempt_at = @nextAttemptAt,
+                status = CASE WHEN @nextAttemptAt IS NULL THEN 'failed' ELSE 'pending' END
+            WHERE id = @digestId
+            """,
+            new { digestId, failure, nextAttemptAt = SqliteTime.ToText(nextAttemptAt) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    private sealed record StateRow(string SubscriberKey, string CreatedAt, string? LastSlotAt, long StoryCutoff);
+
+    private sealed record DigestRow(string Id, string SubscriberKey, string MessageId, string CreatedAt, long OmittedCount, long Attempts);
+
+    private sealed record EntryRow(long StorySequence, string TopicId, long Position);
+}

@@ -1,0 +1,158 @@
+using System.Text.Json;
+using Dapper;
+using FeedDigest.Core.Feeds;
+using FeedDigest.Core.Ports;
+using FeedDigest.Core.Stories;
+
+namespace FeedDigest.Infrastructure.Storage.Sqlite;
+
+internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFeedStore
+{
+    private const string FeedColumns =
+        "id AS FeedId, source AS Source, etag AS ETag, last_modified AS LastModified, last_checked_at AS LastCheckedAt, " +
+        "last_success_at AS LastSuccessAt, next_check_at AS NextCheckAt, consecutive_errors AS ConsecutiveErrors, last_error AS LastError";
+
+    public async Task SyncFeedsAsync(IReadOnlyList<Feed> feeds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var feed in feeds)
+        {
+            // A feed whose URL changed is a new source: forget its validators and check it now.
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO feeds (id, source, active, next_check_at) VALUES (@id, @source, 1, @now)
+                ON CONFLICT (id) DO UPDATE SET
+                    active = 1,
+                    source = excluded.source,
+                    etag = CASE WHEN feeds.source = excluded.source THEN feeds.etag END,
+                    last_modified = CASE WHEN feeds.source = excluded.source THEN feeds.last_modified END,
+                    next_check_at = CASE WHEN feeds.source = excluded.source AND feeds.active = 1 THEN feeds.next_check_at ELSE excluded.next_check_at END
+                """,
+                new { id = feed.Id, source = feed.Source.AbsoluteUri, now = SqliteTime.ToText(now) },
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE feeds SET active = 0 WHERE active = 1 AND id NOT IN (SELECT value FROM json_each(@ids))",
+            new { ids = JsonSerializer.Serialize(feeds.Select(f => f.Id)) },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<FeedState>> GetDueFeedsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<FeedRow>(new CommandDefinition(
+            $"SELECT {FeedColumns} FROM feeds WHERE active = 1 AND next_check_at <= @now ORDER BY next_check_at LIMIT @limit",
+            new { now = SqliteTime.ToText(now), limit },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(r => r.ToState()).ToList();
+    }
+
+    public async Task<IReadOnlyList<FeedState>> GetFeedStatesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<FeedRow>(new CommandDefinition(
+            $"SELECT {FeedColumns} FROM feeds WHERE active = 1 ORDER BY id",
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(r => r.ToState()).ToList();
+    }
+
+    public async Task<int> SaveFetchAsync(FeedState state, IReadOnlyList<NewStory> stories, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var inserted = 0;
+        foreach (var story in stories)
+        {
+            inserted += await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO stories (feed_id, story_key, title, link, summary, author, categories, published_at, updated_at, first_seen_at)
+                VALUES (@FeedId, @Key, @Title, @Link, @Summary, @Author, @categories, @publishedAt, @updatedAt, @firstSeenAt)
+                ON CONFLICT (feed_id, story_key) DO NOTHING
+                """,
+                new
+                {
+                    story.FeedId,
+                    story.Key,
+                    story.Title,
+                    story.Link,
+                    story.Summary,
+                    story.Author,
+                    categories = JsonSerializer.Serialize(story.Categories),
+                    publishedAt = SqliteTime.ToText(story.PublishedAt),
+                    updatedAt = SqliteTime.ToText(story.UpdatedAt),
+                    firstSeenAt = SqliteTime.ToText(story.FirstSeenAt),
+                },
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        await UpdateStateAsync(connection, transaction, state, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return inserted;
+    }
+
+    public async Task SaveStateAsync(FeedState state, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await UpdateStateAsync(connection, null, state, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<StoredStory>> GetStoriesAfterAsync(long afterSequence, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<StoryRow>(new CommandDefinition(
+            $"SELECT {StoryRow.Columns} FROM stories WHERE id > @afterSequence ORDER BY id LIMIT @limit",
+            new { afterSequence, limit },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(r => r.ToStory()).ToList();
+    }
+
+    private static Task<int> UpdateStateAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction, FeedState state, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE feeds SET etag = @ETag, last_modified = @LastModified, last_checked_at = @lastCheckedAt, last_success_at = @lastSuccessAt,
+                next_check_at = @nextCheckAt, consecutive_errors = @ConsecutiveErrors, last_error = @LastError
+            WHERE id = @FeedId
+            """,
+            new
+            {
+                state.FeedId,
+                state.ETag,
+                state.LastModified,
+                lastCheckedAt = SqliteTime.ToText(state.LastCheckedAt),
+                lastSuccessAt = SqliteTime.ToText(state.LastSuccessAt),
+                nextCheckAt = SqliteTime.ToText(state.NextCheckAt),
+                state.ConsecutiveErrors,
+                state.LastError,
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+
+    private sealed record FeedRow(
+        string FeedId,
+        string Source,
+        string? ETag,
+        string? LastModified,
+        string? LastCheckedAt,
+        string? LastSuccessAt,
+        string NextCheckAt,
+        long ConsecutiveErrors,
+        string? LastError)
+    {
+        public FeedState ToState() => new(
+            FeedId,
+            new Uri(Source),
+            ETag,
+            LastModified,
+            SqliteTime.FromNullableText(LastCheckedAt),
+            SqliteTime.FromNullableText(LastSuccessAt),
+            SqliteTime.FromText(NextCheckAt),
+            (int)ConsecutiveErrors,
+            LastError);
+    }
+}

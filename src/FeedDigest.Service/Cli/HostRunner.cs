@@ -1,0 +1,54 @@
+using FeedDigest.Infrastructure.Storage;
+using FeedDigest.Service.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace FeedDigest.Service.Cli;
+
+/// <summary>Builds the host for a command and turns a configuration mistake into a message, not a stack trace.</summary>
+internal static class HostRunner
+{
+    public static async Task<int> RunAsync(string? configFile, bool withScheduler, Func<IHost, Task<int>> action)
+    {
+        IHost host;
+        try
+        {
+            host = FeedDigestHost.CreateBuilder(configFile, withScheduler).Build();
+        }
+        catch (Exception exception) when (exception is InvalidDataException or FormatException or FileNotFoundException or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync($"Cannot read the configuration: {exception.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        using (host)
+        {
+            try
+            {
+                return await action(host).ConfigureAwait(false);
+            }
+            catch (OptionsValidationException exception)
+            {
+                await Console.Error.WriteLineAsync("The configuration is not valid; fix these settings and start again:").ConfigureAwait(false);
+                foreach (var failure in exception.Failures)
+                {
+                    await Console.Error.WriteLineAsync("  " + failure).ConfigureAwait(false);
+                }
+
+                return 1;
+            }
+        }
+    }
+
+    /// <summary>Runs every options validator now, as the service does at start-up.</summary>
+    public static Task ValidateAsync(IHost host, CancellationToken cancellationToken) =>
+        host.Services.GetRequiredService<IAsyncStartupValidator>().ValidateAsync(cancellationToken);
+
+    /// <summary>For one-shot commands: validates options eagerly and brings the schema up to date.</summary>
+    public static async Task PrepareAsync(IHost host, CancellationToken cancellationToken)
+    {
+        await ValidateAsync(host, cancellationToken).ConfigureAwait(false);
+        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,108 @@
+using FeedDigest.Core.Configuration;
+using FeedDigest.Core.Digests;
+using FeedDigest.Core.Polling;
+using FeedDigest.Infrastructure;
+using FeedDigest.Infrastructure.Mail;
+using FeedDigest.Infrastructure.Storage;
+using FeedDigest.Service.Jobs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace FeedDigest.Service.Hosting;
+
+/// <summary>The composition root: every service the executable uses is registered here.</summary>
+internal static class FeedDigestHost
+{
+    public const string DefaultConfigFile = "appsettings.json";
+    public const string ExampleConfigFile = "appsettings.example.json";
+
+    /// <param name="configFile">A configuration file to use instead of appsettings.json.</param>
+    /// <param name="withScheduler">Run the Quartz jobs (the service); CLI commands run without them.</param>
+    /// <param name="configure">Lets tests replace settings or services (a fake clock) before the host is built.</param>
+    public static HostApplicationBuilder CreateBuilder(string? configFile, bool withScheduler, Action<HostApplicationBuilder>? configure = null)
+    {
+        var contentRoot = Directory.GetCurrentDirectory();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ContentRootPath = contentRoot,
+            Args = [],
+        });
+        if (configFile is not null)
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile, contentRoot), optional: false, reloadOnChange: true);
+            // Environment variables still win over the file, as they do over appsettings.json.
+            builder.Configuration.AddEnvironmentVariables();
+        }
+
+        var services = builder.Services;
+        services.AddWindowsService(options => options.ServiceName = "FeedDigest");
+        services.AddSystemd();
+        services.AddSingleton(TimeProvider.System);
+
+        AddValidatedOptions<PollingOptions>(services, builder.Configuration, PollingOptions.SectionName, o => o.Validate());
+        AddValidatedOptions<DigestOptions>(services, builder.Configuration, DigestOptions.SectionName, o => o.Validate());
+        AddValidatedOptions<MailOptions>(services, builder.Configuration, MailOptions.SectionName, o => o.Validate());
+        AddValidatedOptions<StorageOptions>(services, builder.Configuration, StorageOptions.SectionName, o => o.Validate());
+        AddValidatedOptions<CatalogOptions>(services, builder.Configuration, CatalogOptions.SectionName, o => Catalog.TryCreate(o, contentRoot, out _, out var errors) ? [] : errors);
+
+        services.AddSingleton<ICatalogSource, CatalogSource>();
+        services.AddSingleton<FeedPoller>();
+        services.AddSingleton<DigestRenderer>();
+        services.AddSingleton<DigestDispatcher>();
+        services.AddFeedDigestInfrastructure(contentRoot);
+        services.AddHostedService<DatabaseMigrationService>();
+
+        if (withScheduler)
+        {
+            AddScheduler(services, builder.Configuration);
+        }
+
+        configure?.Invoke(builder);
+        return builder;
+    }
+
+    private static void AddScheduler(IServiceCollection services, ConfigurationManager configuration)
+    {
+        var polling = configuration.GetSection(PollingOptions.SectionName).Get<PollingOptions>() ?? new PollingOptions();
+        var digests = configuration.GetSection(DigestOptions.SectionName).Get<DigestOptions>() ?? new DigestOptions();
+        services.AddQuartz(quartz =>
+        {
+            // One trigger per tick, not one per feed: the database holds each feed's schedule.
+            quartz.AddJob<PollFeedsJob>(job => job.WithIdentity(PollFeedsJob.Key));
+            quartz.AddTrigger(trigger => trigger.ForJob(PollFeedsJob.Key).StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(polling.TickInterval).RepeatForever()));
+            quartz.AddJob<SendDigestsJob>(job => job.WithIdentity(SendDigestsJob.Key));
+            quartz.AddTrigger(trigger => trigger.ForJob(SendDigestsJob.Key).StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(digests.TickInterval).RepeatForever()));
+        });
+        services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+    }
+
+    private static void AddValidatedOptions<TOptions>(IServiceCollection services, ConfigurationManager configuration, string section, Func<TOptions, IEnumerable<string>> validate)
+        where TOptions : class
+    {
+        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>>(new OptionsValidator<TOptions>(validate));
+    }
+
+    /// <summary>
+    /// On a fresh checkout there is no appsettings.json: the shipped example is copied, so the first
+    /// run works offline on the sample feeds and the admin has a file of their own to edit.
+    /// </summary>
+    public static string? EnsureDefaultConfigFile(string contentRoot, TextWriter output)
+    {
+        var target = Path.Combine(contentRoot, DefaultConfigFile);
+        var example = Path.Combine(contentRoot, ExampleConfigFile);
+        if (File.Exists(target) || !File.Exists(example))
+        {
+            return null;
+        }
+
+        File.Copy(example, target);
+        output.WriteLine($"No {DefaultConfigFile} found: created it from {ExampleConfigFile}. Edit it to add your feeds, topics and subscribers.");
+        return target;
+    }
+}

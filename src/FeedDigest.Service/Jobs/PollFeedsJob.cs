@@ -1,0 +1,33 @@
+using FeedDigest.Core.Polling;
+using Microsoft.Extensions.Logging;
+using Quartz;
+
+namespace FeedDigest.Service.Jobs;
+
+/// <summary>Each tick polls the feeds that are due; the database, not Quartz, holds each feed's schedule.</summary>
+[DisallowConcurrentExecution]
+internal sealed class PollFeedsJob(FeedPoller poller, ILogger<PollFeedsJob> logger) : IJob
+{
+    public static readonly JobKey Key = new("poll-feeds");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var report = await poller.PollAsync(allFeeds: false, cancellationToken).ConfigureAwait(false);
+            if (report.FeedsChecked > 0)
+            {
+                logger.LogInformation("Poll: {FeedCount} feeds checked, {FailedCount} failed, {NewCount} new stories", report.FeedsChecked, report.FeedsFailed, report.NewStories);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: the feeds not reached stay due and are polled after restart.
+        }
+        catch (Exception exception)
+        {
+            // A bug, not an expected failure: log it loudly and let the next tick try again.
+            logger.LogError(exception, "Poll tick failed unexpectedly");
+        }
+    }
+}
