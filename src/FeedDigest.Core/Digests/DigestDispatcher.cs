@@ -70,7 +70,7 @@ public sealed class DigestDispatcher(
 
         if (digest is null)
         {
-            logger.LogInformation("No new stories for subscriber {SubscriberId}; no digest (empty digests are never sent)", subscriber.Key);
+            logger.LogDebug("No new stories for subscriber {SubscriberId}; no digest (empty digests are never sent)", subscriber.Key);
             return false;
         }
 

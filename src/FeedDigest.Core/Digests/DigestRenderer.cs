@@ -58,7 +58,8 @@ public sealed class DigestRenderer
         var topicNames = string.Join(", ", sections.Select(s => s.TopicName));
         var stories = count == 1 ? "1 new story" : $"{count} new stories";
         var subject = $"{topicNames}: {stories} · {localDate.ToString("d MMM yyyy", CultureInfo.InvariantCulture)}";
-        var reason = $"You get this digest because {subscriber.Email} is subscribed to {topicNames} ({subscriber.Schedule.Description}).";
+        var subscribedTo = string.Join(", ", subscriber.TopicIds.Select(id => catalog.TopicsById.TryGetValue(id, out var topic) ? topic.Name : id));
+        var reason = $"You get this digest because {subscriber.Email} is subscribed to {subscribedTo}, {subscriber.Schedule.Description}.";
         return new DigestView(subject, $"{stories} on {topicNames}", sections, unsent.Digest.OmittedCount, reason);
     }
 

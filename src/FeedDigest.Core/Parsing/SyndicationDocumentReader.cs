@@ -130,7 +130,8 @@ internal static class SyndicationDocumentReader
             if (extension.OuterName == name && extension.OuterNamespace == ns)
             {
                 using var reader = extension.GetReader();
-                var value = XElement.Load(reader).Value;
+                reader.MoveToContent();
+                var value = ((XElement)XNode.ReadFrom(reader)).Value;
                 return string.IsNullOrWhiteSpace(value) ? null : value;
             }
         }

@@ -51,7 +51,7 @@ public sealed class FeedPoller(
                     return;
                 }
 
-                var (ok, added) = await PollFeedAsync(feed, state, options, token).ConfigureAwait(false);
+                var (ok, added) = await PollFeedGuardedAsync(feed, state, options, token).ConfigureAwait(false);
                 Interlocked.Add(ref newStories, added);
                 if (!ok)
                 {
@@ -60,6 +60,22 @@ public sealed class FeedPoller(
             }).ConfigureAwait(false);
 
         return new PollReport(due.Count, failed, newStories);
+    }
+
+    /// <summary>One feed's bug (an exception where a value was expected) must not stop the other feeds.</summary>
+    private async Task<(bool Ok, int NewStories)> PollFeedGuardedAsync(Feed feed, FeedState state, PollingOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await PollFeedAsync(feed, state, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(exception, "Feed {FeedId} ({FeedUrl}) hit an internal error; the other feeds go on. Please report this with the feed's URL", feed.Id, feed.Source);
+            var now = timeProvider.GetUtcNow();
+            await RecordFailureAsync(feed, state, $"internal error: {exception.Message}", null, now, feed.PollInterval ?? options.DefaultInterval, options, cancellationToken).ConfigureAwait(false);
+            return (false, 0);
+        }
     }
 
     private async Task<(bool Ok, int NewStories)> PollFeedAsync(Feed feed, FeedState state, PollingOptions options, CancellationToken cancellationToken)

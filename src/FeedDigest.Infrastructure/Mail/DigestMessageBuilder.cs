@@ -17,6 +17,8 @@ internal static class DigestMessageBuilder
         message.From.Add(MailboxAddress.Parse(options.From));
         message.To.Add(new MailboxAddress(digest.ToName ?? string.Empty, digest.ToAddress));
         message.Body = new BodyBuilder { TextBody = digest.TextBody, HtmlBody = digest.HtmlBody }.ToMessageBody();
+        // Quoted-printable or base64 bodies pass every relay, including those without 8BITMIME.
+        message.Prepare(EncodingConstraint.SevenBit);
         return message;
     }
 }

@@ -19,7 +19,7 @@ internal sealed class PickupFolderDigestSender(IOptionsMonitor<MailOptions> opti
         {
             Directory.CreateDirectory(folder);
             var message = DigestMessageBuilder.Build(digest, options);
-            var name = string.Concat(digest.MessageId.Split(Path.GetInvalidFileNameChars().Append('@').ToArray()));
+            var name = string.Join('_', digest.MessageId.Split(Path.GetInvalidFileNameChars().Append('@').ToArray()));
             var path = Path.Combine(folder, name + ".eml");
             var temporary = path + ".tmp";
             await message.WriteToAsync(temporary, cancellationToken).ConfigureAwait(false);
