@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Fluid;
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Normalizing;
@@ -14,6 +15,9 @@ namespace FeedDigest.Core.Digests;
 public sealed class DigestRenderer
 {
     private static readonly FluidParser Parser = new();
+
+    // Encodes markup characters only; Chinese and other text stays readable in the HTML source.
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
     private readonly IFluidTemplate htmlTemplate;
     private readonly IFluidTemplate textTemplate;
     private readonly TemplateOptions templateOptions;
@@ -32,7 +36,7 @@ public sealed class DigestRenderer
     public OutgoingDigest Render(UnsentDigest unsent, Subscriber subscriber, Catalog catalog, int summaryLength)
     {
         var view = BuildView(unsent, subscriber, catalog, summaryLength);
-        var html = htmlTemplate.Render(new TemplateContext(view, templateOptions), HtmlEncoder.Default);
+        var html = htmlTemplate.Render(new TemplateContext(view, templateOptions), Encoder);
         var text = textTemplate.Render(new TemplateContext(view, templateOptions), NullEncoder.Default);
         return new OutgoingDigest(unsent.Digest.MessageId, subscriber.Email, subscriber.DisplayName, view.Subject, html, text, unsent.Digest.CreatedAt);
     }

@@ -22,9 +22,10 @@ internal static class FeedDigestHost
     /// <param name="configFile">A configuration file to use instead of appsettings.json.</param>
     /// <param name="withScheduler">Run the Quartz jobs (the service); CLI commands run without them.</param>
     /// <param name="configure">Lets tests replace settings or services (a fake clock) before the host is built.</param>
-    public static HostApplicationBuilder CreateBuilder(string? configFile, bool withScheduler, Action<HostApplicationBuilder>? configure = null)
+    /// <param name="contentRoot">Where relative paths start; the current folder unless a test says otherwise.</param>
+    public static HostApplicationBuilder CreateBuilder(string? configFile, bool withScheduler, Action<HostApplicationBuilder>? configure = null, string? contentRoot = null)
     {
-        var contentRoot = Directory.GetCurrentDirectory();
+        contentRoot ??= Directory.GetCurrentDirectory();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             ContentRootPath = contentRoot,

@@ -1,0 +1,76 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using MimeKit;
+using SmtpServer;
+using SmtpServer.Protocol;
+using SmtpServer.Storage;
+
+namespace FeedDigest.IntegrationTests.Support;
+
+/// <summary>A real SMTP server on 127.0.0.1, in-process, keeping every message it accepts.</summary>
+public sealed class InProcessSmtpServer : IAsyncDisposable
+{
+    private readonly CancellationTokenSource stopping = new();
+    private readonly SmtpServer.SmtpServer server;
+    private readonly Task running;
+
+    private InProcessSmtpServer(int port)
+    {
+        Port = port;
+        var options = new SmtpServerOptionsBuilder()
+            .ServerName("localhost")
+            .Endpoint(endpoint => endpoint.Endpoint(new IPEndPoint(IPAddress.Loopback, port)))
+            .Build();
+        var services = new SmtpServer.ComponentModel.ServiceProvider();
+        services.Add(new CollectingStore(Messages));
+        server = new SmtpServer.SmtpServer(options, services);
+        running = server.StartAsync(stopping.Token);
+    }
+
+    public int Port { get; }
+
+    public ConcurrentQueue<MimeMessage> Messages { get; } = new();
+
+    /// <param name="port">A fixed port (to restart a server where a client expects it); 0 picks a free one.</param>
+    public static InProcessSmtpServer Start(int port = 0) => new(port == 0 ? FreePort() : port);
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async Task<IReadOnlyList<MimeMessage>> WaitForMessagesAsync(int count, TimeSpan timeout)
+    {
+        await Eventually.WaitUntilAsync(() => Messages.Count >= count, timeout);
+        return Messages.ToList();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        server.Shutdown();
+        await stopping.CancelAsync();
+        try
+        {
+            await running.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        stopping.Dispose();
+    }
+
+    private sealed class CollectingStore(ConcurrentQueue<MimeMessage> messages) : MessageStore
+    {
+        public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+        {
+            using var stream = new MemoryStream(buffer.ToArray());
+            messages.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
+            return SmtpResponse.Ok;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FeedDigest.IntegrationTests.Support;
+
+/// <summary>
+/// A real HTTP server on 127.0.0.1 serving feed documents from memory, with ETags and 304s like a
+/// well-behaved web server, and counters to see how a client behaved.
+/// </summary>
+public sealed class LoopbackFeedServer : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, (byte[] Body, string ContentType)> documents = new();
+    private readonly WebApplication app;
+    private int requests;
+    private int notModified;
+
+    private LoopbackFeedServer(WebApplication app) => this.app = app;
+
+    public Uri BaseUri { get; private set; } = null!;
+
+    public int Requests => Volatile.Read(ref requests);
+
+    public int NotModifiedResponses => Volatile.Read(ref notModified);
+
+    public ConcurrentQueue<string> UserAgents { get; } = new();
+
+    /// <summary>Set to make every response wait this long (to test time limits).</summary>
+    public TimeSpan Delay { get; set; }
+
+    public static async Task<LoopbackFeedServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var server = new LoopbackFeedServer(app);
+        app.Run(server.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.BaseUri = new Uri(address.TrimEnd('/') + "/");
+        return server;
+    }
+
+    public Uri Set(string path, string body, string contentType = "application/rss+xml; charset=utf-8") =>
+        Set(path, Encoding.UTF8.GetBytes(body), contentType);
+
+    public Uri Set(string path, byte[] body, string contentType)
+    {
+        documents[path] = (body, contentType);
+        return new Uri(BaseUri, path);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref requests);
+        UserAgents.Enqueue(context.Request.Headers.UserAgent.ToString());
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(Delay, context.RequestAborted);
+        }
+
+        var path = context.Request.Path.Value!.TrimStart('/');
+        if (!documents.TryGetValue(path, out var document))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(document.Body))[..16] + "\"";
+        if (context.Request.Headers.IfNoneMatch.ToString() == etag)
+        {
+            Interlocked.Increment(ref notModified);
+            context.Response.StatusCode = StatusCodes.Status304NotModified;
+            context.Response.Headers.ETag = etag;
+            return;
+        }
+
+        context.Response.Headers.ETag = etag;
+        context.Response.ContentType = document.ContentType;
+        await context.Response.Body.WriteAsync(document.Body, context.RequestAborted);
+    }
+}
