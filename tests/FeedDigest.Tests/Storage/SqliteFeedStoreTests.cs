@@ -86,6 +86,22 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
         Assert.Equal(T0.AddMinutes(5), state.NextCheckAt);
     }
 
+    [Fact(Skip = "BUG: SyncFeedsAsync resets validators on a URL change but keeps consecutive_errors/last_error of the old URL")]
+    public async Task SyncFeedsAsync_UrlChanged_ForgetsTheOldSourcesErrors()
+    {
+        // The old URL's failures say nothing about the new one; keeping the count makes the new
+        // source's first failure back off as if it had failed many times (up to MaxInterval).
+        await store.SyncFeedsAsync([Harbor], T0, CancellationToken.None);
+        await store.SaveStateAsync(new FeedState("harbor", Harbor.Source, null, null, T0, null, T0.AddHours(8), 5, "NotFound: 404"), CancellationToken.None);
+        var moved = Harbor with { Source = new Uri("https://harbor.example/v2/feed.xml") };
+
+        await store.SyncFeedsAsync([moved], T0.AddMinutes(5), CancellationToken.None);
+
+        var state = Assert.Single(await store.GetFeedStatesAsync(CancellationToken.None));
+        Assert.Equal(0, state.ConsecutiveErrors);
+        Assert.Null(state.LastError);
+    }
+
     [Fact]
     public async Task SaveFetchAsync_SameStoriesTwice_InsertsThemOnce()
     {
