@@ -1,0 +1,150 @@
+using FeedDigest.Core.Digests;
+using FeedDigest.Core.Stories;
+
+namespace FeedDigest.Tests.Digests;
+
+public sealed class DigestRendererTests
+{
+    // 23:30Z on 10 March is 07:30 on 11 March in Shanghai.
+    private static readonly DateTimeOffset CreatedAt = new(2026, 3, 10, 23, 30, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset PublishedAt = new(2026, 3, 10, 0, 30, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Render_TitleWithScriptTag_IsHtmlEncoded()
+    {
+        var story = DigestTestData.Story(1, "Censorship <script>alert(1)</script> bypassed", summary: "A <script>x()</script> summary");
+
+        var message = Render([story]);
+
+        Assert.DoesNotContain("<script", message.HtmlBody, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Censorship &lt;script&gt;alert(1)&lt;/script&gt; bypassed", message.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("javascript:alert(document.cookie)")]
+    [InlineData("JavaScript:alert(1)")]
+    [InlineData("data:text/html,<b>censorship</b>")]
+    public void Render_NonHttpLink_IsDropped(string link)
+    {
+        var story = DigestTestData.Story(1, "Censorship story", link: link);
+
+        var message = Render([story]);
+
+        var scheme = link[..link.IndexOf(':', StringComparison.Ordinal)];
+        Assert.DoesNotContain(scheme + ":", message.HtmlBody, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(scheme + ":", message.TextBody, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Censorship story", message.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_HttpLink_IsKeptAsHref()
+    {
+        var story = DigestTestData.Story(1, "Censorship story", link: "https://harbor.example/news/1?a=1&b=2");
+
+        var message = Render([story]);
+
+        Assert.Contains("href=\"https://harbor.example/news/1?a=1&amp;b=2\"", message.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_TextBody_ListsTitlesLinksAndOutlets()
+    {
+        var stories = new[]
+        {
+            DigestTestData.Story(1, "Great Firewall blocks new sites", link: "https://harbor.example/news/1"),
+            DigestTestData.Story(2, "Port reopens", link: "https://wire.example/news/2", feedId: "wire"),
+        };
+        var entries = new[] { new DigestEntry(1, "censorship", 0), new DigestEntry(2, "shipping", 1) };
+
+        var message = Render(stories, entries, DigestTestData.Subscriber("censorship", "shipping"));
+
+        Assert.Contains("1. Great Firewall blocks new sites", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("2. Port reopens", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("https://harbor.example/news/1", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("https://wire.example/news/2", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("== Online censorship ==", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("== Shipping ==", message.TextBody, StringComparison.Ordinal);
+        // The feed's configured title names the outlet; without one, its id does.
+        Assert.Contains("Harbor Times", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("   wire", message.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_Subject_HasCountTopicNameAndLocalDate()
+    {
+        var stories = new[] { DigestTestData.Story(1, "Censorship one"), DigestTestData.Story(2, "Censorship two") };
+        var entries = new[] { new DigestEntry(1, "censorship", 0), new DigestEntry(2, "censorship", 1) };
+
+        var message = Render(stories, entries);
+
+        Assert.Equal("Online censorship: 2 new stories · 11 Mar 2026", message.Subject);
+    }
+
+    [Fact]
+    public void Render_SingleStory_SubjectSaysOneStory()
+    {
+        var message = Render([DigestTestData.Story(1, "Censorship one")]);
+
+        Assert.StartsWith("Online censorship: 1 new story · ", message.Subject, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_PublishedTime_IsShownInTheSubscribersZone()
+    {
+        var story = DigestTestData.Story(1, "Censorship story", published: PublishedAt);
+
+        var message = Render([story]);
+
+        Assert.Contains("10 Mar 08:30", message.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("10 Mar 08:30", message.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("00:30", message.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("00:30", message.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_OmittedStories_AreMentioned()
+    {
+        var message = Render([DigestTestData.Story(1, "Censorship story")], omitted: 2);
+
+        Assert.Contains("and 2 more matching stories not shown.", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("and 2 more matching stories not shown.", message.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_LongSummary_IsTruncatedToTheSummaryLength()
+    {
+        var summary = string.Join(' ', Enumerable.Repeat("censorship", 40));
+
+        var message = Render([DigestTestData.Story(1, "Story", summary: summary)], summaryLength: 50);
+
+        Assert.Contains("   " + HtmlText(summary, 50) + "\n", message.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain(summary, message.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_Envelope_CarriesMessageIdRecipientAndDate()
+    {
+        var message = Render([DigestTestData.Story(1, "Censorship story")]);
+
+        Assert.Equal("digest.1@feeddigest", message.MessageId);
+        Assert.Equal("ana@example.com", message.ToAddress);
+        Assert.Equal("Ana", message.ToName);
+        Assert.Equal(CreatedAt, message.Date);
+        Assert.Contains("ana@example.com is subscribed to Online censorship, daily at 07:00 (Asia/Shanghai).", message.TextBody, StringComparison.Ordinal);
+    }
+
+    private static string HtmlText(string text, int length) => Core.Normalizing.HtmlText.Truncate(text, length);
+
+    private static OutgoingDigest Render(
+        IReadOnlyList<StoredStory> stories,
+        IReadOnlyList<DigestEntry>? entries = null,
+        Subscriber? subscriber = null,
+        int omitted = 0,
+        int summaryLength = 300)
+    {
+        entries ??= stories.Select((s, i) => new DigestEntry(s.Sequence, "censorship", i)).ToList();
+        subscriber ??= DigestTestData.Subscriber("censorship");
+        var digest = new ClaimedDigest("d-1", subscriber.Key, "digest.1@feeddigest", CreatedAt, entries, omitted);
+        return new DigestRenderer().Render(new UnsentDigest(digest, stories, 0), subscriber, DigestTestData.Catalog(), summaryLength);
+    }
+}

@@ -1,0 +1,59 @@
+using FeedDigest.Core.Polling;
+
+namespace FeedDigest.Tests.Polling;
+
+public sealed class NextCheckCalculatorTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(30);
+    private static readonly PollingOptions Options = new() { DefaultInterval = Interval, MaxInterval = TimeSpan.FromHours(24) };
+
+    [Fact]
+    public void AfterSuccess_NoServerHint_UsesTheInterval() =>
+        Assert.Equal(Now + Interval, NextCheckCalculator.AfterSuccess(Now, Interval, null, Options));
+
+    [Fact]
+    public void AfterSuccess_LongerMaxAge_IsHonoured() =>
+        Assert.Equal(Now + TimeSpan.FromHours(2), NextCheckCalculator.AfterSuccess(Now, Interval, TimeSpan.FromHours(2), Options));
+
+    [Fact]
+    public void AfterSuccess_ShorterMaxAge_KeepsTheInterval() =>
+        Assert.Equal(Now + Interval, NextCheckCalculator.AfterSuccess(Now, Interval, TimeSpan.FromMinutes(5), Options));
+
+    [Fact]
+    public void AfterSuccess_MaxAgeBeyondMaxInterval_IsCapped() =>
+        Assert.Equal(Now + TimeSpan.FromHours(24), NextCheckCalculator.AfterSuccess(Now, Interval, TimeSpan.FromDays(7), Options));
+
+    [Fact]
+    public void AfterSuccess_IntervalBeyondMaxInterval_IsCapped() =>
+        Assert.Equal(Now + TimeSpan.FromHours(24), NextCheckCalculator.AfterSuccess(Now, TimeSpan.FromHours(48), null, Options));
+
+    [Theory]
+    [InlineData(1, 30)]
+    [InlineData(2, 60)]
+    [InlineData(3, 120)]
+    [InlineData(4, 240)]
+    [InlineData(5, 480)]
+    public void AfterFailure_ConsecutiveErrors_BackOffExponentially(int errors, int expectedMinutes) =>
+        Assert.Equal(Now + TimeSpan.FromMinutes(expectedMinutes), NextCheckCalculator.AfterFailure(Now, Interval, errors, null, Options));
+
+    [Theory]
+    [InlineData(7)]
+    [InlineData(17)]
+    [InlineData(1000)]
+    [InlineData(int.MaxValue)]
+    public void AfterFailure_ManyErrors_IsCappedAtMaxInterval(int errors) =>
+        Assert.Equal(Now + TimeSpan.FromHours(24), NextCheckCalculator.AfterFailure(Now, Interval, errors, null, Options));
+
+    [Fact]
+    public void AfterFailure_LongerRetryAfter_Wins() =>
+        Assert.Equal(Now + TimeSpan.FromHours(3), NextCheckCalculator.AfterFailure(Now, Interval, 1, TimeSpan.FromHours(3), Options));
+
+    [Fact]
+    public void AfterFailure_ShorterRetryAfter_KeepsTheBackOff() =>
+        Assert.Equal(Now + TimeSpan.FromMinutes(120), NextCheckCalculator.AfterFailure(Now, Interval, 3, TimeSpan.FromMinutes(10), Options));
+
+    [Fact]
+    public void AfterFailure_RetryAfterBeyondMaxInterval_IsCapped() =>
+        Assert.Equal(Now + TimeSpan.FromHours(24), NextCheckCalculator.AfterFailure(Now, Interval, 1, TimeSpan.FromDays(3), Options));
+}

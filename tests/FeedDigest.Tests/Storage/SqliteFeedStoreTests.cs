@@ -1,0 +1,211 @@
+using FeedDigest.Core.Feeds;
+using FeedDigest.Core.Stories;
+using FeedDigest.Infrastructure.Storage.Sqlite;
+
+namespace FeedDigest.Tests.Storage;
+
+public sealed class SqliteFeedStoreTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
+    private static readonly Feed Harbor = new("harbor", new Uri("https://harbor.example/feed.xml"), "Harbor Times", [], null);
+    private static readonly Feed Wire = new("wire", new Uri("https://wire.example/feed.atom"), null, [], null);
+    private static readonly Feed Ledger = new("ledger", new Uri("https://ledger.example/rss"), null, [], null);
+
+    private SqliteTestDatabase database = null!;
+    private SqliteFeedStore store = null!;
+
+    public async Task InitializeAsync()
+    {
+        database = await SqliteTestDatabase.CreateAsync();
+        store = new SqliteFeedStore(database.Connections);
+    }
+
+    public async Task DisposeAsync() => await database.DisposeAsync();
+
+    [Fact]
+    public async Task SyncFeedsAsync_NewFeeds_AreInsertedDueNow()
+    {
+        await store.SyncFeedsAsync([Harbor, Wire], T0, CancellationToken.None);
+
+        var due = await store.GetDueFeedsAsync(T0, 10, CancellationToken.None);
+        Assert.Equal(["harbor", "wire"], due.Select(f => f.FeedId).Order());
+        var harbor = due.Single(f => f.FeedId == "harbor");
+        Assert.Equal(new FeedState("harbor", Harbor.Source, null, null, null, null, T0, 0, null), harbor);
+        Assert.Empty(await store.GetDueFeedsAsync(T0.AddTicks(-1), 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task SyncFeedsAsync_FeedRemovedFromConfiguration_IsDeactivated()
+    {
+        await store.SyncFeedsAsync([Harbor, Wire], T0, CancellationToken.None);
+
+        await store.SyncFeedsAsync([Harbor], T0.AddMinutes(1), CancellationToken.None);
+
+        Assert.Equal(["harbor"], (await store.GetFeedStatesAsync(CancellationToken.None)).Select(f => f.FeedId));
+        Assert.Equal(["harbor"], (await store.GetDueFeedsAsync(T0.AddDays(1), 10, CancellationToken.None)).Select(f => f.FeedId));
+    }
+
+    [Fact]
+    public async Task SyncFeedsAsync_RemovedFeedAddedBack_IsActiveAndDueAgain()
+    {
+        await store.SyncFeedsAsync([Harbor, Wire], T0, CancellationToken.None);
+        await store.SaveStateAsync(State(Wire, etag: "\"w1\"", nextCheckAt: T0.AddHours(6)), CancellationToken.None);
+        await store.SyncFeedsAsync([Harbor], T0.AddMinutes(1), CancellationToken.None);
+
+        await store.SyncFeedsAsync([Harbor, Wire], T0.AddMinutes(2), CancellationToken.None);
+
+        var wire = (await store.GetFeedStatesAsync(CancellationToken.None)).Single(f => f.FeedId == "wire");
+        Assert.Equal(T0.AddMinutes(2), wire.NextCheckAt);
+    }
+
+    [Fact]
+    public async Task SyncFeedsAsync_UnchangedUrl_KeepsValidatorsAndSchedule()
+    {
+        await store.SyncFeedsAsync([Harbor], T0, CancellationToken.None);
+        var saved = State(Harbor, etag: "\"h1\"", lastModified: "Tue, 10 Mar 2026 11:00:00 GMT", nextCheckAt: T0.AddHours(1));
+        await store.SaveStateAsync(saved, CancellationToken.None);
+
+        await store.SyncFeedsAsync([Harbor], T0.AddMinutes(5), CancellationToken.None);
+
+        Assert.Equal(saved, Assert.Single(await store.GetFeedStatesAsync(CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task SyncFeedsAsync_UrlChanged_ResetsValidatorsAndIsDueNow()
+    {
+        await store.SyncFeedsAsync([Harbor], T0, CancellationToken.None);
+        await store.SaveStateAsync(State(Harbor, etag: "\"h1\"", lastModified: "Tue, 10 Mar 2026 11:00:00 GMT", nextCheckAt: T0.AddHours(1)), CancellationToken.None);
+        var moved = Harbor with { Source = new Uri("https://harbor.example/v2/feed.xml") };
+
+        await store.SyncFeedsAsync([moved], T0.AddMinutes(5), CancellationToken.None);
+
+        var state = Assert.Single(await store.GetFeedStatesAsync(CancellationToken.None));
+        Assert.Equal(moved.Source, state.Source);
+        Assert.Null(state.ETag);
+        Assert.Null(state.LastModified);
+        Assert.Equal(T0.AddMinutes(5), state.NextCheckAt);
+    }
+
+    [Fact(Skip = "BUG: SyncFeedsAsync resets validators on a URL change but keeps consecutive_errors/last_error of the old URL")]
+    public async Task SyncFeedsAsync_UrlChanged_ForgetsTheOldSourcesErrors()
+    {
+        // The old URL's failures say nothing about the new one; keeping the count makes the new
+        // source's first failure back off as if it had failed many times (up to MaxInterval).
+        await store.SyncFeedsAsync([Harbor], T0, CancellationToken.None);
+        await store.SaveStateAsync(new FeedState("harbor", Harbor.Source, null, null, T0, null, T0.AddHours(8), 5, "NotFound: 404"), CancellationToken.None);
+        var moved = Harbor with { Source = new Uri("https://harbor.example/v2/feed.xml") };
+
+        await store.SyncFeedsAsync([moved], T0.AddMinutes(5), CancellationToken.None);
+
+        var state = Assert.Single(await store.GetFeedStatesAsync(CancellationToken.None));
+        Assert.Equal(0, state.ConsecutiveErrors);
+        Assert.Null(state.LastError);
+    }
+
+    [Fact]
+    public async Task SaveFetchAsync_SameStoriesTwice_InsertsThemOnce()
+    {
+        await store.SyncFeedsAsync([Harbor], T0, CancellationToken.None);
+        var state = State(Harbor, nextCheckAt: T0.AddMinutes(30));
+
+        var first = await store.SaveFetchAsync(state, [Story("guid:1", "One"), Story("guid:2", "Two")], CancellationToken.None);
+        var second = await store.SaveFetchAsync(state, [Story("guid:1", "One"), Story("guid:2", "Two (edited)")], CancellationToken.None);
+        var third = await store.SaveFetchAsync(state, [Story("guid:2", "Two"), Story("guid:3", "Three")], CancellationToken.None);
+
+        Assert.Equal(2, first);
+        Assert.Equal(0, second);
+        Assert.Equal(1, third);
+        var stories = await store.GetStoriesAfterAsync(0, 100, CancellationToken.None);
+        Assert.Equal(["One", "Two", "Three"], stories.Select(s => s.Title));
+    }
+
+    [Fact]
+    public async Task SaveFetchAsync_SameKeyInAnotherFeed_IsADifferentStory()
+    {
+        await store.SyncFeedsAsync([Harbor, Wire], T0, CancellationToken.None);
+
+        await store.SaveFetchAsync(State(Harbor), [Story("guid:1", "Harbor one")], CancellationToken.None);
+        var added = await store.SaveFetchAsync(State(Wire), [Story("guid:1", "Wire one", feedId: "wire")], CancellationToken.None);
+
+        Assert.Equal(1, added);
+        Assert.Equal(2, (await store.GetStoriesAfterAsync(0, 100, CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task SaveFetchAsync_NewState_IsStored()
+    {
+        await store.SyncFeedsAsync([Harbor], T0, CancellationToken.None);
+        var state = new FeedState("harbor", Harbor.Source, "\"abc\"", "Tue, 10 Mar 2026 11:59:00 GMT", T0.AddSeconds(3), T0.AddSeconds(3), T0.AddMinutes(30).AddTicks(1234567), 0, null);
+
+        await store.SaveFetchAsync(state, [Story("guid:1", "One")], CancellationToken.None);
+
+        Assert.Equal(state, Assert.Single(await store.GetFeedStatesAsync(CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task SaveStateAsync_Failure_IsStored()
+    {
+        await store.SyncFeedsAsync([Harbor], T0, CancellationToken.None);
+        var state = new FeedState("harbor", Harbor.Source, null, null, T0, null, T0.AddHours(2), 3, "Timeout: no answer in 30 s");
+
+        await store.SaveStateAsync(state, CancellationToken.None);
+
+        Assert.Equal(state, Assert.Single(await store.GetFeedStatesAsync(CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task SaveFetchAsync_StoryFields_RoundTrip()
+    {
+        await store.SyncFeedsAsync([Harbor], T0, CancellationToken.None);
+        var published = new DateTimeOffset(2026, 3, 10, 8, 30, 0, TimeSpan.FromHours(8));
+        var story = new NewStory("harbor", "guid:1", "网络审查 & more", "https://harbor.example/news/1", "Summary text", "Li Wei", ["Shipping", "天气"], published, published.AddHours(1), T0);
+
+        await store.SaveFetchAsync(State(Harbor), [story], CancellationToken.None);
+
+        var stored = Assert.Single(await store.GetStoriesAfterAsync(0, 10, CancellationToken.None));
+        Assert.Equal("harbor", stored.FeedId);
+        Assert.Equal("网络审查 & more", stored.Title);
+        Assert.Equal("https://harbor.example/news/1", stored.Link);
+        Assert.Equal("Summary text", stored.Summary);
+        Assert.Equal("Li Wei", stored.Author);
+        Assert.Equal(["Shipping", "天气"], stored.Categories);
+        Assert.Equal(published, stored.PublishedAt);
+        Assert.Equal(TimeSpan.Zero, stored.PublishedAt!.Value.Offset);
+        Assert.Equal(T0, stored.FirstSeenAt);
+    }
+
+    [Fact]
+    public async Task GetDueFeedsAsync_HonoursNextCheckAtOrderAndLimit()
+    {
+        await store.SyncFeedsAsync([Harbor, Wire, Ledger], T0, CancellationToken.None);
+        await store.SaveStateAsync(State(Harbor, nextCheckAt: T0.AddMinutes(10)), CancellationToken.None);
+        await store.SaveStateAsync(State(Wire, nextCheckAt: T0.AddMinutes(5)), CancellationToken.None);
+        await store.SaveStateAsync(State(Ledger, nextCheckAt: T0.AddMinutes(20)), CancellationToken.None);
+
+        Assert.Empty(await store.GetDueFeedsAsync(T0.AddMinutes(4), 10, CancellationToken.None));
+        Assert.Equal(["wire", "harbor"], (await store.GetDueFeedsAsync(T0.AddMinutes(10), 10, CancellationToken.None)).Select(f => f.FeedId));
+        Assert.Equal(["wire"], (await store.GetDueFeedsAsync(T0.AddMinutes(30), 1, CancellationToken.None)).Select(f => f.FeedId));
+    }
+
+    [Fact]
+    public async Task GetStoriesAfterAsync_ReturnsIncreasingSequencesAfterTheCutoff()
+    {
+        await store.SyncFeedsAsync([Harbor, Wire], T0, CancellationToken.None);
+        await store.SaveFetchAsync(State(Harbor), [Story("guid:1", "One"), Story("guid:2", "Two")], CancellationToken.None);
+        await store.SaveFetchAsync(State(Wire), [Story("guid:3", "Three", feedId: "wire"), Story("guid:4", "Four", feedId: "wire")], CancellationToken.None);
+
+        var all = await store.GetStoriesAfterAsync(0, 100, CancellationToken.None);
+        var page = await store.GetStoriesAfterAsync(all[0].Sequence, 2, CancellationToken.None);
+
+        Assert.Equal(["One", "Two", "Three", "Four"], all.Select(s => s.Title));
+        Assert.True(all.Zip(all.Skip(1)).All(p => p.First.Sequence < p.Second.Sequence));
+        Assert.Equal(["Two", "Three"], page.Select(s => s.Title));
+        Assert.Empty(await store.GetStoriesAfterAsync(all[^1].Sequence, 100, CancellationToken.None));
+    }
+
+    private static FeedState State(Feed feed, string? etag = null, string? lastModified = null, DateTimeOffset? nextCheckAt = null) =>
+        new(feed.Id, feed.Source, etag, lastModified, T0, T0, nextCheckAt ?? T0.AddMinutes(30), 0, null);
+
+    private static NewStory Story(string key, string title, string feedId = "harbor") =>
+        new(feedId, key, title, $"https://{feedId}.example/{key}", "summary", null, [], null, null, T0);
+}

@@ -1,0 +1,31 @@
+namespace FeedDigest.Tests.Storage;
+
+public sealed class SqliteMigratorTests : IAsyncLifetime
+{
+    private SqliteTestDatabase database = null!;
+
+    public async Task InitializeAsync() => database = await SqliteTestDatabase.CreateAsync();
+
+    public async Task DisposeAsync() => await database.DisposeAsync();
+
+    [Fact]
+    public async Task MigrateAsync_FreshDatabase_CreatesTheDatabaseFileAndSchema()
+    {
+        Assert.True(File.Exists(database.Connections.DatabasePath));
+        Assert.Equal(
+            5,
+            await database.ScalarAsync<long>(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('feeds', 'stories', 'subscriber_state', 'digests', 'digest_stories')"));
+        Assert.Equal("wal", await database.ScalarAsync<string>("PRAGMA journal_mode"));
+        Assert.Equal("2026-03-01T00:00:00.0000000Z", await database.ScalarAsync<string>("SELECT applied_at FROM schema_migrations WHERE version = 1"));
+    }
+
+    [Fact]
+    public async Task MigrateAsync_RunTwice_AppliesEachScriptOnce()
+    {
+        await database.Migrator.MigrateAsync(CancellationToken.None);
+
+        Assert.Equal(1, await database.ScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal(1, await database.ScalarAsync<long>("SELECT version FROM schema_migrations"));
+    }
+}
