@@ -51,7 +51,7 @@ public static class HtmlText
         {
             cut = lastSpace;
         }
-        else if (char.IsHighSurrogate(text[cut - 1]))
+        else if (cut > 0 && char.IsHighSurrogate(text[cut - 1]))
         {
             cut--;
         }

@@ -39,6 +39,14 @@ internal static partial class FeedTextDecoder
             }
         }
 
+        // Bytes that spell "<?xml" in ASCII cannot be UTF-16 or UTF-32, whatever they declare
+        // (XML 1.0 appendix F); .NET's XmlWriter writes such declarations on UTF-8 files.
+        if (encoding is UnicodeEncoding or UTF32Encoding && bytes.StartsWith("<?xml"u8))
+        {
+            warnings.Add($"the document declares {encoding.WebName} but its bytes are ASCII-compatible; read as UTF-8");
+            encoding = null;
+        }
+
         encoding ??= Encoding.UTF8;
         if (encoding is UTF8Encoding)
         {

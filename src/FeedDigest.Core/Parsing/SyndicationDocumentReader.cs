@@ -152,10 +152,28 @@ internal static class SyndicationDocumentReader
     private static bool ParseUri(XmlUriData data, out Uri value)
     {
         var text = data.UriString?.Trim() ?? string.Empty;
-        value = Uri.TryCreate(text, UriKind.RelativeOrAbsolute, out var uri)
-            ? uri
-            : Uri.TryCreate(Uri.EscapeDataString(text), UriKind.Relative, out var escaped) ? escaped : InvalidUri;
+        if (Uri.TryCreate(text, UriKind.RelativeOrAbsolute, out var uri))
+        {
+            value = uri;
+        }
+        else if (!HasScheme(text) && Uri.TryCreate(text.Replace(" ", "%20", StringComparison.Ordinal), UriKind.Relative, out var escaped))
+        {
+            // A relative path with stray characters (spaces, brackets) is still a path on the feed's site.
+            value = escaped;
+        }
+        else
+        {
+            // An absolute URL that does not parse is dropped, never rebased onto the feed's host.
+            value = InvalidUri;
+        }
+
         return true;
+    }
+
+    private static bool HasScheme(string text)
+    {
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && text[..colon].All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.');
     }
 
     /// <summary>What the formatter has read so far, kept outside it so a late failure loses nothing.</summary>

@@ -36,8 +36,14 @@ internal static partial class XmlTextRepair
         }
 
         var reported = false;
-        return NamedEntity().Replace(text, match =>
+        return NamedEntityOutsideCdata().Replace(text, match =>
         {
+            // CDATA sections and comments are matched whole and kept: entities mean nothing inside them.
+            if (!match.Groups["name"].Success)
+            {
+                return match.Value;
+            }
+
             var name = match.Groups["name"].Value;
             if (name is "amp" or "lt" or "gt" or "quot" or "apos")
             {
@@ -110,6 +116,6 @@ internal static partial class XmlTextRepair
         return $"line {line}, column {index - lineStart + 1}";
     }
 
-    [GeneratedRegex("&(?<name>[A-Za-z][A-Za-z0-9]{1,31});", RegexOptions.CultureInvariant)]
-    private static partial Regex NamedEntity();
+    [GeneratedRegex("<!\\[CDATA\\[.*?\\]\\]>|<!--.*?-->|&(?<name>[A-Za-z][A-Za-z0-9]{1,31});", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
+    private static partial Regex NamedEntityOutsideCdata();
 }

@@ -54,7 +54,7 @@ public sealed class PollingOptions
             yield return $"{SectionName}:MaxFeedsPerTick must be at least 1 (it is {MaxFeedsPerTick}).";
         }
 
-        if (FetchTimeout <= TimeSpan.Zero || FetchTimeout > TimeSpan.FromMinutes(5))
+        if (FetchTimeout < TimeSpan.FromSeconds(1) || FetchTimeout > TimeSpan.FromMinutes(5))
         {
             yield return $"{SectionName}:FetchTimeout must be between 00:00:01 and 00:05:00 (it is {FetchTimeout}).";
         }

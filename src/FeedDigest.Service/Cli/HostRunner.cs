@@ -11,6 +11,11 @@ internal static class HostRunner
 {
     public static async Task<int> RunAsync(string? configFile, bool withScheduler, Func<IHost, Task<int>> action)
     {
+        if (configFile is null)
+        {
+            FeedDigestHost.EnsureDefaultConfigFile(Directory.GetCurrentDirectory(), Console.Out);
+        }
+
         IHost host;
         try
         {

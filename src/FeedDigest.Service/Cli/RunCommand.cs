@@ -16,11 +16,6 @@ internal static class RunCommand
 
     public static async Task<int> RunAsync(string? configFile, CancellationToken cancellationToken)
     {
-        if (configFile is null)
-        {
-            FeedDigestHost.EnsureDefaultConfigFile(Directory.GetCurrentDirectory(), Console.Out);
-        }
-
         return await HostRunner.RunAsync(configFile, withScheduler: true, async host =>
         {
             await host.RunAsync(cancellationToken).ConfigureAwait(false);

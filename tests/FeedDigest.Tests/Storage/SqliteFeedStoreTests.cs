@@ -86,7 +86,7 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
         Assert.Equal(T0.AddMinutes(5), state.NextCheckAt);
     }
 
-    [Fact(Skip = "BUG: SyncFeedsAsync resets validators on a URL change but keeps consecutive_errors/last_error of the old URL")]
+    [Fact]
     public async Task SyncFeedsAsync_UrlChanged_ForgetsTheOldSourcesErrors()
     {
         // The old URL's failures say nothing about the new one; keeping the count makes the new

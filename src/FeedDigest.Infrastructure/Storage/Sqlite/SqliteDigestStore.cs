@@ -58,10 +58,11 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
                 new { digest.Id, digest.SubscriberKey, digest.MessageId, createdAt = SqliteTime.ToText(digest.CreatedAt), digest.OmittedCount },
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var listed = 0;
             foreach (var entry in digest.Entries)
             {
                 // A story already delivered to this subscriber is silently left out, never sent again.
-                await connection.ExecuteAsync(new CommandDefinition(
+                listed += await connection.ExecuteAsync(new CommandDefinition(
                     """
                     INSERT INTO digest_stories (digest_id, subscriber_key, story_id, topic_id, position)
                     VALUES (@digestId, @subscriberKey, @StorySequence, @TopicId, @Position)
@@ -70,6 +71,13 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
                     new { digestId = digest.Id, subscriberKey = digest.SubscriberKey, entry.StorySequence, entry.TopicId, entry.Position },
                     transaction,
                     cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }
+
+            if (listed == 0)
+            {
+                // Every story was delivered before: an empty digest is never sent.
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "DELETE FROM digests WHERE id = @Id", new { digest.Id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             }
         }
 

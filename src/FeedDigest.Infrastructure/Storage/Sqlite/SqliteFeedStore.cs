@@ -27,6 +27,8 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                     source = excluded.source,
                     etag = CASE WHEN feeds.source = excluded.source THEN feeds.etag END,
                     last_modified = CASE WHEN feeds.source = excluded.source THEN feeds.last_modified END,
+                    consecutive_errors = CASE WHEN feeds.source = excluded.source THEN feeds.consecutive_errors ELSE 0 END,
+                    last_error = CASE WHEN feeds.source = excluded.source THEN feeds.last_error END,
                     next_check_at = CASE WHEN feeds.source = excluded.source AND feeds.active = 1 THEN feeds.next_check_at ELSE excluded.next_check_at END
                 """,
                 new { id = feed.Id, source = feed.Source.AbsoluteUri, now = SqliteTime.ToText(now) },
