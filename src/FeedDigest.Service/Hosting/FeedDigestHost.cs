@@ -69,7 +69,13 @@ internal static class FeedDigestHost
     {
         var polling = configuration.GetSection(PollingOptions.SectionName).Get<PollingOptions>() ?? new PollingOptions();
         var digests = configuration.GetSection(DigestOptions.SectionName).Get<DigestOptions>() ?? new DigestOptions();
-        services.AddQuartz(quartz =>
+        // Quartz keeps schedulers in a process-wide registry by name: each host gets a name of its own,
+        // so two hosts in one process (the tests) never share a scheduler and its jobs' container.
+        var properties = new System.Collections.Specialized.NameValueCollection
+        {
+            ["quartz.scheduler.instanceName"] = $"FeedDigest-{Guid.NewGuid():N}",
+        };
+        services.AddQuartz(properties, quartz =>
         {
             // One trigger per tick, not one per feed: the database holds each feed's schedule.
             quartz.AddJob<PollFeedsJob>(job => job.WithIdentity(PollFeedsJob.Key));
