@@ -21,12 +21,12 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton<IFeedStore, SqliteFeedStore>();
         services.AddSingleton<IDigestStore, SqliteDigestStore>();
 
-        services.AddSingleton<IDigestSender>(provider =>
+        services.AddSingleton<IMailSender>(provider =>
         {
             var mail = provider.GetRequiredService<IOptionsMonitor<MailOptions>>();
             return mail.CurrentValue.UsesSmtp
-                ? new SmtpDigestSender(mail)
-                : new PickupFolderDigestSender(mail, contentRoot);
+                ? new SmtpMailSender(mail)
+                : new PickupFolderMailSender(mail, contentRoot);
         });
         return services;
     }

@@ -16,7 +16,7 @@ public sealed class DigestDispatcher(
     ICatalogSource catalogSource,
     IFeedStore feedStore,
     IDigestStore digestStore,
-    IDigestSender sender,
+    IMailSender sender,
     DigestRenderer renderer,
     IOptionsMonitor<DigestOptions> optionsMonitor,
     TimeProvider timeProvider,
@@ -82,7 +82,7 @@ public sealed class DigestDispatcher(
     /// What the subscriber's digest would hold if it went out now, rendered, without claiming anything;
     /// null when no new story matches their topics.
     /// </summary>
-    public async Task<OutgoingDigest?> PreviewAsync(Subscriber subscriber, CancellationToken cancellationToken)
+    public async Task<OutgoingMessage?> PreviewAsync(Subscriber subscriber, CancellationToken cancellationToken)
     {
         var catalog = catalogSource.Current;
         var options = optionsMonitor.CurrentValue;

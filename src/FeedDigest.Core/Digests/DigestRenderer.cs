@@ -4,6 +4,7 @@ using System.Text.Unicode;
 using Fluid;
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Normalizing;
+using FeedDigest.Core.Ports;
 using FeedDigest.Core.Stories;
 
 namespace FeedDigest.Core.Digests;
@@ -33,12 +34,12 @@ public sealed class DigestRenderer
         templateOptions.MemberAccessStrategy.Register<StoryView>();
     }
 
-    public OutgoingDigest Render(UnsentDigest unsent, Subscriber subscriber, Catalog catalog, int summaryLength)
+    public OutgoingMessage Render(UnsentDigest unsent, Subscriber subscriber, Catalog catalog, int summaryLength)
     {
         var view = BuildView(unsent, subscriber, catalog, summaryLength);
         var html = htmlTemplate.Render(new TemplateContext(view, templateOptions), Encoder);
         var text = textTemplate.Render(new TemplateContext(view, templateOptions), NullEncoder.Default);
-        return new OutgoingDigest(unsent.Digest.MessageId, subscriber.Email, subscriber.DisplayName, view.Subject, html, text, unsent.Digest.CreatedAt);
+        return new OutgoingMessage(unsent.Digest.MessageId, subscriber.Email, subscriber.DisplayName, view.Subject, html, text, unsent.Digest.CreatedAt);
     }
 
     private static DigestView BuildView(UnsentDigest unsent, Subscriber subscriber, Catalog catalog, int summaryLength)

@@ -1,3 +1,4 @@
+using FeedDigest.Core.Ports;
 using FeedDigest.Core.Digests;
 using FeedDigest.Core.Stories;
 
@@ -135,7 +136,7 @@ public sealed class DigestRendererTests
 
     private static string HtmlText(string text, int length) => Core.Normalizing.HtmlText.Truncate(text, length);
 
-    private static OutgoingDigest Render(
+    private static OutgoingMessage Render(
         IReadOnlyList<StoredStory> stories,
         IReadOnlyList<DigestEntry>? entries = null,
         Subscriber? subscriber = null,

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using FeedDigest.Core.Digests;
 using FeedDigest.Core.Ports;
 using MailKit;
 using MailKit.Net.Smtp;
@@ -9,13 +8,13 @@ using Microsoft.Extensions.Options;
 namespace FeedDigest.Infrastructure.Mail;
 
 /// <summary>Sends digests through an SMTP server with MailKit; server refusals come back as values.</summary>
-internal sealed class SmtpDigestSender(IOptionsMonitor<MailOptions> optionsMonitor) : IDigestSender
+internal sealed class SmtpMailSender(IOptionsMonitor<MailOptions> optionsMonitor) : IMailSender
 {
-    public async Task<DeliveryResult> SendAsync(OutgoingDigest digest, CancellationToken cancellationToken)
+    public async Task<DeliveryResult> SendAsync(OutgoingMessage digest, CancellationToken cancellationToken)
     {
         var options = optionsMonitor.CurrentValue;
         var smtp = options.Smtp;
-        var message = DigestMessageBuilder.Build(digest, options);
+        var message = MimeMessageBuilder.Build(digest, options);
         using var client = new SmtpClient { Timeout = (int)smtp.Timeout.TotalMilliseconds };
         try
         {

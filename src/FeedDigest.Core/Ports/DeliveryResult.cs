@@ -1,4 +1,4 @@
-namespace FeedDigest.Core.Digests;
+namespace FeedDigest.Core.Ports;
 
 public abstract record DeliveryResult
 {

@@ -1,12 +1,12 @@
-using FeedDigest.Core.Digests;
+using FeedDigest.Core.Ports;
 using MimeKit;
 
 namespace FeedDigest.Infrastructure.Mail;
 
 /// <summary>Builds the MIME message: multipart/alternative with the plain text first, as RFC 2046 §5.1.4 orders it.</summary>
-internal static class DigestMessageBuilder
+internal static class MimeMessageBuilder
 {
-    public static MimeMessage Build(OutgoingDigest digest, MailOptions options)
+    public static MimeMessage Build(OutgoingMessage digest, MailOptions options)
     {
         var message = new MimeMessage
         {

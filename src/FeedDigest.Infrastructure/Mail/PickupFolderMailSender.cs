@@ -1,4 +1,3 @@
-using FeedDigest.Core.Digests;
 using FeedDigest.Core.Ports;
 using Microsoft.Extensions.Options;
 
@@ -9,16 +8,16 @@ namespace FeedDigest.Infrastructure.Mail;
 /// mail server (or a person) can take from. Written to a temporary name and renamed, so a reader
 /// never sees half a message; writing the same digest again replaces the file, never duplicates it.
 /// </summary>
-internal sealed class PickupFolderDigestSender(IOptionsMonitor<MailOptions> optionsMonitor, string contentRoot) : IDigestSender
+internal sealed class PickupFolderMailSender(IOptionsMonitor<MailOptions> optionsMonitor, string contentRoot) : IMailSender
 {
-    public async Task<DeliveryResult> SendAsync(OutgoingDigest digest, CancellationToken cancellationToken)
+    public async Task<DeliveryResult> SendAsync(OutgoingMessage digest, CancellationToken cancellationToken)
     {
         var options = optionsMonitor.CurrentValue;
         var folder = Path.GetFullPath(options.PickupDirectory, contentRoot);
         try
         {
             Directory.CreateDirectory(folder);
-            var message = DigestMessageBuilder.Build(digest, options);
+            var message = MimeMessageBuilder.Build(digest, options);
             var name = string.Join('_', digest.MessageId.Split(Path.GetInvalidFileNameChars().Append('@').ToArray()));
             var path = Path.Combine(folder, name + ".eml");
             var temporary = path + ".tmp";

@@ -1,0 +1,11 @@
+namespace FeedDigest.Core.Ports;
+
+/// <summary>A rendered message (a digest or a notice to the admin), ready for a mail transport.</summary>
+public sealed record OutgoingMessage(
+    string MessageId,
+    string ToAddress,
+    string? ToName,
+    string Subject,
+    string HtmlBody,
+    string TextBody,
+    DateTimeOffset Date);
