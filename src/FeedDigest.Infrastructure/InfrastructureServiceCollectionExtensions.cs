@@ -1,4 +1,3 @@
-using System.Net;
 using FeedDigest.Core.Polling;
 using FeedDigest.Core.Ports;
 using FeedDigest.Infrastructure.Fetching;
@@ -35,15 +34,7 @@ public static class InfrastructureServiceCollectionExtensions
     public static IServiceCollection AddFeedFetching(this IServiceCollection services)
     {
         services.AddHttpClient(FeedFetcher.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                AutomaticDecompression = DecompressionMethods.All,
-                AllowAutoRedirect = true,
-                MaxAutomaticRedirections = 5,
-                // Per-host politeness: never more than two connections to one server.
-                MaxConnectionsPerServer = 2,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            })
+            .ConfigurePrimaryHttpMessageHandler(provider => FeedFetcher.CreateHandler(provider.GetRequiredService<IOptions<PollingOptions>>().Value, proxy: null))
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<IFeedFetcher, FeedFetcher>();
         return services;

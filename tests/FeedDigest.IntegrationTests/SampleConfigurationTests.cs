@@ -32,8 +32,9 @@ public sealed class SampleConfigurationTests
             var store = host.Services.GetRequiredService<IFeedStore>();
             Assert.True(await Eventually.WaitUntilAsync(async () => (await store.GetStoriesAfterAsync(0, 100, default)).Count == 10, TimeSpan.FromSeconds(30)), "the 10 sample stories were not stored");
             await host.Services.GetRequiredService<IDigestStore>().GetOrCreateStateAsync("demo@example.org", clock.GetUtcNow(), clock.GetUtcNow().AddDays(-1), default);
-            clock.Advance(TimeSpan.FromMinutes(1));
-            Assert.True(await Eventually.WaitUntilAsync(() => Directory.Exists(outbox) && Directory.GetFiles(outbox, "*.eml").Length == 1, TimeSpan.FromSeconds(30)), "no digest in data/outbox");
+            Assert.True(
+                await Eventually.WaitWhileTickingAsync(() => Directory.Exists(outbox) && Directory.GetFiles(outbox, "*.eml").Length == 1, clock, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)),
+                "no digest in data/outbox");
             await host.StopAsync();
         }
 

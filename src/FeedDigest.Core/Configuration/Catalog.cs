@@ -79,7 +79,28 @@ public sealed class Catalog
                 continue;
             }
 
-            feeds.Add(new Feed(id, source, string.IsNullOrWhiteSpace(feed.Title) ? null : feed.Title.Trim(), feed.Tags.ToList(), feed.PollInterval));
+            Uri? proxy = null;
+            if (!string.IsNullOrWhiteSpace(feed.Proxy)
+                && (!Uri.TryCreate(feed.Proxy.Trim(), UriKind.Absolute, out proxy) || proxy.Scheme is not ("http" or "https" or "socks5" or "socks4" or "socks4a")))
+            {
+                problems.Add($"{path}:Proxy: \"{feed.Proxy}\" is not a proxy URL such as \"socks5://127.0.0.1:1080\" or \"http://proxy:3128\".");
+                continue;
+            }
+
+            var badHeader = feed.Headers.Keys.FirstOrDefault(name => name.Length == 0 || name.Any(c => c <= ' ' || c >= 127 || c is ':' or '(' or ')' or ',' or '/' or ';' or '<' or '=' or '>' or '?' or '@' or '[' or '\\' or ']' or '{' or '}' or '"'));
+            if (badHeader is not null)
+            {
+                problems.Add($"{path}:Headers: \"{badHeader}\" is not a valid HTTP header name.");
+                continue;
+            }
+
+            var fetch = new FeedFetchSettings(
+                string.IsNullOrWhiteSpace(feed.UserAgent) ? null : feed.UserAgent.Trim(),
+                new Dictionary<string, string>(feed.Headers, StringComparer.OrdinalIgnoreCase),
+                string.IsNullOrWhiteSpace(feed.UserName) ? null : feed.UserName,
+                feed.Password,
+                proxy);
+            feeds.Add(new Feed(id, source, string.IsNullOrWhiteSpace(feed.Title) ? null : feed.Title.Trim(), feed.Tags.ToList(), feed.PollInterval) { Fetch = fetch });
         }
 
         return feeds;

@@ -27,6 +27,20 @@ public sealed class FeedOptions
     public List<string> Tags { get; set; } = [];
 
     public TimeSpan? PollInterval { get; set; }
+
+    /// <summary>Replaces the default User-Agent for this feed only.</summary>
+    public string? UserAgent { get; set; }
+
+    /// <summary>Extra request headers for this feed, such as an API key.</summary>
+    public Dictionary<string, string> Headers { get; set; } = [];
+
+    /// <summary>HTTP basic authentication; put the password in an environment variable, not the file.</summary>
+    public string? UserName { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>An http://, https:// or socks5:// proxy for this feed.</summary>
+    public string? Proxy { get; set; }
 }
 
 public sealed class TopicOptions

@@ -10,4 +10,7 @@ public sealed record Feed(
     Uri Source,
     string? Title,
     IReadOnlyList<string> Tags,
-    TimeSpan? PollInterval);
+    TimeSpan? PollInterval)
+{
+    public FeedFetchSettings Fetch { get; init; } = FeedFetchSettings.Default;
+}

@@ -1,6 +1,6 @@
 namespace FeedDigest.Core.Feeds;
 
-/// <summary>What the service remembers about polling one feed between fetches.</summary>
+/// <summary>What the service remembers about polling one feed between fetches: its schedule and health.</summary>
 public sealed record FeedState(
     string FeedId,
     Uri Source,
@@ -10,4 +10,25 @@ public sealed record FeedState(
     DateTimeOffset? LastSuccessAt,
     DateTimeOffset NextCheckAt,
     int ConsecutiveErrors,
-    string? LastError);
+    string? LastError)
+{
+    /// <summary>
+    /// Where the feed is fetched from when that differs from <see cref="Source"/> (the configured URL):
+    /// after a permanent redirect, or when the configured URL is a web page whose feed was discovered.
+    /// </summary>
+    public Uri? FetchUri { get; init; }
+
+    /// <summary>The HTTP status of the last answer (null for local files and network failures).</summary>
+    public int? LastStatus { get; init; }
+
+    /// <summary>When the current run of failures began; null while the feed is healthy.</summary>
+    public DateTimeOffset? FailingSince { get; init; }
+
+    /// <summary>Whether the admin was told about the current run of failures (so they are told once, and told of recovery).</summary>
+    public bool AlertSent { get; init; }
+
+    /// <summary>The server said 410 Gone: the feed is no longer polled until its URL changes.</summary>
+    public bool Gone { get; init; }
+
+    public Uri EffectiveUri => FetchUri ?? Source;
+}

@@ -10,18 +10,21 @@ using Microsoft.Extensions.Options;
 namespace FeedDigest.Core.Polling;
 
 /// <summary>
-/// One poll: picks the feeds that are due, fetches them politely, parses and stores their stories,
-/// and decides when each is checked next. A failing feed is recorded and backed off; the others go on.
+/// One poll: picks the feeds that are due, fetches them politely (a global and a per-host limit on
+/// requests in flight), parses and stores their stories, and decides when each is checked next. A
+/// failing feed is recorded, backed off and reported to the admin; the others go on.
 /// </summary>
 public sealed class FeedPoller(
     ICatalogSource catalogSource,
     IFeedStore feedStore,
     IFeedFetcher fetcher,
+    FeedHealthNotifier healthNotifier,
     IOptionsMonitor<PollingOptions> optionsMonitor,
     TimeProvider timeProvider,
     ILogger<FeedPoller> logger)
 {
     private const int MaxStoredSummaryLength = 4000;
+    private readonly HostLimiter hostLimiter = new();
     private Catalog? syncedCatalog;
 
     /// <param name="allFeeds">Check every configured feed now, not only those that are due.</param>
@@ -67,73 +70,65 @@ public sealed class FeedPoller(
     {
         try
         {
-            return await PollFeedAsync(feed, state, options, cancellationToken).ConfigureAwait(false);
+            using var slot = await hostLimiter.AcquireAsync(state.EffectiveUri, options.MaxConcurrentPerHost, cancellationToken).ConfigureAwait(false);
+            return await PollFeedAsync(feed, state, options, discoverFeed: true, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             logger.LogError(exception, "Feed {FeedId} ({FeedUrl}) hit an internal error; the other feeds go on. Please report this with the feed's URL", feed.Id, feed.Source);
-            var now = timeProvider.GetUtcNow();
-            await RecordFailureAsync(feed, state, $"internal error: {exception.Message}", null, now, feed.PollInterval ?? options.DefaultInterval, options, cancellationToken).ConfigureAwait(false);
+            await RecordFailureAsync(feed, state, $"internal error: {exception.Message}", null, options, cancellationToken).ConfigureAwait(false);
             return (false, 0);
         }
     }
 
-    private async Task<(bool Ok, int NewStories)> PollFeedAsync(Feed feed, FeedState state, PollingOptions options, CancellationToken cancellationToken)
+    private async Task<(bool Ok, int NewStories)> PollFeedAsync(Feed feed, FeedState state, PollingOptions options, bool discoverFeed, CancellationToken cancellationToken)
     {
-        var result = await fetcher.FetchAsync(new FetchRequest(feed.Source, state.ETag, state.LastModified), cancellationToken).ConfigureAwait(false);
-        var now = timeProvider.GetUtcNow();
-        var interval = feed.PollInterval ?? options.DefaultInterval;
+        var request = new FetchRequest(state.EffectiveUri, state.ETag, state.LastModified) { Settings = feed.Fetch };
+        var result = await fetcher.FetchAsync(request, cancellationToken).ConfigureAwait(false);
+        state = state with { LastStatus = result.StatusCode };
+        if (result.MovedPermanentlyTo is { } moved)
+        {
+            logger.LogInformation("Feed {FeedId} moved permanently from {FeedUrl} to {NewUrl}; polling the new address. Update its Url in the configuration", feed.Id, state.EffectiveUri, moved);
+            state = state with { FetchUri = moved };
+        }
+
         switch (result)
         {
             case FetchResult.NotModified notModified:
-                logger.LogDebug("Feed {FeedId} ({FeedUrl}) not modified", feed.Id, feed.Source);
-                await feedStore.SaveStateAsync(
-                    state with
-                    {
-                        ETag = notModified.ETag ?? state.ETag,
-                        LastModified = notModified.LastModified ?? state.LastModified,
-                        LastCheckedAt = now,
-                        LastSuccessAt = now,
-                        NextCheckAt = NextCheckCalculator.AfterSuccess(now, interval, notModified.MaxAge, options),
-                        ConsecutiveErrors = 0,
-                        LastError = null,
-                    },
-                    cancellationToken).ConfigureAwait(false);
+                logger.LogDebug("Feed {FeedId} ({FeedUrl}) not modified", feed.Id, state.EffectiveUri);
+                await RecordSuccessAsync(feed, state with { ETag = notModified.ETag ?? state.ETag, LastModified = notModified.LastModified ?? state.LastModified }, result.FreshFor, [], options, cancellationToken).ConfigureAwait(false);
                 return (true, 0);
 
             case FetchResult.Content content:
                 var parsed = FeedParser.Parse(content.Body, content.FinalUri, content.Charset);
+                if (parsed.Items.Count == 0 && parsed.Format == FeedFormat.Unknown && discoverFeed && FeedDiscovery.LooksLikeHtml(content.MediaType, content.Body))
+                {
+                    return await FollowDiscoveredFeedAsync(feed, state, content, options, cancellationToken).ConfigureAwait(false);
+                }
+
                 if (parsed.Items.Count == 0 && parsed.Bozo)
                 {
-                    var error = $"unreadable feed: {string.Join("; ", parsed.Errors.Take(3))}";
-                    await RecordFailureAsync(feed, state, error, null, now, interval, options, cancellationToken).ConfigureAwait(false);
+                    await RecordFailureAsync(feed, state, $"unreadable feed: {string.Join("; ", parsed.Errors.Take(3))}", null, options, cancellationToken).ConfigureAwait(false);
                     return (false, 0);
                 }
 
                 if (parsed.Bozo)
                 {
-                    logger.LogInformation("Feed {FeedId} ({FeedUrl}) is malformed but readable: {Errors}", feed.Id, feed.Source, string.Join("; ", parsed.Errors.Take(3)));
+                    logger.LogInformation("Feed {FeedId} ({FeedUrl}) is malformed but readable: {Errors}", feed.Id, state.EffectiveUri, string.Join("; ", parsed.Errors.Take(3)));
                 }
 
-                var stories = parsed.Items.Select(item => ToStory(feed.Id, item, now)).ToList();
-                var added = await feedStore.SaveFetchAsync(
-                    state with
-                    {
-                        ETag = content.ETag,
-                        LastModified = content.LastModified,
-                        LastCheckedAt = now,
-                        LastSuccessAt = now,
-                        NextCheckAt = NextCheckCalculator.AfterSuccess(now, interval, content.MaxAge, options),
-                        ConsecutiveErrors = 0,
-                        LastError = null,
-                    },
-                    stories,
-                    cancellationToken).ConfigureAwait(false);
-                logger.LogInformation("Feed {FeedId} ({FeedUrl}): {ItemCount} items, {NewCount} new", feed.Id, feed.Source, stories.Count, added);
+                var now = timeProvider.GetUtcNow();
+                var stories = parsed.Items.Take(options.MaxItemsPerFeed).Select(item => ToStory(feed.Id, item, now)).ToList();
+                var added = await RecordSuccessAsync(feed, state with { ETag = content.ETag, LastModified = content.LastModified }, result.FreshFor, stories, options, cancellationToken).ConfigureAwait(false);
+                logger.LogInformation("Feed {FeedId} ({FeedUrl}): {ItemCount} items, {NewCount} new", feed.Id, state.EffectiveUri, stories.Count, added);
                 return (true, added);
 
+            case FetchResult.Failed { Kind: FetchErrorKind.Gone } gone:
+                await RecordGoneAsync(feed, state, gone, cancellationToken).ConfigureAwait(false);
+                return (false, 0);
+
             case FetchResult.Failed failure:
-                await RecordFailureAsync(feed, state, $"{failure.Kind}: {failure.Message}", failure.RetryAfter, now, interval, options, cancellationToken).ConfigureAwait(false);
+                await RecordFailureAsync(feed, state, $"{failure.Kind}: {failure.Message}", failure.RetryAfter, options, cancellationToken).ConfigureAwait(false);
                 return (false, 0);
 
             default:
@@ -141,16 +136,90 @@ public sealed class FeedPoller(
         }
     }
 
-    private async Task RecordFailureAsync(Feed feed, FeedState state, string error, TimeSpan? retryAfter, DateTimeOffset now, TimeSpan interval, PollingOptions options, CancellationToken cancellationToken)
+    /// <summary>The configured URL is a web page: poll the feed it advertises instead, and remember it.</summary>
+    private async Task<(bool Ok, int NewStories)> FollowDiscoveredFeedAsync(Feed feed, FeedState state, FetchResult.Content page, PollingOptions options, CancellationToken cancellationToken)
     {
+        var html = System.Text.Encoding.UTF8.GetString(page.Body);
+        var found = FeedDiscovery.FindFeeds(html, page.FinalUri);
+        if (found.Count == 0)
+        {
+            await RecordFailureAsync(feed, state, $"{page.FinalUri} is a web page that advertises no feed (no <link rel=\"alternate\" type=\"application/rss+xml\">); give the feed's own URL", null, options, cancellationToken).ConfigureAwait(false);
+            return (false, 0);
+        }
+
+        logger.LogInformation("Feed {FeedId}: {FeedUrl} is a web page; polling the feed it advertises, {DiscoveredUrl}", feed.Id, page.FinalUri, found[0]);
+        var discovered = state with { FetchUri = found[0], ETag = null, LastModified = null };
+        return await PollFeedAsync(feed, discovered, options, discoverFeed: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int> RecordSuccessAsync(Feed feed, FeedState state, TimeSpan? freshFor, List<NewStory> stories, PollingOptions options, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var next = NextCheckCalculator.AfterSuccess(now, feed.PollInterval ?? options.DefaultInterval, freshFor, options);
+        var healthy = state with
+        {
+            LastCheckedAt = now,
+            LastSuccessAt = now,
+            NextCheckAt = NextCheckCalculator.WithJitter(next, now, feed.Id),
+            ConsecutiveErrors = 0,
+            LastError = null,
+            FailingSince = null,
+            AlertSent = false,
+        };
+        if (state.AlertSent && !await healthNotifier.NotifyRecoveredAsync(feed, state, cancellationToken).ConfigureAwait(false))
+        {
+            // Keep the flag so the recovery notice is tried again after the next fetch.
+            healthy = healthy with { AlertSent = true };
+        }
+
+        if (stories.Count == 0)
+        {
+            await feedStore.SaveStateAsync(healthy, cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+
+        return await feedStore.SaveFetchAsync(healthy, stories, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RecordFailureAsync(Feed feed, FeedState state, string error, TimeSpan? retryAfter, PollingOptions options, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
         var errors = state.ConsecutiveErrors + 1;
-        var next = NextCheckCalculator.AfterFailure(now, interval, errors, retryAfter, options);
+        var next = NextCheckCalculator.AfterFailure(now, feed.PollInterval ?? options.DefaultInterval, errors, retryAfter, options);
+        var failing = state with
+        {
+            LastCheckedAt = now,
+            NextCheckAt = NextCheckCalculator.WithJitter(next, now, feed.Id),
+            ConsecutiveErrors = errors,
+            LastError = error,
+            FailingSince = state.FailingSince ?? now,
+        };
         logger.LogWarning(
             "Feed {FeedId} ({FeedUrl}) failed ({ErrorCount} in a row): {Error}. Next try at {NextCheckAt:u}; check the URL or remove the feed if this persists",
-            feed.Id, feed.Source, errors, error, next);
-        await feedStore.SaveStateAsync(
-            state with { LastCheckedAt = now, NextCheckAt = next, ConsecutiveErrors = errors, LastError = error },
-            cancellationToken).ConfigureAwait(false);
+            feed.Id, state.EffectiveUri, errors, error, failing.NextCheckAt);
+        if (errors >= options.AlertAfterFailures && !state.AlertSent)
+        {
+            failing = failing with { AlertSent = await healthNotifier.NotifyFailingAsync(feed, failing, cancellationToken).ConfigureAwait(false) };
+        }
+
+        await feedStore.SaveStateAsync(failing, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>410 Gone (RFC 9110 §15.5.11): the resource is gone for good; stop polling and tell the admin now.</summary>
+    private async Task RecordGoneAsync(Feed feed, FeedState state, FetchResult.Failed gone, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var stopped = state with
+        {
+            LastCheckedAt = now,
+            ConsecutiveErrors = state.ConsecutiveErrors + 1,
+            LastError = $"{gone.Kind}: {gone.Message}; no longer polled",
+            FailingSince = state.FailingSince ?? now,
+            Gone = true,
+        };
+        logger.LogWarning("Feed {FeedId} ({FeedUrl}) is gone (HTTP 410): it is no longer polled. Remove it or give it a new Url", feed.Id, state.EffectiveUri);
+        stopped = stopped with { AlertSent = await healthNotifier.NotifyFailingAsync(feed, stopped, cancellationToken).ConfigureAwait(false) };
+        await feedStore.SaveStateAsync(stopped, cancellationToken).ConfigureAwait(false);
     }
 
     private static NewStory ToStory(string feedId, ParsedItem item, DateTimeOffset now)
@@ -167,7 +236,7 @@ public sealed class FeedPoller(
             StoryKey.For(item),
             title,
             item.Link,
-            HtmlText.Truncate(summary.Length > 0 ? summary : string.Empty, MaxStoredSummaryLength),
+            HtmlText.Truncate(summary, MaxStoredSummaryLength),
             item.Author,
             item.Categories,
             item.Published,

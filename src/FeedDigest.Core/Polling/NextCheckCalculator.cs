@@ -25,5 +25,28 @@ public static class NextCheckCalculator
         return now + Min(backoff, options.MaxInterval);
     }
 
+    /// <summary>
+    /// Spreads checks by up to a tenth of the wait, so feeds added together do not stay bunched into
+    /// the same tick forever. Derived from the feed's id and the time, so it is repeatable in tests.
+    /// </summary>
+    public static DateTimeOffset WithJitter(DateTimeOffset next, DateTimeOffset now, string feedId)
+    {
+        var wait = next - now;
+        if (wait <= TimeSpan.Zero)
+        {
+            return next;
+        }
+
+        var hash = 2166136261u;
+        foreach (var c in feedId)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        hash = (hash ^ (uint)(now.Ticks / TimeSpan.TicksPerSecond)) * 16777619u;
+        var fraction = (hash % 1000) / 10000.0;
+        return next + wait * fraction;
+    }
+
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text;
 using FeedDigest.Core.Polling;
 using FeedDigest.Core.Ports;
 using Microsoft.Extensions.Options;
@@ -8,17 +10,44 @@ using Microsoft.Extensions.Options;
 namespace FeedDigest.Infrastructure.Fetching;
 
 /// <summary>
-/// Fetches feeds over HTTP with conditional GET, a time limit and a size limit, and from local files
-/// (the samples, and feeds an admin drops on disk) with the file's modification time as validator.
+/// Fetches feeds over HTTP as a polite client (conditional GET, compression, a descriptive
+/// User-Agent, redirects followed by hand so a permanent move is noticed) with a time limit and a
+/// size limit counted after decompression; and from local files, with the file's modification time
+/// as validator.
 /// </summary>
-internal sealed class FeedFetcher(IHttpClientFactory httpClientFactory, IOptionsMonitor<PollingOptions> optionsMonitor) : IFeedFetcher
+internal sealed class FeedFetcher(IHttpClientFactory httpClientFactory, IOptionsMonitor<PollingOptions> optionsMonitor) : IFeedFetcher, IDisposable
 {
     public const string HttpClientName = "feeds";
+    private const int MaxRedirects = 5;
+
+    private readonly ConcurrentDictionary<Uri, HttpClient> proxiedClients = new();
 
     public Task<FetchResult> FetchAsync(FetchRequest request, CancellationToken cancellationToken) =>
         request.Source.IsFile
             ? FetchFileAsync(request, optionsMonitor.CurrentValue, cancellationToken)
             : FetchHttpAsync(request, optionsMonitor.CurrentValue, cancellationToken);
+
+    public void Dispose()
+    {
+        foreach (var client in proxiedClients.Values)
+        {
+            client.Dispose();
+        }
+    }
+
+    /// <summary>The handler settings every feed client shares; redirects are followed by <see cref="FetchHttpAsync"/>.</summary>
+    public static SocketsHttpHandler CreateHandler(PollingOptions options, Uri? proxy) => new()
+    {
+        AutomaticDecompression = DecompressionMethods.All,
+        AllowAutoRedirect = false,
+        ConnectTimeout = options.ConnectTimeout,
+        // A backstop for the poller's own per-host limit.
+        MaxConnectionsPerServer = Math.Max(1, options.MaxConcurrentPerHost),
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        UseProxy = proxy is not null,
+        Proxy = proxy is null ? null : new WebProxy(proxy),
+        UseCookies = false,
+    };
 
     private static async Task<FetchResult> FetchFileAsync(FetchRequest request, PollingOptions options, CancellationToken cancellationToken)
     {
@@ -36,19 +65,64 @@ internal sealed class FeedFetcher(IHttpClientFactory httpClientFactory, IOptions
         var validator = info.LastWriteTimeUtc.ToString("O", CultureInfo.InvariantCulture) + "/" + info.Length.ToString(CultureInfo.InvariantCulture);
         if (validator == request.LastModified)
         {
-            return new FetchResult.NotModified(null, validator, null);
+            return new FetchResult.NotModified(null, validator);
         }
 
         var body = await File.ReadAllBytesAsync(info.FullName, cancellationToken).ConfigureAwait(false);
-        return new FetchResult.Content(body, null, request.Source, null, validator, null);
+        return new FetchResult.Content(body, null, null, request.Source, null, validator);
     }
 
     private async Task<FetchResult> FetchHttpAsync(FetchRequest request, PollingOptions options, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.FetchTimeout);
-        using var message = new HttpRequestMessage(HttpMethod.Get, request.Source);
-        message.Headers.UserAgent.ParseAdd(options.UserAgent);
+        var client = request.Settings.Proxy is { } proxy
+            ? proxiedClients.GetOrAdd(proxy, p => new HttpClient(CreateHandler(options, p)) { Timeout = Timeout.InfiniteTimeSpan })
+            : httpClientFactory.CreateClient(HttpClientName);
+        var uri = request.Source;
+        var permanent = true;
+        try
+        {
+            for (var hop = 0; ; hop++)
+            {
+                using var message = CreateRequest(uri, request, options);
+                using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+                var status = (int)response.StatusCode;
+                if (status is >= 300 and < 400 && status != 304 && response.Headers.Location is { } location)
+                {
+                    if (hop == MaxRedirects)
+                    {
+                        return new FetchResult.Failed(FetchErrorKind.ClientError, $"more than {MaxRedirects} redirects, last to {location}", null) { StatusCode = status };
+                    }
+
+                    permanent &= status is 301 or 308;
+                    uri = new Uri(uri, location);
+                    continue;
+                }
+
+                var movedTo = permanent && uri != request.Source ? uri : null;
+                return await ReadResponseAsync(response, uri, options, timeout.Token).ConfigureAwait(false) with
+                {
+                    MovedPermanentlyTo = movedTo,
+                    StatusCode = status,
+                    FreshFor = FreshFor(response),
+                };
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new FetchResult.Failed(FetchErrorKind.Timeout, $"no complete answer within {options.FetchTimeout} (FeedDigest:Polling:FetchTimeout)", null);
+        }
+        catch (HttpRequestException exception)
+        {
+            return new FetchResult.Failed(FetchErrorKind.Network, exception.Message, null);
+        }
+    }
+
+    private static HttpRequestMessage CreateRequest(Uri uri, FetchRequest request, PollingOptions options)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Get, uri);
+        message.Headers.TryAddWithoutValidation("User-Agent", request.Settings.UserAgent ?? options.UserAgent);
         message.Headers.Accept.ParseAdd("application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5");
         // Both validators are sent; a server that has an ETag is expected to prefer it (RFC 9110 §13.2.2).
         if (request.ETag is { } etag && EntityTagHeaderValue.TryParse(etag, out var entityTag))
@@ -61,51 +135,70 @@ internal sealed class FeedFetcher(IHttpClientFactory httpClientFactory, IOptions
             message.Headers.IfModifiedSince = since;
         }
 
-        try
+        if (request.Settings.UserName is { } user)
         {
-            var client = httpClientFactory.CreateClient(HttpClientName);
-            using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            var maxAge = response.Headers.CacheControl?.MaxAge;
-            if (response.StatusCode == HttpStatusCode.NotModified)
-            {
-                return new FetchResult.NotModified(response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"), maxAge);
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                return Failure(response);
-            }
-
-            if (response.Content.Headers.ContentLength > options.MaxBodyBytes)
-            {
-                return TooLarge(options);
-            }
-
-            var body = await ReadCappedAsync(response.Content, options.MaxBodyBytes, timeout.Token).ConfigureAwait(false);
-            if (body is null)
-            {
-                return TooLarge(options);
-            }
-
-            return new FetchResult.Content(
-                body,
-                response.Content.Headers.ContentType?.CharSet,
-                response.RequestMessage?.RequestUri ?? request.Source,
-                response.Headers.ETag?.ToString(),
-                response.Content.Headers.LastModified?.ToString("R"),
-                maxAge);
+            var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{request.Settings.Password}"));
+            message.Headers.Authorization = new AuthenticationHeaderValue("Basic", credentials);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+
+        foreach (var (name, value) in request.Settings.Headers)
         {
-            return new FetchResult.Failed(FetchErrorKind.Timeout, $"no complete answer within {options.FetchTimeout} (FeedDigest:Polling:FetchTimeout)", null);
+            message.Headers.Remove(name);
+            message.Headers.TryAddWithoutValidation(name, value);
         }
-        catch (HttpRequestException exception)
-        {
-            return new FetchResult.Failed(FetchErrorKind.Network, exception.Message, null);
-        }
+
+        return message;
     }
 
-    /// <summary>Reads at most <paramref name="limit"/> bytes after decompression; null when there are more.</summary>
+    private static async Task<FetchResult> ReadResponseAsync(HttpResponseMessage response, Uri finalUri, PollingOptions options, CancellationToken cancellationToken)
+    {
+        if (response.StatusCode == HttpStatusCode.NotModified)
+        {
+            return new FetchResult.NotModified(response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"));
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            return Failure(response);
+        }
+
+        if (response.Content.Headers.ContentLength > options.MaxBodyBytes)
+        {
+            return TooLarge(options);
+        }
+
+        var body = await ReadCappedAsync(response.Content, options.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            return TooLarge(options);
+        }
+
+        return new FetchResult.Content(
+            body,
+            response.Content.Headers.ContentType?.CharSet,
+            response.Content.Headers.ContentType?.MediaType,
+            finalUri,
+            response.Headers.ETag?.ToString(),
+            response.Content.Headers.LastModified?.ToString("R"));
+    }
+
+    private static TimeSpan? FreshFor(HttpResponseMessage response)
+    {
+        var maxAge = response.Headers.CacheControl?.MaxAge;
+        TimeSpan? expiresIn = response.Content.Headers.Expires is { } expires && response.Headers.Date is { } date ? expires - date : null;
+        return (maxAge, expiresIn) switch
+        {
+            ({ } a, { } b) => a > b ? a : b,
+            ({ } a, null) => a,
+            (null, { } b) when b > TimeSpan.Zero => b,
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// Reads at most <paramref name="limit"/> bytes; null when there are more. The stream is already
+    /// decompressed, so a small gzip bomb stops at the limit, not at its inflated size.
+    /// </summary>
     private static async Task<byte[]?> ReadCappedAsync(HttpContent content, long limit, CancellationToken cancellationToken)
     {
         await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);

@@ -47,9 +47,11 @@ internal static class FeedDigestHost
         AddValidatedOptions<DigestOptions>(services, builder.Configuration, DigestOptions.SectionName, o => o.Validate());
         AddValidatedOptions<MailOptions>(services, builder.Configuration, MailOptions.SectionName, o => o.Validate());
         AddValidatedOptions<StorageOptions>(services, builder.Configuration, StorageOptions.SectionName, o => o.Validate());
+        AddValidatedOptions<AdminOptions>(services, builder.Configuration, AdminOptions.SectionName, o => o.Validate());
         AddValidatedOptions<CatalogOptions>(services, builder.Configuration, CatalogOptions.SectionName, o => Catalog.TryCreate(o, contentRoot, out _, out var errors) ? [] : errors);
 
         services.AddSingleton<ICatalogSource, CatalogSource>();
+        services.AddSingleton<FeedHealthNotifier>();
         services.AddSingleton<FeedPoller>();
         services.AddSingleton<DigestRenderer>();
         services.AddSingleton<DigestDispatcher>();

@@ -43,12 +43,6 @@ public sealed class InProcessSmtpServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public async Task<IReadOnlyList<MimeMessage>> WaitForMessagesAsync(int count, TimeSpan timeout)
-    {
-        await Eventually.WaitUntilAsync(() => Messages.Count >= count, timeout);
-        return Messages.ToList();
-    }
-
     public async ValueTask DisposeAsync()
     {
         server.Shutdown();

@@ -25,7 +25,9 @@ public sealed class SqliteMigratorTests : IAsyncLifetime
     {
         await database.Migrator.MigrateAsync(CancellationToken.None);
 
-        Assert.Equal(1, await database.ScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
-        Assert.Equal(1, await database.ScalarAsync<long>("SELECT version FROM schema_migrations"));
+        var scripts = typeof(FeedDigest.Infrastructure.Storage.IDatabaseMigrator).Assembly.GetManifestResourceNames().Count(n => n.EndsWith(".sql", StringComparison.Ordinal));
+        Assert.True(scripts >= 2);
+        Assert.Equal(scripts, await database.ScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal(scripts, await database.ScalarAsync<long>("SELECT MAX(version) FROM schema_migrations"));
     }
 }

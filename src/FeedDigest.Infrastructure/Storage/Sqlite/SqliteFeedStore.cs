@@ -10,7 +10,8 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
 {
     private const string FeedColumns =
         "id AS FeedId, source AS Source, etag AS ETag, last_modified AS LastModified, last_checked_at AS LastCheckedAt, " +
-        "last_success_at AS LastSuccessAt, next_check_at AS NextCheckAt, consecutive_errors AS ConsecutiveErrors, last_error AS LastError";
+        "last_success_at AS LastSuccessAt, next_check_at AS NextCheckAt, consecutive_errors AS ConsecutiveErrors, last_error AS LastError, " +
+        "fetch_url AS FetchUrl, last_status AS LastStatus, failing_since AS FailingSince, alert_sent AS AlertSent, gone AS Gone";
 
     public async Task SyncFeedsAsync(IReadOnlyList<Feed> feeds, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -29,6 +30,10 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                     last_modified = CASE WHEN feeds.source = excluded.source THEN feeds.last_modified END,
                     consecutive_errors = CASE WHEN feeds.source = excluded.source THEN feeds.consecutive_errors ELSE 0 END,
                     last_error = CASE WHEN feeds.source = excluded.source THEN feeds.last_error END,
+                    fetch_url = CASE WHEN feeds.source = excluded.source THEN feeds.fetch_url END,
+                    failing_since = CASE WHEN feeds.source = excluded.source THEN feeds.failing_since END,
+                    alert_sent = CASE WHEN feeds.source = excluded.source THEN feeds.alert_sent ELSE 0 END,
+                    gone = CASE WHEN feeds.source = excluded.source THEN feeds.gone ELSE 0 END,
                     next_check_at = CASE WHEN feeds.source = excluded.source AND feeds.active = 1 THEN feeds.next_check_at ELSE excluded.next_check_at END
                 """,
                 new { id = feed.Id, source = feed.Source.AbsoluteUri, now = SqliteTime.ToText(now) },
@@ -48,7 +53,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
     {
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<FeedRow>(new CommandDefinition(
-            $"SELECT {FeedColumns} FROM feeds WHERE active = 1 AND next_check_at <= @now ORDER BY next_check_at LIMIT @limit",
+            $"SELECT {FeedColumns} FROM feeds WHERE active = 1 AND gone = 0 AND next_check_at <= @now ORDER BY next_check_at LIMIT @limit",
             new { now = SqliteTime.ToText(now), limit },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.Select(r => r.ToState()).ToList();
@@ -118,7 +123,8 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE feeds SET etag = @ETag, last_modified = @LastModified, last_checked_at = @lastCheckedAt, last_success_at = @lastSuccessAt,
-                next_check_at = @nextCheckAt, consecutive_errors = @ConsecutiveErrors, last_error = @LastError
+                next_check_at = @nextCheckAt, consecutive_errors = @ConsecutiveErrors, last_error = @LastError,
+                fetch_url = @fetchUrl, last_status = @LastStatus, failing_since = @failingSince, alert_sent = @AlertSent, gone = @Gone
             WHERE id = @FeedId
             """,
             new
@@ -131,6 +137,11 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                 nextCheckAt = SqliteTime.ToText(state.NextCheckAt),
                 state.ConsecutiveErrors,
                 state.LastError,
+                fetchUrl = state.FetchUri?.AbsoluteUri,
+                state.LastStatus,
+                failingSince = SqliteTime.ToText(state.FailingSince),
+                state.AlertSent,
+                state.Gone,
             },
             transaction,
             cancellationToken: cancellationToken));
@@ -144,7 +155,12 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         string? LastSuccessAt,
         string NextCheckAt,
         long ConsecutiveErrors,
-        string? LastError)
+        string? LastError,
+        string? FetchUrl,
+        long? LastStatus,
+        string? FailingSince,
+        long AlertSent,
+        long Gone)
     {
         public FeedState ToState() => new(
             FeedId,
@@ -155,6 +171,13 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             SqliteTime.FromNullableText(LastSuccessAt),
             SqliteTime.FromText(NextCheckAt),
             (int)ConsecutiveErrors,
-            LastError);
+            LastError)
+        {
+            FetchUri = FetchUrl is null ? null : new Uri(FetchUrl),
+            LastStatus = (int?)LastStatus,
+            FailingSince = SqliteTime.FromNullableText(FailingSince),
+            AlertSent = AlertSent != 0,
+            Gone = Gone != 0,
+        };
     }
 }
