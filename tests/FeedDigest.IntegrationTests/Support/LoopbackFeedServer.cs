@@ -18,6 +18,9 @@ namespace FeedDigest.IntegrationTests.Support;
 public sealed class LoopbackFeedServer : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, (byte[] Body, string ContentType)> documents = new();
+    private readonly ConcurrentDictionary<string, Func<HttpContext, Task>> routes = new();
+    private int inFlight;
+    private int maxInFlight;
     private readonly WebApplication app;
     private int requests;
     private int notModified;
@@ -29,6 +32,15 @@ public sealed class LoopbackFeedServer : IAsyncDisposable
     public int Requests => Volatile.Read(ref requests);
 
     public int NotModifiedResponses => Volatile.Read(ref notModified);
+
+    /// <summary>The most requests this server was answering at the same time.</summary>
+    public int MaxInFlight => Volatile.Read(ref maxInFlight);
+
+    /// <summary>Every request, as "Host path", in arrival order.</summary>
+    public ConcurrentQueue<string> RequestLog { get; } = new();
+
+    /// <summary>A copy of each request's headers (Kestrel reuses its own collections).</summary>
+    public ConcurrentQueue<Dictionary<string, string>> RequestHeaders { get; } = new();
 
     public ConcurrentQueue<string> UserAgents { get; } = new();
 
@@ -58,6 +70,13 @@ public sealed class LoopbackFeedServer : IAsyncDisposable
         return new Uri(BaseUri, path);
     }
 
+    /// <summary>Answers requests for <paramref name="path"/> with a handler of the test's own (a status, a redirect, a slow or huge body).</summary>
+    public Uri Route(string path, Func<HttpContext, Task> handler)
+    {
+        routes[path] = handler;
+        return new Uri(BaseUri, path);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await app.StopAsync();
@@ -67,13 +86,39 @@ public sealed class LoopbackFeedServer : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         Interlocked.Increment(ref requests);
+        var current = Interlocked.Increment(ref inFlight);
+        int seen;
+        while (current > (seen = Volatile.Read(ref maxInFlight)) && Interlocked.CompareExchange(ref maxInFlight, current, seen) != seen)
+        {
+        }
+
+        try
+        {
+            await AnswerAsync(context);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref inFlight);
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext context)
+    {
         UserAgents.Enqueue(context.Request.Headers.UserAgent.ToString());
+        RequestLog.Enqueue($"{context.Request.Host} {context.Request.Path}");
+        RequestHeaders.Enqueue(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase));
         if (Delay > TimeSpan.Zero)
         {
             await Task.Delay(Delay, context.RequestAborted);
         }
 
         var path = context.Request.Path.Value!.TrimStart('/');
+        if (routes.TryGetValue(path, out var handler))
+        {
+            await handler(context);
+            return;
+        }
+
         if (!documents.TryGetValue(path, out var document))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;

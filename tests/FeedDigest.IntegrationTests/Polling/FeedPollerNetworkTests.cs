@@ -1,0 +1,346 @@
+using System.IO.Compression;
+using FeedDigest.Core.Feeds;
+using FeedDigest.Core.Polling;
+using FeedDigest.Core.Ports;
+using FeedDigest.Infrastructure.Storage;
+using FeedDigest.IntegrationTests.Support;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FeedDigest.IntegrationTests.Polling;
+
+/// <summary>
+/// Feed health, back-off and the admin alert, through the real poller, fetcher and SQLite store,
+/// against a loopback server answering 200, 304, 301, 410, 429 with Retry-After, 500, slowly and hugely.
+/// </summary>
+public sealed class FeedPollerNetworkTests : IAsyncLifetime, IDisposable
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);
+    private readonly TempDirectory directory = new();
+    private readonly FakeTimeProvider clock = new(Start);
+    private LoopbackFeedServer server = null!;
+    private InProcessSmtpServer smtp = null!;
+
+    public async Task InitializeAsync()
+    {
+        server = await LoopbackFeedServer.StartAsync();
+        smtp = InProcessSmtpServer.Start();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await server.DisposeAsync();
+        await smtp.DisposeAsync();
+    }
+
+    public void Dispose() => directory.Dispose();
+
+    [Fact]
+    public async Task Poll_PermanentRedirect_FollowsAndPollsTheNewAddressFromThenOn()
+    {
+        var target = server.Set("new.xml", FeedDocuments.Rss(("m1", "Moved story", "x")));
+        var old = server.Route("old.xml", context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status301MovedPermanently;
+            context.Response.Headers.Location = "/new.xml";
+            return Task.CompletedTask;
+        });
+        using var host = await StartAsync(("moved", old));
+
+        Assert.Equal(1, (await PollAsync(host)).NewStories);
+        var state = await StateAsync(host, "moved");
+        Assert.Equal(target, state.FetchUri);
+        Assert.Equal(200, state.LastStatus);
+
+        clock.Advance(TimeSpan.FromHours(1));
+        await PollAsync(host);
+        Assert.Equal(1, server.RequestLog.Count(r => r.EndsWith("/old.xml", StringComparison.Ordinal)));
+        Assert.Equal(1, server.NotModifiedResponses);
+    }
+
+    [Fact]
+    public async Task Poll_TemporaryRedirect_KeepsTheConfiguredAddress()
+    {
+        server.Set("elsewhere.xml", FeedDocuments.Rss(("t1", "Story", "x")));
+        var feed = server.Route("temp.xml", context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status302Found;
+            context.Response.Headers.Location = "/elsewhere.xml";
+            return Task.CompletedTask;
+        });
+        using var host = await StartAsync(("temp", feed));
+
+        Assert.Equal(1, (await PollAsync(host)).NewStories);
+
+        Assert.Null((await StateAsync(host, "temp")).FetchUri);
+    }
+
+    [Fact]
+    public async Task Poll_Gone_StopsPollingAndTellsTheAdminOnce()
+    {
+        var feed = server.Route("gone.xml", context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status410Gone;
+            return Task.CompletedTask;
+        });
+        using var host = await StartAsync(("gone", feed));
+
+        await PollAsync(host);
+        clock.Advance(TimeSpan.FromDays(2));
+        await PollAsync(host);
+
+        var state = await StateAsync(host, "gone");
+        Assert.True(state.Gone);
+        Assert.Equal(410, state.LastStatus);
+        Assert.Equal(1, server.Requests);
+        var alert = Assert.Single(smtp.Messages);
+        Assert.Equal("admin@example.org", alert.To.Mailboxes.Single().Address);
+        Assert.Equal("FeedDigest: feed \"gone\" is gone", alert.Subject);
+        Assert.Contains("410 Gone", alert.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Poll_TooManyRequestsWithRetryAfter_WaitsAsLongAsTheServerAsks()
+    {
+        var feed = server.Route("busy.xml", context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.Response.Headers.RetryAfter = "7200";
+            return Task.CompletedTask;
+        });
+        using var host = await StartAsync(("busy", feed));
+
+        await PollAsync(host);
+
+        var state = await StateAsync(host, "busy");
+        Assert.InRange(state.NextCheckAt, Start.AddHours(2), Start.AddHours(2.2));
+        Assert.StartsWith("RateLimited: HTTP 429", state.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Poll_ServerErrors_BackOffExponentially_AlertAfterN_AndReportRecovery()
+    {
+        var failing = true;
+        var feed = server.Route("flaky.xml", async context =>
+        {
+            if (failing)
+            {
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                return;
+            }
+
+            context.Response.ContentType = "application/rss+xml";
+            await context.Response.WriteAsync(FeedDocuments.Rss(("f1", "Back again", "x")));
+        });
+        using var host = await StartAsync(("flaky", feed));
+
+        var waits = new List<TimeSpan>();
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            await PollAsync(host);
+            var state = await StateAsync(host, "flaky");
+            Assert.Equal(attempt, state.ConsecutiveErrors);
+            Assert.Equal(Start, state.FailingSince);
+            waits.Add(state.NextCheckAt - clock.GetUtcNow());
+            clock.Advance(state.NextCheckAt - clock.GetUtcNow());
+        }
+
+        // 30 min, 60 min, 120 min (plus at most 10% jitter each).
+        Assert.InRange(waits[0], TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(33));
+        Assert.InRange(waits[1], TimeSpan.FromMinutes(60), TimeSpan.FromMinutes(66));
+        Assert.InRange(waits[2], TimeSpan.FromMinutes(120), TimeSpan.FromMinutes(132));
+        var alert = Assert.Single(smtp.Messages);
+        Assert.Equal("FeedDigest: feed \"flaky\" is failing", alert.Subject);
+        Assert.Contains("failed 3 times in a row since 2026-11-24 00:00 UTC", alert.TextBody, StringComparison.Ordinal);
+        Assert.Contains("ServerError: HTTP 500", alert.TextBody, StringComparison.Ordinal);
+
+        // A fourth failure does not tell the admin again.
+        await PollAsync(host);
+        Assert.Equal(4, (await StateAsync(host, "flaky")).ConsecutiveErrors);
+        Assert.Single(smtp.Messages);
+
+        failing = false;
+        clock.Advance(TimeSpan.FromHours(5));
+        Assert.Equal(1, (await PollAsync(host)).NewStories);
+        var recovered = await StateAsync(host, "flaky");
+        Assert.Equal(0, recovered.ConsecutiveErrors);
+        Assert.Null(recovered.FailingSince);
+        Assert.Equal(2, smtp.Messages.Count);
+        Assert.Equal("FeedDigest: feed \"flaky\" recovered", smtp.Messages.Last().Subject);
+    }
+
+    [Fact]
+    public async Task Poll_CacheControlMaxAgeLongerThanInterval_IsHonoured()
+    {
+        var feed = server.Route("cached.xml", async context =>
+        {
+            context.Response.Headers.CacheControl = "max-age=10800";
+            context.Response.ContentType = "application/rss+xml";
+            await context.Response.WriteAsync(FeedDocuments.Rss(("c1", "Cached", "x")));
+        });
+        using var host = await StartAsync(("cached", feed));
+
+        await PollAsync(host);
+
+        Assert.InRange((await StateAsync(host, "cached")).NextCheckAt, Start.AddHours(3), Start.AddHours(3.3));
+    }
+
+    [Fact]
+    public async Task Poll_GzipBomb_StopsAtTheBodyLimit()
+    {
+        var bomb = Gzip(new byte[50 * 1024 * 1024]);
+        var feed = server.Route("bomb.xml", async context =>
+        {
+            context.Response.ContentType = "application/rss+xml";
+            context.Response.Headers.ContentEncoding = "gzip";
+            await context.Response.Body.WriteAsync(bomb);
+        });
+        using var host = await StartAsync(("bomb", feed));
+
+        await PollAsync(host);
+
+        Assert.True(bomb.Length < 100 * 1024, "the test's bomb should be small on the wire");
+        Assert.StartsWith("TooLarge: the body is over the limit of 1048576 bytes", (await StateAsync(host, "bomb")).LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Poll_SlowServer_TimesOutAndOtherFeedsStillArrive()
+    {
+        var slow = server.Route("slow.xml", async context => await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted));
+        var fine = server.Set("fine.xml", FeedDocuments.Rss(("ok", "Fine story", "x")));
+        using var host = await StartAsync(("slow", slow), ("fine", fine));
+
+        var report = await PollAsync(host);
+
+        Assert.Equal(new PollReport(2, 1, 1), report);
+        Assert.StartsWith("Timeout:", (await StateAsync(host, "slow")).LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Poll_ManyFeedsOnOneHost_NeverMoreThanTwoRequestsAtOnce()
+    {
+        var feeds = Enumerable.Range(0, 8).Select(i => ($"f{i}", server.Route($"f{i}.xml", async context =>
+        {
+            await Task.Delay(200);
+            context.Response.ContentType = "application/rss+xml";
+            await context.Response.WriteAsync(FeedDocuments.Rss(($"s{i}", $"Story {i}", "x")));
+        }))).ToArray();
+        using var host = await StartAsync(feeds);
+
+        Assert.Equal(8, (await PollAsync(host)).NewStories);
+
+        Assert.Equal(2, server.MaxInFlight);
+    }
+
+    [Fact]
+    public async Task Poll_PageUrlInsteadOfFeed_DiscoversTheAdvertisedFeed()
+    {
+        var rss = server.Set("blog/feed.xml", FeedDocuments.Rss(("d1", "Discovered story", "x")));
+        var page = server.Set("blog/", """
+            <!DOCTYPE html><html><head><title>A blog</title>
+            <link rel="alternate" type="application/rss+xml" title="RSS" href="feed.xml">
+            </head><body>Hello</body></html>
+            """, "text/html; charset=utf-8");
+        using var host = await StartAsync(("blog", page));
+
+        Assert.Equal(1, (await PollAsync(host)).NewStories);
+
+        Assert.Equal(rss, (await StateAsync(host, "blog")).FetchUri);
+    }
+
+    [Fact]
+    public async Task Poll_PerFeedSettings_SendUserAgentHeadersAndBasicAuth()
+    {
+        var feed = server.Route("private.xml", async context =>
+        {
+            if (context.Request.Headers.Authorization != "Basic cmVhZGVyOnNlY3JldA==")
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return;
+            }
+
+            context.Response.ContentType = "application/rss+xml";
+            await context.Response.WriteAsync(FeedDocuments.Rss(("p1", "Private story", "x")));
+        });
+        using var host = await StartAsync(
+            [("private", feed)],
+            new Dictionary<string, string?>
+            {
+                ["FeedDigest:Feeds:0:UserAgent"] = "Special/2.0",
+                ["FeedDigest:Feeds:0:Headers:X-Api-Key"] = "k123",
+                ["FeedDigest:Feeds:0:UserName"] = "reader",
+                ["FeedDigest:Feeds:0:Password"] = "secret",
+            });
+
+        Assert.Equal(1, (await PollAsync(host)).NewStories);
+
+        var headers = server.RequestHeaders.Single();
+        Assert.Equal("Special/2.0", headers["User-Agent"]);
+        Assert.Equal("k123", headers["X-Api-Key"]);
+    }
+
+    [Fact]
+    public async Task Poll_FeedWithProxy_GoesThroughTheProxy()
+    {
+        // The feed's host does not exist; only the proxy (our loopback server) can answer for it.
+        server.Set("via-proxy.xml", FeedDocuments.Rss(("x1", "Through the proxy", "x")));
+        using var host = await StartAsync(
+            [("proxied", new Uri("http://feeds.invalid/via-proxy.xml"))],
+            new Dictionary<string, string?> { ["FeedDigest:Feeds:0:Proxy"] = server.BaseUri.AbsoluteUri });
+
+        Assert.Equal(1, (await PollAsync(host)).NewStories);
+
+        Assert.Equal("feeds.invalid /via-proxy.xml", server.RequestLog.Single());
+    }
+
+    private async Task<IHost> StartAsync(params (string Id, Uri Url)[] feeds) => await StartAsync(feeds, []);
+
+    private async Task<IHost> StartAsync((string Id, Uri Url)[] feeds, Dictionary<string, string?> extra)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["FeedDigest:Polling:MaxBodyBytes"] = "1048576",
+            ["FeedDigest:Polling:FetchTimeout"] = "00:00:03",
+            ["FeedDigest:Polling:AlertAfterFailures"] = "3",
+            ["FeedDigest:Polling:MaxConcurrentFetches"] = "8",
+            ["FeedDigest:Admin:Email"] = "admin@example.org",
+            ["FeedDigest:Mail:Transport"] = "Smtp",
+            ["FeedDigest:Mail:Smtp:Host"] = "127.0.0.1",
+            ["FeedDigest:Mail:Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["FeedDigest:Mail:Smtp:Security"] = "None",
+        };
+        for (var i = 0; i < feeds.Length; i++)
+        {
+            settings[$"FeedDigest:Feeds:{i}:Id"] = feeds[i].Id;
+            settings[$"FeedDigest:Feeds:{i}:Url"] = feeds[i].Url.AbsoluteUri;
+        }
+
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
+        var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
+        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
+        return host;
+    }
+
+    private static Task<PollReport> PollAsync(IHost host) =>
+        host.Services.GetRequiredService<FeedPoller>().PollAsync(allFeeds: false, default);
+
+    private static async Task<FeedState> StateAsync(IHost host, string feedId) =>
+        (await host.Services.GetRequiredService<IFeedStore>().GetFeedStatesAsync(default)).Single(s => s.FeedId == feedId);
+
+    private static byte[] Gzip(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.SmallestSize))
+        {
+            gzip.Write(data);
+        }
+
+        return output.ToArray();
+    }
+}
