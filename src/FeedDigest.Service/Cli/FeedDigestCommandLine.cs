@@ -16,6 +16,7 @@ internal static class FeedDigestCommandLine
         root.Subcommands.Add(PollCommand.Create(config));
         root.Subcommands.Add(DigestCommand.Create(config));
         root.Subcommands.Add(ConfigCommand.Create(config));
+        root.Subcommands.Add(FeedsCommand.Create(config));
         root.SetAction((result, cancellationToken) => RunCommand.RunAsync(result.GetValue(config), cancellationToken));
         return root.Parse(args).InvokeAsync();
     }
