@@ -87,16 +87,30 @@ public sealed class Catalog
                 continue;
             }
 
-            var badHeader = feed.Headers.Keys.FirstOrDefault(name => name.Length == 0 || name.Any(c => c <= ' ' || c >= 127 || c is ':' or '(' or ')' or ',' or '/' or ';' or '<' or '=' or '>' or '?' or '@' or '[' or '\\' or ']' or '{' or '}' or '"'));
-            if (badHeader is not null)
+            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            var badHeader = false;
+            for (var h = 0; h < feed.Headers.Count; h++)
             {
-                problems.Add($"{path}:Headers: \"{badHeader}\" is not a valid HTTP header name.");
+                var colon = feed.Headers[h].IndexOf(':', StringComparison.Ordinal);
+                var name = colon > 0 ? feed.Headers[h][..colon].Trim() : string.Empty;
+                if (name.Length == 0 || name.Any(c => c <= ' ' || c >= 127 || c is '(' or ')' or ',' or '/' or ';' or '<' or '=' or '>' or '?' or '@' or '[' or '\\' or ']' or '{' or '}' or '"'))
+                {
+                    problems.Add($"{path}:Headers:{h}: \"{feed.Headers[h]}\" is not a header written as \"Name: value\".");
+                    badHeader = true;
+                    break;
+                }
+
+                headers[name] = feed.Headers[h][(colon + 1)..].Trim();
+            }
+
+            if (badHeader)
+            {
                 continue;
             }
 
             var fetch = new FeedFetchSettings(
                 string.IsNullOrWhiteSpace(feed.UserAgent) ? null : feed.UserAgent.Trim(),
-                new Dictionary<string, string>(feed.Headers, StringComparer.OrdinalIgnoreCase),
+                headers,
                 string.IsNullOrWhiteSpace(feed.UserName) ? null : feed.UserName,
                 feed.Password,
                 proxy);

@@ -31,8 +31,8 @@ public sealed class FeedOptions
     /// <summary>Replaces the default User-Agent for this feed only.</summary>
     public string? UserAgent { get; set; }
 
-    /// <summary>Extra request headers for this feed, such as an API key.</summary>
-    public Dictionary<string, string> Headers { get; set; } = [];
+    /// <summary>Extra request headers for this feed, each as "Name: value" (e.g. "X-Api-Key: 123").</summary>
+    public List<string> Headers { get; set; } = [];
 
     /// <summary>HTTP basic authentication; put the password in an environment variable, not the file.</summary>
     public string? UserName { get; set; }

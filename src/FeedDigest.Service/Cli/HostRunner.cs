@@ -1,3 +1,4 @@
+using FeedDigest.Core.Configuration;
 using FeedDigest.Infrastructure.Storage;
 using FeedDigest.Service.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,8 +48,11 @@ internal static class HostRunner
     }
 
     /// <summary>Runs every options validator now, as the service does at start-up.</summary>
-    public static Task ValidateAsync(IHost host, CancellationToken cancellationToken) =>
-        host.Services.GetRequiredService<IAsyncStartupValidator>().ValidateAsync(cancellationToken);
+    public static async Task ValidateAsync(IHost host, CancellationToken cancellationToken)
+    {
+        await host.Services.GetRequiredService<IAsyncStartupValidator>().ValidateAsync(cancellationToken).ConfigureAwait(false);
+        _ = host.Services.GetRequiredService<ICatalogSource>().Current;
+    }
 
     /// <summary>For one-shot commands: validates options eagerly and brings the schema up to date.</summary>
     public static async Task PrepareAsync(IHost host, CancellationToken cancellationToken)

@@ -1,7 +1,9 @@
 using FeedDigest.Core.Configuration;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 
 namespace FeedDigest.Service.Hosting;
 
@@ -11,36 +13,51 @@ namespace FeedDigest.Service.Hosting;
 /// </summary>
 internal sealed class CatalogSource : ICatalogSource, IDisposable
 {
+    private readonly IConfiguration configuration;
     private readonly string contentRoot;
     private readonly ILogger<CatalogSource> logger;
-    private readonly IDisposable? subscription;
+    private readonly IDisposable subscription;
     private Catalog current;
 
-    public CatalogSource(IOptionsMonitor<CatalogOptions> options, IHostEnvironment environment, ILogger<CatalogSource> logger)
+    public CatalogSource(IConfiguration configuration, IHostEnvironment environment, ILogger<CatalogSource> logger)
     {
+        this.configuration = configuration;
         contentRoot = environment.ContentRootPath;
         this.logger = logger;
-        if (!Catalog.TryCreate(options.CurrentValue, contentRoot, out current, out var errors))
+        if (!TryLoad(out current, out var problems))
         {
-            throw new OptionsValidationException(CatalogOptions.SectionName, typeof(CatalogOptions), errors);
+            throw new OptionsValidationException(CatalogOptions.SectionName, typeof(CatalogOptions), problems);
         }
 
-        subscription = options.OnChange(Reload);
+        subscription = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
     }
 
     public Catalog Current => Volatile.Read(ref current);
 
-    public void Dispose() => subscription?.Dispose();
+    public void Dispose() => subscription.Dispose();
 
-    private void Reload(CatalogOptions options)
+    private bool TryLoad(out Catalog catalog, out IReadOnlyList<string> problems)
     {
-        if (Catalog.TryCreate(options, contentRoot, out var catalog, out var errors))
+        var readProblems = new List<string>();
+        var options = CatalogConfigurationReader.Read(configuration, readProblems);
+        var valid = Catalog.TryCreate(options, contentRoot, out catalog, out var validationProblems);
+        problems = [.. readProblems, .. validationProblems];
+        return valid && readProblems.Count == 0;
+    }
+
+    private void Reload()
+    {
+        if (TryLoad(out var catalog, out var problems))
         {
-            Volatile.Write(ref current, catalog);
-            logger.LogInformation("Configuration reloaded: {FeedCount} feeds, {TopicCount} topics, {SubscriberCount} subscribers", catalog.Feeds.Count, catalog.Topics.Count, catalog.Subscribers.Count);
+            var previous = Interlocked.Exchange(ref current, catalog);
+            if (previous.Feeds.Count != catalog.Feeds.Count || previous.Topics.Count != catalog.Topics.Count || previous.Subscribers.Count != catalog.Subscribers.Count)
+            {
+                logger.LogInformation("Configuration reloaded: {FeedCount} feeds, {TopicCount} topics, {SubscriberCount} subscribers", catalog.Feeds.Count, catalog.Topics.Count, catalog.Subscribers.Count);
+            }
+
             return;
         }
 
-        logger.LogError("Configuration edit refused, still running on the last good configuration: {Problems}", string.Join(" | ", errors));
+        logger.LogError("Configuration edit refused, still running on the last good configuration: {Problems}", string.Join(" | ", problems));
     }
 }

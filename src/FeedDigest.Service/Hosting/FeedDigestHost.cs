@@ -48,7 +48,6 @@ internal static class FeedDigestHost
         AddValidatedOptions<MailOptions>(services, builder.Configuration, MailOptions.SectionName, o => o.Validate());
         AddValidatedOptions<StorageOptions>(services, builder.Configuration, StorageOptions.SectionName, o => o.Validate());
         AddValidatedOptions<AdminOptions>(services, builder.Configuration, AdminOptions.SectionName, o => o.Validate());
-        AddValidatedOptions<CatalogOptions>(services, builder.Configuration, CatalogOptions.SectionName, o => Catalog.TryCreate(o, contentRoot, out _, out var errors) ? [] : errors);
 
         services.AddSingleton<ICatalogSource, CatalogSource>();
         services.AddSingleton<FeedHealthNotifier>();
@@ -56,6 +55,7 @@ internal static class FeedDigestHost
         services.AddSingleton<DigestRenderer>();
         services.AddSingleton<DigestDispatcher>();
         services.AddFeedDigestInfrastructure(contentRoot);
+        services.AddHostedService<CatalogStartupCheck>();
         services.AddHostedService<DatabaseMigrationService>();
 
         if (withScheduler)

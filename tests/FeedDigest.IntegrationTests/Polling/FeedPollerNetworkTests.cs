@@ -269,7 +269,7 @@ public sealed class FeedPollerNetworkTests : IAsyncLifetime, IDisposable
             new Dictionary<string, string?>
             {
                 ["FeedDigest:Feeds:0:UserAgent"] = "Special/2.0",
-                ["FeedDigest:Feeds:0:Headers:X-Api-Key"] = "k123",
+                ["FeedDigest:Feeds:0:Headers:0"] = "X-Api-Key: k123",
                 ["FeedDigest:Feeds:0:UserName"] = "reader",
                 ["FeedDigest:Feeds:0:Password"] = "secret",
             });

@@ -26,8 +26,8 @@ public sealed class HtmlTextTests
             HtmlText.ToPlainText("<script>alert('x')</script><style>p { color: red }</style>Visible <template><b>hidden</b></template>text"));
 
     [Fact]
-    public void ToPlainText_WhiteSpace_IsCollapsedAndTrimmed() =>
-        Assert.Equal("a b c", HtmlText.ToPlainText("  <p>\n\ta </p>\u00A0 b\r\n\r\n c  "));
+    public void ToPlainText_WhiteSpace_IsCollapsedAndTrimmedButNoBreakSpaceStays() =>
+        Assert.Equal("a \u00A0 b c", HtmlText.ToPlainText("  <p>\n\ta </p>\u00A0 b\r\n\r\n c  "));
 
     [Theory]
     [InlineData("AT&T < Verizon")]
@@ -87,4 +87,14 @@ public sealed class HtmlTextTests
     [Fact]
     public void Truncate_MaxLengthOne_ReturnsEllipsis() =>
         Assert.Equal("…", HtmlText.Truncate("hello", 1));
+
+    [Theory]
+    [InlineData("<a href=\"x>y\" title='a>b'>link</a> text", "link text")]
+    [InlineData("before<!-- <p>hidden</p> -->after", "beforeafter")]
+    [InlineData("<SCRIPT type=\"text/javascript\">if (a < b) { x(); }</SCRIPT>shown", "shown")]
+    [InlineData("<p>one</p><p>two</p>", "one two")]
+    [InlineData("&lt;b&gt;escaped&lt;/b&gt; &amp; more", "<b>escaped</b> & more")]
+    [InlineData("unclosed <b", "unclosed")]
+    public void ToPlainText_TrickyMarkup_GivesTheVisibleText(string html, string expected) =>
+        Assert.Equal(expected, HtmlText.ToPlainText(html));
 }

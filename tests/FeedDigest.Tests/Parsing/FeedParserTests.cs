@@ -174,7 +174,7 @@ public sealed class FeedParserTests
 
         Assert.Equal("Café Society", feed.Title);
         var item = Assert.Single(feed.Items);
-        Assert.Equal("Crème brûlée — a history", item.Title);
+        Assert.Equal("Crème\u00A0brûlée — a history", item.Title);
         Assert.Equal("Fish & chips…", item.Summary);
         Assert.True(feed.Bozo);
         Assert.Contains(feed.Errors, e => e.StartsWith("line 4, column ", StringComparison.Ordinal) && e.Contains("&eacute;", StringComparison.Ordinal));

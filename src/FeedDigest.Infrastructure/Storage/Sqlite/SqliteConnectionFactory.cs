@@ -29,6 +29,11 @@ internal sealed class SqliteConnectionFactory
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            // In WAL mode NORMAL syncs at checkpoints, not at every commit: a power cut may lose the last
+            // commits but never corrupts the file, and a poll no longer waits on one fsync per feed.
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous=NORMAL;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return connection;
         }
         catch

@@ -1,0 +1,83 @@
+using System.Globalization;
+using FeedDigest.Core.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace FeedDigest.Service.Hosting;
+
+/// <summary>
+/// Reads the feeds, topics and subscribers from configuration. Not with the usual binder: it calls
+/// GetChildren() on every element, and each call rescans every configuration key, so binding a list
+/// of 10,000 feeds costs minutes (quadratic). Here each array is listed once and every value is read
+/// by its key, which is a dictionary lookup; lists of strings are read by index until the first gap.
+/// </summary>
+internal static class CatalogConfigurationReader
+{
+    public static CatalogOptions Read(IConfiguration configuration, List<string> problems)
+    {
+        var root = configuration.GetSection(CatalogOptions.SectionName);
+        return new CatalogOptions
+        {
+            Feeds = Elements(root, "Feeds").Select(feed => ReadFeed(feed, problems)).ToList(),
+            Topics = Elements(root, "Topics").Select(topic => new TopicOptions
+            {
+                Id = topic["Id"],
+                Name = topic["Name"],
+                Keywords = Strings(topic, "Keywords"),
+            }).ToList(),
+            Subscribers = Elements(root, "Subscribers").Select(subscriber => new SubscriberOptions
+            {
+                Email = subscriber["Email"],
+                Name = subscriber["Name"],
+                Topics = Strings(subscriber, "Topics"),
+                SendAt = subscriber["SendAt"],
+                Cron = subscriber["Cron"],
+                TimeZone = subscriber["TimeZone"],
+            }).ToList(),
+        };
+    }
+
+    private static FeedOptions ReadFeed(IConfigurationSection feed, List<string> problems)
+    {
+        TimeSpan? interval = null;
+        if (feed["PollInterval"] is { } text)
+        {
+            if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var parsed))
+            {
+                interval = parsed;
+            }
+            else
+            {
+                problems.Add($"{feed.Path}:PollInterval: \"{text}\" is not a duration such as \"00:30:00\".");
+            }
+        }
+
+        return new FeedOptions
+        {
+            Id = feed["Id"],
+            Url = feed["Url"],
+            Title = feed["Title"],
+            Tags = Strings(feed, "Tags"),
+            PollInterval = interval,
+            UserAgent = feed["UserAgent"],
+            Headers = Strings(feed, "Headers"),
+            UserName = feed["UserName"],
+            Password = feed["Password"],
+            Proxy = feed["Proxy"],
+        };
+    }
+
+    private static IEnumerable<IConfigurationSection> Elements(IConfigurationSection root, string name) =>
+        root.GetSection(name).GetChildren()
+            .OrderBy(element => int.TryParse(element.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? index : int.MaxValue);
+
+    private static List<string> Strings(IConfigurationSection parent, string name)
+    {
+        var values = new List<string>();
+        for (var index = 0; parent[$"{name}:{index.ToString(CultureInfo.InvariantCulture)}"] is { } value; index++)
+        {
+            values.Add(value);
+        }
+
+        return values;
+    }
+}
