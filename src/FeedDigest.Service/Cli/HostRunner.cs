@@ -50,8 +50,35 @@ internal static class HostRunner
     /// <summary>Runs every options validator now, as the service does at start-up.</summary>
     public static async Task ValidateAsync(IHost host, CancellationToken cancellationToken)
     {
-        await host.Services.GetRequiredService<IAsyncStartupValidator>().ValidateAsync(cancellationToken).ConfigureAwait(false);
-        _ = host.Services.GetRequiredService<ICatalogSource>().Current;
+        // Both checks run, so one pass lists every problem in settings and in feeds, topics, subscribers.
+        var failures = new List<string>();
+        try
+        {
+            await host.Services.GetRequiredService<IAsyncStartupValidator>().ValidateAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OptionsValidationException exception)
+        {
+            failures.AddRange(exception.Failures);
+        }
+        catch (AggregateException exception) when (exception.InnerExceptions.All(e => e is OptionsValidationException))
+        {
+            // Several options sections failed at once.
+            failures.AddRange(exception.InnerExceptions.OfType<OptionsValidationException>().SelectMany(e => e.Failures));
+        }
+
+        try
+        {
+            _ = host.Services.GetRequiredService<ICatalogSource>().Current;
+        }
+        catch (OptionsValidationException exception)
+        {
+            failures.AddRange(exception.Failures);
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(CatalogOptions.SectionName, typeof(CatalogOptions), failures);
+        }
     }
 
     /// <summary>For one-shot commands: validates options eagerly and brings the schema up to date.</summary>
