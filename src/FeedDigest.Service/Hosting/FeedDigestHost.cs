@@ -26,14 +26,19 @@ internal static class FeedDigestHost
     public static HostApplicationBuilder CreateBuilder(string? configFile, bool withScheduler, Action<HostApplicationBuilder>? configure = null, string? contentRoot = null)
     {
         contentRoot ??= Directory.GetCurrentDirectory();
+        // Only the service watches its configuration files: a one-shot command has nothing to reload,
+        // and a file watcher over a folder that also holds the database wakes on every write.
+        var initial = new ConfigurationManager();
+        initial["hostBuilder:reloadConfigOnChange"] = withScheduler ? "true" : "false";
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             ContentRootPath = contentRoot,
             Args = [],
+            Configuration = initial,
         });
         if (configFile is not null)
         {
-            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile, contentRoot), optional: false, reloadOnChange: true);
+            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile, contentRoot), optional: false, reloadOnChange: withScheduler);
             // Environment variables still win over the file, as they do over appsettings.json.
             builder.Configuration.AddEnvironmentVariables();
         }

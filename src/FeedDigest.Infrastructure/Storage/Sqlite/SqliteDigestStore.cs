@@ -8,7 +8,8 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
 {
     public async Task<SubscriberDigestState> GetOrCreateStateAsync(string subscriberKey, DateTimeOffset now, DateTimeOffset lookbackStart, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await connections.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO subscriber_state (subscriber_key, created_at, last_slot_at, story_cutoff)
@@ -26,7 +27,8 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
 
     public async Task<bool> TryClaimAsync(SubscriberDigestState expected, DateTimeOffset slot, long newCutoff, ClaimedDigest? digest, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await connections.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var moved = await connection.ExecuteAsync(new CommandDefinition(
             """
@@ -125,7 +127,8 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
 
     public async Task MarkSentAsync(string digestId, DateTimeOffset sentAt, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await connections.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE digests SET status = 'sent', sent_at = @sentAt, attempts = attempts + 1, last_error = NULL, next_attempt_at = NULL WHERE id = @digestId",
             new { digestId, sentAt = SqliteTime.ToText(sentAt) },
@@ -134,7 +137,8 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
 
     public async Task MarkFailedAsync(string digestId, string failure, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await connections.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE digests SET attempts = attempts + 1, last_error = @failure, next_attempt_at = @nextAttemptAt,

@@ -15,7 +15,8 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
 
     public async Task SyncFeedsAsync(IReadOnlyList<Feed> feeds, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await connections.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         foreach (var feed in feeds)
         {
@@ -70,7 +71,8 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
 
     public async Task<int> SaveFetchAsync(FeedState state, IReadOnlyList<NewStory> stories, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await connections.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var inserted = 0;
         foreach (var story in stories)
@@ -105,7 +107,8 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
 
     public async Task SaveStateAsync(FeedState state, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await connections.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await UpdateStateAsync(connection, null, state, cancellationToken).ConfigureAwait(false);
     }
 
