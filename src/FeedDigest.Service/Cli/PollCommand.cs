@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
 using FeedDigest.Core.Polling;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,8 +17,9 @@ internal static class PollCommand
         command.SetAction((result, cancellationToken) => HostRunner.RunAsync(result.GetValue(config), withScheduler: false, async host =>
         {
             await HostRunner.PrepareAsync(host, cancellationToken).ConfigureAwait(false);
+            var clock = Stopwatch.StartNew();
             var report = await host.Services.GetRequiredService<FeedPoller>().PollAsync(allFeeds: true, cancellationToken).ConfigureAwait(false);
-            Console.WriteLine($"{report.FeedsChecked} feeds checked, {report.FeedsFailed} failed, {report.NewStories} new stories.");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{report.FeedsChecked} feeds checked, {report.FeedsFailed} failed, {report.NewStories} new stories, in {clock.Elapsed.TotalSeconds:F2} s."));
             return report.FeedsFailed == 0 ? 0 : 3;
         }));
         return command;
