@@ -3,6 +3,7 @@ using System.Globalization;
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Feeds;
 using FeedDigest.Core.Ports;
+using FeedDigest.Service.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FeedDigest.Service.Cli;
@@ -32,9 +33,33 @@ internal static class FeedsCommand
             return Task.FromResult(0);
         }));
 
+        var file = new Argument<string>("file") { Description = "An OPML file, as other feed readers export it." };
+        var import = new Command("import-opml", "Add the feeds of an OPML file to the configuration file (feeds already there are skipped).");
+        import.Arguments.Add(file);
+        import.SetAction(async (result, cancellationToken) =>
+        {
+            var contentRoot = Directory.GetCurrentDirectory();
+            var configPath = result.GetValue(config) ?? Path.Combine(contentRoot, FeedDigestHost.DefaultConfigFile);
+            if (result.GetValue(config) is null)
+            {
+                FeedDigestHost.EnsureDefaultConfigFile(contentRoot, Console.Out);
+            }
+
+            var opml = await File.ReadAllTextAsync(result.GetValue(file)!, cancellationToken).ConfigureAwait(false);
+            var outcome = await FeedImport.ImportOpmlAsync(Path.GetFullPath(configPath), opml, contentRoot, cancellationToken).ConfigureAwait(false);
+            foreach (var problem in outcome.Problems)
+            {
+                await Console.Error.WriteLineAsync(problem).ConfigureAwait(false);
+            }
+
+            Console.WriteLine($"{outcome.Added} feeds added to {configPath}; {outcome.AlreadyPresent} were already there. A running service picks them up by itself.");
+            return outcome.Problems.Count > 0 && outcome.Added == 0 ? 1 : 0;
+        });
+
         var command = new Command("feeds", "Feed tools.");
         command.Subcommands.Add(list);
         command.Subcommands.Add(export);
+        command.Subcommands.Add(import);
         return command;
     }
 
