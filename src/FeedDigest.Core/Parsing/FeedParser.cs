@@ -20,6 +20,11 @@ public static partial class FeedParser
     /// <param name="declaredCharset">The charset parameter of the HTTP Content-Type, if any.</param>
     public static ParsedFeed Parse(ReadOnlySpan<byte> body, Uri? documentUri = null, string? declaredCharset = null)
     {
+        if (Utf8Prolog.AllowsDirectReading(body, declaredCharset) && TryReadUtf8Directly(body, documentUri) is { } direct)
+        {
+            return direct;
+        }
+
         var errors = new List<string>();
         var decoded = FeedTextDecoder.Decode(body, declaredCharset, errors);
         return ParseText(decoded.Text, documentUri, errors);
@@ -56,6 +61,35 @@ public static partial class FeedParser
         }
 
         return TolerantFeedReader.Read(text, documentUri, errors);
+    }
+
+    /// <summary>
+    /// The fast path for the usual document, UTF-8 RSS 2.0 or Atom 1.0: the XML reader decodes the bytes
+    /// itself (no copy of the document as a string). Invalid UTF-8 or anything Syndication refuses
+    /// sends the document down the general path, which decodes with fallbacks and reads it tolerantly.
+    /// </summary>
+    private static ParsedFeed? TryReadUtf8Directly(ReadOnlySpan<byte> body, Uri? documentUri)
+    {
+        try
+        {
+            using var reader = XmlReader.Create(new MemoryStream(body.ToArray(), writable: false), SafeXml.ReaderSettings);
+            if (reader.MoveToContent() != XmlNodeType.Element)
+            {
+                return null;
+            }
+
+            var format = (reader.LocalName, reader.NamespaceURI) switch
+            {
+                ("rss", "") when reader.GetAttribute("version") == "2.0" => FeedFormat.Rss,
+                ("feed", FeedNamespaces.Atom10) => FeedFormat.Atom,
+                _ => FeedFormat.Unknown,
+            };
+            return format == FeedFormat.Unknown ? null : SyndicationDocumentReader.TryRead(reader, format, documentUri, []);
+        }
+        catch (XmlException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

@@ -18,6 +18,11 @@ internal static partial class PersonText
         }
 
         var value = FeedText.CollapseWhiteSpace(text);
+        if (!value.Contains('@', StringComparison.Ordinal))
+        {
+            return value;
+        }
+
         var email = EmailAddress().Match(value);
         if (!email.Success)
         {

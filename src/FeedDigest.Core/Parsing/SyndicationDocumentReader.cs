@@ -32,6 +32,13 @@ internal static class SyndicationDocumentReader
     /// <summary>Reads the document, or returns null when Syndication refuses it or any item in it.</summary>
     public static ParsedFeed? TryRead(string xml, FeedFormat format, Uri? documentUri, List<string> errors)
     {
+        using var reader = XmlReader.Create(new StringReader(xml), SafeXml.ReaderSettings);
+        return TryRead(reader, format, documentUri, errors);
+    }
+
+    /// <summary>Reads the document from a reader created with <see cref="SafeXml.ReaderSettings"/>.</summary>
+    public static ParsedFeed? TryRead(XmlReader reader, FeedFormat format, Uri? documentUri, List<string> errors)
+    {
         SyndicationFeedFormatter formatter = format == FeedFormat.Atom
             ? new Atom10FeedFormatter<CapturingSyndicationFeed>()
             // Atom elements inside RSS are read by FeedElementReader, which ranks them below RSS's own.
@@ -40,7 +47,6 @@ internal static class SyndicationDocumentReader
         formatter.UriParser = ParseUri;
         try
         {
-            using var reader = XmlReader.Create(new StringReader(xml), SafeXml.ReaderSettings);
             formatter.ReadFrom(reader);
             if (!AtEndOfDocument(reader))
             {
@@ -78,7 +84,7 @@ internal static class SyndicationDocumentReader
         var items = new List<ParsedItem>();
         foreach (var item in feed.Items)
         {
-            items.Add(ToParsedItem((CapturingSyndicationItem)item, format, documentBase));
+            items.Add(ToParsedItem((CapturingSyndicationItem)item, format, feedBase));
         }
 
         return new ParsedFeed(format, draft.Title.Value, draft.Link.Value, items, errors.Count > 0, errors);
@@ -106,10 +112,11 @@ internal static class SyndicationDocumentReader
         return true;
     }
 
-    private static ParsedItem ToParsedItem(CapturingSyndicationItem item, FeedFormat format, Uri? documentBase)
+    private static ParsedItem ToParsedItem(CapturingSyndicationItem item, FeedFormat format, Uri? feedBase)
     {
-        // Syndication combines the feed's and the item's xml:base into item.BaseUri.
-        var itemBase = Rebase(documentBase, item.BaseUri);
+        // Syndication combines the feed's and the item's xml:base into item.BaseUri; rebasing that on the
+        // feed's base changes nothing for a safe base and keeps the feed's when the item's is unsafe.
+        var itemBase = Rebase(feedBase, item.BaseUri);
         var draft = new ItemDraft();
         if (item.Title is { } title)
         {
@@ -209,15 +216,21 @@ internal static class SyndicationDocumentReader
                     continue;
                 }
 
-                candidate.Offer(LinkResolver.Resolve(raw, linkBase), 0, lastWins: true);
+                candidate.Offer(Resolve(link, raw, linkBase), 0, lastWins: true);
                 continue;
             }
 
             var type = link.MediaType?.Trim().ToLowerInvariant();
             var isHtml = string.IsNullOrEmpty(type) || type is "text/html" or "application/xhtml+xml" or "html" or "xhtml";
-            candidate.Offer(LinkResolver.Resolve(raw, linkBase), isHtml ? 0 : 1);
+            candidate.Offer(Resolve(link, raw, linkBase), isHtml ? 0 : 1);
         }
     }
+
+    /// <summary>The link as LinkResolver resolves it, without parsing again a URL the URI hook already parsed.</summary>
+    private static string? Resolve(SyndicationLink link, string raw, Uri? baseUri) =>
+        link.Uri.IsAbsoluteUri && ReferenceEquals(raw, link.Uri.OriginalString) && LinkResolver.HasScheme(raw)
+            ? raw
+            : LinkResolver.Resolve(raw, baseUri);
 
     private static Uri? Rebase(Uri? outer, Uri? xmlBase) =>
         xmlBase is null ? outer : LinkResolver.Rebase(outer, xmlBase.OriginalString);

@@ -53,10 +53,7 @@ internal static class TextConstruct
             kind = FeedText.LooksLikeHtml(raw) ? TextKind.Html : TextKind.Text;
         }
 
-        raw = FeedText.RepairC1Controls(raw);
-        return kind is TextKind.Html or TextKind.Xhtml
-            ? new TextValue(FeedText.CollapseWhiteSpace(HtmlFlattener.ToPlainText(raw)), raw.Trim())
-            : new TextValue(FeedText.CollapseWhiteSpace(raw), WebUtility.HtmlEncode(raw.Trim()));
+        return TextValue.FromCharacters(raw, kind is TextKind.Html or TextKind.Xhtml);
     }
 
     public static TextKind Classify(string type, TextKind fallback) => type switch
@@ -92,9 +89,9 @@ internal static class TextConstruct
         var content = SingleDiv(element) ?? element;
         var plain = new StringBuilder();
         AppendPlainText(content, plain);
-        return new TextValue(
-            FeedText.CollapseWhiteSpace(FeedText.RepairC1Controls(plain.ToString())),
-            InnerMarkup(content).Trim());
+        return TextValue.FromMarkup(
+            InnerMarkup(content).Trim(),
+            FeedText.CollapseWhiteSpace(FeedText.RepairC1Controls(plain.ToString())));
     }
 
     /// <summary>The xhtml:div wrapping an XHTML construct, when it is the only child (RFC 4287 §3.1.1.3).</summary>
