@@ -63,7 +63,7 @@ internal static class LenientEntityDecoder
             }
 
             var digitsStart = i;
-            while (i < raw.Length && i - digitsStart < 8 && (hex ? char.IsAsciiHexDigit(raw[i]) : char.IsAsciiDigit(raw[i])))
+            while (i < raw.Length && (hex ? char.IsAsciiHexDigit(raw[i]) : char.IsAsciiDigit(raw[i])))
             {
                 i++;
             }
@@ -73,7 +73,11 @@ internal static class LenientEntityDecoder
                 return 0;
             }
 
-            var number = int.Parse(raw.AsSpan(digitsStart, i - digitsStart), hex ? NumberStyles.AllowHexSpecifier : NumberStyles.None, CultureInfo.InvariantCulture);
+            // A reference beyond Unicode (or too long to be a number) stands for U+FFFD, as in HTML.
+            var digits = raw.AsSpan(digitsStart, i - digitsStart);
+            var number = digits.Length <= 7 && int.TryParse(digits, hex ? NumberStyles.AllowHexSpecifier : NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
+                ? parsed
+                : -1;
             AppendCodePoint(builder, number);
             // HTML accepts a numeric reference without its semicolon; so do we.
             return (i < raw.Length && raw[i] == ';' ? i + 1 : i) - start;
