@@ -296,7 +296,7 @@ internal static class FeedElementReader
     /// <summary>
     /// Offers a link: RSS's <c>&lt;link&gt;url&lt;/link&gt;</c> (the last one in the element wins, as in
     /// feedparser and gofeed), or an Atom link (RFC 4287 §4.2.7) when it has an href: the alternate link
-    /// (a link without rel is one), preferring an HTML type, first one wins.
+    /// (a link without rel is one), preferring an HTML type, the last one winning as in feedparser.
     /// </summary>
     private static void OfferLink(ref Candidate<string> link, XElement element, FeedFormat format, Uri? outerBase)
     {
@@ -324,9 +324,10 @@ internal static class FeedElementReader
             && element.Name.NamespaceName is FeedNamespaces.Atom10 or FeedNamespaces.Atom03;
         if (format == FeedFormat.Atom || isAtomLink)
         {
-            // In RSS an embedded atom:link only stands in for a missing <link> (gofeed issue #306).
+            // In RSS an embedded atom:link only stands in for a missing <link> (gofeed issue #306). Among
+            // several alternate links of the same rank the last wins, as in feedparser.
             var rank = (format == FeedFormat.Atom ? 0 : 1) + (isHtml ? 0 : 1);
-            link.Offer(LinkResolver.Resolve(href, baseUri), rank);
+            link.Offer(LinkResolver.Resolve(href, baseUri), rank, lastWins: true);
         }
         else
         {

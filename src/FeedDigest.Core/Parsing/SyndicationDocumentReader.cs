@@ -186,7 +186,7 @@ internal static class SyndicationDocumentReader
         _ => fallback,
     };
 
-    /// <summary>Alternate links as <see cref="FeedElementReader"/> ranks them (last RSS link wins; Atom prefers HTML).</summary>
+    /// <summary>Alternate links as <see cref="FeedElementReader"/> ranks them (the last wins; Atom prefers HTML types).</summary>
     /// <remarks>
     /// Rss20FeedFormatter adds a permalink guid as an alternate link when the item has no &lt;link&gt;; such
     /// a link (equal to <paramref name="guid"/>) is ranked as FeedElementReader ranks guids: a fallback,
@@ -222,7 +222,7 @@ internal static class SyndicationDocumentReader
 
             var type = link.MediaType?.Trim().ToLowerInvariant();
             var isHtml = string.IsNullOrEmpty(type) || type is "text/html" or "application/xhtml+xml" or "html" or "xhtml";
-            candidate.Offer(Resolve(link, raw, linkBase), isHtml ? 0 : 1);
+            candidate.Offer(Resolve(link, raw, linkBase), isHtml ? 0 : 1, lastWins: true);
         }
     }
 
