@@ -89,14 +89,14 @@ internal static class FeedElementReader
                 // An RSS guid is a permalink unless it says otherwise (RSS 2.0, <guid> isPermaLink).
                 if (!string.Equals(TextConstruct.Attribute(element, "isPermaLink")?.Trim(), "false", StringComparison.OrdinalIgnoreCase))
                 {
-                    OfferIdAsLink(ref draft.Link, guid);
+                    draft.OfferIdAsLink(guid);
                 }
 
                 break;
             case "id":
                 var id = TextConstruct.RawValue(element).Trim();
                 draft.Id.Offer(id, 0);
-                OfferIdAsLink(ref draft.Link, id);
+                draft.OfferIdAsLink(id);
                 break;
             case "enclosure":
                 // Media RSS elements inside an enclosure still describe the item (gofeed issue #217).

@@ -18,6 +18,12 @@ internal sealed class ItemDraft
 
     public List<string> Categories { get; } = [];
 
+    /// <summary>An identifier that may stand in for a missing link; checked only when no link is found.</summary>
+    public string? IdForLink { get; private set; }
+
+    /// <summary>Offers an RSS permalink guid or an Atom id as the item's fallback link (the first one counts).</summary>
+    public void OfferIdAsLink(string? id) => IdForLink ??= string.IsNullOrEmpty(id) ? null : id;
+
     public void AddCategory(string? category)
     {
         var trimmed = category?.Trim();
@@ -29,6 +35,11 @@ internal sealed class ItemDraft
 
     public ParsedItem ToParsedItem()
     {
+        if (IdForLink is not null && (!Link.HasValue || Link.Value!.Length == 0))
+        {
+            FeedElementReader.OfferIdAsLink(ref Link, IdForLink);
+        }
+
         // feedparser reports the publication time as the update time of an item that states none.
         if (Published.HasValue)
         {

@@ -128,7 +128,7 @@ internal static class SyndicationDocumentReader
         draft.Id.Offer(id, 0);
         if (format == FeedFormat.Atom)
         {
-            FeedElementReader.OfferIdAsLink(ref draft.Link, id);
+            draft.OfferIdAsLink(id);
         }
 
         draft.Published.Offer(OrNull(item.PublishDate), 0);
