@@ -7,15 +7,24 @@ namespace FeedDigest.Core.Parsing;
 /// Parses one feed document of any supported format into the shared model. Never throws for bad
 /// input: what cannot be read is reported in <see cref="ParsedFeed.Errors"/>.
 /// </summary>
+/// <remarks>
+/// Well-formed RSS 2.0 (and 0.91–0.94, relabelled) and Atom 1.0 are read by System.ServiceModel.Syndication
+/// (<see cref="SyndicationDocumentReader"/>). Everything it refuses, and every other XML format, is read by
+/// <see cref="TolerantFeedReader"/>. <see cref="ParsedFeed.Bozo"/> says the document is not what it
+/// claims to be: not well-formed XML, or not decodable as labelled.
+/// </remarks>
 public static partial class FeedParser
 {
-    private const string Atom10Namespace = "http://www.w3.org/2005/Atom";
-
     /// <param name="body">The document's bytes, as fetched.</param>
     /// <param name="documentUri">Where the document came from; relative links resolve against it.</param>
     /// <param name="declaredCharset">The charset parameter of the HTTP Content-Type, if any.</param>
     public static ParsedFeed Parse(ReadOnlySpan<byte> body, Uri? documentUri = null, string? declaredCharset = null)
     {
+        if (Utf8Prolog.AllowsDirectReading(body, declaredCharset) && TryReadUtf8Directly(body, documentUri) is { } direct)
+        {
+            return direct;
+        }
+
         var errors = new List<string>();
         var decoded = FeedTextDecoder.Decode(body, declaredCharset, errors);
         return ParseText(decoded.Text, documentUri, errors);
@@ -28,37 +37,77 @@ public static partial class FeedParser
             return ParsedFeed.Unreadable(FeedFormat.Unknown, "line 1, column 1: the document is empty");
         }
 
-        var xml = XmlTextRepair.Repair(text, errors);
-        var root = SniffRoot(xml);
-        switch (root)
+        if (text.AsSpan().TrimStart()[0] == '{')
         {
-            case { LocalName: "rss" }:
-                return SyndicationDocumentReader.Read(AsRss20(xml, root.Version, errors), FeedFormat.Rss, documentUri, errors);
-            case { LocalName: "feed", NamespaceUri: Atom10Namespace }:
-                return SyndicationDocumentReader.Read(xml, FeedFormat.Atom, documentUri, errors);
-            case { LocalName: "RDF" }:
-                return Unsupported(FeedFormat.Rdf, "RSS 1.0 (RDF)", errors);
-            case { LocalName: "feed" }:
-                return Unsupported(FeedFormat.Atom, "Atom 0.3", errors);
-            default:
-                errors.Add(root is null
-                    ? "line 1, column 1: no XML root element found; this is not an RSS or Atom feed"
-                    : $"line 1, column 1: root element <{root.LocalName}> is not an RSS or Atom feed");
-                return new ParsedFeed(FeedFormat.Unknown, null, null, [], true, errors);
+            return ParseJson(text, errors);
+        }
+
+        text = InternalEntityExpander.Expand(text, errors);
+        var root = SniffRoot(text);
+        var syndicationFormat = root switch
+        {
+            { LocalName: "rss", NamespaceUri: "" } => FeedFormat.Rss,
+            { LocalName: "feed", NamespaceUri: FeedNamespaces.Atom10 } => FeedFormat.Atom,
+            _ => FeedFormat.Unknown,
+        };
+        if (syndicationFormat != FeedFormat.Unknown)
+        {
+            var xml = syndicationFormat == FeedFormat.Rss ? AsRss20(text, root!.Version) : text;
+            var feed = SyndicationDocumentReader.TryRead(xml, syndicationFormat, documentUri, errors);
+            if (feed is not null)
+            {
+                return feed;
+            }
+        }
+
+        return TolerantFeedReader.Read(text, documentUri, errors);
+    }
+
+    /// <summary>
+    /// The fast path for the usual document, UTF-8 RSS 2.0 or Atom 1.0: the XML reader decodes the bytes
+    /// itself (no copy of the document as a string). Invalid UTF-8 or anything Syndication refuses
+    /// sends the document down the general path, which decodes with fallbacks and reads it tolerantly.
+    /// </summary>
+    private static ParsedFeed? TryReadUtf8Directly(ReadOnlySpan<byte> body, Uri? documentUri)
+    {
+        try
+        {
+            using var reader = XmlReader.Create(new MemoryStream(body.ToArray(), writable: false), SafeXml.ReaderSettings);
+            if (reader.MoveToContent() != XmlNodeType.Element)
+            {
+                return null;
+            }
+
+            var format = (reader.LocalName, reader.NamespaceURI) switch
+            {
+                ("rss", "") when reader.GetAttribute("version") == "2.0" => FeedFormat.Rss,
+                ("feed", FeedNamespaces.Atom10) => FeedFormat.Atom,
+                _ => FeedFormat.Unknown,
+            };
+            return format == FeedFormat.Unknown ? null : SyndicationDocumentReader.TryRead(reader, format, documentUri, []);
+        }
+        catch (XmlException)
+        {
+            return null;
         }
     }
 
-    private static ParsedFeed Unsupported(FeedFormat format, string name, List<string> errors)
+    /// <summary>
+    /// JSON Feed dispatch point: a document starting with '{' is JSON, not XML. JSON Feed reading is
+    /// written separately (JsonFeedReader); until it lands such documents are reported unreadable.
+    /// </summary>
+    private static ParsedFeed ParseJson(string text, List<string> errors)
     {
-        errors.Add($"line 1, column 1: {name} documents are not read yet");
-        return new ParsedFeed(format, null, null, [], true, errors);
+        _ = text;
+        errors.Add("line 1, column 1: no XML root element found; this is not an RSS or Atom feed");
+        return new ParsedFeed(FeedFormat.Unknown, null, null, [], true, errors);
     }
 
     /// <summary>
     /// RSS 0.91–0.94 are subsets of 2.0 that System.ServiceModel.Syndication refuses only for the
     /// version attribute; relabelling the root lets the same reader take them.
     /// </summary>
-    private static string AsRss20(string xml, string? version, List<string> errors)
+    private static string AsRss20(string xml, string? version)
     {
         if (version == "2.0")
         {
@@ -75,14 +124,10 @@ public static partial class FeedParser
         var relabelled = RssVersionAttribute().IsMatch(tag)
             ? RssVersionAttribute().Replace(tag, "version=\"2.0\"", 1)
             : tag.Insert(4, " version=\"2.0\"");
-        if (version is null)
-        {
-            errors.Add("line 1, column 1: <rss> has no version attribute; read as RSS 2.0");
-        }
-
         return string.Concat(xml.AsSpan(0, match.Index), relabelled, xml.AsSpan(match.Index + match.Length));
     }
 
+    /// <summary>The root element's name, namespace and version, or null if the prolog is not well-formed.</summary>
     private static RootElement? SniffRoot(string xml)
     {
         try
@@ -95,26 +140,13 @@ public static partial class FeedParser
         }
         catch (XmlException)
         {
-            // Fall through to the textual sniff: a document broken before its root still has a name.
+            // Broken before the root element: the tolerant reader reads the document.
         }
 
-        var match = RootTag().Match(xml);
-        if (!match.Success)
-        {
-            return null;
-        }
-
-        var localName = match.Groups["name"].Value;
-        localName = localName[(localName.IndexOf(':', StringComparison.Ordinal) + 1)..];
-        var ns = localName == "feed" && match.Value.Contains(Atom10Namespace, StringComparison.Ordinal) ? Atom10Namespace : string.Empty;
-        var version = RssVersionAttribute().Match(match.Value);
-        return new RootElement(localName, ns, version.Success ? version.Groups["version"].Value : null);
+        return null;
     }
 
     private sealed record RootElement(string LocalName, string NamespaceUri, string? Version);
-
-    [GeneratedRegex("""<(?<name>(?:[A-Za-z_][\w.-]*:)?(?:rss|RDF|feed))\b[^>]*>""", RegexOptions.CultureInvariant)]
-    private static partial Regex RootTag();
 
     [GeneratedRegex("""<rss\b[^>]*>""", RegexOptions.CultureInvariant)]
     private static partial Regex RssRootTag();

@@ -1,143 +1,242 @@
 using System.ServiceModel.Syndication;
 using System.Xml;
-using System.Xml.Linq;
 using FeedDigest.Core.Normalizing;
 
 namespace FeedDigest.Core.Parsing;
 
 /// <summary>
-/// Reads RSS 2.0 and Atom 1.0 through System.ServiceModel.Syndication, with the hooks that make it
-/// survive real feeds: lenient dates and URIs, and each item read on its own so a broken item costs
-/// only itself.
+/// Reads RSS 2.0 and Atom 1.0 through System.ServiceModel.Syndication, the primary reader for the
+/// documents it accepts, with lenient date and URI hooks. It is all or nothing: when the formatter refuses
+/// the document or any item in it, <see cref="TryRead"/> returns null and the tolerant reader reads the
+/// document instead, so a broken item never costs the good ones.
+/// <para>
+/// Where Syndication's object model drops what a reader needs, the values come from elsewhere, each for
+/// a reason:
+/// <list type="bullet">
+/// <item>module elements (dc:title/creator/subject/date, content:encoded, iTunes, Media RSS, atom:* in
+/// RSS) and core names in another case are captured as elements (<see cref="ExtensionCapture"/>) and read by
+/// <see cref="FeedElementReader"/>, the same code the tolerant reader uses, so both paths rank them alike;</item>
+/// <item>links are taken as written (<see cref="Uri.OriginalString"/>) and resolved by
+/// <see cref="LinkResolver"/>: Syndication's Uri normalises ("http://a.org" becomes "http://a.org/") and
+/// does not check that a base is safe;</item>
+/// <item><c>&lt;link href="…"/&gt;</c> in RSS has its URL in an attribute Syndication keeps as an extension;</item>
+/// <item>title text is typed by <see cref="TextConstruct"/>: Syndication returns xhtml titles as markup and
+/// has no notion of RSS titles that hold HTML.</item>
+/// </list>
+/// </para>
 /// </summary>
 internal static class SyndicationDocumentReader
 {
-    private const string ContentNamespace = "http://purl.org/rss/1.0/modules/content/";
-    private const string DublinCoreNamespace = "http://purl.org/dc/elements/1.1/";
+    private static readonly XmlQualifiedName HrefAttribute = new("href", string.Empty);
 
-    public static ParsedFeed Read(string xml, FeedFormat format, Uri? documentUri, List<string> errors)
+    /// <summary>Reads the document, or returns null when Syndication refuses it or any item in it.</summary>
+    public static ParsedFeed? TryRead(string xml, FeedFormat format, Uri? documentUri, List<string> errors)
     {
-        var progress = new ReadProgress(errors);
+        using var reader = XmlReader.Create(new StringReader(xml), SafeXml.ReaderSettings);
+        return TryRead(reader, format, documentUri, errors);
+    }
+
+    /// <summary>Reads the document from a reader created with <see cref="SafeXml.ReaderSettings"/>.</summary>
+    public static ParsedFeed? TryRead(XmlReader reader, FeedFormat format, Uri? documentUri, List<string> errors)
+    {
         SyndicationFeedFormatter formatter = format == FeedFormat.Atom
-            ? new IsolatingAtomFormatter(progress)
-            : new IsolatingRssFormatter(progress);
+            ? new Atom10FeedFormatter<CapturingSyndicationFeed>()
+            // Atom elements inside RSS are read by FeedElementReader, which ranks them below RSS's own.
+            : new Rss20FeedFormatter<CapturingSyndicationFeed> { SerializeExtensionsAsAtom = false };
         formatter.DateTimeParser = ParseDate;
         formatter.UriParser = ParseUri;
-
-        var completed = true;
         try
         {
-            using var reader = XmlReader.Create(new StringReader(xml), SafeXml.ReaderSettings);
             formatter.ReadFrom(reader);
-        }
-        catch (Exception exception) when (exception is XmlException or FormatException or ArgumentException or InvalidOperationException)
-        {
-            completed = false;
-            errors.Add(SafeXml.Describe(exception));
-        }
-
-        // A formatter that failed half-way has no Feed; the feed it was filling and the items read are kept.
-        var feed = completed ? formatter.Feed : progress.Feed;
-        var items = progress.Items;
-        var baseUri = Resolve(feed?.BaseUri, documentUri) ?? documentUri;
-        var parsedItems = items.Select(item => ToParsedItem(item, baseUri)).ToList();
-        return new ParsedFeed(
-            format,
-            feed is null ? null : TextOf(feed.Title),
-            feed is null ? null : AlternateLink(feed.Links, baseUri),
-            parsedItems,
-            errors.Count > 0,
-            errors);
-    }
-
-    private static ParsedItem ToParsedItem(SyndicationItem item, Uri? feedBase)
-    {
-        var baseUri = Resolve(item.BaseUri, feedBase) ?? feedBase;
-        var dcDate = FeedDateParser.Parse(ReadExtension(item, "date", DublinCoreNamespace));
-        var published = OrNull(item.PublishDate);
-        var updated = OrNull(item.LastUpdatedTime);
-        var author = item.Authors.Select(a => a.Name ?? a.Email).FirstOrDefault(a => !string.IsNullOrWhiteSpace(a))
-            ?? ReadExtension(item, "creator", DublinCoreNamespace);
-        var content = ReadExtension(item, "encoded", ContentNamespace) ?? ContentText(item.Content);
-        var summary = TextOrMarkup(item.Summary);
-        var link = AlternateLink(item.Links, baseUri);
-        var id = string.IsNullOrWhiteSpace(item.Id) ? null : item.Id.Trim();
-
-        return new ParsedItem
-        {
-            Id = id,
-            Title = TextOf(item.Title),
-            Link = link,
-            Published = published ?? dcDate,
-            Updated = updated ?? dcDate,
-            Author = author is null ? null : HtmlText.ToPlainText(author),
-            Summary = summary,
-            Content = content,
-            Categories = item.Categories
-                .Select(c => string.IsNullOrWhiteSpace(c.Name) ? c.Label : c.Name)
-                .Where(c => !string.IsNullOrWhiteSpace(c))
-                .Select(c => c!.Trim())
-                .ToList(),
-        };
-    }
-
-    private static DateTimeOffset? OrNull(DateTimeOffset value) =>
-        value == DateTimeOffset.MinValue ? null : value.ToUniversalTime();
-
-    private static string? TextOf(TextSyndicationContent? content) =>
-        content is null ? null : HtmlText.ToPlainText(content.Text);
-
-    private static string? TextOrMarkup(TextSyndicationContent? content) =>
-        content is null || string.IsNullOrWhiteSpace(content.Text) ? null : content.Text;
-
-    private static string? ContentText(SyndicationContent? content) => content switch
-    {
-        TextSyndicationContent text when !string.IsNullOrWhiteSpace(text.Text) => text.Text,
-        _ => null,
-    };
-
-    private static string? AlternateLink(IEnumerable<SyndicationLink> links, Uri? baseUri)
-    {
-        var link = links.FirstOrDefault(l => l.RelationshipType is null or "alternate")
-            ?? links.FirstOrDefault();
-        if (link?.Uri is null || link.Uri.OriginalString == InvalidUri.OriginalString)
-        {
-            return null;
-        }
-
-        return (Resolve(link.Uri, link.BaseUri is null ? baseUri : Resolve(link.BaseUri, baseUri)) ?? link.Uri).ToString();
-    }
-
-    private static Uri? Resolve(Uri? uri, Uri? baseUri)
-    {
-        if (uri is null)
-        {
-            return null;
-        }
-
-        if (uri.IsAbsoluteUri || baseUri is null || !baseUri.IsAbsoluteUri)
-        {
-            return uri;
-        }
-
-        return Uri.TryCreate(baseUri, uri, out var absolute) ? absolute : uri;
-    }
-
-    private static string? ReadExtension(SyndicationItem item, string name, string ns)
-    {
-        foreach (var extension in item.ElementExtensions)
-        {
-            if (extension.OuterName == name && extension.OuterNamespace == ns)
+            if (!AtEndOfDocument(reader))
             {
-                using var reader = extension.GetReader();
-                reader.MoveToContent();
-                var value = ((XElement)XNode.ReadFrom(reader)).Value;
-                return string.IsNullOrWhiteSpace(value) ? null : value;
+                return null;
             }
         }
+        catch (Exception exception) when (exception is XmlException or FormatException or ArgumentException or InvalidOperationException or OverflowException or NotSupportedException)
+        {
+            return null;
+        }
 
-        return null;
+        var feed = (CapturingSyndicationFeed)formatter.Feed;
+        if (feed.CapturedElements.Exists(TolerantFeedReader.IsItem))
+        {
+            // Items where the formatter does not look for them (an Atom feed of <item>s, RSS <entry>s):
+            // Syndication's model would lose them, the tolerant reader reads them.
+            return null;
+        }
+
+        var documentBase = LinkResolver.DocumentBase(documentUri);
+        var feedBase = Rebase(documentBase, feed.BaseUri);
+        var draft = new FeedDraft();
+        if (feed.Title is { } title)
+        {
+            draft.Title.Offer(ReadTitle(title, format), 0);
+        }
+
+        OfferLinks(ref draft.Link, feed.Links, format, feedBase, null);
+        FeedElementReader.OfferIdAsLink(ref draft.Link, feed.Id?.Trim());
+        foreach (var element in feed.CapturedElements)
+        {
+            FeedElementReader.ApplyToFeed(draft, element, format, feedBase);
+        }
+
+        var items = new List<ParsedItem>();
+        foreach (var item in feed.Items)
+        {
+            items.Add(ToParsedItem((CapturingSyndicationItem)item, format, feedBase));
+        }
+
+        return new ParsedFeed(format, draft.Title.Value, draft.Link.Value, items, errors.Count > 0, errors);
     }
+
+    /// <summary>
+    /// Whether the formatter consumed the whole document. Rss20FeedFormatter reads categories and authors
+    /// with ReadString, which stops inside child elements (naked markup) without failing and leaves the
+    /// formatter one end tag out of step: it then "finishes" early and silently mis-assigns elements.
+    /// Anything but the end of the document after it is such a desynchronisation (or content after the
+    /// root, which is not well-formed); the tolerant reader reads the document instead.
+    /// </summary>
+    private static bool AtEndOfDocument(XmlReader reader)
+    {
+        while (!reader.EOF)
+        {
+            if (reader.NodeType is not (XmlNodeType.None or XmlNodeType.Whitespace or XmlNodeType.Comment or XmlNodeType.ProcessingInstruction or XmlNodeType.XmlDeclaration))
+            {
+                return false;
+            }
+
+            reader.Read();
+        }
+
+        return true;
+    }
+
+    private static ParsedItem ToParsedItem(CapturingSyndicationItem item, FeedFormat format, Uri? feedBase)
+    {
+        // Syndication combines the feed's and the item's xml:base into item.BaseUri; rebasing that on the
+        // feed's base changes nothing for a safe base and keeps the feed's when the item's is unsafe.
+        var itemBase = Rebase(feedBase, item.BaseUri);
+        var draft = new ItemDraft();
+        if (item.Title is { } title)
+        {
+            draft.Title.Offer(ReadTitle(title, format), 0);
+        }
+
+        var id = item.Id?.Trim();
+        OfferLinks(ref draft.Link, item.Links, format, itemBase, id);
+        draft.Id.Offer(id, 0);
+        if (format == FeedFormat.Atom)
+        {
+            draft.OfferIdAsLink(id);
+        }
+
+        draft.Published.Offer(OrNull(item.PublishDate), 0);
+        draft.Updated.Offer(OrNull(item.LastUpdatedTime), 0);
+        if (format == FeedFormat.Atom)
+        {
+            draft.Published.Offer(OrNull(item.LastUpdatedTime), 4);
+        }
+
+        foreach (var person in item.Authors)
+        {
+            // Atom persons have a name (else an e-mail); an RSS <author> is free text Syndication stores as Email.
+            var name = format == FeedFormat.Atom && !string.IsNullOrWhiteSpace(person.Name)
+                ? TextConstruct.FromCharacters(person.Name, TextKind.Text).Plain
+                : PersonText.DisplayName(TextConstruct.FromCharacters(person.Email ?? person.Name ?? string.Empty, format == FeedFormat.Atom ? TextKind.Text : TextKind.Guess).Plain);
+            draft.Author.Offer(name, 0);
+        }
+
+        foreach (var category in item.Categories)
+        {
+            draft.AddCategory(category.Name);
+            draft.AddCategory(category.Label);
+        }
+
+        // Rss20FeedFormatter moves the description to Content when an item has no link.
+        var summary = item.Summary ?? (format == FeedFormat.Rss ? item.Content as TextSyndicationContent : null);
+        if (summary is not null)
+        {
+            draft.Summary.Offer(ReadHtml(summary, format == FeedFormat.Atom ? TextKind.Text : TextKind.Html), 0);
+        }
+
+        if (format == FeedFormat.Atom && item.Content is TextSyndicationContent content)
+        {
+            draft.Content.Offer(ReadHtml(content, TextKind.Text), 1);
+        }
+
+        foreach (var element in item.CapturedElements)
+        {
+            FeedElementReader.ApplyToItem(draft, element, format, itemBase);
+        }
+
+        return draft.ToParsedItem();
+    }
+
+    private static string ReadTitle(TextSyndicationContent title, FeedFormat format) =>
+        TextConstruct.FromCharacters(title.Text ?? string.Empty, KindOf(title, format == FeedFormat.Atom ? TextKind.Text : TextKind.Guess)).Plain;
+
+    private static string ReadHtml(TextSyndicationContent content, TextKind fallback) =>
+        TextConstruct.FromCharacters(content.Text ?? string.Empty, KindOf(content, fallback)).Html;
+
+    private static TextKind KindOf(TextSyndicationContent content, TextKind fallback) => content.Type switch
+    {
+        "html" => TextKind.Html,
+        "xhtml" => TextKind.Xhtml,
+        _ => fallback,
+    };
+
+    /// <summary>Alternate links as <see cref="FeedElementReader"/> ranks them (the last wins; Atom prefers HTML types).</summary>
+    /// <remarks>
+    /// Rss20FeedFormatter adds a permalink guid as an alternate link when the item has no &lt;link&gt;; such
+    /// a link (equal to <paramref name="guid"/>) is ranked as FeedElementReader ranks guids: a fallback,
+    /// and only when it is an absolute URI.
+    /// </remarks>
+    private static void OfferLinks(ref Candidate<string> candidate, IEnumerable<SyndicationLink> links, FeedFormat format, Uri? baseUri, string? guid)
+    {
+        foreach (var link in links)
+        {
+            if (link.RelationshipType is not (null or "" or "alternate") || link.Uri is null || ReferenceEquals(link.Uri, InvalidUri))
+            {
+                continue;
+            }
+
+            var linkBase = Rebase(baseUri, link.BaseUri);
+            var raw = link.Uri.OriginalString;
+            if (format != FeedFormat.Atom)
+            {
+                if (raw.Length == 0 && link.AttributeExtensions.TryGetValue(HrefAttribute, out var href))
+                {
+                    raw = href;
+                }
+
+                if (guid is not null && raw == guid)
+                {
+                    FeedElementReader.OfferIdAsLink(ref candidate, guid);
+                    continue;
+                }
+
+                candidate.Offer(Resolve(link, raw, linkBase), 0, lastWins: true);
+                continue;
+            }
+
+            var type = link.MediaType?.Trim().ToLowerInvariant();
+            var isHtml = string.IsNullOrEmpty(type) || type is "text/html" or "application/xhtml+xml" or "html" or "xhtml";
+            candidate.Offer(Resolve(link, raw, linkBase), isHtml ? 0 : 1, lastWins: true);
+        }
+    }
+
+    /// <summary>The link as LinkResolver resolves it, without parsing again a URL the URI hook already parsed.</summary>
+    private static string? Resolve(SyndicationLink link, string raw, Uri? baseUri) =>
+        link.Uri.IsAbsoluteUri && ReferenceEquals(raw, link.Uri.OriginalString) && LinkResolver.HasScheme(raw)
+            ? raw
+            : LinkResolver.Resolve(raw, baseUri);
+
+    private static Uri? Rebase(Uri? outer, Uri? xmlBase) =>
+        xmlBase is null ? outer : LinkResolver.Rebase(outer, xmlBase.OriginalString);
+
+    private static DateTimeOffset? OrNull(DateTimeOffset value) =>
+        value == DateTimeOffset.MinValue ? null : value;
 
     // The formatters throw when a hook returns false, so an unreadable value is returned as a
     // sentinel that the mapping above turns into null.
@@ -156,7 +255,7 @@ internal static class SyndicationDocumentReader
         {
             value = uri;
         }
-        else if (!HasScheme(text) && Uri.TryCreate(text.Replace(" ", "%20", StringComparison.Ordinal), UriKind.Relative, out var escaped))
+        else if (!LinkResolver.HasScheme(text) && Uri.TryCreate(text.Replace(" ", "%20", StringComparison.Ordinal), UriKind.Relative, out var escaped))
         {
             // A relative path with stray characters (spaces, brackets) is still a path on the feed's site.
             value = escaped;
@@ -168,52 +267,5 @@ internal static class SyndicationDocumentReader
         }
 
         return true;
-    }
-
-    private static bool HasScheme(string text)
-    {
-        var colon = text.IndexOf(':', StringComparison.Ordinal);
-        return colon > 0 && text[..colon].All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.');
-    }
-
-    /// <summary>What the formatter has read so far, kept outside it so a late failure loses nothing.</summary>
-    private sealed class ReadProgress(List<string> errors)
-    {
-        public List<SyndicationItem> Items { get; } = [];
-
-        public SyndicationFeed? Feed { get; private set; }
-
-        /// <summary>Reads one item element on its own; a broken item is reported and skipped.</summary>
-        public SyndicationItem ReadIsolated(XmlReader reader, SyndicationFeed feed, Func<XmlReader, SyndicationItem> readItem)
-        {
-            Feed = feed;
-            var position = SafeXml.PositionOf(reader);
-            var element = (XElement)XNode.ReadFrom(reader);
-            try
-            {
-                using var itemReader = element.CreateReader();
-                itemReader.MoveToContent();
-                var item = readItem(itemReader);
-                Items.Add(item);
-                return item;
-            }
-            catch (Exception exception) when (exception is XmlException or FormatException or ArgumentException or InvalidOperationException or OverflowException)
-            {
-                errors.Add($"{position}: item skipped: {exception.Message}");
-                return new SyndicationItem();
-            }
-        }
-    }
-
-    private sealed class IsolatingRssFormatter(ReadProgress progress) : Rss20FeedFormatter
-    {
-        protected override SyndicationItem ReadItem(XmlReader reader, SyndicationFeed feed) =>
-            progress.ReadIsolated(reader, feed, r => base.ReadItem(r, feed));
-    }
-
-    private sealed class IsolatingAtomFormatter(ReadProgress progress) : Atom10FeedFormatter
-    {
-        protected override SyndicationItem ReadItem(XmlReader reader, SyndicationFeed feed) =>
-            progress.ReadIsolated(reader, feed, r => base.ReadItem(r, feed));
     }
 }

@@ -1,0 +1,243 @@
+using System.Net;
+using System.Text;
+using System.Xml.Linq;
+
+namespace FeedDigest.Core.Parsing;
+
+/// <summary>
+/// Reads a text construct (Atom title, summary, content; RSS title, description …) into plain text and
+/// HTML, whatever its declared type:
+/// <list type="bullet">
+/// <item>type "text" (RFC 4287 §3.1.1.1): the characters are the text;</item>
+/// <item>type "html" (§3.1.1.2): the characters are HTML markup;</item>
+/// <item>type "xhtml" (§3.1.1.3): the child elements are the markup, inside one xhtml:div that is not part of it;</item>
+/// <item>Atom 0.3 mode="base64", and any type that is neither text nor XML (§4.1.3.3, e.g.
+/// application/octet-stream), carry Base64 (feedparser decodes it; undecodable text is kept as written);</item>
+/// <item>child elements where escaped text was declared are read as markup anyway (feedparser does this,
+/// "element declared itself as escaped markup, but it isn't really").</item>
+/// </list>
+/// Elements without a type use <paramref name="fallback"/>: RSS gives none, so its titles are guessed.
+/// </summary>
+internal static class TextConstruct
+{
+    public static TextValue Read(XElement element, TextKind fallback)
+    {
+        var type = Attribute(element, "type")?.Trim().ToLowerInvariant() ?? string.Empty;
+        var mode = Attribute(element, "mode")?.Trim().ToLowerInvariant() ?? string.Empty;
+        var kind = Classify(type, fallback);
+        if (mode == "escaped" && kind is TextKind.Text or TextKind.Guess && type.Length == 0)
+        {
+            kind = TextKind.Html;
+        }
+
+        if (element.HasElements)
+        {
+            return ReadMarkup(element);
+        }
+
+        var raw = element.Value;
+        if (mode == "base64" || kind == TextKind.Binary)
+        {
+            raw = DecodeBase64(raw) ?? raw;
+            kind = kind is TextKind.Html or TextKind.Xhtml ? TextKind.Html : TextKind.Text;
+        }
+
+        return FromCharacters(raw, kind);
+    }
+
+    /// <summary>Plain text and HTML from character data of a known kind.</summary>
+    public static TextValue FromCharacters(string raw, TextKind kind)
+    {
+        if (kind == TextKind.Guess)
+        {
+            kind = FeedText.LooksLikeHtml(raw) ? TextKind.Html : TextKind.Text;
+        }
+
+        return TextValue.FromCharacters(raw, kind is TextKind.Html or TextKind.Xhtml);
+    }
+
+    public static TextKind Classify(string type, TextKind fallback) => type switch
+    {
+        "" => fallback,
+        "text" or "plain" or "text/plain" => TextKind.Text,
+        "html" or "text/html" => TextKind.Html,
+        "xhtml" or "application/xhtml+xml" => TextKind.Xhtml,
+        _ when type.StartsWith("text/", StringComparison.Ordinal) => TextKind.Text,
+        _ when type.EndsWith("+xml", StringComparison.Ordinal) || type.EndsWith("/xml", StringComparison.Ordinal) => TextKind.Text,
+        _ => TextKind.Binary,
+    };
+
+    /// <summary>
+    /// The raw value of an element as feed libraries report it: its characters, or the markup of its
+    /// children when it has some (gofeed returns category and guid markup this way).
+    /// </summary>
+    public static string RawValue(XElement element)
+    {
+        if (!element.HasElements)
+        {
+            return element.Value;
+        }
+
+        // Text beside child elements is the value; the children are something else (an <image> inside
+        // a <category>, say). Only elements without any text are markup standing for the value.
+        var text = string.Concat(element.Nodes().OfType<XText>().Select(t => t.Value));
+        return string.IsNullOrWhiteSpace(text) ? InnerMarkup(element) : text;
+    }
+
+    private static TextValue ReadMarkup(XElement element)
+    {
+        var content = SingleDiv(element) ?? element;
+        var plain = new StringBuilder();
+        AppendPlainText(content, plain);
+        return TextValue.FromMarkup(
+            InnerMarkup(content).Trim(),
+            FeedText.CollapseWhiteSpace(FeedText.RepairC1Controls(plain.ToString())));
+    }
+
+    /// <summary>The xhtml:div wrapping an XHTML construct, when it is the only child (RFC 4287 §3.1.1.3).</summary>
+    private static XElement? SingleDiv(XElement element)
+    {
+        XElement? div = null;
+        foreach (var node in element.Nodes())
+        {
+            switch (node)
+            {
+                case XElement child when div is null && child.Name.LocalName.Equals("div", StringComparison.OrdinalIgnoreCase):
+                    div = child;
+                    break;
+                case XText text when string.IsNullOrWhiteSpace(text.Value):
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        return div;
+    }
+
+    private static void AppendPlainText(XElement element, StringBuilder plain)
+    {
+        foreach (var node in element.Nodes())
+        {
+            switch (node)
+            {
+                case XText text:
+                    plain.Append(text.Value);
+                    break;
+                case XElement child when child.Name.LocalName is "script" or "style":
+                    break;
+                case XElement child:
+                    var block = child.Name.LocalName is "p" or "div" or "br" or "li" or "tr" or "td" or "h1" or "h2" or "h3" or "h4" or "h5" or "h6" or "blockquote";
+                    if (block)
+                    {
+                        plain.Append(' ');
+                    }
+
+                    AppendPlainText(child, plain);
+                    if (block)
+                    {
+                        plain.Append(' ');
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The children of an element as markup, named as written but without namespace declarations.</summary>
+    public static string InnerMarkup(XElement element)
+    {
+        var builder = new StringBuilder();
+        foreach (var node in element.Nodes())
+        {
+            AppendMarkup(node, builder);
+        }
+
+        return builder.ToString();
+    }
+
+    private static void AppendMarkup(XNode node, StringBuilder builder)
+    {
+        switch (node)
+        {
+            case XText text:
+                builder.Append(WebUtility.HtmlEncode(text.Value).Replace("&#39;", "'", StringComparison.Ordinal).Replace("&quot;", "\"", StringComparison.Ordinal));
+                break;
+            case XElement element:
+                var name = QualifiedName(element);
+                builder.Append('<').Append(name);
+                foreach (var attribute in element.Attributes())
+                {
+                    if (attribute.IsNamespaceDeclaration)
+                    {
+                        continue;
+                    }
+
+                    var attributeName = attribute.Name.Namespace == XNamespace.Xml ? "xml:" + attribute.Name.LocalName : attribute.Name.LocalName;
+                    builder.Append(' ').Append(attributeName).Append("=\"").Append(WebUtility.HtmlEncode(attribute.Value)).Append('"');
+                }
+
+                if (element.IsEmpty)
+                {
+                    builder.Append(" />");
+                    break;
+                }
+
+                builder.Append('>');
+                foreach (var child in element.Nodes())
+                {
+                    AppendMarkup(child, builder);
+                }
+
+                builder.Append("</").Append(name).Append('>');
+                break;
+        }
+    }
+
+    private static string QualifiedName(XElement element)
+    {
+        var prefix = element.Name.Namespace == XNamespace.None ? null : element.GetPrefixOfNamespace(element.Name.Namespace);
+        return string.IsNullOrEmpty(prefix) ? element.Name.LocalName : prefix + ":" + element.Name.LocalName;
+    }
+
+    private static string? DecodeBase64(string text)
+    {
+        var compact = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (!char.IsWhiteSpace(c))
+            {
+                compact.Append(c);
+            }
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(Convert.FromBase64String(compact.ToString()));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>An attribute by local name in no namespace, ignoring case (feedparser lower-cases attribute names).</summary>
+    public static string? Attribute(XElement element, string localName)
+    {
+        foreach (var attribute in element.Attributes())
+        {
+            if (attribute.Name.Namespace == XNamespace.None && attribute.Name.LocalName.Equals(localName, StringComparison.OrdinalIgnoreCase))
+            {
+                return attribute.Value;
+            }
+        }
+
+        return null;
+    }
+}

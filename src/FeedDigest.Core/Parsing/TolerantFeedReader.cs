@@ -1,0 +1,127 @@
+using System.Xml;
+using System.Xml.Linq;
+
+namespace FeedDigest.Core.Parsing;
+
+/// <summary>
+/// Reads any XML feed Syndication does not: RSS 0.90–0.94 and 2.0 (also in a namespace), RSS 1.0 (RDF)
+/// with its modules, Atom 0.3 and 1.0, and documents that are not well-formed. The text is loaded as a
+/// tree by a strict XML reader; when that fails, the error is reported (the document is bozo) and
+/// <see cref="LenientXmlParser"/> recovers what it can. The tree is then read the way feedparser reads
+/// feeds: by element names in folded vocabularies (<see cref="FeedElementReader"/>).
+/// </summary>
+internal static class TolerantFeedReader
+{
+    private static readonly XmlReaderSettings StrictSettings = new()
+    {
+        DtdProcessing = DtdProcessing.Ignore,
+        XmlResolver = null,
+        CheckCharacters = true,
+        IgnoreComments = true,
+        IgnoreProcessingInstructions = true,
+        MaxCharactersFromEntities = 1024,
+    };
+
+    public static ParsedFeed Read(string text, Uri? documentUri, List<string> errors)
+    {
+        var root = LoadTree(text, errors);
+        if (root is null)
+        {
+            errors.Add("line 1, column 1: no XML root element found; this is not an RSS or Atom feed");
+            return new ParsedFeed(FeedFormat.Unknown, null, null, [], true, errors);
+        }
+
+        var format = FormatOf(root);
+        if (format == FeedFormat.Unknown)
+        {
+            errors.Add($"line 1, column 1: root element <{root.Name.LocalName}> is not an RSS or Atom feed");
+            return new ParsedFeed(FeedFormat.Unknown, null, null, [], true, errors);
+        }
+
+        var documentBase = LinkResolver.DocumentBase(documentUri);
+        var channel = format == FeedFormat.Atom ? root : root.Elements().FirstOrDefault(e => IsCore(e, "channel")) ?? root;
+        var feed = new FeedDraft();
+        foreach (var element in channel.Elements())
+        {
+            if (!IsItem(element))
+            {
+                FeedElementReader.ApplyToFeed(feed, element, format, documentBase);
+            }
+        }
+
+        var items = new List<ParsedItem>();
+        foreach (var element in ItemElements(root))
+        {
+            items.Add(ReadItem(element, format, documentBase));
+        }
+
+        return new ParsedFeed(format, feed.Title.Value, feed.Link.Value, items, errors.Count > 0, errors);
+    }
+
+    /// <summary>The document's root element: strictly parsed if the text is well-formed, else recovered.</summary>
+    private static XElement? LoadTree(string text, List<string> errors)
+    {
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader(text), StrictSettings);
+            return XDocument.Load(reader).Root;
+        }
+        catch (XmlException exception)
+        {
+            errors.Add(SafeXml.Describe(exception));
+            return LenientXmlParser.Parse(text);
+        }
+    }
+
+    private static FeedFormat FormatOf(XElement root) => root.Name.LocalName.ToLowerInvariant() switch
+    {
+        "rss" or "channel" => FeedFormat.Rss,
+        "rdf" => FeedFormat.Rdf,
+        "feed" => FeedFormat.Atom,
+        _ => FeedFormat.Unknown,
+    };
+
+    /// <summary>
+    /// Items in document order: children of the root (RSS 1.0 puts them beside the channel, Atom inside
+    /// the feed) and of any channel (RSS 0.9x and 2.0).
+    /// </summary>
+    private static IEnumerable<XElement> ItemElements(XElement root)
+    {
+        foreach (var element in root.Elements())
+        {
+            if (IsItem(element))
+            {
+                yield return element;
+            }
+            else if (IsCore(element, "channel"))
+            {
+                foreach (var child in element.Elements())
+                {
+                    if (IsItem(child))
+                    {
+                        yield return child;
+                    }
+                }
+            }
+        }
+    }
+
+    private static ParsedItem ReadItem(XElement element, FeedFormat format, Uri? documentBase)
+    {
+        var draft = new ItemDraft();
+        // RSS 1.0 identifies an item by its rdf:about (feedparser reports it as the item's id).
+        draft.Id.Offer(element.Attribute(XName.Get("about", FeedNamespaces.Rdf))?.Value.Trim(), 3);
+        foreach (var child in element.Elements())
+        {
+            FeedElementReader.ApplyToItem(draft, child, format, documentBase);
+        }
+
+        return draft.ToParsedItem();
+    }
+
+    public static bool IsItem(XElement element) => IsCore(element, "item") || IsCore(element, "entry");
+
+    private static bool IsCore(XElement element, string localName) =>
+        element.Name.LocalName.Equals(localName, StringComparison.OrdinalIgnoreCase)
+        && FeedNamespaces.Classify(element.Name.Namespace) == FeedVocabulary.Core;
+}
