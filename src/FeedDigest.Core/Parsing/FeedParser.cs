@@ -28,6 +28,11 @@ public static partial class FeedParser
             return ParsedFeed.Unreadable(FeedFormat.Unknown, "line 1, column 1: the document is empty");
         }
 
+        if (JsonFeedReader.LooksLikeJson(text))
+        {
+            return JsonFeedReader.Read(text, documentUri, errors);
+        }
+
         var xml = XmlTextRepair.Repair(text, errors);
         var root = SniffRoot(xml);
         switch (root)
