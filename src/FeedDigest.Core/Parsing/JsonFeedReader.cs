@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using FeedDigest.Core.Normalizing;
@@ -27,6 +30,32 @@ internal static class JsonFeedReader
 
     private static readonly string[] FeedMembers = ["version", "title", "home_page_url", "feed_url", "authors", "author", "items"];
 
+    private static readonly FrozenDictionary<string, byte[]> Utf8Names = new[] { "version", "title", "home_page_url", "feed_url", "authors", "author", "items", "name" }
+        .ToFrozenDictionary(name => name, name => Encoding.UTF8.GetBytes(name), StringComparer.Ordinal);
+
+    // In the order of ItemMember.
+    private static readonly byte[][] ItemMemberNames =
+    [
+        .. new[] { "url", "external_url", "content_html", "content_text", "id", "title", "date_published", "date_modified", "authors", "author", "summary", "tags" }
+            .Select(Encoding.UTF8.GetBytes),
+    ];
+
+    private enum ItemMember
+    {
+        Url,
+        ExternalUrl,
+        ContentHtml,
+        ContentText,
+        Id,
+        Title,
+        DatePublished,
+        DateModified,
+        Authors,
+        Author,
+        Summary,
+        Tags,
+    }
+
     /// <summary>True when the first character that is not white space or a byte order mark is '{'.</summary>
     public static bool LooksLikeJson(string text)
     {
@@ -53,14 +82,19 @@ internal static class JsonFeedReader
     {
         var utf8 = Encoding.UTF8.GetBytes(BlankLeadingByteOrderMarks(text));
         var positions = new TextPositions(utf8);
-        var document = Scan(utf8, positions, errors);
-        if (document.IsComplete && !document.Members.ContainsKey("version") && !document.Members.ContainsKey("items") && document.Items is null)
+        using var document = Scan(utf8, positions, errors);
+        if (document.Root is not { } root)
+        {
+            return new ParsedFeed(FeedFormat.Json, null, null, [], true, errors);
+        }
+
+        if (document.IsComplete && !TryGetMember(root, "version", out _) && !TryGetMember(root, "items", out _))
         {
             errors.Add("line 1, column 1: the JSON object has neither \"version\" nor \"items\"; this is not a JSON Feed");
             return new ParsedFeed(FeedFormat.Unknown, null, null, [], true, errors);
         }
 
-        var feed = new Reporter(errors, null);
+        var feed = new Reporter(errors, positions, 0, 0);
         var documentBase = documentUri is { IsAbsoluteUri: true } ? documentUri : null;
 
         // Relative URLs resolve against the feed's own URL, else its home page, else where it was
@@ -77,77 +111,137 @@ internal static class JsonFeedReader
             ?? Member(document, "author", feed, (value, report) => AuthorName(value, "author", report));
 
         var items = new List<ParsedItem>();
-        if (document.Items is not null)
+        if (!TryGetMember(root, "items", out var itemsValue))
         {
-            for (var i = 0; i < document.Items.Count; i++)
+            if (document.IsComplete)
             {
-                var (element, position) = document.Items[i];
-                var item = ReadItem(element, i + 1, position, baseUri, feedAuthor, errors);
-                if (item is not null)
+                errors.Add("line 1, column 1: the feed has no \"items\" array");
+            }
+        }
+        else if (itemsValue.ValueKind != JsonValueKind.Array)
+        {
+            feed.At(document.MemberOffset("items")).Add($"\"items\" is {Describe(itemsValue.ValueKind)}, not an array; no items read");
+        }
+        else
+        {
+            var number = 0;
+            var members = new JsonElement[ItemMemberNames.Length];
+            foreach (var element in itemsValue.EnumerateArray())
+            {
+                var report = new Reporter(errors, positions, document.ItemOffset(number), ++number);
+                if (ReadItem(element, baseUri, feedAuthor, report, members) is { } item)
                 {
                     items.Add(item);
                 }
             }
         }
-        else if (document.Members.TryGetValue("items", out var notArray))
-        {
-            errors.Add($"{notArray.Position}: \"items\" is {Describe(notArray.Value.ValueKind)}, not an array; no items read");
-        }
-        else if (document.IsComplete)
-        {
-            errors.Add("line 1, column 1: the feed has no \"items\" array");
-        }
 
         return new ParsedFeed(FeedFormat.Json, title, link, items, errors.Count > 0, errors);
     }
 
-    private static ParsedItem? ReadItem(JsonElement item, int number, string position, Uri? baseUri, string? feedAuthor, List<string> errors)
+    private static ParsedItem? ReadItem(JsonElement item, Uri? baseUri, string? feedAuthor, Reporter report, JsonElement[] members)
     {
         if (item.ValueKind != JsonValueKind.Object)
         {
-            errors.Add($"{position}: item {number} skipped: it is {Describe(item.ValueKind)}, not an object");
+            report.Skipped($"it is {Describe(item.ValueKind)}, not an object");
             return null;
         }
 
-        var report = new Reporter(errors, $"{position}: item {number}: ");
-        try
+        ItemMembers(item, members);
+        JsonElement Member(ItemMember member) => members[(int)member];
+        var contentHtml = Text(Member(ItemMember.ContentHtml), "content_html", report, collapse: false);
+        return new ParsedItem
         {
-            var link = Property(item, "url", report, (value, r) => Link(value, "url", baseUri, r))
-                ?? Property(item, "external_url", report, (value, r) => Link(value, "external_url", baseUri, r));
-            var contentHtml = Property(item, "content_html", report, (value, r) => Text(value, "content_html", r, collapse: false));
-            var contentText = Property(item, "content_text", report, (value, r) => Text(value, "content_text", r, collapse: false));
-            return new ParsedItem
+            Id = Id(Member(ItemMember.Id), report),
+            Title = Text(Member(ItemMember.Title), "title", report),
+            Link = Link(Member(ItemMember.Url), "url", baseUri, report) ?? Link(Member(ItemMember.ExternalUrl), "external_url", baseUri, report),
+            Published = Date(Member(ItemMember.DatePublished), "date_published", report),
+            Updated = Date(Member(ItemMember.DateModified), "date_modified", report),
+            Author = AuthorName(Member(ItemMember.Authors), "authors", report) ?? AuthorName(Member(ItemMember.Author), "author", report) ?? feedAuthor,
+
+            // summary and content_text are plain text (JSON Feed 1.1); the model holds HTML, so
+            // they are escaped rather than left for "<" or "&" to be read as markup later.
+            Summary = EscapeHtml(Text(Member(ItemMember.Summary), "summary", report, collapse: false)),
+            Content = contentHtml ?? EscapeHtml(Text(Member(ItemMember.ContentText), "content_text", report, collapse: false)),
+            Categories = Tags(Member(ItemMember.Tags), report) ?? [],
+        };
+    }
+
+    /// <summary>
+    /// The item's members this reader uses, into <paramref name="values"/> by <see cref="ItemMember"/>, in one pass over
+    /// the object (a lookup per name searched the object a dozen times and showed in profiles).
+    /// Absent ones are left Undefined, which reads as null; of repeated names the last counts, as
+    /// with TryGetProperty.
+    /// </summary>
+    private static void ItemMembers(JsonElement item, JsonElement[] values)
+    {
+        Array.Clear(values);
+        foreach (var member in item.EnumerateObject())
+        {
+            // Compared as raw UTF-8; a name with an escape in it is compared unescaped.
+            var raw = JsonMarshal.GetRawUtf8PropertyName(member);
+            var escaped = raw.Contains((byte)'\\');
+            for (var i = 0; i < ItemMemberNames.Length; i++)
             {
-                Id = Property(item, "id", report, Id),
-                Title = Property(item, "title", report, (value, r) => Text(value, "title", r)),
-                Link = link,
-                Published = Property(item, "date_published", report, (value, r) => Date(value, "date_published", r)),
-                Updated = Property(item, "date_modified", report, (value, r) => Date(value, "date_modified", r)),
-                Author = Property(item, "authors", report, (value, r) => AuthorName(value, "authors", r))
-                    ?? Property(item, "author", report, (value, r) => AuthorName(value, "author", r))
-                    ?? feedAuthor,
+                bool equal;
+                try
+                {
+                    equal = escaped ? member.NameEquals(ItemMemberNames[i]) : raw.SequenceEqual(ItemMemberNames[i]);
+                }
+                catch (InvalidOperationException)
+                {
+                    // A name that is an unpaired surrogate escape ("\ud800"): none of ours.
+                    break;
+                }
 
-                // summary and content_text are plain text (JSON Feed 1.1); the model holds HTML, so
-                // they are escaped rather than left for "<" or "&" to be read as markup later.
-                Summary = EscapeHtml(Property(item, "summary", report, (value, r) => Text(value, "summary", r, collapse: false))),
-                Content = contentHtml ?? EscapeHtml(contentText),
-                Categories = Property(item, "tags", report, Tags) ?? [],
-            };
-        }
-        catch (InvalidOperationException exception)
-        {
-            // JsonElement throws this for a member name that is an unpaired surrogate escape
-            // ("\ud800"): valid JSON grammar, but no UTF-16 string. It costs the item, not the feed.
-            errors.Add($"{position}: item {number} skipped: {exception.Message}");
-            return null;
+                if (equal)
+                {
+                    values[i] = member.Value;
+                    break;
+                }
+            }
         }
     }
 
     private static T? Member<T>(ScannedDocument document, string name, Reporter feed, Func<JsonElement, Reporter, T?> read) =>
-        document.Members.TryGetValue(name, out var member) ? read(member.Value, feed.At(member.Position)) : default;
+        document.Root is { } root && TryGetMember(root, name, out var value) ? read(value, feed.At(document.MemberOffset(name))) : default;
 
-    private static T? Property<T>(JsonElement item, string name, Reporter report, Func<JsonElement, Reporter, T?> read) =>
-        item.TryGetProperty(name, out var value) ? read(value, report) : default;
+    /// <summary>
+    /// JsonElement.TryGetProperty, except that a member name which is an unpaired surrogate escape
+    /// ("\ud800": valid JSON, but no UTF-16 string) makes it throw; then each member is looked at
+    /// on its own and such a name, which cannot be one this reader wants, is passed over.
+    /// </summary>
+    private static bool TryGetMember(JsonElement element, string name, out JsonElement value)
+    {
+        // Looked up by UTF-8 name: a string name is transcoded on every call, which showed in profiles.
+        var utf8Name = Utf8Names.TryGetValue(name, out var known) ? known : Encoding.UTF8.GetBytes(name);
+        try
+        {
+            return element.TryGetProperty(utf8Name, out value);
+        }
+        catch (InvalidOperationException)
+        {
+            value = default;
+            var found = false;
+            foreach (var member in element.EnumerateObject())
+            {
+                try
+                {
+                    if (member.NameEquals(utf8Name))
+                    {
+                        // The last of repeated names wins, as with TryGetProperty.
+                        (value, found) = (member.Value, true);
+                    }
+                }
+                catch (InvalidOperationException)
+                {
+                    // This is the name that stopped TryGetProperty.
+                }
+            }
+
+            return found;
+        }
+    }
 
     private static string? Text(JsonElement value, string name, Reporter report, bool collapse = true)
     {
@@ -157,7 +251,23 @@ internal static class JsonFeedReader
             return null;
         }
 
-        return collapse ? HtmlText.CollapseWhiteSpace(text) : text;
+        return collapse ? CollapseWhiteSpace(text) : text;
+    }
+
+    /// <summary>
+    /// HtmlText.CollapseWhiteSpace, skipped for text that has nothing to collapse (most titles and
+    /// tags), since it builds a new string every time and showed in profiles of large feeds.
+    /// </summary>
+    private static string CollapseWhiteSpace(string text)
+    {
+        var clean = text[0] != ' ' && text[^1] != ' ';
+        for (var i = 1; clean && i < text.Length; i++)
+        {
+            var c = text[i];
+            clean = !char.IsWhiteSpace(c) || (c == ' ' && text[i - 1] != ' ');
+        }
+
+        return clean && !char.IsWhiteSpace(text[0]) ? text : HtmlText.CollapseWhiteSpace(text);
     }
 
     /// <summary>JSON Feed 1.1: an id given as a number or other type "must" be coerced to a string.</summary>
@@ -167,7 +277,7 @@ internal static class JsonFeedReader
         {
             JsonValueKind.String => StringValue(value, "id", report),
             JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
-            JsonValueKind.Null => null,
+            JsonValueKind.Null or JsonValueKind.Undefined => null,
             _ => Wrong(value, "id", "a string", report),
         };
         return string.IsNullOrWhiteSpace(id) ? null : id.Trim();
@@ -179,27 +289,13 @@ internal static class JsonFeedReader
     /// <summary>The first author's name, from a 1.1 "authors" array or a 1.0 "author" object.</summary>
     private static string? AuthorName(JsonElement value, string name, Reporter report)
     {
-        try
-        {
-            return FirstAuthorName(value, name, report);
-        }
-        catch (InvalidOperationException)
-        {
-            // TryGetProperty("name") meets a member name that is an unpaired surrogate escape.
-            report.Add($"\"{name}\" has a member name with an unpaired surrogate escape; ignored");
-            return null;
-        }
-    }
-
-    private static string? FirstAuthorName(JsonElement value, string name, Reporter report)
-    {
         switch (value.ValueKind)
         {
             case JsonValueKind.Array:
                 foreach (var author in value.EnumerateArray())
                 {
-                    if (author.ValueKind == JsonValueKind.Object && author.TryGetProperty("name", out var authorName)
-                        && Text(authorName, $"{name}[].name", report) is { } text)
+                    if (author.ValueKind == JsonValueKind.Object && TryGetMember(author, "name", out var authorName)
+                        && Text(authorName, name == "authors" ? "authors[].name" : "author[].name", report) is { } text)
                     {
                         return text;
                     }
@@ -207,8 +303,8 @@ internal static class JsonFeedReader
 
                 return null;
             case JsonValueKind.Object:
-                return value.TryGetProperty("name", out var objectName) ? Text(objectName, $"{name}.name", report) : null;
-            case JsonValueKind.Null:
+                return TryGetMember(value, "name", out var objectName) ? Text(objectName, name == "authors" ? "authors.name" : "author.name", report) : null;
+            case JsonValueKind.Null or JsonValueKind.Undefined:
                 return null;
             default:
                 return Wrong(value, name, name == "authors" ? "an array" : "an object", report);
@@ -219,7 +315,7 @@ internal static class JsonFeedReader
     {
         if (value.ValueKind != JsonValueKind.Array)
         {
-            return value.ValueKind == JsonValueKind.Null ? null : Wrong<List<string>>(value, "tags", "an array", report);
+            return value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined ? null : Wrong<List<string>>(value, "tags", "an array", report);
         }
 
         var tags = new List<string>();
@@ -295,7 +391,7 @@ internal static class JsonFeedReader
                     return null;
                 }
 
-            case JsonValueKind.Null:
+            case JsonValueKind.Null or JsonValueKind.Undefined:
                 return null;
             default:
                 return Wrong(value, name, "a string", report);
@@ -343,65 +439,88 @@ internal static class JsonFeedReader
     }
 
     /// <summary>
-    /// Walks the document once: the members this reader uses are kept as elements, each item on
-    /// its own; the walk stops at the first syntax error, keeping what came before it.
+    /// Walks the document once with a Utf8JsonReader, noting where each member this reader uses
+    /// and each item starts. The walk stops at the first syntax error; the document is then parsed
+    /// cut after the last complete value it saw, closed with the brackets still open there, so
+    /// a truncated or broken feed keeps the members and items before the error.
     /// </summary>
     private static ScannedDocument Scan(byte[] utf8, TextPositions positions, List<string> errors)
     {
-        var document = new ScannedDocument();
+        var scanned = new ScannedDocument();
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth });
+        var cut = 0L;
+        var closing = string.Empty;
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 errors.Add($"{positions.At(reader.TokenStartIndex)}: a JSON Feed is a JSON object, not {Describe(reader.TokenType)}");
-                return document;
+                return scanned;
             }
 
+            (cut, closing) = (reader.BytesConsumed, "}");
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var name = KnownMember(ref reader);
                 reader.Read();
-                var position = positions.At(reader.TokenStartIndex);
-                if (name == "items" && reader.TokenType == JsonTokenType.StartArray)
+                if (name is not null)
                 {
-                    // A repeated member replaces the earlier one, as JsonElement.TryGetProperty does.
-                    document.Members.Remove(name);
-                    document.Items = [];
-                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                    {
-                        var itemPosition = positions.At(reader.TokenStartIndex);
-                        document.Items.Add((JsonElement.ParseValue(ref reader), itemPosition));
-                    }
+                    // A repeated member: the last one counts, as JsonElement.TryGetProperty has it.
+                    scanned.MemberOffsets[name] = reader.TokenStartIndex;
                 }
-                else if (name is not null)
-                {
-                    if (name == "items")
-                    {
-                        document.Items = null;
-                    }
 
-                    document.Members[name] = (JsonElement.ParseValue(ref reader), position);
-                }
-                else
+                if (name == "items")
                 {
-                    reader.Skip();
+                    scanned.ItemOffsets = null;
+                    if (reader.TokenType == JsonTokenType.StartArray)
+                    {
+                        scanned.ItemOffsets = [];
+                        (cut, closing) = (reader.BytesConsumed, "]}");
+                        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                        {
+                            scanned.ItemOffsets.Add(reader.TokenStartIndex);
+                            reader.Skip();
+                            cut = reader.BytesConsumed;
+                        }
+                    }
                 }
+
+                reader.Skip();
+                (cut, closing) = (reader.BytesConsumed, "}");
             }
 
             // Reading past the root object finds anything but white space after it.
+            (cut, closing) = (reader.BytesConsumed, string.Empty);
             while (reader.Read())
             {
             }
 
-            document.IsComplete = true;
+            scanned.IsComplete = true;
         }
         catch (JsonException exception)
         {
             errors.Add($"{positions.At(exception)}: {WithoutPosition(exception.Message)}");
         }
 
-        return document;
+        if (cut == 0)
+        {
+            // The root object never opened (white space JSON does not allow came before it).
+            return scanned;
+        }
+
+        // Everything up to the cut has passed the reader, so the cut document, closed, is valid JSON.
+        var readable = scanned.IsComplete ? utf8 : [.. utf8.AsSpan(0, (int)cut), .. Encoding.ASCII.GetBytes(closing)];
+        try
+        {
+            scanned.Document = JsonDocument.Parse(readable, new JsonDocumentOptions { MaxDepth = MaxDepth });
+        }
+        catch (JsonException exception)
+        {
+            // Not expected (see above); if it happens the feed is reported unreadable rather than thrown.
+            errors.Add($"line 1, column 1: what came before the error could not be read: {WithoutPosition(exception.Message)}");
+        }
+
+        return scanned;
     }
 
     private static string? KnownMember(ref Utf8JsonReader reader)
@@ -443,22 +562,42 @@ internal static class JsonFeedReader
         return at < 0 ? message : message[..at];
     }
 
-    private sealed class ScannedDocument
+    private sealed class ScannedDocument : IDisposable
     {
-        public Dictionary<string, (JsonElement Value, string Position)> Members { get; } = new(StringComparer.Ordinal);
+        public JsonDocument? Document { get; set; }
 
-        public List<(JsonElement Element, string Position)>? Items { get; set; }
+        /// <summary>The root object, or null when the document does not start with one.</summary>
+        public JsonElement? Root => Document?.RootElement;
+
+        /// <summary>Where the value of each member this reader uses starts, in bytes.</summary>
+        public Dictionary<string, long> MemberOffsets { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Where each item of the "items" array starts, in bytes; null when "items" is no array.</summary>
+        public List<long>? ItemOffsets { get; set; }
 
         /// <summary>The root object was read to its end without a syntax error.</summary>
         public bool IsComplete { get; set; }
+
+        public long MemberOffset(string name) => MemberOffsets.GetValueOrDefault(name);
+
+        public long ItemOffset(int index) => ItemOffsets is { } offsets && index < offsets.Count ? offsets[index] : 0;
+
+        public void Dispose() => Document?.Dispose();
     }
 
-    /// <summary>Collects messages, each prefixed with where it was found.</summary>
-    private sealed class Reporter(List<string> errors, string? prefix)
+    /// <summary>
+    /// Collects messages prefixed with where they were found, and which item (1-based; 0 for the
+    /// feed); the text is built only when there is a message, since most values have none.
+    /// </summary>
+    private sealed class Reporter(List<string> errors, TextPositions positions, long offset, int item)
     {
-        public Reporter At(string position) => new(errors, $"{position}: ");
+        public Reporter At(long memberOffset) => new(errors, positions, memberOffset, item);
 
-        public void Add(string message) => errors.Add($"{prefix ?? "line 1, column 1: "}{message}");
+        public void Add(string message) => errors.Add(item == 0
+            ? $"{positions.At(offset)}: {message}"
+            : $"{positions.At(offset)}: item {item.ToString(CultureInfo.InvariantCulture)}: {message}");
+
+        public void Skipped(string reason) => errors.Add($"{positions.At(offset)}: item {item.ToString(CultureInfo.InvariantCulture)} skipped: {reason}");
     }
 
     /// <summary>

@@ -266,9 +266,9 @@ public sealed class JsonFeedReaderTests
             [
                 "line 1, column 58: \"title\" is a number, not a string; ignored",
                 "line 1, column 73: \"authors\" is a string, not an array; ignored",
-                "line 2, column 12: item 1: \"url\" is a number, not a string; ignored",
                 "line 2, column 12: item 1: \"id\" is an object, not a string; ignored",
                 "line 2, column 12: item 1: \"title\" is an array, not a string; ignored",
+                "line 2, column 12: item 1: \"url\" is a number, not a string; ignored",
                 "line 2, column 12: item 1: \"date_published\" is a number, not a string; ignored",
                 "line 2, column 12: item 1: \"authors[].name\" is a number, not a string; ignored",
                 "line 2, column 12: item 1: \"summary\" is a boolean, not a string; ignored",
@@ -350,25 +350,51 @@ public sealed class JsonFeedReaderTests
     }
 
     [Fact]
-    public void Parse_UnpairedSurrogateEscapes_CostTheFieldOrTheItemNeverThrow()
+    public void Parse_UnpairedSurrogateEscapes_CostOnlyTheirValueNeverThrow()
     {
+        // "\ud800" is valid JSON grammar but no UTF-16 string: as a value it is reported and
+        // ignored; as a member name it cannot be one the reader wants, so it is passed over.
         const string json = """
-            {"version": "https://jsonfeed.org/version/1.1", "\ud800": 1, "author": {"\ud801": "x"}, "items": [
+            {"version": "https://jsonfeed.org/version/1.1", "\ud800": 1, "author": {"\ud801": "x", "name": "Ana"}, "items": [
               {"id": "1", "title": "bad \ud800 title"},
-              {"\udc00": "bad name"},
+              {"\udc00": "bad name", "id": "2"},
               {"id": "3"}
             ]}
             """;
 
         var feed = Parse(json, null);
 
-        Assert.Equal(["1", "3"], feed.Items.Select(i => i.Id));
+        Assert.Equal(["1", "2", "3"], feed.Items.Select(i => i.Id));
         Assert.Null(feed.Items[0].Title);
-        Assert.Null(feed.Items[1].Author);
-        Assert.Equal(3, feed.Errors.Count);
-        Assert.Equal("line 1, column 72: \"author\" has a member name with an unpaired surrogate escape; ignored", feed.Errors[0]);
-        Assert.Equal("line 2, column 3: item 1: \"title\" holds an unpaired surrogate escape; ignored", feed.Errors[1]);
-        Assert.StartsWith("line 3, column 3: item 2 skipped: ", feed.Errors[2], StringComparison.Ordinal);
+        Assert.Equal("Ana", feed.Items[1].Author);
+        Assert.Equal(["line 2, column 3: item 1: \"title\" holds an unpaired surrogate escape; ignored"], feed.Errors);
+    }
+
+    [Fact]
+    public void Parse_NonJsonWhiteSpaceBeforeTheObject_IsBozoNotThrown()
+    {
+        var feed = Parse("\u00A0{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": []}", null);
+
+        Assert.Equal(FeedFormat.Json, feed.Format);
+        Assert.True(feed.Bozo);
+        Assert.Empty(feed.Items);
+        Assert.StartsWith("line 1, column 1: ", Assert.Single(feed.Errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_BrokenAfterTheItems_KeepsItemsAndLaterMembersAreLost()
+    {
+        const string json = """
+            {"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1"}, {"id": "2"}],
+             "title": "Late title", "home_page_url": [1, 2
+            """;
+
+        var feed = Parse(json, null);
+
+        Assert.Equal(["1", "2"], feed.Items.Select(i => i.Id));
+        Assert.Equal("Late title", feed.Title);
+        Assert.Null(feed.Link);
+        Assert.StartsWith("line 2, column ", Assert.Single(feed.Errors), StringComparison.Ordinal);
     }
 
     [Fact]
