@@ -6,6 +6,7 @@ namespace FeedDigest.Fuzz;
 public sealed class FuzzReport(FeedMutator mutator, int seedCount, TimeSpan slowThreshold)
 {
     private readonly List<double> milliseconds = [];
+    private readonly SortedDictionary<string, List<double>> millisecondsByRoute = new(StringComparer.Ordinal);
     private readonly List<FuzzFailure> failures = [];
     private readonly List<string> seedFailures = [];
     private long slowestIndex = -1;
@@ -35,11 +36,20 @@ public sealed class FuzzReport(FeedMutator mutator, int seedCount, TimeSpan slow
 
     public IEnumerable<FuzzFailure> OfKind(string kind) => failures.Where(f => f.Kind == kind);
 
+    /// <summary>Inputs that went to the reader named (json or xml).</summary>
+    public int InputsOn(string route) => millisecondsByRoute.TryGetValue(route, out var ofRoute) ? ofRoute.Count : 0;
+
     public void Add(FuzzOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         var ms = TimeSpan.FromTicks(outcome.ElapsedTicks).TotalMilliseconds;
         milliseconds.Add(ms);
+        if (!millisecondsByRoute.TryGetValue(outcome.Route, out var ofRoute))
+        {
+            millisecondsByRoute[outcome.Route] = ofRoute = [];
+        }
+
+        ofRoute.Add(ms);
         BytesRun += outcome.Bytes;
         failures.AddRange(outcome.Failures);
         if (ms > slowest)
@@ -53,7 +63,7 @@ public sealed class FuzzReport(FeedMutator mutator, int seedCount, TimeSpan slow
     public void AddLost(FuzzFailure failure, int bytes)
     {
         ArgumentNullException.ThrowIfNull(failure);
-        Add(new FuzzOutcome(failure.Index, failure.Elapsed.Ticks, bytes, [failure]));
+        Add(new FuzzOutcome(failure.Index, failure.Route, failure.Elapsed.Ticks, bytes, [failure]));
     }
 
     public void AddSeedFailure(string failure)
@@ -72,6 +82,11 @@ public sealed class FuzzReport(FeedMutator mutator, int seedCount, TimeSpan slow
 
         Line($"fuzz: {InputsRun:N0} inputs from {SeedCount:N0} seed documents (run seed {RunSeed}), {BytesRun / 1048576.0:F1} MiB in {Elapsed.TotalSeconds:F1} s ({InputsRun / Math.Max(Elapsed.TotalSeconds, 1e-9):F0} inputs/s)");
         Line($"per input: median {Median.TotalMilliseconds:F3} ms, p99 {P99.TotalMilliseconds:F2} ms, max {Max.TotalMilliseconds:F1} ms{(OfKind("hang").Any() ? " (a hung input counts as its time limit)" : string.Empty)}");
+        foreach (var (route, ofRoute) in millisecondsByRoute)
+        {
+            Line($"  {route} reader: {ofRoute.Count:N0} inputs, median {Percentile(ofRoute, 0.50).TotalMilliseconds:F3} ms, p99 {Percentile(ofRoute, 0.99).TotalMilliseconds:F2} ms, max {Percentile(ofRoute, 1.0).TotalMilliseconds:F1} ms, {failures.Count(f => f.Route == route)} failures");
+        }
+
         if (slowestIndex >= 0)
         {
             var input = mutator.Create(slowestIndex);
@@ -100,7 +115,7 @@ public sealed class FuzzReport(FeedMutator mutator, int seedCount, TimeSpan slow
             Line($"-- {kind}: {ofKind.Count} inputs, by signature");
             foreach (var group in ofKind.GroupBy(f => f.Signature).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal))
             {
-                Line($"  {group.Count(),6}  {group.Key}  (first: input {group.First().Index})");
+                Line($"  {group.Count(),6}  {group.Key}  (first: input {group.First().Index}, {group.First().Route} reader)");
             }
 
             Line($"-- {kind}: the first {Math.Min(maxDetails, ofKind.Count)}");
@@ -120,7 +135,9 @@ public sealed class FuzzReport(FeedMutator mutator, int seedCount, TimeSpan slow
         writer.WriteLine(Passed ? "PASS" : "FAIL");
     }
 
-    private TimeSpan Percentile(double p)
+    private TimeSpan Percentile(double p) => Percentile(milliseconds, p);
+
+    private static TimeSpan Percentile(List<double> milliseconds, double p)
     {
         if (milliseconds.Count == 0)
         {

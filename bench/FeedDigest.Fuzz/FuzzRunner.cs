@@ -26,11 +26,12 @@ public sealed record FuzzSettings
 
 /// <summary>One input that broke a property.</summary>
 /// <param name="Kind">exception, malformed (the result breaks its invariants), slow, hang or crash.</param>
+/// <param name="Route">json or xml: the reader FeedParser sends the input to.</param>
 /// <param name="Signature">What groups failures of one cause: the exception type and frame, or the mutation kinds.</param>
-public sealed record FuzzFailure(string Kind, long Index, TimeSpan Elapsed, string Signature, string Detail, string? SavedAs);
+public sealed record FuzzFailure(string Kind, string Route, long Index, TimeSpan Elapsed, string Signature, string Detail, string? SavedAs);
 
-/// <summary>What one input did: how long it took, how big it was, and what it broke, if anything.</summary>
-public sealed record FuzzOutcome(long Index, long ElapsedTicks, int Bytes, IReadOnlyList<FuzzFailure> Failures);
+/// <summary>What one input did: which reader took it, how long it took, how big it was, and what it broke, if anything.</summary>
+public sealed record FuzzOutcome(long Index, string Route, long ElapsedTicks, int Bytes, IReadOnlyList<FuzzFailure> Failures);
 
 /// <summary>
 /// Runs generated inputs through the whole parse path, <see cref="FeedParser.Parse"/> (decoding,
@@ -98,6 +99,7 @@ public static class FuzzRunner
         for (var index = settings.First; index < settings.First + settings.Count; index++)
         {
             var input = mutator.Create(index);
+            var route = Route(input);
             var start = Stopwatch.GetTimestamp();
             ParsedFeed? result = null;
             Exception? escaped = null;
@@ -139,7 +141,7 @@ public static class FuzzRunner
                 failures.Add(Failure("slow", MutationKinds(input), detail));
             }
 
-            sink(new FuzzOutcome(index, elapsed.Ticks, input.Bytes.Length, failures));
+            sink(new FuzzOutcome(index, route, elapsed.Ticks, input.Bytes.Length, failures));
 
             FuzzFailure Failure(string kind, string signature, string detail)
             {
@@ -151,9 +153,20 @@ public static class FuzzRunner
                     savedAs = WriteFinding(settings.FindingsDirectory, kind, settings.Seed, input, $"{kind}: {signature}\n{detail}");
                 }
 
-                return new FuzzFailure(kind, index, elapsed, signature, detail, savedAs);
+                return new FuzzFailure(kind, route, index, elapsed, signature, detail, savedAs);
             }
         }
+    }
+
+    /// <summary>
+    /// The reader FeedParser sends the input to, decided as it decides (decoded, then sniffed for a
+    /// leading '{'); worked out before the clock starts.
+    /// </summary>
+    public static string Route(MutatedInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var text = FeedTextDecoder.Decode(input.Bytes, input.DeclaredCharset, []).Text;
+        return JsonFeedReader.LooksLikeJson(text) ? "json" : "xml";
     }
 
     /// <summary>The result's own invariants: collections present and free of nulls, bozo exactly when there are errors.</summary>

@@ -49,7 +49,7 @@ public static class FuzzSupervisor
             var savedAs = settings.FindingsDirectory is null
                 ? null
                 : FuzzRunner.WriteFinding(settings.FindingsDirectory, lost.Kind, settings.Seed, input, $"{lost.Kind}: {lost.Detail}");
-            report.AddLost(lost with { Signature = lost.Kind == "hang" ? FuzzRunner.MutationKinds(input) : lost.Signature, SavedAs = savedAs }, input.Bytes.Length);
+            report.AddLost(lost with { Route = FuzzRunner.Route(input), Signature = lost.Kind == "hang" ? FuzzRunner.MutationKinds(input) : lost.Signature, SavedAs = savedAs }, input.Bytes.Length);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {lost.Kind}: input {lost.Index} ({lost.Detail.Split('\n')[0]}); a new worker goes on from input {lost.Index + 1}"));
             next = lost.Index + 1;
         }
@@ -133,7 +133,7 @@ public static class FuzzSupervisor
                 process.Kill(entireProcessTree: true);
                 process.WaitForExit();
                 return ready
-                    ? new FuzzFailure("hang", lastDone + 1, hangLimit, "hang", $"still running after {hangLimit.TotalSeconds:0} s; the worker was stopped", null)
+                    ? new FuzzFailure("hang", "unknown", lastDone + 1, hangLimit, "hang", $"still running after {hangLimit.TotalSeconds:0} s; the worker was stopped", null)
                     : throw new InvalidOperationException($"the worker did not start within {(hangLimit + StartAllowance).TotalSeconds:0} s: {string.Join('\n', stderr)}");
             }
         }
@@ -148,7 +148,7 @@ public static class FuzzSupervisor
             }
 
             // The process died inside an input: a crash that no catch block can stop (stack overflow, fail-fast).
-            return new FuzzFailure("crash", lastDone + 1, TimeSpan.Zero, $"exit code {process.ExitCode}", $"the worker died with exit code {process.ExitCode}:\n{tail}", null);
+            return new FuzzFailure("crash", "unknown", lastDone + 1, TimeSpan.Zero, $"exit code {process.ExitCode}", $"the worker died with exit code {process.ExitCode}:\n{tail}", null);
         }
 
         return null;
