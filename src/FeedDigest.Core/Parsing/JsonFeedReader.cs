@@ -14,20 +14,21 @@ namespace FeedDigest.Core.Parsing;
 /// with the line and column where it was found.
 /// </summary>
 /// <remarks>
-/// The document is walked once with a <see cref="Utf8JsonReader"/>, each top-level member and
-/// each item taken as it comes. A syntax error half-way (a truncated download) therefore keeps
-/// the feed's fields and the items before it, as the XML readers keep the good items of a bad
-/// document; a JsonDocument would give all or nothing.
+/// A <see cref="Utf8JsonReader"/> first walks the document, noting where the members and items
+/// start and where it stops being valid JSON; one <see cref="JsonDocument"/> is then parsed from
+/// the valid part, closed. A syntax error half-way (a truncated download) therefore keeps the
+/// feed's fields and the items before it, as the XML readers keep the good items of a bad
+/// document, where parsing the whole would give all or nothing.
 /// </remarks>
 internal static class JsonFeedReader
 {
     // System.Text.Json's default; deeper documents are refused with a JsonException, not a stack overflow.
     private const int MaxDepth = 64;
 
-    // The top-level members that are read; everything else (icon, hubs, extensions …) is skipped unparsed.
     private static readonly SearchValues<char> SchemeCharacters =
         SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
 
+    // The top-level members whose positions are noted; the rest (icon, hubs, extensions …) are only skipped.
     private static readonly string[] FeedMembers = ["version", "title", "home_page_url", "feed_url", "authors", "author", "items"];
 
     private static readonly FrozenDictionary<string, byte[]> Utf8Names = new[] { "version", "title", "home_page_url", "feed_url", "authors", "author", "items", "name" }
