@@ -37,9 +37,9 @@ public static partial class FeedParser
             return ParsedFeed.Unreadable(FeedFormat.Unknown, "line 1, column 1: the document is empty");
         }
 
-        if (text.AsSpan().TrimStart()[0] == '{')
+        if (JsonFeedReader.LooksLikeJson(text))
         {
-            return ParseJson(text, errors);
+            return JsonFeedReader.Read(text, documentUri, errors);
         }
 
         text = InternalEntityExpander.Expand(text, errors);
@@ -90,17 +90,6 @@ public static partial class FeedParser
         {
             return null;
         }
-    }
-
-    /// <summary>
-    /// JSON Feed dispatch point: a document starting with '{' is JSON, not XML. JSON Feed reading is
-    /// written separately (JsonFeedReader); until it lands such documents are reported unreadable.
-    /// </summary>
-    private static ParsedFeed ParseJson(string text, List<string> errors)
-    {
-        _ = text;
-        errors.Add("line 1, column 1: no XML root element found; this is not an RSS or Atom feed");
-        return new ParsedFeed(FeedFormat.Unknown, null, null, [], true, errors);
     }
 
     /// <summary>
