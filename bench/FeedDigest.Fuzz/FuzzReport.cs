@@ -9,6 +9,7 @@ public sealed class FuzzReport(FeedMutator mutator, int seedCount, TimeSpan slow
     private readonly SortedDictionary<string, List<double>> millisecondsByRoute = new(StringComparer.Ordinal);
     private readonly List<FuzzFailure> failures = [];
     private readonly List<string> seedFailures = [];
+    private readonly List<string> interruptions = [];
     private long slowestIndex = -1;
     private double slowest = -1;
 
@@ -66,6 +67,9 @@ public sealed class FuzzReport(FeedMutator mutator, int seedCount, TimeSpan slow
         Add(new FuzzOutcome(failure.Index, failure.Route, failure.Elapsed.Ticks, bytes, [failure]));
     }
 
+    /// <summary>A worker that died during an input which then ran normally in a new worker: noted, not a failure.</summary>
+    public void AddInterruption(string note) => interruptions.Add(note);
+
     public void AddSeedFailure(string failure)
     {
         // A supervised run warms up once per worker process: each seed's failure is counted once.
@@ -96,7 +100,12 @@ public sealed class FuzzReport(FeedMutator mutator, int seedCount, TimeSpan slow
         var threshold = slowThreshold.TotalSeconds >= 1 ? $"{slowThreshold.TotalSeconds:0.###} s" : $"{slowThreshold.TotalMilliseconds:0} ms";
         Line($"over {threshold}: {OfKind("slow").Count() + OfKind("hang").Count()} ({OfKind("hang").Count()} of them hung and were stopped)");
         Line($"exceptions escaped: {OfKind("exception").Count()}");
-        Line($"processes crashed: {OfKind("crash").Count()}");
+        Line($"processes crashed: {OfKind("crash").Count()} (and {interruptions.Count} worker deaths that did not happen again on a second try)");
+        foreach (var note in interruptions.Take(maxDetails))
+        {
+            Line($"  {note}");
+        }
+
         Line($"malformed results: {OfKind("malformed").Count()}");
         Line($"seed documents that failed: {seedFailures.Count}");
         foreach (var failure in seedFailures.Take(maxDetails))

@@ -37,12 +37,23 @@ public static class FuzzSupervisor
         var wall = Stopwatch.StartNew();
         var end = settings.First + settings.Count;
         var next = settings.First;
+        var retried = new HashSet<long>();
         while (next < end)
         {
             var lost = RunWorker(next, end - next, corpus, settings, hangLimit, report, log, wall);
             if (lost is null)
             {
                 break;
+            }
+
+            // A worker can also be ended from outside (SIGTERM on a shared machine): an input whose
+            // worker died is run once more in a new worker before it counts as a crash.
+            if (lost.Kind == "crash" && retried.Add(lost.Index))
+            {
+                report.AddInterruption(string.Create(CultureInfo.InvariantCulture, $"input {lost.Index}: {lost.Detail.Split('\n')[0]}"));
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  the worker died during input {lost.Index} ({lost.Signature}); a new worker tries it again"));
+                next = lost.Index;
+                continue;
             }
 
             var input = mutator.Create(lost.Index);

@@ -111,7 +111,7 @@ internal static class JsonFeedReader
         var feedAuthor = Member(document, "authors", feed, (value, report) => AuthorName(value, "authors", report))
             ?? Member(document, "author", feed, (value, report) => AuthorName(value, "author", report));
 
-        var items = new List<ParsedItem>();
+        List<ParsedItem> items = [];
         if (!TryGetMember(root, "items", out var itemsValue))
         {
             if (document.IsComplete)
@@ -127,6 +127,7 @@ internal static class JsonFeedReader
         {
             var number = 0;
             var members = new JsonElement[ItemMemberNames.Length];
+            items = new List<ParsedItem>(itemsValue.GetArrayLength());
             foreach (var element in itemsValue.EnumerateArray())
             {
                 var report = new Reporter(errors, positions, document.ItemOffset(number), ++number);
@@ -312,23 +313,25 @@ internal static class JsonFeedReader
         }
     }
 
-    private static List<string>? Tags(JsonElement value, Reporter report)
+    private static string[]? Tags(JsonElement value, Reporter report)
     {
         if (value.ValueKind != JsonValueKind.Array)
         {
-            return value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined ? null : Wrong<List<string>>(value, "tags", "an array", report);
+            return value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined ? null : Wrong<string[]>(value, "tags", "an array", report);
         }
 
-        var tags = new List<string>();
+        // An exact array rather than a growing list: large feeds are mostly small items.
+        var tags = new string[value.GetArrayLength()];
+        var count = 0;
         foreach (var tag in value.EnumerateArray())
         {
             if (Text(tag, "tags[]", report) is { } text)
             {
-                tags.Add(text);
+                tags[count++] = text;
             }
         }
 
-        return tags;
+        return count == tags.Length ? tags : tags[..count];
     }
 
     /// <summary>
@@ -510,7 +513,24 @@ internal static class JsonFeedReader
         }
 
         // Everything up to the cut has passed the reader, so the cut document, closed, is valid JSON.
-        var readable = scanned.IsComplete ? utf8 : [.. utf8.AsSpan(0, (int)cut), .. Encoding.ASCII.GetBytes(closing)];
+        // The closing brackets overwrite what follows the cut when there is room (the bytes are this
+        // reader's own copy, and no position after the cut is asked for any more): a second
+        // document-sized copy showed in the garbage collector's share of large feeds.
+        ReadOnlyMemory<byte> readable;
+        if (scanned.IsComplete)
+        {
+            readable = utf8;
+        }
+        else if (cut + closing.Length <= utf8.Length)
+        {
+            Encoding.ASCII.GetBytes(closing, utf8.AsSpan((int)cut));
+            readable = utf8.AsMemory(0, (int)cut + closing.Length);
+        }
+        else
+        {
+            readable = (byte[])[.. utf8.AsSpan(0, (int)cut), .. Encoding.ASCII.GetBytes(closing)];
+        }
+
         try
         {
             scanned.Document = JsonDocument.Parse(readable, new JsonDocumentOptions { MaxDepth = MaxDepth });

@@ -217,6 +217,19 @@ public sealed class JsonFeedReaderTests
         Assert.StartsWith("line 4, column ", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1"}""")]
+    [InlineData("""{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1"},""")]
+    [InlineData("""{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1"}, {"id""")]
+    public void Parse_CutRightAfterAnItem_KeepsIt(string json)
+    {
+        var feed = Parse(json, null);
+
+        Assert.Equal("1", Assert.Single(feed.Items).Id);
+        Assert.True(feed.Bozo);
+        Assert.Single(feed.Errors);
+    }
+
     [Fact]
     public void Parse_ItemThatIsNotAnObject_SkippedWithErrorOthersKept()
     {
