@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 
 namespace FeedDigest.Infrastructure.Storage.Sqlite;
@@ -21,7 +22,11 @@ internal sealed class SqliteConnectionFactory : IDisposable
         this.connectionString = builder.ToString();
     }
 
+    /// <summary>Enough to take a whole burst of a poll's writes, small enough to keep a transaction short.</summary>
+    private const int MaxWritesPerTransaction = 128;
+
     private readonly SemaphoreSlim writeGate = new(1, 1);
+    private readonly ConcurrentQueue<BatchedWrite> pendingWrites = new();
 
     public string DatabasePath { get; }
 
@@ -44,6 +49,107 @@ internal sealed class SqliteConnectionFactory : IDisposable
             writeGate.Release();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> in a transaction, together with the writes queued beside it
+    /// (group commit): whoever gets the write turn commits everything waiting. A poll's sixteen
+    /// fetches each finish with a small write, and a transaction apiece made the writes, not the
+    /// fetches, set the pace. A write that fails is retried alone, so it fails alone. The write
+    /// may run more than once (after another's failure rolls the batch back) and must only touch
+    /// the database.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken)
+    {
+        var queued = new BatchedWrite<T>(write, cancellationToken);
+        pendingWrites.Enqueue(queued);
+        await writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!queued.IsDone)
+            {
+                await RunPendingWritesAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            writeGate.Release();
+        }
+
+        return await queued.Outcome.ConfigureAwait(false);
+    }
+
+    private async Task RunPendingWritesAsync()
+    {
+        var batch = new List<BatchedWrite>();
+        while (batch.Count < MaxWritesPerTransaction && pendingWrites.TryDequeue(out var next))
+        {
+            if (next.CancellationToken.IsCancellationRequested)
+            {
+                next.Cancel();
+            }
+            else if (!next.IsDone)
+            {
+                batch.Add(next);
+            }
+        }
+
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+        if (batch.Count > 1 && await TryRunTogetherAsync(connection, batch).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        foreach (var write in batch)
+        {
+            await TryRunTogetherAsync(connection, [write]).ConfigureAwait(false);
+        }
+    }
+
+    /// <returns>Whether they committed; when one write fails alone, it is failed.</returns>
+    private static async Task<bool> TryRunTogetherAsync(SqliteConnection connection, List<BatchedWrite> writes)
+    {
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            foreach (var write in writes)
+            {
+                await write.RunAsync(connection, transaction).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+            if (writes.Count > 1)
+            {
+                return false;
+            }
+
+            if (exception is OperationCanceledException && writes[0].CancellationToken.IsCancellationRequested)
+            {
+                writes[0].Cancel();
+            }
+            else
+            {
+                writes[0].Fail(exception);
+            }
+
+            return false;
+        }
+
+        foreach (var write in writes)
+        {
+            write.Complete();
+        }
+
+        return true;
     }
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using Dapper;
 using FeedDigest.Core.Feeds;
 using FeedDigest.Core.Ports;
 using FeedDigest.Core.Stories;
+using Microsoft.Data.Sqlite;
 
 namespace FeedDigest.Infrastructure.Storage.Sqlite;
 
@@ -69,48 +70,63 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         return rows.Select(r => r.ToState()).ToList();
     }
 
-    public async Task<int> SaveFetchAsync(FeedState state, IReadOnlyList<NewStory> stories, CancellationToken cancellationToken)
+    public Task<int> SaveFetchAsync(FeedState state, IReadOnlyList<NewStory> stories, CancellationToken cancellationToken) =>
+        connections.WriteAsync(
+            async (connection, transaction, token) =>
+            {
+                var inserted = await InsertStoriesAsync(connection, transaction, stories, token).ConfigureAwait(false);
+                await UpdateStateAsync(connection, transaction, state, token).ConfigureAwait(false);
+                return inserted;
+            },
+            cancellationToken);
+
+    /// <summary>
+    /// One statement, prepared once and bound per story: a first poll stores tens of thousands of
+    /// stories, and parsing the SQL and reflecting over parameters for each was most of the cost.
+    /// </summary>
+    private static async Task<int> InsertStoriesAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<NewStory> stories, CancellationToken cancellationToken)
     {
-        await using var writer = await connections.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
-        var connection = writer.Connection;
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText =
+            """
+            INSERT INTO stories (feed_id, story_key, title, link, summary, author, categories, published_at, updated_at, first_seen_at)
+            VALUES ($feedId, $key, $title, $link, $summary, $author, $categories, $publishedAt, $updatedAt, $firstSeenAt)
+            ON CONFLICT (feed_id, story_key) DO NOTHING
+            """;
+        var feedId = insert.Parameters.Add("$feedId", SqliteType.Text);
+        var key = insert.Parameters.Add("$key", SqliteType.Text);
+        var title = insert.Parameters.Add("$title", SqliteType.Text);
+        var link = insert.Parameters.Add("$link", SqliteType.Text);
+        var summary = insert.Parameters.Add("$summary", SqliteType.Text);
+        var author = insert.Parameters.Add("$author", SqliteType.Text);
+        var categories = insert.Parameters.Add("$categories", SqliteType.Text);
+        var publishedAt = insert.Parameters.Add("$publishedAt", SqliteType.Text);
+        var updatedAt = insert.Parameters.Add("$updatedAt", SqliteType.Text);
+        var firstSeenAt = insert.Parameters.Add("$firstSeenAt", SqliteType.Text);
+        insert.Prepare();
+
         var inserted = 0;
         foreach (var story in stories)
         {
-            inserted += await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO stories (feed_id, story_key, title, link, summary, author, categories, published_at, updated_at, first_seen_at)
-                VALUES (@FeedId, @Key, @Title, @Link, @Summary, @Author, @categories, @publishedAt, @updatedAt, @firstSeenAt)
-                ON CONFLICT (feed_id, story_key) DO NOTHING
-                """,
-                new
-                {
-                    story.FeedId,
-                    story.Key,
-                    story.Title,
-                    story.Link,
-                    story.Summary,
-                    story.Author,
-                    categories = JsonSerializer.Serialize(story.Categories),
-                    publishedAt = SqliteTime.ToText(story.PublishedAt),
-                    updatedAt = SqliteTime.ToText(story.UpdatedAt),
-                    firstSeenAt = SqliteTime.ToText(story.FirstSeenAt),
-                },
-                transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            feedId.Value = story.FeedId;
+            key.Value = story.Key;
+            title.Value = story.Title;
+            link.Value = (object?)story.Link ?? DBNull.Value;
+            summary.Value = story.Summary;
+            author.Value = (object?)story.Author ?? DBNull.Value;
+            categories.Value = story.Categories.Count == 0 ? "[]" : JsonSerializer.Serialize(story.Categories);
+            publishedAt.Value = (object?)SqliteTime.ToText(story.PublishedAt) ?? DBNull.Value;
+            updatedAt.Value = (object?)SqliteTime.ToText(story.UpdatedAt) ?? DBNull.Value;
+            firstSeenAt.Value = SqliteTime.ToText(story.FirstSeenAt);
+            inserted += await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await UpdateStateAsync(connection, transaction, state, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return inserted;
     }
 
-    public async Task SaveStateAsync(FeedState state, CancellationToken cancellationToken)
-    {
-        await using var writer = await connections.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
-        var connection = writer.Connection;
-        await UpdateStateAsync(connection, null, state, cancellationToken).ConfigureAwait(false);
-    }
+    public Task SaveStateAsync(FeedState state, CancellationToken cancellationToken) =>
+        connections.WriteAsync((connection, transaction, token) => UpdateStateAsync(connection, transaction, state, token), cancellationToken);
 
     public async Task<IReadOnlyList<StoredStory>> GetStoriesAfterAsync(long afterSequence, int limit, CancellationToken cancellationToken)
     {
