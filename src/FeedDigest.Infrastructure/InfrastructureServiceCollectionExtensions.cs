@@ -35,7 +35,10 @@ public static class InfrastructureServiceCollectionExtensions
     {
         services.AddHttpClient(FeedFetcher.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(provider => FeedFetcher.CreateHandler(provider.GetRequiredService<IOptions<PollingOptions>>().Value, proxy: null))
-            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            // The poller logs each fetch's outcome once; the factory's per-request log handlers cost
+            // a scope and two checks per request for lines nobody reads.
+            .RemoveAllLoggers();
         services.AddSingleton<IFeedFetcher, FeedFetcher>();
         return services;
     }

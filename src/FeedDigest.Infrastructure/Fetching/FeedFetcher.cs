@@ -20,6 +20,7 @@ internal sealed class FeedFetcher(IHttpClientFactory httpClientFactory, IOptions
 {
     public const string HttpClientName = "feeds";
     private const int MaxRedirects = 5;
+    private const string AcceptedTypes = "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5";
 
     private readonly ConcurrentDictionary<Uri, HttpClient> proxiedClients = new();
 
@@ -124,7 +125,7 @@ internal sealed class FeedFetcher(IHttpClientFactory httpClientFactory, IOptions
     {
         var message = new HttpRequestMessage(HttpMethod.Get, uri);
         message.Headers.TryAddWithoutValidation("User-Agent", request.Settings.UserAgent ?? options.UserAgent);
-        message.Headers.Accept.ParseAdd("application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5");
+        message.Headers.TryAddWithoutValidation("Accept", AcceptedTypes);
         // Both validators are sent; a server that has an ETag is expected to prefer it (RFC 9110 §13.2.2).
         if (request.ETag is { } etag && EntityTagHeaderValue.TryParse(etag, out var entityTag))
         {

@@ -11,7 +11,7 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         database = await SqliteTestDatabase.CreateAsync();
-        await Connections.WriteAsync((connection, transaction, token) => ExecuteAsync(connection, transaction, "CREATE TABLE scratch (n INTEGER PRIMARY KEY)", token), CancellationToken.None);
+        await Connections.WriteAsync((scope, token) => ExecuteAsync(scope, "CREATE TABLE scratch (n INTEGER PRIMARY KEY)", token), CancellationToken.None);
     }
 
     public async Task DisposeAsync() => await database.DisposeAsync();
@@ -68,7 +68,7 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var blocker = Connections.WriteAsync(
-            async (_, _, _) =>
+            async (_, _) =>
             {
                 started.SetResult();
                 await release.Task;
@@ -81,18 +81,13 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
 
     private Task<int> InsertAsync(int n, CancellationToken cancellationToken) =>
         Connections.WriteAsync(
-            async (connection, transaction, token) =>
+            async (scope, token) =>
             {
-                await ExecuteAsync(connection, transaction, $"INSERT INTO scratch (n) VALUES ({n})", token);
+                await ExecuteAsync(scope, $"INSERT INTO scratch (n) VALUES ({n})", token);
                 return n;
             },
             cancellationToken);
 
-    private static async Task<int> ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private static Task<int> ExecuteAsync(SqliteWriteScope scope, string sql, CancellationToken cancellationToken) =>
+        scope.Command(sql).ExecuteNonQueryAsync(cancellationToken);
 }

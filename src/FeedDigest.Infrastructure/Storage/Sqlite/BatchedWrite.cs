@@ -1,5 +1,3 @@
-using Microsoft.Data.Sqlite;
-
 namespace FeedDigest.Infrastructure.Storage.Sqlite;
 
 /// <summary>A write waiting for a turn in a shared transaction; see <see cref="SqliteConnectionFactory.WriteAsync{T}"/>.</summary>
@@ -10,7 +8,7 @@ internal abstract class BatchedWrite(CancellationToken cancellationToken)
     public abstract bool IsDone { get; }
 
     /// <summary>Runs the write; its result is kept until <see cref="Complete"/>, since the transaction may still roll back.</summary>
-    public abstract Task RunAsync(SqliteConnection connection, SqliteTransaction transaction);
+    public abstract Task RunAsync(SqliteWriteScope scope);
 
     public abstract void Complete();
 
@@ -19,7 +17,7 @@ internal abstract class BatchedWrite(CancellationToken cancellationToken)
     public abstract void Cancel();
 }
 
-internal sealed class BatchedWrite<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken)
+internal sealed class BatchedWrite<T>(Func<SqliteWriteScope, CancellationToken, Task<T>> write, CancellationToken cancellationToken)
     : BatchedWrite(cancellationToken)
 {
     private readonly TaskCompletionSource<T> outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -29,8 +27,8 @@ internal sealed class BatchedWrite<T>(Func<SqliteConnection, SqliteTransaction, 
 
     public override bool IsDone => outcome.Task.IsCompleted;
 
-    public override async Task RunAsync(SqliteConnection connection, SqliteTransaction transaction) =>
-        result = await write(connection, transaction, CancellationToken).ConfigureAwait(false);
+    public override async Task RunAsync(SqliteWriteScope scope) =>
+        result = await write(scope, CancellationToken).ConfigureAwait(false);
 
     public override void Complete() => outcome.TrySetResult(result!);
 

@@ -59,7 +59,7 @@ internal sealed class SqliteConnectionFactory : IDisposable
     /// may run more than once (after another's failure rolls the batch back) and must only touch
     /// the database.
     /// </summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken)
+    public async Task<T> WriteAsync<T>(Func<SqliteWriteScope, CancellationToken, Task<T>> write, CancellationToken cancellationToken)
     {
         var queued = new BatchedWrite<T>(write, cancellationToken);
         pendingWrites.Enqueue(queued);
@@ -114,19 +114,19 @@ internal sealed class SqliteConnectionFactory : IDisposable
     /// <returns>Whether they committed; when one write fails alone, it is failed.</returns>
     private static async Task<bool> TryRunTogetherAsync(SqliteConnection connection, List<BatchedWrite> writes)
     {
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
+        await using var scope = new SqliteWriteScope(connection, (SqliteTransaction)await connection.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false));
         try
         {
             foreach (var write in writes)
             {
-                await write.RunAsync(connection, transaction).ConfigureAwait(false);
+                await write.RunAsync(scope).ConfigureAwait(false);
             }
 
-            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            await scope.Transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
-            await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+            await scope.Transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
             if (writes.Count > 1)
             {
                 return false;

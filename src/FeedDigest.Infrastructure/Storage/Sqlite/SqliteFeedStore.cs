@@ -3,7 +3,6 @@ using Dapper;
 using FeedDigest.Core.Feeds;
 using FeedDigest.Core.Ports;
 using FeedDigest.Core.Stories;
-using Microsoft.Data.Sqlite;
 
 namespace FeedDigest.Infrastructure.Storage.Sqlite;
 
@@ -14,42 +13,40 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         "last_success_at AS LastSuccessAt, next_check_at AS NextCheckAt, consecutive_errors AS ConsecutiveErrors, last_error AS LastError, " +
         "fetch_url AS FetchUrl, last_status AS LastStatus, failing_since AS FailingSince, alert_sent AS AlertSent, gone AS Gone";
 
-    public async Task SyncFeedsAsync(IReadOnlyList<Feed> feeds, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var writer = await connections.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
-        var connection = writer.Connection;
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var feed in feeds)
-        {
-            // A feed whose URL changed is a new source: forget its validators and check it now.
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO feeds (id, source, active, next_check_at) VALUES (@id, @source, 1, @now)
-                ON CONFLICT (id) DO UPDATE SET
-                    active = 1,
-                    source = excluded.source,
-                    etag = CASE WHEN feeds.source = excluded.source THEN feeds.etag END,
-                    last_modified = CASE WHEN feeds.source = excluded.source THEN feeds.last_modified END,
-                    consecutive_errors = CASE WHEN feeds.source = excluded.source THEN feeds.consecutive_errors ELSE 0 END,
-                    last_error = CASE WHEN feeds.source = excluded.source THEN feeds.last_error END,
-                    fetch_url = CASE WHEN feeds.source = excluded.source THEN feeds.fetch_url END,
-                    failing_since = CASE WHEN feeds.source = excluded.source THEN feeds.failing_since END,
-                    alert_sent = CASE WHEN feeds.source = excluded.source THEN feeds.alert_sent ELSE 0 END,
-                    gone = CASE WHEN feeds.source = excluded.source THEN feeds.gone ELSE 0 END,
-                    next_check_at = CASE WHEN feeds.source = excluded.source AND feeds.active = 1 THEN feeds.next_check_at ELSE excluded.next_check_at END
-                """,
-                new { id = feed.Id, source = feed.Source.AbsoluteUri, now = SqliteTime.ToText(now) },
-                transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }
+    public Task SyncFeedsAsync(IReadOnlyList<Feed> feeds, DateTimeOffset now, CancellationToken cancellationToken) =>
+        connections.WriteAsync(
+            async (scope, token) =>
+            {
+                // A feed whose URL changed is a new source: forget its validators and check it now.
+                var upsert = scope.Command(
+                    """
+                    INSERT INTO feeds (id, source, active, next_check_at) VALUES ($id, $source, 1, $now)
+                    ON CONFLICT (id) DO UPDATE SET
+                        active = 1,
+                        source = excluded.source,
+                        etag = CASE WHEN feeds.source = excluded.source THEN feeds.etag END,
+                        last_modified = CASE WHEN feeds.source = excluded.source THEN feeds.last_modified END,
+                        consecutive_errors = CASE WHEN feeds.source = excluded.source THEN feeds.consecutive_errors ELSE 0 END,
+                        last_error = CASE WHEN feeds.source = excluded.source THEN feeds.last_error END,
+                        fetch_url = CASE WHEN feeds.source = excluded.source THEN feeds.fetch_url END,
+                        failing_since = CASE WHEN feeds.source = excluded.source THEN feeds.failing_since END,
+                        alert_sent = CASE WHEN feeds.source = excluded.source THEN feeds.alert_sent ELSE 0 END,
+                        gone = CASE WHEN feeds.source = excluded.source THEN feeds.gone ELSE 0 END,
+                        next_check_at = CASE WHEN feeds.source = excluded.source AND feeds.active = 1 THEN feeds.next_check_at ELSE excluded.next_check_at END
+                    """);
+                SqliteWriteScope.Set(upsert, "$now", SqliteTime.ToText(now));
+                foreach (var feed in feeds)
+                {
+                    SqliteWriteScope.Set(upsert, "$id", feed.Id);
+                    SqliteWriteScope.Set(upsert, "$source", feed.Source.AbsoluteUri);
+                    await upsert.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                }
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE feeds SET active = 0 WHERE active = 1 AND id NOT IN (SELECT value FROM json_each(@ids))",
-            new { ids = JsonSerializer.Serialize(feeds.Select(f => f.Id)) },
-            transaction,
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
+                var deactivate = scope.Command("UPDATE feeds SET active = 0 WHERE active = 1 AND id NOT IN (SELECT value FROM json_each($ids))");
+                SqliteWriteScope.Set(deactivate, "$ids", JsonSerializer.Serialize(feeds.Select(f => f.Id)));
+                return await deactivate.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            },
+            cancellationToken);
 
     public async Task<IReadOnlyList<FeedState>> GetDueFeedsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
@@ -72,53 +69,36 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
 
     public Task<int> SaveFetchAsync(FeedState state, IReadOnlyList<NewStory> stories, CancellationToken cancellationToken) =>
         connections.WriteAsync(
-            async (connection, transaction, token) =>
+            async (scope, token) =>
             {
-                var inserted = await InsertStoriesAsync(connection, transaction, stories, token).ConfigureAwait(false);
-                await UpdateStateAsync(connection, transaction, state, token).ConfigureAwait(false);
+                var inserted = await InsertStoriesAsync(scope, stories, token).ConfigureAwait(false);
+                await UpdateStateAsync(scope, state, token).ConfigureAwait(false);
                 return inserted;
             },
             cancellationToken);
 
-    /// <summary>
-    /// One statement, prepared once and bound per story: a first poll stores tens of thousands of
-    /// stories, and parsing the SQL and reflecting over parameters for each was most of the cost.
-    /// </summary>
-    private static async Task<int> InsertStoriesAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<NewStory> stories, CancellationToken cancellationToken)
+    /// <summary>One statement, prepared once and bound per story: a first poll stores tens of thousands.</summary>
+    private static async Task<int> InsertStoriesAsync(SqliteWriteScope scope, IReadOnlyList<NewStory> stories, CancellationToken cancellationToken)
     {
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText =
+        var insert = scope.Command(
             """
             INSERT INTO stories (feed_id, story_key, title, link, summary, author, categories, published_at, updated_at, first_seen_at)
             VALUES ($feedId, $key, $title, $link, $summary, $author, $categories, $publishedAt, $updatedAt, $firstSeenAt)
             ON CONFLICT (feed_id, story_key) DO NOTHING
-            """;
-        var feedId = insert.Parameters.Add("$feedId", SqliteType.Text);
-        var key = insert.Parameters.Add("$key", SqliteType.Text);
-        var title = insert.Parameters.Add("$title", SqliteType.Text);
-        var link = insert.Parameters.Add("$link", SqliteType.Text);
-        var summary = insert.Parameters.Add("$summary", SqliteType.Text);
-        var author = insert.Parameters.Add("$author", SqliteType.Text);
-        var categories = insert.Parameters.Add("$categories", SqliteType.Text);
-        var publishedAt = insert.Parameters.Add("$publishedAt", SqliteType.Text);
-        var updatedAt = insert.Parameters.Add("$updatedAt", SqliteType.Text);
-        var firstSeenAt = insert.Parameters.Add("$firstSeenAt", SqliteType.Text);
-        insert.Prepare();
-
+            """);
         var inserted = 0;
         foreach (var story in stories)
         {
-            feedId.Value = story.FeedId;
-            key.Value = story.Key;
-            title.Value = story.Title;
-            link.Value = (object?)story.Link ?? DBNull.Value;
-            summary.Value = story.Summary;
-            author.Value = (object?)story.Author ?? DBNull.Value;
-            categories.Value = story.Categories.Count == 0 ? "[]" : JsonSerializer.Serialize(story.Categories);
-            publishedAt.Value = (object?)SqliteTime.ToText(story.PublishedAt) ?? DBNull.Value;
-            updatedAt.Value = (object?)SqliteTime.ToText(story.UpdatedAt) ?? DBNull.Value;
-            firstSeenAt.Value = SqliteTime.ToText(story.FirstSeenAt);
+            SqliteWriteScope.Set(insert, "$feedId", story.FeedId);
+            SqliteWriteScope.Set(insert, "$key", story.Key);
+            SqliteWriteScope.Set(insert, "$title", story.Title);
+            SqliteWriteScope.Set(insert, "$link", story.Link);
+            SqliteWriteScope.Set(insert, "$summary", story.Summary);
+            SqliteWriteScope.Set(insert, "$author", story.Author);
+            SqliteWriteScope.Set(insert, "$categories", story.Categories.Count == 0 ? "[]" : JsonSerializer.Serialize(story.Categories));
+            SqliteWriteScope.Set(insert, "$publishedAt", SqliteTime.ToText(story.PublishedAt));
+            SqliteWriteScope.Set(insert, "$updatedAt", SqliteTime.ToText(story.UpdatedAt));
+            SqliteWriteScope.Set(insert, "$firstSeenAt", SqliteTime.ToText(story.FirstSeenAt));
             inserted += await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -126,7 +106,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
     }
 
     public Task SaveStateAsync(FeedState state, CancellationToken cancellationToken) =>
-        connections.WriteAsync((connection, transaction, token) => UpdateStateAsync(connection, transaction, state, token), cancellationToken);
+        connections.WriteAsync((scope, token) => UpdateStateAsync(scope, state, token), cancellationToken);
 
     public async Task<IReadOnlyList<StoredStory>> GetStoriesAfterAsync(long afterSequence, int limit, CancellationToken cancellationToken)
     {
@@ -138,32 +118,30 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         return rows.Select(r => r.ToStory()).ToList();
     }
 
-    private static Task<int> UpdateStateAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction, FeedState state, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
+    private static Task<int> UpdateStateAsync(SqliteWriteScope scope, FeedState state, CancellationToken cancellationToken)
+    {
+        var update = scope.Command(
             """
-            UPDATE feeds SET etag = @ETag, last_modified = @LastModified, last_checked_at = @lastCheckedAt, last_success_at = @lastSuccessAt,
-                next_check_at = @nextCheckAt, consecutive_errors = @ConsecutiveErrors, last_error = @LastError,
-                fetch_url = @fetchUrl, last_status = @LastStatus, failing_since = @failingSince, alert_sent = @AlertSent, gone = @Gone
-            WHERE id = @FeedId
-            """,
-            new
-            {
-                state.FeedId,
-                state.ETag,
-                state.LastModified,
-                lastCheckedAt = SqliteTime.ToText(state.LastCheckedAt),
-                lastSuccessAt = SqliteTime.ToText(state.LastSuccessAt),
-                nextCheckAt = SqliteTime.ToText(state.NextCheckAt),
-                state.ConsecutiveErrors,
-                state.LastError,
-                fetchUrl = state.FetchUri?.AbsoluteUri,
-                state.LastStatus,
-                failingSince = SqliteTime.ToText(state.FailingSince),
-                state.AlertSent,
-                state.Gone,
-            },
-            transaction,
-            cancellationToken: cancellationToken));
+            UPDATE feeds SET etag = $etag, last_modified = $lastModified, last_checked_at = $lastCheckedAt, last_success_at = $lastSuccessAt,
+                next_check_at = $nextCheckAt, consecutive_errors = $consecutiveErrors, last_error = $lastError,
+                fetch_url = $fetchUrl, last_status = $lastStatus, failing_since = $failingSince, alert_sent = $alertSent, gone = $gone
+            WHERE id = $feedId
+            """);
+        SqliteWriteScope.Set(update, "$feedId", state.FeedId);
+        SqliteWriteScope.Set(update, "$etag", state.ETag);
+        SqliteWriteScope.Set(update, "$lastModified", state.LastModified);
+        SqliteWriteScope.Set(update, "$lastCheckedAt", SqliteTime.ToText(state.LastCheckedAt));
+        SqliteWriteScope.Set(update, "$lastSuccessAt", SqliteTime.ToText(state.LastSuccessAt));
+        SqliteWriteScope.Set(update, "$nextCheckAt", SqliteTime.ToText(state.NextCheckAt));
+        SqliteWriteScope.Set(update, "$consecutiveErrors", state.ConsecutiveErrors);
+        SqliteWriteScope.Set(update, "$lastError", state.LastError);
+        SqliteWriteScope.Set(update, "$fetchUrl", state.FetchUri?.AbsoluteUri);
+        SqliteWriteScope.Set(update, "$lastStatus", state.LastStatus);
+        SqliteWriteScope.Set(update, "$failingSince", SqliteTime.ToText(state.FailingSince));
+        SqliteWriteScope.Set(update, "$alertSent", state.AlertSent);
+        SqliteWriteScope.Set(update, "$gone", state.Gone);
+        return update.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     private sealed record FeedRow(
         string FeedId,
