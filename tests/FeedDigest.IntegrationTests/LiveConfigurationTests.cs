@@ -26,6 +26,8 @@ public sealed class LiveConfigurationTests
             ["FeedDigest"] = new JsonObject
             {
                 ["Polling"] = new JsonObject { ["TickInterval"] = "00:00:01" },
+                // The fixture's items carry a fixed date, and this host runs on the real clock.
+                ["Stories"] = new JsonObject { ["NewFeedWindow"] = "3650.00:00:00" },
                 ["Feeds"] = new JsonArray(new JsonObject { ["Id"] = "one", ["Url"] = first.AbsoluteUri }),
             },
         };

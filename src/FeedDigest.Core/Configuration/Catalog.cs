@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Mail;
 using FeedDigest.Core.Digests;
 using FeedDigest.Core.Feeds;
+using FeedDigest.Core.Stories;
 using FeedDigest.Core.Topics;
 using TimeZoneConverter;
 
@@ -108,13 +109,21 @@ public sealed class Catalog
                 continue;
             }
 
+            var identity = IdentityPolicy.Auto;
+            if (!string.IsNullOrWhiteSpace(feed.Identity)
+                && (!Enum.TryParse(feed.Identity.Trim(), ignoreCase: true, out identity) || !Enum.IsDefined(identity)))
+            {
+                problems.Add($"{path}:Identity: \"{feed.Identity}\" is not one of auto, guid, link, title, content.");
+                continue;
+            }
+
             var fetch = new FeedFetchSettings(
                 string.IsNullOrWhiteSpace(feed.UserAgent) ? null : feed.UserAgent.Trim(),
                 headers,
                 string.IsNullOrWhiteSpace(feed.UserName) ? null : feed.UserName,
                 feed.Password,
                 proxy);
-            feeds.Add(new Feed(id, source, string.IsNullOrWhiteSpace(feed.Title) ? null : feed.Title.Trim(), feed.Tags.ToList(), feed.PollInterval) { Fetch = fetch });
+            feeds.Add(new Feed(id, source, string.IsNullOrWhiteSpace(feed.Title) ? null : feed.Title.Trim(), feed.Tags.ToList(), feed.PollInterval) { Fetch = fetch, Identity = identity });
         }
 
         return feeds;

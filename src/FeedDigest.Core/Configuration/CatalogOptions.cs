@@ -41,6 +41,9 @@ public sealed class FeedOptions
 
     /// <summary>An http://, https:// or socks5:// proxy for this feed.</summary>
     public string? Proxy { get; set; }
+
+    /// <summary>What tells this feed's items apart: auto (default), guid, link, title or content.</summary>
+    public string? Identity { get; set; }
 }
 
 public sealed class TopicOptions

@@ -33,7 +33,7 @@ public static class DigestComposer
             .Take(maxStories)
             .OrderBy(m => m.TopicIndex)
             .ThenByDescending(m => m.Story.PublishedAt ?? m.Story.FirstSeenAt)
-            .Select((m, position) => new DigestEntry(m.Story.Sequence, topics[m.TopicIndex].Id, position))
+            .Select((m, position) => new DigestEntry(m.Story.Id, topics[m.TopicIndex].Id, position))
             .ToList();
         return (kept, matches.Count - kept.Count);
     }

@@ -95,9 +95,9 @@ public sealed class DigestDispatcher(
             return null;
         }
 
-        var chosen = entries.Select(e => e.StorySequence).ToHashSet();
+        var chosen = entries.Select(e => e.StoryId).ToHashSet();
         var preview = new ClaimedDigest("preview", subscriber.Key, NewMessageId(), now, entries, omitted);
-        return renderer.Render(new UnsentDigest(preview, candidates.Where(s => chosen.Contains(s.Sequence)).ToList(), 0), subscriber, catalog, options.SummaryLength);
+        return renderer.Render(new UnsentDigest(preview, candidates.Where(s => chosen.Contains(s.Id)).ToList(), 0), subscriber, catalog, options.SummaryLength);
     }
 
     private async Task<List<StoredStory>> GetNewStoriesAsync(SubscriberDigestState state, CancellationToken cancellationToken)

@@ -45,15 +45,15 @@ public sealed class DigestRenderer
     private static DigestView BuildView(UnsentDigest unsent, Subscriber subscriber, Catalog catalog, int summaryLength)
     {
         var zone = subscriber.Schedule.TimeZone;
-        var storiesBySequence = unsent.Stories.ToDictionary(s => s.Sequence);
+        var storiesById = unsent.Stories.ToDictionary(s => s.Id);
         var number = 0;
         var sections = unsent.Digest.Entries
             .OrderBy(e => e.Position)
             .GroupBy(e => e.TopicId)
             .Select(group => new SectionView(
                 catalog.TopicsById.TryGetValue(group.Key, out var topic) ? topic.Name : group.Key,
-                group.Where(e => storiesBySequence.ContainsKey(e.StorySequence))
-                    .Select(e => ToView(storiesBySequence[e.StorySequence], ++number, catalog, zone, summaryLength))
+                group.Where(e => storiesById.ContainsKey(e.StoryId))
+                    .Select(e => ToView(storiesById[e.StoryId], ++number, catalog, zone, summaryLength))
                     .ToList()))
             .Where(section => section.Stories.Count > 0)
             .ToList();
@@ -74,7 +74,7 @@ public sealed class DigestRenderer
         var time = story.PublishedAt is { } published
             ? TimeZoneInfo.ConvertTime(published, zone).ToString("d MMM HH:mm", CultureInfo.InvariantCulture)
             : null;
-        return new StoryView(number, story.Title, SafeLink(story.Link), outlet, time, HtmlText.Truncate(story.Summary, summaryLength));
+        return new StoryView(number, story.Title, SafeLink(story.Link), outlet, time, HtmlText.Truncate(story.Summary, summaryLength), story.Revision > 0);
     }
 
     /// <summary>Only http(s) links reach a digest: javascript: or data: URLs from a feed are dropped.</summary>
@@ -96,5 +96,5 @@ public sealed class DigestRenderer
 
     private sealed record SectionView(string TopicName, IReadOnlyList<StoryView> Stories);
 
-    private sealed record StoryView(int Number, string Title, string? Link, string Outlet, string? Time, string Summary);
+    private sealed record StoryView(int Number, string Title, string? Link, string Outlet, string? Time, string Summary, bool Updated);
 }

@@ -13,4 +13,6 @@ public sealed record Feed(
     TimeSpan? PollInterval)
 {
     public FeedFetchSettings Fetch { get; init; } = FeedFetchSettings.Default;
+
+    public Stories.IdentityPolicy Identity { get; init; } = Stories.IdentityPolicy.Auto;
 }

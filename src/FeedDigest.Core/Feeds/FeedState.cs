@@ -30,5 +30,8 @@ public sealed record FeedState(
     /// <summary>The server said 410 Gone: the feed is no longer polled until its URL changes.</summary>
     public bool Gone { get; init; }
 
+    /// <summary>The feed was seen giving known items new GUIDs; its items are told apart by link instead.</summary>
+    public bool GuidsUnstable { get; init; }
+
     public Uri EffectiveUri => FetchUri ?? Source;
 }

@@ -11,7 +11,8 @@ public static class UrlCanonicalizer
         "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid", "_hsenc", "_hsmi",
     };
 
-    public static string Canonicalize(string url)
+    /// <param name="extraTrackingParameters">Query parameters the admin named as tracking, besides utm_* and the well-known ones.</param>
+    public static string Canonicalize(string url, IReadOnlySet<string>? extraTrackingParameters = null)
     {
         if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
@@ -20,7 +21,7 @@ public static class UrlCanonicalizer
 
         var query = string.Join('&', uri.Query.TrimStart('?')
             .Split('&', StringSplitOptions.RemoveEmptyEntries)
-            .Where(pair => !IsTracking(pair[..(pair.IndexOf('=', StringComparison.Ordinal) is var i and >= 0 ? i : pair.Length)])));
+            .Where(pair => !IsTracking(pair[..(pair.IndexOf('=', StringComparison.Ordinal) is var i and >= 0 ? i : pair.Length)], extraTrackingParameters)));
         var builder = new UriBuilder(uri)
         {
             // http and https name the same story; the scheme is not part of its identity.
@@ -33,6 +34,6 @@ public static class UrlCanonicalizer
         return builder.Uri.AbsoluteUri;
     }
 
-    private static bool IsTracking(string name) =>
-        name.StartsWith("utm_", StringComparison.OrdinalIgnoreCase) || TrackingParameters.Contains(name);
+    private static bool IsTracking(string name, IReadOnlySet<string>? extra) =>
+        name.StartsWith("utm_", StringComparison.OrdinalIgnoreCase) || TrackingParameters.Contains(name) || (extra?.Contains(name) ?? false);
 }

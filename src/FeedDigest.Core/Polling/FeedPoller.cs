@@ -20,12 +20,14 @@ public sealed class FeedPoller(
     IFeedFetcher fetcher,
     FeedHealthNotifier healthNotifier,
     IOptionsMonitor<PollingOptions> optionsMonitor,
+    IOptionsMonitor<StoryOptions> storyOptionsMonitor,
     TimeProvider timeProvider,
     ILogger<FeedPoller> logger)
 {
     private const int MaxStoredSummaryLength = 4000;
     private readonly HostLimiter hostLimiter = new();
     private Catalog? syncedCatalog;
+    private DateTimeOffset? lastPrunedAt;
 
     /// <param name="allFeeds">Check every configured feed now, not only those that are due.</param>
     public async Task<PollReport> PollAsync(bool allFeeds, CancellationToken cancellationToken)
@@ -39,6 +41,7 @@ public sealed class FeedPoller(
             syncedCatalog = catalog;
         }
 
+        await PruneDailyAsync(now, cancellationToken).ConfigureAwait(false);
         var due = allFeeds
             ? await feedStore.GetFeedStatesAsync(cancellationToken).ConfigureAwait(false)
             : await feedStore.GetDueFeedsAsync(now, options.MaxFeedsPerTick, cancellationToken).ConfigureAwait(false);
@@ -63,6 +66,23 @@ public sealed class FeedPoller(
             }).ConfigureAwait(false);
 
         return new PollReport(due.Count, failed, newStories);
+    }
+
+    /// <summary>Old stories go once a day; their keys stay, so they never come back as new.</summary>
+    private async Task PruneDailyAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (lastPrunedAt is { } last && now - last < TimeSpan.FromDays(1))
+        {
+            return;
+        }
+
+        var retention = storyOptionsMonitor.CurrentValue.Retention;
+        var pruned = await feedStore.PruneStoriesAsync(now - retention, cancellationToken).ConfigureAwait(false);
+        lastPrunedAt = now;
+        if (pruned > 0)
+        {
+            logger.LogInformation("Pruned {Count} stories first seen more than {Retention} ago (FeedDigest:Stories:Retention); their keys are kept so they never return as new", pruned, retention);
+        }
     }
 
     /// <summary>One feed's bug (an exception where a value was expected) must not stop the other feeds.</summary>
@@ -117,11 +137,17 @@ public sealed class FeedPoller(
                     logger.LogInformation("Feed {FeedId} ({FeedUrl}) is malformed but readable: {Errors}", feed.Id, state.EffectiveUri, string.Join("; ", parsed.Errors.Take(3)));
                 }
 
-                var now = timeProvider.GetUtcNow();
-                var stories = parsed.Items.Take(options.MaxItemsPerFeed).Select(item => ToStory(feed.Id, item, now)).ToList();
-                var added = await RecordSuccessAsync(feed, state with { ETag = content.ETag, LastModified = content.LastModified }, result.FreshFor, stories, options, cancellationToken).ConfigureAwait(false);
-                logger.LogInformation("Feed {FeedId} ({FeedUrl}): {ItemCount} items, {NewCount} new", feed.Id, state.EffectiveUri, stories.Count, added);
-                return (true, added);
+                var stories = ToStories(feed, state, parsed.Items.Take(options.MaxItemsPerFeed).ToList());
+                var saved = await RecordSuccessAsync(feed, state with { ETag = content.ETag, LastModified = content.LastModified }, result.FreshFor, stories, options, cancellationToken).ConfigureAwait(false);
+                if (saved.GuidChanges > 0 && !state.GuidsUnstable)
+                {
+                    logger.LogWarning(
+                        "Feed {FeedId} ({FeedUrl}) gave {Count} items it had sent before new GUIDs: it regenerates them, so its items are told apart by their links from now on",
+                        feed.Id, state.EffectiveUri, saved.GuidChanges);
+                }
+
+                logger.LogInformation("Feed {FeedId} ({FeedUrl}): {ItemCount} items, {NewCount} new, {UpdatedCount} updated", feed.Id, state.EffectiveUri, stories.Count, saved.New, saved.Updated);
+                return (true, saved.New);
 
             case FetchResult.Failed { Kind: FetchErrorKind.Gone } gone:
                 await RecordGoneAsync(feed, state, gone, cancellationToken).ConfigureAwait(false);
@@ -152,7 +178,7 @@ public sealed class FeedPoller(
         return await PollFeedAsync(feed, discovered, options, discoverFeed: false, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<int> RecordSuccessAsync(Feed feed, FeedState state, TimeSpan? freshFor, List<NewStory> stories, PollingOptions options, CancellationToken cancellationToken)
+    private async Task<StoriesSaved> RecordSuccessAsync(Feed feed, FeedState state, TimeSpan? freshFor, List<NewStory> stories, PollingOptions options, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         var next = NextCheckCalculator.AfterSuccess(now, feed.PollInterval ?? options.DefaultInterval, freshFor, options);
@@ -175,10 +201,10 @@ public sealed class FeedPoller(
         if (stories.Count == 0)
         {
             await feedStore.SaveStateAsync(healthy, cancellationToken).ConfigureAwait(false);
-            return 0;
+            return StoriesSaved.None;
         }
 
-        return await feedStore.SaveFetchAsync(healthy, stories, cancellationToken).ConfigureAwait(false);
+        return await feedStore.SaveFetchAsync(healthy, stories, storyOptionsMonitor.CurrentValue.EditedStories, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task RecordFailureAsync(Feed feed, FeedState state, string error, TimeSpan? retryAfter, PollingOptions options, CancellationToken cancellationToken)
@@ -222,7 +248,22 @@ public sealed class FeedPoller(
         await feedStore.SaveStateAsync(stopped, cancellationToken).ConfigureAwait(false);
     }
 
-    private static NewStory ToStory(string feedId, ParsedItem item, DateTimeOffset now)
+    private List<NewStory> ToStories(Feed feed, FeedState state, List<ParsedItem> items)
+    {
+        var storyOptions = storyOptionsMonitor.CurrentValue;
+        var identity = StoryIdentity.Assign(items, feed.Identity, state.GuidsUnstable, storyOptions.TrackingParameterSet);
+        if (identity.RepeatedGuids > 0)
+        {
+            logger.LogInformation("Feed {FeedId} ({FeedUrl}) gives {Count} GUIDs to more than one item; those items are told apart by their links", feed.Id, state.EffectiveUri, identity.RepeatedGuids);
+        }
+
+        var now = timeProvider.GetUtcNow();
+        // A feed's first fetch brings its archive: only what is recent counts as new.
+        var newSince = state.LastSuccessAt is null ? now - storyOptions.NewFeedWindow : DateTimeOffset.MinValue;
+        return items.Select((item, i) => ToStory(feed.Id, item, identity.Keys[i], now) with { HeldBack = (item.Published ?? item.Updated ?? now) < newSince }).ToList();
+    }
+
+    private static NewStory ToStory(string feedId, ParsedItem item, IReadOnlyList<string> keys, DateTimeOffset now)
     {
         var title = HtmlText.CollapseWhiteSpace(item.Title ?? string.Empty);
         var summary = HtmlText.ToPlainText(item.Summary ?? item.Content);
@@ -233,7 +274,7 @@ public sealed class FeedPoller(
 
         return new NewStory(
             feedId,
-            StoryKey.For(item),
+            keys,
             title,
             item.Link,
             HtmlText.Truncate(summary, MaxStoredSummaryLength),

@@ -17,14 +17,22 @@ public interface IFeedStore
     Task<IReadOnlyList<FeedState>> GetFeedStatesAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Records one successful fetch: its new stories (those whose key is already stored are left as
-    /// they are) and the feed's new state, in one transaction. Returns how many stories were new.
+    /// Records one successful fetch and the feed's new state, in one transaction. An item any of
+    /// whose keys is stored is that story: its other keys are added to it, and an edit updates it
+    /// (and, under <see cref="EditedStoryPolicy.IncludeOnce"/>, makes it due once more). A key whose
+    /// story was pruned is a tombstone: the item is not new. Other items are stored as new stories.
     /// </summary>
-    Task<int> SaveFetchAsync(FeedState state, IReadOnlyList<NewStory> stories, CancellationToken cancellationToken);
+    Task<StoriesSaved> SaveFetchAsync(FeedState state, IReadOnlyList<NewStory> stories, EditedStoryPolicy editedStories, CancellationToken cancellationToken);
 
     /// <summary>Records a fetch that changed no stories: a 304 or a failure.</summary>
     Task SaveStateAsync(FeedState state, CancellationToken cancellationToken);
 
-    /// <summary>Stories first seen after <paramref name="afterSequence"/>, oldest first.</summary>
+    /// <summary>
+    /// Deletes stories first seen before <paramref name="firstSeenBefore"/> that no unsent digest
+    /// holds; their keys stay as tombstones. Returns how many were deleted.
+    /// </summary>
+    Task<int> PruneStoriesAsync(DateTimeOffset firstSeenBefore, CancellationToken cancellationToken);
+
+    /// <summary>Stories due after <paramref name="afterSequence"/>, oldest first.</summary>
     Task<IReadOnlyList<StoredStory>> GetStoriesAfterAsync(long afterSequence, int limit, CancellationToken cancellationToken);
 }

@@ -1,9 +1,10 @@
 namespace FeedDigest.Core.Stories;
 
 /// <summary>A story read from a feed, ready to store; text fields are plain text.</summary>
+/// <param name="Keys">What the item is known by within its feed, the main key first (<see cref="StoryIdentity"/>).</param>
 public sealed record NewStory(
     string FeedId,
-    string Key,
+    IReadOnlyList<string> Keys,
     string Title,
     string? Link,
     string Summary,
@@ -11,4 +12,11 @@ public sealed record NewStory(
     IReadOnlyList<string> Categories,
     DateTimeOffset? PublishedAt,
     DateTimeOffset? UpdatedAt,
-    DateTimeOffset FirstSeenAt);
+    DateTimeOffset FirstSeenAt)
+{
+    /// <summary>Changes when the title or text changes: how an edit is noticed.</summary>
+    public string ContentHash { get; init; } = StoryIdentity.ContentHash(Title, Summary);
+
+    /// <summary>Stored as already seen, never delivered: an old item on a newly added feed.</summary>
+    public bool HeldBack { get; init; }
+}

@@ -1,10 +1,12 @@
 namespace FeedDigest.Core.Stories;
 
 /// <summary>
-/// A story as stored. <see cref="Sequence"/> grows with every story first seen, so "new since the
-/// last digest" is a comparison with a cut-off, never a judgement of the feed's own dates.
+/// A story as stored. <see cref="Sequence"/> grows with every story first seen (and with every edit
+/// sent again), so "new since the last digest" is a comparison with a cut-off, never a judgement of
+/// the feed's own dates. <see cref="Id"/> never changes.
 /// </summary>
 public sealed record StoredStory(
+    long Id,
     long Sequence,
     string FeedId,
     string Title,
@@ -13,4 +15,8 @@ public sealed record StoredStory(
     string? Author,
     IReadOnlyList<string> Categories,
     DateTimeOffset? PublishedAt,
-    DateTimeOffset FirstSeenAt);
+    DateTimeOffset FirstSeenAt)
+{
+    /// <summary>How many times an edit sent the story out again (<see cref="EditedStoryPolicy.IncludeOnce"/>); above 0 it is shown as updated.</summary>
+    public int Revision { get; init; }
+}

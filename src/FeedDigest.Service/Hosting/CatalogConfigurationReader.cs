@@ -63,6 +63,7 @@ internal static class CatalogConfigurationReader
             UserName = feed["UserName"],
             Password = feed["Password"],
             Proxy = feed["Proxy"],
+            Identity = feed["Identity"],
         };
     }
 

@@ -1,6 +1,7 @@
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Digests;
 using FeedDigest.Core.Polling;
+using FeedDigest.Core.Stories;
 using FeedDigest.Infrastructure;
 using FeedDigest.Infrastructure.Mail;
 using FeedDigest.Infrastructure.Storage;
@@ -49,6 +50,7 @@ internal static class FeedDigestHost
         services.AddSingleton(TimeProvider.System);
 
         AddValidatedOptions<PollingOptions>(services, builder.Configuration, PollingOptions.SectionName, o => o.Validate());
+        AddValidatedOptions<StoryOptions>(services, builder.Configuration, StoryOptions.SectionName, o => o.Validate());
         AddValidatedOptions<DigestOptions>(services, builder.Configuration, DigestOptions.SectionName, o => o.Validate());
         AddValidatedOptions<MailOptions>(services, builder.Configuration, MailOptions.SectionName, o => o.Validate());
         AddValidatedOptions<StorageOptions>(services, builder.Configuration, StorageOptions.SectionName, o => o.Validate());

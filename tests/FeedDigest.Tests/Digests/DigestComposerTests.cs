@@ -55,7 +55,7 @@ public sealed class DigestComposerTests
 
         var (entries, omitted) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), DigestTestData.Catalog(), stories, 3);
 
-        Assert.Equal([3L, 4L, 5L], entries.Select(e => e.StorySequence).Order());
+        Assert.Equal([3L, 4L, 5L], entries.Select(e => e.StoryId).Order());
         Assert.Equal(2, omitted);
     }
 

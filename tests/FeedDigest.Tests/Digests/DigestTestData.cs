@@ -32,6 +32,6 @@ internal static class DigestTestData
         new("ana@example.com", "ana@example.com", "Ana", topicIds, DigestSchedule.Daily(new TimeOnly(7, 0), Shanghai));
 
     public static StoredStory Story(long sequence, string title, string summary = "", string? link = null, DateTimeOffset? published = null, string feedId = "harbor") =>
-        new(sequence, feedId, title, link ?? $"https://{feedId}.example/news/{sequence}", summary, null, [], published,
+        new(sequence, sequence, feedId, title, link ?? $"https://{feedId}.example/news/{sequence}", summary, null, [], published,
             new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.Zero).AddMinutes(sequence));
 }

@@ -183,8 +183,8 @@ public sealed class SqliteDigestStoreTests : IAsyncLifetime
         Assert.True(await store.TryClaimAsync(state, T0.AddDays(1), s2, Digest("d2", (s1, "censorship"), (s2, "censorship")), CancellationToken.None));
 
         var d2 = Assert.Single(await Unsent(T0.AddDays(1)));
-        Assert.Equal([s2], d2.Digest.Entries.Select(e => e.StorySequence));
-        Assert.Equal([s2], d2.Stories.Select(s => s.Sequence));
+        Assert.Equal([s2], d2.Digest.Entries.Select(e => e.StoryId));
+        Assert.Equal([s2], d2.Stories.Select(s => s.Id));
     }
 
     [Fact]
@@ -196,15 +196,15 @@ public sealed class SqliteDigestStoreTests : IAsyncLifetime
         await ClaimAsync("ana@example.com", "d-ana", s1);
 
         var ana = Assert.Single(await Unsent(T0.AddDays(1)), d => d.Digest.Id == "d-ana");
-        Assert.Equal([s1], ana.Stories.Select(s => s.Sequence));
+        Assert.Equal([s1], ana.Stories.Select(s => s.Id));
     }
 
     private async Task<long> AddStoryAsync(string key, DateTimeOffset firstSeenAt, string? title = null)
     {
         var state = new FeedState(Harbor.Id, Harbor.Source, null, null, firstSeenAt, firstSeenAt, firstSeenAt.AddMinutes(30), 0, null);
-        var story = new NewStory(Harbor.Id, "guid:" + key, title ?? key, "https://harbor.example/" + key, "summary", null, [], null, null, firstSeenAt);
-        Assert.Equal(1, await feeds.SaveFetchAsync(state, [story], CancellationToken.None));
-        return (await feeds.GetStoriesAfterAsync(0, 1000, CancellationToken.None)).Single(s => s.Title == story.Title).Sequence;
+        var story = new NewStory(Harbor.Id, ["guid:" + key], title ?? key, "https://harbor.example/" + key, "summary", null, [], null, null, firstSeenAt);
+        Assert.Equal(1, (await feeds.SaveFetchAsync(state, [story], EditedStoryPolicy.Ignore, CancellationToken.None)).New);
+        return (await feeds.GetStoriesAfterAsync(0, 1000, CancellationToken.None)).Single(s => s.Title == story.Title).Id;
     }
 
     private async Task ClaimAsync(string subscriberKey, string digestId, long story, DateTimeOffset? createdAt = null)

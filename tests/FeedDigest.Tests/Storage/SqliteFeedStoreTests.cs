@@ -108,13 +108,13 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
         await store.SyncFeedsAsync([Harbor], T0, CancellationToken.None);
         var state = State(Harbor, nextCheckAt: T0.AddMinutes(30));
 
-        var first = await store.SaveFetchAsync(state, [Story("guid:1", "One"), Story("guid:2", "Two")], CancellationToken.None);
-        var second = await store.SaveFetchAsync(state, [Story("guid:1", "One"), Story("guid:2", "Two (edited)")], CancellationToken.None);
-        var third = await store.SaveFetchAsync(state, [Story("guid:2", "Two"), Story("guid:3", "Three")], CancellationToken.None);
+        var first = await store.SaveFetchAsync(state, [Story("guid:1", "One"), Story("guid:2", "Two")], EditedStoryPolicy.Ignore, CancellationToken.None);
+        var second = await store.SaveFetchAsync(state, [Story("guid:1", "One"), Story("guid:2", "Two (edited)")], EditedStoryPolicy.Ignore, CancellationToken.None);
+        var third = await store.SaveFetchAsync(state, [Story("guid:2", "Two"), Story("guid:3", "Three")], EditedStoryPolicy.Ignore, CancellationToken.None);
 
-        Assert.Equal(2, first);
-        Assert.Equal(0, second);
-        Assert.Equal(1, third);
+        Assert.Equal(2, first.New);
+        Assert.Equal(0, second.New);
+        Assert.Equal(1, third.New);
         var stories = await store.GetStoriesAfterAsync(0, 100, CancellationToken.None);
         Assert.Equal(["One", "Two", "Three"], stories.Select(s => s.Title));
     }
@@ -124,10 +124,10 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
     {
         await store.SyncFeedsAsync([Harbor, Wire], T0, CancellationToken.None);
 
-        await store.SaveFetchAsync(State(Harbor), [Story("guid:1", "Harbor one")], CancellationToken.None);
-        var added = await store.SaveFetchAsync(State(Wire), [Story("guid:1", "Wire one", feedId: "wire")], CancellationToken.None);
+        await store.SaveFetchAsync(State(Harbor), [Story("guid:1", "Harbor one")], EditedStoryPolicy.Ignore, CancellationToken.None);
+        var added = await store.SaveFetchAsync(State(Wire), [Story("guid:1", "Wire one", feedId: "wire")], EditedStoryPolicy.Ignore, CancellationToken.None);
 
-        Assert.Equal(1, added);
+        Assert.Equal(1, added.New);
         Assert.Equal(2, (await store.GetStoriesAfterAsync(0, 100, CancellationToken.None)).Count);
     }
 
@@ -137,7 +137,7 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
         await store.SyncFeedsAsync([Harbor], T0, CancellationToken.None);
         var state = new FeedState("harbor", Harbor.Source, "\"abc\"", "Tue, 10 Mar 2026 11:59:00 GMT", T0.AddSeconds(3), T0.AddSeconds(3), T0.AddMinutes(30).AddTicks(1234567), 0, null);
 
-        await store.SaveFetchAsync(state, [Story("guid:1", "One")], CancellationToken.None);
+        await store.SaveFetchAsync(state, [Story("guid:1", "One")], EditedStoryPolicy.Ignore, CancellationToken.None);
 
         Assert.Equal(state, Assert.Single(await store.GetFeedStatesAsync(CancellationToken.None)));
     }
@@ -158,9 +158,9 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
     {
         await store.SyncFeedsAsync([Harbor], T0, CancellationToken.None);
         var published = new DateTimeOffset(2026, 3, 10, 8, 30, 0, TimeSpan.FromHours(8));
-        var story = new NewStory("harbor", "guid:1", "网络审查 & more", "https://harbor.example/news/1", "Summary text", "Li Wei", ["Shipping", "天气"], published, published.AddHours(1), T0);
+        var story = new NewStory("harbor", ["guid:1"], "网络审查 & more", "https://harbor.example/news/1", "Summary text", "Li Wei", ["Shipping", "天气"], published, published.AddHours(1), T0);
 
-        await store.SaveFetchAsync(State(Harbor), [story], CancellationToken.None);
+        await store.SaveFetchAsync(State(Harbor), [story], EditedStoryPolicy.Ignore, CancellationToken.None);
 
         var stored = Assert.Single(await store.GetStoriesAfterAsync(0, 10, CancellationToken.None));
         Assert.Equal("harbor", stored.FeedId);
@@ -191,8 +191,8 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
     public async Task GetStoriesAfterAsync_ReturnsIncreasingSequencesAfterTheCutoff()
     {
         await store.SyncFeedsAsync([Harbor, Wire], T0, CancellationToken.None);
-        await store.SaveFetchAsync(State(Harbor), [Story("guid:1", "One"), Story("guid:2", "Two")], CancellationToken.None);
-        await store.SaveFetchAsync(State(Wire), [Story("guid:3", "Three", feedId: "wire"), Story("guid:4", "Four", feedId: "wire")], CancellationToken.None);
+        await store.SaveFetchAsync(State(Harbor), [Story("guid:1", "One"), Story("guid:2", "Two")], EditedStoryPolicy.Ignore, CancellationToken.None);
+        await store.SaveFetchAsync(State(Wire), [Story("guid:3", "Three", feedId: "wire"), Story("guid:4", "Four", feedId: "wire")], EditedStoryPolicy.Ignore, CancellationToken.None);
 
         var all = await store.GetStoriesAfterAsync(0, 100, CancellationToken.None);
         var page = await store.GetStoriesAfterAsync(all[0].Sequence, 2, CancellationToken.None);
@@ -207,5 +207,5 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
         new(feed.Id, feed.Source, etag, lastModified, T0, T0, nextCheckAt ?? T0.AddMinutes(30), 0, null);
 
     private static NewStory Story(string key, string title, string feedId = "harbor") =>
-        new(feedId, key, title, $"https://{feedId}.example/{key}", "summary", null, [], null, null, T0);
+        new(feedId, [key], title, $"https://{feedId}.example/{key}", "summary", null, [], null, null, T0);
 }

@@ -78,5 +78,5 @@ public sealed class TopicMatcherTests
     }
 
     private static StoredStory Story(string title, string summary) =>
-        new(1, "feed", title, "https://news.example/1", summary, null, [], null, new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.Zero));
+        new(1, 1, "feed", title, "https://news.example/1", summary, null, [], null, new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.Zero));
 }

@@ -11,7 +11,8 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
     private const string FeedColumns =
         "id AS FeedId, source AS Source, etag AS ETag, last_modified AS LastModified, last_checked_at AS LastCheckedAt, " +
         "last_success_at AS LastSuccessAt, next_check_at AS NextCheckAt, consecutive_errors AS ConsecutiveErrors, last_error AS LastError, " +
-        "fetch_url AS FetchUrl, last_status AS LastStatus, failing_since AS FailingSince, alert_sent AS AlertSent, gone AS Gone";
+        "fetch_url AS FetchUrl, last_status AS LastStatus, failing_since AS FailingSince, alert_sent AS AlertSent, gone AS Gone, " +
+        "guids_unstable AS GuidsUnstable";
 
     public Task SyncFeedsAsync(IReadOnlyList<Feed> feeds, DateTimeOffset now, CancellationToken cancellationToken) =>
         connections.WriteAsync(
@@ -67,43 +68,161 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         return rows.Select(r => r.ToState()).ToList();
     }
 
-    public Task<int> SaveFetchAsync(FeedState state, IReadOnlyList<NewStory> stories, CancellationToken cancellationToken) =>
+    public Task<StoriesSaved> SaveFetchAsync(FeedState state, IReadOnlyList<NewStory> stories, EditedStoryPolicy editedStories, CancellationToken cancellationToken) =>
         connections.WriteAsync(
             async (scope, token) =>
             {
-                var inserted = await InsertStoriesAsync(scope, stories, token).ConfigureAwait(false);
-                await UpdateStateAsync(scope, state, token).ConfigureAwait(false);
-                return inserted;
+                var saved = await SaveStoriesAsync(scope, state.FeedId, stories, editedStories, token).ConfigureAwait(false);
+                await UpdateStateAsync(scope, state with { GuidsUnstable = state.GuidsUnstable || saved.GuidChanges > 0 }, token).ConfigureAwait(false);
+                return saved;
             },
             cancellationToken);
 
-    /// <summary>One statement, prepared once and bound per story: a first poll stores tens of thousands.</summary>
-    private static async Task<int> InsertStoriesAsync(SqliteWriteScope scope, IReadOnlyList<NewStory> stories, CancellationToken cancellationToken)
+    private static async Task<StoriesSaved> SaveStoriesAsync(SqliteWriteScope scope, string feedId, IReadOnlyList<NewStory> stories, EditedStoryPolicy editedStories, CancellationToken cancellationToken)
+    {
+        int added = 0, updated = 0, guidChanges = 0;
+        foreach (var story in stories)
+        {
+            var known = await FindKeysAsync(scope, feedId, story.Keys, cancellationToken).ConfigureAwait(false);
+            if (known.Count == 0)
+            {
+                var id = await InsertStoryAsync(scope, story, cancellationToken).ConfigureAwait(false);
+                await AddKeysAsync(scope, feedId, story.Keys, id, cancellationToken).ConfigureAwait(false);
+                added += story.HeldBack || id is null ? 0 : 1;
+                continue;
+            }
+
+            var storyId = known.Values.FirstOrDefault(v => v is not null);
+            var missing = story.Keys.Where(k => !known.ContainsKey(k)).ToList();
+            if (storyId is { } existing
+                && missing.Any(k => k.StartsWith(StoryIdentity.GuidPrefix, StringComparison.Ordinal))
+                && !known.Keys.Any(k => k.StartsWith(StoryIdentity.GuidPrefix, StringComparison.Ordinal))
+                && await HasGuidAsync(scope, existing, cancellationToken).ConfigureAwait(false))
+            {
+                // Known by its link, yet with a GUID it never had: the feed regenerates GUIDs. They
+                // are not recorded, or every fetch would add a key per item for good.
+                guidChanges++;
+                missing.RemoveAll(k => k.StartsWith(StoryIdentity.GuidPrefix, StringComparison.Ordinal));
+            }
+
+            await AddKeysAsync(scope, feedId, missing, storyId, cancellationToken).ConfigureAwait(false);
+            if (storyId is { } stored && await UpdateIfEditedAsync(scope, stored, story, editedStories, cancellationToken).ConfigureAwait(false))
+            {
+                updated++;
+            }
+        }
+
+        return new StoriesSaved(added, updated, guidChanges);
+    }
+
+    private static async Task<Dictionary<string, long?>> FindKeysAsync(SqliteWriteScope scope, string feedId, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var find = scope.Command("SELECT key, story_id FROM story_keys WHERE feed_id = $feedId AND key IN ($k0, $k1, $k2, $k3)");
+        SqliteWriteScope.Set(find, "$feedId", feedId);
+        for (var i = 0; i < 4; i++)
+        {
+            SqliteWriteScope.Set(find, "$k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), i < keys.Count ? keys[i] : null);
+        }
+
+        var found = new Dictionary<string, long?>(StringComparer.Ordinal);
+        await using var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            found[reader.GetString(0)] = reader.IsDBNull(1) ? null : reader.GetInt64(1);
+        }
+
+        return found;
+    }
+
+    /// <summary>One statement, prepared once per batch and bound per story: a first poll stores tens of thousands.</summary>
+    private static async Task<long?> InsertStoryAsync(SqliteWriteScope scope, NewStory story, CancellationToken cancellationToken)
     {
         var insert = scope.Command(
             """
-            INSERT INTO stories (feed_id, story_key, title, link, summary, author, categories, published_at, updated_at, first_seen_at)
-            VALUES ($feedId, $key, $title, $link, $summary, $author, $categories, $publishedAt, $updatedAt, $firstSeenAt)
+            INSERT INTO stories (feed_id, story_key, title, link, summary, author, categories, published_at, updated_at, first_seen_at, content_hash, seq)
+            VALUES ($feedId, $key, $title, $link, $summary, $author, $categories, $publishedAt, $updatedAt, $firstSeenAt, $contentHash,
+                CASE WHEN $heldBack THEN NULL ELSE (SELECT COALESCE(MAX(seq), 0) + 1 FROM stories) END)
             ON CONFLICT (feed_id, story_key) DO NOTHING
+            RETURNING id
             """);
-        var inserted = 0;
-        foreach (var story in stories)
-        {
-            SqliteWriteScope.Set(insert, "$feedId", story.FeedId);
-            SqliteWriteScope.Set(insert, "$key", story.Key);
-            SqliteWriteScope.Set(insert, "$title", story.Title);
-            SqliteWriteScope.Set(insert, "$link", story.Link);
-            SqliteWriteScope.Set(insert, "$summary", story.Summary);
-            SqliteWriteScope.Set(insert, "$author", story.Author);
-            SqliteWriteScope.Set(insert, "$categories", story.Categories.Count == 0 ? "[]" : JsonSerializer.Serialize(story.Categories));
-            SqliteWriteScope.Set(insert, "$publishedAt", SqliteTime.ToText(story.PublishedAt));
-            SqliteWriteScope.Set(insert, "$updatedAt", SqliteTime.ToText(story.UpdatedAt));
-            SqliteWriteScope.Set(insert, "$firstSeenAt", SqliteTime.ToText(story.FirstSeenAt));
-            inserted += await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        return inserted;
+        SqliteWriteScope.Set(insert, "$feedId", story.FeedId);
+        SqliteWriteScope.Set(insert, "$key", story.Keys[0]);
+        SqliteWriteScope.Set(insert, "$title", story.Title);
+        SqliteWriteScope.Set(insert, "$link", story.Link);
+        SqliteWriteScope.Set(insert, "$summary", story.Summary);
+        SqliteWriteScope.Set(insert, "$author", story.Author);
+        SqliteWriteScope.Set(insert, "$categories", story.Categories.Count == 0 ? "[]" : JsonSerializer.Serialize(story.Categories));
+        SqliteWriteScope.Set(insert, "$publishedAt", SqliteTime.ToText(story.PublishedAt));
+        SqliteWriteScope.Set(insert, "$updatedAt", SqliteTime.ToText(story.UpdatedAt));
+        SqliteWriteScope.Set(insert, "$firstSeenAt", SqliteTime.ToText(story.FirstSeenAt));
+        SqliteWriteScope.Set(insert, "$contentHash", story.ContentHash);
+        SqliteWriteScope.Set(insert, "$heldBack", story.HeldBack);
+        return await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long id ? id : null;
     }
+
+    private static async Task AddKeysAsync(SqliteWriteScope scope, string feedId, IReadOnlyList<string> keys, long? storyId, CancellationToken cancellationToken)
+    {
+        var add = scope.Command("INSERT INTO story_keys (feed_id, key, story_id) VALUES ($feedId, $key, $storyId) ON CONFLICT DO NOTHING");
+        SqliteWriteScope.Set(add, "$feedId", feedId);
+        SqliteWriteScope.Set(add, "$storyId", storyId);
+        foreach (var key in keys)
+        {
+            SqliteWriteScope.Set(add, "$key", key);
+            await add.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<bool> HasGuidAsync(SqliteWriteScope scope, long storyId, CancellationToken cancellationToken)
+    {
+        var query = scope.Command("SELECT EXISTS (SELECT 1 FROM story_keys WHERE story_id = $storyId AND key >= 'guid:' AND key < 'guid;')");
+        SqliteWriteScope.Set(query, "$storyId", storyId);
+        return await query.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long exists && exists != 0;
+    }
+
+    /// <returns>Whether the story's title or text changed.</returns>
+    private static async Task<bool> UpdateIfEditedAsync(SqliteWriteScope scope, long storyId, NewStory story, EditedStoryPolicy editedStories, CancellationToken cancellationToken)
+    {
+        var update = scope.Command(
+            """
+            UPDATE stories SET title = $title, link = $link, summary = $summary, author = $author, categories = $categories,
+                updated_at = $updatedAt, content_hash = $contentHash,
+                seq = CASE WHEN $sendAgain AND revision = 0 AND seq IS NOT NULL THEN (SELECT MAX(seq) + 1 FROM stories) ELSE seq END,
+                revision = CASE WHEN $sendAgain AND revision = 0 AND seq IS NOT NULL THEN 1 ELSE revision END
+            WHERE id = $id AND content_hash IS NOT $contentHash
+            RETURNING content_hash
+            """);
+        SqliteWriteScope.Set(update, "$id", storyId);
+        SqliteWriteScope.Set(update, "$title", story.Title);
+        SqliteWriteScope.Set(update, "$link", story.Link);
+        SqliteWriteScope.Set(update, "$summary", story.Summary);
+        SqliteWriteScope.Set(update, "$author", story.Author);
+        SqliteWriteScope.Set(update, "$categories", story.Categories.Count == 0 ? "[]" : JsonSerializer.Serialize(story.Categories));
+        SqliteWriteScope.Set(update, "$updatedAt", SqliteTime.ToText(story.UpdatedAt));
+        SqliteWriteScope.Set(update, "$contentHash", story.ContentHash);
+        SqliteWriteScope.Set(update, "$sendAgain", editedStories == EditedStoryPolicy.IncludeOnce);
+        return await update.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    public Task<int> PruneStoriesAsync(DateTimeOffset firstSeenBefore, CancellationToken cancellationToken) =>
+        connections.WriteAsync(
+            async (scope, token) =>
+            {
+                var before = SqliteTime.ToText(firstSeenBefore);
+                var forgetSent = scope.Command(
+                    """
+                    DELETE FROM digest_stories
+                    WHERE story_id IN (SELECT id FROM stories WHERE first_seen_at < $before)
+                      AND digest_id IN (SELECT id FROM digests WHERE status <> 'pending')
+                    """);
+                SqliteWriteScope.Set(forgetSent, "$before", before);
+                await forgetSent.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+
+                // The keys' story_id falls to NULL (ON DELETE SET NULL): they stay as tombstones.
+                var prune = scope.Command("DELETE FROM stories WHERE first_seen_at < $before AND id NOT IN (SELECT story_id FROM digest_stories)");
+                SqliteWriteScope.Set(prune, "$before", before);
+                return await prune.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            },
+            cancellationToken);
 
     public Task SaveStateAsync(FeedState state, CancellationToken cancellationToken) =>
         connections.WriteAsync((scope, token) => UpdateStateAsync(scope, state, token), cancellationToken);
@@ -112,7 +231,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
     {
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<StoryRow>(new CommandDefinition(
-            $"SELECT {StoryRow.Columns} FROM stories WHERE id > @afterSequence ORDER BY id LIMIT @limit",
+            $"SELECT {StoryRow.Columns} FROM stories WHERE seq > @afterSequence ORDER BY seq LIMIT @limit",
             new { afterSequence, limit },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.Select(r => r.ToStory()).ToList();
@@ -124,7 +243,8 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             """
             UPDATE feeds SET etag = $etag, last_modified = $lastModified, last_checked_at = $lastCheckedAt, last_success_at = $lastSuccessAt,
                 next_check_at = $nextCheckAt, consecutive_errors = $consecutiveErrors, last_error = $lastError,
-                fetch_url = $fetchUrl, last_status = $lastStatus, failing_since = $failingSince, alert_sent = $alertSent, gone = $gone
+                fetch_url = $fetchUrl, last_status = $lastStatus, failing_since = $failingSince, alert_sent = $alertSent, gone = $gone,
+                guids_unstable = $guidsUnstable
             WHERE id = $feedId
             """);
         SqliteWriteScope.Set(update, "$feedId", state.FeedId);
@@ -140,6 +260,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         SqliteWriteScope.Set(update, "$failingSince", SqliteTime.ToText(state.FailingSince));
         SqliteWriteScope.Set(update, "$alertSent", state.AlertSent);
         SqliteWriteScope.Set(update, "$gone", state.Gone);
+        SqliteWriteScope.Set(update, "$guidsUnstable", state.GuidsUnstable);
         return update.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -157,7 +278,8 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         long? LastStatus,
         string? FailingSince,
         long AlertSent,
-        long Gone)
+        long Gone,
+        long GuidsUnstable)
     {
         public FeedState ToState() => new(
             FeedId,
@@ -175,6 +297,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             FailingSince = SqliteTime.FromNullableText(FailingSince),
             AlertSent = AlertSent != 0,
             Gone = Gone != 0,
+            GuidsUnstable = GuidsUnstable != 0,
         };
     }
 }

@@ -4,7 +4,8 @@ using FeedDigest.Core.Stories;
 namespace FeedDigest.Infrastructure.Storage.Sqlite;
 
 internal sealed record StoryRow(
-    long Sequence,
+    long Id,
+    long? Sequence,
     string FeedId,
     string Title,
     string? Link,
@@ -12,14 +13,17 @@ internal sealed record StoryRow(
     string? Author,
     string Categories,
     string? PublishedAt,
-    string FirstSeenAt)
+    string FirstSeenAt,
+    long Revision)
 {
     public const string Columns =
-        "stories.id AS Sequence, stories.feed_id AS FeedId, stories.title AS Title, stories.link AS Link, stories.summary AS Summary, " +
-        "stories.author AS Author, stories.categories AS Categories, stories.published_at AS PublishedAt, stories.first_seen_at AS FirstSeenAt";
+        "stories.id AS Id, stories.seq AS Sequence, stories.feed_id AS FeedId, stories.title AS Title, stories.link AS Link, stories.summary AS Summary, " +
+        "stories.author AS Author, stories.categories AS Categories, stories.published_at AS PublishedAt, stories.first_seen_at AS FirstSeenAt, " +
+        "stories.revision AS Revision";
 
     public StoredStory ToStory() => new(
-        Sequence,
+        Id,
+        Sequence ?? 0,
         FeedId,
         Title,
         Link,
@@ -27,5 +31,8 @@ internal sealed record StoryRow(
         Author,
         JsonSerializer.Deserialize<List<string>>(Categories) ?? [],
         SqliteTime.FromNullableText(PublishedAt),
-        SqliteTime.FromText(FirstSeenAt));
+        SqliteTime.FromText(FirstSeenAt))
+    {
+        Revision = (int)Revision,
+    };
 }

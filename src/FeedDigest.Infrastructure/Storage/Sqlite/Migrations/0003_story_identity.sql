@@ -1,0 +1,33 @@
+-- Every key a story was seen under (its GUID as written and in canonical form, its canonical
+-- link, ...): an item is a known story when any of its keys is here. When a story is pruned its
+-- keys stay, with no story, as tombstones, so it never comes back as new.
+CREATE TABLE story_keys (
+    feed_id  TEXT NOT NULL,
+    key      TEXT NOT NULL,
+    story_id INTEGER REFERENCES stories (id) ON DELETE SET NULL,
+    PRIMARY KEY (feed_id, key)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX ix_story_keys_story ON story_keys (story_id) WHERE story_id IS NOT NULL;
+
+INSERT INTO story_keys (feed_id, key, story_id) SELECT feed_id, story_key, id FROM stories;
+
+-- seq is the order stories fall due in, and what subscribers' cut-offs compare with: a story sent
+-- again after an edit gets a new one. NULL: stored as already seen, never due.
+ALTER TABLE stories ADD COLUMN seq INTEGER;
+UPDATE stories SET seq = id;
+CREATE UNIQUE INDEX ux_stories_seq ON stories (seq);
+
+-- What the reader sees of the story, hashed, to notice edits; and how often an edit sent it again.
+ALTER TABLE stories ADD COLUMN content_hash TEXT;
+ALTER TABLE stories ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+
+-- For pruning by age.
+CREATE INDEX ix_stories_first_seen ON stories (first_seen_at);
+
+ALTER TABLE feeds ADD COLUMN guids_unstable INTEGER NOT NULL DEFAULT 0;
+
+-- A story goes to a subscriber once per revision: once, or once more after an edit.
+ALTER TABLE digest_stories ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+DROP INDEX ux_digest_stories_delivered;
+CREATE UNIQUE INDEX ux_digest_stories_delivered ON digest_stories (subscriber_key, story_id, revision);
