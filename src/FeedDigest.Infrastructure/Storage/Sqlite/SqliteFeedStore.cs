@@ -140,8 +140,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         var insert = scope.Command(
             """
             INSERT INTO stories (feed_id, story_key, title, link, summary, author, categories, published_at, updated_at, first_seen_at, content_hash, seq)
-            VALUES ($feedId, $key, $title, $link, $summary, $author, $categories, $publishedAt, $updatedAt, $firstSeenAt, $contentHash,
-                CASE WHEN $heldBack THEN NULL ELSE (SELECT COALESCE(MAX(seq), 0) + 1 FROM stories) END)
+            VALUES ($feedId, $key, $title, $link, $summary, $author, $categories, $publishedAt, $updatedAt, $firstSeenAt, $contentHash, $seq)
             ON CONFLICT (feed_id, story_key) DO NOTHING
             RETURNING id
             """);
@@ -156,9 +155,12 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         SqliteWriteScope.Set(insert, "$updatedAt", SqliteTime.ToText(story.UpdatedAt));
         SqliteWriteScope.Set(insert, "$firstSeenAt", SqliteTime.ToText(story.FirstSeenAt));
         SqliteWriteScope.Set(insert, "$contentHash", story.ContentHash);
-        SqliteWriteScope.Set(insert, "$heldBack", story.HeldBack);
+        SqliteWriteScope.Set(insert, "$seq", story.HeldBack ? null : await NextSequenceAsync(scope, cancellationToken).ConfigureAwait(false));
         return await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long id ? id : null;
     }
+
+    private static async Task<long> NextSequenceAsync(SqliteWriteScope scope, CancellationToken cancellationToken) =>
+        (long)(await scope.Command("UPDATE story_sequence SET value = value + 1 RETURNING value").ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
 
     private static async Task AddKeysAsync(SqliteWriteScope scope, string feedId, IReadOnlyList<string> keys, long? storyId, CancellationToken cancellationToken)
     {
@@ -182,14 +184,33 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
     /// <returns>Whether the story's title or text changed.</returns>
     private static async Task<bool> UpdateIfEditedAsync(SqliteWriteScope scope, long storyId, NewStory story, EditedStoryPolicy editedStories, CancellationToken cancellationToken)
     {
+        var read = scope.Command("SELECT content_hash, revision, seq IS NOT NULL FROM stories WHERE id = $id");
+        SqliteWriteScope.Set(read, "$id", storyId);
+        string? storedHash;
+        bool sendAgain;
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            storedHash = reader.IsDBNull(0) ? null : reader.GetString(0);
+            sendAgain = editedStories == EditedStoryPolicy.IncludeOnce && reader.GetInt64(1) == 0 && reader.GetBoolean(2);
+        }
+
+        if (storedHash == story.ContentHash)
+        {
+            return false;
+        }
+
+        // A story stored before edits were tracked has no hash: it gets one, and that is no edit.
+        var edited = storedHash is not null;
         var update = scope.Command(
             """
             UPDATE stories SET title = $title, link = $link, summary = $summary, author = $author, categories = $categories,
-                updated_at = $updatedAt, content_hash = $contentHash,
-                seq = CASE WHEN $sendAgain AND revision = 0 AND seq IS NOT NULL THEN (SELECT MAX(seq) + 1 FROM stories) ELSE seq END,
-                revision = CASE WHEN $sendAgain AND revision = 0 AND seq IS NOT NULL THEN 1 ELSE revision END
-            WHERE id = $id AND content_hash IS NOT $contentHash
-            RETURNING content_hash
+                updated_at = $updatedAt, content_hash = $contentHash, seq = COALESCE($seq, seq), revision = revision + $revisionStep
+            WHERE id = $id
             """);
         SqliteWriteScope.Set(update, "$id", storyId);
         SqliteWriteScope.Set(update, "$title", story.Title);
@@ -199,8 +220,11 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         SqliteWriteScope.Set(update, "$categories", story.Categories.Count == 0 ? "[]" : JsonSerializer.Serialize(story.Categories));
         SqliteWriteScope.Set(update, "$updatedAt", SqliteTime.ToText(story.UpdatedAt));
         SqliteWriteScope.Set(update, "$contentHash", story.ContentHash);
-        SqliteWriteScope.Set(update, "$sendAgain", editedStories == EditedStoryPolicy.IncludeOnce);
-        return await update.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+        var again = edited && sendAgain;
+        SqliteWriteScope.Set(update, "$seq", again ? await NextSequenceAsync(scope, cancellationToken).ConfigureAwait(false) : null);
+        SqliteWriteScope.Set(update, "$revisionStep", again ? 1 : 0);
+        await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return edited;
     }
 
     public Task<int> PruneStoriesAsync(DateTimeOffset firstSeenBefore, CancellationToken cancellationToken) =>

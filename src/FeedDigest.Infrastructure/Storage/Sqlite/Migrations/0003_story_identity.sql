@@ -18,6 +18,11 @@ ALTER TABLE stories ADD COLUMN seq INTEGER;
 UPDATE stories SET seq = id;
 CREATE UNIQUE INDEX ux_stories_seq ON stories (seq);
 
+-- The last seq handed out. A counter rather than MAX(seq): pruning the newest stories must not
+-- hand their numbers out again, below subscribers' cut-offs.
+CREATE TABLE story_sequence (value INTEGER NOT NULL) STRICT;
+INSERT INTO story_sequence (value) SELECT COALESCE(MAX(id), 0) FROM stories;
+
 -- What the reader sees of the story, hashed, to notice edits; and how often an edit sent it again.
 ALTER TABLE stories ADD COLUMN content_hash TEXT;
 ALTER TABLE stories ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;

@@ -1,0 +1,272 @@
+using System.Globalization;
+using System.Security;
+using System.Text;
+using FeedDigest.Core.Feeds;
+using FeedDigest.Core.Polling;
+using FeedDigest.Core.Ports;
+using FeedDigest.Core.Stories;
+using FeedDigest.Infrastructure.Storage;
+using FeedDigest.IntegrationTests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FeedDigest.IntegrationTests.Polling;
+
+/// <summary>
+/// The ways feeds make other tools mail an item twice, each served by a loopback server and polled
+/// by the real poller into SQLite: after the first poll nothing more falls due, which is what a
+/// second delivery would need.
+/// </summary>
+public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+    private readonly TempDirectory directory = new();
+    private readonly FakeTimeProvider clock = new(Start);
+    private LoopbackFeedServer server = null!;
+
+    public async Task InitializeAsync() => server = await LoopbackFeedServer.StartAsync();
+
+    public async Task DisposeAsync() => await server.DisposeAsync();
+
+    public void Dispose() => directory.Dispose();
+
+    [Fact]
+    public async Task GuidsMovedFromHttpToHttps_NoSecondDelivery()
+    {
+        var url = Serve(new Item("http://site.example/news?id=1", "Port reopens", "http://site.example/news?id=1"));
+        using var host = await StartAsync(url);
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+
+        Serve(new Item("https://site.example/news?id=1", "Port reopens", "https://site.example/news?id=1"));
+        await PollAgainAsync(host);
+
+        Assert.Empty(await DueAfterAsync(host, cutoff));
+    }
+
+    [Fact]
+    public async Task GuidsRegeneratedOnEveryFetch_NoSecondDelivery_AndTheFeedIsToldApartByLink()
+    {
+        var url = Serve(new Item(Guid.NewGuid().ToString(), "Port reopens", "https://site.example/1"), new Item(Guid.NewGuid().ToString(), "Rain", "https://site.example/2"));
+        using var host = await StartAsync(url);
+        var cutoff = await FirstPollAsync(host, expectedNew: 2);
+
+        for (var round = 0; round < 3; round++)
+        {
+            Serve(new Item(Guid.NewGuid().ToString(), "Port reopens", "https://site.example/1"), new Item(Guid.NewGuid().ToString(), "Rain", "https://site.example/2"));
+            await PollAgainAsync(host);
+        }
+
+        Assert.Empty(await DueAfterAsync(host, cutoff));
+        Assert.True((await StateAsync(host)).GuidsUnstable);
+    }
+
+    [Fact]
+    public async Task TwoItemsShareOneGuid_BothAreDelivered_Once()
+    {
+        var url = Serve(new Item("same", "Port reopens", "https://site.example/1"), new Item("same", "Rain expected", "https://site.example/2"));
+        using var host = await StartAsync(url);
+        var cutoff = await FirstPollAsync(host, expectedNew: 2);
+
+        Serve(new Item("same", "Rain expected", "https://site.example/2"), new Item("same", "Port reopens", "https://site.example/1"), new Item("other", "Third", "https://site.example/3"));
+        await PollAgainAsync(host);
+
+        Assert.Equal(["Third"], (await DueAfterAsync(host, cutoff)).Select(s => s.Title));
+    }
+
+    [Fact]
+    public async Task TitleEditedAfterPublication_UpdatesTheStory_WithoutSendingItAgain()
+    {
+        var url = Serve(new Item("a1", "Port reopns", "https://site.example/1"));
+        using var host = await StartAsync(url);
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+
+        Serve(new Item("a1", "Port reopens (12 comments)", "https://site.example/1"));
+        await PollAgainAsync(host);
+
+        Assert.Empty(await DueAfterAsync(host, cutoff));
+        Assert.Equal("Port reopens (12 comments)", Assert.Single(await DueAfterAsync(host, 0)).Title);
+    }
+
+    [Fact]
+    public async Task EditedStoriesIncludeOnce_AnEditGoesOutOnceMore_MarkedUpdated_LaterEditsDoNot()
+    {
+        var url = Serve(new Item("a1", "Port reopens", "https://site.example/1"));
+        using var host = await StartAsync([url], new() { ["FeedDigest:Stories:EditedStories"] = "IncludeOnce" });
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+
+        Serve(new Item("a1", "Port reopens after storm", "https://site.example/1"));
+        await PollAgainAsync(host);
+        var again = Assert.Single(await DueAfterAsync(host, cutoff));
+        Assert.Equal(("Port reopens after storm", 1), (again.Title, again.Revision));
+
+        Serve(new Item("a1", "Port reopens after the storm", "https://site.example/1"));
+        await PollAgainAsync(host);
+        Assert.Empty(await DueAfterAsync(host, again.Sequence));
+    }
+
+    [Fact]
+    public async Task PubDateBumpedOnEveryEdit_NoSecondDelivery()
+    {
+        var url = Serve(new Item("a1", "Port reopens", "https://site.example/1", Start.AddHours(-2)));
+        using var host = await StartAsync(url);
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+
+        for (var bump = 1; bump <= 3; bump++)
+        {
+            Serve(new Item("a1", "Port reopens", "https://site.example/1", Start.AddHours(bump)));
+            await PollAgainAsync(host);
+        }
+
+        Assert.Empty(await DueAfterAsync(host, cutoff));
+    }
+
+    [Fact]
+    public async Task ItemDropsOutOfTheFeedAndComesBack_NoSecondDelivery()
+    {
+        var item = new Item("a1", "Port reopens", "https://site.example/1");
+        var url = Serve(item, new Item("a2", "Rain", "https://site.example/2"));
+        using var host = await StartAsync(url);
+        var cutoff = await FirstPollAsync(host, expectedNew: 2);
+
+        Serve(new Item("a2", "Rain", "https://site.example/2"));
+        await PollAgainAsync(host);
+        Serve(item, new Item("a2", "Rain", "https://site.example/2"));
+        await PollAgainAsync(host);
+
+        Assert.Empty(await DueAfterAsync(host, cutoff));
+    }
+
+    [Fact]
+    public async Task LinkWithTrackingParametersAndNoGuid_IsTheSameStory()
+    {
+        var url = Serve(new Item(null, "Port reopens", "https://Site.example:443/news/1?utm_source=rss&ref=feed#top"));
+        using var host = await StartAsync([url], new() { ["FeedDigest:Stories:TrackingParameters:0"] = "ref" });
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+
+        Serve(new Item(null, "Port reopens", "http://site.example/news/1?fbclid=abc"));
+        await PollAgainAsync(host);
+
+        Assert.Empty(await DueAfterAsync(host, cutoff));
+    }
+
+    [Fact]
+    public async Task PrunedStory_IsGone_AndNeverComesBackAsNew()
+    {
+        var url = Serve(new Item("a1", "Port reopens", "https://site.example/1"));
+        using var host = await StartAsync([url], new() { ["FeedDigest:Stories:Retention"] = "30.00:00:00" });
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+
+        clock.Advance(TimeSpan.FromDays(31));
+        Serve(new Item("a1", "Port reopens", "https://site.example/1"), new Item("a2", "New today", "https://site.example/2", clock.GetUtcNow()));
+        await PollAgainAsync(host);
+
+        Assert.Equal(["New today"], (await DueAfterAsync(host, 0)).Select(s => s.Title));
+        Assert.Equal(["New today"], (await DueAfterAsync(host, cutoff)).Select(s => s.Title));
+    }
+
+    [Fact]
+    public async Task NewlyAddedFeed_OnlyRecentItemsAreNew_LaterItemsAreNewWhateverTheirDate()
+    {
+        var url = Serve(
+            new Item("old1", "Last month", "https://site.example/1", Start.AddDays(-30)),
+            new Item("old2", "Two days ago", "https://site.example/2", Start.AddHours(-48)),
+            new Item("new1", "This morning", "https://site.example/3", Start.AddHours(-5)),
+            new Item("undated", "No date", "https://site.example/4"));
+        using var host = await StartAsync(url);
+
+        Assert.Equal(2, (await PollAsync(host)).NewStories);
+        Assert.Equal(["This morning", "No date"], (await DueAfterAsync(host, 0)).Select(s => s.Title));
+
+        var cutoff = (await DueAfterAsync(host, 0))[^1].Sequence;
+        Serve(new Item("late", "Backdated but first seen now", "https://site.example/5", Start.AddDays(-10)));
+        await PollAgainAsync(host);
+        Assert.Equal(["Backdated but first seen now"], (await DueAfterAsync(host, cutoff)).Select(s => s.Title));
+    }
+
+    [Fact]
+    public async Task ForcedTitleIdentity_GuidsAndLinksChangingEveryFetch_NoSecondDelivery()
+    {
+        var url = Serve(new Item("x1", "Port reopens", "https://site.example/1?session=1"));
+        using var host = await StartAsync([url], new() { ["FeedDigest:Feeds:0:Identity"] = "title" });
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+
+        Serve(new Item("x2", "Port  Reopens", "https://site.example/1?session=2"));
+        await PollAgainAsync(host);
+
+        Assert.Empty(await DueAfterAsync(host, cutoff));
+    }
+
+    private sealed record Item(string? Guid, string Title, string? Link, DateTimeOffset? Published = null);
+
+    private Uri Serve(params Item[] items)
+    {
+        var builder = new StringBuilder("""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Site</title><link>https://site.example/</link><description>d</description>""");
+        foreach (var item in items)
+        {
+            builder.Append("<item>");
+            if (item.Guid is not null)
+            {
+                builder.Append(CultureInfo.InvariantCulture, $"<guid>{SecurityElement.Escape(item.Guid)}</guid>");
+            }
+
+            builder.Append(CultureInfo.InvariantCulture, $"<title>{SecurityElement.Escape(item.Title)}</title>");
+            if (item.Link is not null)
+            {
+                builder.Append(CultureInfo.InvariantCulture, $"<link>{SecurityElement.Escape(item.Link)}</link>");
+            }
+
+            if (item.Published is { } published)
+            {
+                builder.Append(CultureInfo.InvariantCulture, $"<pubDate>{published.ToString("R", CultureInfo.InvariantCulture)}</pubDate>");
+            }
+
+            builder.Append("<description>Text of the story.</description></item>");
+        }
+
+        return server.Set("feed.xml", builder.Append("</channel></rss>").ToString());
+    }
+
+    private Task<IHost> StartAsync(Uri url) => StartAsync([url], []);
+
+    private async Task<IHost> StartAsync(Uri[] urls, Dictionary<string, string?> extra)
+    {
+        var settings = new Dictionary<string, string?>();
+        for (var i = 0; i < urls.Length; i++)
+        {
+            settings[$"FeedDigest:Feeds:{i}:Id"] = $"feed{i}";
+            settings[$"FeedDigest:Feeds:{i}:Url"] = urls[i].AbsoluteUri;
+        }
+
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
+        var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
+        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
+        return host;
+    }
+
+    /// <returns>The sequence a digest sent now would take as its cut-off.</returns>
+    private static async Task<long> FirstPollAsync(IHost host, int expectedNew)
+    {
+        Assert.Equal(expectedNew, (await PollAsync(host)).NewStories);
+        return (await DueAfterAsync(host, 0))[^1].Sequence;
+    }
+
+    private Task<PollReport> PollAgainAsync(IHost host)
+    {
+        clock.Advance(TimeSpan.FromHours(1));
+        return PollAsync(host);
+    }
+
+    private static Task<PollReport> PollAsync(IHost host) =>
+        host.Services.GetRequiredService<FeedPoller>().PollAsync(allFeeds: true, default);
+
+    private static Task<IReadOnlyList<StoredStory>> DueAfterAsync(IHost host, long cutoff) =>
+        host.Services.GetRequiredService<IFeedStore>().GetStoriesAfterAsync(cutoff, 100, default);
+
+    private static async Task<FeedState> StateAsync(IHost host) =>
+        Assert.Single(await host.Services.GetRequiredService<IFeedStore>().GetFeedStatesAsync(default));
+}

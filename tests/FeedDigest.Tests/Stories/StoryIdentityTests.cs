@@ -1,0 +1,109 @@
+using FeedDigest.Core.Parsing;
+using FeedDigest.Core.Stories;
+
+namespace FeedDigest.Tests.Stories;
+
+public sealed class StoryIdentityTests
+{
+    private static readonly DateTimeOffset Published = new(2026, 3, 10, 8, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Assign_GuidAndLink_GuidFirstThenCanonicalLink()
+    {
+        var keys = Keys(new ParsedItem { Id = " harbor-1001 ", Link = "HTTP://Harbor.example:80/news/1?utm_source=rss#top" });
+
+        Assert.Equal(["guid:harbor-1001", "link:https://harbor.example/news/1"], keys[0]);
+    }
+
+    [Fact]
+    public void Assign_UrlGuid_AlsoKnownByItsCanonicalForm_SoHttpAndHttpsMeetInOneKey()
+    {
+        var http = Keys(new ParsedItem { Id = "http://harbor.example/news/1" })[0];
+        var https = Keys(new ParsedItem { Id = "https://harbor.example/news/1" })[0];
+
+        Assert.Contains("guid:https://harbor.example/news/1", http);
+        Assert.Contains("guid:https://harbor.example/news/1", https);
+    }
+
+    [Fact]
+    public void Assign_GuidSharedByTwoItems_IsLeftOutForBoth_AndCounted()
+    {
+        var identity = StoryIdentity.Assign(
+            [new ParsedItem { Id = "same", Link = "https://harbor.example/1" }, new ParsedItem { Id = "same", Link = "https://harbor.example/2" }, new ParsedItem { Id = "own" }],
+            IdentityPolicy.Auto,
+            guidsUnstable: false);
+
+        Assert.Equal(["link:https://harbor.example/1"], identity.Keys[0]);
+        Assert.Equal(["link:https://harbor.example/2"], identity.Keys[1]);
+        Assert.Equal(["guid:own"], identity.Keys[2]);
+        Assert.Equal(1, identity.RepeatedGuids);
+    }
+
+    [Fact]
+    public void Assign_LinkSharedByTwoItems_IsLeftOut()
+    {
+        var identity = StoryIdentity.Assign(
+            [new ParsedItem { Id = "a", Link = "https://harbor.example/" }, new ParsedItem { Id = "b", Link = "https://harbor.example/" }],
+            IdentityPolicy.Auto,
+            guidsUnstable: false);
+
+        Assert.Equal(["guid:a"], identity.Keys[0]);
+        Assert.Equal(["guid:b"], identity.Keys[1]);
+    }
+
+    [Fact]
+    public void Assign_GuidsUnstable_UsesTheLinkOnly()
+    {
+        var identity = StoryIdentity.Assign([new ParsedItem { Id = "x1", Link = "https://harbor.example/1" }], IdentityPolicy.Auto, guidsUnstable: true);
+
+        Assert.Equal(["link:https://harbor.example/1"], identity.Keys[0]);
+    }
+
+    [Fact]
+    public void Assign_NoGuidNoLink_TitleDateAndTextHash_StableAndDistinct()
+    {
+        var one = Keys(new ParsedItem { Title = "Daily briefing", Published = Published, Summary = "<p>Rain</p>" })[0];
+        var same = Keys(new ParsedItem { Title = "Daily briefing", Published = Published, Summary = "<p>Rain</p>" })[0];
+        var nextDay = Keys(new ParsedItem { Title = "Daily briefing", Published = Published.AddDays(1), Summary = "<p>Rain</p>" })[0];
+
+        Assert.Single(one);
+        Assert.StartsWith("hash:", one[0], StringComparison.Ordinal);
+        Assert.Equal(one, same);
+        Assert.NotEqual(one, nextDay);
+    }
+
+    [Theory]
+    [InlineData(IdentityPolicy.Guid, "guid:g1")]
+    [InlineData(IdentityPolicy.Link, "link:https://harbor.example/1")]
+    public void Assign_ForcedPolicy_UsesThatKeyAlone(IdentityPolicy policy, string expected)
+    {
+        var identity = StoryIdentity.Assign([new ParsedItem { Id = "g1", Link = "https://harbor.example/1", Title = "T" }], policy, guidsUnstable: false);
+
+        Assert.Equal([expected], identity.Keys[0]);
+    }
+
+    [Fact]
+    public void Assign_ForcedTitle_IgnoresCaseSpacingAndMarkup()
+    {
+        var a = StoryIdentity.Assign([new ParsedItem { Id = "1", Title = "Port  <b>Reopens</b>" }], IdentityPolicy.Title, guidsUnstable: false).Keys[0];
+        var b = StoryIdentity.Assign([new ParsedItem { Id = "2", Title = "port reopens" }], IdentityPolicy.Title, guidsUnstable: false).Keys[0];
+
+        Assert.Equal(a, b);
+        Assert.StartsWith("title:", a[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Assign_ExtraTrackingParameters_AreDroppedFromLinks()
+    {
+        var identity = StoryIdentity.Assign(
+            [new ParsedItem { Link = "https://harbor.example/1?ref=rss&id=7&mc_cid=1" }],
+            IdentityPolicy.Auto,
+            guidsUnstable: false,
+            new HashSet<string>(["ref"], StringComparer.OrdinalIgnoreCase));
+
+        Assert.Equal(["link:https://harbor.example/1?id=7"], identity.Keys[0]);
+    }
+
+    private static IReadOnlyList<IReadOnlyList<string>> Keys(ParsedItem item) =>
+        StoryIdentity.Assign([item], IdentityPolicy.Auto, guidsUnstable: false).Keys;
+}
