@@ -120,6 +120,29 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SaveFetchAsync_OneKeyTwiceInAFeedsFirstFetch_StoresOneStory()
+    {
+        await store.SyncFeedsAsync([Harbor], T0, CancellationToken.None);
+
+        var saved = await store.SaveFetchAsync(State(Harbor), [Story("hash:1", "One"), Story("hash:1", "One"), Story("guid:2", "Two")], EditedStoryPolicy.Ignore, CancellationToken.None);
+
+        Assert.Equal(2, saved.New);
+        Assert.Equal(["One", "Two"], (await store.GetStoriesAfterAsync(0, 100, CancellationToken.None)).Select(s => s.Title));
+    }
+
+    [Fact]
+    public async Task SaveFetchAsync_SequencesKeepGrowingAcrossFetchesAndFeeds()
+    {
+        await store.SyncFeedsAsync([Harbor, Wire], T0, CancellationToken.None);
+
+        await store.SaveFetchAsync(State(Harbor), [Story("guid:1", "One"), Story("guid:2", "Two")], EditedStoryPolicy.Ignore, CancellationToken.None);
+        await store.SaveFetchAsync(State(Wire), [Story("guid:1", "Wire one", feedId: "wire")], EditedStoryPolicy.Ignore, CancellationToken.None);
+        await store.SaveFetchAsync(State(Harbor), [Story("guid:3", "Three")], EditedStoryPolicy.Ignore, CancellationToken.None);
+
+        Assert.Equal([1L, 2L, 3L, 4L], (await store.GetStoriesAfterAsync(0, 100, CancellationToken.None)).Select(s => s.Sequence));
+    }
+
+    [Fact]
     public async Task SaveFetchAsync_SameKeyInAnotherFeed_IsADifferentStory()
     {
         await store.SyncFeedsAsync([Harbor, Wire], T0, CancellationToken.None);

@@ -81,13 +81,24 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
     private static async Task<StoriesSaved> SaveStoriesAsync(SqliteWriteScope scope, string feedId, IReadOnlyList<NewStory> stories, EditedStoryPolicy editedStories, CancellationToken cancellationToken)
     {
         int added = 0, updated = 0, guidChanges = 0;
+        var sequence = new SequenceAllocator(scope);
+        // A feed's first fetch (or a new feed's) has nothing to look up: only its own items can repeat.
+        var feedHasKeys = await FeedHasKeysAsync(scope, feedId, cancellationToken).ConfigureAwait(false);
+        var keysAdded = new Dictionary<string, long?>(StringComparer.Ordinal);
         foreach (var story in stories)
         {
-            var known = await FindKeysAsync(scope, feedId, story.Keys, cancellationToken).ConfigureAwait(false);
+            var known = feedHasKeys
+                ? await FindKeysAsync(scope, feedId, story.Keys, cancellationToken).ConfigureAwait(false)
+                : story.Keys.Where(keysAdded.ContainsKey).ToDictionary(k => k, k => keysAdded[k], StringComparer.Ordinal);
             if (known.Count == 0)
             {
-                var id = await InsertStoryAsync(scope, story, cancellationToken).ConfigureAwait(false);
+                var id = await InsertStoryAsync(scope, story, story.HeldBack ? null : await sequence.NextAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
                 await AddKeysAsync(scope, feedId, story.Keys, id, cancellationToken).ConfigureAwait(false);
+                foreach (var key in story.Keys)
+                {
+                    keysAdded.TryAdd(key, id);
+                }
+
                 added += story.HeldBack || id is null ? 0 : 1;
                 continue;
             }
@@ -106,13 +117,26 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             }
 
             await AddKeysAsync(scope, feedId, missing, storyId, cancellationToken).ConfigureAwait(false);
-            if (storyId is { } stored && await UpdateIfEditedAsync(scope, stored, story, editedStories, cancellationToken).ConfigureAwait(false))
+            foreach (var key in missing)
+            {
+                keysAdded.TryAdd(key, storyId);
+            }
+
+            if (storyId is { } stored && await UpdateIfEditedAsync(scope, stored, story, editedStories, sequence, cancellationToken).ConfigureAwait(false))
             {
                 updated++;
             }
         }
 
+        await sequence.SaveAsync(cancellationToken).ConfigureAwait(false);
         return new StoriesSaved(added, updated, guidChanges);
+    }
+
+    private static async Task<bool> FeedHasKeysAsync(SqliteWriteScope scope, string feedId, CancellationToken cancellationToken)
+    {
+        var query = scope.Command("SELECT EXISTS (SELECT 1 FROM story_keys WHERE feed_id = $feedId)");
+        SqliteWriteScope.Set(query, "$feedId", feedId);
+        return await query.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long exists && exists != 0;
     }
 
     private static async Task<Dictionary<string, long?>> FindKeysAsync(SqliteWriteScope scope, string feedId, IReadOnlyList<string> keys, CancellationToken cancellationToken)
@@ -135,7 +159,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
     }
 
     /// <summary>One statement, prepared once per batch and bound per story: a first poll stores tens of thousands.</summary>
-    private static async Task<long?> InsertStoryAsync(SqliteWriteScope scope, NewStory story, CancellationToken cancellationToken)
+    private static async Task<long?> InsertStoryAsync(SqliteWriteScope scope, NewStory story, long? sequence, CancellationToken cancellationToken)
     {
         var insert = scope.Command(
             """
@@ -155,23 +179,28 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         SqliteWriteScope.Set(insert, "$updatedAt", SqliteTime.ToText(story.UpdatedAt));
         SqliteWriteScope.Set(insert, "$firstSeenAt", SqliteTime.ToText(story.FirstSeenAt));
         SqliteWriteScope.Set(insert, "$contentHash", story.ContentHash);
-        SqliteWriteScope.Set(insert, "$seq", story.HeldBack ? null : await NextSequenceAsync(scope, cancellationToken).ConfigureAwait(false));
+        SqliteWriteScope.Set(insert, "$seq", sequence);
         return await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long id ? id : null;
     }
 
-    private static async Task<long> NextSequenceAsync(SqliteWriteScope scope, CancellationToken cancellationToken) =>
-        (long)(await scope.Command("UPDATE story_sequence SET value = value + 1 RETURNING value").ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-
     private static async Task AddKeysAsync(SqliteWriteScope scope, string feedId, IReadOnlyList<string> keys, long? storyId, CancellationToken cancellationToken)
     {
-        var add = scope.Command("INSERT INTO story_keys (feed_id, key, story_id) VALUES ($feedId, $key, $storyId) ON CONFLICT DO NOTHING");
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        // One statement for all of a story's keys; a text per count, so each is prepared once.
+        var rows = string.Join(", ", keys.Select((_, i) => "($feedId, $key" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + ", $storyId)"));
+        var add = scope.Command("INSERT INTO story_keys (feed_id, key, story_id) VALUES " + rows + " ON CONFLICT DO NOTHING");
         SqliteWriteScope.Set(add, "$feedId", feedId);
         SqliteWriteScope.Set(add, "$storyId", storyId);
-        foreach (var key in keys)
+        for (var i = 0; i < keys.Count; i++)
         {
-            SqliteWriteScope.Set(add, "$key", key);
-            await add.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            SqliteWriteScope.Set(add, "$key" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), keys[i]);
         }
+
+        await add.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<bool> HasGuidAsync(SqliteWriteScope scope, long storyId, CancellationToken cancellationToken)
@@ -182,7 +211,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
     }
 
     /// <returns>Whether the story's title or text changed.</returns>
-    private static async Task<bool> UpdateIfEditedAsync(SqliteWriteScope scope, long storyId, NewStory story, EditedStoryPolicy editedStories, CancellationToken cancellationToken)
+    private static async Task<bool> UpdateIfEditedAsync(SqliteWriteScope scope, long storyId, NewStory story, EditedStoryPolicy editedStories, SequenceAllocator sequence, CancellationToken cancellationToken)
     {
         var read = scope.Command("SELECT content_hash, revision, seq IS NOT NULL FROM stories WHERE id = $id");
         SqliteWriteScope.Set(read, "$id", storyId);
@@ -221,7 +250,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         SqliteWriteScope.Set(update, "$updatedAt", SqliteTime.ToText(story.UpdatedAt));
         SqliteWriteScope.Set(update, "$contentHash", story.ContentHash);
         var again = edited && sendAgain;
-        SqliteWriteScope.Set(update, "$seq", again ? await NextSequenceAsync(scope, cancellationToken).ConfigureAwait(false) : null);
+        SqliteWriteScope.Set(update, "$seq", again ? await sequence.NextAsync(cancellationToken).ConfigureAwait(false) : null);
         SqliteWriteScope.Set(update, "$revisionStep", again ? 1 : 0);
         await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return edited;
@@ -286,6 +315,36 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         SqliteWriteScope.Set(update, "$gone", state.Gone);
         SqliteWriteScope.Set(update, "$guidsUnstable", state.GuidsUnstable);
         return update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Hands out delivery sequence numbers from the story_sequence counter, read once and written
+    /// back once per batch: the batch holds the write lock, so no other writer can interleave.
+    /// </summary>
+    private sealed class SequenceAllocator(SqliteWriteScope scope)
+    {
+        private long? last;
+        private bool changed;
+
+        public async Task<long> NextAsync(CancellationToken cancellationToken)
+        {
+            last ??= (long)(await scope.Command("SELECT value FROM story_sequence").ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            changed = true;
+            last = last.Value + 1;
+            return last.Value;
+        }
+
+        public async Task SaveAsync(CancellationToken cancellationToken)
+        {
+            if (!changed)
+            {
+                return;
+            }
+
+            var save = scope.Command("UPDATE story_sequence SET value = $value");
+            SqliteWriteScope.Set(save, "$value", last);
+            await save.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private sealed record FeedRow(
