@@ -19,19 +19,13 @@ public static class UrlCanonicalizer
             return url.Trim();
         }
 
-        var query = string.Join('&', uri.Query.TrimStart('?')
+        // Uri has already lower-cased the host and escaped the path; only the query needs sifting.
+        // http and https name the same story: the scheme is not part of its identity.
+        var query = uri.Query.Length <= 1 ? string.Empty : string.Join('&', uri.Query[1..]
             .Split('&', StringSplitOptions.RemoveEmptyEntries)
             .Where(pair => !IsTracking(pair[..(pair.IndexOf('=', StringComparison.Ordinal) is var i and >= 0 ? i : pair.Length)], extraTrackingParameters)));
-        var builder = new UriBuilder(uri)
-        {
-            // http and https name the same story; the scheme is not part of its identity.
-            Scheme = Uri.UriSchemeHttps,
-            Port = uri.IsDefaultPort ? -1 : uri.Port,
-            Host = uri.Host.ToLowerInvariant(),
-            Fragment = string.Empty,
-            Query = query,
-        };
-        return builder.Uri.AbsoluteUri;
+        var port = uri.IsDefaultPort ? string.Empty : ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return string.Concat("https://", uri.IdnHost, port, uri.AbsolutePath, query.Length == 0 ? string.Empty : "?", query);
     }
 
     private static bool IsTracking(string name, IReadOnlySet<string>? extra) =>
