@@ -22,6 +22,7 @@ internal static class FeedNamespaces
     public const string Itunes = "http://www.itunes.com/dtds/podcast-1.0.dtd";
     public const string MediaRss = "http://search.yahoo.com/mrss/";
     public const string Xhtml = "http://www.w3.org/1999/xhtml";
+    public const string Syndication = "http://purl.org/rss/1.0/modules/syndication/";
 
     private static readonly FrozenDictionary<string, FeedVocabulary> ByUri = new Dictionary<string, FeedVocabulary>(StringComparer.OrdinalIgnoreCase)
     {
@@ -48,6 +49,7 @@ internal static class FeedNamespaces
         [MediaRss] = FeedVocabulary.MediaRss,
         [Rdf] = FeedVocabulary.Rdf,
         [Xhtml] = FeedVocabulary.Xhtml,
+        [Syndication] = FeedVocabulary.Syndication,
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
@@ -63,6 +65,7 @@ internal static class FeedNamespaces
         ["itunes"] = Itunes,
         ["media"] = MediaRss,
         ["rdf"] = Rdf,
+        ["sy"] = Syndication,
         ["xhtml"] = Xhtml,
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 

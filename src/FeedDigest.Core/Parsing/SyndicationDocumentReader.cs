@@ -87,7 +87,7 @@ internal static class SyndicationDocumentReader
             items.Add(ToParsedItem((CapturingSyndicationItem)item, format, feedBase));
         }
 
-        return new ParsedFeed(format, draft.Title.Value, draft.Link.Value, items, errors.Count > 0, errors);
+        return new ParsedFeed(format, draft.Title.Value, draft.Link.Value, items, errors.Count > 0, errors) { TimeToLive = draft.TimeToLive };
     }
 
     /// <summary>

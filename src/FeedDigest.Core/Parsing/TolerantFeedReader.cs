@@ -55,7 +55,7 @@ internal static class TolerantFeedReader
             items.Add(ReadItem(element, format, documentBase));
         }
 
-        return new ParsedFeed(format, feed.Title.Value, feed.Link.Value, items, errors.Count > 0, errors);
+        return new ParsedFeed(format, feed.Title.Value, feed.Link.Value, items, errors.Count > 0, errors) { TimeToLive = feed.TimeToLive };
     }
 
     /// <summary>The document's root element: strictly parsed if the text is well-formed, else recovered.</summary>
