@@ -115,9 +115,12 @@ internal static class TextConstruct
         return div;
     }
 
+    /// <summary>The text of an element's descendants, without scripts and styles, with a space around each block.</summary>
+    /// <remarks>A walk without recursion, as in <see cref="InnerMarkup"/>.</remarks>
     private static void AppendPlainText(XElement element, StringBuilder plain)
     {
-        foreach (var node in element.Nodes())
+        var node = element.FirstNode;
+        while (node is not null)
         {
             switch (node)
             {
@@ -127,13 +130,18 @@ internal static class TextConstruct
                 case XElement child when child.Name.LocalName is "script" or "style":
                     break;
                 case XElement child:
-                    var block = child.Name.LocalName is "p" or "div" or "br" or "li" or "tr" or "td" or "h1" or "h2" or "h3" or "h4" or "h5" or "h6" or "blockquote";
+                    var block = IsBlock(child);
                     if (block)
                     {
                         plain.Append(' ');
                     }
 
-                    AppendPlainText(child, plain);
+                    if (child.FirstNode is { } first)
+                    {
+                        node = first;
+                        continue;
+                    }
+
                     if (block)
                     {
                         plain.Append(' ');
@@ -141,63 +149,214 @@ internal static class TextConstruct
 
                     break;
             }
+
+            // Up to the first ancestor (below the element) with a next sibling, ending each element left.
+            while (node.NextNode is null)
+            {
+                if (node.Parent is not { } parent || parent == element)
+                {
+                    return;
+                }
+
+                if (IsBlock(parent))
+                {
+                    plain.Append(' ');
+                }
+
+                node = parent;
+            }
+
+            node = node.NextNode;
         }
     }
 
+    private static bool IsBlock(XElement element) =>
+        element.Name.LocalName is "p" or "div" or "br" or "li" or "tr" or "td" or "h1" or "h2" or "h3" or "h4" or "h5" or "h6" or "blockquote";
+
     /// <summary>The children of an element as markup, named as written but without namespace declarations.</summary>
+    /// <remarks>
+    /// A walk without recursion, and prefixes found through <see cref="PrefixScope"/> rather than
+    /// <see cref="XElement.GetPrefixOfNamespace"/>, which searches every ancestor for each element: both
+    /// would cost time or stack in proportion to the depth, for every element.
+    /// </remarks>
     public static string InnerMarkup(XElement element)
     {
         var builder = new StringBuilder();
-        foreach (var node in element.Nodes())
+        var scope = new PrefixScope(element);
+        var openNames = new Stack<string>();
+        var node = element.FirstNode;
+        while (node is not null)
         {
-            AppendMarkup(node, builder);
+            switch (node)
+            {
+                case XText text:
+                    builder.Append(WebUtility.HtmlEncode(text.Value).Replace("&#39;", "'", StringComparison.Ordinal).Replace("&quot;", "\"", StringComparison.Ordinal));
+                    break;
+                case XElement child:
+                    scope.Enter(child);
+                    var name = scope.QualifiedName(child);
+                    builder.Append('<').Append(name);
+                    foreach (var attribute in child.Attributes())
+                    {
+                        if (attribute.IsNamespaceDeclaration)
+                        {
+                            continue;
+                        }
+
+                        var attributeName = attribute.Name.Namespace == XNamespace.Xml ? "xml:" + attribute.Name.LocalName : attribute.Name.LocalName;
+                        builder.Append(' ').Append(attributeName).Append("=\"").Append(WebUtility.HtmlEncode(attribute.Value)).Append('"');
+                    }
+
+                    if (child.IsEmpty)
+                    {
+                        builder.Append(" />");
+                    }
+                    else
+                    {
+                        builder.Append('>');
+                        if (child.FirstNode is { } first)
+                        {
+                            openNames.Push(name);
+                            node = first;
+                            continue;
+                        }
+
+                        builder.Append("</").Append(name).Append('>');
+                    }
+
+                    scope.Leave(child);
+                    break;
+            }
+
+            // Up to the first ancestor (below the element) with a next sibling, closing each element left.
+            while (node.NextNode is null)
+            {
+                if (node.Parent is not { } parent || parent == element)
+                {
+                    return builder.ToString();
+                }
+
+                builder.Append("</").Append(openNames.Pop()).Append('>');
+                scope.Leave(parent);
+                node = parent;
+            }
+
+            node = node.NextNode;
         }
 
         return builder.ToString();
     }
 
-    private static void AppendMarkup(XNode node, StringBuilder builder)
+    /// <summary>
+    /// The namespace declarations in scope during a walk of a tree, for naming elements with the prefix
+    /// they were written with. It answers as <see cref="XElement.GetPrefixOfNamespace"/> does (the nearest
+    /// prefixed declaration of the namespace whose prefix no nearer element declares again) while looking
+    /// only at the elements that declare namespaces, and remembers its answers until the declarations in
+    /// scope change.
+    /// </summary>
+    private sealed class PrefixScope
     {
-        switch (node)
+        /// <summary>The elements declaring namespaces, outermost first: the walk's root and its ancestors, then the walk's.</summary>
+        private readonly List<XElement> declaring = [];
+        private readonly Dictionary<XNamespace, string?> answers = [];
+
+        public PrefixScope(XElement root)
         {
-            case XText text:
-                builder.Append(WebUtility.HtmlEncode(text.Value).Replace("&#39;", "'", StringComparison.Ordinal).Replace("&quot;", "\"", StringComparison.Ordinal));
-                break;
-            case XElement element:
-                var name = QualifiedName(element);
-                builder.Append('<').Append(name);
-                foreach (var attribute in element.Attributes())
+            for (var element = root; element is not null; element = element.Parent)
+            {
+                if (Declares(element))
                 {
-                    if (attribute.IsNamespaceDeclaration)
-                    {
-                        continue;
-                    }
-
-                    var attributeName = attribute.Name.Namespace == XNamespace.Xml ? "xml:" + attribute.Name.LocalName : attribute.Name.LocalName;
-                    builder.Append(' ').Append(attributeName).Append("=\"").Append(WebUtility.HtmlEncode(attribute.Value)).Append('"');
+                    declaring.Add(element);
                 }
+            }
 
-                if (element.IsEmpty)
-                {
-                    builder.Append(" />");
-                    break;
-                }
-
-                builder.Append('>');
-                foreach (var child in element.Nodes())
-                {
-                    AppendMarkup(child, builder);
-                }
-
-                builder.Append("</").Append(name).Append('>');
-                break;
+            declaring.Reverse();
         }
-    }
 
-    private static string QualifiedName(XElement element)
-    {
-        var prefix = element.Name.Namespace == XNamespace.None ? null : element.GetPrefixOfNamespace(element.Name.Namespace);
-        return string.IsNullOrEmpty(prefix) ? element.Name.LocalName : prefix + ":" + element.Name.LocalName;
+        public void Enter(XElement element)
+        {
+            if (Declares(element))
+            {
+                declaring.Add(element);
+                answers.Clear();
+            }
+        }
+
+        public void Leave(XElement element)
+        {
+            if (declaring.Count > 0 && declaring[^1] == element)
+            {
+                declaring.RemoveAt(declaring.Count - 1);
+                answers.Clear();
+            }
+        }
+
+        public string QualifiedName(XElement element)
+        {
+            var ns = element.Name.Namespace;
+            if (ns == XNamespace.None)
+            {
+                return element.Name.LocalName;
+            }
+
+            if (!answers.TryGetValue(ns, out var prefix))
+            {
+                prefix = PrefixOf(ns);
+                answers[ns] = prefix;
+            }
+
+            return string.IsNullOrEmpty(prefix) ? element.Name.LocalName : prefix + ":" + element.Name.LocalName;
+        }
+
+        private string? PrefixOf(XNamespace ns)
+        {
+            var name = ns.NamespaceName;
+            for (var i = declaring.Count - 1; i >= 0; i--)
+            {
+                foreach (var attribute in declaring[i].Attributes())
+                {
+                    if (attribute.IsNamespaceDeclaration && attribute.Name.NamespaceName.Length != 0 && attribute.Value == name
+                        && !DeclaredInside(attribute.Name.LocalName, i))
+                    {
+                        return attribute.Name.LocalName;
+                    }
+                }
+            }
+
+            return name == XNamespace.Xml.NamespaceName ? "xml"
+                : name == XNamespace.Xmlns.NamespaceName ? "xmlns"
+                : null;
+        }
+
+        /// <summary>Whether an element nearer than declaring[<paramref name="index"/>] declares the prefix again.</summary>
+        private bool DeclaredInside(string prefix, int index)
+        {
+            for (var i = index + 1; i < declaring.Count; i++)
+            {
+                foreach (var attribute in declaring[i].Attributes())
+                {
+                    if (attribute.IsNamespaceDeclaration && attribute.Name.LocalName == prefix)
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool Declares(XElement element)
+        {
+            foreach (var attribute in element.Attributes())
+            {
+                if (attribute.IsNamespaceDeclaration)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     private static string? DecodeBase64(string text)
