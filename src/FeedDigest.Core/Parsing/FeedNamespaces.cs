@@ -69,10 +69,19 @@ internal static class FeedNamespaces
         ["xhtml"] = Xhtml,
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
+    private const int MaxKnownLength = 256;
+
     public static FeedVocabulary Classify(XNamespace ns) => Classify(ns.NamespaceName);
 
     public static FeedVocabulary Classify(string namespaceUri)
     {
+        // No namespace we know is this long; a broken document's can be megabytes (an unterminated quote),
+        // and elements are classified one by one.
+        if (namespaceUri.Length > MaxKnownLength)
+        {
+            return FeedVocabulary.Other;
+        }
+
         if (ByUri.TryGetValue(namespaceUri.Trim(), out var vocabulary))
         {
             return vocabulary;

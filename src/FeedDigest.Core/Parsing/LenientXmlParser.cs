@@ -47,8 +47,13 @@ internal sealed class LenientXmlParser
     private readonly List<string> ignored = [];
     private readonly OpenNames ignoredNames = new();
 
-    /// <summary>For each prefix ("" for the default namespace), the namespaces declared for it by open elements, innermost last.</summary>
-    private readonly Dictionary<string, List<string>> namespaces = new(StringComparer.Ordinal);
+    /// <summary>
+    /// For each prefix ("" for the default namespace), the namespaces declared for it by open elements,
+    /// innermost last. Kept as XNamespace, made once per declaration: naming each element by the URI
+    /// string would hash the whole URI again for every element (a broken document can have a URI of
+    /// megabytes, an unterminated quote running on).
+    /// </summary>
+    private readonly Dictionary<string, List<XNamespace>> namespaces = new(StringComparer.Ordinal);
 
     /// <summary>Text read but not yet added to the innermost element that has one.</summary>
     private readonly System.Text.StringBuilder pendingText = new();
@@ -446,7 +451,7 @@ internal sealed class LenientXmlParser
                     namespaces[prefix] = uris = [];
                 }
 
-                uris.Add(value.Trim());
+                uris.Add(XNamespace.Get(value.Trim()));
             }
         }
 
@@ -511,7 +516,7 @@ internal sealed class LenientXmlParser
         var localName = SafeLocalName(colon > 0 ? qualifiedName[(colon + 1)..] : qualifiedName);
         if (prefix.Length == 0)
         {
-            return isAttribute ? XName.Get(localName) : XName.Get(localName, LookupNamespace(string.Empty) ?? string.Empty);
+            return isAttribute ? XName.Get(localName) : (LookupNamespace(string.Empty) ?? XNamespace.None).GetName(localName);
         }
 
         if (prefix == "xml")
@@ -520,12 +525,11 @@ internal sealed class LenientXmlParser
         }
 
         var ns = LookupNamespace(prefix)
-            ?? FeedNamespaces.ForUndeclaredPrefix(prefix)
-            ?? "urn:x-feeddigest:undeclared-prefix:" + SafeLocalName(prefix);
-        return XName.Get(localName, ns);
+            ?? XNamespace.Get(FeedNamespaces.ForUndeclaredPrefix(prefix) ?? "urn:x-feeddigest:undeclared-prefix:" + SafeLocalName(prefix));
+        return ns.GetName(localName);
     }
 
-    private string? LookupNamespace(string prefix) =>
+    private XNamespace? LookupNamespace(string prefix) =>
         namespaces.TryGetValue(prefix, out var uris) && uris.Count > 0 ? uris[^1] : null;
 
     private static string SafeLocalName(string name)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Text;
 using System.Xml.Linq;
@@ -84,14 +85,14 @@ internal static class TextConstruct
         return string.IsNullOrWhiteSpace(text) ? InnerMarkup(element) : text;
     }
 
-    private static TextValue ReadMarkup(XElement element)
+    private static TextValue ReadMarkup(XElement element) => TextValue.FromMarkup(SingleDiv(element) ?? element);
+
+    /// <summary>The text of an element's descendants, without scripts and styles, with a space around each block.</summary>
+    public static string PlainText(XElement element)
     {
-        var content = SingleDiv(element) ?? element;
         var plain = new StringBuilder();
-        AppendPlainText(content, plain);
-        return TextValue.FromMarkup(
-            InnerMarkup(content).Trim(),
-            FeedText.CollapseWhiteSpace(FeedText.RepairC1Controls(plain.ToString())));
+        AppendPlainText(element, plain);
+        return plain.ToString();
     }
 
     /// <summary>The xhtml:div wrapping an XHTML construct, when it is the only child (RFC 4287 §3.1.1.3).</summary>
@@ -190,7 +191,7 @@ internal static class TextConstruct
             switch (node)
             {
                 case XText text:
-                    builder.Append(WebUtility.HtmlEncode(text.Value).Replace("&#39;", "'", StringComparison.Ordinal).Replace("&quot;", "\"", StringComparison.Ordinal));
+                    AppendEncoded(builder, text.Value);
                     break;
                 case XElement child:
                     scope.Enter(child);
@@ -247,18 +248,36 @@ internal static class TextConstruct
         return builder.ToString();
     }
 
+    /// <summary>Text as HTML: WebUtility.HtmlEncode, but with apostrophes and quotes left as they are.</summary>
+    private static void AppendEncoded(StringBuilder builder, string text)
+    {
+        // Most text needs no encoding: no markup characters and nothing HtmlEncode writes as a number (U+00A0 and above).
+        if (text.AsSpan().IndexOfAny(HtmlSpecial) < 0 && text.AsSpan().IndexOfAnyInRange('\u00A0', '\uFFFF') < 0)
+        {
+            builder.Append(text);
+            return;
+        }
+
+        builder.Append(WebUtility.HtmlEncode(text).Replace("&#39;", "'", StringComparison.Ordinal).Replace("&quot;", "\"", StringComparison.Ordinal));
+    }
+
+    private static readonly SearchValues<char> HtmlSpecial = SearchValues.Create("<>&\"'");
+
     /// <summary>
     /// The namespace declarations in scope during a walk of a tree, for naming elements with the prefix
     /// they were written with. It answers as <see cref="XElement.GetPrefixOfNamespace"/> does (the nearest
     /// prefixed declaration of the namespace whose prefix no nearer element declares again) while looking
-    /// only at the elements that declare namespaces, and remembers its answers until the declarations in
-    /// scope change.
+    /// only at the elements that declare namespaces, and remembers its last answer until the declarations
+    /// in scope change.
     /// </summary>
     private sealed class PrefixScope
     {
         /// <summary>The elements declaring namespaces, outermost first: the walk's root and its ancestors, then the walk's.</summary>
-        private readonly List<XElement> declaring = [];
-        private readonly Dictionary<XNamespace, string?> answers = [];
+        private List<XElement>? declaring;
+
+        // The last answer, until the declarations in scope change: content is nearly always in one namespace.
+        private XNamespace? lastNamespace;
+        private string? lastPrefix;
 
         public PrefixScope(XElement root)
         {
@@ -266,28 +285,28 @@ internal static class TextConstruct
             {
                 if (Declares(element))
                 {
-                    declaring.Add(element);
+                    (declaring ??= []).Add(element);
                 }
             }
 
-            declaring.Reverse();
+            declaring?.Reverse();
         }
 
         public void Enter(XElement element)
         {
             if (Declares(element))
             {
-                declaring.Add(element);
-                answers.Clear();
+                (declaring ??= []).Add(element);
+                lastNamespace = null;
             }
         }
 
         public void Leave(XElement element)
         {
-            if (declaring.Count > 0 && declaring[^1] == element)
+            if (declaring is { Count: > 0 } && declaring[^1] == element)
             {
                 declaring.RemoveAt(declaring.Count - 1);
-                answers.Clear();
+                lastNamespace = null;
             }
         }
 
@@ -299,21 +318,21 @@ internal static class TextConstruct
                 return element.Name.LocalName;
             }
 
-            if (!answers.TryGetValue(ns, out var prefix))
+            if (ns != lastNamespace)
             {
-                prefix = PrefixOf(ns);
-                answers[ns] = prefix;
+                lastPrefix = PrefixOf(ns);
+                lastNamespace = ns;
             }
 
-            return string.IsNullOrEmpty(prefix) ? element.Name.LocalName : prefix + ":" + element.Name.LocalName;
+            return string.IsNullOrEmpty(lastPrefix) ? element.Name.LocalName : lastPrefix + ":" + element.Name.LocalName;
         }
 
         private string? PrefixOf(XNamespace ns)
         {
             var name = ns.NamespaceName;
-            for (var i = declaring.Count - 1; i >= 0; i--)
+            for (var i = (declaring?.Count ?? 0) - 1; i >= 0; i--)
             {
-                foreach (var attribute in declaring[i].Attributes())
+                foreach (var attribute in declaring![i].Attributes())
                 {
                     if (attribute.IsNamespaceDeclaration && attribute.Name.NamespaceName.Length != 0 && attribute.Value == name
                         && !DeclaredInside(attribute.Name.LocalName, i))
@@ -331,7 +350,7 @@ internal static class TextConstruct
         /// <summary>Whether an element nearer than declaring[<paramref name="index"/>] declares the prefix again.</summary>
         private bool DeclaredInside(string prefix, int index)
         {
-            for (var i = index + 1; i < declaring.Count; i++)
+            for (var i = index + 1; i < declaring!.Count; i++)
             {
                 foreach (var attribute in declaring[i].Attributes())
                 {
@@ -347,6 +366,11 @@ internal static class TextConstruct
 
         private static bool Declares(XElement element)
         {
+            if (!element.HasAttributes)
+            {
+                return false;
+            }
+
             foreach (var attribute in element.Attributes())
             {
                 if (attribute.IsNamespaceDeclaration)
