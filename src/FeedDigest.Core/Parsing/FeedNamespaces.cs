@@ -71,7 +71,40 @@ internal static class FeedNamespaces
 
     private const int MaxKnownLength = 256;
 
-    public static FeedVocabulary Classify(XNamespace ns) => Classify(ns.NamespaceName);
+    /// <summary>
+    /// The vocabulary of an element's namespace. Elements are classified one by one and nearly all of a
+    /// document's are in one or two namespaces (XNamespace objects are unique per URI), so the last two
+    /// answers of each thread are remembered.
+    /// </summary>
+    public static FeedVocabulary Classify(XNamespace ns)
+    {
+        if (ReferenceEquals(ns, lastNamespace))
+        {
+            return lastVocabulary;
+        }
+
+        if (ReferenceEquals(ns, previousNamespace))
+        {
+            return previousVocabulary;
+        }
+
+        var vocabulary = Classify(ns.NamespaceName);
+        (previousNamespace, previousVocabulary) = (lastNamespace, lastVocabulary);
+        (lastNamespace, lastVocabulary) = (ns, vocabulary);
+        return vocabulary;
+    }
+
+    [ThreadStatic]
+    private static XNamespace? lastNamespace;
+
+    [ThreadStatic]
+    private static FeedVocabulary lastVocabulary;
+
+    [ThreadStatic]
+    private static XNamespace? previousNamespace;
+
+    [ThreadStatic]
+    private static FeedVocabulary previousVocabulary;
 
     public static FeedVocabulary Classify(string namespaceUri)
     {

@@ -58,6 +58,13 @@ internal sealed class LenientXmlParser
     /// <summary>Text read but not yet added to the innermost element that has one.</summary>
     private readonly System.Text.StringBuilder pendingText = new();
 
+    /// <summary>Tag names read so far, so that each is one string however often it is written.</summary>
+    private readonly Dictionary<string, string> names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> nameLookup;
+
+    /// <summary>Element names resolved so far, by the name as written (reused while the prefix means the same namespace).</summary>
+    private readonly Dictionary<string, ResolvedName> resolvedNames = new(StringComparer.Ordinal);
+
     /// <summary>The attributes of the start tag being read (one list, reused).</summary>
     private readonly List<KeyValuePair<string, string>> tagAttributes = [];
     private XElement? root;
@@ -69,6 +76,20 @@ internal sealed class LenientXmlParser
     {
         this.text = text;
         this.errors = errors;
+        nameLookup = names.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>The tag name text[start..end], as one string per distinct name.</summary>
+    private string Name(int start, int end)
+    {
+        var span = text.AsSpan(start, end - start);
+        if (!nameLookup.TryGetValue(span, out var name))
+        {
+            name = span.ToString();
+            names[name] = name;
+        }
+
+        return name;
     }
 
     /// <summary>
@@ -210,7 +231,7 @@ internal sealed class LenientXmlParser
             i++;
         }
 
-        var name = text[nameStart..i];
+        var name = Name(nameStart, i);
         // The tag ends at '>', or where the next tag begins if its '>' is missing.
         while (i < text.Length && text[i] != '>' && text[i] != '<')
         {
@@ -225,7 +246,8 @@ internal sealed class LenientXmlParser
     {
         // The nearest open element of that name, else of that name in another case; none: the tag is ignored.
         // Elements beyond the depth limit are the innermost, so they are looked at first.
-        if (ignoredNames.Contains(qualifiedName, ignoreCase: false))
+        var anyIgnored = ignored.Count > 0;
+        if (anyIgnored && ignoredNames.Contains(qualifiedName, ignoreCase: false))
         {
             CloseIgnored(qualifiedName, StringComparison.Ordinal);
         }
@@ -233,7 +255,7 @@ internal sealed class LenientXmlParser
         {
             CloseOpen(qualifiedName, StringComparison.Ordinal);
         }
-        else if (ignoredNames.Contains(qualifiedName, ignoreCase: true))
+        else if (anyIgnored && ignoredNames.Contains(qualifiedName, ignoreCase: true))
         {
             CloseIgnored(qualifiedName, StringComparison.OrdinalIgnoreCase);
         }
@@ -257,11 +279,20 @@ internal sealed class LenientXmlParser
 
     private void CloseOpen(string qualifiedName, StringComparison comparison)
     {
-        var index = stack.FindLastIndex(open => string.Equals(open.QualifiedName, qualifiedName, comparison));
+        var index = stack.Count - 1;
+        while (!string.Equals(stack[index].QualifiedName, qualifiedName, comparison))
+        {
+            index--;
+        }
+
         // The text read so far belongs to the innermost element, which closes now, and everything opened inside it.
         FlushText();
-        ignored.Clear();
-        ignoredNames.Clear();
+        if (ignored.Count > 0)
+        {
+            ignored.Clear();
+            ignoredNames.Clear();
+        }
+
         for (var i = stack.Count - 1; i >= index; i--)
         {
             Pop();
@@ -277,7 +308,7 @@ internal sealed class LenientXmlParser
             i++;
         }
 
-        var qualifiedName = text[nameStart..i];
+        var qualifiedName = Name(nameStart, i);
         var attributes = tagAttributes;
         attributes.Clear();
         var others = 0;
@@ -455,7 +486,7 @@ internal sealed class LenientXmlParser
             }
         }
 
-        var element = new XElement(ResolveName(qualifiedName, isAttribute: false));
+        var element = new XElement(ResolveElementName(qualifiedName));
         var kept = 0;
         foreach (var (name, value) in attributes)
         {
@@ -507,6 +538,25 @@ internal sealed class LenientXmlParser
                 uris.RemoveAt(uris.Count - 1);
             }
         }
+    }
+
+    /// <summary>
+    /// The element's name: <see cref="ResolveName"/>'s, which depends only on the name as written and on
+    /// the namespace its prefix is declared for, so it is remembered for as long as that stays the same.
+    /// </summary>
+    private XName ResolveElementName(string qualifiedName)
+    {
+        resolvedNames.TryGetValue(qualifiedName, out var resolved);
+        var prefix = resolved.Prefix ?? (qualifiedName.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon ? qualifiedName[..colon] : string.Empty);
+        var ns = LookupNamespace(prefix);
+        if (resolved.Name is { } known && ReferenceEquals(ns, resolved.Namespace))
+        {
+            return known;
+        }
+
+        var name = ResolveName(qualifiedName, isAttribute: false);
+        resolvedNames[qualifiedName] = new ResolvedName(prefix, ns, name);
+        return name;
     }
 
     private XName ResolveName(string qualifiedName, bool isAttribute)
@@ -602,6 +652,9 @@ internal sealed class LenientXmlParser
     private static bool IsNameStart(char c) => char.IsLetter(c) || c is '_' or ':';
 
     private static bool IsNameChar(char c) => char.IsLetterOrDigit(c) || c is '_' or ':' or '-' or '.' || c > '\u00B7' && XmlConvert.IsNCNameChar(c);
+
+    /// <summary>An element name as resolved: its prefix, the namespace the prefix was declared for then (null: none), the name.</summary>
+    private readonly record struct ResolvedName(string? Prefix, XNamespace? Namespace, XName? Name);
 
     /// <summary>An open element: its name as written, its element, the prefixes it declares.</summary>
     private readonly record struct OpenElement(string QualifiedName, XElement Element, List<string>? DeclaredPrefixes);

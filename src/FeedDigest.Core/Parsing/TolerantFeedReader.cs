@@ -27,6 +27,8 @@ internal static class TolerantFeedReader
     /// Where a strict reading of exactly this text already failed, if one did: the text is then read
     /// leniently without trying again.
     /// </param>
+    private static readonly XName RdfAbout = XName.Get("about", FeedNamespaces.Rdf);
+
     public static ParsedFeed Read(string text, Uri? documentUri, List<string> errors, XmlException? knownError = null)
     {
         var root = LoadTree(text, errors, knownError);
@@ -132,7 +134,7 @@ internal static class TolerantFeedReader
     {
         var draft = new ItemDraft();
         // RSS 1.0 identifies an item by its rdf:about (feedparser reports it as the item's id).
-        draft.Id.Offer(element.Attribute(XName.Get("about", FeedNamespaces.Rdf))?.Value.Trim(), 3);
+        draft.Id.Offer(element.Attribute(RdfAbout)?.Value.Trim(), 3);
         foreach (var child in element.Elements())
         {
             FeedElementReader.ApplyToItem(draft, child, format, documentBase);
