@@ -76,7 +76,7 @@ internal static class TolerantFeedReader
         try
         {
             using var reader = SafeXml.CreateReader(new StringReader(text), StrictSettings);
-            return XDocument.Load(reader).Root;
+            return XmlTreeBuilder.LoadRoot(reader);
         }
         catch (XmlException exception)
         {
