@@ -27,53 +27,10 @@ internal static class ExtensionCapture
     }
 
     /// <summary>
-    /// Reads the element at the reader into an <see cref="XElement"/>. Unlike <see cref="XNode.ReadFrom"/>,
-    /// text-only content (the usual case: content:encoded, dc:creator) is stored as the element's string
-    /// value, so reading it back does not copy it again.
+    /// Reads the element at the reader into an <see cref="XElement"/> (<see cref="XmlTreeBuilder"/>): text-only
+    /// content (the usual case: content:encoded, dc:creator) is stored as the element's string value, so
+    /// reading it back does not copy it again. The element's own namespace declarations are left out.
     /// </summary>
-    private static XElement ReadElement(XmlReader reader)
-    {
-        var element = new XElement(XName.Get(reader.LocalName, reader.NamespaceURI));
-        if (reader.MoveToFirstAttribute())
-        {
-            do
-            {
-                if (reader.NamespaceURI != XNamespace.Xmlns.NamespaceName)
-                {
-                    element.SetAttributeValue(XName.Get(reader.LocalName, reader.NamespaceURI), reader.Value);
-                }
-            }
-            while (reader.MoveToNextAttribute());
-
-            reader.MoveToElement();
-        }
-
-        if (reader.IsEmptyElement)
-        {
-            reader.Read();
-            return element;
-        }
-
-        reader.Read();
-        while (reader.NodeType != XmlNodeType.EndElement && !reader.EOF)
-        {
-            if (reader.NodeType == XmlNodeType.Element)
-            {
-                element.Add(XNode.ReadFrom(reader));
-            }
-            else
-            {
-                if (reader.NodeType is XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace)
-                {
-                    // XContainer keeps text-only content as one string; Add(string) appends to it.
-                    element.Add(reader.Value);
-                }
-
-                reader.Read();
-            }
-        }
-
-        reader.Read();
-        return element;
-    }
+    private static XElement ReadElement(XmlReader reader) =>
+        XmlTreeBuilder.ReadElement(reader, keepRootNamespaceDeclarations: false);
 }

@@ -34,6 +34,20 @@ internal static class FeedElementReader
             case (FeedVocabulary.Itunes, "title"):
                 draft.Title.Offer(ReadTitle(element, format), 3);
                 break;
+            case (FeedVocabulary.Core, "ttl"):
+                // The first readable <ttl> counts; an unreadable one offers nothing.
+                if (TimeToLiveReader.FromTtl(element.Value) is { } ttl)
+                {
+                    draft.Ttl.Offer(ttl, 0);
+                }
+
+                break;
+            case (FeedVocabulary.Syndication, "updateperiod"):
+                draft.UpdatePeriod ??= element.Value;
+                break;
+            case (FeedVocabulary.Syndication, "updatefrequency"):
+                draft.UpdateFrequency ??= element.Value;
+                break;
         }
     }
 

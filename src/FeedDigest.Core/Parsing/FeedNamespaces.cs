@@ -22,6 +22,7 @@ internal static class FeedNamespaces
     public const string Itunes = "http://www.itunes.com/dtds/podcast-1.0.dtd";
     public const string MediaRss = "http://search.yahoo.com/mrss/";
     public const string Xhtml = "http://www.w3.org/1999/xhtml";
+    public const string Syndication = "http://purl.org/rss/1.0/modules/syndication/";
 
     private static readonly FrozenDictionary<string, FeedVocabulary> ByUri = new Dictionary<string, FeedVocabulary>(StringComparer.OrdinalIgnoreCase)
     {
@@ -48,6 +49,7 @@ internal static class FeedNamespaces
         [MediaRss] = FeedVocabulary.MediaRss,
         [Rdf] = FeedVocabulary.Rdf,
         [Xhtml] = FeedVocabulary.Xhtml,
+        [Syndication] = FeedVocabulary.Syndication,
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
@@ -63,13 +65,56 @@ internal static class FeedNamespaces
         ["itunes"] = Itunes,
         ["media"] = MediaRss,
         ["rdf"] = Rdf,
+        ["sy"] = Syndication,
         ["xhtml"] = Xhtml,
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
-    public static FeedVocabulary Classify(XNamespace ns) => Classify(ns.NamespaceName);
+    private const int MaxKnownLength = 256;
+
+    /// <summary>
+    /// The vocabulary of an element's namespace. Elements are classified one by one and nearly all of a
+    /// document's are in one or two namespaces (XNamespace objects are unique per URI), so the last two
+    /// answers of each thread are remembered.
+    /// </summary>
+    public static FeedVocabulary Classify(XNamespace ns)
+    {
+        if (ReferenceEquals(ns, lastNamespace))
+        {
+            return lastVocabulary;
+        }
+
+        if (ReferenceEquals(ns, previousNamespace))
+        {
+            return previousVocabulary;
+        }
+
+        var vocabulary = Classify(ns.NamespaceName);
+        (previousNamespace, previousVocabulary) = (lastNamespace, lastVocabulary);
+        (lastNamespace, lastVocabulary) = (ns, vocabulary);
+        return vocabulary;
+    }
+
+    [ThreadStatic]
+    private static XNamespace? lastNamespace;
+
+    [ThreadStatic]
+    private static FeedVocabulary lastVocabulary;
+
+    [ThreadStatic]
+    private static XNamespace? previousNamespace;
+
+    [ThreadStatic]
+    private static FeedVocabulary previousVocabulary;
 
     public static FeedVocabulary Classify(string namespaceUri)
     {
+        // No namespace we know is this long; a broken document's can be megabytes (an unterminated quote),
+        // and elements are classified one by one.
+        if (namespaceUri.Length > MaxKnownLength)
+        {
+            return FeedVocabulary.Other;
+        }
+
         if (ByUri.TryGetValue(namespaceUri.Trim(), out var vocabulary))
         {
             return vocabulary;

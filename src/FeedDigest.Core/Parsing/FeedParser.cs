@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using System.Text.Unicode;
 using System.Xml;
 
 namespace FeedDigest.Core.Parsing;
@@ -20,17 +21,29 @@ public static partial class FeedParser
     /// <param name="declaredCharset">The charset parameter of the HTTP Content-Type, if any.</param>
     public static ParsedFeed Parse(ReadOnlySpan<byte> body, Uri? documentUri = null, string? declaredCharset = null)
     {
-        if (Utf8Prolog.AllowsDirectReading(body, declaredCharset) && TryReadUtf8Directly(body, documentUri) is { } direct)
+        XmlException? knownError = null;
+        if (Utf8Prolog.AllowsDirectReading(body, declaredCharset))
         {
-            return direct;
+            if (TryReadUtf8Directly(body, documentUri, out var directError) is { } direct)
+            {
+                return direct;
+            }
+
+            // Valid UTF-8 decodes below to the very characters the XML reader saw: reading them strictly
+            // again would end at the same error.
+            knownError = directError is not null && Utf8.IsValid(body) ? directError : null;
         }
 
         var errors = new List<string>();
         var decoded = FeedTextDecoder.Decode(body, declaredCharset, errors);
-        return ParseText(decoded.Text, documentUri, errors);
+        return ParseText(decoded.Text, documentUri, errors, knownError);
     }
 
-    private static ParsedFeed ParseText(string text, Uri? documentUri, List<string> errors)
+    /// <param name="knownError">
+    /// Where a strict reading of exactly this text failed, if one did: the text is then read leniently
+    /// at once (unless expanding its entities changes it).
+    /// </param>
+    private static ParsedFeed ParseText(string text, Uri? documentUri, List<string> errors, XmlException? knownError)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -42,7 +55,13 @@ public static partial class FeedParser
             return JsonFeedReader.Read(text, documentUri, errors);
         }
 
-        text = InternalEntityExpander.Expand(text, errors);
+        var expanded = InternalEntityExpander.Expand(text, errors);
+        if (knownError is not null && ReferenceEquals(expanded, text))
+        {
+            return TolerantFeedReader.Read(text, documentUri, errors, knownError);
+        }
+
+        text = expanded;
         var root = SniffRoot(text);
         var syndicationFormat = root switch
         {
@@ -53,14 +72,18 @@ public static partial class FeedParser
         if (syndicationFormat != FeedFormat.Unknown)
         {
             var xml = syndicationFormat == FeedFormat.Rss ? AsRss20(text, root!.Version) : text;
-            var feed = SyndicationDocumentReader.TryRead(xml, syndicationFormat, documentUri, errors);
+            using var reader = SafeXml.CreateReader(new StringReader(xml));
+            var feed = SyndicationDocumentReader.TryRead(reader, syndicationFormat, documentUri, errors);
             if (feed is not null)
             {
                 return feed;
             }
+
+            // The same text (not relabelled) read strictly again would end at the same error.
+            knownError = ReferenceEquals(xml, text) ? reader.Error : null;
         }
 
-        return TolerantFeedReader.Read(text, documentUri, errors);
+        return TolerantFeedReader.Read(text, documentUri, errors, knownError);
     }
 
     /// <summary>
@@ -68,13 +91,15 @@ public static partial class FeedParser
     /// itself (no copy of the document as a string). Invalid UTF-8 or anything Syndication refuses
     /// sends the document down the general path, which decodes with fallbacks and reads it tolerantly.
     /// </summary>
-    private static ParsedFeed? TryReadUtf8Directly(ReadOnlySpan<byte> body, Uri? documentUri)
+    /// <param name="readerError">The error of the document the XML reader met, when the reading failed at one.</param>
+    private static ParsedFeed? TryReadUtf8Directly(ReadOnlySpan<byte> body, Uri? documentUri, out XmlException? readerError)
     {
+        using var reader = SafeXml.CreateReader(new MemoryStream(body.ToArray(), writable: false));
         try
         {
-            using var reader = XmlReader.Create(new MemoryStream(body.ToArray(), writable: false), SafeXml.ReaderSettings);
             if (reader.MoveToContent() != XmlNodeType.Element)
             {
+                readerError = null;
                 return null;
             }
 
@@ -84,10 +109,13 @@ public static partial class FeedParser
                 ("feed", FeedNamespaces.Atom10) => FeedFormat.Atom,
                 _ => FeedFormat.Unknown,
             };
-            return format == FeedFormat.Unknown ? null : SyndicationDocumentReader.TryRead(reader, format, documentUri, []);
+            var feed = format == FeedFormat.Unknown ? null : SyndicationDocumentReader.TryRead(reader, format, documentUri, []);
+            readerError = feed is null ? reader.Error : null;
+            return feed;
         }
         catch (XmlException)
         {
+            readerError = reader.Error;
             return null;
         }
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace FeedDigest.Core.Parsing;
@@ -12,39 +13,45 @@ internal static class FeedText
     public static string CollapseWhiteSpace(string text)
     {
         var span = text.AsSpan();
-        var needsWork = span.Length > 0 && (IsXmlSpace(span[0]) || IsXmlSpace(span[^1]));
-        for (var i = 0; !needsWork && i < span.Length; i++)
-        {
-            var c = span[i];
-            needsWork = c is '\t' or '\n' or '\r' || (c == ' ' && i + 1 < span.Length && span[i + 1] == ' ');
-        }
-
+        var needsWork = span.Length > 0
+            && (IsXmlSpace(span[0]) || IsXmlSpace(span[^1]) || span.IndexOfAny(TabOrLineBreak) >= 0 || span.IndexOf("  ", StringComparison.Ordinal) >= 0);
         if (!needsWork)
         {
             return text;
         }
 
+        // Runs of characters other than white space are copied whole (a vectorised search finds their ends).
         var builder = new StringBuilder(text.Length);
-        var pendingSpace = false;
-        foreach (var c in span)
+        while (true)
         {
-            if (IsXmlSpace(c))
+            var start = span.IndexOfAnyExcept(XmlSpace);
+            if (start < 0)
             {
-                pendingSpace = builder.Length > 0;
-                continue;
+                break;
             }
 
-            if (pendingSpace)
+            if (start > 0 && builder.Length > 0)
             {
                 builder.Append(' ');
-                pendingSpace = false;
             }
 
-            builder.Append(c);
+            span = span[start..];
+            var end = span.IndexOfAny(XmlSpace);
+            if (end < 0)
+            {
+                builder.Append(span);
+                break;
+            }
+
+            builder.Append(span[..end]);
+            span = span[end..];
         }
 
         return builder.ToString();
     }
+
+    private static readonly SearchValues<char> XmlSpace = SearchValues.Create(" \t\n\r");
+    private static readonly SearchValues<char> TabOrLineBreak = SearchValues.Create("\t\n\r");
 
     public static bool IsXmlSpace(char c) => c is ' ' or '\t' or '\n' or '\r';
 

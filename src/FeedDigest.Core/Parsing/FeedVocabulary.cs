@@ -18,4 +18,7 @@ internal enum FeedVocabulary
     MediaRss,
     Rdf,
     Xhtml,
+
+    /// <summary>The RSS 1.0 syndication module (sy:updatePeriod, sy:updateFrequency).</summary>
+    Syndication,
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Xml;
 using System.Xml.Linq;
 
@@ -13,31 +15,97 @@ namespace FeedDigest.Core.Parsing;
 /// <item>entity and character references are decoded as HTML does (<see cref="LenientEntityDecoder"/>);
 /// a "&lt;" that cannot start markup is text;</item>
 /// <item>undeclared prefixes are resolved by their usual names (dc, atom, media …), as feedparser does;</item>
-/// <item>characters XML forbids (C0 controls) are dropped.</item>
+/// <item>characters XML forbids (C0 controls) are dropped;</item>
+/// <item>elements nested deeper than <see cref="SafeXml.MaxElementDepth"/> get no element of their own: their
+/// tags are ignored (and their end tags matched, so they close nothing else) and their text goes to the
+/// element at the limit; the first such tag is reported as an error;</item>
+/// <item>an element keeps its first <see cref="SafeXml.MaxAttributes"/> attributes (namespace declarations aside;
+/// XElement checks each attribute added against the others, which is quadratic in their number).</item>
 /// </list>
-/// It never throws and runs in time linear in the text.
+/// It never throws and runs in time linear in the text: open elements are counted by name, so an end
+/// tag that matches nothing costs no search; namespace prefixes are looked up in a table of the
+/// declarations in scope; text is gathered until the element it belongs to changes (XContainer would copy
+/// its text on every addition).
 /// </summary>
 internal sealed class LenientXmlParser
 {
     private static readonly XNamespace XmlnsNamespace = XNamespace.Xmlns;
 
+    /// <summary>The characters XML 1.0 forbids in a document: C0 controls but tab, LF and CR; U+FFFE and U+FFFF.</summary>
+    private static readonly SearchValues<char> Forbidden = SearchValues.Create(
+        "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000B\u000C\u000E\u000F"
+        + "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\uFFFE\uFFFF");
+
     private readonly string text;
+    private readonly List<string> errors;
+
+    /// <summary>The open elements, outermost first, up to the depth limit.</summary>
     private readonly List<OpenElement> stack = [];
+    private readonly OpenNames stackNames = new();
+
+    /// <summary>The names of the open elements beyond the depth limit, which have no element, innermost last.</summary>
+    private readonly List<string> ignored = [];
+    private readonly OpenNames ignoredNames = new();
+
+    /// <summary>
+    /// For each prefix ("" for the default namespace), the namespaces declared for it by open elements,
+    /// innermost last. Kept as XNamespace, made once per declaration: naming each element by the URI
+    /// string would hash the whole URI again for every element (a broken document can have a URI of
+    /// megabytes, an unterminated quote running on).
+    /// </summary>
+    private readonly Dictionary<string, List<XNamespace>> namespaces = new(StringComparer.Ordinal);
+
+    /// <summary>Text read but not yet added to the innermost element that has one.</summary>
+    private readonly System.Text.StringBuilder pendingText = new();
+
+    /// <summary>Tag names read so far, so that each is one string however often it is written.</summary>
+    private readonly Dictionary<string, string> names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> nameLookup;
+
+    /// <summary>Element names resolved so far, by the name as written (reused while the prefix means the same namespace).</summary>
+    private readonly Dictionary<string, ResolvedName> resolvedNames = new(StringComparer.Ordinal);
+
+    /// <summary>The attributes of the start tag being read (one list, reused).</summary>
+    private readonly List<KeyValuePair<string, string>> tagAttributes = [];
     private XElement? root;
     private int pos;
+    private int noProcessingInstructionEndAfter = int.MaxValue;
+    private bool depthReported;
 
-    private LenientXmlParser(string text)
+    private LenientXmlParser(string text, List<string> errors)
     {
         this.text = text;
+        this.errors = errors;
+        nameLookup = names.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    /// <summary>The root element of the recovered tree, or null if the text holds no element at all.</summary>
-    public static XElement? Parse(string text)
+    /// <summary>The tag name text[start..end], as one string per distinct name.</summary>
+    private string Name(int start, int end)
     {
-        var parser = new LenientXmlParser(text);
+        var span = text.AsSpan(start, end - start);
+        if (!nameLookup.TryGetValue(span, out var name))
+        {
+            name = span.ToString();
+            names[name] = name;
+        }
+
+        return name;
+    }
+
+    /// <summary>
+    /// The root element of the recovered tree, or null if the text holds no element at all. What the
+    /// recovery itself gives up (elements beyond the depth limit) is added to <paramref name="errors"/>.
+    /// </summary>
+    public static XElement? Parse(string text, List<string> errors)
+    {
+        var parser = new LenientXmlParser(text, errors);
         parser.Run();
+        parser.FlushText();
         return parser.root;
     }
+
+    /// <summary>The element text goes to: the innermost open element that has one.</summary>
+    private XElement? TextTarget => stack.Count == 0 ? null : stack[^1].Element;
 
     private void Run()
     {
@@ -46,13 +114,13 @@ internal sealed class LenientXmlParser
             var lt = text.IndexOf('<', pos);
             if (lt < 0)
             {
-                AppendText(text[pos..], decode: true);
+                AppendText(text.AsSpan(pos), decode: true);
                 return;
             }
 
             if (lt > pos)
             {
-                AppendText(text[pos..lt], decode: true);
+                AppendText(text.AsSpan(pos, lt - pos), decode: true);
                 pos = lt;
             }
 
@@ -63,7 +131,13 @@ internal sealed class LenientXmlParser
             }
             else if (next == '?')
             {
-                var end = text.IndexOf("?>", pos + 2, StringComparison.Ordinal);
+                // Once no "?>" follows, none follows any later "<?" either: search once, not once per "<?".
+                var end = pos + 2 >= noProcessingInstructionEndAfter ? -1 : text.IndexOf("?>", pos + 2, StringComparison.Ordinal);
+                if (end < 0)
+                {
+                    noProcessingInstructionEndAfter = Math.Min(noProcessingInstructionEndAfter, pos + 2);
+                }
+
                 pos = end < 0 ? SkipToTagEnd(pos + 2) : end + 2;
             }
             else if (next == '/' && pos + 2 < text.Length && IsNameStart(text[pos + 2]))
@@ -93,7 +167,7 @@ internal sealed class LenientXmlParser
         {
             var end = text.IndexOf("]]>", pos + 9, StringComparison.Ordinal);
             var stop = end < 0 ? text.Length : end;
-            AppendText(text[(pos + 9)..stop], decode: false);
+            AppendText(text.AsSpan(pos + 9, stop - pos - 9), decode: false);
             pos = end < 0 ? text.Length : end + 3;
         }
         else if (string.Compare(text, pos, "<!DOCTYPE", 0, 9, StringComparison.OrdinalIgnoreCase) == 0)
@@ -157,7 +231,7 @@ internal sealed class LenientXmlParser
             i++;
         }
 
-        var name = text[nameStart..i];
+        var name = Name(nameStart, i);
         // The tag ends at '>', or where the next tag begins if its '>' is missing.
         while (i < text.Length && text[i] != '>' && text[i] != '<')
         {
@@ -170,15 +244,58 @@ internal sealed class LenientXmlParser
 
     private void Close(string qualifiedName)
     {
-        var index = stack.FindLastIndex(open => string.Equals(open.QualifiedName, qualifiedName, StringComparison.Ordinal));
-        if (index < 0)
+        // The nearest open element of that name, else of that name in another case; none: the tag is ignored.
+        // Elements beyond the depth limit are the innermost, so they are looked at first.
+        var anyIgnored = ignored.Count > 0;
+        if (anyIgnored && ignoredNames.Contains(qualifiedName, ignoreCase: false))
         {
-            index = stack.FindLastIndex(open => string.Equals(open.QualifiedName, qualifiedName, StringComparison.OrdinalIgnoreCase));
+            CloseIgnored(qualifiedName, StringComparison.Ordinal);
+        }
+        else if (stackNames.Contains(qualifiedName, ignoreCase: false))
+        {
+            CloseOpen(qualifiedName, StringComparison.Ordinal);
+        }
+        else if (anyIgnored && ignoredNames.Contains(qualifiedName, ignoreCase: true))
+        {
+            CloseIgnored(qualifiedName, StringComparison.OrdinalIgnoreCase);
+        }
+        else if (stackNames.Contains(qualifiedName, ignoreCase: true))
+        {
+            CloseOpen(qualifiedName, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    private void CloseIgnored(string qualifiedName, StringComparison comparison)
+    {
+        string name;
+        do
+        {
+            name = ignored[^1];
+            ignored.RemoveAt(ignored.Count - 1);
+            ignoredNames.Remove(name);
+        }
+        while (!string.Equals(name, qualifiedName, comparison));
+    }
+
+    private void CloseOpen(string qualifiedName, StringComparison comparison)
+    {
+        var index = stack.Count - 1;
+        while (!string.Equals(stack[index].QualifiedName, qualifiedName, comparison))
+        {
+            index--;
         }
 
-        if (index >= 0)
+        // The text read so far belongs to the innermost element, which closes now, and everything opened inside it.
+        FlushText();
+        if (ignored.Count > 0)
         {
-            stack.RemoveRange(index, stack.Count - index);
+            ignored.Clear();
+            ignoredNames.Clear();
+        }
+
+        for (var i = stack.Count - 1; i >= index; i--)
+        {
+            Pop();
         }
     }
 
@@ -191,8 +308,10 @@ internal sealed class LenientXmlParser
             i++;
         }
 
-        var qualifiedName = text[nameStart..i];
-        var attributes = new List<KeyValuePair<string, string>>();
+        var qualifiedName = Name(nameStart, i);
+        var attributes = tagAttributes;
+        attributes.Clear();
+        var others = 0;
         var selfClosing = false;
         while (i < text.Length)
         {
@@ -228,14 +347,19 @@ internal sealed class LenientXmlParser
                 break;
             }
 
-            i = ReadAttribute(i, attributes);
+            i = ReadAttribute(i, attributes, ref others);
         }
 
+        var tagStart = pos;
         pos = i;
-        Open(qualifiedName, attributes, selfClosing);
+        Open(qualifiedName, attributes, selfClosing, tagStart);
     }
 
-    private int ReadAttribute(int i, List<KeyValuePair<string, string>> attributes)
+    /// <summary>
+    /// Reads the attribute at <paramref name="i"/> into the list: every namespace declaration, and other
+    /// attributes while fewer than <see cref="SafeXml.MaxAttributes"/> (<paramref name="others"/>) are in it.
+    /// </summary>
+    private int ReadAttribute(int i, List<KeyValuePair<string, string>> attributes, ref int others)
     {
         var nameStart = i;
         while (i < text.Length && !char.IsWhiteSpace(text[i]) && text[i] is not ('=' or '>' or '<' or '/' or '"' or '\''))
@@ -249,7 +373,9 @@ internal sealed class LenientXmlParser
             return i + 1;
         }
 
-        var name = text[nameStart..i];
+        var nameSpan = text.AsSpan(nameStart, i - nameStart);
+        var keep = nameSpan.StartsWith("xmlns", StringComparison.Ordinal) || others < SafeXml.MaxAttributes;
+        var name = keep ? nameSpan.ToString() : string.Empty;
         while (i < text.Length && char.IsWhiteSpace(text[i]))
         {
             i++;
@@ -257,7 +383,7 @@ internal sealed class LenientXmlParser
 
         if (i >= text.Length || text[i] != '=')
         {
-            attributes.Add(new(name, string.Empty));
+            Keep(string.Empty.AsSpan(), ref others);
             return i;
         }
 
@@ -267,7 +393,7 @@ internal sealed class LenientXmlParser
             i++;
         }
 
-        string value;
+        ReadOnlySpan<char> value;
         if (i < text.Length && text[i] is '"' or '\'')
         {
             var quote = text[i];
@@ -277,12 +403,12 @@ internal sealed class LenientXmlParser
                 // Unterminated: the value runs to the end of the tag.
                 end = text.IndexOf('>', i + 1);
                 end = end < 0 ? text.Length : end;
-                value = text[(i + 1)..end];
+                value = text.AsSpan((i + 1)..end);
                 i = end;
             }
             else
             {
-                value = text[(i + 1)..end];
+                value = text.AsSpan((i + 1)..end);
                 i = end + 1;
             }
         }
@@ -294,14 +420,29 @@ internal sealed class LenientXmlParser
                 i++;
             }
 
-            value = text[valueStart..i];
+            value = text.AsSpan(valueStart..i);
         }
 
-        attributes.Add(new(name, RemoveForbiddenCharacters(LenientEntityDecoder.Decode(value))));
+        Keep(value, ref others);
         return i;
+
+        void Keep(ReadOnlySpan<char> value, ref int others)
+        {
+            if (!keep)
+            {
+                return;
+            }
+
+            if (!name.StartsWith("xmlns", StringComparison.Ordinal))
+            {
+                others++;
+            }
+
+            attributes.Add(new(name, RemoveForbiddenCharacters(LenientEntityDecoder.Decode(value.ToString()))));
+        }
     }
 
-    private void Open(string qualifiedName, List<KeyValuePair<string, string>> attributes, bool selfClosing)
+    private void Open(string qualifiedName, List<KeyValuePair<string, string>> attributes, bool selfClosing, int tagStart)
     {
         if (root is not null && stack.Count == 0)
         {
@@ -309,22 +450,44 @@ internal sealed class LenientXmlParser
             return;
         }
 
-        Dictionary<string, string>? scope = null;
+        if (stack.Count >= SafeXml.MaxElementDepth)
+        {
+            if (!depthReported)
+            {
+                depthReported = true;
+                errors.Add($"{SafeXml.Position(text, tagStart)}: {SafeXml.DepthMessage}");
+            }
+
+            if (!selfClosing)
+            {
+                ignored.Add(qualifiedName);
+                ignoredNames.Add(qualifiedName);
+            }
+
+            return;
+        }
+
+        FlushText();
+        List<string>? declared = null;
         foreach (var (name, value) in attributes)
         {
-            if (name == "xmlns")
+            var prefix = name == "xmlns" ? string.Empty
+                : name.StartsWith("xmlns:", StringComparison.Ordinal) && name.Length > 6 ? name[6..]
+                : null;
+            if (prefix is not null)
             {
-                (scope ??= new(StringComparer.Ordinal))[string.Empty] = value.Trim();
-            }
-            else if (name.StartsWith("xmlns:", StringComparison.Ordinal) && name.Length > 6)
-            {
-                (scope ??= new(StringComparer.Ordinal))[name[6..]] = value.Trim();
+                (declared ??= []).Add(prefix);
+                if (!namespaces.TryGetValue(prefix, out var uris))
+                {
+                    namespaces[prefix] = uris = [];
+                }
+
+                uris.Add(XNamespace.Get(value.Trim()));
             }
         }
 
-        var open = new OpenElement(qualifiedName, scope);
-        stack.Add(open);
-        var element = new XElement(ResolveName(qualifiedName, isAttribute: false));
+        var element = new XElement(ResolveElementName(qualifiedName));
+        var kept = 0;
         foreach (var (name, value) in attributes)
         {
             if (name == "xmlns" || name.StartsWith("xmlns:", StringComparison.Ordinal))
@@ -333,26 +496,67 @@ internal sealed class LenientXmlParser
             }
 
             var attributeName = ResolveName(name, isAttribute: true);
-            if (attributeName.Namespace != XmlnsNamespace && element.Attribute(attributeName) is null)
+            if (attributeName.Namespace != XmlnsNamespace && kept < SafeXml.MaxAttributes && element.Attribute(attributeName) is null)
             {
                 element.Add(new XAttribute(attributeName, value));
+                kept++;
             }
         }
 
-        if (stack.Count == 1)
+        if (stack.Count == 0)
         {
             root = element;
         }
         else
         {
-            stack[^2].Element!.Add(element);
+            stack[^1].Element.Add(element);
         }
 
-        open.Element = element;
+        Push(new OpenElement(qualifiedName, element, declared));
         if (selfClosing)
         {
-            stack.RemoveAt(stack.Count - 1);
+            Pop();
         }
+    }
+
+    private void Push(OpenElement open)
+    {
+        stack.Add(open);
+        stackNames.Add(open.QualifiedName);
+    }
+
+    private void Pop()
+    {
+        var open = stack[^1];
+        stack.RemoveAt(stack.Count - 1);
+        stackNames.Remove(open.QualifiedName);
+        if (open.DeclaredPrefixes is { } declared)
+        {
+            foreach (var prefix in declared)
+            {
+                var uris = namespaces[prefix];
+                uris.RemoveAt(uris.Count - 1);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The element's name: <see cref="ResolveName"/>'s, which depends only on the name as written and on
+    /// the namespace its prefix is declared for, so it is remembered for as long as that stays the same.
+    /// </summary>
+    private XName ResolveElementName(string qualifiedName)
+    {
+        resolvedNames.TryGetValue(qualifiedName, out var resolved);
+        var prefix = resolved.Prefix ?? (qualifiedName.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon ? qualifiedName[..colon] : string.Empty);
+        var ns = LookupNamespace(prefix);
+        if (resolved.Name is { } known && ReferenceEquals(ns, resolved.Namespace))
+        {
+            return known;
+        }
+
+        var name = ResolveName(qualifiedName, isAttribute: false);
+        resolvedNames[qualifiedName] = new ResolvedName(prefix, ns, name);
+        return name;
     }
 
     private XName ResolveName(string qualifiedName, bool isAttribute)
@@ -362,7 +566,7 @@ internal sealed class LenientXmlParser
         var localName = SafeLocalName(colon > 0 ? qualifiedName[(colon + 1)..] : qualifiedName);
         if (prefix.Length == 0)
         {
-            return isAttribute ? XName.Get(localName) : XName.Get(localName, LookupNamespace(string.Empty) ?? string.Empty);
+            return isAttribute ? XName.Get(localName) : (LookupNamespace(string.Empty) ?? XNamespace.None).GetName(localName);
         }
 
         if (prefix == "xml")
@@ -371,23 +575,12 @@ internal sealed class LenientXmlParser
         }
 
         var ns = LookupNamespace(prefix)
-            ?? FeedNamespaces.ForUndeclaredPrefix(prefix)
-            ?? "urn:x-feeddigest:undeclared-prefix:" + SafeLocalName(prefix);
-        return XName.Get(localName, ns);
+            ?? XNamespace.Get(FeedNamespaces.ForUndeclaredPrefix(prefix) ?? "urn:x-feeddigest:undeclared-prefix:" + SafeLocalName(prefix));
+        return ns.GetName(localName);
     }
 
-    private string? LookupNamespace(string prefix)
-    {
-        for (var i = stack.Count - 1; i >= 0; i--)
-        {
-            if (stack[i].Scope is { } scope && scope.TryGetValue(prefix, out var uri))
-            {
-                return uri;
-            }
-        }
-
-        return null;
-    }
+    private XNamespace? LookupNamespace(string prefix) =>
+        namespaces.TryGetValue(prefix, out var uris) && uris.Count > 0 ? uris[^1] : null;
 
     private static string SafeLocalName(string name)
     {
@@ -405,63 +598,92 @@ internal sealed class LenientXmlParser
         return valid ? name : XmlConvert.EncodeLocalName(name.Replace(":", "_", StringComparison.Ordinal))!;
     }
 
-    private void AppendText(string value, bool decode)
+    private void AppendText(ReadOnlySpan<char> value, bool decode)
     {
-        if (stack.Count == 0 || value.Length == 0)
+        if (stack.Count == 0 || value.IsEmpty)
         {
             return;
         }
 
-        var decoded = decode ? LenientEntityDecoder.Decode(value) : value;
-        stack[^1].Element!.Add(RemoveForbiddenCharacters(decoded));
+        if (decode && value.Contains('&'))
+        {
+            AppendAllowed(pendingText, LenientEntityDecoder.Decode(value.ToString()));
+        }
+        else
+        {
+            AppendAllowed(pendingText, value);
+        }
+    }
+
+    private void FlushText()
+    {
+        if (pendingText.Length > 0)
+        {
+            TextTarget?.Add(pendingText.ToString());
+            pendingText.Clear();
+        }
     }
 
     private static string RemoveForbiddenCharacters(string value)
     {
-        var span = value.AsSpan();
-        var index = IndexOfForbidden(span);
-        if (index < 0)
+        if (value.AsSpan().IndexOfAny(Forbidden) < 0)
         {
             return value;
         }
 
         var builder = new System.Text.StringBuilder(value.Length);
-        foreach (var c in value)
-        {
-            if (!IsForbidden(c))
-            {
-                builder.Append(c);
-            }
-        }
-
+        AppendAllowed(builder, value);
         return builder.ToString();
     }
 
-    private static int IndexOfForbidden(ReadOnlySpan<char> span)
+    /// <summary>Appends the text without the characters XML forbids.</summary>
+    private static void AppendAllowed(System.Text.StringBuilder builder, ReadOnlySpan<char> value)
     {
-        for (var i = 0; i < span.Length; i++)
+        int index;
+        while ((index = value.IndexOfAny(Forbidden)) >= 0)
         {
-            if (IsForbidden(span[i]))
-            {
-                return i;
-            }
+            builder.Append(value[..index]);
+            value = value[(index + 1)..];
         }
 
-        return -1;
+        builder.Append(value);
     }
-
-    private static bool IsForbidden(char c) => (c < ' ' && c is not ('\t' or '\n' or '\r')) || c is '\uFFFE' or '\uFFFF';
 
     private static bool IsNameStart(char c) => char.IsLetter(c) || c is '_' or ':';
 
     private static bool IsNameChar(char c) => char.IsLetterOrDigit(c) || c is '_' or ':' or '-' or '.' || c > '\u00B7' && XmlConvert.IsNCNameChar(c);
 
-    private sealed class OpenElement(string qualifiedName, Dictionary<string, string>? scope)
+    /// <summary>An element name as resolved: its prefix, the namespace the prefix was declared for then (null: none), the name.</summary>
+    private readonly record struct ResolvedName(string? Prefix, XNamespace? Namespace, XName? Name);
+
+    /// <summary>An open element: its name as written, its element, the prefixes it declares.</summary>
+    private readonly record struct OpenElement(string QualifiedName, XElement Element, List<string>? DeclaredPrefixes);
+
+    /// <summary>How many open elements have each name, as written and ignoring case: an end tag that matches none costs no search.</summary>
+    private sealed class OpenNames
     {
-        public string QualifiedName { get; } = qualifiedName;
+        private readonly Dictionary<string, int> exact = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> ignoringCase = new(StringComparer.OrdinalIgnoreCase);
 
-        public Dictionary<string, string>? Scope { get; } = scope;
+        public bool Contains(string name, bool ignoreCase) =>
+            (ignoreCase ? ignoringCase : exact).TryGetValue(name, out var count) && count > 0;
 
-        public XElement? Element { get; set; }
+        public void Add(string name)
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(exact, name, out _)++;
+            CollectionsMarshal.GetValueRefOrAddDefault(ignoringCase, name, out _)++;
+        }
+
+        public void Remove(string name)
+        {
+            CollectionsMarshal.GetValueRefOrNullRef(exact, name)--;
+            CollectionsMarshal.GetValueRefOrNullRef(ignoringCase, name)--;
+        }
+
+        public void Clear()
+        {
+            exact.Clear();
+            ignoringCase.Clear();
+        }
     }
 }

@@ -32,11 +32,11 @@ internal static class SyndicationDocumentReader
     /// <summary>Reads the document, or returns null when Syndication refuses it or any item in it.</summary>
     public static ParsedFeed? TryRead(string xml, FeedFormat format, Uri? documentUri, List<string> errors)
     {
-        using var reader = XmlReader.Create(new StringReader(xml), SafeXml.ReaderSettings);
+        using var reader = SafeXml.CreateReader(new StringReader(xml));
         return TryRead(reader, format, documentUri, errors);
     }
 
-    /// <summary>Reads the document from a reader created with <see cref="SafeXml.ReaderSettings"/>.</summary>
+    /// <summary>Reads the document from a reader made by <see cref="SafeXml.CreateReader(Stream)"/>.</summary>
     public static ParsedFeed? TryRead(XmlReader reader, FeedFormat format, Uri? documentUri, List<string> errors)
     {
         SyndicationFeedFormatter formatter = format == FeedFormat.Atom
@@ -87,7 +87,7 @@ internal static class SyndicationDocumentReader
             items.Add(ToParsedItem((CapturingSyndicationItem)item, format, feedBase));
         }
 
-        return new ParsedFeed(format, draft.Title.Value, draft.Link.Value, items, errors.Count > 0, errors);
+        return new ParsedFeed(format, draft.Title.Value, draft.Link.Value, items, errors.Count > 0, errors) { TimeToLive = draft.TimeToLive };
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Text;
 using System.Xml.Linq;
@@ -84,14 +85,14 @@ internal static class TextConstruct
         return string.IsNullOrWhiteSpace(text) ? InnerMarkup(element) : text;
     }
 
-    private static TextValue ReadMarkup(XElement element)
+    private static TextValue ReadMarkup(XElement element) => TextValue.FromMarkup(SingleDiv(element) ?? element);
+
+    /// <summary>The text of an element's descendants, without scripts and styles, with a space around each block.</summary>
+    public static string PlainText(XElement element)
     {
-        var content = SingleDiv(element) ?? element;
         var plain = new StringBuilder();
-        AppendPlainText(content, plain);
-        return TextValue.FromMarkup(
-            InnerMarkup(content).Trim(),
-            FeedText.CollapseWhiteSpace(FeedText.RepairC1Controls(plain.ToString())));
+        AppendPlainText(element, plain);
+        return plain.ToString();
     }
 
     /// <summary>The xhtml:div wrapping an XHTML construct, when it is the only child (RFC 4287 §3.1.1.3).</summary>
@@ -115,9 +116,12 @@ internal static class TextConstruct
         return div;
     }
 
+    /// <summary>The text of an element's descendants, without scripts and styles, with a space around each block.</summary>
+    /// <remarks>A walk without recursion, as in <see cref="InnerMarkup"/>.</remarks>
     private static void AppendPlainText(XElement element, StringBuilder plain)
     {
-        foreach (var node in element.Nodes())
+        var node = element.FirstNode;
+        while (node is not null)
         {
             switch (node)
             {
@@ -127,13 +131,18 @@ internal static class TextConstruct
                 case XElement child when child.Name.LocalName is "script" or "style":
                     break;
                 case XElement child:
-                    var block = child.Name.LocalName is "p" or "div" or "br" or "li" or "tr" or "td" or "h1" or "h2" or "h3" or "h4" or "h5" or "h6" or "blockquote";
+                    var block = IsBlock(child);
                     if (block)
                     {
                         plain.Append(' ');
                     }
 
-                    AppendPlainText(child, plain);
+                    if (child.FirstNode is { } first)
+                    {
+                        node = first;
+                        continue;
+                    }
+
                     if (block)
                     {
                         plain.Append(' ');
@@ -141,63 +150,237 @@ internal static class TextConstruct
 
                     break;
             }
+
+            // Up to the first ancestor (below the element) with a next sibling, ending each element left.
+            while (node.NextNode is null)
+            {
+                if (node.Parent is not { } parent || parent == element)
+                {
+                    return;
+                }
+
+                if (IsBlock(parent))
+                {
+                    plain.Append(' ');
+                }
+
+                node = parent;
+            }
+
+            node = node.NextNode;
         }
     }
 
+    private static bool IsBlock(XElement element) =>
+        element.Name.LocalName is "p" or "div" or "br" or "li" or "tr" or "td" or "h1" or "h2" or "h3" or "h4" or "h5" or "h6" or "blockquote";
+
     /// <summary>The children of an element as markup, named as written but without namespace declarations.</summary>
+    /// <remarks>
+    /// A walk without recursion, and prefixes found through <see cref="PrefixScope"/> rather than
+    /// <see cref="XElement.GetPrefixOfNamespace"/>, which searches every ancestor for each element: both
+    /// would cost time or stack in proportion to the depth, for every element.
+    /// </remarks>
     public static string InnerMarkup(XElement element)
     {
         var builder = new StringBuilder();
-        foreach (var node in element.Nodes())
+        var scope = new PrefixScope(element);
+        var openNames = new Stack<string>();
+        var node = element.FirstNode;
+        while (node is not null)
         {
-            AppendMarkup(node, builder);
+            switch (node)
+            {
+                case XText text:
+                    AppendEncoded(builder, text.Value);
+                    break;
+                case XElement child:
+                    scope.Enter(child);
+                    var name = scope.QualifiedName(child);
+                    builder.Append('<').Append(name);
+                    foreach (var attribute in child.Attributes())
+                    {
+                        if (attribute.IsNamespaceDeclaration)
+                        {
+                            continue;
+                        }
+
+                        var attributeName = attribute.Name.Namespace == XNamespace.Xml ? "xml:" + attribute.Name.LocalName : attribute.Name.LocalName;
+                        builder.Append(' ').Append(attributeName).Append("=\"").Append(WebUtility.HtmlEncode(attribute.Value)).Append('"');
+                    }
+
+                    if (child.IsEmpty)
+                    {
+                        builder.Append(" />");
+                    }
+                    else
+                    {
+                        builder.Append('>');
+                        if (child.FirstNode is { } first)
+                        {
+                            openNames.Push(name);
+                            node = first;
+                            continue;
+                        }
+
+                        builder.Append("</").Append(name).Append('>');
+                    }
+
+                    scope.Leave(child);
+                    break;
+            }
+
+            // Up to the first ancestor (below the element) with a next sibling, closing each element left.
+            while (node.NextNode is null)
+            {
+                if (node.Parent is not { } parent || parent == element)
+                {
+                    return builder.ToString();
+                }
+
+                builder.Append("</").Append(openNames.Pop()).Append('>');
+                scope.Leave(parent);
+                node = parent;
+            }
+
+            node = node.NextNode;
         }
 
         return builder.ToString();
     }
 
-    private static void AppendMarkup(XNode node, StringBuilder builder)
+    /// <summary>Text as HTML: WebUtility.HtmlEncode, but with apostrophes and quotes left as they are.</summary>
+    private static void AppendEncoded(StringBuilder builder, string text)
     {
-        switch (node)
+        // Most text needs no encoding: no markup characters and nothing HtmlEncode writes as a number (U+00A0 and above).
+        if (text.AsSpan().IndexOfAny(HtmlSpecial) < 0 && text.AsSpan().IndexOfAnyInRange('\u00A0', '\uFFFF') < 0)
         {
-            case XText text:
-                builder.Append(WebUtility.HtmlEncode(text.Value).Replace("&#39;", "'", StringComparison.Ordinal).Replace("&quot;", "\"", StringComparison.Ordinal));
-                break;
-            case XElement element:
-                var name = QualifiedName(element);
-                builder.Append('<').Append(name);
-                foreach (var attribute in element.Attributes())
-                {
-                    if (attribute.IsNamespaceDeclaration)
-                    {
-                        continue;
-                    }
-
-                    var attributeName = attribute.Name.Namespace == XNamespace.Xml ? "xml:" + attribute.Name.LocalName : attribute.Name.LocalName;
-                    builder.Append(' ').Append(attributeName).Append("=\"").Append(WebUtility.HtmlEncode(attribute.Value)).Append('"');
-                }
-
-                if (element.IsEmpty)
-                {
-                    builder.Append(" />");
-                    break;
-                }
-
-                builder.Append('>');
-                foreach (var child in element.Nodes())
-                {
-                    AppendMarkup(child, builder);
-                }
-
-                builder.Append("</").Append(name).Append('>');
-                break;
+            builder.Append(text);
+            return;
         }
+
+        builder.Append(WebUtility.HtmlEncode(text).Replace("&#39;", "'", StringComparison.Ordinal).Replace("&quot;", "\"", StringComparison.Ordinal));
     }
 
-    private static string QualifiedName(XElement element)
+    private static readonly SearchValues<char> HtmlSpecial = SearchValues.Create("<>&\"'");
+
+    /// <summary>
+    /// The namespace declarations in scope during a walk of a tree, for naming elements with the prefix
+    /// they were written with. It answers as <see cref="XElement.GetPrefixOfNamespace"/> does (the nearest
+    /// prefixed declaration of the namespace whose prefix no nearer element declares again) while looking
+    /// only at the elements that declare namespaces, and remembers its last answer until the declarations
+    /// in scope change.
+    /// </summary>
+    private sealed class PrefixScope
     {
-        var prefix = element.Name.Namespace == XNamespace.None ? null : element.GetPrefixOfNamespace(element.Name.Namespace);
-        return string.IsNullOrEmpty(prefix) ? element.Name.LocalName : prefix + ":" + element.Name.LocalName;
+        /// <summary>The elements declaring namespaces, outermost first: the walk's root and its ancestors, then the walk's.</summary>
+        private List<XElement>? declaring;
+
+        // The last answer, until the declarations in scope change: content is nearly always in one namespace.
+        private XNamespace? lastNamespace;
+        private string? lastPrefix;
+
+        public PrefixScope(XElement root)
+        {
+            for (var element = root; element is not null; element = element.Parent)
+            {
+                if (Declares(element))
+                {
+                    (declaring ??= []).Add(element);
+                }
+            }
+
+            declaring?.Reverse();
+        }
+
+        public void Enter(XElement element)
+        {
+            if (Declares(element))
+            {
+                (declaring ??= []).Add(element);
+                lastNamespace = null;
+            }
+        }
+
+        public void Leave(XElement element)
+        {
+            if (declaring is { Count: > 0 } && declaring[^1] == element)
+            {
+                declaring.RemoveAt(declaring.Count - 1);
+                lastNamespace = null;
+            }
+        }
+
+        public string QualifiedName(XElement element)
+        {
+            var ns = element.Name.Namespace;
+            if (ns == XNamespace.None)
+            {
+                return element.Name.LocalName;
+            }
+
+            if (ns != lastNamespace)
+            {
+                lastPrefix = PrefixOf(ns);
+                lastNamespace = ns;
+            }
+
+            return string.IsNullOrEmpty(lastPrefix) ? element.Name.LocalName : lastPrefix + ":" + element.Name.LocalName;
+        }
+
+        private string? PrefixOf(XNamespace ns)
+        {
+            var name = ns.NamespaceName;
+            for (var i = (declaring?.Count ?? 0) - 1; i >= 0; i--)
+            {
+                foreach (var attribute in declaring![i].Attributes())
+                {
+                    if (attribute.IsNamespaceDeclaration && attribute.Name.NamespaceName.Length != 0 && attribute.Value == name
+                        && !DeclaredInside(attribute.Name.LocalName, i))
+                    {
+                        return attribute.Name.LocalName;
+                    }
+                }
+            }
+
+            return name == XNamespace.Xml.NamespaceName ? "xml"
+                : name == XNamespace.Xmlns.NamespaceName ? "xmlns"
+                : null;
+        }
+
+        /// <summary>Whether an element nearer than declaring[<paramref name="index"/>] declares the prefix again.</summary>
+        private bool DeclaredInside(string prefix, int index)
+        {
+            for (var i = index + 1; i < declaring!.Count; i++)
+            {
+                foreach (var attribute in declaring[i].Attributes())
+                {
+                    if (attribute.IsNamespaceDeclaration && attribute.Name.LocalName == prefix)
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool Declares(XElement element)
+        {
+            if (!element.HasAttributes)
+            {
+                return false;
+            }
+
+            foreach (var attribute in element.Attributes())
+            {
+                if (attribute.IsNamespaceDeclaration)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     private static string? DecodeBase64(string text)

@@ -6,7 +6,8 @@ namespace FeedDigest.Core.Parsing;
 /// <summary>
 /// Reads any XML feed Syndication does not: RSS 0.90–0.94 and 2.0 (also in a namespace), RSS 1.0 (RDF)
 /// with its modules, Atom 0.3 and 1.0, and documents that are not well-formed. The text is loaded as a
-/// tree by a strict XML reader; when that fails, the error is reported (the document is bozo) and
+/// tree by a strict XML reader; when that fails (or the elements nest deeper than
+/// <see cref="SafeXml.MaxElementDepth"/>), the error is reported (the document is bozo) and
 /// <see cref="LenientXmlParser"/> recovers what it can. The tree is then read the way feedparser reads
 /// feeds: by element names in folded vocabularies (<see cref="FeedElementReader"/>).
 /// </summary>
@@ -22,9 +23,15 @@ internal static class TolerantFeedReader
         MaxCharactersFromEntities = 1024,
     };
 
-    public static ParsedFeed Read(string text, Uri? documentUri, List<string> errors)
+    /// <param name="knownError">
+    /// Where a strict reading of exactly this text already failed, if one did: the text is then read
+    /// leniently without trying again.
+    /// </param>
+    private static readonly XName RdfAbout = XName.Get("about", FeedNamespaces.Rdf);
+
+    public static ParsedFeed Read(string text, Uri? documentUri, List<string> errors, XmlException? knownError = null)
     {
-        var root = LoadTree(text, errors);
+        var root = LoadTree(text, errors, knownError);
         if (root is null)
         {
             errors.Add("line 1, column 1: no XML root element found; this is not an RSS or Atom feed");
@@ -55,22 +62,39 @@ internal static class TolerantFeedReader
             items.Add(ReadItem(element, format, documentBase));
         }
 
-        return new ParsedFeed(format, feed.Title.Value, feed.Link.Value, items, errors.Count > 0, errors);
+        return new ParsedFeed(format, feed.Title.Value, feed.Link.Value, items, errors.Count > 0, errors) { TimeToLive = feed.TimeToLive };
     }
 
     /// <summary>The document's root element: strictly parsed if the text is well-formed, else recovered.</summary>
-    private static XElement? LoadTree(string text, List<string> errors)
+    private static XElement? LoadTree(string text, List<string> errors, XmlException? knownError)
     {
+        if (knownError is not null)
+        {
+            return ReadLeniently(text, errors, knownError);
+        }
+
         try
         {
-            using var reader = XmlReader.Create(new StringReader(text), StrictSettings);
-            return XDocument.Load(reader).Root;
+            using var reader = SafeXml.CreateReader(new StringReader(text), StrictSettings);
+            return XmlTreeBuilder.LoadRoot(reader);
         }
         catch (XmlException exception)
         {
-            errors.Add(SafeXml.Describe(exception));
-            return LenientXmlParser.Parse(text);
+            return ReadLeniently(text, errors, exception);
         }
+    }
+
+    private static XElement? ReadLeniently(string text, List<string> errors, XmlException exception)
+    {
+        var before = errors.Count;
+        var root = LenientXmlParser.Parse(text, errors);
+        // A document refused only for its depth: the lenient parser reports where it stopped building the tree.
+        if (exception is not XmlDepthException || errors.Count == before)
+        {
+            errors.Insert(before, SafeXml.Describe(exception));
+        }
+
+        return root;
     }
 
     private static FeedFormat FormatOf(XElement root) => root.Name.LocalName.ToLowerInvariant() switch
@@ -110,7 +134,7 @@ internal static class TolerantFeedReader
     {
         var draft = new ItemDraft();
         // RSS 1.0 identifies an item by its rdf:about (feedparser reports it as the item's id).
-        draft.Id.Offer(element.Attribute(XName.Get("about", FeedNamespaces.Rdf))?.Value.Trim(), 3);
+        draft.Id.Offer(element.Attribute(RdfAbout)?.Value.Trim(), 3);
         foreach (var child in element.Elements())
         {
             FeedElementReader.ApplyToItem(draft, child, format, documentBase);

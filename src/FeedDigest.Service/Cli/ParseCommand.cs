@@ -82,6 +82,15 @@ internal static class ParseCommand
         writer.WriteString("format", feed.Format == FeedFormat.Unknown ? null : feed.Format.ToString().ToLowerInvariant());
         writer.WriteString("title", feed.Title);
         writer.WriteString("link", feed.Link);
+        if (feed.TimeToLive is { } timeToLive)
+        {
+            writer.WriteNumber("ttl_seconds", (long)timeToLive.TotalSeconds);
+        }
+        else
+        {
+            writer.WriteNull("ttl_seconds");
+        }
+
         writer.WriteStartArray("items");
         foreach (var item in feed.Items)
         {
