@@ -33,5 +33,8 @@ public sealed record FeedState(
     /// <summary>The feed was seen giving known items new GUIDs; its items are told apart by link instead.</summary>
     public bool GuidsUnstable { get; init; }
 
+    /// <summary>How long the feed says it stays fresh (RSS ttl), from its last full fetch; honoured after 304s too.</summary>
+    public TimeSpan? TimeToLive { get; init; }
+
     public Uri EffectiveUri => FetchUri ?? Source;
 }

@@ -138,7 +138,7 @@ public sealed class FeedPoller(
                 }
 
                 var stories = ToStories(feed, state, parsed.Items.Take(options.MaxItemsPerFeed).ToList());
-                var saved = await RecordSuccessAsync(feed, state with { ETag = content.ETag, LastModified = content.LastModified }, result.FreshFor, stories, options, cancellationToken).ConfigureAwait(false);
+                var saved = await RecordSuccessAsync(feed, state with { ETag = content.ETag, LastModified = content.LastModified, TimeToLive = parsed.TimeToLive }, result.FreshFor, stories, options, cancellationToken).ConfigureAwait(false);
                 if (saved.GuidChanges > 0 && !state.GuidsUnstable)
                 {
                     logger.LogWarning(
@@ -181,7 +181,7 @@ public sealed class FeedPoller(
     private async Task<StoriesSaved> RecordSuccessAsync(Feed feed, FeedState state, TimeSpan? freshFor, List<NewStory> stories, PollingOptions options, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
-        var next = NextCheckCalculator.AfterSuccess(now, feed.PollInterval ?? options.DefaultInterval, freshFor, options);
+        var next = NextCheckCalculator.AfterSuccess(now, feed.PollInterval ?? options.DefaultInterval, freshFor, state.TimeToLive, options);
         var healthy = state with
         {
             LastCheckedAt = now,

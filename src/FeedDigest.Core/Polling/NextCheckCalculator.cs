@@ -3,9 +3,20 @@ namespace FeedDigest.Core.Polling;
 /// <summary>When to check a feed next: honour the server's hints on success, back off on errors.</summary>
 public static class NextCheckCalculator
 {
-    public static DateTimeOffset AfterSuccess(DateTimeOffset now, TimeSpan interval, TimeSpan? serverMaxAge, PollingOptions options)
+    /// <summary>The longest of the interval, the server's freshness (max-age, Expires) and the feed's own TTL, capped.</summary>
+    public static DateTimeOffset AfterSuccess(DateTimeOffset now, TimeSpan interval, TimeSpan? serverMaxAge, TimeSpan? feedTimeToLive, PollingOptions options)
     {
-        var wait = serverMaxAge is { } maxAge && maxAge > interval ? maxAge : interval;
+        var wait = interval;
+        if (serverMaxAge is { } maxAge && maxAge > wait)
+        {
+            wait = maxAge;
+        }
+
+        if (feedTimeToLive is { } ttl && ttl > wait)
+        {
+            wait = ttl;
+        }
+
         return now + Min(wait, options.MaxInterval);
     }
 

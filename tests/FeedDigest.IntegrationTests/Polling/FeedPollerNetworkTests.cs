@@ -188,6 +188,21 @@ public sealed class FeedPollerNetworkTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Poll_RssTtlLongerThanInterval_IsHonoured_AlsoAfterA304()
+    {
+        var feed = server.Set("ttl.xml", FeedDocuments.Rss(("t1", "Slow feed", "x")).Replace("<description>test</description>", "<description>test</description><ttl>240</ttl>", StringComparison.Ordinal));
+        using var host = await StartAsync(("ttl", feed));
+
+        await PollAsync(host);
+        Assert.InRange((await StateAsync(host, "ttl")).NextCheckAt, Start.AddHours(4), Start.AddHours(4.4));
+
+        clock.Advance(TimeSpan.FromHours(4.5));
+        await PollAsync(host);
+        Assert.Equal(1, server.NotModifiedResponses);
+        Assert.InRange((await StateAsync(host, "ttl")).NextCheckAt, Start.AddHours(8.5), Start.AddHours(8.9));
+    }
+
+    [Fact]
     public async Task Poll_GzipBomb_StopsAtTheBodyLimit()
     {
         var bomb = Gzip(new byte[50 * 1024 * 1024]);

@@ -9,24 +9,36 @@ public sealed class NextCheckCalculatorTests
     private static readonly PollingOptions Options = new() { DefaultInterval = Interval, MaxInterval = TimeSpan.FromHours(24) };
 
     [Fact]
+    public void AfterSuccess_FeedTtlLongerThanIntervalAndMaxAge_IsHonoured() =>
+        Assert.Equal(Now + TimeSpan.FromHours(3), NextCheckCalculator.AfterSuccess(Now, Interval, TimeSpan.FromHours(2), TimeSpan.FromHours(3), Options));
+
+    [Fact]
+    public void AfterSuccess_FeedTtlShorterThanInterval_KeepsTheInterval() =>
+        Assert.Equal(Now + Interval, NextCheckCalculator.AfterSuccess(Now, Interval, null, TimeSpan.FromMinutes(1), Options));
+
+    [Fact]
+    public void AfterSuccess_FeedTtlBeyondMaxInterval_IsCapped() =>
+        Assert.Equal(Now + TimeSpan.FromHours(24), NextCheckCalculator.AfterSuccess(Now, Interval, null, TimeSpan.FromDays(7), Options));
+
+    [Fact]
     public void AfterSuccess_NoServerHint_UsesTheInterval() =>
-        Assert.Equal(Now + Interval, NextCheckCalculator.AfterSuccess(Now, Interval, null, Options));
+        Assert.Equal(Now + Interval, NextCheckCalculator.AfterSuccess(Now, Interval, null, null, Options));
 
     [Fact]
     public void AfterSuccess_LongerMaxAge_IsHonoured() =>
-        Assert.Equal(Now + TimeSpan.FromHours(2), NextCheckCalculator.AfterSuccess(Now, Interval, TimeSpan.FromHours(2), Options));
+        Assert.Equal(Now + TimeSpan.FromHours(2), NextCheckCalculator.AfterSuccess(Now, Interval, TimeSpan.FromHours(2), null, Options));
 
     [Fact]
     public void AfterSuccess_ShorterMaxAge_KeepsTheInterval() =>
-        Assert.Equal(Now + Interval, NextCheckCalculator.AfterSuccess(Now, Interval, TimeSpan.FromMinutes(5), Options));
+        Assert.Equal(Now + Interval, NextCheckCalculator.AfterSuccess(Now, Interval, TimeSpan.FromMinutes(5), null, Options));
 
     [Fact]
     public void AfterSuccess_MaxAgeBeyondMaxInterval_IsCapped() =>
-        Assert.Equal(Now + TimeSpan.FromHours(24), NextCheckCalculator.AfterSuccess(Now, Interval, TimeSpan.FromDays(7), Options));
+        Assert.Equal(Now + TimeSpan.FromHours(24), NextCheckCalculator.AfterSuccess(Now, Interval, TimeSpan.FromDays(7), null, Options));
 
     [Fact]
     public void AfterSuccess_IntervalBeyondMaxInterval_IsCapped() =>
-        Assert.Equal(Now + TimeSpan.FromHours(24), NextCheckCalculator.AfterSuccess(Now, TimeSpan.FromHours(48), null, Options));
+        Assert.Equal(Now + TimeSpan.FromHours(24), NextCheckCalculator.AfterSuccess(Now, TimeSpan.FromHours(48), null, null, Options));
 
     [Theory]
     [InlineData(1, 30)]

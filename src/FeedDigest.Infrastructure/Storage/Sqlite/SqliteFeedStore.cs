@@ -12,7 +12,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         "id AS FeedId, source AS Source, etag AS ETag, last_modified AS LastModified, last_checked_at AS LastCheckedAt, " +
         "last_success_at AS LastSuccessAt, next_check_at AS NextCheckAt, consecutive_errors AS ConsecutiveErrors, last_error AS LastError, " +
         "fetch_url AS FetchUrl, last_status AS LastStatus, failing_since AS FailingSince, alert_sent AS AlertSent, gone AS Gone, " +
-        "guids_unstable AS GuidsUnstable";
+        "guids_unstable AS GuidsUnstable, ttl_seconds AS TtlSeconds";
 
     public Task SyncFeedsAsync(IReadOnlyList<Feed> feeds, DateTimeOffset now, CancellationToken cancellationToken) =>
         connections.WriteAsync(
@@ -297,7 +297,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             UPDATE feeds SET etag = $etag, last_modified = $lastModified, last_checked_at = $lastCheckedAt, last_success_at = $lastSuccessAt,
                 next_check_at = $nextCheckAt, consecutive_errors = $consecutiveErrors, last_error = $lastError,
                 fetch_url = $fetchUrl, last_status = $lastStatus, failing_since = $failingSince, alert_sent = $alertSent, gone = $gone,
-                guids_unstable = $guidsUnstable
+                guids_unstable = $guidsUnstable, ttl_seconds = $ttlSeconds
             WHERE id = $feedId
             """);
         SqliteWriteScope.Set(update, "$feedId", state.FeedId);
@@ -314,6 +314,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         SqliteWriteScope.Set(update, "$alertSent", state.AlertSent);
         SqliteWriteScope.Set(update, "$gone", state.Gone);
         SqliteWriteScope.Set(update, "$guidsUnstable", state.GuidsUnstable);
+        SqliteWriteScope.Set(update, "$ttlSeconds", state.TimeToLive is { } ttl ? (long)ttl.TotalSeconds : null);
         return update.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -362,7 +363,8 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         string? FailingSince,
         long AlertSent,
         long Gone,
-        long GuidsUnstable)
+        long GuidsUnstable,
+        long? TtlSeconds)
     {
         public FeedState ToState() => new(
             FeedId,
@@ -381,6 +383,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             AlertSent = AlertSent != 0,
             Gone = Gone != 0,
             GuidsUnstable = GuidsUnstable != 0,
+            TimeToLive = TtlSeconds is { } ttl ? TimeSpan.FromSeconds(ttl) : null,
         };
     }
 }

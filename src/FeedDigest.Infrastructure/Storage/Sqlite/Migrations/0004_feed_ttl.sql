@@ -1,0 +1,3 @@
+-- The feed's own word on how long it stays fresh (RSS <ttl>, or sy:updatePeriod/updateFrequency),
+-- in seconds, from its last full fetch; kept so a 304 (which has no body) still honours it.
+ALTER TABLE feeds ADD COLUMN ttl_seconds INTEGER;
