@@ -8,33 +8,64 @@ namespace FeedDigest.Core.Digests;
 public static class DigestComposer
 {
     /// <summary>
-    /// Each matching story is listed once, under the first of the subscriber's topics it matches;
-    /// over the cap the newest stay and the rest are counted as omitted.
+    /// The versions of one story from several outlets (a cluster) are listed once: the version from
+    /// the outlet listed first in the configuration leads (the earliest seen among equals), the others
+    /// follow as "also". A cluster is in when any version matches one of the subscriber's topics, and
+    /// is listed under the first such topic. Clusters already sent to the subscriber are left out.
+    /// Over the cap the newest stay and the rest are counted as omitted.
     /// </summary>
+    /// <param name="deliveredClusters">Clusters the subscriber already got in an earlier digest.</param>
     public static (IReadOnlyList<DigestEntry> Entries, int Omitted) Compose(
-        Subscriber subscriber, Catalog catalog, IReadOnlyList<StoredStory> candidates, int maxStories)
+        Subscriber subscriber, Catalog catalog, IReadOnlyList<StoredStory> candidates, int maxStories, IReadOnlySet<long>? deliveredClusters = null)
     {
         var topics = subscriber.TopicIds
             .Select(id => catalog.TopicsById.GetValueOrDefault(id))
             .OfType<Topic>()
             .ToList();
-        var matches = new List<(StoredStory Story, int TopicIndex)>();
-        foreach (var story in candidates)
+        var feedRank = catalog.Feeds.Select((feed, index) => (feed.Id, index)).ToDictionary(p => p.Id, p => p.index, StringComparer.Ordinal);
+        var matches = new List<(StoredStory Lead, List<StoredStory> Others, int TopicIndex)>();
+        foreach (var group in candidates.GroupBy(story => story.ClusterId ?? -story.Id))
         {
-            var topicIndex = topics.FindIndex(topic => TopicMatcher.Matches(topic, story));
-            if (topicIndex >= 0)
+            if (group.First().ClusterId is { } cluster && deliveredClusters is not null && deliveredClusters.Contains(cluster))
             {
-                matches.Add((story, topicIndex));
+                continue;
+            }
+
+            var topicIndex = group
+                .Select(story => topics.FindIndex(topic => TopicMatcher.Matches(topic, story)))
+                .Where(index => index >= 0)
+                .DefaultIfEmpty(-1)
+                .Min();
+            if (topicIndex < 0)
+            {
+                continue;
+            }
+
+            var versions = group
+                .OrderBy(story => feedRank.GetValueOrDefault(story.FeedId, int.MaxValue))
+                .ThenBy(story => story.Sequence)
+                .ToList();
+            // One version per outlet: a feed that carries the story twice adds nothing to "also".
+            var others = versions.Skip(1).Where(story => story.FeedId != versions[0].FeedId).DistinctBy(story => story.FeedId).ToList();
+            matches.Add((versions[0], others, topicIndex));
+        }
+
+        var entries = new List<DigestEntry>();
+        var kept = matches
+            .OrderByDescending(m => m.Lead.Sequence)
+            .Take(maxStories)
+            .OrderBy(m => m.TopicIndex)
+            .ThenByDescending(m => m.Lead.PublishedAt ?? m.Lead.FirstSeenAt);
+        foreach (var (lead, others, topicIndex) in kept)
+        {
+            var topicId = topics[topicIndex].Id;
+            entries.Add(new DigestEntry(lead.Id, topicId, entries.Count));
+            foreach (var other in others)
+            {
+                entries.Add(new DigestEntry(other.Id, topicId, entries.Count, lead.Id));
             }
         }
 
-        var kept = matches
-            .OrderByDescending(m => m.Story.Sequence)
-            .Take(maxStories)
-            .OrderBy(m => m.TopicIndex)
-            .ThenByDescending(m => m.Story.PublishedAt ?? m.Story.FirstSeenAt)
-            .Select((m, position) => new DigestEntry(m.Story.Id, topics[m.TopicIndex].Id, position))
-            .ToList();
-        return (kept, matches.Count - kept.Count);
+        return (entries, matches.Count - Math.Min(matches.Count, maxStories));
     }
 }

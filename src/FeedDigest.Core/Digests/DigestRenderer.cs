@@ -32,6 +32,7 @@ public sealed class DigestRenderer
         templateOptions.MemberAccessStrategy.Register<DigestView>();
         templateOptions.MemberAccessStrategy.Register<SectionView>();
         templateOptions.MemberAccessStrategy.Register<StoryView>();
+        templateOptions.MemberAccessStrategy.Register<OutletView>();
     }
 
     public OutgoingMessage Render(UnsentDigest unsent, Subscriber subscriber, Catalog catalog, int summaryLength)
@@ -52,8 +53,8 @@ public sealed class DigestRenderer
             .GroupBy(e => e.TopicId)
             .Select(group => new SectionView(
                 catalog.TopicsById.TryGetValue(group.Key, out var topic) ? topic.Name : group.Key,
-                group.Where(e => storiesById.ContainsKey(e.StoryId))
-                    .Select(e => ToView(storiesById[e.StoryId], ++number, catalog, zone, summaryLength))
+                group.Where(e => e.LeadStoryId is null && storiesById.ContainsKey(e.StoryId))
+                    .Select(e => ToView(storiesById[e.StoryId], ++number, catalog, zone, summaryLength, AlsoFor(e, group, storiesById, catalog)))
                     .ToList()))
             .Where(section => section.Stories.Count > 0)
             .ToList();
@@ -68,13 +69,23 @@ public sealed class DigestRenderer
         return new DigestView(subject, $"{stories} on {topicNames}", sections, unsent.Digest.OmittedCount, reason);
     }
 
-    private static StoryView ToView(StoredStory story, int number, Catalog catalog, TimeZoneInfo zone, int summaryLength)
+    /// <summary>The other outlets' versions of a listed story, in the digest's order.</summary>
+    private static List<OutletView> AlsoFor(DigestEntry lead, IEnumerable<DigestEntry> section, Dictionary<long, StoredStory> storiesById, Catalog catalog) =>
+        section.Where(e => e.LeadStoryId == lead.StoryId && storiesById.ContainsKey(e.StoryId))
+            .Select(e => storiesById[e.StoryId])
+            .Select(story => new OutletView(OutletName(story, catalog), SafeLink(story.Link)))
+            .ToList();
+
+    private static string OutletName(StoredStory story, Catalog catalog) =>
+        catalog.FeedsById.TryGetValue(story.FeedId, out var feed) && feed.Title is not null ? feed.Title : story.FeedId;
+
+    private static StoryView ToView(StoredStory story, int number, Catalog catalog, TimeZoneInfo zone, int summaryLength, IReadOnlyList<OutletView> also)
     {
-        var outlet = catalog.FeedsById.TryGetValue(story.FeedId, out var feed) && feed.Title is not null ? feed.Title : story.FeedId;
+        var outlet = OutletName(story, catalog);
         var time = story.PublishedAt is { } published
             ? TimeZoneInfo.ConvertTime(published, zone).ToString("d MMM HH:mm", CultureInfo.InvariantCulture)
             : null;
-        return new StoryView(number, story.Title, SafeLink(story.Link), outlet, time, HtmlText.Truncate(story.Summary, summaryLength), story.Revision > 0);
+        return new StoryView(number, story.Title, SafeLink(story.Link), outlet, time, HtmlText.Truncate(story.Summary, summaryLength), story.Revision > 0, also);
     }
 
     /// <summary>Only http(s) links reach a digest: javascript: or data: URLs from a feed are dropped.</summary>
@@ -96,5 +107,7 @@ public sealed class DigestRenderer
 
     private sealed record SectionView(string TopicName, IReadOnlyList<StoryView> Stories);
 
-    private sealed record StoryView(int Number, string Title, string? Link, string Outlet, string? Time, string Summary, bool Updated);
+    private sealed record StoryView(int Number, string Title, string? Link, string Outlet, string? Time, string Summary, bool Updated, IReadOnlyList<OutletView> Also);
+
+    private sealed record OutletView(string Name, string? Link);
 }

@@ -19,4 +19,7 @@ public sealed record StoredStory(
 {
     /// <summary>How many times an edit sent the story out again (<see cref="EditedStoryPolicy.IncludeOnce"/>); above 0 it is shown as updated.</summary>
     public int Revision { get; init; }
+
+    /// <summary>The cross-outlet story it belongs to; null until clustered (or when clustering is off).</summary>
+    public long? ClusterId { get; init; }
 }

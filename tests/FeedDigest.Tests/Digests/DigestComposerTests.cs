@@ -19,6 +19,61 @@ public sealed class DigestComposerTests
     }
 
     [Fact]
+    public void Compose_OneStoryFromTwoOutlets_ListedOnce_LedByTheOutletListedFirst_TheOtherAsAlso()
+    {
+        // The wire had it first, but the admin lists harbor first: harbor's version leads.
+        var wire = DigestTestData.Story(1, "Great Firewall blocks VPNs", feedId: "wire") with { ClusterId = 7 };
+        var harbor = DigestTestData.Story(2, "Censors block VPN services", feedId: "harbor") with { ClusterId = 7 };
+        var other = DigestTestData.Story(3, "Censorship of search results");
+
+        var (entries, omitted) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), DigestTestData.Catalog(), [wire, harbor, other], 50);
+
+        Assert.Equal(
+            [new DigestEntry(3, "censorship", 0), new DigestEntry(2, "censorship", 1), new DigestEntry(1, "censorship", 2, LeadStoryId: 2)],
+            entries);
+        Assert.Equal(0, omitted);
+    }
+
+    [Fact]
+    public void Compose_AVersionNotMatchingTheTopic_StillShowsAsAlso()
+    {
+        var matching = DigestTestData.Story(1, "Censorship: VPNs blocked", feedId: "harbor") with { ClusterId = 4 };
+        var plain = DigestTestData.Story(2, "VPN services cut off", feedId: "wire") with { ClusterId = 4 };
+
+        var (entries, _) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), DigestTestData.Catalog(), [matching, plain], 50);
+
+        Assert.Equal([new DigestEntry(1, "censorship", 0), new DigestEntry(2, "censorship", 1, LeadStoryId: 1)], entries);
+    }
+
+    [Fact]
+    public void Compose_ClusterAlreadySentToTheSubscriber_IsLeftOut()
+    {
+        var late = DigestTestData.Story(5, "Censorship: more VPNs blocked", feedId: "wire") with { ClusterId = 9 };
+        var fresh = DigestTestData.Story(6, "Censorship of maps");
+
+        var (entries, _) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), DigestTestData.Catalog(), [late, fresh], 50, new HashSet<long> { 9 });
+
+        Assert.Equal([new DigestEntry(6, "censorship", 0)], entries);
+    }
+
+    [Fact]
+    public void Compose_CapCountsStoriesNotVersions()
+    {
+        var stories = new[]
+        {
+            DigestTestData.Story(1, "Censorship one", feedId: "harbor") with { ClusterId = 1 },
+            DigestTestData.Story(2, "Censorship one again", feedId: "wire") with { ClusterId = 1 },
+            DigestTestData.Story(3, "Censorship two"),
+            DigestTestData.Story(4, "Censorship three"),
+        };
+
+        var (entries, omitted) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), DigestTestData.Catalog(), stories, 2);
+
+        Assert.Equal([4L, 3L], entries.Where(e => e.LeadStoryId is null).Select(e => e.StoryId));
+        Assert.Equal(1, omitted);
+    }
+
+    [Fact]
     public void Compose_NonMatchingStories_AreExcludedAndNotCountedAsOmitted()
     {
         var stories = new[]

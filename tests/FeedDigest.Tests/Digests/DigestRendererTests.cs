@@ -71,6 +71,25 @@ public sealed class DigestRendererTests
     }
 
     [Fact]
+    public void Render_OtherOutletsVersions_ShownOnceAsAlso_WithTheirLinks_AndNotCounted()
+    {
+        var stories = new[]
+        {
+            DigestTestData.Story(1, "Censors block VPN services", link: "https://harbor.example/news/1"),
+            DigestTestData.Story(2, "Great Firewall blocks VPNs", link: "https://wire.example/news/2", feedId: "wire"),
+        };
+        var entries = new[] { new DigestEntry(1, "censorship", 0), new DigestEntry(2, "censorship", 1, LeadStoryId: 1) };
+
+        var message = Render(stories, entries);
+
+        Assert.Contains("also: <a href=\"https://wire.example/news/2\" style=\"color:#1a0dab;\">wire</a>", message.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("Great Firewall blocks VPNs", message.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("   also: wire https://wire.example/news/2", message.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("2. ", message.TextBody, StringComparison.Ordinal);
+        Assert.StartsWith("Online censorship: 1 new story · ", message.Subject, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_Subject_HasCountTopicNameAndLocalDate()
     {
         var stories = new[] { DigestTestData.Story(1, "Censorship one"), DigestTestData.Story(2, "Censorship two") };

@@ -66,11 +66,11 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
                 // A story already delivered to this subscriber is silently left out, never sent again.
                 listed += await connection.ExecuteAsync(new CommandDefinition(
                     """
-                    INSERT INTO digest_stories (digest_id, subscriber_key, story_id, revision, topic_id, position)
-                    VALUES (@digestId, @subscriberKey, @StoryId, (SELECT revision FROM stories WHERE id = @StoryId), @TopicId, @Position)
+                    INSERT INTO digest_stories (digest_id, subscriber_key, story_id, revision, topic_id, position, lead_story_id)
+                    VALUES (@digestId, @subscriberKey, @StoryId, (SELECT revision FROM stories WHERE id = @StoryId), @TopicId, @Position, @LeadStoryId)
                     ON CONFLICT (subscriber_key, story_id, revision) DO NOTHING
                     """,
-                    new { digestId = digest.Id, subscriberKey = digest.SubscriberKey, entry.StoryId, entry.TopicId, entry.Position },
+                    new { digestId = digest.Id, subscriberKey = digest.SubscriberKey, entry.StoryId, entry.TopicId, entry.Position, entry.LeadStoryId },
                     transaction,
                     cancellationToken: cancellationToken)).ConfigureAwait(false);
             }
@@ -105,7 +105,7 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
         foreach (var digest in digests)
         {
             var entries = (await connection.QueryAsync<EntryRow>(new CommandDefinition(
-                "SELECT story_id AS StoryId, topic_id AS TopicId, position AS Position FROM digest_stories WHERE digest_id = @Id ORDER BY position",
+                "SELECT story_id AS StoryId, topic_id AS TopicId, position AS Position, lead_story_id AS LeadStoryId FROM digest_stories WHERE digest_id = @Id ORDER BY position",
                 new { digest.Id },
                 cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
             var stories = await connection.QueryAsync<StoryRow>(new CommandDefinition(
@@ -117,7 +117,7 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
                 digest.SubscriberKey,
                 digest.MessageId,
                 SqliteTime.FromText(digest.CreatedAt),
-                entries.Select(e => new DigestEntry(e.StoryId, e.TopicId, (int)e.Position)).ToList(),
+                entries.Select(e => new DigestEntry(e.StoryId, e.TopicId, (int)e.Position, e.LeadStoryId)).ToList(),
                 (int)digest.OmittedCount);
             result.Add(new UnsentDigest(claimed, stories.Select(s => s.ToStory()).ToList(), (int)digest.Attempts));
         }
@@ -153,5 +153,5 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
 
     private sealed record DigestRow(string Id, string SubscriberKey, string MessageId, string CreatedAt, long OmittedCount, long Attempts);
 
-    private sealed record EntryRow(long StoryId, string TopicId, long Position);
+    private sealed record EntryRow(long StoryId, string TopicId, long Position, long? LeadStoryId);
 }
