@@ -1,0 +1,44 @@
+-- Story clustering (Core/Stories/Clustering): stories about one event, from different feeds, share
+-- a cluster. Times here are unix seconds, not text: they sit in every band row, so they must be
+-- small. A story without a date has at = -9223372036854775808 in cluster_bands and NULL in
+-- cluster_members. story_id is stories.id in the service (not enforced: the CLI clusters items
+-- that are not stored stories).
+
+CREATE TABLE clusters (
+    id       INTEGER PRIMARY KEY,
+    version  INTEGER NOT NULL,            -- +1 with every member: a writer updates only the version it read
+    size     INTEGER NOT NULL,
+    centroid BLOB NOT NULL                -- (term int64, weight float32) little-endian, heaviest first
+) STRICT;
+
+CREATE TABLE cluster_members (
+    story_id   INTEGER PRIMARY KEY,
+    cluster_id INTEGER NOT NULL REFERENCES clusters (id),
+    at         INTEGER
+) STRICT;
+
+CREATE INDEX ix_cluster_members_cluster ON cluster_members (cluster_id);
+
+-- The LSH index: one row per story and band. Read by band key, newest first within the window, so
+-- an assignment reads only the rows of its own band keys. cluster_id is copied here (a story never
+-- changes cluster) so candidates need no join through cluster_members.
+CREATE TABLE cluster_bands (
+    band       INTEGER NOT NULL,
+    at         INTEGER NOT NULL,
+    story_id   INTEGER NOT NULL,
+    cluster_id INTEGER NOT NULL,
+    PRIMARY KEY (band, at, story_id)
+) STRICT, WITHOUT ROWID;
+
+-- Document frequencies for IDF weighting, learned from every story clustered so far.
+CREATE TABLE cluster_terms (
+    term INTEGER PRIMARY KEY,
+    df   INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE cluster_stats (
+    id        INTEGER PRIMARY KEY CHECK (id = 1),
+    documents INTEGER NOT NULL
+) STRICT;
+
+INSERT INTO cluster_stats (id, documents) VALUES (1, 0);
