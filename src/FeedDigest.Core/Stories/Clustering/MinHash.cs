@@ -5,6 +5,9 @@ namespace FeedDigest.Core.Stories.Clustering;
 /// sets have Jaccard similarity J share the key of a band of r rows with probability J^r, so they
 /// share at least one of b band keys with probability 1 − (1 − J^r)^b. The index finds candidates
 /// by these keys; a band key is a hash of the band's number and its r minimum values.
+/// With one row per band the key is the selected term alone, not tied to its band: the same term
+/// selected by several bands is one key (a headline of 8 terms has at most 8 keys, not 32), and
+/// two stories collide when a term selected in each is the same, in whichever band.
 /// </summary>
 internal static class MinHash
 {
@@ -38,6 +41,11 @@ internal static class MinHash
                     minimums[i] = value;
                 }
             }
+        }
+
+        if (rowsPerBand == 1)
+        {
+            return minimums.Distinct().Select(minimum => (long)TermHash.Mix(minimum ^ Golden)).ToArray();
         }
 
         var keys = new long[bands];

@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Dapper;
 using FeedDigest.Core.Ports;
 using FeedDigest.Core.Stories.Clustering;
+using Microsoft.Data.Sqlite;
 
 namespace FeedDigest.Infrastructure.Storage.Sqlite;
 
@@ -18,39 +18,74 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     /// <summary>The time of an undated story in cluster_bands (its primary key allows no NULL).</summary>
     internal const long Undated = long.MinValue;
 
-    // The candidate query has one pair of subqueries per band key; its text depends only on the
-    // number of keys and on whether there is a window, so it is built once per shape.
-    private static readonly ConcurrentDictionary<(int Bands, bool Windowed), string> CandidateSql = new();
+    private const string WindowedBandSql =
+        "SELECT cluster_id FROM cluster_bands WHERE band = @band AND at BETWEEN @from AND @to ORDER BY at DESC LIMIT @limit";
+
+    private const string UndatedBandSql =
+        "SELECT cluster_id FROM cluster_bands WHERE band = @band AND at = @from ORDER BY story_id DESC LIMIT @limit";
+
+    private const string AnyTimeBandSql =
+        "SELECT cluster_id FROM cluster_bands WHERE band = @band ORDER BY at DESC, story_id DESC LIMIT @limit";
 
     public async Task<ClusterCandidates> FindCandidatesAsync(ClusterQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var windowed = query.WindowStart is not null && query.WindowEnd is not null;
-        var parameters = new DynamicParameters();
-        parameters.Add("terms", ToJsonArray(query.Terms));
-        parameters.Add("perBand", query.CandidatesPerBand);
-        parameters.Add("maxClusters", query.MaxClusters);
-        parameters.Add("undated", Undated);
-        parameters.Add("from", windowed ? query.WindowStart!.Value.ToUnixTimeSeconds() : 0);
-        parameters.Add("to", windowed ? query.WindowEnd!.Value.ToUnixTimeSeconds() : 0);
-        for (var i = 0; i < query.BandKeys.Count; i++)
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+
+        long documents;
+        Dictionary<long, long> frequencies;
+        bool anyUndated;
+        await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            """
+            SELECT documents AS Documents, undated AS Undated FROM cluster_stats WHERE id = 1;
+            SELECT term AS Term, df AS Df FROM cluster_terms WHERE term IN (SELECT value FROM json_each(@terms));
+            """,
+            new { terms = ToJsonArray(query.Terms) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false))
         {
-            parameters.Add(string.Create(CultureInfo.InvariantCulture, $"b{i}"), query.BandKeys[i]);
+            var stats = await results.ReadSingleAsync<StatsRow>().ConfigureAwait(false);
+            documents = stats.Documents;
+            anyUndated = stats.Undated > 0;
+            frequencies = (await results.ReadAsync<TermRow>().ConfigureAwait(false)).ToDictionary(r => r.Term, r => r.Df);
         }
 
-        var sql = "SELECT documents FROM cluster_stats WHERE id = 1;\n" +
-            "SELECT term AS Term, df AS Df FROM cluster_terms WHERE term IN (SELECT value FROM json_each(@terms));\n" +
-            (query.BandKeys.Count == 0 ? string.Empty : CandidateSql.GetOrAdd((query.BandKeys.Count, windowed), BuildCandidateSql));
+        if (query.BandKeys.Count == 0)
+        {
+            return new ClusterCandidates(documents, frequencies, []);
+        }
 
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var documents = await results.ReadSingleAsync<long>().ConfigureAwait(false);
-        var frequencies = (await results.ReadAsync<TermRow>().ConfigureAwait(false)).ToDictionary(r => r.Term, r => r.Df);
-        var clusters = query.BandKeys.Count == 0
-            ? []
-            : (await results.ReadAsync<CandidateRow>().ConfigureAwait(false))
-                .Select(r => new CandidateCluster(r.ClusterId, r.Version, (int)r.SharedBands, CentroidBlob.Decode(r.Centroid)))
-                .ToList();
+        var shared = new Dictionary<long, int>();
+        if (query.WindowStart is { } start && query.WindowEnd is { } end)
+        {
+            await CountBandHitsAsync(connection, WindowedBandSql, query, start.ToUnixTimeSeconds(), end.ToUnixTimeSeconds(), shared, cancellationToken).ConfigureAwait(false);
+            if (anyUndated)
+            {
+                await CountBandHitsAsync(connection, UndatedBandSql, query, Undated, Undated, shared, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            await CountBandHitsAsync(connection, AnyTimeBandSql, query, 0, 0, shared, cancellationToken).ConfigureAwait(false);
+        }
+
+        var ranked = shared
+            .OrderByDescending(pair => pair.Value)
+            .ThenBy(pair => pair.Key)
+            .Take(query.MaxClusters)
+            .ToList();
+        if (ranked.Count == 0)
+        {
+            return new ClusterCandidates(documents, frequencies, []);
+        }
+
+        var rows = (await connection.QueryAsync<ClusterRow>(new CommandDefinition(
+            "SELECT id AS ClusterId, version AS Version, centroid AS Centroid FROM clusters WHERE id IN (SELECT value FROM json_each(@ids))",
+            new { ids = ToJsonArray(ranked.Select(pair => pair.Key).ToList()) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false)).ToDictionary(r => r.ClusterId);
+        var clusters = ranked
+            .Where(pair => rows.ContainsKey(pair.Key))
+            .Select(pair => new CandidateCluster(pair.Key, rows[pair.Key].Version, pair.Value, CentroidBlob.Decode(rows[pair.Key].Centroid)))
+            .ToList();
         return new ClusterCandidates(documents, frequencies, clusters);
     }
 
@@ -103,7 +138,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             INSERT INTO cluster_terms (term, df)
                 SELECT value, 1 FROM json_each(@terms) WHERE true
                 ON CONFLICT (term) DO UPDATE SET df = df + 1;
-            UPDATE cluster_stats SET documents = documents + 1 WHERE id = 1;
+            UPDATE cluster_stats SET documents = documents + 1, undated = undated + @undated WHERE id = 1;
             """,
             new
             {
@@ -113,6 +148,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                 bandAt = at ?? Undated,
                 bands = ToJsonArray(entry.BandKeys),
                 terms = ToJsonArray(entry.Terms),
+                undated = at is null ? 1 : 0,
             },
             transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -148,45 +184,40 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     }
 
     /// <summary>
-    /// Per band key, the newest rows within the window (one range of the primary key) and undated
-    /// rows (another); then the clusters hit most often, with their centroids.
+    /// Reads each band key's rows with one prepared statement, executed once a key. (Not Dapper: it
+    /// prepares a command per call, and one statement with a subquery per key costs milliseconds to
+    /// prepare, more than all the reads.) Counts how many rows each cluster has among them.
     /// </summary>
-    private static string BuildCandidateSql((int Bands, bool Windowed) shape)
+    private static async Task CountBandHitsAsync(SqliteConnection connection, string sql, ClusterQuery query, long from, long to, Dictionary<long, int> shared, CancellationToken cancellationToken)
     {
-        var hits = new StringBuilder();
-        for (var i = 0; i < shape.Bands; i++)
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var band = command.Parameters.Add("@band", SqliteType.Integer);
+        command.Parameters.AddWithValue("@from", from);
+        command.Parameters.AddWithValue("@to", to);
+        command.Parameters.AddWithValue("@limit", query.CandidatesPerBand);
+        await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var key in query.BandKeys)
         {
-            if (i > 0)
+            band.Value = key;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                hits.Append("\n    UNION ALL ");
-            }
-
-            if (shape.Windowed)
-            {
-                hits.Append(CultureInfo.InvariantCulture, $"SELECT cluster_id FROM (SELECT cluster_id FROM cluster_bands WHERE band = @b{i} AND at BETWEEN @from AND @to ORDER BY at DESC LIMIT @perBand)");
-                hits.Append(CultureInfo.InvariantCulture, $"\n    UNION ALL SELECT cluster_id FROM (SELECT cluster_id FROM cluster_bands WHERE band = @b{i} AND at = @undated LIMIT @perBand)");
-            }
-            else
-            {
-                hits.Append(CultureInfo.InvariantCulture, $"SELECT cluster_id FROM (SELECT cluster_id FROM cluster_bands WHERE band = @b{i} ORDER BY at DESC LIMIT @perBand)");
+                var clusterId = reader.GetInt64(0);
+                shared[clusterId] = shared.GetValueOrDefault(clusterId) + 1;
             }
         }
-
-        return $"""
-            WITH hits (cluster_id) AS (
-                {hits}
-            ),
-            ranked AS (
-                SELECT cluster_id, count(*) AS shared FROM hits GROUP BY cluster_id ORDER BY shared DESC, cluster_id LIMIT @maxClusters
-            )
-            SELECT c.id AS ClusterId, c.version AS Version, r.shared AS SharedBands, c.centroid AS Centroid
-            FROM ranked r JOIN clusters c ON c.id = r.cluster_id
-            ORDER BY r.shared DESC, c.id;
-            """;
     }
 
     // Settable properties, not constructors: on an empty result SQLite reports no column types, and
     // Dapper matches constructors by type.
+    private sealed class StatsRow
+    {
+        public long Documents { get; set; }
+
+        public long Undated { get; set; }
+    }
+
     private sealed class TermRow
     {
         public long Term { get; set; }
@@ -194,13 +225,11 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         public long Df { get; set; }
     }
 
-    private sealed class CandidateRow
+    private sealed class ClusterRow
     {
         public long ClusterId { get; set; }
 
         public long Version { get; set; }
-
-        public long SharedBands { get; set; }
 
         public byte[] Centroid { get; set; } = [];
     }
