@@ -4,7 +4,8 @@ namespace FeedDigest.Core.Stories.Clustering;
 /// MinHash signatures over a story's set of terms, cut into LSH bands. Two stories whose term
 /// sets have Jaccard similarity J share the key of a band of r rows with probability J^r, so they
 /// share at least one of b band keys with probability 1 − (1 − J^r)^b. The index finds candidates
-/// by these keys; a band key is a hash of the band's number and its r minimum values.
+/// by these keys; a band key is a hash of the band's number and its r minimum values (that is,
+/// the terms that hold them).
 /// With one row per band the key is the selected term alone, not tied to its band: the same term
 /// selected by several bands is one key (a headline of 8 terms has at most 8 keys, not 32), and
 /// two stories collide when a term selected in each is the same, in whichever band.
@@ -29,6 +30,7 @@ internal static class MinHash
         ArgumentOutOfRangeException.ThrowIfGreaterThan(bands * rowsPerBand, Seeds.Length);
         var length = bands * rowsPerBand;
         var minimums = new ulong[length];
+        var selected = new long[length];
         Array.Fill(minimums, ulong.MaxValue);
         foreach (var term in terms)
         {
@@ -39,13 +41,16 @@ internal static class MinHash
                 if (value < minimums[i])
                 {
                     minimums[i] = value;
+                    selected[i] = term;
                 }
             }
         }
 
+        // Keys are built from the selected terms, which is the same as from the minimum values
+        // (each hash function is a bijection) but lets one row per band key the term itself.
         if (rowsPerBand == 1)
         {
-            return minimums.Distinct().Select(minimum => (long)TermHash.Mix(minimum ^ Golden)).ToArray();
+            return selected.Distinct().Select(term => (long)TermHash.Mix((ulong)term ^ Golden)).ToArray();
         }
 
         var keys = new long[bands];
@@ -54,7 +59,7 @@ internal static class MinHash
             var key = TermHash.Mix(Golden * (ulong)(band + 1));
             for (var row = 0; row < rowsPerBand; row++)
             {
-                key = TermHash.Mix(key ^ minimums[(band * rowsPerBand) + row]);
+                key = TermHash.Mix(key ^ (ulong)selected[(band * rowsPerBand) + row]);
             }
 
             keys[band] = (long)key;
