@@ -18,13 +18,13 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     /// <summary>The time of an undated story in cluster_bands (its primary key allows no NULL).</summary>
     internal const long Undated = long.MinValue;
 
-    private const string WindowedBandSql =
+    internal const string WindowedBandSql =
         "SELECT cluster_id FROM cluster_bands WHERE band = @band AND at BETWEEN @from AND @to ORDER BY at DESC LIMIT @limit";
 
-    private const string UndatedBandSql =
+    internal const string UndatedBandSql =
         "SELECT cluster_id FROM cluster_bands WHERE band = @band AND at = @from ORDER BY story_id DESC LIMIT @limit";
 
-    private const string AnyTimeBandSql =
+    internal const string AnyTimeBandSql =
         "SELECT cluster_id FROM cluster_bands WHERE band = @band ORDER BY at DESC, story_id DESC LIMIT @limit";
 
     public async Task<ClusterCandidates> FindCandidatesAsync(ClusterQuery query, CancellationToken cancellationToken)
