@@ -2,13 +2,25 @@ using System.Globalization;
 
 namespace FeedDigest.ClusterBench;
 
-internal sealed record Arguments(long Stories, int Measure, string Database, int Seed, int Organic)
+internal sealed record Arguments(long Stories, int Measure, string Database, int Seed, int Organic, bool Probe = false)
 {
     public static Arguments Parse(string[] args)
     {
         var result = new Arguments(1_000_000, 2_000, "/tmp/feeddigest-clusterbench/clusters.db", 1, 0);
-        for (var i = 0; i + 1 < args.Length; i += 2)
+        for (var i = 0; i < args.Length; i += 2)
         {
+            if (args[i] == "--probe")
+            {
+                result = result with { Probe = true };
+                i--;
+                continue;
+            }
+
+            if (i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"{args[i]} needs a value");
+            }
+
             result = args[i] switch
             {
                 "--stories" => result with { Stories = long.Parse(args[i + 1], CultureInfo.InvariantCulture) },

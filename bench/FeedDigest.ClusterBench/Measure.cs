@@ -22,17 +22,31 @@ internal static class Measure
 
         var now = SyntheticNews.End(span);
         var recent = events.Where(e => e.Start >= now - TimeSpan.FromDays(3)).ToList();
-        var fresh = SyntheticNews.Events(seed + 1, count, TimeSpan.FromHours(1), firstId: events[^1].Id + 1);
-        var random = new Random(seed + 2);
+        // Seeded by the next story id as well, so a second run adds different stories.
+        var runSeed = HashCode.Combine(seed, nextStoryId);
+        var warmUp = count / 10;
+        var fresh = SyntheticNews.Events(runSeed, (count + warmUp) * 20L, TimeSpan.FromHours(1), firstId: events[^1].Id + 1 + nextStoryId);
+        var random = new Random(runSeed + 1);
         var index = new TimedIndex(new SqliteStoryClusterIndex(connections));
         var clusterer = new StoryClusterer(index, options);
-        var warmUp = count / 10;
         var timings = new List<double>(count);
         int followUps = 0, followUpsJoined = 0, newEvents = 0, newEventsJoined = 0;
+        var process = Process.GetCurrentProcess();
+        var cpuAtStart = TimeSpan.Zero;
+        var userAtStart = TimeSpan.Zero;
+        var clockAtStart = Stopwatch.StartNew();
         for (var i = 0; i < warmUp + count; i++)
         {
+            if (i == warmUp)
+            {
+                process.Refresh();
+                cpuAtStart = process.TotalProcessorTime;
+                userAtStart = process.UserProcessorTime;
+                clockAtStart.Restart();
+            }
+
             var followUp = i % 2 == 0 && recent.Count > 0;
-            var e = followUp ? recent[random.Next(recent.Count)] : fresh[i % fresh.Count] with { Start = now };
+            var e = followUp ? recent[random.Next(recent.Count)] : fresh[i] with { Start = now };
             var story = followUp ? news.FollowUp(e, random, now) : news.Stories(e).First();
             var input = new StoryForClustering(nextStoryId++, story.Title, story.Summary, now + TimeSpan.FromSeconds(i));
             var clock = Stopwatch.StartNew();
@@ -56,8 +70,13 @@ internal static class Measure
             }
         }
 
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - cpuAtStart;
+        var user = process.UserProcessorTime - userAtStart;
+        var wall = clockAtStart.Elapsed;
         timings.Sort();
         Console.WriteLine($"assignment latency over {timings.Count} stories: median {Percentile(timings, 0.5):F3} ms, p90 {Percentile(timings, 0.9):F3} ms, p99 {Percentile(timings, 0.99):F3} ms, max {timings[^1]:F1} ms");
+        Console.WriteLine($"process CPU time {cpu.TotalMilliseconds / count:F3} ms a story ({user.TotalMilliseconds / count:F3} user, {(cpu - user).TotalMilliseconds / count:F3} system; wall {wall.TotalMilliseconds / count:F3} ms): on a shared machine CPU time shows the work, wall time the wait for a core");
         Console.WriteLine($"of which (means over all {warmUp + count} stories, warm-up included): reading {index.Reading.TotalMilliseconds / (warmUp + count):F3} ms, writing {index.Writing.TotalMilliseconds / (warmUp + count):F3} ms; {(double)index.CandidateClusters / (warmUp + count):F1} candidate clusters");
         Console.WriteLine($"follow-ups of recent events that joined a cluster: {followUpsJoined}/{followUps}; first stories of new events that joined one: {newEventsJoined}/{newEvents}");
     }

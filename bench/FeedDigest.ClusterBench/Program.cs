@@ -38,8 +38,15 @@ if (fresh)
     await File.WriteAllTextAsync(databasePath + ".empty-bytes", emptyBytes.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
 }
 
-await Database.ReportAsync(connections, databasePath).ConfigureAwait(false);
+if (arguments.Probe)
+{
+    await Probe.RunAsync(connections, news, events, span, arguments.Measure, arguments.Seed, options).ConfigureAwait(false);
+    SqliteConnection.ClearAllPools();
+    return 0;
+}
+
 await Measure.RunAsync(connections, news, events, span, arguments.Measure, arguments.Seed, options).ConfigureAwait(false);
+await Database.ReportAsync(connections, databasePath).ConfigureAwait(false);
 SqliteConnection.ClearAllPools();
 return 0;
 

@@ -36,15 +36,36 @@ internal static class ClusterCommand
             Description = "Stories join clusters only through members dated within this many hours; undated items are compared with all.",
             DefaultValueFactory = _ => defaults.Window.TotalHours,
         };
+        var bands = new Option<int>("--bands")
+        {
+            Description = "LSH bands (MinHash values per story, with one row per band).",
+            DefaultValueFactory = _ => defaults.Bands,
+        };
+        var candidatesPerBand = new Option<int>("--candidates-per-band")
+        {
+            Description = "The most recent stories read per band key.",
+            DefaultValueFactory = _ => defaults.CandidatesPerBand,
+        };
+        var maxCandidateClusters = new Option<int>("--max-candidate-clusters")
+        {
+            Description = "The most clusters verified per story.",
+            DefaultValueFactory = _ => defaults.MaxCandidateClusters,
+        };
         var command = new Command("cluster", "Cluster JSON-lines items from stdin into stories; print one {\"id\",\"cluster\"} line per item.");
         command.Options.Add(threshold);
         command.Options.Add(windowHours);
+        command.Options.Add(bands);
+        command.Options.Add(candidatesPerBand);
+        command.Options.Add(maxCandidateClusters);
         command.SetAction((result, cancellationToken) =>
         {
             var options = new ClusteringOptions
             {
                 Threshold = result.GetValue(threshold),
                 Window = TimeSpan.FromHours(result.GetValue(windowHours)),
+                Bands = result.GetValue(bands),
+                CandidatesPerBand = result.GetValue(candidatesPerBand),
+                MaxCandidateClusters = result.GetValue(maxCandidateClusters),
             };
             return RunAsync(options, Console.In, Console.OpenStandardOutput(), cancellationToken);
         });

@@ -56,7 +56,14 @@ internal static class ClusterText
             else if (Rune.IsLetterOrDigit(rune) || IsMark(rune))
             {
                 FlushCjk(cjkRun, terms);
-                word.Append(rune.ToString());
+                if (rune.IsBmp)
+                {
+                    word.Append((char)rune.Value);
+                }
+                else
+                {
+                    word.Append(rune.ToString());
+                }
             }
             else
             {
@@ -119,6 +126,11 @@ internal static class ClusterText
 
     private static string FoldAccents(string word)
     {
+        if (Ascii.IsValid(word))
+        {
+            return word;
+        }
+
         var decomposed = word.Normalize(NormalizationForm.FormD);
         var builder = new StringBuilder(decomposed.Length);
         foreach (var c in decomposed)

@@ -38,10 +38,10 @@ public sealed class ClusteringOptions
     public int CentroidTerms { get; set; } = 64;
 
     /// <summary>The most recent stories read per band key within the window; bounds the work on common terms.</summary>
-    public int CandidatesPerBand { get; set; } = 20;
+    public int CandidatesPerBand { get; set; } = 10;
 
     /// <summary>The most clusters verified per new story, those sharing the most band keys with it first.</summary>
-    public int MaxCandidateClusters { get; set; } = 32;
+    public int MaxCandidateClusters { get; set; } = 16;
 
     public IEnumerable<string> Validate()
     {

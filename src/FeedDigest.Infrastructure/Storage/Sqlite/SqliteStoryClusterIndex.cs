@@ -3,7 +3,6 @@ using System.Text;
 using Dapper;
 using FeedDigest.Core.Ports;
 using FeedDigest.Core.Stories.Clustering;
-using Microsoft.Data.Sqlite;
 
 namespace FeedDigest.Infrastructure.Storage.Sqlite;
 
@@ -18,73 +17,63 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     /// <summary>The time of an undated story in cluster_bands (its primary key allows no NULL).</summary>
     internal const long Undated = long.MinValue;
 
-    internal const string WindowedBandSql =
-        "SELECT cluster_id FROM cluster_bands WHERE band = @band AND at BETWEEN @from AND @to ORDER BY at DESC LIMIT @limit";
-
-    internal const string UndatedBandSql =
-        "SELECT cluster_id FROM cluster_bands WHERE band = @band AND at = @from ORDER BY story_id DESC LIMIT @limit";
-
-    internal const string AnyTimeBandSql =
-        "SELECT cluster_id FROM cluster_bands WHERE band = @band ORDER BY at DESC, story_id DESC LIMIT @limit";
+    /// <summary>
+    /// Candidates in one statement, grouped by SQLite (reading hundreds of rows one by one through
+    /// ADO.NET cost more than the reads). For each band key: its rows dated within the window, from
+    /// the newest down to the @limit-th newest (a correlated subquery finds that row's time, so at
+    /// most about @limit rows are read; more only when several share that second), and likewise
+    /// its newest @limit undated rows. Then the clusters hit most often, with their centroids.
+    /// Both halves are ranges of cluster_bands' primary key; nothing else is read.
+    /// </summary>
+    internal const string CandidatesSql =
+        """
+        WITH hits (cluster_id) AS (
+            SELECT cb.cluster_id
+            FROM json_each(@bands) AS b
+            JOIN cluster_bands AS cb ON cb.band = b.value AND cb.at <= @to AND cb.at >= max(@from, coalesce(
+                (SELECT x.at FROM cluster_bands AS x WHERE x.band = b.value AND x.at BETWEEN @from AND @to ORDER BY x.at DESC LIMIT 1 OFFSET @limit - 1),
+                @from))
+            UNION ALL
+            SELECT cb.cluster_id
+            FROM json_each(@bands) AS b
+            JOIN cluster_bands AS cb ON cb.band = b.value AND cb.at = @undated AND cb.story_id >= coalesce(
+                (SELECT x.story_id FROM cluster_bands AS x WHERE x.band = b.value AND x.at = @undated ORDER BY x.story_id DESC LIMIT 1 OFFSET @limit - 1),
+                0)
+        ),
+        ranked (cluster_id, shared) AS (
+            SELECT cluster_id, count(*) FROM hits GROUP BY cluster_id ORDER BY count(*) DESC, cluster_id LIMIT @maxClusters
+        )
+        SELECT c.id AS ClusterId, c.version AS Version, r.shared AS SharedBands, c.centroid AS Centroid
+        FROM ranked AS r JOIN clusters AS c ON c.id = r.cluster_id
+        ORDER BY r.shared DESC, c.id
+        """;
 
     public async Task<ClusterCandidates> FindCandidatesAsync(ClusterQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
 
-        long documents;
-        Dictionary<long, long> frequencies;
-        bool anyUndated;
-        await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(
-            """
-            SELECT documents AS Documents, undated AS Undated FROM cluster_stats WHERE id = 1;
-            SELECT term AS Term, df AS Df FROM cluster_terms WHERE term IN (SELECT value FROM json_each(@terms));
-            """,
-            new { terms = ToJsonArray(query.Terms) },
-            cancellationToken: cancellationToken)).ConfigureAwait(false))
-        {
-            var stats = await results.ReadSingleAsync<StatsRow>().ConfigureAwait(false);
-            documents = stats.Documents;
-            anyUndated = stats.Undated > 0;
-            frequencies = (await results.ReadAsync<TermRow>().ConfigureAwait(false)).ToDictionary(r => r.Term, r => r.Df);
-        }
-
-        if (query.BandKeys.Count == 0)
-        {
-            return new ClusterCandidates(documents, frequencies, []);
-        }
-
-        var shared = new Dictionary<long, int>();
-        if (query.WindowStart is { } start && query.WindowEnd is { } end)
-        {
-            await CountBandHitsAsync(connection, WindowedBandSql, query, start.ToUnixTimeSeconds(), end.ToUnixTimeSeconds(), shared, cancellationToken).ConfigureAwait(false);
-            if (anyUndated)
+        // Without a window every dated row counts (undated rows are read by the second half anyway).
+        var windowed = query.WindowStart is not null && query.WindowEnd is not null;
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            "SELECT documents FROM cluster_stats WHERE id = 1;\n" +
+            "SELECT term AS Term, df AS Df FROM cluster_terms WHERE term IN (SELECT value FROM json_each(@terms));\n" +
+            CandidatesSql,
+            new
             {
-                await CountBandHitsAsync(connection, UndatedBandSql, query, Undated, Undated, shared, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        else
-        {
-            await CountBandHitsAsync(connection, AnyTimeBandSql, query, 0, 0, shared, cancellationToken).ConfigureAwait(false);
-        }
-
-        var ranked = shared
-            .OrderByDescending(pair => pair.Value)
-            .ThenBy(pair => pair.Key)
-            .Take(query.MaxClusters)
-            .ToList();
-        if (ranked.Count == 0)
-        {
-            return new ClusterCandidates(documents, frequencies, []);
-        }
-
-        var rows = (await connection.QueryAsync<ClusterRow>(new CommandDefinition(
-            "SELECT id AS ClusterId, version AS Version, centroid AS Centroid FROM clusters WHERE id IN (SELECT value FROM json_each(@ids))",
-            new { ids = ToJsonArray(ranked.Select(pair => pair.Key).ToList()) },
-            cancellationToken: cancellationToken)).ConfigureAwait(false)).ToDictionary(r => r.ClusterId);
-        var clusters = ranked
-            .Where(pair => rows.ContainsKey(pair.Key))
-            .Select(pair => new CandidateCluster(pair.Key, rows[pair.Key].Version, pair.Value, CentroidBlob.Decode(rows[pair.Key].Centroid)))
+                terms = ToJsonArray(query.Terms),
+                bands = ToJsonArray(query.BandKeys),
+                from = windowed ? query.WindowStart!.Value.ToUnixTimeSeconds() : Undated + 1,
+                to = windowed ? query.WindowEnd!.Value.ToUnixTimeSeconds() : long.MaxValue,
+                undated = Undated,
+                limit = query.CandidatesPerBand,
+                maxClusters = query.MaxClusters,
+            },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var documents = await results.ReadSingleAsync<long>().ConfigureAwait(false);
+        var frequencies = (await results.ReadAsync<TermRow>().ConfigureAwait(false)).ToDictionary(r => r.Term, r => r.Df);
+        var clusters = (await results.ReadAsync<CandidateRow>().ConfigureAwait(false))
+            .Select(r => new CandidateCluster(r.ClusterId, r.Version, (int)r.SharedBands, CentroidBlob.Decode(r.Centroid)))
             .ToList();
         return new ClusterCandidates(documents, frequencies, clusters);
     }
@@ -138,7 +127,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             INSERT INTO cluster_terms (term, df)
                 SELECT value, 1 FROM json_each(@terms) WHERE true
                 ON CONFLICT (term) DO UPDATE SET df = df + 1;
-            UPDATE cluster_stats SET documents = documents + 1, undated = undated + @undated WHERE id = 1;
+            UPDATE cluster_stats SET documents = documents + 1 WHERE id = 1;
             """,
             new
             {
@@ -148,7 +137,6 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                 bandAt = at ?? Undated,
                 bands = ToJsonArray(entry.BandKeys),
                 terms = ToJsonArray(entry.Terms),
-                undated = at is null ? 1 : 0,
             },
             transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -183,41 +171,8 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         return builder.Append(']').ToString();
     }
 
-    /// <summary>
-    /// Reads each band key's rows with one prepared statement, executed once a key. (Not Dapper: it
-    /// prepares a command per call, and one statement with a subquery per key costs milliseconds to
-    /// prepare, more than all the reads.) Counts how many rows each cluster has among them.
-    /// </summary>
-    private static async Task CountBandHitsAsync(SqliteConnection connection, string sql, ClusterQuery query, long from, long to, Dictionary<long, int> shared, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        var band = command.Parameters.Add("@band", SqliteType.Integer);
-        command.Parameters.AddWithValue("@from", from);
-        command.Parameters.AddWithValue("@to", to);
-        command.Parameters.AddWithValue("@limit", query.CandidatesPerBand);
-        await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var key in query.BandKeys)
-        {
-            band.Value = key;
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var clusterId = reader.GetInt64(0);
-                shared[clusterId] = shared.GetValueOrDefault(clusterId) + 1;
-            }
-        }
-    }
-
     // Settable properties, not constructors: on an empty result SQLite reports no column types, and
     // Dapper matches constructors by type.
-    private sealed class StatsRow
-    {
-        public long Documents { get; set; }
-
-        public long Undated { get; set; }
-    }
-
     private sealed class TermRow
     {
         public long Term { get; set; }
@@ -225,11 +180,13 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         public long Df { get; set; }
     }
 
-    private sealed class ClusterRow
+    private sealed class CandidateRow
     {
         public long ClusterId { get; set; }
 
         public long Version { get; set; }
+
+        public long SharedBands { get; set; }
 
         public byte[] Centroid { get; set; } = [];
     }

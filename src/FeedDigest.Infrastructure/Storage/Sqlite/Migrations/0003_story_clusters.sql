@@ -36,12 +36,10 @@ CREATE TABLE cluster_terms (
     df   INTEGER NOT NULL
 ) STRICT;
 
--- documents: stories clustered (the N of IDF); undated: how many of them had no date, so that
--- readers look for undated band rows only when there are any.
+-- documents: stories clustered so far, the N of IDF.
 CREATE TABLE cluster_stats (
     id        INTEGER PRIMARY KEY CHECK (id = 1),
-    documents INTEGER NOT NULL,
-    undated   INTEGER NOT NULL
+    documents INTEGER NOT NULL
 ) STRICT;
 
-INSERT INTO cluster_stats (id, documents, undated) VALUES (1, 0, 0);
+INSERT INTO cluster_stats (id, documents) VALUES (1, 0);
