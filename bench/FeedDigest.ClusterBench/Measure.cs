@@ -27,7 +27,8 @@ internal static class Measure
         var warmUp = count / 10;
         var fresh = SyntheticNews.Events(runSeed, (count + warmUp) * 20L, TimeSpan.FromHours(1), firstId: events[^1].Id + 1 + nextStoryId);
         var random = new Random(runSeed + 1);
-        var index = new TimedIndex(new SqliteStoryClusterIndex(connections));
+        await using var sqliteIndex = new SqliteStoryClusterIndex(connections);
+        var index = new TimedIndex(sqliteIndex);
         var clusterer = new StoryClusterer(index, options);
         var timings = new List<double>(count);
         int followUps = 0, followUpsJoined = 0, newEvents = 0, newEventsJoined = 0;

@@ -27,7 +27,8 @@ internal static class Organic
             var span = TimeSpan.FromDays(365.0 * count / 1_000_000);
             var news = new SyntheticNews(seed);
             var stories = SyntheticNews.Events(seed, count, span).SelectMany(news.Stories).OrderBy(s => s.Time).ToList();
-            var index = new TimedIndex(new SqliteStoryClusterIndex(connections));
+            await using var sqliteIndex = new SqliteStoryClusterIndex(connections);
+            var index = new TimedIndex(sqliteIndex);
             var clusterer = new StoryClusterer(index, options);
             var predicted = new long[stories.Count];
             var clock = System.Diagnostics.Stopwatch.StartNew();

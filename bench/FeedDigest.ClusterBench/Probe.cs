@@ -22,7 +22,7 @@ internal static class Probe
         var now = SyntheticNews.End(span);
         var recent = events.Where(e => e.Start >= now - TimeSpan.FromDays(3)).ToList();
         var random = new Random(HashCode.Combine(seed, nextStoryId));
-        var index = new SqliteStoryClusterIndex(connections);
+        await using var index = new SqliteStoryClusterIndex(connections);
         var queries = new List<(ClusterQuery Query, ClusterIndexEntry Entry)>();
         for (var i = 0; i < count; i++)
         {

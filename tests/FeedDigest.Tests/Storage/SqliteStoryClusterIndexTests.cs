@@ -3,6 +3,7 @@ using FeedDigest.Infrastructure.Storage.Sqlite;
 
 namespace FeedDigest.Tests.Storage;
 
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xUnit disposes the index through IAsyncLifetime.DisposeAsync.")]
 public sealed class SqliteStoryClusterIndexTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
@@ -17,7 +18,11 @@ public sealed class SqliteStoryClusterIndexTests : IAsyncLifetime
         index = new SqliteStoryClusterIndex(database.Connections);
     }
 
-    public async Task DisposeAsync() => await database.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await index.DisposeAsync();
+        await database.DisposeAsync();
+    }
 
     [Fact]
     public async Task CandidatesSql_ReadsClusterBandsOnlyByBandKey_NeverScansATable()

@@ -3,16 +3,24 @@ using System.Text;
 using Dapper;
 using FeedDigest.Core.Ports;
 using FeedDigest.Core.Stories.Clustering;
+using Microsoft.Data.Sqlite;
 
 namespace FeedDigest.Infrastructure.Storage.Sqlite;
 
 /// <summary>
 /// The story clusters in SQLite (tables from 0003_story_clusters.sql). Candidates are read by band
-/// key through cluster_bands' primary key, newest first within the time window and at most
+/// key through cluster_bands' primary key, newest first within the time window and at most about
 /// <see cref="ClusterQuery.CandidatesPerBand"/> rows a key, so an assignment reads the rows of its
 /// own band keys and no others, however many stories are stored.
 /// </summary>
-internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connections) : IStoryClusterIndex
+/// <remarks>
+/// An assignment is a read and a write of a few statements each, for every new story, so this
+/// index keeps one connection of its own with those statements prepared once (Dapper prepares a
+/// command per call, which cost more than the statements' work) and its page cache warm (a
+/// connection's cache is dropped whenever another connection has written). Calls take turns on it.
+/// Writes still take the process's write turn from <see cref="SqliteConnectionFactory"/>.
+/// </remarks>
+internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connections) : IStoryClusterIndex, IAsyncDisposable
 {
     /// <summary>The time of an undated story in cluster_bands (its primary key allows no NULL).</summary>
     internal const long Undated = long.MinValue;
@@ -48,100 +56,94 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         ORDER BY r.shared DESC, c.id
         """;
 
+    private const string DocumentsSql = "SELECT documents FROM cluster_stats WHERE id = 1";
+
+    private const string FrequenciesSql = "SELECT term, df FROM cluster_terms WHERE term IN (SELECT value FROM json_each(@terms))";
+
+    private const string ExistingSql = "SELECT cluster_id FROM cluster_members WHERE story_id = @storyId";
+
+    private const string JoinSql = "UPDATE clusters SET version = version + 1, size = size + 1, centroid = @centroid WHERE id = @clusterId AND version = @expected";
+
+    private const string CreateSql = "INSERT INTO clusters (version, size, centroid) VALUES (1, 1, @centroid) RETURNING id";
+
+    private const string RecordSql =
+        """
+        INSERT INTO cluster_members (story_id, cluster_id, at) VALUES (@storyId, @clusterId, @at);
+        INSERT INTO cluster_bands (band, at, story_id, cluster_id)
+            SELECT value, @bandAt, @storyId, @clusterId FROM json_each(@bands) WHERE true
+            ON CONFLICT DO NOTHING;
+        INSERT INTO cluster_terms (term, df)
+            SELECT value, 1 FROM json_each(@terms) WHERE true
+            ON CONFLICT (term) DO UPDATE SET df = df + 1;
+        UPDATE cluster_stats SET documents = documents + 1 WHERE id = 1;
+        """;
+
+    private readonly SemaphoreSlim turn = new(1, 1);
+    private Session? session;
+
     public async Task<ClusterCandidates> FindCandidatesAsync(ClusterQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var s = await GetSessionAsync(cancellationToken).ConfigureAwait(false);
+            return await s.RunAsync(
+                async () =>
+                {
+                    var documents = (long)(await s.Documents.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
 
-        // Without a window every dated row counts (undated rows are read by the second half anyway).
-        var windowed = query.WindowStart is not null && query.WindowEnd is not null;
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-            "SELECT documents FROM cluster_stats WHERE id = 1;\n" +
-            "SELECT term AS Term, df AS Df FROM cluster_terms WHERE term IN (SELECT value FROM json_each(@terms));\n" +
-            CandidatesSql,
-            new
-            {
-                terms = ToJsonArray(query.Terms),
-                bands = ToJsonArray(query.BandKeys),
-                from = windowed ? query.WindowStart!.Value.ToUnixTimeSeconds() : Undated + 1,
-                to = windowed ? query.WindowEnd!.Value.ToUnixTimeSeconds() : long.MaxValue,
-                undated = Undated,
-                limit = query.CandidatesPerBand,
-                maxClusters = query.MaxClusters,
-            },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var documents = await results.ReadSingleAsync<long>().ConfigureAwait(false);
-        var frequencies = (await results.ReadAsync<TermRow>().ConfigureAwait(false)).ToDictionary(r => r.Term, r => r.Df);
-        var clusters = (await results.ReadAsync<CandidateRow>().ConfigureAwait(false))
-            .Select(r => new CandidateCluster(r.ClusterId, r.Version, (int)r.SharedBands, CentroidBlob.Decode(r.Centroid)))
-            .ToList();
-        return new ClusterCandidates(documents, frequencies, clusters);
+                    var frequencies = new Dictionary<long, long>(query.Terms.Count);
+                    s.Frequencies.Parameters["@terms"].Value = ToJsonArray(query.Terms);
+                    await using (var reader = await s.Frequencies.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            frequencies[reader.GetInt64(0)] = reader.GetInt64(1);
+                        }
+                    }
+
+                    var clusters = new List<CandidateCluster>();
+                    if (query.BandKeys.Count > 0)
+                    {
+                        // Without a window every dated row counts (undated rows are read by the second half anyway).
+                        var windowed = query.WindowStart is not null && query.WindowEnd is not null;
+                        var parameters = s.Candidates.Parameters;
+                        parameters["@bands"].Value = ToJsonArray(query.BandKeys);
+                        parameters["@from"].Value = windowed ? query.WindowStart!.Value.ToUnixTimeSeconds() : Undated + 1;
+                        parameters["@to"].Value = windowed ? query.WindowEnd!.Value.ToUnixTimeSeconds() : long.MaxValue;
+                        parameters["@limit"].Value = (long)query.CandidatesPerBand;
+                        parameters["@maxClusters"].Value = (long)query.MaxClusters;
+                        await using var reader = await s.Candidates.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            clusters.Add(new CandidateCluster(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2), CentroidBlob.Decode((byte[])reader.GetValue(3))));
+                        }
+                    }
+
+                    return new ClusterCandidates(documents, frequencies, clusters);
+                }).ConfigureAwait(false);
+        }
+        finally
+        {
+            turn.Release();
+        }
     }
 
     public async Task<ClusterIndexResult> AddAsync(ClusterIndexEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        await using var writer = await connections.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
-        var connection = writer.Connection;
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-
-        var existing = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
-            "SELECT cluster_id FROM cluster_members WHERE story_id = @StoryId", new { entry.StoryId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (existing is { } existingCluster)
+        await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            return new ClusterIndexResult(ClusterIndexOutcome.AlreadyIndexed, existingCluster);
+            var s = await GetSessionAsync(cancellationToken).ConfigureAwait(false);
+            using var writeTurn = await connections.WaitForWriteTurnAsync(cancellationToken).ConfigureAwait(false);
+            return await s.RunAsync(() => AddAsync(s, entry, cancellationToken)).ConfigureAwait(false);
         }
-
-        var centroid = CentroidBlob.Encode(entry.Centroid);
-        long clusterId;
-        if (entry.ClusterId is { } joined)
+        finally
         {
-            var updated = await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE clusters SET version = version + 1, size = size + 1, centroid = @centroid WHERE id = @id AND version = @expected",
-                new { centroid, id = joined, expected = entry.ExpectedVersion },
-                transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
-            if (updated == 0)
-            {
-                return new ClusterIndexResult(ClusterIndexOutcome.Conflict, 0);
-            }
-
-            clusterId = joined;
+            turn.Release();
         }
-        else
-        {
-            clusterId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "INSERT INTO clusters (version, size, centroid) VALUES (1, 1, @centroid) RETURNING id",
-                new { centroid },
-                transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }
-
-        var at = entry.Time?.ToUnixTimeSeconds();
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO cluster_members (story_id, cluster_id, at) VALUES (@storyId, @clusterId, @at);
-            INSERT INTO cluster_bands (band, at, story_id, cluster_id)
-                SELECT value, @bandAt, @storyId, @clusterId FROM json_each(@bands) WHERE true
-                ON CONFLICT DO NOTHING;
-            INSERT INTO cluster_terms (term, df)
-                SELECT value, 1 FROM json_each(@terms) WHERE true
-                ON CONFLICT (term) DO UPDATE SET df = df + 1;
-            UPDATE cluster_stats SET documents = documents + 1 WHERE id = 1;
-            """,
-            new
-            {
-                storyId = entry.StoryId,
-                clusterId,
-                at,
-                bandAt = at ?? Undated,
-                bands = ToJsonArray(entry.BandKeys),
-                terms = ToJsonArray(entry.Terms),
-            },
-            transaction,
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new ClusterIndexResult(ClusterIndexOutcome.Added, clusterId);
     }
 
     public async Task<IReadOnlyDictionary<long, long>> GetClustersAsync(IReadOnlyList<long> storyIds, CancellationToken cancellationToken)
@@ -153,6 +155,25 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             new { ids = ToJsonArray(storyIds) },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.ToDictionary(r => r.StoryId, r => r.ClusterId);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await turn.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (session is not null)
+            {
+                await session.DisposeAsync().ConfigureAwait(false);
+                session = null;
+            }
+        }
+        finally
+        {
+            turn.Release();
+        }
+
+        turn.Dispose();
     }
 
     internal static string ToJsonArray(IReadOnlyList<long> values)
@@ -171,24 +192,59 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         return builder.Append(']').ToString();
     }
 
-    // Settable properties, not constructors: on an empty result SQLite reports no column types, and
-    // Dapper matches constructors by type.
-    private sealed class TermRow
+    private static async Task<ClusterIndexResult> AddAsync(Session s, ClusterIndexEntry entry, CancellationToken cancellationToken)
     {
-        public long Term { get; set; }
+        await using var transaction = (SqliteTransaction)await s.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        s.Enlist(transaction);
 
-        public long Df { get; set; }
+        s.Existing.Parameters["@storyId"].Value = entry.StoryId;
+        if (await s.Existing.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long existing)
+        {
+            return new ClusterIndexResult(ClusterIndexOutcome.AlreadyIndexed, existing);
+        }
+
+        var centroid = CentroidBlob.Encode(entry.Centroid);
+        long clusterId;
+        if (entry.ClusterId is { } joined)
+        {
+            s.Join.Parameters["@centroid"].Value = centroid;
+            s.Join.Parameters["@clusterId"].Value = joined;
+            s.Join.Parameters["@expected"].Value = entry.ExpectedVersion;
+            if (await s.Join.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+            {
+                return new ClusterIndexResult(ClusterIndexOutcome.Conflict, 0);
+            }
+
+            clusterId = joined;
+        }
+        else
+        {
+            s.Create.Parameters["@centroid"].Value = centroid;
+            clusterId = (long)(await s.Create.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
+        var at = entry.Time?.ToUnixTimeSeconds();
+        var record = s.Record.Parameters;
+        record["@storyId"].Value = entry.StoryId;
+        record["@clusterId"].Value = clusterId;
+        record["@at"].Value = at is { } seconds ? seconds : DBNull.Value;
+        record["@bandAt"].Value = at ?? Undated;
+        record["@bands"].Value = ToJsonArray(entry.BandKeys);
+        record["@terms"].Value = ToJsonArray(entry.Terms);
+        await s.Record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new ClusterIndexResult(ClusterIndexOutcome.Added, clusterId);
     }
 
-    private sealed class CandidateRow
+    private async Task<Session> GetSessionAsync(CancellationToken cancellationToken)
     {
-        public long ClusterId { get; set; }
+        if (session is { Broken: true })
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            session = null;
+        }
 
-        public long Version { get; set; }
-
-        public long SharedBands { get; set; }
-
-        public byte[] Centroid { get; set; } = [];
+        return session ??= await Session.OpenAsync(connections, cancellationToken).ConfigureAwait(false);
     }
 
     private sealed class MemberRow
@@ -196,5 +252,130 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         public long StoryId { get; set; }
 
         public long ClusterId { get; set; }
+    }
+
+    /// <summary>The index's own connection and its prepared statements.</summary>
+    private sealed class Session : IAsyncDisposable
+    {
+        private Session(SqliteConnection connection) => Connection = connection;
+
+        public SqliteConnection Connection { get; }
+
+        public SqliteCommand Documents { get; private set; } = null!;
+
+        public SqliteCommand Frequencies { get; private set; } = null!;
+
+        public SqliteCommand Candidates { get; private set; } = null!;
+
+        public SqliteCommand Existing { get; private set; } = null!;
+
+        public SqliteCommand Join { get; private set; } = null!;
+
+        public SqliteCommand Create { get; private set; } = null!;
+
+        public SqliteCommand Record { get; private set; } = null!;
+
+        private IEnumerable<SqliteCommand> Commands => [Documents, Frequencies, Candidates, Existing, Join, Create, Record];
+
+        public bool Broken { get; private set; }
+
+        public static async Task<Session> OpenAsync(SqliteConnectionFactory connections, CancellationToken cancellationToken)
+        {
+            var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var session = new Session(connection);
+            try
+            {
+                await using (var pragma = connection.CreateCommand())
+                {
+                    // The band index's upper levels and recent leaves stay in this connection's 64 MiB
+                    // cache; other pages are read through a memory map instead of a copy per read.
+                    // Each story dirties about 40 pages spread over the band and term tables, so this
+                    // connection checkpoints the write-ahead log at 10,000 pages (about 40 MiB) rather
+                    // than SQLite's 1,000: a checkpoint then writes each page once for ~240 stories, not
+                    // for ~25. (Other connections keep 1,000 and checkpoint when they commit after it.)
+                    pragma.CommandText = "PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824; PRAGMA wal_autocheckpoint = 10000;";
+                    await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                session.Documents = session.Prepare(DocumentsSql);
+                session.Frequencies = session.Prepare(FrequenciesSql, ("@terms", SqliteType.Text));
+                session.Candidates = session.Prepare(
+                    CandidatesSql,
+                    ("@bands", SqliteType.Text),
+                    ("@from", SqliteType.Integer),
+                    ("@to", SqliteType.Integer),
+                    ("@undated", SqliteType.Integer),
+                    ("@limit", SqliteType.Integer),
+                    ("@maxClusters", SqliteType.Integer));
+                session.Candidates.Parameters["@undated"].Value = Undated;
+                session.Existing = session.Prepare(ExistingSql, ("@storyId", SqliteType.Integer));
+                session.Join = session.Prepare(JoinSql, ("@centroid", SqliteType.Blob), ("@clusterId", SqliteType.Integer), ("@expected", SqliteType.Integer));
+                session.Create = session.Prepare(CreateSql, ("@centroid", SqliteType.Blob));
+                session.Record = session.Prepare(
+                    RecordSql,
+                    ("@storyId", SqliteType.Integer),
+                    ("@clusterId", SqliteType.Integer),
+                    ("@at", SqliteType.Integer),
+                    ("@bandAt", SqliteType.Integer),
+                    ("@bands", SqliteType.Text),
+                    ("@terms", SqliteType.Text));
+                return session;
+            }
+            catch
+            {
+                await session.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        /// <summary>Sets (or clears) the transaction every statement runs in.</summary>
+        public void Enlist(SqliteTransaction? transaction)
+        {
+            foreach (var command in Commands)
+            {
+                command.Transaction = transaction;
+            }
+        }
+
+        /// <summary>Runs an operation; a failure other than cancellation leaves the session to be opened again.</summary>
+        public async Task<T> RunAsync<T>(Func<Task<T>> operation)
+        {
+            try
+            {
+                return await operation().ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                Broken = true;
+                throw;
+            }
+            finally
+            {
+                Enlist(null);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var command in Commands.Where(c => c is not null))
+            {
+                await command.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await Connection.DisposeAsync().ConfigureAwait(false);
+        }
+
+        private SqliteCommand Prepare(string sql, params (string Name, SqliteType Type)[] parameters)
+        {
+            var command = Connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, type) in parameters)
+            {
+                command.Parameters.Add(name, type);
+            }
+
+            command.Prepare();
+            return command;
+        }
     }
 }

@@ -5,6 +5,7 @@ using FeedDigest.Tests.Storage;
 namespace FeedDigest.Tests.Stories.Clustering;
 
 /// <summary>The clusterer on the real SQLite index, in a temporary database file.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xUnit disposes the index through IAsyncLifetime.DisposeAsync.")]
 public sealed class StoryClustererTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
@@ -19,7 +20,11 @@ public sealed class StoryClustererTests : IAsyncLifetime
         index = new SqliteStoryClusterIndex(database.Connections);
     }
 
-    public async Task DisposeAsync() => await database.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await index.DisposeAsync();
+        await database.DisposeAsync();
+    }
 
     [Fact]
     public async Task AssignAsync_ChineseStoriesAboutTheSameCensorshipRules_JoinOneCluster()
@@ -111,7 +116,8 @@ public sealed class StoryClustererTests : IAsyncLifetime
 
         // The same stories into a fresh index with the threshold just above that similarity.
         await using var other = await SqliteTestDatabase.CreateAsync();
-        var strict = new StoryClusterer(new SqliteStoryClusterIndex(other.Connections), new ClusteringOptions { Threshold = joined.Similarity + 0.001 });
+        await using var otherIndex = new SqliteStoryClusterIndex(other.Connections);
+        var strict = new StoryClusterer(otherIndex, new ClusteringOptions { Threshold = joined.Similarity + 0.001 });
         nextStoryId = 0;
         await SeedUnrelatedAsync(strict);
         await AssignAsync(strict, "Apple releases iOS 7.1 with CarPlay and a fix for reboots", null, T0);
