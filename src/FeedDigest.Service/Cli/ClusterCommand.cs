@@ -17,7 +17,8 @@ namespace FeedDigest.Service.Cli;
 /// <c>feeddigest cluster</c>: reads items as JSON lines on stdin (<c>{"id","title","summary","source","published"}</c>,
 /// all but id optional), assigns each, in input order, to a story cluster through the service's own
 /// clusterer and SQLite index (on a temporary database, deleted afterwards), and prints
-/// <c>{"id":...,"cluster":"..."}</c> lines. Clustering quality is scored through it.
+/// <c>{"id":...,"cluster":"..."}</c> lines, in input order, once every item is in: a later story can
+/// merge clusters, so an item's cluster is known only at the end. Clustering quality is scored through it.
 /// </summary>
 internal static class ClusterCommand
 {
@@ -46,6 +47,11 @@ internal static class ClusterCommand
             Description = "The most recent stories read per band key.",
             DefaultValueFactory = _ => defaults.CandidatesPerBand,
         };
+        var mergeThreshold = new Option<double>("--merge-threshold")
+        {
+            Description = "Least cosine similarity between two clusters' centroids for a story that matches both to merge them.",
+            DefaultValueFactory = _ => defaults.MergeThreshold,
+        };
         var maxCandidateClusters = new Option<int>("--max-candidate-clusters")
         {
             Description = "The most clusters verified per story.",
@@ -53,6 +59,7 @@ internal static class ClusterCommand
         };
         var command = new Command("cluster", "Cluster JSON-lines items from stdin into stories; print one {\"id\",\"cluster\"} line per item.");
         command.Options.Add(threshold);
+        command.Options.Add(mergeThreshold);
         command.Options.Add(windowHours);
         command.Options.Add(bands);
         command.Options.Add(candidatesPerBand);
@@ -62,6 +69,7 @@ internal static class ClusterCommand
             var options = new ClusteringOptions
             {
                 Threshold = result.GetValue(threshold),
+                MergeThreshold = result.GetValue(mergeThreshold),
                 Window = TimeSpan.FromHours(result.GetValue(windowHours)),
                 Bands = result.GetValue(bands),
                 CandidatesPerBand = result.GetValue(candidatesPerBand),
@@ -96,8 +104,9 @@ internal static class ClusterCommand
             await using (var provider = services.BuildServiceProvider())
             {
                 await provider.GetRequiredService<IDatabaseMigrator>().MigrateAsync(cancellationToken).ConfigureAwait(false);
-                var clusterer = new StoryClusterer(provider.GetRequiredService<IStoryClusterIndex>(), options);
-                var exitCode = await ClusterLinesAsync(clusterer, input, output, cancellationToken).ConfigureAwait(false);
+                var index = provider.GetRequiredService<IStoryClusterIndex>();
+                var clusterer = new StoryClusterer(index, options);
+                var exitCode = await ClusterLinesAsync(clusterer, index, input, output, cancellationToken).ConfigureAwait(false);
                 if (exitCode != 0)
                 {
                     return exitCode;
@@ -114,10 +123,10 @@ internal static class ClusterCommand
         }
     }
 
-    private static async Task<int> ClusterLinesAsync(StoryClusterer clusterer, TextReader input, Stream output, CancellationToken cancellationToken)
+    private static async Task<int> ClusterLinesAsync(StoryClusterer clusterer, IStoryClusterIndex index, TextReader input, Stream output, CancellationToken cancellationToken)
     {
         var lineNumber = 0;
-        long storyId = 0;
+        var ids = new List<JsonElement>();
         while (await input.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
             lineNumber++;
@@ -137,13 +146,20 @@ internal static class ClusterCommand
                 return 1;
             }
 
-            var assignment = await clusterer.AssignAsync(new StoryForClustering(++storyId, item.Title, item.Summary, item.Published), cancellationToken).ConfigureAwait(false);
+            // Story ids are the items' positions: ids in the input need not be numbers or unique.
+            ids.Add(item.Id);
+            await clusterer.AssignAsync(new StoryForClustering(ids.Count, item.Title, item.Summary, item.Published), cancellationToken).ConfigureAwait(false);
+        }
+
+        var clusters = await index.GetClustersAsync([.. Enumerable.Range(1, ids.Count).Select(i => (long)i)], cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < ids.Count; i++)
+        {
             await using (var writer = new Utf8JsonWriter(output, WriterOptions))
             {
                 writer.WriteStartObject();
                 writer.WritePropertyName("id");
-                item.Id.WriteTo(writer);
-                writer.WriteString("cluster", "c" + assignment.ClusterId.ToString(CultureInfo.InvariantCulture));
+                ids[i].WriteTo(writer);
+                writer.WriteString("cluster", "c" + clusters[i + 1].ToString(CultureInfo.InvariantCulture));
                 writer.WriteEndObject();
             }
 

@@ -55,9 +55,10 @@ public sealed class SqliteStoryClusterIndexTests : IAsyncLifetime
                 "SEARCH cb USING PRIMARY KEY (band=? AND at=? AND story_id>?)",
                 "SEARCH x USING PRIMARY KEY (band=? AND at=?)",
                 "SEARCH c USING INTEGER PRIMARY KEY (rowid=?)",
+                "SEARCH c USING INTEGER PRIMARY KEY (rowid=?)",
             ],
             searches);
-        Assert.Equal(["SCAN b VIRTUAL TABLE INDEX 1:", "SCAN b VIRTUAL TABLE INDEX 1:", "SCAN hits", "SCAN r"], plan.Where(step => step.StartsWith("SCAN", StringComparison.Ordinal)));
+        Assert.Equal(["SCAN b VIRTUAL TABLE INDEX 1:", "SCAN b VIRTUAL TABLE INDEX 1:", "SCAN hits", "SCAN n", "SCAN l"], plan.Where(step => step.StartsWith("SCAN", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -157,6 +158,42 @@ public sealed class SqliteStoryClusterIndexTests : IAsyncLifetime
         Assert.Equal(1, await database.ScalarAsync<long>("SELECT count(*) FROM cluster_members"));
         Assert.Equal(1, await database.ScalarAsync<long>("SELECT count(*) FROM cluster_bands"));
         Assert.Equal(1, await database.ScalarAsync<long>("SELECT documents FROM cluster_stats"));
+    }
+
+    [Fact]
+    public async Task AddAsync_WithMerges_MovesTheMergedClustersStoriesAndCandidatesFollow()
+    {
+        var a = await index.AddAsync(Entry(1, null, [1L], T0), CancellationToken.None);
+        var b = await index.AddAsync(Entry(2, null, [2L], T0), CancellationToken.None);
+        var c = await index.AddAsync(Entry(3, null, [3L], T0), CancellationToken.None);
+        await index.AddAsync(Entry(4, c.ClusterId, [3L], T0) with { ExpectedVersion = 1, Merges = [new ClusterMerge(b.ClusterId, 1)] }, CancellationToken.None);
+
+        var merged = await index.AddAsync(Entry(5, a.ClusterId, [1L, 2L], T0) with { ExpectedVersion = 1, Merges = [new ClusterMerge(c.ClusterId, 2)] }, CancellationToken.None);
+
+        Assert.Equal(ClusterIndexOutcome.Added, merged.Outcome);
+        Assert.All((await index.GetClustersAsync([1, 2, 3, 4, 5], CancellationToken.None)).Values, cluster => Assert.Equal(a.ClusterId, cluster));
+        Assert.Equal(5, await database.ScalarAsync<long>($"SELECT size FROM clusters WHERE id = {a.ClusterId}"));
+        Assert.Equal(2, await database.ScalarAsync<long>($"SELECT count(*) FROM clusters WHERE merged_into = {a.ClusterId}"));
+
+        // Band rows still name the clusters the stories were added to; candidates are the live cluster.
+        var found = await index.FindCandidatesAsync(Query([1L, 2L, 3L], T0, T0), CancellationToken.None);
+        var live = Assert.Single(found.Clusters);
+        Assert.Equal(a.ClusterId, live.ClusterId);
+        Assert.Equal(6, live.SharedBands);
+    }
+
+    [Fact]
+    public async Task AddAsync_MergeOfAClusterThatChanged_ConflictsAndWritesNothing()
+    {
+        var a = await index.AddAsync(Entry(1, null, [1L], T0), CancellationToken.None);
+        var b = await index.AddAsync(Entry(2, null, [2L], T0), CancellationToken.None);
+
+        var stale = await index.AddAsync(Entry(3, a.ClusterId, [1L], T0) with { ExpectedVersion = 1, Merges = [new ClusterMerge(b.ClusterId, 7)] }, CancellationToken.None);
+
+        Assert.Equal(ClusterIndexOutcome.Conflict, stale.Outcome);
+        Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM clusters WHERE merged_into IS NOT NULL"));
+        Assert.Equal(1, await database.ScalarAsync<long>($"SELECT version FROM clusters WHERE id = {a.ClusterId}"));
+        Assert.Equal(2, await database.ScalarAsync<long>("SELECT count(*) FROM cluster_members"));
     }
 
     [Fact]

@@ -48,16 +48,49 @@ public sealed class ClusterCentroid
         return dot / Norm;
     }
 
-    /// <summary>This centroid with <paramref name="vector"/> added, keeping the <paramref name="maxTerms"/> heaviest terms.</summary>
-    internal ClusterCentroid Add(TermVector vector, int maxTerms)
+    /// <summary>Cosine similarity between two centroids.</summary>
+    internal double Cosine(ClusterCentroid other)
     {
-        var sums = new Dictionary<long, double>(Terms.Count + vector.Weights.Count);
+        if (Norm == 0 || other.Norm == 0)
+        {
+            return 0;
+        }
+
+        var weights = new Dictionary<long, float>(other.Terms.Count);
+        foreach (var term in other.Terms)
+        {
+            weights[term.Term] = term.Weight;
+        }
+
+        double dot = 0;
+        foreach (var term in Terms)
+        {
+            if (weights.TryGetValue(term.Term, out var weight))
+            {
+                dot += (double)weight * term.Weight;
+            }
+        }
+
+        return dot / (Norm * other.Norm);
+    }
+
+    /// <summary>The centroid of this cluster and <paramref name="other"/> together, keeping the <paramref name="maxTerms"/> heaviest terms.</summary>
+    internal ClusterCentroid Merge(ClusterCentroid other, int maxTerms) =>
+        Sum(other.Terms.Select(t => new KeyValuePair<long, double>(t.Term, t.Weight)), other.Terms.Count, maxTerms);
+
+    /// <summary>This centroid with <paramref name="vector"/> added, keeping the <paramref name="maxTerms"/> heaviest terms.</summary>
+    internal ClusterCentroid Add(TermVector vector, int maxTerms) =>
+        Sum(vector.Weights, vector.Weights.Count, maxTerms);
+
+    private ClusterCentroid Sum(IEnumerable<KeyValuePair<long, double>> weights, int count, int maxTerms)
+    {
+        var sums = new Dictionary<long, double>(Terms.Count + count);
         foreach (var term in Terms)
         {
             sums[term.Term] = term.Weight;
         }
 
-        foreach (var (term, weight) in vector.Weights)
+        foreach (var (term, weight) in weights)
         {
             sums[term] = sums.GetValueOrDefault(term) + weight;
         }

@@ -5,7 +5,9 @@ namespace FeedDigest.Core.Stories.Clustering;
 /// <paramref name="Centroid"/>; otherwise the story joins that cluster, whose centroid becomes
 /// <paramref name="Centroid"/> provided its version is still <paramref name="ExpectedVersion"/>.
 /// <paramref name="BandKeys"/> make the story findable; <paramref name="Terms"/> (distinct) count
-/// towards document frequencies.
+/// towards document frequencies. <paramref name="Merges"/> (only with a <paramref name="ClusterId"/>)
+/// are clusters that merge into it: their stories move to it, and <paramref name="Centroid"/>
+/// already includes theirs.
 /// </summary>
 public sealed record ClusterIndexEntry(
     long StoryId,
@@ -14,4 +16,7 @@ public sealed record ClusterIndexEntry(
     ClusterCentroid Centroid,
     IReadOnlyList<long> BandKeys,
     IReadOnlyList<long> Terms,
-    DateTimeOffset? Time);
+    DateTimeOffset? Time)
+{
+    public IReadOnlyList<ClusterMerge> Merges { get; init; } = [];
+}

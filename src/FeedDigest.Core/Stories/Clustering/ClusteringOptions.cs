@@ -4,8 +4,8 @@ namespace FeedDigest.Core.Stories.Clustering;
 
 /// <summary>
 /// How stories from different feeds are grouped into one cluster per event. Only
-/// <see cref="Threshold"/> was chosen by measurement (see bench/README.md, "Story clustering");
-/// the others bound the work and storage of one assignment. Changing <see cref="Bands"/> or
+/// <see cref="Threshold"/> and <see cref="MergeThreshold"/> were chosen by measurement (see
+/// bench/README.md, "Story clustering"); the others bound the work and storage of one assignment. Changing <see cref="Bands"/> or
 /// <see cref="RowsPerBand"/> changes every band key, so stories indexed before the change are no
 /// longer found: clear the clustering tables when changing them.
 /// </summary>
@@ -17,7 +17,15 @@ public sealed class ClusteringOptions
     /// The least cosine similarity, over IDF-weighted terms, between a new story and a cluster's
     /// centroid for the story to join that cluster. Lower joins more (and wrongly more often).
     /// </summary>
-    public double Threshold { get; set; } = 0.18;
+    public double Threshold { get; set; } = 0.22;
+
+    /// <summary>
+    /// When a new story is at least <see cref="Threshold"/> similar to several clusters, the others
+    /// merge into the one it joins if their centroids' cosine similarity reaches this. Stories of
+    /// one event that arrived before its common words were known start separate clusters; a later
+    /// story that matches both joins them. 1 merges only identical centroids (in effect, never).
+    /// </summary>
+    public double MergeThreshold { get; set; } = 0.3;
 
     /// <summary>
     /// A story joins a cluster only through members dated within this much of it, either side.
@@ -48,6 +56,11 @@ public sealed class ClusteringOptions
         if (double.IsNaN(Threshold) || Threshold is <= 0 or > 1)
         {
             yield return $"{SectionName}:Threshold must be above 0 and at most 1 (it is {Threshold.ToString(CultureInfo.InvariantCulture)}).";
+        }
+
+        if (double.IsNaN(MergeThreshold) || MergeThreshold is <= 0 or > 1)
+        {
+            yield return $"{SectionName}:MergeThreshold must be above 0 and at most 1 (it is {MergeThreshold.ToString(CultureInfo.InvariantCulture)}).";
         }
 
         if (Window <= TimeSpan.Zero || Window > TimeSpan.FromDays(365))

@@ -8,8 +8,11 @@ namespace FeedDigest.Core.Stories.Clustering;
 /// summary; words, or character bigrams for Chinese, Japanese and Korean), limited to stories dated
 /// within the window. Each candidate cluster is verified by the cosine similarity between the
 /// story's TF-IDF vector (IDF learned from the stored stories) and the cluster's centroid; the story
-/// joins the most similar cluster at or above the threshold, else starts a new one.
-/// Assign stories in the order they were first seen; assigning a story again changes nothing.
+/// joins the most similar cluster at or above the threshold, else starts a new one. Other clusters
+/// the story also reaches the threshold with merge into that one when their centroids are at least
+/// <see cref="ClusteringOptions.MergeThreshold"/> alike: one event's early stories may have started
+/// several clusters. Assign stories in the order they were first seen; assigning a story again
+/// changes nothing. A story's cluster can change later by a merge: ask the index for the current one.
 /// </summary>
 public sealed class StoryClusterer
 {
@@ -51,18 +54,44 @@ public sealed class StoryClusterer
 
             // The new story counts in N and in its own terms' df, as it would among the stored ones.
             var vector = TermVector.Weigh(features.TermFrequencies, found.DocumentCount + 1, term => found.DocumentFrequencies.GetValueOrDefault(term) + 1);
-            var (best, similarity) = MostSimilar(found.Clusters, vector);
+            var ranked = found.Clusters
+                .Select(cluster => (Cluster: cluster, Similarity: cluster.Centroid.Cosine(vector)))
+                .Where(candidate => candidate.Similarity >= options.Threshold)
+                .OrderByDescending(candidate => candidate.Similarity)
+                .ToList();
 
             // After repeated conflicts on busy clusters, a new cluster: its insert cannot conflict.
-            var join = best is not null && similarity >= options.Threshold && attempt < MaxAttempts;
-            var entry = join
-                ? new ClusterIndexEntry(story.StoryId, best!.ClusterId, best.Version, best.Centroid.Add(vector, options.CentroidTerms), features.BandKeys, features.Terms, story.Time)
-                : new ClusterIndexEntry(story.StoryId, null, 0, ClusterCentroid.Empty.Add(vector, options.CentroidTerms), features.BandKeys, features.Terms, story.Time);
+            var join = ranked.Count > 0 && attempt < MaxAttempts;
+            ClusterIndexEntry entry;
+            if (join)
+            {
+                var best = ranked[0].Cluster;
+                var centroid = best.Centroid.Add(vector, options.CentroidTerms);
+                var merges = new List<ClusterMerge>();
+                foreach (var (other, _) in ranked.Skip(1))
+                {
+                    if (centroid.Cosine(other.Centroid) >= options.MergeThreshold)
+                    {
+                        centroid = centroid.Merge(other.Centroid, options.CentroidTerms);
+                        merges.Add(new ClusterMerge(other.ClusterId, other.Version));
+                    }
+                }
+
+                entry = new ClusterIndexEntry(story.StoryId, best.ClusterId, best.Version, centroid, features.BandKeys, features.Terms, story.Time) { Merges = merges };
+            }
+            else
+            {
+                entry = new ClusterIndexEntry(story.StoryId, null, 0, ClusterCentroid.Empty.Add(vector, options.CentroidTerms), features.BandKeys, features.Terms, story.Time);
+            }
+
             var result = await index.AddAsync(entry, cancellationToken).ConfigureAwait(false);
             switch (result.Outcome)
             {
                 case ClusterIndexOutcome.Added:
-                    return new ClusterAssignment(result.ClusterId, !join, join ? similarity : 0);
+                    return new ClusterAssignment(result.ClusterId, !join, join ? ranked[0].Similarity : 0)
+                    {
+                        MergedClusterIds = entry.Merges.Select(merge => merge.ClusterId).ToList(),
+                    };
                 case ClusterIndexOutcome.AlreadyIndexed:
                     return new ClusterAssignment(result.ClusterId, IsNewCluster: false, 0, AlreadyAssigned: true);
                 case ClusterIndexOutcome.Conflict:
@@ -71,23 +100,5 @@ public sealed class StoryClusterer
                     throw new InvalidOperationException($"Unknown index outcome {result.Outcome}.");
             }
         }
-    }
-
-    /// <summary>The most similar cluster; on a tie, the first in the index's order (most shared band keys).</summary>
-    private static (CandidateCluster? Cluster, double Similarity) MostSimilar(IReadOnlyList<CandidateCluster> clusters, TermVector vector)
-    {
-        CandidateCluster? best = null;
-        var bestSimilarity = 0.0;
-        foreach (var cluster in clusters)
-        {
-            var similarity = cluster.Centroid.Cosine(vector);
-            if (similarity > bestSimilarity)
-            {
-                best = cluster;
-                bestSimilarity = similarity;
-            }
-        }
-
-        return (best, bestSimilarity);
     }
 }

@@ -30,8 +30,9 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     /// ADO.NET cost more than the reads). For each band key: its rows dated within the window, from
     /// the newest down to the @limit-th newest (a correlated subquery finds that row's time, so at
     /// most about @limit rows are read; more only when several share that second), and likewise
-    /// its newest @limit undated rows. Then the clusters hit most often, with their centroids.
-    /// Both halves are ranges of cluster_bands' primary key; nothing else is read.
+    /// its newest @limit undated rows. Then the clusters hit most often, counted first by the cluster
+    /// each row names and then by the live cluster that one was merged into, with their centroids.
+    /// Both halves are ranges of cluster_bands' primary key; clusters are read by id.
     /// </summary>
     internal const string CandidatesSql =
         """
@@ -48,12 +49,16 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                 (SELECT x.story_id FROM cluster_bands AS x WHERE x.band = b.value AND x.at = @undated ORDER BY x.story_id DESC LIMIT 1 OFFSET @limit - 1),
                 0)
         ),
-        ranked (cluster_id, shared) AS (
-            SELECT cluster_id, count(*) FROM hits GROUP BY cluster_id ORDER BY count(*) DESC, cluster_id LIMIT @maxClusters
+        named (cluster_id, shared) AS (
+            SELECT cluster_id, count(*) FROM hits GROUP BY cluster_id ORDER BY count(*) DESC, cluster_id LIMIT 2 * @maxClusters
+        ),
+        live (cluster_id, shared) AS (
+            SELECT coalesce(c.merged_into, c.id), sum(n.shared) FROM named AS n JOIN clusters AS c ON c.id = n.cluster_id
+            GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT @maxClusters
         )
-        SELECT c.id AS ClusterId, c.version AS Version, r.shared AS SharedBands, c.centroid AS Centroid
-        FROM ranked AS r JOIN clusters AS c ON c.id = r.cluster_id
-        ORDER BY r.shared DESC, c.id
+        SELECT c.id AS ClusterId, c.version AS Version, l.shared AS SharedBands, c.centroid AS Centroid
+        FROM live AS l JOIN clusters AS c ON c.id = l.cluster_id
+        ORDER BY l.shared DESC, c.id
         """;
 
     private const string DocumentsSql = "SELECT documents FROM cluster_stats WHERE id = 1";
@@ -62,7 +67,17 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
     private const string ExistingSql = "SELECT cluster_id FROM cluster_members WHERE story_id = @storyId";
 
-    private const string JoinSql = "UPDATE clusters SET version = version + 1, size = size + 1, centroid = @centroid WHERE id = @clusterId AND version = @expected";
+    private const string JoinSql = "UPDATE clusters SET version = version + 1, size = size + 1, centroid = @centroid WHERE id = @clusterId AND version = @expected AND merged_into IS NULL";
+
+    private const string AbsorbSql =
+        "UPDATE clusters SET merged_into = @clusterId, version = version + 1, centroid = x'' WHERE id = @absorbed AND version = @expected AND merged_into IS NULL RETURNING size";
+
+    private const string MoveSql =
+        """
+        UPDATE clusters SET size = size + @size WHERE id = @clusterId;
+        UPDATE clusters SET merged_into = @clusterId WHERE merged_into = @absorbed;
+        UPDATE cluster_members SET cluster_id = @clusterId WHERE cluster_id = @absorbed;
+        """;
 
     private const string CreateSql = "INSERT INTO clusters (version, size, centroid) VALUES (1, 1, @centroid) RETURNING id";
 
@@ -216,6 +231,21 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             }
 
             clusterId = joined;
+            foreach (var merge in entry.Merges)
+            {
+                s.Absorb.Parameters["@clusterId"].Value = joined;
+                s.Absorb.Parameters["@absorbed"].Value = merge.ClusterId;
+                s.Absorb.Parameters["@expected"].Value = merge.ExpectedVersion;
+                if (await s.Absorb.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not long size)
+                {
+                    return new ClusterIndexResult(ClusterIndexOutcome.Conflict, 0);
+                }
+
+                s.Move.Parameters["@clusterId"].Value = joined;
+                s.Move.Parameters["@absorbed"].Value = merge.ClusterId;
+                s.Move.Parameters["@size"].Value = size;
+                await s.Move.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         else
         {
@@ -273,9 +303,13 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
         public SqliteCommand Create { get; private set; } = null!;
 
+        public SqliteCommand Absorb { get; private set; } = null!;
+
+        public SqliteCommand Move { get; private set; } = null!;
+
         public SqliteCommand Record { get; private set; } = null!;
 
-        private IEnumerable<SqliteCommand> Commands => [Documents, Frequencies, Candidates, Existing, Join, Create, Record];
+        private IEnumerable<SqliteCommand> Commands => [Documents, Frequencies, Candidates, Existing, Join, Create, Absorb, Move, Record];
 
         public bool Broken { get; private set; }
 
@@ -311,6 +345,8 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                 session.Existing = session.Prepare(ExistingSql, ("@storyId", SqliteType.Integer));
                 session.Join = session.Prepare(JoinSql, ("@centroid", SqliteType.Blob), ("@clusterId", SqliteType.Integer), ("@expected", SqliteType.Integer));
                 session.Create = session.Prepare(CreateSql, ("@centroid", SqliteType.Blob));
+                session.Absorb = session.Prepare(AbsorbSql, ("@clusterId", SqliteType.Integer), ("@absorbed", SqliteType.Integer), ("@expected", SqliteType.Integer));
+                session.Move = session.Prepare(MoveSql, ("@clusterId", SqliteType.Integer), ("@absorbed", SqliteType.Integer), ("@size", SqliteType.Integer));
                 session.Record = session.Prepare(
                     RecordSql,
                     ("@storyId", SqliteType.Integer),

@@ -15,6 +15,7 @@ public sealed class ClusteringOptionsTests
 
     [Theory]
     [InlineData("Threshold")]
+    [InlineData("MergeThreshold")]
     [InlineData("Window")]
     [InlineData("Bands")]
     [InlineData("RowsPerBand")]
@@ -27,6 +28,7 @@ public sealed class ClusteringOptionsTests
         switch (setting)
         {
             case "Threshold": options.Threshold = 0; break;
+            case "MergeThreshold": options.MergeThreshold = 1.5; break;
             case "Window": options.Window = TimeSpan.Zero; break;
             case "Bands": options.Bands = 0; break;
             case "RowsPerBand": options.RowsPerBand = 9; break;

@@ -154,6 +154,37 @@ public sealed class StoryClustererTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AssignAsync_StoryMatchingTwoClustersOfOneEvent_MergesThem()
+    {
+        var clusterer = new StoryClusterer(index, new ClusteringOptions { Threshold = 0.2, MergeThreshold = 0.2 });
+        await SeedUnrelatedAsync(clusterer);
+        var first = await AssignAsync(clusterer, "Malaysia Airlines jet vanishes with 239 aboard", null, T0);
+        var second = await AssignAsync(clusterer, "Flight MH370 search widens over the South China Sea", null, T0.AddHours(1));
+        Assert.NotEqual(first.ClusterId, second.ClusterId);
+
+        var bridge = await AssignAsync(clusterer, "Search for Malaysia Airlines flight MH370 and its 239 aboard widens", null, T0.AddHours(2));
+
+        Assert.Equal([first.ClusterId == bridge.ClusterId ? second.ClusterId : first.ClusterId], bridge.MergedClusterIds);
+        var clusters = await index.GetClustersAsync([nextStoryId - 2, nextStoryId - 1, nextStoryId], CancellationToken.None);
+        Assert.Single(clusters.Values.Distinct());
+    }
+
+    [Fact]
+    public async Task AssignAsync_MergeThresholdOne_NeverMerges()
+    {
+        var clusterer = new StoryClusterer(index, new ClusteringOptions { Threshold = 0.2, MergeThreshold = 1 });
+        await SeedUnrelatedAsync(clusterer);
+        var first = await AssignAsync(clusterer, "Malaysia Airlines jet vanishes with 239 aboard", null, T0);
+        var second = await AssignAsync(clusterer, "Flight MH370 search widens over the South China Sea", null, T0.AddHours(1));
+
+        var bridge = await AssignAsync(clusterer, "Search for Malaysia Airlines flight MH370 and its 239 aboard widens", null, T0.AddHours(2));
+
+        Assert.Empty(bridge.MergedClusterIds);
+        Assert.Contains(bridge.ClusterId, new[] { first.ClusterId, second.ClusterId });
+        Assert.Equal(2, (await index.GetClustersAsync([nextStoryId - 2, nextStoryId - 1], CancellationToken.None)).Values.Distinct().Count());
+    }
+
+    [Fact]
     public async Task GetClustersAsync_AssignedStories_AreFoundByStoryId()
     {
         var clusterer = new StoryClusterer(index, new ClusteringOptions());

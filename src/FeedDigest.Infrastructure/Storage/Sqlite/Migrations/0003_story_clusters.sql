@@ -4,12 +4,17 @@
 -- cluster_members. story_id is stories.id in the service (not enforced: the CLI clusters items
 -- that are not stored stories).
 
+-- A cluster merged into another keeps its row (band rows still name it) with merged_into set to
+-- the live cluster it is now part of, and an empty centroid.
 CREATE TABLE clusters (
-    id       INTEGER PRIMARY KEY,
-    version  INTEGER NOT NULL,            -- +1 with every member: a writer updates only the version it read
-    size     INTEGER NOT NULL,
-    centroid BLOB NOT NULL                -- (term int64, weight float32) little-endian, heaviest first
+    id          INTEGER PRIMARY KEY,
+    version     INTEGER NOT NULL,         -- +1 with every change: a writer updates only the version it read
+    size        INTEGER NOT NULL,
+    merged_into INTEGER REFERENCES clusters (id),
+    centroid    BLOB NOT NULL             -- (term int64, weight float32) little-endian, heaviest first
 ) STRICT;
+
+CREATE INDEX ix_clusters_merged_into ON clusters (merged_into) WHERE merged_into IS NOT NULL;
 
 CREATE TABLE cluster_members (
     story_id   INTEGER PRIMARY KEY,
@@ -19,9 +24,10 @@ CREATE TABLE cluster_members (
 
 CREATE INDEX ix_cluster_members_cluster ON cluster_members (cluster_id);
 
--- The LSH index: one row per story and band. Read by band key, newest first within the window, so
--- an assignment reads only the rows of its own band keys. cluster_id is copied here (a story never
--- changes cluster) so candidates need no join through cluster_members.
+-- The LSH index: one row per story and band key. Read by band key, newest first within the window,
+-- so an assignment reads only the rows of its own band keys. cluster_id is the story's cluster when
+-- it was added (a merge does not rewrite band rows; readers follow clusters.merged_into), so
+-- candidates need no join through cluster_members.
 CREATE TABLE cluster_bands (
     band       INTEGER NOT NULL,
     at         INTEGER NOT NULL,
