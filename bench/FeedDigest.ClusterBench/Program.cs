@@ -45,7 +45,11 @@ if (arguments.Probe)
     return 0;
 }
 
-await Measure.RunAsync(connections, news, events, span, arguments.Measure, arguments.Seed, options).ConfigureAwait(false);
+if (arguments.Measure > 0)
+{
+    await Measure.RunAsync(connections, news, events, span, arguments.Measure, arguments.Seed, options).ConfigureAwait(false);
+}
+
 await Database.ReportAsync(connections, databasePath).ConfigureAwait(false);
 SqliteConnection.ClearAllPools();
 return 0;

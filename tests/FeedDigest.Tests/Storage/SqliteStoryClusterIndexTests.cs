@@ -133,6 +133,32 @@ public sealed class SqliteStoryClusterIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AddAsync_Terms_ReachTheTableWhenTheIndexCloses_AndCountBeforeThat()
+    {
+        await index.AddAsync(Entry(1, null, [1L], T0) with { Terms = [100L] }, CancellationToken.None);
+
+        Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM cluster_terms"));
+        Assert.Equal(1, (await index.FindCandidatesAsync(Query([], T0, T0) with { Terms = [100L] }, CancellationToken.None)).DocumentFrequencies[100]);
+
+        await index.DisposeAsync();
+        Assert.Equal(1, await database.ScalarAsync<long>("SELECT df FROM cluster_terms WHERE term = 100"));
+        index = new SqliteStoryClusterIndex(database.Connections);
+        Assert.Equal(1, (await index.FindCandidatesAsync(Query([], T0, T0) with { Terms = [100L] }, CancellationToken.None)).DocumentFrequencies[100]);
+    }
+
+    [Fact]
+    public async Task AddAsync_Terms_ReachTheTableInBatches()
+    {
+        for (var story = 1; story <= SqliteStoryClusterIndex.TermFlushInterval; story++)
+        {
+            await index.AddAsync(Entry(story, null, [story], T0) with { Terms = [7L, 1000L + story] }, CancellationToken.None);
+        }
+
+        Assert.Equal(SqliteStoryClusterIndex.TermFlushInterval, await database.ScalarAsync<long>("SELECT df FROM cluster_terms WHERE term = 7"));
+        Assert.Equal(SqliteStoryClusterIndex.TermFlushInterval + 1, await database.ScalarAsync<long>("SELECT count(*) FROM cluster_terms"));
+    }
+
+    [Fact]
     public async Task AddAsync_JoinWithTheVersionRead_UpdatesCentroidAndVersion()
     {
         var created = await index.AddAsync(Entry(1, null, [1L], T0), CancellationToken.None);

@@ -34,7 +34,7 @@ public sealed class ClusteringOptions
     public TimeSpan Window { get; set; } = TimeSpan.FromHours(72);
 
     /// <summary>LSH bands over the MinHash signature; the signature has Bands × RowsPerBand values.</summary>
-    public int Bands { get; set; } = 32;
+    public int Bands { get; set; } = 16;
 
     /// <summary>
     /// MinHash values per band. One finds stories sharing a single sampled term, which stories

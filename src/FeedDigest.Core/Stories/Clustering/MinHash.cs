@@ -7,7 +7,7 @@ namespace FeedDigest.Core.Stories.Clustering;
 /// by these keys; a band key is a hash of the band's number and its r minimum values (that is,
 /// the terms that hold them).
 /// With one row per band the key is the selected term alone, not tied to its band: the same term
-/// selected by several bands is one key (a headline of 8 terms has at most 8 keys, not 32), and
+/// selected by several bands is one key (a headline of 8 terms has at most 8 keys, whatever the number of bands), and
 /// two stories collide when a term selected in each is the same, in whichever band.
 /// </summary>
 internal static class MinHash

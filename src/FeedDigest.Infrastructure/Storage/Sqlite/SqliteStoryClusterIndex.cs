@@ -34,21 +34,39 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     /// each row names and then by the live cluster that one was merged into, with their centroids.
     /// Both halves are ranges of cluster_bands' primary key; clusters are read by id.
     /// </summary>
-    internal const string CandidatesSql =
+    internal const string CandidatesSql = "WITH hits (cluster_id) AS (" + DatedHitsSql + "UNION ALL" + UndatedHitsSql + ")," + RankingSql;
+
+    /// <summary><see cref="CandidatesSql"/> without the undated half, while no undated story is stored.</summary>
+    internal const string DatedCandidatesSql = "WITH hits (cluster_id) AS (" + DatedHitsSql + ")," + RankingSql;
+
+    /// <summary>Stories' terms are added to document frequencies in batches of this many stories.</summary>
+    internal const int TermFlushInterval = 256;
+
+    private const string DatedHitsSql =
         """
-        WITH hits (cluster_id) AS (
+
             SELECT cb.cluster_id
             FROM json_each(@bands) AS b
             JOIN cluster_bands AS cb ON cb.band = b.value AND cb.at <= @to AND cb.at >= max(@from, coalesce(
                 (SELECT x.at FROM cluster_bands AS x WHERE x.band = b.value AND x.at BETWEEN @from AND @to ORDER BY x.at DESC LIMIT 1 OFFSET @limit - 1),
                 @from))
-            UNION ALL
+
+        """;
+
+    private const string UndatedHitsSql =
+        """
+
             SELECT cb.cluster_id
             FROM json_each(@bands) AS b
             JOIN cluster_bands AS cb ON cb.band = b.value AND cb.at = @undated AND cb.story_id >= coalesce(
                 (SELECT x.story_id FROM cluster_bands AS x WHERE x.band = b.value AND x.at = @undated ORDER BY x.story_id DESC LIMIT 1 OFFSET @limit - 1),
                 0)
-        ),
+
+        """;
+
+    private const string RankingSql =
+        """
+
         named (cluster_id, shared) AS (
             SELECT cluster_id, count(*) FROM hits GROUP BY cluster_id ORDER BY count(*) DESC, cluster_id LIMIT 2 * @maxClusters
         ),
@@ -61,7 +79,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         ORDER BY l.shared DESC, c.id
         """;
 
-    private const string DocumentsSql = "SELECT documents FROM cluster_stats WHERE id = 1";
+    private const string StatsSql = "SELECT documents, undated FROM cluster_stats WHERE id = 1";
 
     private const string FrequenciesSql = "SELECT term, df FROM cluster_terms WHERE term IN (SELECT value FROM json_each(@terms))";
 
@@ -87,13 +105,23 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         INSERT INTO cluster_bands (band, at, story_id, cluster_id)
             SELECT value, @bandAt, @storyId, @clusterId FROM json_each(@bands) WHERE true
             ON CONFLICT DO NOTHING;
+        UPDATE cluster_stats SET documents = documents + 1, undated = undated + @undated WHERE id = 1;
+        """;
+
+    private const string FlushTermsSql =
+        """
         INSERT INTO cluster_terms (term, df)
-            SELECT value, 1 FROM json_each(@terms) WHERE true
-            ON CONFLICT (term) DO UPDATE SET df = df + 1;
-        UPDATE cluster_stats SET documents = documents + 1 WHERE id = 1;
+            SELECT value ->> 0, value ->> 1 FROM json_each(@counts) WHERE true
+            ON CONFLICT (term) DO UPDATE SET df = df + excluded.df
         """;
 
     private readonly SemaphoreSlim turn = new(1, 1);
+
+    // Terms of stories recorded but not yet added to cluster_terms, and how many stories they are.
+    // Reads add them to what is stored. A crash loses them: at most a batch of stories counts a
+    // little less in the document frequencies, which are an estimate anyway.
+    private readonly Dictionary<long, long> pendingTerms = [];
+    private int pendingStories;
     private Session? session;
 
     public async Task<ClusterCandidates> FindCandidatesAsync(ClusterQuery query, CancellationToken cancellationToken)
@@ -106,7 +134,13 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             return await s.RunAsync(
                 async () =>
                 {
-                    var documents = (long)(await s.Documents.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+                    long documents, undated;
+                    await using (var reader = await s.Stats.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                        documents = reader.GetInt64(0);
+                        undated = reader.GetInt64(1);
+                    }
 
                     var frequencies = new Dictionary<long, long>(query.Terms.Count);
                     s.Frequencies.Parameters["@terms"].Value = ToJsonArray(query.Terms);
@@ -118,18 +152,27 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                         }
                     }
 
+                    foreach (var term in query.Terms)
+                    {
+                        if (pendingTerms.TryGetValue(term, out var pending))
+                        {
+                            frequencies[term] = frequencies.GetValueOrDefault(term) + pending;
+                        }
+                    }
+
                     var clusters = new List<CandidateCluster>();
                     if (query.BandKeys.Count > 0)
                     {
                         // Without a window every dated row counts (undated rows are read by the second half anyway).
                         var windowed = query.WindowStart is not null && query.WindowEnd is not null;
-                        var parameters = s.Candidates.Parameters;
+                        var candidates = undated > 0 ? s.Candidates : s.DatedCandidates;
+                        var parameters = candidates.Parameters;
                         parameters["@bands"].Value = ToJsonArray(query.BandKeys);
                         parameters["@from"].Value = windowed ? query.WindowStart!.Value.ToUnixTimeSeconds() : Undated + 1;
                         parameters["@to"].Value = windowed ? query.WindowEnd!.Value.ToUnixTimeSeconds() : long.MaxValue;
                         parameters["@limit"].Value = (long)query.CandidatesPerBand;
                         parameters["@maxClusters"].Value = (long)query.MaxClusters;
-                        await using var reader = await s.Candidates.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                        await using var reader = await candidates.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                         {
                             clusters.Add(new CandidateCluster(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2), CentroidBlob.Decode((byte[])reader.GetValue(3))));
@@ -177,6 +220,22 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         await turn.WaitAsync().ConfigureAwait(false);
         try
         {
+            if (pendingTerms.Count > 0)
+            {
+                var s = await GetSessionAsync(CancellationToken.None).ConfigureAwait(false);
+                using var writeTurn = await connections.WaitForWriteTurnAsync(CancellationToken.None).ConfigureAwait(false);
+                await s.RunAsync(async () =>
+                {
+                    await using var transaction = (SqliteTransaction)await s.Connection.BeginTransactionAsync().ConfigureAwait(false);
+                    s.Enlist(transaction);
+                    await FlushTermsAsync(s, pendingTerms, CancellationToken.None).ConfigureAwait(false);
+                    await transaction.CommitAsync().ConfigureAwait(false);
+                    return true;
+                }).ConfigureAwait(false);
+                pendingTerms.Clear();
+                pendingStories = 0;
+            }
+
             if (session is not null)
             {
                 await session.DisposeAsync().ConfigureAwait(false);
@@ -207,7 +266,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         return builder.Append(']').ToString();
     }
 
-    private static async Task<ClusterIndexResult> AddAsync(Session s, ClusterIndexEntry entry, CancellationToken cancellationToken)
+    private async Task<ClusterIndexResult> AddAsync(Session s, ClusterIndexEntry entry, CancellationToken cancellationToken)
     {
         await using var transaction = (SqliteTransaction)await s.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         s.Enlist(transaction);
@@ -260,10 +319,50 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         record["@at"].Value = at is { } seconds ? seconds : DBNull.Value;
         record["@bandAt"].Value = at ?? Undated;
         record["@bands"].Value = ToJsonArray(entry.BandKeys);
-        record["@terms"].Value = ToJsonArray(entry.Terms);
+        record["@undated"].Value = at is null ? 1L : 0L;
         await s.Record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+        var flush = pendingStories + 1 >= TermFlushInterval;
+        if (flush)
+        {
+            var counts = new Dictionary<long, long>(pendingTerms);
+            foreach (var term in entry.Terms)
+            {
+                counts[term] = counts.GetValueOrDefault(term) + 1;
+            }
+
+            await FlushTermsAsync(s, counts, cancellationToken).ConfigureAwait(false);
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (flush)
+        {
+            pendingTerms.Clear();
+            pendingStories = 0;
+        }
+        else
+        {
+            foreach (var term in entry.Terms)
+            {
+                pendingTerms[term] = pendingTerms.GetValueOrDefault(term) + 1;
+            }
+
+            pendingStories++;
+        }
+
         return new ClusterIndexResult(ClusterIndexOutcome.Added, clusterId);
+    }
+
+    private static async Task FlushTermsAsync(Session s, Dictionary<long, long> counts, CancellationToken cancellationToken)
+    {
+        var json = new StringBuilder((counts.Count * 28) + 2).Append('[');
+        foreach (var (term, count) in counts)
+        {
+            json.Append(json.Length > 1 ? ",[" : "[").Append(term.ToString(CultureInfo.InvariantCulture)).Append(',').Append(count.ToString(CultureInfo.InvariantCulture)).Append(']');
+        }
+
+        s.FlushTerms.Parameters["@counts"].Value = json.Append(']').ToString();
+        await s.FlushTerms.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<Session> GetSessionAsync(CancellationToken cancellationToken)
@@ -291,11 +390,15 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
         public SqliteConnection Connection { get; }
 
-        public SqliteCommand Documents { get; private set; } = null!;
+        public SqliteCommand Stats { get; private set; } = null!;
 
         public SqliteCommand Frequencies { get; private set; } = null!;
 
         public SqliteCommand Candidates { get; private set; } = null!;
+
+        public SqliteCommand DatedCandidates { get; private set; } = null!;
+
+        public SqliteCommand FlushTerms { get; private set; } = null!;
 
         public SqliteCommand Existing { get; private set; } = null!;
 
@@ -309,7 +412,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
         public SqliteCommand Record { get; private set; } = null!;
 
-        private IEnumerable<SqliteCommand> Commands => [Documents, Frequencies, Candidates, Existing, Join, Create, Absorb, Move, Record];
+        private IEnumerable<SqliteCommand> Commands => [Stats, Frequencies, Candidates, DatedCandidates, Existing, Join, Create, Absorb, Move, Record, FlushTerms];
 
         public bool Broken { get; private set; }
 
@@ -331,7 +434,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                     await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                session.Documents = session.Prepare(DocumentsSql);
+                session.Stats = session.Prepare(StatsSql);
                 session.Frequencies = session.Prepare(FrequenciesSql, ("@terms", SqliteType.Text));
                 session.Candidates = session.Prepare(
                     CandidatesSql,
@@ -342,6 +445,14 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                     ("@limit", SqliteType.Integer),
                     ("@maxClusters", SqliteType.Integer));
                 session.Candidates.Parameters["@undated"].Value = Undated;
+                session.DatedCandidates = session.Prepare(
+                    DatedCandidatesSql,
+                    ("@bands", SqliteType.Text),
+                    ("@from", SqliteType.Integer),
+                    ("@to", SqliteType.Integer),
+                    ("@limit", SqliteType.Integer),
+                    ("@maxClusters", SqliteType.Integer));
+                session.FlushTerms = session.Prepare(FlushTermsSql, ("@counts", SqliteType.Text));
                 session.Existing = session.Prepare(ExistingSql, ("@storyId", SqliteType.Integer));
                 session.Join = session.Prepare(JoinSql, ("@centroid", SqliteType.Blob), ("@clusterId", SqliteType.Integer), ("@expected", SqliteType.Integer));
                 session.Create = session.Prepare(CreateSql, ("@centroid", SqliteType.Blob));
@@ -354,7 +465,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                     ("@at", SqliteType.Integer),
                     ("@bandAt", SqliteType.Integer),
                     ("@bands", SqliteType.Text),
-                    ("@terms", SqliteType.Text));
+                    ("@undated", SqliteType.Integer));
                 return session;
             }
             catch

@@ -36,16 +36,20 @@ CREATE TABLE cluster_bands (
     PRIMARY KEY (band, at, story_id)
 ) STRICT, WITHOUT ROWID;
 
--- Document frequencies for IDF weighting, learned from every story clustered so far.
+-- Document frequencies for IDF weighting, learned from every story clustered so far. The index
+-- adds a story's terms here in batches (every 256 stories, and when it closes): one story's 25 or
+-- so terms are 25 pages to write, a batch's repeated terms are written once.
 CREATE TABLE cluster_terms (
     term INTEGER PRIMARY KEY,
     df   INTEGER NOT NULL
 ) STRICT;
 
--- documents: stories clustered so far, the N of IDF.
+-- documents: stories clustered so far, the N of IDF; undated: how many had no date, so that
+-- readers look for undated band rows only when there are some.
 CREATE TABLE cluster_stats (
     id        INTEGER PRIMARY KEY CHECK (id = 1),
-    documents INTEGER NOT NULL
+    documents INTEGER NOT NULL,
+    undated   INTEGER NOT NULL
 ) STRICT;
 
-INSERT INTO cluster_stats (id, documents) VALUES (1, 0);
+INSERT INTO cluster_stats (id, documents, undated) VALUES (1, 0, 0);
