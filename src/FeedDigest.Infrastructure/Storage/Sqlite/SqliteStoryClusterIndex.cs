@@ -20,7 +20,7 @@ namespace FeedDigest.Infrastructure.Storage.Sqlite;
 /// connection's cache is dropped whenever another connection has written). Calls take turns on it.
 /// Writes still take the process's write turn from <see cref="SqliteConnectionFactory"/>.
 /// </remarks>
-internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connections) : IStoryClusterIndex, IAsyncDisposable
+internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connections) : IStoryClusterIndex, IAsyncDisposable, IDisposable
 {
     /// <summary>The time of an undated story in cluster_bands (its primary key allows no NULL).</summary>
     internal const long Undated = long.MinValue;
@@ -123,6 +123,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     private readonly Dictionary<long, long> pendingTerms = [];
     private int pendingStories;
     private Session? session;
+    private bool disposed;
 
     public async Task<ClusterCandidates> FindCandidatesAsync(ClusterQuery query, CancellationToken cancellationToken)
     {
@@ -130,6 +131,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            ObjectDisposedException.ThrowIf(disposed, this);
             var s = await GetSessionAsync(cancellationToken).ConfigureAwait(false);
             return await s.RunAsync(
                 async () =>
@@ -194,6 +196,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            ObjectDisposedException.ThrowIf(disposed, this);
             var s = await GetSessionAsync(cancellationToken).ConfigureAwait(false);
             using var writeTurn = await connections.WaitForWriteTurnAsync(cancellationToken).ConfigureAwait(false);
             return await s.RunAsync(() => AddAsync(s, entry, cancellationToken)).ConfigureAwait(false);
@@ -215,11 +218,22 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         return rows.ToDictionary(r => r.StoryId, r => r.ClusterId);
     }
 
+    /// <summary>Writes the pending document frequencies and closes the connection.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (disposed)
+        {
+            return;
+        }
+
         await turn.WaitAsync().ConfigureAwait(false);
         try
         {
+            if (disposed)
+            {
+                return;
+            }
+
             if (pendingTerms.Count > 0)
             {
                 var s = await GetSessionAsync(CancellationToken.None).ConfigureAwait(false);
@@ -244,11 +258,13 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         }
         finally
         {
+            disposed = true;
             turn.Release();
         }
-
-        turn.Dispose();
     }
+
+    // A container disposed synchronously calls this; Microsoft.Data.Sqlite does its I/O synchronously anyway.
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     internal static string ToJsonArray(IReadOnlyList<long> values)
     {
