@@ -19,6 +19,7 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton<IDatabaseMigrator, SqliteMigrator>();
         services.AddSingleton<IFeedStore, SqliteFeedStore>();
         services.AddSingleton<IDigestStore, SqliteDigestStore>();
+        services.AddSingleton<IStoryClusterIndex, SqliteStoryClusterIndex>();
 
         services.AddSingleton<IMailSender>(provider =>
         {

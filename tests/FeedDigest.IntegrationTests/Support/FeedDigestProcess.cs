@@ -5,14 +5,20 @@ namespace FeedDigest.IntegrationTests.Support;
 /// <summary>Runs the built feeddigest executable as a user would, capturing its output.</summary>
 public static class FeedDigestProcess
 {
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string workingDirectory, params string[] arguments)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string workingDirectory, params string[] arguments) =>
+        RunWithInputAsync(workingDirectory, null, arguments);
+
+    /// <summary>As <see cref="RunAsync"/>, writing <paramref name="stdin"/> (UTF-8) to the process's standard input and closing it.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunWithInputAsync(string workingDirectory, string? stdin, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
+            RedirectStandardInput = stdin is not null,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            StandardInputEncoding = stdin is null ? null : new System.Text.UTF8Encoding(false),
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "feeddigest.dll"));
         foreach (var argument in arguments)
@@ -23,6 +29,12 @@ public static class FeedDigestProcess
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+            process.StandardInput.Close();
+        }
+
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await stdout, await stderr);

@@ -152,6 +152,16 @@ internal sealed class SqliteConnectionFactory : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// This process's write turn, for a store that keeps its own open connection (the story
+    /// cluster index) rather than opening one per write. Dispose the result to give the turn back.
+    /// </summary>
+    public async Task<IDisposable> WaitForWriteTurnAsync(CancellationToken cancellationToken)
+    {
+        await writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new WriteTurn(writeGate);
+    }
+
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(connectionString);
@@ -169,6 +179,19 @@ internal sealed class SqliteConnectionFactory : IDisposable
         {
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    private sealed class WriteTurn(SemaphoreSlim gate) : IDisposable
+    {
+        private int released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0)
+            {
+                gate.Release();
+            }
         }
     }
 }

@@ -108,7 +108,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             if (storyId is { } existing
                 && missing.Any(k => k.StartsWith(StoryIdentity.GuidPrefix, StringComparison.Ordinal))
                 && !known.Keys.Any(k => k.StartsWith(StoryIdentity.GuidPrefix, StringComparison.Ordinal))
-                && await HasGuidAsync(scope, existing, cancellationToken).ConfigureAwait(false))
+                && await HasGuidAsync(scope, feedId, existing, cancellationToken).ConfigureAwait(false))
             {
                 // Known by its link, yet with a GUID it never had: the feed regenerates GUIDs. They
                 // are not recorded, or every fetch would add a key per item for good.
@@ -165,7 +165,6 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             """
             INSERT INTO stories (feed_id, story_key, title, link, summary, author, categories, published_at, updated_at, first_seen_at, content_hash, seq)
             VALUES ($feedId, $key, $title, $link, $summary, $author, $categories, $publishedAt, $updatedAt, $firstSeenAt, $contentHash, $seq)
-            ON CONFLICT (feed_id, story_key) DO NOTHING
             RETURNING id
             """);
         SqliteWriteScope.Set(insert, "$feedId", story.FeedId);
@@ -203,9 +202,11 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         await add.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<bool> HasGuidAsync(SqliteWriteScope scope, long storyId, CancellationToken cancellationToken)
+    /// <summary>Whether the story has a GUID key; read through the feed's GUID keys, which the primary key orders.</summary>
+    private static async Task<bool> HasGuidAsync(SqliteWriteScope scope, string feedId, long storyId, CancellationToken cancellationToken)
     {
-        var query = scope.Command("SELECT EXISTS (SELECT 1 FROM story_keys WHERE story_id = $storyId AND key >= 'guid:' AND key < 'guid;')");
+        var query = scope.Command("SELECT EXISTS (SELECT 1 FROM story_keys WHERE feed_id = $feedId AND key >= 'guid:' AND key < 'guid;' AND story_id = $storyId)");
+        SqliteWriteScope.Set(query, "$feedId", feedId);
         SqliteWriteScope.Set(query, "$storyId", storyId);
         return await query.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long exists && exists != 0;
     }
@@ -270,10 +271,21 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                 SqliteWriteScope.Set(forgetSent, "$before", before);
                 await forgetSent.ExecuteNonQueryAsync(token).ConfigureAwait(false);
 
-                // The keys' story_id falls to NULL (ON DELETE SET NULL): they stay as tombstones.
-                var prune = scope.Command("DELETE FROM stories WHERE first_seen_at < $before AND id NOT IN (SELECT story_id FROM digest_stories)");
-                SqliteWriteScope.Set(prune, "$before", before);
-                return await prune.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                // One scan a day of each table: neither first_seen_at nor story_keys.story_id is
+                // indexed, since an index costs on every story stored.
+                var pruned = scope.Command("CREATE TEMP TABLE IF NOT EXISTS pruned_stories (id INTEGER PRIMARY KEY); DELETE FROM pruned_stories;");
+                await pruned.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                var choose = scope.Command("INSERT INTO pruned_stories (id) SELECT id FROM stories WHERE first_seen_at < $before AND id NOT IN (SELECT story_id FROM digest_stories)");
+                SqliteWriteScope.Set(choose, "$before", before);
+                var count = await choose.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                if (count > 0)
+                {
+                    // The keys stay, without their story, as tombstones.
+                    await scope.Command("UPDATE story_keys SET story_id = NULL WHERE story_id IN (SELECT id FROM pruned_stories)").ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                    await scope.Command("DELETE FROM stories WHERE id IN (SELECT id FROM pruned_stories)").ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                }
+
+                return count;
             },
             cancellationToken);
 

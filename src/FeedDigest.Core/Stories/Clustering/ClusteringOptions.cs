@@ -1,0 +1,97 @@
+using System.Globalization;
+
+namespace FeedDigest.Core.Stories.Clustering;
+
+/// <summary>
+/// How stories from different feeds are grouped into one cluster per event. Only
+/// <see cref="Threshold"/> and <see cref="MergeThreshold"/> were chosen by measurement (see
+/// bench/README.md, "Story clustering"); the others bound the work and storage of one assignment,
+/// and the score barely moves with them. Changing <see cref="Bands"/> or <see cref="RowsPerBand"/>
+/// changes every band key, so stories indexed before the change are no longer found: clear the
+/// clustering tables when changing them.
+/// </summary>
+public sealed class ClusteringOptions
+{
+    public const string SectionName = "FeedDigest:Clustering";
+
+    /// <summary>
+    /// The least cosine similarity, over IDF-weighted terms, between a new story and a cluster's
+    /// centroid for the story to join that cluster. Lower joins more (and wrongly more often).
+    /// </summary>
+    public double Threshold { get; set; } = 0.22;
+
+    /// <summary>
+    /// When a new story is at least <see cref="Threshold"/> similar to several clusters, the others
+    /// merge into the one it joins if their centroids' cosine similarity reaches this. Stories of
+    /// one event that arrived before its common words were known start separate clusters; a later
+    /// story that matches both joins them. 1 merges only identical centroids (in effect, never).
+    /// </summary>
+    public double MergeThreshold { get; set; } = 0.3;
+
+    /// <summary>
+    /// A story joins a cluster only through members dated within this much of it, either side.
+    /// A story without a date is compared with every stored story.
+    /// </summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromHours(72);
+
+    /// <summary>LSH bands over the MinHash signature; the signature has Bands × RowsPerBand values.</summary>
+    public int Bands { get; set; } = 16;
+
+    /// <summary>
+    /// MinHash values per band. One finds stories sharing a single sampled term, which stories
+    /// about one event with different wording need; the verification step does the filtering.
+    /// </summary>
+    public int RowsPerBand { get; set; } = 1;
+
+    /// <summary>The most terms a cluster's centroid keeps (the heaviest); bounds storage and work per cluster.</summary>
+    public int CentroidTerms { get; set; } = 64;
+
+    /// <summary>The most recent stories read per band key within the window; bounds the work on common terms.</summary>
+    public int CandidatesPerBand { get; set; } = 10;
+
+    /// <summary>The most clusters verified per new story, those sharing the most band keys with it first.</summary>
+    public int MaxCandidateClusters { get; set; } = 16;
+
+    public IEnumerable<string> Validate()
+    {
+        if (double.IsNaN(Threshold) || Threshold is <= 0 or > 1)
+        {
+            yield return $"{SectionName}:Threshold must be above 0 and at most 1 (it is {Threshold.ToString(CultureInfo.InvariantCulture)}).";
+        }
+
+        if (double.IsNaN(MergeThreshold) || MergeThreshold is <= 0 or > 1)
+        {
+            yield return $"{SectionName}:MergeThreshold must be above 0 and at most 1 (it is {MergeThreshold.ToString(CultureInfo.InvariantCulture)}).";
+        }
+
+        if (Window <= TimeSpan.Zero || Window > TimeSpan.FromDays(365))
+        {
+            yield return $"{SectionName}:Window must be above 00:00:00 and at most 365 days (it is {Window}).";
+        }
+
+        if (Bands is < 1 or > 256)
+        {
+            yield return $"{SectionName}:Bands must be between 1 and 256 (it is {Bands}).";
+        }
+
+        if (RowsPerBand is < 1 or > 8)
+        {
+            yield return $"{SectionName}:RowsPerBand must be between 1 and 8 (it is {RowsPerBand}).";
+        }
+
+        if (CentroidTerms is < 8 or > 1024)
+        {
+            yield return $"{SectionName}:CentroidTerms must be between 8 and 1024 (it is {CentroidTerms}).";
+        }
+
+        if (CandidatesPerBand is < 1 or > 1000)
+        {
+            yield return $"{SectionName}:CandidatesPerBand must be between 1 and 1000 (it is {CandidatesPerBand}).";
+        }
+
+        if (MaxCandidateClusters is < 1 or > 1000)
+        {
+            yield return $"{SectionName}:MaxCandidateClusters must be between 1 and 1000 (it is {MaxCandidateClusters}).";
+        }
+    }
+}

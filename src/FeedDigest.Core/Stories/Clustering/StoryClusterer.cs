@@ -1,0 +1,104 @@
+using FeedDigest.Core.Ports;
+
+namespace FeedDigest.Core.Stories.Clustering;
+
+/// <summary>
+/// Puts each new story into the cluster of stories about the same event, or starts a new one.
+/// Candidates come from the index by MinHash LSH band keys over the story's terms (title and
+/// summary; words, or character bigrams for Chinese, Japanese and Korean), limited to stories dated
+/// within the window. Each candidate cluster is verified by the cosine similarity between the
+/// story's TF-IDF vector (IDF learned from the stored stories) and the cluster's centroid; the story
+/// joins the most similar cluster at or above the threshold, else starts a new one. Other clusters
+/// the story also reaches the threshold with merge into that one when their centroids are at least
+/// <see cref="ClusteringOptions.MergeThreshold"/> alike: one event's early stories may have started
+/// several clusters. Assign stories in the order they were first seen; assigning a story again
+/// changes nothing. A story's cluster can change later by a merge: ask the index for the current one.
+/// </summary>
+public sealed class StoryClusterer
+{
+    // A conflict means another writer updated the same cluster between our read and our write.
+    private const int MaxAttempts = 4;
+
+    private readonly IStoryClusterIndex index;
+    private readonly ClusteringOptions options;
+
+    public StoryClusterer(IStoryClusterIndex index, ClusteringOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Validate().ToList();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems), nameof(options));
+        }
+
+        this.index = index;
+        this.options = options;
+    }
+
+    public async Task<ClusterAssignment> AssignAsync(StoryForClustering story, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(story);
+        var features = StoryFeatures.Of(story.Title, story.Summary, options.Bands, options.RowsPerBand);
+        var query = new ClusterQuery(
+            features.Terms,
+            features.BandKeys,
+            story.Time - options.Window,
+            story.Time + options.Window,
+            options.CandidatesPerBand,
+            options.MaxCandidateClusters);
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var found = await index.FindCandidatesAsync(query, cancellationToken).ConfigureAwait(false);
+
+            // The new story counts in N and in its own terms' df, as it would among the stored ones.
+            var vector = TermVector.Weigh(features.TermFrequencies, found.DocumentCount + 1, term => found.DocumentFrequencies.GetValueOrDefault(term) + 1);
+            var ranked = found.Clusters
+                .Select(cluster => (Cluster: cluster, Similarity: cluster.Centroid.Cosine(vector)))
+                .Where(candidate => candidate.Similarity >= options.Threshold)
+                .OrderByDescending(candidate => candidate.Similarity)
+                .ToList();
+
+            // After repeated conflicts on busy clusters, a new cluster: its insert cannot conflict.
+            var join = ranked.Count > 0 && attempt < MaxAttempts;
+            ClusterIndexEntry entry;
+            if (join)
+            {
+                var best = ranked[0].Cluster;
+                var centroid = best.Centroid.Add(vector, options.CentroidTerms);
+                var merges = new List<ClusterMerge>();
+                foreach (var (other, _) in ranked.Skip(1))
+                {
+                    if (centroid.Cosine(other.Centroid) >= options.MergeThreshold)
+                    {
+                        centroid = centroid.Merge(other.Centroid, options.CentroidTerms);
+                        merges.Add(new ClusterMerge(other.ClusterId, other.Version));
+                    }
+                }
+
+                entry = new ClusterIndexEntry(story.StoryId, best.ClusterId, best.Version, centroid, features.BandKeys, features.Terms, story.Time) { Merges = merges };
+            }
+            else
+            {
+                entry = new ClusterIndexEntry(story.StoryId, null, 0, ClusterCentroid.Empty.Add(vector, options.CentroidTerms), features.BandKeys, features.Terms, story.Time);
+            }
+
+            var result = await index.AddAsync(entry, cancellationToken).ConfigureAwait(false);
+            switch (result.Outcome)
+            {
+                case ClusterIndexOutcome.Added:
+                    return new ClusterAssignment(result.ClusterId, !join, join ? ranked[0].Similarity : 0)
+                    {
+                        MergedClusterIds = entry.Merges.Select(merge => merge.ClusterId).ToList(),
+                    };
+                case ClusterIndexOutcome.AlreadyIndexed:
+                    return new ClusterAssignment(result.ClusterId, IsNewCluster: false, 0, AlreadyAssigned: true);
+                case ClusterIndexOutcome.Conflict:
+                    continue;
+                default:
+                    throw new InvalidOperationException($"Unknown index outcome {result.Outcome}.");
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System.Buffers.Binary;
+using FeedDigest.Core.Stories.Clustering;
+
+namespace FeedDigest.Infrastructure.Storage.Sqlite;
+
+/// <summary>A cluster centroid as stored: 12 bytes a term (the term's int64 hash, its float32 weight), little-endian.</summary>
+internal static class CentroidBlob
+{
+    private const int EntrySize = 12;
+
+    public static byte[] Encode(ClusterCentroid centroid)
+    {
+        var bytes = new byte[centroid.Terms.Count * EntrySize];
+        var span = bytes.AsSpan();
+        for (var i = 0; i < centroid.Terms.Count; i++)
+        {
+            var entry = span.Slice(i * EntrySize, EntrySize);
+            BinaryPrimitives.WriteInt64LittleEndian(entry, centroid.Terms[i].Term);
+            BinaryPrimitives.WriteSingleLittleEndian(entry[8..], centroid.Terms[i].Weight);
+        }
+
+        return bytes;
+    }
+
+    public static ClusterCentroid Decode(byte[] bytes)
+    {
+        if (bytes.Length % EntrySize != 0)
+        {
+            throw new InvalidDataException($"A stored cluster centroid is {bytes.Length} bytes, not a multiple of {EntrySize}.");
+        }
+
+        var terms = new CentroidTerm[bytes.Length / EntrySize];
+        for (var i = 0; i < terms.Length; i++)
+        {
+            var entry = bytes.AsSpan(i * EntrySize, EntrySize);
+            terms[i] = new CentroidTerm(BinaryPrimitives.ReadInt64LittleEndian(entry), BinaryPrimitives.ReadSingleLittleEndian(entry[8..]));
+        }
+
+        return new ClusterCentroid(terms);
+    }
+}

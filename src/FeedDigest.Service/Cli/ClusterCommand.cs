@@ -1,0 +1,196 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using FeedDigest.Core.Normalizing;
+using FeedDigest.Core.Ports;
+using FeedDigest.Core.Stories.Clustering;
+using FeedDigest.Infrastructure;
+using FeedDigest.Infrastructure.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FeedDigest.Service.Cli;
+
+/// <summary>
+/// <c>feeddigest cluster</c>: reads items as JSON lines on stdin (<c>{"id","title","summary","source","published"}</c>,
+/// all but id optional), assigns each, in input order, to a story cluster through the service's own
+/// clusterer and SQLite index (on a temporary database, deleted afterwards), and prints
+/// <c>{"id":...,"cluster":"..."}</c> lines, in input order, once every item is in: a later story can
+/// merge clusters, so an item's cluster is known only at the end. Clustering quality is scored through it.
+/// </summary>
+internal static class ClusterCommand
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static Command Create()
+    {
+        var defaults = new ClusteringOptions();
+        var threshold = new Option<double>("--threshold")
+        {
+            Description = "Least cosine similarity to a cluster's centroid for a story to join it.",
+            DefaultValueFactory = _ => defaults.Threshold,
+        };
+        var windowHours = new Option<double>("--window-hours")
+        {
+            Description = "Stories join clusters only through members dated within this many hours; undated items are compared with all.",
+            DefaultValueFactory = _ => defaults.Window.TotalHours,
+        };
+        var bands = new Option<int>("--bands")
+        {
+            Description = "LSH bands (MinHash values per story, with one row per band).",
+            DefaultValueFactory = _ => defaults.Bands,
+        };
+        var candidatesPerBand = new Option<int>("--candidates-per-band")
+        {
+            Description = "The most recent stories read per band key.",
+            DefaultValueFactory = _ => defaults.CandidatesPerBand,
+        };
+        var mergeThreshold = new Option<double>("--merge-threshold")
+        {
+            Description = "Least cosine similarity between two clusters' centroids for a story that matches both to merge them.",
+            DefaultValueFactory = _ => defaults.MergeThreshold,
+        };
+        var maxCandidateClusters = new Option<int>("--max-candidate-clusters")
+        {
+            Description = "The most clusters verified per story.",
+            DefaultValueFactory = _ => defaults.MaxCandidateClusters,
+        };
+        var command = new Command("cluster", "Cluster JSON-lines items from stdin into stories; print one {\"id\",\"cluster\"} line per item.");
+        command.Options.Add(threshold);
+        command.Options.Add(mergeThreshold);
+        command.Options.Add(windowHours);
+        command.Options.Add(bands);
+        command.Options.Add(candidatesPerBand);
+        command.Options.Add(maxCandidateClusters);
+        command.SetAction((result, cancellationToken) =>
+        {
+            var options = new ClusteringOptions
+            {
+                Threshold = result.GetValue(threshold),
+                MergeThreshold = result.GetValue(mergeThreshold),
+                Window = TimeSpan.FromHours(result.GetValue(windowHours)),
+                Bands = result.GetValue(bands),
+                CandidatesPerBand = result.GetValue(candidatesPerBand),
+                MaxCandidateClusters = result.GetValue(maxCandidateClusters),
+            };
+            return RunAsync(options, Console.In, Console.OpenStandardOutput(), cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ClusteringOptions options, TextReader input, Stream output, CancellationToken cancellationToken)
+    {
+        var problems = options.Validate().ToList();
+        if (problems.Count > 0)
+        {
+            foreach (var problem in problems)
+            {
+                await Console.Error.WriteLineAsync(problem).ConfigureAwait(false);
+            }
+
+            return 2;
+        }
+
+        var directory = Directory.CreateTempSubdirectory("feeddigest-cluster-");
+        try
+        {
+            var services = new ServiceCollection();
+            services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+            services.AddSingleton(TimeProvider.System);
+            services.AddOptions<StorageOptions>().Configure(storage => storage.ConnectionString = "Data Source=" + Path.Combine(directory.FullName, "clusters.db"));
+            services.AddFeedDigestInfrastructure(directory.FullName);
+            await using (var provider = services.BuildServiceProvider())
+            {
+                await provider.GetRequiredService<IDatabaseMigrator>().MigrateAsync(cancellationToken).ConfigureAwait(false);
+                var index = provider.GetRequiredService<IStoryClusterIndex>();
+                var clusterer = new StoryClusterer(index, options);
+                var exitCode = await ClusterLinesAsync(clusterer, index, input, output, cancellationToken).ConfigureAwait(false);
+                if (exitCode != 0)
+                {
+                    return exitCode;
+                }
+            }
+
+            return 0;
+        }
+        finally
+        {
+            // Pooled connections keep the file (and its -wal/-shm companions) open.
+            SqliteConnection.ClearAllPools();
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<int> ClusterLinesAsync(StoryClusterer clusterer, IStoryClusterIndex index, TextReader input, Stream output, CancellationToken cancellationToken)
+    {
+        var lineNumber = 0;
+        var ids = new List<JsonElement>();
+        while (await input.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            Item item;
+            try
+            {
+                item = Item.Read(line);
+            }
+            catch (Exception exception) when (exception is JsonException or InvalidDataException)
+            {
+                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"line {lineNumber}: {exception.Message}")).ConfigureAwait(false);
+                return 1;
+            }
+
+            // Story ids are the items' positions: ids in the input need not be numbers or unique.
+            ids.Add(item.Id);
+            await clusterer.AssignAsync(new StoryForClustering(ids.Count, item.Title, item.Summary, item.Published), cancellationToken).ConfigureAwait(false);
+        }
+
+        var clusters = await index.GetClustersAsync([.. Enumerable.Range(1, ids.Count).Select(i => (long)i)], cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            await using (var writer = new Utf8JsonWriter(output, WriterOptions))
+            {
+                writer.WriteStartObject();
+                writer.WritePropertyName("id");
+                ids[i].WriteTo(writer);
+                writer.WriteString("cluster", "c" + clusters[i + 1].ToString(CultureInfo.InvariantCulture));
+                writer.WriteEndObject();
+            }
+
+            output.WriteByte((byte)'\n');
+        }
+
+        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>One input line. The id is echoed back exactly as given (string or number).</summary>
+    private sealed record Item(JsonElement Id, string? Title, string? Summary, DateTimeOffset? Published)
+    {
+        public static Item Read(string line)
+        {
+            using var document = JsonDocument.Parse(line);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new InvalidDataException("expected a JSON object");
+            }
+
+            if (!root.TryGetProperty("id", out var id) || id.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
+            {
+                throw new InvalidDataException("every item needs an \"id\" (a string or a number)");
+            }
+
+            return new Item(id.Clone(), Text(root, "title"), Text(root, "summary"), FeedDateParser.Parse(Text(root, "published")));
+        }
+
+        private static string? Text(JsonElement root, string name) =>
+            root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using FeedDigest.IntegrationTests.Support;
+
+namespace FeedDigest.IntegrationTests.Cli;
+
+/// <summary><c>feeddigest cluster</c>: clustering quality is scored through it, so it is checked on the real executable.</summary>
+public sealed class ClusterCommandTests
+{
+    private const string Items = """
+        {"id": "a1", "title": "Chiquita and Fyffes merge to create world's largest banana company", "source": "Reuters", "published": "2014-03-10"}
+        {"id": "b1", "title": "国家网信办发布新规 加强网络内容审查", "summary": "新规要求平台对用户发布的内容进行审查。", "source": "新华网", "published": "2014-03-10T08:00:00Z"}
+        {"id": 3, "title": "Banana giants Chiquita, Fyffes agree to $1.07B merger", "published": "2014-03-11"}
+        {"id": "c1", "title": "Mt. Gox files for US bankruptcy protection"}
+
+        {"id": "b2", "title": "网信办新规出台：网络内容审查全面加强", "published": "Mon, 10 Mar 2014 12:00:00 +0800"}
+        {"id": "a3", "title": "Chiquita, Fyffes merger creates banana giant", "published": "2014-03-20"}
+        """;
+
+    [Fact]
+    public async Task Cluster_JsonLines_PrintsOneAssignmentPerItemInInputOrder()
+    {
+        var (exitCode, stdout, stderr) = await FeedDigestProcess.RunWithInputAsync(AppContext.BaseDirectory, Items, "cluster");
+
+        Assert.True(exitCode == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        Assert.Equal(["\"a1\"", "\"b1\"", "3", "\"c1\"", "\"b2\"", "\"a3\""], lines.Select(l => l.GetProperty("id").GetRawText()));
+        var cluster = lines.ToDictionary(l => l.GetProperty("id").GetRawText().Trim('"'), l => l.GetProperty("cluster").GetString());
+        Assert.Equal(cluster["a1"], cluster["3"]);
+        Assert.Equal(cluster["b1"], cluster["b2"]);
+        Assert.Equal(6 - 2, cluster.Values.Distinct().Count());
+
+        // Ten days later is outside the default 72-hour window.
+        Assert.NotEqual(cluster["a1"], cluster["a3"]);
+    }
+
+    [Fact]
+    public async Task Cluster_WiderWindow_LetsTheLaterStoryJoin()
+    {
+        var (exitCode, stdout, stderr) = await FeedDigestProcess.RunWithInputAsync(AppContext.BaseDirectory, Items, "cluster", "--window-hours", "720");
+
+        Assert.True(exitCode == 0, stderr);
+        var cluster = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .ToDictionary(l => l.GetProperty("id").GetRawText().Trim('"'), l => l.GetProperty("cluster").GetString());
+        Assert.Equal(cluster["a1"], cluster["a3"]);
+    }
+
+    [Fact]
+    public async Task Cluster_ThresholdNearOne_LeavesEveryItemAlone()
+    {
+        var (exitCode, stdout, stderr) = await FeedDigestProcess.RunWithInputAsync(AppContext.BaseDirectory, Items, "cluster", "--threshold", "0.99");
+
+        Assert.True(exitCode == 0, stderr);
+        var clusters = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("cluster").GetString());
+        Assert.Equal(6, clusters.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Cluster_LineWithoutId_ExitsNonZeroNamingTheLine()
+    {
+        var (exitCode, _, stderr) = await FeedDigestProcess.RunWithInputAsync(AppContext.BaseDirectory, "{\"id\": \"x\"}\n{\"title\": \"no id\"}\n", "cluster");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("line 2:", stderr, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,241 @@
+using FeedDigest.Core.Stories.Clustering;
+using FeedDigest.Infrastructure.Storage.Sqlite;
+
+namespace FeedDigest.Tests.Storage;
+
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xUnit disposes the index through IAsyncLifetime.DisposeAsync.")]
+public sealed class SqliteStoryClusterIndexTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
+    private static readonly ClusterCentroid Centroid = new([new CentroidTerm(-5, 0.75f), new CentroidTerm(long.MaxValue, 0.25f)]);
+
+    private SqliteTestDatabase database = null!;
+    private SqliteStoryClusterIndex index = null!;
+
+    public async Task InitializeAsync()
+    {
+        database = await SqliteTestDatabase.CreateAsync();
+        index = new SqliteStoryClusterIndex(database.Connections);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await index.DisposeAsync();
+        await database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task CandidatesSql_ReadsClusterBandsOnlyByBandKey_NeverScansATable()
+    {
+        await using var connection = await database.Connections.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteStoryClusterIndex.CandidatesSql;
+        foreach (var name in new[] { "@from", "@to", "@undated", "@limit", "@maxClusters" })
+        {
+            command.Parameters.AddWithValue(name, 1L);
+        }
+
+        command.Parameters.AddWithValue("@bands", "[1,2]");
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        // The band index is searched by key (a range of its primary key), twice a key and twice for
+        // the cut-off row; clusters by id. Only json_each and the intermediate results are scanned.
+        var searches = plan.Where(step => step.StartsWith("SEARCH", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            [
+                "SEARCH cb USING PRIMARY KEY (band=? AND at>? AND at<?)",
+                "SEARCH x USING PRIMARY KEY (band=? AND at>? AND at<?)",
+                "SEARCH cb USING PRIMARY KEY (band=? AND at=? AND story_id>?)",
+                "SEARCH x USING PRIMARY KEY (band=? AND at=?)",
+                "SEARCH c USING INTEGER PRIMARY KEY (rowid=?)",
+                "SEARCH c USING INTEGER PRIMARY KEY (rowid=?)",
+            ],
+            searches);
+        Assert.Equal(["SCAN b VIRTUAL TABLE INDEX 1:", "SCAN b VIRTUAL TABLE INDEX 1:", "SCAN hits", "SCAN n", "SCAN l"], plan.Where(step => step.StartsWith("SCAN", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task FindCandidatesAsync_ThousandsStored_ReturnsOnlyTheClusterSharingABandKey()
+    {
+        for (var i = 1; i <= 2_000; i++)
+        {
+            await index.AddAsync(Entry(i, null, [i * 10L], T0.AddMinutes(i)), CancellationToken.None);
+        }
+
+        var target = await index.AddAsync(Entry(5_000, null, [424242L, 77L], T0), CancellationToken.None);
+
+        var found = await index.FindCandidatesAsync(Query([424242L, 999_999L], T0.AddHours(-1), T0.AddHours(1)), CancellationToken.None);
+
+        var cluster = Assert.Single(found.Clusters);
+        Assert.Equal(target.ClusterId, cluster.ClusterId);
+        Assert.Equal(1, cluster.SharedBands);
+        Assert.Equal(1, cluster.Version);
+        Assert.Equal(Centroid.Terms, cluster.Centroid.Terms);
+        Assert.Equal(2_001, found.DocumentCount);
+    }
+
+    [Fact]
+    public async Task FindCandidatesAsync_CommonBandKey_ReadsTheNewestWithinTheWindowOnly()
+    {
+        var clusters = new Dictionary<int, long>();
+        for (var minute = 0; minute < 30; minute++)
+        {
+            clusters[minute] = (await index.AddAsync(Entry(minute + 1, null, [7L], T0.AddMinutes(minute)), CancellationToken.None)).ClusterId;
+        }
+
+        var found = await index.FindCandidatesAsync(Query([7L], T0.AddMinutes(5), T0.AddMinutes(20)) with { CandidatesPerBand = 5 }, CancellationToken.None);
+
+        Assert.Equal(Enumerable.Range(16, 5).Select(m => clusters[m]).Order(), found.Clusters.Select(c => c.ClusterId).Order());
+    }
+
+    [Fact]
+    public async Task FindCandidatesAsync_ClustersRankedBySharedBandsAndCut()
+    {
+        var big = await index.AddAsync(Entry(1, null, [1L, 2L, 3L], T0), CancellationToken.None);
+        var small = await index.AddAsync(Entry(2, null, [3L], T0), CancellationToken.None);
+        await index.AddAsync(Entry(3, null, [9L], T0), CancellationToken.None);
+
+        var found = await index.FindCandidatesAsync(Query([1L, 2L, 3L, 9L], T0, T0) with { MaxClusters = 2 }, CancellationToken.None);
+
+        Assert.Equal([(big.ClusterId, 3), (small.ClusterId, 1)], found.Clusters.Select(c => (c.ClusterId, c.SharedBands)));
+    }
+
+    [Fact]
+    public async Task FindCandidatesAsync_UndatedStories_AreCandidatesForAnyTimeAndSeeAll()
+    {
+        var undated = await index.AddAsync(Entry(1, null, [5L], null), CancellationToken.None);
+        var old = await index.AddAsync(Entry(2, null, [5L], T0.AddDays(-100)), CancellationToken.None);
+
+        var forDated = await index.FindCandidatesAsync(Query([5L], T0.AddDays(-1), T0.AddDays(1)), CancellationToken.None);
+        var forUndated = await index.FindCandidatesAsync(Query([5L], null, null), CancellationToken.None);
+
+        Assert.Equal([undated.ClusterId], forDated.Clusters.Select(c => c.ClusterId));
+        Assert.Equal(new[] { old.ClusterId, undated.ClusterId }.Order(), forUndated.Clusters.Select(c => c.ClusterId).Order());
+    }
+
+    [Fact]
+    public async Task AddAsync_Terms_CountDocumentFrequencies()
+    {
+        await index.AddAsync(Entry(1, null, [1L], T0) with { Terms = [100L, 200L] }, CancellationToken.None);
+        await index.AddAsync(Entry(2, null, [1L], T0) with { Terms = [200L, 300L] }, CancellationToken.None);
+
+        var found = await index.FindCandidatesAsync(Query([], T0, T0) with { Terms = [100L, 200L, 300L, 400L] }, CancellationToken.None);
+
+        Assert.Equal(2, found.DocumentCount);
+        Assert.Equal(new Dictionary<long, long> { [100] = 1, [200] = 2, [300] = 1 }, found.DocumentFrequencies);
+    }
+
+    [Fact]
+    public async Task AddAsync_Terms_ReachTheTableWhenTheIndexCloses_AndCountBeforeThat()
+    {
+        await index.AddAsync(Entry(1, null, [1L], T0) with { Terms = [100L] }, CancellationToken.None);
+
+        Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM cluster_terms"));
+        Assert.Equal(1, (await index.FindCandidatesAsync(Query([], T0, T0) with { Terms = [100L] }, CancellationToken.None)).DocumentFrequencies[100]);
+
+        await index.DisposeAsync();
+        Assert.Equal(1, await database.ScalarAsync<long>("SELECT df FROM cluster_terms WHERE term = 100"));
+        index = new SqliteStoryClusterIndex(database.Connections);
+        Assert.Equal(1, (await index.FindCandidatesAsync(Query([], T0, T0) with { Terms = [100L] }, CancellationToken.None)).DocumentFrequencies[100]);
+    }
+
+    [Fact]
+    public async Task AddAsync_Terms_ReachTheTableInBatches()
+    {
+        for (var story = 1; story <= SqliteStoryClusterIndex.TermFlushInterval; story++)
+        {
+            await index.AddAsync(Entry(story, null, [story], T0) with { Terms = [7L, 1000L + story] }, CancellationToken.None);
+        }
+
+        Assert.Equal(SqliteStoryClusterIndex.TermFlushInterval, await database.ScalarAsync<long>("SELECT df FROM cluster_terms WHERE term = 7"));
+        Assert.Equal(SqliteStoryClusterIndex.TermFlushInterval + 1, await database.ScalarAsync<long>("SELECT count(*) FROM cluster_terms"));
+    }
+
+    [Fact]
+    public async Task AddAsync_JoinWithTheVersionRead_UpdatesCentroidAndVersion()
+    {
+        var created = await index.AddAsync(Entry(1, null, [1L], T0), CancellationToken.None);
+        var newer = new ClusterCentroid([new CentroidTerm(42, 1.5f)]);
+
+        var joined = await index.AddAsync(Entry(2, created.ClusterId, [1L], T0) with { ExpectedVersion = 1, Centroid = newer }, CancellationToken.None);
+
+        Assert.Equal(ClusterIndexOutcome.Added, joined.Outcome);
+        var cluster = Assert.Single((await index.FindCandidatesAsync(Query([1L], T0, T0), CancellationToken.None)).Clusters);
+        Assert.Equal(2, cluster.Version);
+        Assert.Equal(2, cluster.SharedBands);
+        Assert.Equal(newer.Terms, cluster.Centroid.Terms);
+    }
+
+    [Fact]
+    public async Task AddAsync_JoinWithAStaleVersion_ConflictsAndWritesNothing()
+    {
+        var created = await index.AddAsync(Entry(1, null, [1L], T0), CancellationToken.None);
+
+        var stale = await index.AddAsync(Entry(2, created.ClusterId, [1L], T0) with { ExpectedVersion = 0 }, CancellationToken.None);
+
+        Assert.Equal(ClusterIndexOutcome.Conflict, stale.Outcome);
+        Assert.Equal(1, await database.ScalarAsync<long>("SELECT count(*) FROM cluster_members"));
+        Assert.Equal(1, await database.ScalarAsync<long>("SELECT count(*) FROM cluster_bands"));
+        Assert.Equal(1, await database.ScalarAsync<long>("SELECT documents FROM cluster_stats"));
+    }
+
+    [Fact]
+    public async Task AddAsync_WithMerges_MovesTheMergedClustersStoriesAndCandidatesFollow()
+    {
+        var a = await index.AddAsync(Entry(1, null, [1L], T0), CancellationToken.None);
+        var b = await index.AddAsync(Entry(2, null, [2L], T0), CancellationToken.None);
+        var c = await index.AddAsync(Entry(3, null, [3L], T0), CancellationToken.None);
+        await index.AddAsync(Entry(4, c.ClusterId, [3L], T0) with { ExpectedVersion = 1, Merges = [new ClusterMerge(b.ClusterId, 1)] }, CancellationToken.None);
+
+        var merged = await index.AddAsync(Entry(5, a.ClusterId, [1L, 2L], T0) with { ExpectedVersion = 1, Merges = [new ClusterMerge(c.ClusterId, 2)] }, CancellationToken.None);
+
+        Assert.Equal(ClusterIndexOutcome.Added, merged.Outcome);
+        Assert.All((await index.GetClustersAsync([1, 2, 3, 4, 5], CancellationToken.None)).Values, cluster => Assert.Equal(a.ClusterId, cluster));
+        Assert.Equal(5, await database.ScalarAsync<long>($"SELECT size FROM clusters WHERE id = {a.ClusterId}"));
+        Assert.Equal(2, await database.ScalarAsync<long>($"SELECT count(*) FROM clusters WHERE merged_into = {a.ClusterId}"));
+
+        // Band rows still name the clusters the stories were added to; candidates are the live cluster.
+        var found = await index.FindCandidatesAsync(Query([1L, 2L, 3L], T0, T0), CancellationToken.None);
+        var live = Assert.Single(found.Clusters);
+        Assert.Equal(a.ClusterId, live.ClusterId);
+        Assert.Equal(6, live.SharedBands);
+    }
+
+    [Fact]
+    public async Task AddAsync_MergeOfAClusterThatChanged_ConflictsAndWritesNothing()
+    {
+        var a = await index.AddAsync(Entry(1, null, [1L], T0), CancellationToken.None);
+        var b = await index.AddAsync(Entry(2, null, [2L], T0), CancellationToken.None);
+
+        var stale = await index.AddAsync(Entry(3, a.ClusterId, [1L], T0) with { ExpectedVersion = 1, Merges = [new ClusterMerge(b.ClusterId, 7)] }, CancellationToken.None);
+
+        Assert.Equal(ClusterIndexOutcome.Conflict, stale.Outcome);
+        Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM clusters WHERE merged_into IS NOT NULL"));
+        Assert.Equal(1, await database.ScalarAsync<long>($"SELECT version FROM clusters WHERE id = {a.ClusterId}"));
+        Assert.Equal(2, await database.ScalarAsync<long>("SELECT count(*) FROM cluster_members"));
+    }
+
+    [Fact]
+    public async Task Storage_OneStory_IsCompact()
+    {
+        var features = Enumerable.Range(1, 15).Select(i => (long)i * 1_000_003).ToList();
+        await index.AddAsync(Entry(1, null, features, T0), CancellationToken.None);
+
+        // A band row holds the key, the time and two ids: no signature, no text.
+        Assert.Equal(15, await database.ScalarAsync<long>("SELECT count(*) FROM cluster_bands"));
+        Assert.Equal(24, await database.ScalarAsync<long>("SELECT length(centroid) FROM clusters"));
+    }
+
+    private static ClusterIndexEntry Entry(long storyId, long? clusterId, IReadOnlyList<long> bands, DateTimeOffset? time) =>
+        new(storyId, clusterId, 0, Centroid, bands, [], time);
+
+    private static ClusterQuery Query(IReadOnlyList<long> bands, DateTimeOffset? from, DateTimeOffset? to) =>
+        new([], bands, from, to, 20, 32);
+}

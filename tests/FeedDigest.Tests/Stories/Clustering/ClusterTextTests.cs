@@ -1,0 +1,45 @@
+using FeedDigest.Core.Stories.Clustering;
+
+namespace FeedDigest.Tests.Stories.Clustering;
+
+public sealed class ClusterTextTests
+{
+    [Fact]
+    public void Terms_ChineseRun_AreOverlappingCharacterBigrams() =>
+        Assert.Equal(["网络", "络审", "审查", "查制", "制度"], ClusterText.Terms("网络审查制度"));
+
+    [Fact]
+    public void Terms_ChineseInsideLatinText_SplitAtTheScriptBoundary() =>
+        Assert.Equal(["apple", "发布", "布会", "iphone", "15"], ClusterText.Terms("Apple发布会：iPhone 15"));
+
+    [Fact]
+    public void Terms_JapaneseKanaAndKorean_AreCharacterBigramsWithMarksKept() =>
+        Assert.Equal(["が発", "発表", "한국", "경제"], ClusterText.Terms("が発表 한국 경제"));
+
+    [Fact]
+    public void Terms_SingleCjkCharacter_IsKeptAlone() =>
+        Assert.Equal(["中", "japan"], ClusterText.Terms("中 Japan"));
+
+    [Fact]
+    public void Terms_CaseAccentsAndFullWidth_AreFolded() =>
+        Assert.Equal(["cafe", "cafe", "zurich", "abc"], ClusterText.Terms("Café CAFÉ Zürich ＡＢＣ"));
+
+    [Fact]
+    public void Terms_StopWordsSingleLettersAndApostrophes_AreDropped() =>
+        Assert.Equal(["juan", "pablo", "pick"], ClusterText.Terms("Will Juan Pablo's pick be a ..."));
+
+    [Fact]
+    public void Terms_EnglishPlurals_FoldButNotWordsEndingInSsUsIs() =>
+        Assert.Equal(["bank", "story", "class", "bus", "crisis"], ClusterText.Terms("banks stories class bus crisis"));
+
+    [Fact]
+    public void Terms_Digits_AreKeptEvenAlone() =>
+        Assert.Equal(["ios", "7", "1", "2014"], ClusterText.Terms("iOS 7.1 (2014)"));
+
+    [Fact]
+    public void Terms_EmptyOrWhiteSpace_AreNone()
+    {
+        Assert.Empty(ClusterText.Terms(null));
+        Assert.Empty(ClusterText.Terms("  \n "));
+    }
+}

@@ -1,0 +1,37 @@
+using FeedDigest.Core.Ports;
+using FeedDigest.Core.Stories.Clustering;
+
+namespace FeedDigest.Tests.Stories.Clustering;
+
+/// <summary>A port fake: answers from a fixed candidate list and reports a conflict for the first <see cref="ConflictsLeft"/> writes.</summary>
+internal sealed class FakeClusterIndex : IStoryClusterIndex
+{
+    public List<CandidateCluster> Candidates { get; } = [];
+
+    public int ConflictsLeft { get; set; }
+
+    public List<ClusterIndexEntry> Writes { get; } = [];
+
+    public int Reads { get; private set; }
+
+    public Task<ClusterCandidates> FindCandidatesAsync(ClusterQuery query, CancellationToken cancellationToken)
+    {
+        Reads++;
+        return Task.FromResult(new ClusterCandidates(10, new Dictionary<long, long>(), Candidates.ToList()));
+    }
+
+    public Task<ClusterIndexResult> AddAsync(ClusterIndexEntry entry, CancellationToken cancellationToken)
+    {
+        Writes.Add(entry);
+        if (ConflictsLeft > 0 && entry.ClusterId is not null)
+        {
+            ConflictsLeft--;
+            return Task.FromResult(new ClusterIndexResult(ClusterIndexOutcome.Conflict, 0));
+        }
+
+        return Task.FromResult(new ClusterIndexResult(ClusterIndexOutcome.Added, entry.ClusterId ?? 99));
+    }
+
+    public Task<IReadOnlyDictionary<long, long>> GetClustersAsync(IReadOnlyList<long> storyIds, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<long, long>>(new Dictionary<long, long>());
+}

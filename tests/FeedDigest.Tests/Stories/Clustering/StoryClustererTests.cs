@@ -1,0 +1,236 @@
+using FeedDigest.Core.Stories.Clustering;
+using FeedDigest.Infrastructure.Storage.Sqlite;
+using FeedDigest.Tests.Storage;
+
+namespace FeedDigest.Tests.Stories.Clustering;
+
+/// <summary>The clusterer on the real SQLite index, in a temporary database file.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xUnit disposes the index through IAsyncLifetime.DisposeAsync.")]
+public sealed class StoryClustererTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
+
+    private SqliteTestDatabase database = null!;
+    private SqliteStoryClusterIndex index = null!;
+    private long nextStoryId;
+
+    public async Task InitializeAsync()
+    {
+        database = await SqliteTestDatabase.CreateAsync();
+        index = new SqliteStoryClusterIndex(database.Connections);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await index.DisposeAsync();
+        await database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AssignAsync_ChineseStoriesAboutTheSameCensorshipRules_JoinOneCluster()
+    {
+        var clusterer = new StoryClusterer(index, new ClusteringOptions());
+        await SeedUnrelatedAsync(clusterer);
+
+        var first = await AssignAsync(clusterer, "国家网信办发布新规 加强网络内容审查", "新规要求平台对用户发布的内容进行审查。", T0);
+        var second = await AssignAsync(clusterer, "网信办新规出台：网络内容审查全面加强", null, T0.AddHours(3));
+        var other = await AssignAsync(clusterer, "上海股市周一收盘大涨 科技股领涨", "沪指上涨百分之二。", T0.AddHours(4));
+
+        Assert.True(first.IsNewCluster);
+        Assert.False(second.IsNewCluster);
+        Assert.Equal(first.ClusterId, second.ClusterId);
+        Assert.True(other.IsNewCluster);
+    }
+
+    [Fact]
+    public async Task AssignAsync_JapaneseAndKoreanStoriesOfOneEvent_JoinOneCluster()
+    {
+        var clusterer = new StoryClusterer(index, new ClusteringOptions());
+        await SeedUnrelatedAsync(clusterer);
+
+        var japanese = await AssignAsync(clusterer, "日銀が追加利上げを決定", null, T0);
+        var japaneseAgain = await AssignAsync(clusterer, "日銀、追加利上げ決定 金融政策決定会合", null, T0.AddHours(1));
+        var korean = await AssignAsync(clusterer, "한국은행 기준금리 동결 결정", null, T0.AddHours(2));
+        var koreanAgain = await AssignAsync(clusterer, "한국은행, 기준금리 동결", null, T0.AddHours(3));
+
+        Assert.Equal(japanese.ClusterId, japaneseAgain.ClusterId);
+        Assert.Equal(korean.ClusterId, koreanAgain.ClusterId);
+        Assert.NotEqual(japanese.ClusterId, korean.ClusterId);
+    }
+
+    [Fact]
+    public async Task AssignAsync_EnglishCoverageOfTwoEvents_GivesTwoClusters()
+    {
+        var clusterer = new StoryClusterer(index, new ClusteringOptions());
+        await SeedUnrelatedAsync(clusterer);
+
+        var a1 = await AssignAsync(clusterer, "Chiquita and Fyffes merge to create world's largest banana company", null, T0);
+        var b1 = await AssignAsync(clusterer, "Mt. Gox files for US bankruptcy protection", null, T0.AddMinutes(10));
+        var a2 = await AssignAsync(clusterer, "Banana giants Chiquita, Fyffes agree to $1.07B merger", null, T0.AddMinutes(20));
+        var b2 = await AssignAsync(clusterer, "Bitcoin exchange Mt. Gox seeks bankruptcy protection in US", null, T0.AddMinutes(30));
+
+        Assert.Equal(a1.ClusterId, a2.ClusterId);
+        Assert.Equal(b1.ClusterId, b2.ClusterId);
+        Assert.NotEqual(a1.ClusterId, b1.ClusterId);
+    }
+
+    [Theory]
+    [InlineData(71, true)]
+    [InlineData(-71, true)]
+    [InlineData(73, false)]
+    [InlineData(-73, false)]
+    public async Task AssignAsync_SameStoryHoursApart_JoinsOnlyWithinTheWindow(int hours, bool joins)
+    {
+        var clusterer = new StoryClusterer(index, new ClusteringOptions { Window = TimeSpan.FromHours(72) });
+        const string Title = "Magnitude 6.1 earthquake strikes off the coast of northern Honshu";
+
+        var first = await AssignAsync(clusterer, Title, null, T0);
+        var later = await AssignAsync(clusterer, Title, null, T0.AddHours(hours));
+
+        Assert.Equal(joins, later.ClusterId == first.ClusterId);
+    }
+
+    [Fact]
+    public async Task AssignAsync_UndatedStory_IsComparedWithDatedOnesAndTheyWithIt()
+    {
+        var clusterer = new StoryClusterer(index, new ClusteringOptions());
+        const string Title = "Tara Reid checks into rehab at Promises treatment center";
+
+        var dated = await AssignAsync(clusterer, Title, null, T0);
+        var undated = await AssignAsync(clusterer, Title, null, null);
+        var datedLater = await AssignAsync(clusterer, "Tara Reid enters Promises rehab center", null, T0.AddDays(30));
+
+        Assert.Equal(dated.ClusterId, undated.ClusterId);
+        Assert.Equal(dated.ClusterId, datedLater.ClusterId);
+    }
+
+    [Fact]
+    public async Task AssignAsync_Threshold_DecidesWhetherAStoryJoins()
+    {
+        var clusterer = new StoryClusterer(index, new ClusteringOptions { Threshold = 0.05 });
+        await SeedUnrelatedAsync(clusterer);
+        await AssignAsync(clusterer, "Apple releases iOS 7.1 with CarPlay and a fix for reboots", null, T0);
+        var joined = await AssignAsync(clusterer, "iOS 7.1 update brings CarPlay to the iPhone", null, T0.AddHours(1));
+        Assert.False(joined.IsNewCluster);
+        Assert.InRange(joined.Similarity, 0.1, 0.9);
+
+        // The same stories into a fresh index with the threshold just above that similarity.
+        await using var other = await SqliteTestDatabase.CreateAsync();
+        await using var otherIndex = new SqliteStoryClusterIndex(other.Connections);
+        var strict = new StoryClusterer(otherIndex, new ClusteringOptions { Threshold = joined.Similarity + 0.001 });
+        nextStoryId = 0;
+        await SeedUnrelatedAsync(strict);
+        await AssignAsync(strict, "Apple releases iOS 7.1 with CarPlay and a fix for reboots", null, T0);
+        var alone = await AssignAsync(strict, "iOS 7.1 update brings CarPlay to the iPhone", null, T0.AddHours(1));
+        Assert.True(alone.IsNewCluster);
+    }
+
+    [Fact]
+    public async Task AssignAsync_SameStoryTwice_ReturnsItsClusterAndChangesNothing()
+    {
+        var clusterer = new StoryClusterer(index, new ClusteringOptions());
+        var story = new StoryForClustering(7, "Stacy Keibler marries Jared Pobre in Mexico", null, T0);
+
+        var first = await clusterer.AssignAsync(story, CancellationToken.None);
+        var again = await clusterer.AssignAsync(story with { Title = "Something else entirely" }, CancellationToken.None);
+
+        Assert.True(again.AlreadyAssigned);
+        Assert.Equal(first.ClusterId, again.ClusterId);
+        Assert.Equal(1, await database.ScalarAsync<long>("SELECT documents FROM cluster_stats"));
+        Assert.Equal(1, await database.ScalarAsync<long>("SELECT size FROM clusters"));
+    }
+
+    [Fact]
+    public async Task AssignAsync_StoryWithoutWords_StartsItsOwnCluster()
+    {
+        var clusterer = new StoryClusterer(index, new ClusteringOptions());
+
+        var first = await AssignAsync(clusterer, "!!!", null, T0);
+        var second = await AssignAsync(clusterer, "", null, T0);
+
+        Assert.True(first.IsNewCluster);
+        Assert.True(second.IsNewCluster);
+        Assert.NotEqual(first.ClusterId, second.ClusterId);
+    }
+
+    [Fact]
+    public async Task AssignAsync_StoryMatchingTwoClustersOfOneEvent_MergesThem()
+    {
+        var clusterer = new StoryClusterer(index, new ClusteringOptions { Threshold = 0.2, MergeThreshold = 0.2 });
+        await SeedUnrelatedAsync(clusterer);
+        var first = await AssignAsync(clusterer, "Malaysia Airlines jet vanishes with 239 aboard", null, T0);
+        var second = await AssignAsync(clusterer, "Flight MH370 search widens over the South China Sea", null, T0.AddHours(1));
+        Assert.NotEqual(first.ClusterId, second.ClusterId);
+
+        var bridge = await AssignAsync(clusterer, "Search for Malaysia Airlines flight MH370 and its 239 aboard widens", null, T0.AddHours(2));
+
+        Assert.Equal([first.ClusterId == bridge.ClusterId ? second.ClusterId : first.ClusterId], bridge.MergedClusterIds);
+        var clusters = await index.GetClustersAsync([nextStoryId - 2, nextStoryId - 1, nextStoryId], CancellationToken.None);
+        Assert.Single(clusters.Values.Distinct());
+    }
+
+    [Fact]
+    public async Task AssignAsync_MergeThresholdOne_NeverMerges()
+    {
+        var clusterer = new StoryClusterer(index, new ClusteringOptions { Threshold = 0.2, MergeThreshold = 1 });
+        await SeedUnrelatedAsync(clusterer);
+        var first = await AssignAsync(clusterer, "Malaysia Airlines jet vanishes with 239 aboard", null, T0);
+        var second = await AssignAsync(clusterer, "Flight MH370 search widens over the South China Sea", null, T0.AddHours(1));
+
+        var bridge = await AssignAsync(clusterer, "Search for Malaysia Airlines flight MH370 and its 239 aboard widens", null, T0.AddHours(2));
+
+        Assert.Empty(bridge.MergedClusterIds);
+        Assert.Contains(bridge.ClusterId, new[] { first.ClusterId, second.ClusterId });
+        Assert.Equal(2, (await index.GetClustersAsync([nextStoryId - 2, nextStoryId - 1], CancellationToken.None)).Values.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task GetClustersAsync_AssignedStories_AreFoundByStoryId()
+    {
+        var clusterer = new StoryClusterer(index, new ClusteringOptions());
+        var a = await clusterer.AssignAsync(new StoryForClustering(11, "Malaysia Airlines flight MH370 missing over the South China Sea", null, T0), CancellationToken.None);
+        var b = await clusterer.AssignAsync(new StoryForClustering(12, "Search for missing Malaysia Airlines flight MH370 widens", null, T0.AddHours(2)), CancellationToken.None);
+
+        var clusters = await index.GetClustersAsync([11, 12, 13], CancellationToken.None);
+
+        Assert.Equal(new Dictionary<long, long> { [11] = a.ClusterId, [12] = b.ClusterId }, clusters);
+        Assert.Equal(a.ClusterId, b.ClusterId);
+    }
+
+    [Fact]
+    public async Task AssignAsync_ClusterChangedMeanwhile_ReadsAgainAndJoins()
+    {
+        var fake = new FakeClusterIndex { ConflictsLeft = 1 };
+        var centroid = ClusterCentroid.Empty.Add(TermVector.Weigh(new Dictionary<long, int> { [TermHash.Of("keibler")] = 1 }, 10, _ => 1), 64);
+        fake.Candidates.Add(new CandidateCluster(5, 3, 1, centroid));
+        var clusterer = new StoryClusterer(fake, new ClusteringOptions());
+
+        var assignment = await clusterer.AssignAsync(new StoryForClustering(1, "Keibler", null, T0), CancellationToken.None);
+
+        Assert.Equal(5, assignment.ClusterId);
+        Assert.Equal(2, fake.Reads);
+        Assert.All(fake.Writes, w => Assert.Equal(3, w.ExpectedVersion));
+    }
+
+    /// <summary>Unrelated stories, so that IDF has something to learn from.</summary>
+    private async Task SeedUnrelatedAsync(StoryClusterer clusterer)
+    {
+        string[] titles =
+        [
+            "Central bank holds interest rates steady amid inflation worries",
+            "Local team wins championship after dramatic overtime goal",
+            "New study links sleep to memory in older adults",
+            "Storm knocks out power to thousands across the region",
+            "City council approves budget for new library",
+            "俄罗斯总统访问北京 两国签署能源协议",
+            "东京奥运会门票开始发售",
+        ];
+        foreach (var title in titles)
+        {
+            await AssignAsync(clusterer, title, null, T0.AddDays(-1));
+        }
+    }
+
+    private Task<ClusterAssignment> AssignAsync(StoryClusterer clusterer, string title, string? summary, DateTimeOffset? time) =>
+        clusterer.AssignAsync(new StoryForClustering(++nextStoryId, title, summary, time), CancellationToken.None);
+}
