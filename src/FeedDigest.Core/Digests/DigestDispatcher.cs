@@ -1,6 +1,7 @@
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Ports;
 using FeedDigest.Core.Stories;
+using FeedDigest.Core.Stories.Clustering;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +19,9 @@ public sealed class DigestDispatcher(
     IDigestStore digestStore,
     IMailSender sender,
     DigestRenderer renderer,
+    ClusteringCatchUp clustering,
+    IStoryClusterIndex clusterIndex,
+    IOptions<ClusteringOptions> clusteringOptions,
     IOptionsMonitor<DigestOptions> optionsMonitor,
     TimeProvider timeProvider,
     ILogger<DigestDispatcher> logger)
@@ -30,6 +34,8 @@ public sealed class DigestDispatcher(
         var catalog = catalogSource.Current;
         var options = optionsMonitor.CurrentValue;
         var claimed = 0;
+        // Every stored story is placed in its cluster first, so the digests list each story once.
+        await clustering.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         foreach (var subscriber in catalog.Subscribers)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -56,7 +62,8 @@ public sealed class DigestDispatcher(
 
         var candidates = await GetNewStoriesAsync(state, cancellationToken).ConfigureAwait(false);
         var newCutoff = candidates.Count > 0 ? candidates[^1].Sequence : state.StoryCutoff;
-        var (entries, omitted) = DigestComposer.Compose(subscriber, catalog, candidates, options.MaxStoriesPerDigest);
+        var (clustered, delivered) = await WithClustersAsync(subscriber, candidates, now, cancellationToken).ConfigureAwait(false);
+        var (entries, omitted) = DigestComposer.Compose(subscriber, catalog, clustered, options.MaxStoriesPerDigest, delivered);
         var digest = entries.Count == 0
             ? null
             : new ClaimedDigest(Guid.NewGuid().ToString("N"), subscriber.Key, NewMessageId(), now, entries, omitted);
@@ -87,9 +94,11 @@ public sealed class DigestDispatcher(
         var catalog = catalogSource.Current;
         var options = optionsMonitor.CurrentValue;
         var now = timeProvider.GetUtcNow();
+        await clustering.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         var state = await digestStore.GetOrCreateStateAsync(subscriber.Key, now, now - options.NewSubscriberLookback, cancellationToken).ConfigureAwait(false);
         var candidates = await GetNewStoriesAsync(state, cancellationToken).ConfigureAwait(false);
-        var (entries, omitted) = DigestComposer.Compose(subscriber, catalog, candidates, options.MaxStoriesPerDigest);
+        var (clustered, delivered) = await WithClustersAsync(subscriber, candidates, now, cancellationToken).ConfigureAwait(false);
+        var (entries, omitted) = DigestComposer.Compose(subscriber, catalog, clustered, options.MaxStoriesPerDigest, delivered);
         if (entries.Count == 0)
         {
             return null;
@@ -97,7 +106,23 @@ public sealed class DigestDispatcher(
 
         var chosen = entries.Select(e => e.StoryId).ToHashSet();
         var preview = new ClaimedDigest("preview", subscriber.Key, NewMessageId(), now, entries, omitted);
-        return renderer.Render(new UnsentDigest(preview, candidates.Where(s => chosen.Contains(s.Id)).ToList(), 0), subscriber, catalog, options.SummaryLength);
+        return renderer.Render(new UnsentDigest(preview, clustered.Where(s => chosen.Contains(s.Id)).ToList(), 0), subscriber, catalog, options.SummaryLength);
+    }
+
+    /// <summary>
+    /// The candidates with their current clusters (clusters merge, so they are read now), and the
+    /// clusters the subscriber already got within the clustering window.
+    /// </summary>
+    private async Task<(List<StoredStory> Stories, IReadOnlySet<long> Delivered)> WithClustersAsync(
+        Subscriber subscriber, List<StoredStory> candidates, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var clusters = await clusterIndex.GetClustersAsync(candidates.Select(s => s.Id).ToList(), cancellationToken).ConfigureAwait(false);
+        var stories = candidates.Select(s => clusters.TryGetValue(s.Id, out var cluster) ? s with { ClusterId = cluster } : s).ToList();
+        var sent = await digestStore.GetDeliveredStoryIdsAsync(subscriber.Key, now - clusteringOptions.Value.Window, cancellationToken).ConfigureAwait(false);
+        var delivered = sent.Count == 0
+            ? new HashSet<long>()
+            : (await clusterIndex.GetClustersAsync(sent, cancellationToken).ConfigureAwait(false)).Values.ToHashSet();
+        return (stories, delivered);
     }
 
     private async Task<List<StoredStory>> GetNewStoriesAsync(SubscriberDigestState state, CancellationToken cancellationToken)

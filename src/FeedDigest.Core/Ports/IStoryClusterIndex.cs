@@ -17,6 +17,9 @@ public interface IStoryClusterIndex
     /// </summary>
     Task<ClusterIndexResult> AddAsync(ClusterIndexEntry entry, CancellationToken cancellationToken);
 
+    /// <summary>The highest story id placed in a cluster so far (0 when none): where clustering resumes.</summary>
+    Task<long> GetLastClusteredStoryIdAsync(CancellationToken cancellationToken);
+
     /// <summary>The cluster of each of these stories that has been assigned one.</summary>
     Task<IReadOnlyDictionary<long, long>> GetClustersAsync(IReadOnlyList<long> storyIds, CancellationToken cancellationToken);
 }

@@ -1,7 +1,10 @@
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Digests;
 using FeedDigest.Core.Polling;
+using FeedDigest.Core.Ports;
 using FeedDigest.Core.Stories;
+using FeedDigest.Core.Stories.Clustering;
+using StoryClusteringOptions = FeedDigest.Core.Stories.Clustering.ClusteringOptions;
 using FeedDigest.Infrastructure;
 using FeedDigest.Infrastructure.Mail;
 using FeedDigest.Infrastructure.Storage;
@@ -51,6 +54,7 @@ internal static class FeedDigestHost
 
         AddValidatedOptions<PollingOptions>(services, builder.Configuration, PollingOptions.SectionName, o => o.Validate());
         AddValidatedOptions<StoryOptions>(services, builder.Configuration, StoryOptions.SectionName, o => o.Validate());
+        AddValidatedOptions<StoryClusteringOptions>(services, builder.Configuration, StoryClusteringOptions.SectionName, o => o.Validate());
         AddValidatedOptions<DigestOptions>(services, builder.Configuration, DigestOptions.SectionName, o => o.Validate());
         AddValidatedOptions<MailOptions>(services, builder.Configuration, MailOptions.SectionName, o => o.Validate());
         AddValidatedOptions<StorageOptions>(services, builder.Configuration, StorageOptions.SectionName, o => o.Validate());
@@ -59,6 +63,9 @@ internal static class FeedDigestHost
         services.AddSingleton<ICatalogSource, CatalogSource>();
         services.AddSingleton<FeedHealthNotifier>();
         services.AddSingleton<FeedPoller>();
+        // Clustering settings are read at start-up: a changed threshold applies after a restart.
+        services.AddSingleton(provider => new StoryClusterer(provider.GetRequiredService<IStoryClusterIndex>(), provider.GetRequiredService<IOptions<StoryClusteringOptions>>().Value));
+        services.AddSingleton<ClusteringCatchUp>();
         services.AddSingleton<DigestRenderer>();
         services.AddSingleton<DigestDispatcher>();
         services.AddFeedDigestInfrastructure(contentRoot);

@@ -1,4 +1,5 @@
 using FeedDigest.Core.Polling;
+using FeedDigest.Core.Stories.Clustering;
 using Microsoft.Extensions.Logging;
 using Quartz;
 
@@ -6,7 +7,7 @@ namespace FeedDigest.Service.Jobs;
 
 /// <summary>Each tick polls the feeds that are due; the database, not Quartz, holds each feed's schedule.</summary>
 [DisallowConcurrentExecution]
-internal sealed class PollFeedsJob(FeedPoller poller, ILogger<PollFeedsJob> logger) : IJob
+internal sealed class PollFeedsJob(FeedPoller poller, ClusteringCatchUp clustering, ILogger<PollFeedsJob> logger) : IJob
 {
     public static readonly JobKey Key = new("poll-feeds");
 
@@ -18,6 +19,11 @@ internal sealed class PollFeedsJob(FeedPoller poller, ILogger<PollFeedsJob> logg
             if (report.FeedsChecked > 0)
             {
                 logger.LogInformation("Poll: {FeedCount} feeds checked, {FailedCount} failed, {NewCount} new stories", report.FeedsChecked, report.FeedsFailed, report.NewStories);
+            }
+
+            if (report.NewStories > 0)
+            {
+                await clustering.CatchUpAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -125,6 +125,16 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
         return result;
     }
 
+    public async Task<IReadOnlyList<long>> GetDeliveredStoryIdsAsync(string subscriberKey, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var ids = await connection.QueryAsync<long>(new CommandDefinition(
+            "SELECT digest_stories.story_id FROM digest_stories JOIN digests ON digests.id = digest_stories.digest_id WHERE digest_stories.subscriber_key = @subscriberKey AND digests.created_at >= @since",
+            new { subscriberKey, since = SqliteTime.ToText(since) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return ids.ToList();
+    }
+
     public async Task MarkSentAsync(string digestId, DateTimeOffset sentAt, CancellationToken cancellationToken)
     {
         await using var writer = await connections.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);

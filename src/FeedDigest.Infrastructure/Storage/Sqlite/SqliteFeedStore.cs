@@ -292,6 +292,16 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
     public Task SaveStateAsync(FeedState state, CancellationToken cancellationToken) =>
         connections.WriteAsync((scope, token) => UpdateStateAsync(scope, state, token), cancellationToken);
 
+    public async Task<IReadOnlyList<StoredStory>> GetDeliverableStoriesAfterIdAsync(long afterId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<StoryRow>(new CommandDefinition(
+            $"SELECT {StoryRow.Columns} FROM stories WHERE id > @afterId AND seq IS NOT NULL ORDER BY id LIMIT @limit",
+            new { afterId, limit },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(r => r.ToStory()).ToList();
+    }
+
     public async Task<IReadOnlyList<StoredStory>> GetStoriesAfterAsync(long afterSequence, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);

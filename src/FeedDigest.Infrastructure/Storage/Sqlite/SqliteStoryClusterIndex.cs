@@ -207,6 +207,12 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         }
     }
 
+    public async Task<long> GetLastClusteredStoryIdAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COALESCE(MAX(story_id), 0) FROM cluster_members", cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
     public async Task<IReadOnlyDictionary<long, long>> GetClustersAsync(IReadOnlyList<long> storyIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(storyIds);

@@ -32,6 +32,8 @@ internal sealed class FakeClusterIndex : IStoryClusterIndex
         return Task.FromResult(new ClusterIndexResult(ClusterIndexOutcome.Added, entry.ClusterId ?? 99));
     }
 
+    public Task<long> GetLastClusteredStoryIdAsync(CancellationToken cancellationToken) => Task.FromResult(0L);
+
     public Task<IReadOnlyDictionary<long, long>> GetClustersAsync(IReadOnlyList<long> storyIds, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyDictionary<long, long>>(new Dictionary<long, long>());
 }
