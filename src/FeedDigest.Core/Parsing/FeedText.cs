@@ -100,11 +100,8 @@ internal static class FeedText
             var next = text[lt + 1];
             if (char.IsAsciiLetter(next) || (next == '/' && lt + 2 < text.Length && char.IsAsciiLetter(text[lt + 2])))
             {
-                var close = text.IndexOf('>', lt + 1);
-                if (close > 0)
-                {
-                    return true;
-                }
+                // No '>' after this tag's start closes any later one either: one search, not one per '<'.
+                return text.IndexOf('>', lt + 1) > 0;
             }
 
             lt = text.IndexOf('<', lt + 1);

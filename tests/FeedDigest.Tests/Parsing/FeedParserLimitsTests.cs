@@ -157,6 +157,32 @@ public sealed class FeedParserLimitsTests
     }
 
     [Fact]
+    public void Parse_TitleWithManyTagStartsAndNoTagEnd_IsText()
+    {
+        // Whether an RSS title is HTML is guessed from its tags: one search for '>' per '<' was quadratic.
+        var title = Repeat("a <b ", 200_000);
+        var xml = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title><item><title>"
+            + System.Security.SecurityElement.Escape(title) + "</title></item></channel></rss>";
+
+        var feed = ParseTimed(xml);
+
+        Assert.Equal(title.TrimEnd(), Assert.Single(feed.Items).Title);
+    }
+
+    [Fact]
+    public void Parse_DeclaredEntitiesAndManyAmpersandsWithoutSemicolons_AreReadQuickly()
+    {
+        var xml = "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY who \"Harbor Times\"><!ENTITY amps \"" + Repeat("&amp x ", 2_000) + "\">]>"
+            + "<rss version=\"2.0\"><channel><title>&who;</title><item><title>x</title><description>" + Repeat("AT&T ", 300_000)
+            + "</description></item></channel></rss>";
+
+        var feed = ParseTimed(xml);
+
+        Assert.Equal("Harbor Times", feed.Title);
+        Assert.Single(feed.Items);
+    }
+
+    [Fact]
     public void Parse_ManyUnterminatedProcessingInstructions_AreSkippedQuickly()
     {
         var xml = "<rss version=\"2.0\"><channel><title>T</title><item><title>first</title></item>" + Repeat("<?pi x>", 300_000)
