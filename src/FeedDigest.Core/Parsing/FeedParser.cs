@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 using System.Text.Unicode;
 using System.Xml;
@@ -94,7 +95,23 @@ public static partial class FeedParser
     /// <param name="readerError">The error of the document the XML reader met, when the reading failed at one.</param>
     private static ParsedFeed? TryReadUtf8Directly(ReadOnlySpan<byte> body, Uri? documentUri, out XmlException? readerError)
     {
-        using var reader = SafeXml.CreateReader(new MemoryStream(body.ToArray(), writable: false));
+        // The reader needs a stream; the copy of the bytes is a pooled array. A new one per document would be
+        // a large-object allocation for most feeds (over 85 KB), each counting towards a full collection.
+        var copy = ArrayPool<byte>.Shared.Rent(body.Length);
+        try
+        {
+            body.CopyTo(copy);
+            using var reader = SafeXml.CreateReader(new MemoryStream(copy, 0, body.Length, writable: false));
+            return TryReadUtf8Directly(reader, documentUri, out readerError);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+        }
+    }
+
+    private static ParsedFeed? TryReadUtf8Directly(DepthLimitedXmlReader reader, Uri? documentUri, out XmlException? readerError)
+    {
         try
         {
             if (reader.MoveToContent() != XmlNodeType.Element)

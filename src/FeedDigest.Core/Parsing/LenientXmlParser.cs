@@ -72,10 +72,13 @@ internal sealed class LenientXmlParser
     private int noProcessingInstructionEndAfter = int.MaxValue;
     private bool depthReported;
 
-    private LenientXmlParser(string text, List<string> errors)
+    private readonly ItemCollector? items;
+
+    private LenientXmlParser(string text, List<string> errors, ItemCollector? items)
     {
         this.text = text;
         this.errors = errors;
+        this.items = items;
         nameLookup = names.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
@@ -95,12 +98,22 @@ internal sealed class LenientXmlParser
     /// <summary>
     /// The root element of the recovered tree, or null if the text holds no element at all. What the
     /// recovery itself gives up (elements beyond the depth limit) is added to <paramref name="errors"/>.
+    /// With <paramref name="items"/>, the feed's items are read as they close and left out of the tree.
     /// </summary>
-    public static XElement? Parse(string text, List<string> errors)
+    public static XElement? Parse(string text, List<string> errors, ItemCollector? items = null)
     {
-        var parser = new LenientXmlParser(text, errors);
+        var parser = new LenientXmlParser(text, errors, items);
         parser.Run();
         parser.FlushText();
+        if (items is not null)
+        {
+            // Elements still open at the end are complete as they are: an item among them is read now.
+            while (parser.stack.Count > 0)
+            {
+                parser.Pop();
+            }
+        }
+
         return parser.root;
     }
 
@@ -503,16 +516,18 @@ internal sealed class LenientXmlParser
             }
         }
 
-        if (stack.Count == 0)
+        var parent = stack.Count == 0 ? null : stack[^1].Element;
+        var detached = items?.Detach(element, parent) == true;
+        if (parent is null)
         {
             root = element;
         }
-        else
+        else if (!detached)
         {
-            stack[^1].Element.Add(element);
+            parent.Add(element);
         }
 
-        Push(new OpenElement(qualifiedName, element, declared));
+        Push(new OpenElement(qualifiedName, element, declared, detached ? parent : null));
         if (selfClosing)
         {
             Pop();
@@ -537,6 +552,11 @@ internal sealed class LenientXmlParser
                 var uris = namespaces[prefix];
                 uris.RemoveAt(uris.Count - 1);
             }
+        }
+
+        if (open.DetachedFrom is { } parent)
+        {
+            items!.Close(open.Element, parent);
         }
     }
 
@@ -656,8 +676,11 @@ internal sealed class LenientXmlParser
     /// <summary>An element name as resolved: its prefix, the namespace the prefix was declared for then (null: none), the name.</summary>
     private readonly record struct ResolvedName(string? Prefix, XNamespace? Namespace, XName? Name);
 
-    /// <summary>An open element: its name as written, its element, the prefixes it declares.</summary>
-    private readonly record struct OpenElement(string QualifiedName, XElement Element, List<string>? DeclaredPrefixes);
+    /// <summary>
+    /// An open element: its name as written, its element, the prefixes it declares, and for an item built
+    /// apart (<see cref="ItemCollector"/>) the element it would be the child of.
+    /// </summary>
+    private readonly record struct OpenElement(string QualifiedName, XElement Element, List<string>? DeclaredPrefixes, XElement? DetachedFrom);
 
     /// <summary>How many open elements have each name, as written and ignoring case: an end tag that matches none costs no search.</summary>
     private sealed class OpenNames

@@ -15,13 +15,25 @@ namespace FeedDigest.Core.Parsing;
 internal sealed class XmlTreeBuilder
 {
     private readonly StringBuilder text = new();
+    private readonly ItemCollector? items;
+
+    /// <summary>The open elements, outermost first, each with the parent it was kept apart from if it is an item (<see cref="ItemCollector"/>).</summary>
+    private readonly List<(XElement Element, XElement? DetachedFrom)> open = [];
     private string? lastNamespaceUri;
     private XNamespace lastNamespace = XNamespace.None;
 
-    /// <summary>The document's root element (the whole document is read, so errors after the root still throw).</summary>
-    public static XElement? LoadRoot(XmlReader reader)
+    private XmlTreeBuilder(ItemCollector? items)
     {
-        var builder = new XmlTreeBuilder();
+        this.items = items;
+    }
+
+    /// <summary>
+    /// The document's root element (the whole document is read, so errors after the root still throw).
+    /// With <paramref name="items"/>, the feed's items are read as they close and left out of the tree.
+    /// </summary>
+    public static XElement? LoadRoot(XmlReader reader, ItemCollector? items = null)
+    {
+        var builder = new XmlTreeBuilder(items);
         XElement? root = null;
         reader.Read();
         while (!reader.EOF)
@@ -44,42 +56,59 @@ internal sealed class XmlTreeBuilder
     /// descendants' always are, as XNode.ReadFrom keeps them).
     /// </summary>
     public static XElement ReadElement(XmlReader reader, bool keepRootNamespaceDeclarations) =>
-        new XmlTreeBuilder().Read(reader, keepRootNamespaceDeclarations);
+        new XmlTreeBuilder(null).Read(reader, keepRootNamespaceDeclarations);
 
     private XElement Read(XmlReader reader, bool keepRootNamespaceDeclarations)
     {
         var root = StartElement(reader, keepRootNamespaceDeclarations);
+        items?.Detach(root, null);
         if (reader.IsEmptyElement)
         {
             reader.Read();
             return root;
         }
 
-        var current = root;
+        open.Add((root, null));
         reader.Read();
         while (!reader.EOF)
         {
             switch (reader.NodeType)
             {
                 case XmlNodeType.Element:
+                    var current = open[^1].Element;
                     Flush(current);
                     var child = StartElement(reader, keepNamespaceDeclarations: true);
-                    current.Add(child);
+                    var detached = items?.Detach(child, current) == true;
+                    if (!detached)
+                    {
+                        current.Add(child);
+                    }
+
                     if (!reader.IsEmptyElement)
                     {
-                        current = child;
+                        open.Add((child, detached ? current : null));
+                    }
+                    else if (detached)
+                    {
+                        items!.Close(child, current);
                     }
 
                     break;
                 case XmlNodeType.EndElement:
-                    Flush(current);
-                    if (current == root)
+                    var (element, detachedFrom) = open[^1];
+                    Flush(element);
+                    open.RemoveAt(open.Count - 1);
+                    if (detachedFrom is not null)
+                    {
+                        items!.Close(element, detachedFrom);
+                    }
+
+                    if (open.Count == 0)
                     {
                         reader.Read();
                         return root;
                     }
 
-                    current = current.Parent!;
                     break;
                 case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
                     text.Append(reader.Value);
@@ -89,7 +118,8 @@ internal sealed class XmlTreeBuilder
             reader.Read();
         }
 
-        Flush(current);
+        // A reader ends only after the root's end tag, or throws first.
+        Flush(open.Count > 0 ? open[^1].Element : root);
         return root;
     }
 
