@@ -220,6 +220,53 @@ public sealed class FeedParserLimitsTests
         Assert.NotEmpty(feed.Items);
     }
 
+    [Fact]
+    public void Parse_ItemsReadAsTheTreeIsBuilt_KeepOrderBasesAndUnclosedItems()
+    {
+        // The tolerant reader reads each item when it closes (ItemCollector): the channel's xml:base still
+        // applies, items of two channels keep document order, an item the document never closes is read.
+        const string xml = """
+            <rss version="2.0" xml:base="https://base.example/feeds/">
+              <channel xml:base="news/">
+                <title>T</title>
+                <item><title>one</title><link>1.html</link></item>
+                <item/>
+              </channel>
+              <channel xml:base="https://other.example/">
+                <item><title>three</title><link>3.html</link></item>
+                <item><title>four</title><link>4.html</link>
+            """;
+
+        var feed = Parse(xml);
+
+        Assert.True(feed.Bozo);
+        Assert.Equal("T", feed.Title);
+        Assert.Equal(["one", null, "three", "four"], feed.Items.Select(i => i.Title));
+        Assert.Equal("https://base.example/feeds/news/1.html", feed.Items[0].Link);
+        Assert.Equal("https://other.example/3.html", feed.Items[2].Link);
+        Assert.Equal("https://other.example/4.html", feed.Items[3].Link);
+    }
+
+    [Fact]
+    public void Parse_WellFormedRdf_ItemsReadAsTheTreeIsBuiltKeepTheRootBase()
+    {
+        const string xml = """
+            <?xml version="1.0"?>
+            <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xml:base="https://rdf.example/a/">
+              <channel rdf:about="https://rdf.example/"><title>R</title><link>https://rdf.example/</link></channel>
+              <item rdf:about="https://rdf.example/1"><title>one</title><link>1.html</link></item>
+              <item rdf:about="https://rdf.example/2"><title>two</title><link>/2.html</link></item>
+            </rdf:RDF>
+            """;
+
+        var feed = Parse(xml);
+
+        Assert.False(feed.Bozo, string.Join("; ", feed.Errors));
+        Assert.Equal("R", feed.Title);
+        Assert.Equal(["https://rdf.example/a/1.html", "https://rdf.example/2.html"], feed.Items.Select(i => i.Link));
+        Assert.Equal(["https://rdf.example/1", "https://rdf.example/2"], feed.Items.Select(i => i.Id));
+    }
+
     [Theory]
     [InlineData("<c><a:b xmlns:a=\"urn:a\"><a:i>x</a:i></a:b></c>")]
     [InlineData("<c xmlns:a=\"urn:a\"><a:b><a:i xmlns:a=\"urn:other\">x</a:i><a:j/></a:b></c>")]
