@@ -23,7 +23,9 @@ public static partial class FeedParser
     public static ParsedFeed Parse(ReadOnlySpan<byte> body, Uri? documentUri = null, string? declaredCharset = null)
     {
         XmlException? knownError = null;
-        if (Utf8Prolog.AllowsDirectReading(body, declaredCharset))
+        // A document long enough to be screened (SafeXml.Screen) takes the general path, where the
+        // screening is done on its text before any strict reading.
+        if (body.Length < SafeXml.ScreenedLength && Utf8Prolog.AllowsDirectReading(body, declaredCharset))
         {
             if (TryReadUtf8Directly(body, documentUri, out var directError) is { } direct)
             {
@@ -42,7 +44,8 @@ public static partial class FeedParser
 
     /// <param name="knownError">
     /// Where a strict reading of exactly this text failed, if one did: the text is then read leniently
-    /// at once (unless expanding its entities changes it).
+    /// at once (unless expanding its entities changes it). So is a long text that screening finds unfit
+    /// for the strict readers (<see cref="SafeXml.Screen"/>).
     /// </param>
     private static ParsedFeed ParseText(string text, Uri? documentUri, List<string> errors, XmlException? knownError)
     {
@@ -57,12 +60,19 @@ public static partial class FeedParser
         }
 
         var expanded = InternalEntityExpander.Expand(text, errors);
-        if (knownError is not null && ReferenceEquals(expanded, text))
+        if (!ReferenceEquals(expanded, text))
+        {
+            // The strict reading that failed read other text.
+            knownError = null;
+            text = expanded;
+        }
+
+        knownError ??= SafeXml.Screen(text);
+        if (knownError is not null)
         {
             return TolerantFeedReader.Read(text, documentUri, errors, knownError);
         }
 
-        text = expanded;
         var root = SniffRoot(text);
         var syndicationFormat = root switch
         {

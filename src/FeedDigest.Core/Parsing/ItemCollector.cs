@@ -11,8 +11,8 @@ namespace FeedDigest.Core.Parsing;
 /// <para>
 /// The builder asks <see cref="Detach"/> about each element it opens; an item (an item or entry among the
 /// root's children, or among the children of a channel among the root's children: where
-/// <see cref="TolerantFeedReader"/> looks for them) is then built without a parent, and handed to <see cref="Close"/> with the element it
-/// would have been the child of, whose xml:base still applies to it.
+/// <see cref="TolerantFeedReader"/> looks for them) is then never added to its parent, and is handed to
+/// <see cref="Close"/> with the elements still open around it, whose xml:base applies to it.
 /// </para>
 /// </summary>
 internal sealed class ItemCollector(Uri? documentBase)
@@ -24,8 +24,12 @@ internal sealed class ItemCollector(Uri? documentBase)
 
     public List<ParsedItem> Items { get; } = [];
 
-    /// <summary>Whether the element, just opened under <paramref name="parent"/> (null for the root), is an item to build apart.</summary>
-    public bool Detach(XElement element, XElement? parent)
+    /// <summary>
+    /// Whether the element, just opened under <paramref name="parent"/> (null for the root) and
+    /// <paramref name="grandparent"/>, is an item to build apart. (Builders add an element to its parent
+    /// when it closes, so open elements have no Parent to ask.)
+    /// </summary>
+    public bool Detach(XElement element, XElement? parent, XElement? grandparent)
     {
         if (parent is null)
         {
@@ -35,11 +39,11 @@ internal sealed class ItemCollector(Uri? documentBase)
         }
 
         return Format != FeedFormat.Unknown
-            && (parent == root || (parent.Parent is { } grandparent && grandparent == root && TolerantFeedReader.IsCore(parent, "channel")))
+            && (parent == root || (grandparent is not null && grandparent == root && TolerantFeedReader.IsCore(parent, "channel")))
             && TolerantFeedReader.IsItem(element);
     }
 
-    /// <summary>An item built apart is complete (closed, or the document ended inside it).</summary>
-    public void Close(XElement item, XElement parent) =>
-        Items.Add(TolerantFeedReader.ReadItem(item, Format, LinkResolver.BaseOf(parent, documentBase)));
+    /// <summary>An item built apart is complete (closed, or the document ended inside it); <paramref name="openAround"/> are the elements open around it, outermost first.</summary>
+    public void Close(XElement item, IEnumerable<XElement> openAround) =>
+        Items.Add(TolerantFeedReader.ReadItem(item, Format, LinkResolver.BaseOf(openAround, documentBase)));
 }

@@ -19,8 +19,9 @@ namespace FeedDigest.Core.Parsing;
 /// <item>elements nested deeper than <see cref="SafeXml.MaxElementDepth"/> get no element of their own: their
 /// tags are ignored (and their end tags matched, so they close nothing else) and their text goes to the
 /// element at the limit; the first such tag is reported as an error;</item>
-/// <item>an element keeps its first <see cref="SafeXml.MaxAttributes"/> attributes (namespace declarations aside;
-/// XElement checks each attribute added against the others, which is quadratic in their number).</item>
+/// <item>an element keeps its first <see cref="SafeXml.MaxAttributes"/> attributes (XElement checks each attribute
+/// added against the others, which is quadratic in their number) and its first
+/// <see cref="MaxNamespaceDeclarations"/> namespace declarations.</item>
 /// </list>
 /// It never throws and runs in time linear in the text: open elements are counted by name, so an end
 /// tag that matches nothing costs no search; namespace prefixes are looked up in a table of the
@@ -29,6 +30,12 @@ namespace FeedDigest.Core.Parsing;
 /// </summary>
 internal sealed class LenientXmlParser
 {
+    /// <summary>
+    /// The most namespace declarations one element keeps (a document can put a million on one); prefixes
+    /// declared beyond them are read as undeclared (by their usual names, else a namespace of their own).
+    /// </summary>
+    private const int MaxNamespaceDeclarations = 256;
+
     private static readonly XNamespace XmlnsNamespace = XNamespace.Xmlns;
 
     /// <summary>The characters XML 1.0 forbids in a document: C0 controls but tab, LF and CR; U+FFFE and U+FFFF.</summary>
@@ -105,13 +112,11 @@ internal sealed class LenientXmlParser
         var parser = new LenientXmlParser(text, errors, items);
         parser.Run();
         parser.FlushText();
-        if (items is not null)
+        // Elements still open at the end are complete as they are: each is added to its parent, an item
+        // among them is read.
+        while (parser.stack.Count > 0)
         {
-            // Elements still open at the end are complete as they are: an item among them is read now.
-            while (parser.stack.Count > 0)
-            {
-                parser.Pop();
-            }
+            parser.Pop();
         }
 
         return parser.root;
@@ -387,7 +392,9 @@ internal sealed class LenientXmlParser
         }
 
         var nameSpan = text.AsSpan(nameStart, i - nameStart);
-        var keep = nameSpan.StartsWith("xmlns", StringComparison.Ordinal) || others < SafeXml.MaxAttributes;
+        var keep = nameSpan.StartsWith("xmlns", StringComparison.Ordinal)
+            ? attributes.Count - others < MaxNamespaceDeclarations
+            : others < SafeXml.MaxAttributes;
         var name = keep ? nameSpan.ToString() : string.Empty;
         while (i < text.Length && char.IsWhiteSpace(text[i]))
         {
@@ -516,18 +523,16 @@ internal sealed class LenientXmlParser
             }
         }
 
+        // The element is added to its parent when it closes (Pop): XContainer.Add looks at every ancestor of
+        // the container, and an open element has none yet.
         var parent = stack.Count == 0 ? null : stack[^1].Element;
-        var detached = items?.Detach(element, parent) == true;
+        var detached = items?.Detach(element, parent, stack.Count > 1 ? stack[^2].Element : null) == true;
         if (parent is null)
         {
             root = element;
         }
-        else if (!detached)
-        {
-            parent.Add(element);
-        }
 
-        Push(new OpenElement(qualifiedName, element, declared, detached ? parent : null));
+        Push(new OpenElement(qualifiedName, element, declared, detached));
         if (selfClosing)
         {
             Pop();
@@ -554,9 +559,21 @@ internal sealed class LenientXmlParser
             }
         }
 
-        if (open.DetachedFrom is { } parent)
+        if (open.Detached)
         {
-            items!.Close(open.Element, parent);
+            items!.Close(open.Element, OpenElements());
+        }
+        else if (stack.Count > 0)
+        {
+            stack[^1].Element.Add(open.Element);
+        }
+    }
+
+    private IEnumerable<XElement> OpenElements()
+    {
+        foreach (var open in stack)
+        {
+            yield return open.Element;
         }
     }
 
@@ -677,10 +694,10 @@ internal sealed class LenientXmlParser
     private readonly record struct ResolvedName(string? Prefix, XNamespace? Namespace, XName? Name);
 
     /// <summary>
-    /// An open element: its name as written, its element, the prefixes it declares, and for an item built
-    /// apart (<see cref="ItemCollector"/>) the element it would be the child of.
+    /// An open element: its name as written, its element, the prefixes it declares, and whether it is an
+    /// item built apart (<see cref="ItemCollector"/>), never added to its parent.
     /// </summary>
-    private readonly record struct OpenElement(string QualifiedName, XElement Element, List<string>? DeclaredPrefixes, XElement? DetachedFrom);
+    private readonly record struct OpenElement(string QualifiedName, XElement Element, List<string>? DeclaredPrefixes, bool Detached);
 
     /// <summary>How many open elements have each name, as written and ignoring case: an end tag that matches none costs no search.</summary>
     private sealed class OpenNames

@@ -17,8 +17,8 @@ internal sealed class XmlTreeBuilder
     private readonly StringBuilder text = new();
     private readonly ItemCollector? items;
 
-    /// <summary>The open elements, outermost first, each with the parent it was kept apart from if it is an item (<see cref="ItemCollector"/>).</summary>
-    private readonly List<(XElement Element, XElement? DetachedFrom)> open = [];
+    /// <summary>The open elements, outermost first, each saying whether it is an item built apart (<see cref="ItemCollector"/>).</summary>
+    private readonly List<(XElement Element, bool Detached)> open = [];
     private string? lastNamespaceUri;
     private XNamespace lastNamespace = XNamespace.None;
 
@@ -61,54 +61,47 @@ internal sealed class XmlTreeBuilder
     private XElement Read(XmlReader reader, bool keepRootNamespaceDeclarations)
     {
         var root = StartElement(reader, keepRootNamespaceDeclarations);
-        items?.Detach(root, null);
+        items?.Detach(root, null, null);
         if (reader.IsEmptyElement)
         {
             reader.Read();
             return root;
         }
 
-        open.Add((root, null));
+        // Each element is added to its parent when it closes: XContainer.Add looks at every ancestor of the
+        // container, and an open element has none yet (a document of deep elements cost depth × elements).
+        open.Add((root, false));
         reader.Read();
         while (!reader.EOF)
         {
             switch (reader.NodeType)
             {
                 case XmlNodeType.Element:
-                    var current = open[^1].Element;
-                    Flush(current);
+                    var parent = open[^1].Element;
+                    Flush(parent);
                     var child = StartElement(reader, keepNamespaceDeclarations: true);
-                    var detached = items?.Detach(child, current) == true;
-                    if (!detached)
+                    var detached = items?.Detach(child, parent, open.Count > 1 ? open[^2].Element : null) == true;
+                    if (reader.IsEmptyElement)
                     {
-                        current.Add(child);
+                        Close(child, detached);
                     }
-
-                    if (!reader.IsEmptyElement)
+                    else
                     {
-                        open.Add((child, detached ? current : null));
-                    }
-                    else if (detached)
-                    {
-                        items!.Close(child, current);
+                        open.Add((child, detached));
                     }
 
                     break;
                 case XmlNodeType.EndElement:
-                    var (element, detachedFrom) = open[^1];
+                    var (element, wasDetached) = open[^1];
                     Flush(element);
                     open.RemoveAt(open.Count - 1);
-                    if (detachedFrom is not null)
-                    {
-                        items!.Close(element, detachedFrom);
-                    }
-
                     if (open.Count == 0)
                     {
                         reader.Read();
                         return root;
                     }
 
+                    Close(element, wasDetached);
                     break;
                 case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
                     text.Append(reader.Value);
@@ -118,9 +111,37 @@ internal sealed class XmlTreeBuilder
             reader.Read();
         }
 
-        // A reader ends only after the root's end tag, or throws first.
-        Flush(open.Count > 0 ? open[^1].Element : root);
+        // A reader ends only after the root's end tag, or throws first; whatever is open is complete as it is.
+        Flush(open[^1].Element);
+        while (open.Count > 1)
+        {
+            var (element, wasDetached) = open[^1];
+            open.RemoveAt(open.Count - 1);
+            Close(element, wasDetached);
+        }
+
         return root;
+    }
+
+    /// <summary>An element (not the root) is complete: it goes to its parent, the innermost element open, or is read as an item.</summary>
+    private void Close(XElement element, bool detached)
+    {
+        if (detached)
+        {
+            items!.Close(element, OpenElements());
+        }
+        else
+        {
+            open[^1].Element.Add(element);
+        }
+    }
+
+    private IEnumerable<XElement> OpenElements()
+    {
+        foreach (var (element, _) in open)
+        {
+            yield return element;
+        }
     }
 
     private XElement StartElement(XmlReader reader, bool keepNamespaceDeclarations)
