@@ -207,6 +207,39 @@ public sealed class FeedParserLimitsTests
         Assert.All(feed.Items, item => Assert.Equal("https://x.example/", item.Link));
     }
 
+    [Theory]
+    [InlineData("a{0}=\"v\"")]
+    [InlineData("xmlns:n{0}=\"urn:n{0}\"")]
+    public void Parse_LongDocumentWithACrowdedStartTag_IsReadLeniently(string attribute)
+    {
+        // System.Xml's reader is quadratic in one tag's attributes; a long document is screened first.
+        var attributes = string.Join(' ', Enumerable.Range(0, 150_000).Select(i => string.Format(System.Globalization.CultureInfo.InvariantCulture, attribute, i)));
+        var xml = "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>T</title>\n<item " + attributes
+            + "><title>first</title></item><item><title>second</title></item></channel></rss>";
+
+        var feed = ParseTimed(xml);
+
+        Assert.True(Encoding.UTF8.GetByteCount(xml) >= SafeXml.ScreenedLength);
+        Assert.Equal(["first", "second"], feed.Items.Select(i => i.Title));
+        Assert.True(feed.Bozo);
+        Assert.StartsWith("line 3, column 1: an element with more than 1024 attributes", feed.Errors[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_LongBrokenDocument_ReportsTheReadersErrorAndKeepsItsItems()
+    {
+        // A long document is checked by one quick reader pass before Syndication or the tree builder read it.
+        var xml = "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>T</title>\n"
+            + Repeat("<item><title>t</title><description>Some words about the story.</description></item>\n", 15_000)
+            + "<item><title>broken & bare</title></item>\n</channel></rss>";
+
+        var feed = ParseTimed(xml);
+
+        Assert.Equal(15_001, feed.Items.Count);
+        Assert.Equal("broken & bare", feed.Items[^1].Title);
+        Assert.StartsWith("line 15003, column 22: ", Assert.Single(feed.Errors), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Parse_ManyNamespaceDeclarationsNested_AreResolvedQuickly()
     {
