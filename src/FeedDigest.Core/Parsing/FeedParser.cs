@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 using System.Text.Unicode;
 using System.Xml;
@@ -22,7 +23,9 @@ public static partial class FeedParser
     public static ParsedFeed Parse(ReadOnlySpan<byte> body, Uri? documentUri = null, string? declaredCharset = null)
     {
         XmlException? knownError = null;
-        if (Utf8Prolog.AllowsDirectReading(body, declaredCharset))
+        // A document long enough to be screened (SafeXml.Screen) takes the general path, where the
+        // screening is done on its text before any strict reading.
+        if (body.Length < SafeXml.ScreenedLength && Utf8Prolog.AllowsDirectReading(body, declaredCharset))
         {
             if (TryReadUtf8Directly(body, documentUri, out var directError) is { } direct)
             {
@@ -41,7 +44,8 @@ public static partial class FeedParser
 
     /// <param name="knownError">
     /// Where a strict reading of exactly this text failed, if one did: the text is then read leniently
-    /// at once (unless expanding its entities changes it).
+    /// at once (unless expanding its entities changes it). So is a long text that screening finds unfit
+    /// for the strict readers (<see cref="SafeXml.Screen"/>).
     /// </param>
     private static ParsedFeed ParseText(string text, Uri? documentUri, List<string> errors, XmlException? knownError)
     {
@@ -56,12 +60,19 @@ public static partial class FeedParser
         }
 
         var expanded = InternalEntityExpander.Expand(text, errors);
-        if (knownError is not null && ReferenceEquals(expanded, text))
+        if (!ReferenceEquals(expanded, text))
+        {
+            // The strict reading that failed read other text.
+            knownError = null;
+            text = expanded;
+        }
+
+        knownError ??= SafeXml.Screen(text);
+        if (knownError is not null)
         {
             return TolerantFeedReader.Read(text, documentUri, errors, knownError);
         }
 
-        text = expanded;
         var root = SniffRoot(text);
         var syndicationFormat = root switch
         {
@@ -94,7 +105,23 @@ public static partial class FeedParser
     /// <param name="readerError">The error of the document the XML reader met, when the reading failed at one.</param>
     private static ParsedFeed? TryReadUtf8Directly(ReadOnlySpan<byte> body, Uri? documentUri, out XmlException? readerError)
     {
-        using var reader = SafeXml.CreateReader(new MemoryStream(body.ToArray(), writable: false));
+        // The reader needs a stream; the copy of the bytes is a pooled array. A new one per document would be
+        // a large-object allocation for most feeds (over 85 KB), each counting towards a full collection.
+        var copy = ArrayPool<byte>.Shared.Rent(body.Length);
+        try
+        {
+            body.CopyTo(copy);
+            using var reader = SafeXml.CreateReader(new MemoryStream(copy, 0, body.Length, writable: false));
+            return TryReadUtf8Directly(reader, documentUri, out readerError);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+        }
+    }
+
+    private static ParsedFeed? TryReadUtf8Directly(DepthLimitedXmlReader reader, Uri? documentUri, out XmlException? readerError)
+    {
         try
         {
             if (reader.MoveToContent() != XmlNodeType.Element)

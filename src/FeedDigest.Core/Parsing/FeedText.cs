@@ -20,8 +20,10 @@ internal static class FeedText
             return text;
         }
 
-        // Runs of characters other than white space are copied whole (a vectorised search finds their ends).
-        var builder = new StringBuilder(text.Length);
+        // Runs of characters other than white space are copied whole (a vectorised search finds their ends),
+        // into a buffer of the text's length: the result is never longer.
+        var buffer = text.Length <= 512 ? stackalloc char[text.Length] : new char[text.Length];
+        var length = 0;
         while (true)
         {
             var start = span.IndexOfAnyExcept(XmlSpace);
@@ -30,24 +32,25 @@ internal static class FeedText
                 break;
             }
 
-            if (start > 0 && builder.Length > 0)
+            if (start > 0 && length > 0)
             {
-                builder.Append(' ');
+                buffer[length++] = ' ';
             }
 
             span = span[start..];
             var end = span.IndexOfAny(XmlSpace);
+            var run = end < 0 ? span : span[..end];
+            run.CopyTo(buffer[length..]);
+            length += run.Length;
             if (end < 0)
             {
-                builder.Append(span);
                 break;
             }
 
-            builder.Append(span[..end]);
             span = span[end..];
         }
 
-        return builder.ToString();
+        return new string(buffer[..length]);
     }
 
     private static readonly SearchValues<char> XmlSpace = SearchValues.Create(" \t\n\r");
@@ -100,11 +103,8 @@ internal static class FeedText
             var next = text[lt + 1];
             if (char.IsAsciiLetter(next) || (next == '/' && lt + 2 < text.Length && char.IsAsciiLetter(text[lt + 2])))
             {
-                var close = text.IndexOf('>', lt + 1);
-                if (close > 0)
-                {
-                    return true;
-                }
+                // No '>' after this tag's start closes any later one either: one search, not one per '<'.
+                return text.IndexOf('>', lt + 1) > 0;
             }
 
             lt = text.IndexOf('<', lt + 1);

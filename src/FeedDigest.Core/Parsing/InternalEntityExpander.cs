@@ -21,6 +21,7 @@ internal static class InternalEntityExpander
     public const int MaxEntityLength = 16 * 1024;
     public const int MaxGrowth = 1024 * 1024;
     private const int MaxDepth = 16;
+    private const int MaxNameLength = 64;
 
     /// <summary>Returns the text with declared entities expanded, or the text itself when there are none.</summary>
     public static string Expand(string text, List<string> errors)
@@ -237,7 +238,7 @@ internal static class InternalEntityExpander
             }
 
             builder.Append(value, i, amp - i);
-            var semicolon = value.IndexOf(';', amp);
+            var semicolon = SemicolonOfReference(value, amp);
             var reference = semicolon < 0 ? null : value[(amp + 1)..semicolon];
             if (reference is not null && reference.Length > 0 && reference[0] != '#' && declarations.ContainsKey(reference))
             {
@@ -299,8 +300,10 @@ internal static class InternalEntityExpander
                 continue;
             }
 
-            var semicolon = text.IndexOf(';', i);
-            var name = semicolon > i + 1 && semicolon - i <= 64 ? text[(i + 1)..semicolon] : null;
+            // A name is at most MaxNameLength characters: the ';' is looked for no further (a search to the
+            // end of the text for every '&' of a document without ';' would be quadratic).
+            var semicolon = SemicolonOfReference(text, i);
+            var name = semicolon > i + 1 ? text[(i + 1)..semicolon] : null;
             if (name is not null && expanded.TryGetValue(name, out var value))
             {
                 builder.Append(value);
@@ -318,6 +321,15 @@ internal static class InternalEntityExpander
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>The index of the ';' ending the reference whose '&amp;' is at <paramref name="amp"/>, or -1 when none is within a name's length.</summary>
+    private static int SemicolonOfReference(string text, int amp)
+    {
+        // '&', up to MaxNameLength - 1 name characters, ';'.
+        var window = text.AsSpan(amp, Math.Min(text.Length - amp, MaxNameLength + 1));
+        var semicolon = window.IndexOf(';');
+        return semicolon < 0 ? -1 : amp + semicolon;
     }
 
     /// <summary>For a '&lt;' at <paramref name="i"/>, the end of a CDATA section or comment starting there, else i + 1.</summary>

@@ -19,8 +19,9 @@ namespace FeedDigest.Core.Parsing;
 /// <item>elements nested deeper than <see cref="SafeXml.MaxElementDepth"/> get no element of their own: their
 /// tags are ignored (and their end tags matched, so they close nothing else) and their text goes to the
 /// element at the limit; the first such tag is reported as an error;</item>
-/// <item>an element keeps its first <see cref="SafeXml.MaxAttributes"/> attributes (namespace declarations aside;
-/// XElement checks each attribute added against the others, which is quadratic in their number).</item>
+/// <item>an element keeps its first <see cref="SafeXml.MaxAttributes"/> attributes (XElement checks each attribute
+/// added against the others, which is quadratic in their number) and its first
+/// <see cref="MaxNamespaceDeclarations"/> namespace declarations.</item>
 /// </list>
 /// It never throws and runs in time linear in the text: open elements are counted by name, so an end
 /// tag that matches nothing costs no search; namespace prefixes are looked up in a table of the
@@ -29,6 +30,12 @@ namespace FeedDigest.Core.Parsing;
 /// </summary>
 internal sealed class LenientXmlParser
 {
+    /// <summary>
+    /// The most namespace declarations one element keeps (a document can put a million on one); prefixes
+    /// declared beyond them are read as undeclared (by their usual names, else a namespace of their own).
+    /// </summary>
+    private const int MaxNamespaceDeclarations = 256;
+
     private static readonly XNamespace XmlnsNamespace = XNamespace.Xmlns;
 
     /// <summary>The characters XML 1.0 forbids in a document: C0 controls but tab, LF and CR; U+FFFE and U+FFFF.</summary>
@@ -41,11 +48,9 @@ internal sealed class LenientXmlParser
 
     /// <summary>The open elements, outermost first, up to the depth limit.</summary>
     private readonly List<OpenElement> stack = [];
-    private readonly OpenNames stackNames = new();
 
     /// <summary>The names of the open elements beyond the depth limit, which have no element, innermost last.</summary>
-    private readonly List<string> ignored = [];
-    private readonly OpenNames ignoredNames = new();
+    private readonly List<TagName> ignored = [];
 
     /// <summary>
     /// For each prefix ("" for the default namespace), the namespaces declared for it by open elements,
@@ -58,12 +63,12 @@ internal sealed class LenientXmlParser
     /// <summary>Text read but not yet added to the innermost element that has one.</summary>
     private readonly System.Text.StringBuilder pendingText = new();
 
-    /// <summary>Tag names read so far, so that each is one string however often it is written.</summary>
-    private readonly Dictionary<string, string> names = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> nameLookup;
+    /// <summary>Tag names read so far, one <see cref="TagName"/> per spelling however often it is written.</summary>
+    private readonly Dictionary<string, TagName> names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TagName>.AlternateLookup<ReadOnlySpan<char>> nameLookup;
 
-    /// <summary>Element names resolved so far, by the name as written (reused while the prefix means the same namespace).</summary>
-    private readonly Dictionary<string, ResolvedName> resolvedNames = new(StringComparer.Ordinal);
+    /// <summary>One <see cref="TagName"/> per name ignoring case, shared by its spellings (<see cref="TagName.Folded"/>).</summary>
+    private readonly Dictionary<string, TagName> foldedNames = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The attributes of the start tag being read (one list, reused).</summary>
     private readonly List<KeyValuePair<string, string>> tagAttributes = [];
@@ -72,21 +77,31 @@ internal sealed class LenientXmlParser
     private int noProcessingInstructionEndAfter = int.MaxValue;
     private bool depthReported;
 
-    private LenientXmlParser(string text, List<string> errors)
+    private readonly ItemCollector? items;
+
+    private LenientXmlParser(string text, List<string> errors, ItemCollector? items)
     {
         this.text = text;
         this.errors = errors;
+        this.items = items;
         nameLookup = names.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    /// <summary>The tag name text[start..end], as one string per distinct name.</summary>
-    private string Name(int start, int end)
+    /// <summary>The tag name text[start..end]: one object per spelling, so that counting and comparing names costs no hashing.</summary>
+    private TagName Name(int start, int end)
     {
         var span = text.AsSpan(start, end - start);
         if (!nameLookup.TryGetValue(span, out var name))
         {
-            name = span.ToString();
-            names[name] = name;
+            var spelling = span.ToString();
+            name = new TagName(spelling);
+            if (!foldedNames.TryGetValue(spelling, out var folded))
+            {
+                foldedNames[spelling] = folded = name;
+            }
+
+            name.Folded = folded;
+            names[spelling] = name;
         }
 
         return name;
@@ -95,12 +110,20 @@ internal sealed class LenientXmlParser
     /// <summary>
     /// The root element of the recovered tree, or null if the text holds no element at all. What the
     /// recovery itself gives up (elements beyond the depth limit) is added to <paramref name="errors"/>.
+    /// With <paramref name="items"/>, the feed's items are read as they close and left out of the tree.
     /// </summary>
-    public static XElement? Parse(string text, List<string> errors)
+    public static XElement? Parse(string text, List<string> errors, ItemCollector? items = null)
     {
-        var parser = new LenientXmlParser(text, errors);
+        var parser = new LenientXmlParser(text, errors, items);
         parser.Run();
         parser.FlushText();
+        // Elements still open at the end are complete as they are: each is added to its parent, an item
+        // among them is read.
+        while (parser.stack.Count > 0)
+        {
+            parser.Pop();
+        }
+
         return parser.root;
     }
 
@@ -242,57 +265,59 @@ internal sealed class LenientXmlParser
         Close(name);
     }
 
-    private void Close(string qualifiedName)
+    private void Close(TagName name)
     {
         // The nearest open element of that name, else of that name in another case; none: the tag is ignored.
         // Elements beyond the depth limit are the innermost, so they are looked at first.
         var anyIgnored = ignored.Count > 0;
-        if (anyIgnored && ignoredNames.Contains(qualifiedName, ignoreCase: false))
+        if (anyIgnored && name.OpenIgnored > 0)
         {
-            CloseIgnored(qualifiedName, StringComparison.Ordinal);
+            CloseIgnored(name, ignoreCase: false);
         }
-        else if (stackNames.Contains(qualifiedName, ignoreCase: false))
+        else if (name.Open > 0)
         {
-            CloseOpen(qualifiedName, StringComparison.Ordinal);
+            CloseOpen(name, ignoreCase: false);
         }
-        else if (anyIgnored && ignoredNames.Contains(qualifiedName, ignoreCase: true))
+        else if (anyIgnored && name.Folded.FoldedOpenIgnored > 0)
         {
-            CloseIgnored(qualifiedName, StringComparison.OrdinalIgnoreCase);
+            CloseIgnored(name, ignoreCase: true);
         }
-        else if (stackNames.Contains(qualifiedName, ignoreCase: true))
+        else if (name.Folded.FoldedOpen > 0)
         {
-            CloseOpen(qualifiedName, StringComparison.OrdinalIgnoreCase);
+            CloseOpen(name, ignoreCase: true);
         }
     }
 
-    private void CloseIgnored(string qualifiedName, StringComparison comparison)
+    private void CloseIgnored(TagName name, bool ignoreCase)
     {
-        string name;
+        TagName closed;
         do
         {
-            name = ignored[^1];
+            closed = ignored[^1];
             ignored.RemoveAt(ignored.Count - 1);
-            ignoredNames.Remove(name);
+            closed.OpenIgnored--;
+            closed.Folded.FoldedOpenIgnored--;
         }
-        while (!string.Equals(name, qualifiedName, comparison));
+        while (!(closed == name || (ignoreCase && closed.Folded == name.Folded)));
     }
 
-    private void CloseOpen(string qualifiedName, StringComparison comparison)
+    private void CloseOpen(TagName name, bool ignoreCase)
     {
         var index = stack.Count - 1;
-        while (!string.Equals(stack[index].QualifiedName, qualifiedName, comparison))
+        while (!(stack[index].Name == name || (ignoreCase && stack[index].Name.Folded == name.Folded)))
         {
             index--;
         }
 
         // The text read so far belongs to the innermost element, which closes now, and everything opened inside it.
         FlushText();
-        if (ignored.Count > 0)
+        foreach (var closed in ignored)
         {
-            ignored.Clear();
-            ignoredNames.Clear();
+            closed.OpenIgnored--;
+            closed.Folded.FoldedOpenIgnored--;
         }
 
+        ignored.Clear();
         for (var i = stack.Count - 1; i >= index; i--)
         {
             Pop();
@@ -374,7 +399,9 @@ internal sealed class LenientXmlParser
         }
 
         var nameSpan = text.AsSpan(nameStart, i - nameStart);
-        var keep = nameSpan.StartsWith("xmlns", StringComparison.Ordinal) || others < SafeXml.MaxAttributes;
+        var keep = nameSpan.StartsWith("xmlns", StringComparison.Ordinal)
+            ? attributes.Count - others < MaxNamespaceDeclarations
+            : others < SafeXml.MaxAttributes;
         var name = keep ? nameSpan.ToString() : string.Empty;
         while (i < text.Length && char.IsWhiteSpace(text[i]))
         {
@@ -442,7 +469,7 @@ internal sealed class LenientXmlParser
         }
     }
 
-    private void Open(string qualifiedName, List<KeyValuePair<string, string>> attributes, bool selfClosing, int tagStart)
+    private void Open(TagName qualifiedName, List<KeyValuePair<string, string>> attributes, bool selfClosing, int tagStart)
     {
         if (root is not null && stack.Count == 0)
         {
@@ -461,7 +488,8 @@ internal sealed class LenientXmlParser
             if (!selfClosing)
             {
                 ignored.Add(qualifiedName);
-                ignoredNames.Add(qualifiedName);
+                qualifiedName.OpenIgnored++;
+                qualifiedName.Folded.FoldedOpenIgnored++;
             }
 
             return;
@@ -503,16 +531,16 @@ internal sealed class LenientXmlParser
             }
         }
 
-        if (stack.Count == 0)
+        // The element is added to its parent when it closes (Pop): XContainer.Add looks at every ancestor of
+        // the container, and an open element has none yet.
+        var parent = stack.Count == 0 ? null : stack[^1].Element;
+        var detached = items?.Detach(element, parent, stack.Count > 1 ? stack[^2].Element : null) == true;
+        if (parent is null)
         {
             root = element;
         }
-        else
-        {
-            stack[^1].Element.Add(element);
-        }
 
-        Push(new OpenElement(qualifiedName, element, declared));
+        Push(new OpenElement(qualifiedName, element, declared, detached));
         if (selfClosing)
         {
             Pop();
@@ -522,14 +550,16 @@ internal sealed class LenientXmlParser
     private void Push(OpenElement open)
     {
         stack.Add(open);
-        stackNames.Add(open.QualifiedName);
+        open.Name.Open++;
+        open.Name.Folded.FoldedOpen++;
     }
 
     private void Pop()
     {
         var open = stack[^1];
         stack.RemoveAt(stack.Count - 1);
-        stackNames.Remove(open.QualifiedName);
+        open.Name.Open--;
+        open.Name.Folded.FoldedOpen--;
         if (open.DeclaredPrefixes is { } declared)
         {
             foreach (var prefix in declared)
@@ -538,15 +568,33 @@ internal sealed class LenientXmlParser
                 uris.RemoveAt(uris.Count - 1);
             }
         }
+
+        if (open.Detached)
+        {
+            items!.Close(open.Element, OpenElements());
+        }
+        else if (stack.Count > 0)
+        {
+            stack[^1].Element.Add(open.Element);
+        }
+    }
+
+    private IEnumerable<XElement> OpenElements()
+    {
+        foreach (var open in stack)
+        {
+            yield return open.Element;
+        }
     }
 
     /// <summary>
     /// The element's name: <see cref="ResolveName"/>'s, which depends only on the name as written and on
     /// the namespace its prefix is declared for, so it is remembered for as long as that stays the same.
     /// </summary>
-    private XName ResolveElementName(string qualifiedName)
+    private XName ResolveElementName(TagName tagName)
     {
-        resolvedNames.TryGetValue(qualifiedName, out var resolved);
+        var resolved = tagName.Resolved;
+        var qualifiedName = tagName.Text;
         var prefix = resolved.Prefix ?? (qualifiedName.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon ? qualifiedName[..colon] : string.Empty);
         var ns = LookupNamespace(prefix);
         if (resolved.Name is { } known && ReferenceEquals(ns, resolved.Namespace))
@@ -555,7 +603,7 @@ internal sealed class LenientXmlParser
         }
 
         var name = ResolveName(qualifiedName, isAttribute: false);
-        resolvedNames[qualifiedName] = new ResolvedName(prefix, ns, name);
+        tagName.Resolved = new ResolvedName(prefix, ns, name);
         return name;
     }
 
@@ -656,34 +704,32 @@ internal sealed class LenientXmlParser
     /// <summary>An element name as resolved: its prefix, the namespace the prefix was declared for then (null: none), the name.</summary>
     private readonly record struct ResolvedName(string? Prefix, XNamespace? Namespace, XName? Name);
 
-    /// <summary>An open element: its name as written, its element, the prefixes it declares.</summary>
-    private readonly record struct OpenElement(string QualifiedName, XElement Element, List<string>? DeclaredPrefixes);
+    /// <summary>
+    /// An open element: its name as written, its element, the prefixes it declares, and whether it is an
+    /// item built apart (<see cref="ItemCollector"/>), never added to its parent.
+    /// </summary>
+    private readonly record struct OpenElement(TagName Name, XElement Element, List<string>? DeclaredPrefixes, bool Detached);
 
-    /// <summary>How many open elements have each name, as written and ignoring case: an end tag that matches none costs no search.</summary>
-    private sealed class OpenNames
+    /// <summary>
+    /// A tag name as written, with how many open elements have it (on the stack, and beyond the depth
+    /// limit), and on the entry shared by all its spellings (<see cref="Folded"/>) how many have it in any
+    /// case: an end tag that matches nothing open costs no search. It also remembers how the name was last
+    /// resolved (<see cref="ResolveElementName"/>).
+    /// </summary>
+    private sealed class TagName(string text)
     {
-        private readonly Dictionary<string, int> exact = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, int> ignoringCase = new(StringComparer.OrdinalIgnoreCase);
+        public string Text { get; } = text;
 
-        public bool Contains(string name, bool ignoreCase) =>
-            (ignoreCase ? ignoringCase : exact).TryGetValue(name, out var count) && count > 0;
+        public TagName Folded { get; set; } = null!;
 
-        public void Add(string name)
-        {
-            CollectionsMarshal.GetValueRefOrAddDefault(exact, name, out _)++;
-            CollectionsMarshal.GetValueRefOrAddDefault(ignoringCase, name, out _)++;
-        }
+        public int Open { get; set; }
 
-        public void Remove(string name)
-        {
-            CollectionsMarshal.GetValueRefOrNullRef(exact, name)--;
-            CollectionsMarshal.GetValueRefOrNullRef(ignoringCase, name)--;
-        }
+        public int OpenIgnored { get; set; }
 
-        public void Clear()
-        {
-            exact.Clear();
-            ignoringCase.Clear();
-        }
+        public int FoldedOpen { get; set; }
+
+        public int FoldedOpenIgnored { get; set; }
+
+        public ResolvedName Resolved { get; set; }
     }
 }

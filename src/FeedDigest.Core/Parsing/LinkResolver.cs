@@ -32,6 +32,25 @@ internal static class LinkResolver
         return baseUri;
     }
 
+    /// <summary>
+    /// The base URI in effect inside the last of <paramref name="elements"/> (outermost first, each the
+    /// parent of the next, as a tree builder holds them open): their xml:base attributes resolved one
+    /// inside the other on top of <paramref name="outerBase"/>.
+    /// </summary>
+    public static Uri? BaseOf(IEnumerable<XElement> elements, Uri? outerBase)
+    {
+        var baseUri = outerBase;
+        foreach (var element in elements)
+        {
+            if (element.Attribute(XNamespace.Xml + "base") is { } attribute)
+            {
+                baseUri = Rebase(baseUri, attribute.Value);
+            }
+        }
+
+        return baseUri;
+    }
+
     /// <summary>The base after an xml:base value: resolved against the current one, ignored when unsafe or unusable.</summary>
     public static Uri? Rebase(Uri? current, string? xmlBase)
     {

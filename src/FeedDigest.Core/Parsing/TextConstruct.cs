@@ -90,16 +90,28 @@ internal static class TextConstruct
     /// <summary>The text of an element's descendants, without scripts and styles, with a space around each block.</summary>
     public static string PlainText(XElement element)
     {
-        var plain = new StringBuilder();
+        // One builder per thread, reused: titles are read for every item.
+        var plain = plainBuilder ?? new StringBuilder();
+        plainBuilder = null;
         AppendPlainText(element, plain);
-        return plain.ToString();
+        var text = plain.ToString();
+        if (plain.Capacity <= 4096)
+        {
+            plain.Clear();
+            plainBuilder = plain;
+        }
+
+        return text;
     }
+
+    [ThreadStatic]
+    private static StringBuilder? plainBuilder;
 
     /// <summary>The xhtml:div wrapping an XHTML construct, when it is the only child (RFC 4287 §3.1.1.3).</summary>
     private static XElement? SingleDiv(XElement element)
     {
         XElement? div = null;
-        foreach (var node in element.Nodes())
+        for (var node = element.FirstNode; node is not null; node = node.NextNode)
         {
             switch (node)
             {
@@ -197,7 +209,7 @@ internal static class TextConstruct
                     scope.Enter(child);
                     var name = scope.QualifiedName(child);
                     builder.Append('<').Append(name);
-                    foreach (var attribute in child.Attributes())
+                    for (var attribute = child.FirstAttribute; attribute is not null; attribute = attribute.NextAttribute)
                     {
                         if (attribute.IsNamespaceDeclaration)
                         {
@@ -332,7 +344,7 @@ internal static class TextConstruct
             var name = ns.NamespaceName;
             for (var i = (declaring?.Count ?? 0) - 1; i >= 0; i--)
             {
-                foreach (var attribute in declaring![i].Attributes())
+                for (var attribute = declaring![i].FirstAttribute; attribute is not null; attribute = attribute.NextAttribute)
                 {
                     if (attribute.IsNamespaceDeclaration && attribute.Name.NamespaceName.Length != 0 && attribute.Value == name
                         && !DeclaredInside(attribute.Name.LocalName, i))
@@ -352,7 +364,7 @@ internal static class TextConstruct
         {
             for (var i = index + 1; i < declaring!.Count; i++)
             {
-                foreach (var attribute in declaring[i].Attributes())
+                for (var attribute = declaring[i].FirstAttribute; attribute is not null; attribute = attribute.NextAttribute)
                 {
                     if (attribute.IsNamespaceDeclaration && attribute.Name.LocalName == prefix)
                     {
@@ -371,7 +383,7 @@ internal static class TextConstruct
                 return false;
             }
 
-            foreach (var attribute in element.Attributes())
+            for (var attribute = element.FirstAttribute; attribute is not null; attribute = attribute.NextAttribute)
             {
                 if (attribute.IsNamespaceDeclaration)
                 {
@@ -413,7 +425,7 @@ internal static class TextConstruct
     /// <summary>An attribute by local name in no namespace, ignoring case (feedparser lower-cases attribute names).</summary>
     public static string? Attribute(XElement element, string localName)
     {
-        foreach (var attribute in element.Attributes())
+        for (var attribute = element.FirstAttribute; attribute is not null; attribute = attribute.NextAttribute)
         {
             if (attribute.Name.Namespace == XNamespace.None && attribute.Name.LocalName.Equals(localName, StringComparison.OrdinalIgnoreCase))
             {

@@ -23,15 +23,16 @@ internal static class TolerantFeedReader
         MaxCharactersFromEntities = 1024,
     };
 
+    private static readonly XName RdfAbout = XName.Get("about", FeedNamespaces.Rdf);
+
     /// <param name="knownError">
     /// Where a strict reading of exactly this text already failed, if one did: the text is then read
     /// leniently without trying again.
     /// </param>
-    private static readonly XName RdfAbout = XName.Get("about", FeedNamespaces.Rdf);
-
     public static ParsedFeed Read(string text, Uri? documentUri, List<string> errors, XmlException? knownError = null)
     {
-        var root = LoadTree(text, errors, knownError);
+        var documentBase = LinkResolver.DocumentBase(documentUri);
+        var (root, items) = LoadTree(text, documentBase, errors, knownError);
         if (root is null)
         {
             errors.Add("line 1, column 1: no XML root element found; this is not an RSS or Atom feed");
@@ -45,8 +46,8 @@ internal static class TolerantFeedReader
             return new ParsedFeed(FeedFormat.Unknown, null, null, [], true, errors);
         }
 
-        var documentBase = LinkResolver.DocumentBase(documentUri);
         var channel = format == FeedFormat.Atom ? root : root.Elements().FirstOrDefault(e => IsCore(e, "channel")) ?? root;
+        // The items were read as the tree was built (ItemCollector): the channel holds the rest.
         var feed = new FeedDraft();
         foreach (var element in channel.Elements())
         {
@@ -56,48 +57,47 @@ internal static class TolerantFeedReader
             }
         }
 
-        var items = new List<ParsedItem>();
-        foreach (var element in ItemElements(root))
-        {
-            items.Add(ReadItem(element, format, documentBase));
-        }
-
         return new ParsedFeed(format, feed.Title.Value, feed.Link.Value, items, errors.Count > 0, errors) { TimeToLive = feed.TimeToLive };
     }
 
-    /// <summary>The document's root element: strictly parsed if the text is well-formed, else recovered.</summary>
-    private static XElement? LoadTree(string text, List<string> errors, XmlException? knownError)
+    /// <summary>
+    /// The document's root element (without its items) and its items: strictly parsed if the text is
+    /// well-formed, else recovered.
+    /// </summary>
+    private static (XElement? Root, List<ParsedItem> Items) LoadTree(string text, Uri? documentBase, List<string> errors, XmlException? knownError)
     {
         if (knownError is not null)
         {
-            return ReadLeniently(text, errors, knownError);
+            return ReadLeniently(text, documentBase, errors, knownError);
         }
 
         try
         {
             using var reader = SafeXml.CreateReader(new StringReader(text), StrictSettings);
-            return XmlTreeBuilder.LoadRoot(reader);
+            var items = new ItemCollector(documentBase);
+            return (XmlTreeBuilder.LoadRoot(reader, items), items.Items);
         }
         catch (XmlException exception)
         {
-            return ReadLeniently(text, errors, exception);
+            return ReadLeniently(text, documentBase, errors, exception);
         }
     }
 
-    private static XElement? ReadLeniently(string text, List<string> errors, XmlException exception)
+    private static (XElement? Root, List<ParsedItem> Items) ReadLeniently(string text, Uri? documentBase, List<string> errors, XmlException exception)
     {
         var before = errors.Count;
-        var root = LenientXmlParser.Parse(text, errors);
+        var items = new ItemCollector(documentBase);
+        var root = LenientXmlParser.Parse(text, errors, items);
         // A document refused only for its depth: the lenient parser reports where it stopped building the tree.
         if (exception is not XmlDepthException || errors.Count == before)
         {
             errors.Insert(before, SafeXml.Describe(exception));
         }
 
-        return root;
+        return (root, items.Items);
     }
 
-    private static FeedFormat FormatOf(XElement root) => root.Name.LocalName.ToLowerInvariant() switch
+    public static FeedFormat FormatOf(XElement root) => root.Name.LocalName.ToLowerInvariant() switch
     {
         "rss" or "channel" => FeedFormat.Rss,
         "rdf" => FeedFormat.Rdf,
@@ -105,39 +105,15 @@ internal static class TolerantFeedReader
         _ => FeedFormat.Unknown,
     };
 
-    /// <summary>
-    /// Items in document order: children of the root (RSS 1.0 puts them beside the channel, Atom inside
-    /// the feed) and of any channel (RSS 0.9x and 2.0).
-    /// </summary>
-    private static IEnumerable<XElement> ItemElements(XElement root)
-    {
-        foreach (var element in root.Elements())
-        {
-            if (IsItem(element))
-            {
-                yield return element;
-            }
-            else if (IsCore(element, "channel"))
-            {
-                foreach (var child in element.Elements())
-                {
-                    if (IsItem(child))
-                    {
-                        yield return child;
-                    }
-                }
-            }
-        }
-    }
-
-    private static ParsedItem ReadItem(XElement element, FeedFormat format, Uri? documentBase)
+    /// <param name="outerBase">The base URI in effect for the item's parent (the item's own xml:base applies on top).</param>
+    public static ParsedItem ReadItem(XElement element, FeedFormat format, Uri? outerBase)
     {
         var draft = new ItemDraft();
         // RSS 1.0 identifies an item by its rdf:about (feedparser reports it as the item's id).
         draft.Id.Offer(element.Attribute(RdfAbout)?.Value.Trim(), 3);
         foreach (var child in element.Elements())
         {
-            FeedElementReader.ApplyToItem(draft, child, format, documentBase);
+            FeedElementReader.ApplyToItem(draft, child, format, outerBase);
         }
 
         return draft.ToParsedItem();
@@ -145,7 +121,7 @@ internal static class TolerantFeedReader
 
     public static bool IsItem(XElement element) => IsCore(element, "item") || IsCore(element, "entry");
 
-    private static bool IsCore(XElement element, string localName) =>
+    public static bool IsCore(XElement element, string localName) =>
         element.Name.LocalName.Equals(localName, StringComparison.OrdinalIgnoreCase)
         && FeedNamespaces.Classify(element.Name.Namespace) == FeedVocabulary.Core;
 }

@@ -15,13 +15,25 @@ namespace FeedDigest.Core.Parsing;
 internal sealed class XmlTreeBuilder
 {
     private readonly StringBuilder text = new();
+    private readonly ItemCollector? items;
+
+    /// <summary>The open elements, outermost first, each saying whether it is an item built apart (<see cref="ItemCollector"/>).</summary>
+    private readonly List<(XElement Element, bool Detached)> open = [];
     private string? lastNamespaceUri;
     private XNamespace lastNamespace = XNamespace.None;
 
-    /// <summary>The document's root element (the whole document is read, so errors after the root still throw).</summary>
-    public static XElement? LoadRoot(XmlReader reader)
+    private XmlTreeBuilder(ItemCollector? items)
     {
-        var builder = new XmlTreeBuilder();
+        this.items = items;
+    }
+
+    /// <summary>
+    /// The document's root element (the whole document is read, so errors after the root still throw).
+    /// With <paramref name="items"/>, the feed's items are read as they close and left out of the tree.
+    /// </summary>
+    public static XElement? LoadRoot(XmlReader reader, ItemCollector? items = null)
+    {
+        var builder = new XmlTreeBuilder(items);
         XElement? root = null;
         reader.Read();
         while (!reader.EOF)
@@ -44,42 +56,52 @@ internal sealed class XmlTreeBuilder
     /// descendants' always are, as XNode.ReadFrom keeps them).
     /// </summary>
     public static XElement ReadElement(XmlReader reader, bool keepRootNamespaceDeclarations) =>
-        new XmlTreeBuilder().Read(reader, keepRootNamespaceDeclarations);
+        new XmlTreeBuilder(null).Read(reader, keepRootNamespaceDeclarations);
 
     private XElement Read(XmlReader reader, bool keepRootNamespaceDeclarations)
     {
         var root = StartElement(reader, keepRootNamespaceDeclarations);
+        items?.Detach(root, null, null);
         if (reader.IsEmptyElement)
         {
             reader.Read();
             return root;
         }
 
-        var current = root;
+        // Each element is added to its parent when it closes: XContainer.Add looks at every ancestor of the
+        // container, and an open element has none yet (a document of deep elements cost depth × elements).
+        open.Add((root, false));
         reader.Read();
         while (!reader.EOF)
         {
             switch (reader.NodeType)
             {
                 case XmlNodeType.Element:
-                    Flush(current);
+                    var parent = open[^1].Element;
+                    Flush(parent);
                     var child = StartElement(reader, keepNamespaceDeclarations: true);
-                    current.Add(child);
-                    if (!reader.IsEmptyElement)
+                    var detached = items?.Detach(child, parent, open.Count > 1 ? open[^2].Element : null) == true;
+                    if (reader.IsEmptyElement)
                     {
-                        current = child;
+                        Close(child, detached);
+                    }
+                    else
+                    {
+                        open.Add((child, detached));
                     }
 
                     break;
                 case XmlNodeType.EndElement:
-                    Flush(current);
-                    if (current == root)
+                    var (element, wasDetached) = open[^1];
+                    Flush(element);
+                    open.RemoveAt(open.Count - 1);
+                    if (open.Count == 0)
                     {
                         reader.Read();
                         return root;
                     }
 
-                    current = current.Parent!;
+                    Close(element, wasDetached);
                     break;
                 case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
                     text.Append(reader.Value);
@@ -89,8 +111,37 @@ internal sealed class XmlTreeBuilder
             reader.Read();
         }
 
-        Flush(current);
+        // A reader ends only after the root's end tag, or throws first; whatever is open is complete as it is.
+        Flush(open[^1].Element);
+        while (open.Count > 1)
+        {
+            var (element, wasDetached) = open[^1];
+            open.RemoveAt(open.Count - 1);
+            Close(element, wasDetached);
+        }
+
         return root;
+    }
+
+    /// <summary>An element (not the root) is complete: it goes to its parent, the innermost element open, or is read as an item.</summary>
+    private void Close(XElement element, bool detached)
+    {
+        if (detached)
+        {
+            items!.Close(element, OpenElements());
+        }
+        else
+        {
+            open[^1].Element.Add(element);
+        }
+    }
+
+    private IEnumerable<XElement> OpenElements()
+    {
+        foreach (var (element, _) in open)
+        {
+            yield return element;
+        }
     }
 
     private XElement StartElement(XmlReader reader, bool keepNamespaceDeclarations)

@@ -157,6 +157,32 @@ public sealed class FeedParserLimitsTests
     }
 
     [Fact]
+    public void Parse_TitleWithManyTagStartsAndNoTagEnd_IsText()
+    {
+        // Whether an RSS title is HTML is guessed from its tags: one search for '>' per '<' was quadratic.
+        var title = Repeat("a <b ", 200_000);
+        var xml = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title><item><title>"
+            + System.Security.SecurityElement.Escape(title) + "</title></item></channel></rss>";
+
+        var feed = ParseTimed(xml);
+
+        Assert.Equal(title.TrimEnd(), Assert.Single(feed.Items).Title);
+    }
+
+    [Fact]
+    public void Parse_DeclaredEntitiesAndManyAmpersandsWithoutSemicolons_AreReadQuickly()
+    {
+        var xml = "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY who \"Harbor Times\"><!ENTITY amps \"" + Repeat("&amp x ", 2_000) + "\">]>"
+            + "<rss version=\"2.0\"><channel><title>&who;</title><item><title>x</title><description>" + Repeat("AT&T ", 300_000)
+            + "</description></item></channel></rss>";
+
+        var feed = ParseTimed(xml);
+
+        Assert.Equal("Harbor Times", feed.Title);
+        Assert.Single(feed.Items);
+    }
+
+    [Fact]
     public void Parse_ManyUnterminatedProcessingInstructions_AreSkippedQuickly()
     {
         var xml = "<rss version=\"2.0\"><channel><title>T</title><item><title>first</title></item>" + Repeat("<?pi x>", 300_000)
@@ -181,6 +207,39 @@ public sealed class FeedParserLimitsTests
         Assert.All(feed.Items, item => Assert.Equal("https://x.example/", item.Link));
     }
 
+    [Theory]
+    [InlineData("a{0}=\"v\"")]
+    [InlineData("xmlns:n{0}=\"urn:n{0}\"")]
+    public void Parse_LongDocumentWithACrowdedStartTag_IsReadLeniently(string attribute)
+    {
+        // System.Xml's reader is quadratic in one tag's attributes; a long document is screened first.
+        var attributes = string.Join(' ', Enumerable.Range(0, 150_000).Select(i => string.Format(System.Globalization.CultureInfo.InvariantCulture, attribute, i)));
+        var xml = "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>T</title>\n<item " + attributes
+            + "><title>first</title></item><item><title>second</title></item></channel></rss>";
+
+        var feed = ParseTimed(xml);
+
+        Assert.True(Encoding.UTF8.GetByteCount(xml) >= SafeXml.ScreenedLength);
+        Assert.Equal(["first", "second"], feed.Items.Select(i => i.Title));
+        Assert.True(feed.Bozo);
+        Assert.StartsWith("line 3, column 1: an element with more than 1024 attributes", feed.Errors[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_LongBrokenDocument_ReportsTheReadersErrorAndKeepsItsItems()
+    {
+        // A long document is checked by one quick reader pass before Syndication or the tree builder read it.
+        var xml = "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>T</title>\n"
+            + Repeat("<item><title>t</title><description>Some words about the story.</description></item>\n", 15_000)
+            + "<item><title>broken & bare</title></item>\n</channel></rss>";
+
+        var feed = ParseTimed(xml);
+
+        Assert.Equal(15_001, feed.Items.Count);
+        Assert.Equal("broken & bare", feed.Items[^1].Title);
+        Assert.StartsWith("line 15003, column 22: ", Assert.Single(feed.Errors), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Parse_ManyNamespaceDeclarationsNested_AreResolvedQuickly()
     {
@@ -192,6 +251,53 @@ public sealed class FeedParserLimitsTests
 
         Assert.True(feed.Bozo);
         Assert.NotEmpty(feed.Items);
+    }
+
+    [Fact]
+    public void Parse_ItemsReadAsTheTreeIsBuilt_KeepOrderBasesAndUnclosedItems()
+    {
+        // The tolerant reader reads each item when it closes (ItemCollector): the channel's xml:base still
+        // applies, items of two channels keep document order, an item the document never closes is read.
+        const string xml = """
+            <rss version="2.0" xml:base="https://base.example/feeds/">
+              <channel xml:base="news/">
+                <title>T</title>
+                <item><title>one</title><link>1.html</link></item>
+                <item/>
+              </channel>
+              <channel xml:base="https://other.example/">
+                <item><title>three</title><link>3.html</link></item>
+                <item><title>four</title><link>4.html</link>
+            """;
+
+        var feed = Parse(xml);
+
+        Assert.True(feed.Bozo);
+        Assert.Equal("T", feed.Title);
+        Assert.Equal(["one", null, "three", "four"], feed.Items.Select(i => i.Title));
+        Assert.Equal("https://base.example/feeds/news/1.html", feed.Items[0].Link);
+        Assert.Equal("https://other.example/3.html", feed.Items[2].Link);
+        Assert.Equal("https://other.example/4.html", feed.Items[3].Link);
+    }
+
+    [Fact]
+    public void Parse_WellFormedRdf_ItemsReadAsTheTreeIsBuiltKeepTheRootBase()
+    {
+        const string xml = """
+            <?xml version="1.0"?>
+            <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xml:base="https://rdf.example/a/">
+              <channel rdf:about="https://rdf.example/"><title>R</title><link>https://rdf.example/</link></channel>
+              <item rdf:about="https://rdf.example/1"><title>one</title><link>1.html</link></item>
+              <item rdf:about="https://rdf.example/2"><title>two</title><link>/2.html</link></item>
+            </rdf:RDF>
+            """;
+
+        var feed = Parse(xml);
+
+        Assert.False(feed.Bozo, string.Join("; ", feed.Errors));
+        Assert.Equal("R", feed.Title);
+        Assert.Equal(["https://rdf.example/a/1.html", "https://rdf.example/2.html"], feed.Items.Select(i => i.Link));
+        Assert.Equal(["https://rdf.example/1", "https://rdf.example/2"], feed.Items.Select(i => i.Id));
     }
 
     [Theory]
