@@ -30,6 +30,9 @@ internal sealed class TimedIndex(IStoryClusterIndex inner) : IStoryClusterIndex
         return result;
     }
 
+    public Task<long> GetLastClusteredStoryIdAsync(CancellationToken cancellationToken) =>
+        inner.GetLastClusteredStoryIdAsync(cancellationToken);
+
     public Task<IReadOnlyDictionary<long, long>> GetClustersAsync(IReadOnlyList<long> storyIds, CancellationToken cancellationToken) =>
         inner.GetClustersAsync(storyIds, cancellationToken);
 }
