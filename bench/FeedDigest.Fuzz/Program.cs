@@ -143,7 +143,7 @@ if (worker)
 {
     // One JSON line when warmed up, then one per input, flushed so the supervisor sees a hang at once.
     using var stdout = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true };
-    stdout.WriteLine(JsonSerializer.Serialize(new FuzzSupervisor.Ready(FuzzRunner.WarmUp(seeds)), FuzzSupervisor.Json));
+    stdout.WriteLine(JsonSerializer.Serialize(new FuzzSupervisor.Ready(FuzzRunner.WarmUp(seeds, settings.MaxInputBytes)), FuzzSupervisor.Json));
     FuzzRunner.Run(new FeedMutator(seeds, settings.Seed, settings.MaxInputBytes), settings, outcome => stdout.WriteLine(JsonSerializer.Serialize(outcome, FuzzSupervisor.Json)));
     return 0;
 }
