@@ -8,6 +8,7 @@ using FeedDigest.Fuzz;
 const string Usage = """
     usage: feeddigest-fuzz [--count N] [--seed S] [--corpus DIR]... [--findings DIR]
                            [--slow-ms MS] [--max-bytes B] [--hang-seconds S] [--in-process] [--only INDEX]
+           feeddigest-fuzz --file PATH [--uri URI] [--charset NAME]
       --count N          inputs to run (100000)
       --seed S           run seed (1); input I of seed S is the same bytes on every machine with the same seed documents
       --corpus DIR       seed documents: every file in DIR (repeatable; default /work/shared/corpus/parse and samples/feeds)
@@ -17,6 +18,8 @@ const string Usage = """
       --hang-seconds S   an input still running after S seconds is stopped with its worker process (20)
       --in-process       run in this process, without a worker (a hang then stops the run)
       --only INDEX       describe and parse input INDEX alone
+      --file PATH        parse a saved input (a finding) three times in this process and print each time;
+                         --uri and --charset give the document URI and declared charset its .txt names
     """;
 
 var settings = new FuzzSettings();
@@ -25,6 +28,9 @@ var hangLimit = TimeSpan.FromSeconds(20);
 var worker = false;
 var inProcess = false;
 long? only = null;
+string? file = null;
+Uri? fileUri = null;
+string? fileCharset = null;
 try
 {
     for (var i = 0; i < args.Length; i++)
@@ -59,6 +65,15 @@ try
             case "--only":
                 only = long.Parse(Value(), CultureInfo.InvariantCulture);
                 break;
+            case "--file":
+                file = Value();
+                break;
+            case "--uri":
+                fileUri = new Uri(Value(), UriKind.Absolute);
+                break;
+            case "--charset":
+                fileCharset = Value();
+                break;
             case "--in-process":
                 inProcess = true;
                 break;
@@ -79,6 +94,29 @@ catch (Exception exception) when (exception is ArgumentException or FormatExcept
     Console.Error.WriteLine(exception.Message);
     Console.Error.WriteLine(Usage);
     return 2;
+}
+
+if (file is not null)
+{
+    // A saved input, timed as the runner times one (a Stopwatch around FeedParser.Parse); the first
+    // parse includes compiling the parser's code.
+    var bytes = File.ReadAllBytes(file);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file}: {bytes.Length:N0} bytes, uri {fileUri?.ToString() ?? "none"}, charset {fileCharset ?? "none"}"));
+    ParsedFeed? parsed = null;
+    for (var run = 1; run <= 3; run++)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        parsed = FeedParser.Parse(bytes, fileUri, fileCharset);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"parse {run}: {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms"));
+    }
+
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"result: format {parsed!.Format}, {parsed.Items.Count} items, bozo {parsed.Bozo}"));
+    foreach (var error in parsed.Errors.Take(5))
+    {
+        Console.WriteLine($"  {(error.Length > 300 ? error[..300] + "…" : error)}");
+    }
+
+    return 0;
 }
 
 if (corpus.Count == 0)
@@ -105,7 +143,7 @@ if (worker)
 {
     // One JSON line when warmed up, then one per input, flushed so the supervisor sees a hang at once.
     using var stdout = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true };
-    stdout.WriteLine(JsonSerializer.Serialize(new FuzzSupervisor.Ready(FuzzRunner.WarmUp(seeds)), FuzzSupervisor.Json));
+    stdout.WriteLine(JsonSerializer.Serialize(new FuzzSupervisor.Ready(FuzzRunner.WarmUp(seeds, settings.MaxInputBytes)), FuzzSupervisor.Json));
     FuzzRunner.Run(new FeedMutator(seeds, settings.Seed, settings.MaxInputBytes), settings, outcome => stdout.WriteLine(JsonSerializer.Serialize(outcome, FuzzSupervisor.Json)));
     return 0;
 }

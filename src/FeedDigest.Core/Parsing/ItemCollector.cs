@@ -17,6 +17,7 @@ namespace FeedDigest.Core.Parsing;
 /// </summary>
 internal sealed class ItemCollector(Uri? documentBase)
 {
+    private readonly ItemDraft draft = new();
     private XElement? root;
 
     /// <summary>The format the root element says; items are collected only for a feed format.</summary>
@@ -45,5 +46,5 @@ internal sealed class ItemCollector(Uri? documentBase)
 
     /// <summary>An item built apart is complete (closed, or the document ended inside it); <paramref name="openAround"/> are the elements open around it, outermost first.</summary>
     public void Close(XElement item, IEnumerable<XElement> openAround) =>
-        Items.Add(TolerantFeedReader.ReadItem(item, Format, LinkResolver.BaseOf(openAround, documentBase)));
+        Items.Add(TolerantFeedReader.ReadItem(item, Format, LinkResolver.BaseOf(openAround, documentBase), draft));
 }

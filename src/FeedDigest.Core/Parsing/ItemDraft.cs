@@ -24,6 +24,21 @@ internal sealed class ItemDraft
     /// <summary>Offers an RSS permalink guid or an Atom id as the item's fallback link (the first one counts).</summary>
     public void OfferIdAsLink(string? id) => IdForLink ??= string.IsNullOrEmpty(id) ? null : id;
 
+    /// <summary>Empties the draft for the next item (a reader of many items reuses one draft).</summary>
+    public void Reset()
+    {
+        Title = default;
+        Link = default;
+        Id = default;
+        Published = default;
+        Updated = default;
+        Author = default;
+        Summary = default;
+        Content = default;
+        Categories.Clear();
+        IdForLink = null;
+    }
+
     public void AddCategory(string? category)
     {
         var trimmed = category?.Trim();
@@ -56,7 +71,8 @@ internal sealed class ItemDraft
             Author = Author.Value,
             Summary = Summary.Value,
             Content = Content.Value,
-            Categories = Categories,
+            // A copy: the draft may be reused for the next item.
+            Categories = Categories.Count == 0 ? [] : Categories.ToArray(),
         };
     }
 }

@@ -106,9 +106,18 @@ internal static class TolerantFeedReader
     };
 
     /// <param name="outerBase">The base URI in effect for the item's parent (the item's own xml:base applies on top).</param>
-    public static ParsedItem ReadItem(XElement element, FeedFormat format, Uri? outerBase)
+    /// <param name="draft">A draft to fill (it is emptied first), or null for a new one.</param>
+    public static ParsedItem ReadItem(XElement element, FeedFormat format, Uri? outerBase, ItemDraft? draft = null)
     {
-        var draft = new ItemDraft();
+        if (draft is null)
+        {
+            draft = new ItemDraft();
+        }
+        else
+        {
+            draft.Reset();
+        }
+
         // RSS 1.0 identifies an item by its rdf:about (feedparser reports it as the item's id).
         draft.Id.Offer(element.Attribute(RdfAbout)?.Value.Trim(), 3);
         foreach (var child in element.Elements())
