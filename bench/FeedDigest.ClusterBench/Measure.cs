@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Dapper;
 using FeedDigest.Core.Stories.Clustering;
 using FeedDigest.Infrastructure.Storage.Sqlite;
 
@@ -14,11 +13,8 @@ internal static class Measure
 {
     public static async Task RunAsync(SqliteConnectionFactory connections, SyntheticNews news, List<SyntheticEvent> events, TimeSpan span, int count, int seed, ClusteringOptions options)
     {
-        long nextStoryId;
-        await using (var connection = await connections.OpenAsync(CancellationToken.None).ConfigureAwait(false))
-        {
-            nextStoryId = await connection.ExecuteScalarAsync<long>("SELECT coalesce(max(story_id), 0) + 1 FROM cluster_members").ConfigureAwait(false);
-        }
+        await using var sqliteIndex = new SqliteStoryClusterIndex(connections);
+        var nextStoryId = await sqliteIndex.GetLastClusteredStoryIdAsync(CancellationToken.None).ConfigureAwait(false) + 1;
 
         var now = SyntheticNews.End(span);
         var recent = events.Where(e => e.Start >= now - TimeSpan.FromDays(3)).ToList();
@@ -27,7 +23,6 @@ internal static class Measure
         var warmUp = count / 10;
         var fresh = SyntheticNews.Events(runSeed, (count + warmUp) * 20L, TimeSpan.FromHours(1), firstId: events[^1].Id + 1 + nextStoryId);
         var random = new Random(runSeed + 1);
-        await using var sqliteIndex = new SqliteStoryClusterIndex(connections);
         var index = new TimedIndex(sqliteIndex);
         var clusterer = new StoryClusterer(index, options);
         var timings = new List<double>(count);

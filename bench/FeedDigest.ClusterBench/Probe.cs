@@ -13,16 +13,12 @@ internal static class Probe
 {
     public static async Task RunAsync(SqliteConnectionFactory connections, SyntheticNews news, List<SyntheticEvent> events, TimeSpan span, int count, int seed, ClusteringOptions options)
     {
-        long nextStoryId;
-        await using (var connection = await connections.OpenAsync(CancellationToken.None).ConfigureAwait(false))
-        {
-            nextStoryId = await connection.ExecuteScalarAsync<long>("SELECT coalesce(max(story_id), 0) + 1 FROM cluster_members").ConfigureAwait(false);
-        }
+        await using var index = new SqliteStoryClusterIndex(connections);
+        var nextStoryId = await index.GetLastClusteredStoryIdAsync(CancellationToken.None).ConfigureAwait(false) + 1;
 
         var now = SyntheticNews.End(span);
         var recent = events.Where(e => e.Start >= now - TimeSpan.FromDays(3)).ToList();
         var random = new Random(HashCode.Combine(seed, nextStoryId));
-        await using var index = new SqliteStoryClusterIndex(connections);
         var queries = new List<(ClusterQuery Query, ClusterIndexEntry Entry)>();
         for (var i = 0; i < count; i++)
         {

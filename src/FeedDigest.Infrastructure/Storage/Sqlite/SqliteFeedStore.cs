@@ -132,6 +132,9 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         return new StoriesSaved(added, updated, guidChanges);
     }
 
+    private static string CategoriesJson(NewStory story) =>
+        story.Categories.Count == 0 ? "[]" : JsonSerializer.Serialize(story.Categories);
+
     private static async Task<bool> FeedHasKeysAsync(SqliteWriteScope scope, string feedId, CancellationToken cancellationToken)
     {
         var query = scope.Command("SELECT EXISTS (SELECT 1 FROM story_keys WHERE feed_id = $feedId)");
@@ -173,7 +176,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         SqliteWriteScope.Set(insert, "$link", story.Link);
         SqliteWriteScope.Set(insert, "$summary", story.Summary);
         SqliteWriteScope.Set(insert, "$author", story.Author);
-        SqliteWriteScope.Set(insert, "$categories", story.Categories.Count == 0 ? "[]" : JsonSerializer.Serialize(story.Categories));
+        SqliteWriteScope.Set(insert, "$categories", CategoriesJson(story));
         SqliteWriteScope.Set(insert, "$publishedAt", SqliteTime.ToText(story.PublishedAt));
         SqliteWriteScope.Set(insert, "$updatedAt", SqliteTime.ToText(story.UpdatedAt));
         SqliteWriteScope.Set(insert, "$firstSeenAt", SqliteTime.ToText(story.FirstSeenAt));
@@ -247,7 +250,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         SqliteWriteScope.Set(update, "$link", story.Link);
         SqliteWriteScope.Set(update, "$summary", story.Summary);
         SqliteWriteScope.Set(update, "$author", story.Author);
-        SqliteWriteScope.Set(update, "$categories", story.Categories.Count == 0 ? "[]" : JsonSerializer.Serialize(story.Categories));
+        SqliteWriteScope.Set(update, "$categories", CategoriesJson(story));
         SqliteWriteScope.Set(update, "$updatedAt", SqliteTime.ToText(story.UpdatedAt));
         SqliteWriteScope.Set(update, "$contentHash", story.ContentHash);
         var again = edited && sendAgain;
