@@ -14,7 +14,9 @@ namespace FeedDigest.Core.Parsing;
 /// </summary>
 internal sealed class XmlTreeBuilder
 {
+    /// <summary>The run of text being read: its first piece alone (the usual case), or all of them gathered.</summary>
     private readonly StringBuilder text = new();
+    private string? firstText;
     private readonly ItemCollector? items;
 
     /// <summary>The open elements, outermost first, each saying whether it is an item built apart (<see cref="ItemCollector"/>).</summary>
@@ -55,8 +57,21 @@ internal sealed class XmlTreeBuilder
     /// The element's own namespace declarations are kept as attributes only when asked for (its
     /// descendants' always are, as XNode.ReadFrom keeps them).
     /// </summary>
-    public static XElement ReadElement(XmlReader reader, bool keepRootNamespaceDeclarations) =>
-        new XmlTreeBuilder(null).Read(reader, keepRootNamespaceDeclarations);
+    public static XElement ReadElement(XmlReader reader, bool keepRootNamespaceDeclarations)
+    {
+        // Module elements are read this way for many items of a feed: one builder per thread serves them.
+        var builder = elementBuilder ?? new XmlTreeBuilder(null);
+        elementBuilder = null;
+        var element = builder.Read(reader, keepRootNamespaceDeclarations);
+        builder.open.Clear();
+        builder.text.Clear();
+        builder.firstText = null;
+        elementBuilder = builder;
+        return element;
+    }
+
+    [ThreadStatic]
+    private static XmlTreeBuilder? elementBuilder;
 
     private XElement Read(XmlReader reader, bool keepRootNamespaceDeclarations)
     {
@@ -104,7 +119,7 @@ internal sealed class XmlTreeBuilder
                     Close(element, wasDetached);
                     break;
                 case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
-                    text.Append(reader.Value);
+                    AppendText(reader.Value);
                     break;
             }
 
@@ -187,9 +202,36 @@ internal sealed class XmlTreeBuilder
         return lastNamespace;
     }
 
+    private void AppendText(string value)
+    {
+        if (value.Length == 0)
+        {
+            return;
+        }
+
+        if (firstText is null && text.Length == 0)
+        {
+            firstText = value;
+            return;
+        }
+
+        if (firstText is not null)
+        {
+            text.Append(firstText);
+            firstText = null;
+        }
+
+        text.Append(value);
+    }
+
     private void Flush(XElement element)
     {
-        if (text.Length > 0)
+        if (firstText is not null)
+        {
+            element.Add(firstText);
+            firstText = null;
+        }
+        else if (text.Length > 0)
         {
             element.Add(text.ToString());
             text.Clear();
