@@ -78,84 +78,95 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             },
             cancellationToken);
 
+    /// <summary>
+    /// Stores a fetch's stories in a handful of statements whatever their number: the fetch's keys
+    /// are looked up at once, and its new keys and the stored state of its known stories read and
+    /// written at once. Only new stories and edits are written one by one.
+    /// </summary>
     private static async Task<StoriesSaved> SaveStoriesAsync(SqliteWriteScope scope, string feedId, IReadOnlyList<NewStory> stories, EditedStoryPolicy editedStories, CancellationToken cancellationToken)
     {
-        int added = 0, updated = 0, guidChanges = 0;
+        int added = 0, guidChanges = 0;
         var sequence = new SequenceAllocator(scope);
-        // A feed's first fetch (or a new feed's) has nothing to look up: only its own items can repeat.
-        var feedHasKeys = await FeedHasKeysAsync(scope, feedId, cancellationToken).ConfigureAwait(false);
-        var keysAdded = new Dictionary<string, long?>(StringComparer.Ordinal);
-        foreach (var story in stories)
+        var hashes = stories.Select(story => story.Keys.Select(key => StoryIdentity.KeyHash(feedId, key)).ToArray()).ToList();
+        // Known keys, and the keys this fetch adds as it goes: an item may repeat one before it.
+        var known = await FindKeysAsync(scope, hashes.SelectMany(h => h), cancellationToken).ConfigureAwait(false);
+        var newKeys = new List<(long Hash, long? StoryId)>();
+        var knownStories = new List<(long StoryId, NewStory Story)>();
+        var gainedGuid = new HashSet<long>();
+        for (var i = 0; i < stories.Count; i++)
         {
-            var known = feedHasKeys
-                ? await FindKeysAsync(scope, feedId, story.Keys, cancellationToken).ConfigureAwait(false)
-                : story.Keys.Where(keysAdded.ContainsKey).ToDictionary(k => k, k => keysAdded[k], StringComparer.Ordinal);
-            if (known.Count == 0)
+            var story = stories[i];
+            var keys = hashes[i];
+            if (!keys.Any(known.ContainsKey))
             {
                 var id = await InsertStoryAsync(scope, story, story.HeldBack ? null : await sequence.NextAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-                await AddKeysAsync(scope, feedId, story.Keys, id, cancellationToken).ConfigureAwait(false);
-                foreach (var key in story.Keys)
+                foreach (var key in keys)
                 {
-                    keysAdded.TryAdd(key, id);
+                    if (known.TryAdd(key, id))
+                    {
+                        newKeys.Add((key, id));
+                    }
                 }
 
                 added += story.HeldBack || id is null ? 0 : 1;
                 continue;
             }
 
-            var storyId = known.Values.FirstOrDefault(v => v is not null);
-            var missing = story.Keys.Where(k => !known.ContainsKey(k)).ToList();
+            var storyId = keys.Where(known.ContainsKey).Select(k => known[k]).FirstOrDefault(v => v is not null);
+            var missing = Enumerable.Range(0, keys.Length).Where(k => !known.ContainsKey(keys[k])).ToList();
+            var missingGuid = missing.Any(k => IsGuid(story.Keys[k]));
             if (storyId is { } existing
-                && missing.Any(k => k.StartsWith(StoryIdentity.GuidPrefix, StringComparison.Ordinal))
-                && !known.Keys.Any(k => k.StartsWith(StoryIdentity.GuidPrefix, StringComparison.Ordinal))
-                && await HasGuidAsync(scope, feedId, existing, cancellationToken).ConfigureAwait(false))
+                && missingGuid
+                && !Enumerable.Range(0, keys.Length).Any(k => known.ContainsKey(keys[k]) && IsGuid(story.Keys[k]))
+                && await HasGuidAsync(scope, existing, cancellationToken).ConfigureAwait(false))
             {
                 // Known by its link, yet with a GUID it never had: the feed regenerates GUIDs. They
                 // are not recorded, or every fetch would add a key per item for good.
                 guidChanges++;
-                missing.RemoveAll(k => k.StartsWith(StoryIdentity.GuidPrefix, StringComparison.Ordinal));
+                missing.RemoveAll(k => IsGuid(story.Keys[k]));
+            }
+            else if (storyId is { } gaining && missingGuid)
+            {
+                gainedGuid.Add(gaining);
             }
 
-            await AddKeysAsync(scope, feedId, missing, storyId, cancellationToken).ConfigureAwait(false);
-            foreach (var key in missing)
+            foreach (var k in missing)
             {
-                keysAdded.TryAdd(key, storyId);
+                known[keys[k]] = storyId;
+                newKeys.Add((keys[k], storyId));
             }
 
-            if (storyId is { } stored && await UpdateIfEditedAsync(scope, stored, story, editedStories, sequence, cancellationToken).ConfigureAwait(false))
+            if (storyId is { } stored)
             {
-                updated++;
+                knownStories.Add((stored, story));
             }
         }
 
+        await AddKeysAsync(scope, newKeys, gainedGuid, cancellationToken).ConfigureAwait(false);
+        var updated = await UpdateEditedAsync(scope, knownStories, editedStories, sequence, cancellationToken).ConfigureAwait(false);
         await sequence.SaveAsync(cancellationToken).ConfigureAwait(false);
         return new StoriesSaved(added, updated, guidChanges);
     }
 
+    private static bool IsGuid(string key) => key.StartsWith(StoryIdentity.GuidPrefix, StringComparison.Ordinal);
+
     private static string CategoriesJson(NewStory story) =>
         story.Categories.Count == 0 ? "[]" : JsonSerializer.Serialize(story.Categories);
 
-    private static async Task<bool> FeedHasKeysAsync(SqliteWriteScope scope, string feedId, CancellationToken cancellationToken)
-    {
-        var query = scope.Command("SELECT EXISTS (SELECT 1 FROM story_keys WHERE feed_id = $feedId)");
-        SqliteWriteScope.Set(query, "$feedId", feedId);
-        return await query.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long exists && exists != 0;
-    }
+    /// <summary>A list of numbers as a JSON array, for json_each: one parameter however many there are.</summary>
+    private static string JsonArray(IEnumerable<long> values) =>
+        "[" + string.Join(',', values.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
 
-    private static async Task<Dictionary<string, long?>> FindKeysAsync(SqliteWriteScope scope, string feedId, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    /// <returns>Each stored key among <paramref name="hashes"/>, with its story (null for a pruned one's tombstone).</returns>
+    private static async Task<Dictionary<long, long?>> FindKeysAsync(SqliteWriteScope scope, IEnumerable<long> hashes, CancellationToken cancellationToken)
     {
-        var find = scope.Command("SELECT key, story_id FROM story_keys WHERE feed_id = $feedId AND key IN ($k0, $k1, $k2, $k3)");
-        SqliteWriteScope.Set(find, "$feedId", feedId);
-        for (var i = 0; i < 4; i++)
-        {
-            SqliteWriteScope.Set(find, "$k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), i < keys.Count ? keys[i] : null);
-        }
-
-        var found = new Dictionary<string, long?>(StringComparer.Ordinal);
+        var find = scope.Command("SELECT key_hash, story_id FROM story_keys WHERE key_hash IN (SELECT value FROM json_each($hashes))");
+        SqliteWriteScope.Set(find, "$hashes", JsonArray(hashes));
+        var found = new Dictionary<long, long?>();
         await using var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            found[reader.GetString(0)] = reader.IsDBNull(1) ? null : reader.GetInt64(1);
+            found[reader.GetInt64(0)] = reader.IsDBNull(1) ? null : reader.GetInt64(1);
         }
 
         return found;
@@ -166,12 +177,11 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
     {
         var insert = scope.Command(
             """
-            INSERT INTO stories (feed_id, story_key, title, link, summary, author, categories, published_at, updated_at, first_seen_at, content_hash, seq)
-            VALUES ($feedId, $key, $title, $link, $summary, $author, $categories, $publishedAt, $updatedAt, $firstSeenAt, $contentHash, $seq)
+            INSERT INTO stories (feed_id, title, link, summary, author, categories, published_at, updated_at, first_seen_at, content_hash, seq, has_guid)
+            VALUES ($feedId, $title, $link, $summary, $author, $categories, $publishedAt, $updatedAt, $firstSeenAt, $contentHash, $seq, $hasGuid)
             RETURNING id
             """);
         SqliteWriteScope.Set(insert, "$feedId", story.FeedId);
-        SqliteWriteScope.Set(insert, "$key", story.Keys[0]);
         SqliteWriteScope.Set(insert, "$title", story.Title);
         SqliteWriteScope.Set(insert, "$link", story.Link);
         SqliteWriteScope.Set(insert, "$summary", story.Summary);
@@ -182,81 +192,89 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         SqliteWriteScope.Set(insert, "$firstSeenAt", SqliteTime.ToText(story.FirstSeenAt));
         SqliteWriteScope.Set(insert, "$contentHash", story.ContentHash);
         SqliteWriteScope.Set(insert, "$seq", sequence);
+        SqliteWriteScope.Set(insert, "$hasGuid", story.Keys.Any(IsGuid));
         return await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long id ? id : null;
     }
 
-    private static async Task AddKeysAsync(SqliteWriteScope scope, string feedId, IReadOnlyList<string> keys, long? storyId, CancellationToken cancellationToken)
+    private static async Task AddKeysAsync(SqliteWriteScope scope, List<(long Hash, long? StoryId)> keys, HashSet<long> gainedGuid, CancellationToken cancellationToken)
     {
-        if (keys.Count == 0)
+        if (keys.Count > 0)
         {
-            return;
+            // [[hash, story], ...] in one parameter; json_each reads a tombstone's null as NULL.
+            var rows = "[" + string.Join(',', keys.Select(k => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"[{k.Hash},{(k.StoryId is { } id ? id.ToString(System.Globalization.CultureInfo.InvariantCulture) : "null")}]"))) + "]";
+            var add = scope.Command("INSERT INTO story_keys (key_hash, story_id) SELECT value ->> 0, value ->> 1 FROM json_each($rows) WHERE true ON CONFLICT DO NOTHING");
+            SqliteWriteScope.Set(add, "$rows", rows);
+            await add.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        // One statement for all of a story's keys; a text per count, so each is prepared once.
-        var rows = string.Join(", ", keys.Select((_, i) => "($feedId, $key" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + ", $storyId)"));
-        var add = scope.Command("INSERT INTO story_keys (feed_id, key, story_id) VALUES " + rows + " ON CONFLICT DO NOTHING");
-        SqliteWriteScope.Set(add, "$feedId", feedId);
-        SqliteWriteScope.Set(add, "$storyId", storyId);
-        for (var i = 0; i < keys.Count; i++)
+        if (gainedGuid.Count > 0)
         {
-            SqliteWriteScope.Set(add, "$key" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), keys[i]);
+            var mark = scope.Command("UPDATE stories SET has_guid = 1 WHERE id IN (SELECT value FROM json_each($ids)) AND has_guid = 0");
+            SqliteWriteScope.Set(mark, "$ids", JsonArray(gainedGuid));
+            await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-
-        await add.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Whether the story has a GUID key; read through the feed's GUID keys, which the primary key orders.</summary>
-    private static async Task<bool> HasGuidAsync(SqliteWriteScope scope, string feedId, long storyId, CancellationToken cancellationToken)
+    private static async Task<bool> HasGuidAsync(SqliteWriteScope scope, long storyId, CancellationToken cancellationToken)
     {
-        var query = scope.Command("SELECT EXISTS (SELECT 1 FROM story_keys WHERE feed_id = $feedId AND key >= 'guid:' AND key < 'guid;' AND story_id = $storyId)");
-        SqliteWriteScope.Set(query, "$feedId", feedId);
+        var query = scope.Command("SELECT has_guid FROM stories WHERE id = $storyId");
         SqliteWriteScope.Set(query, "$storyId", storyId);
-        return await query.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long exists && exists != 0;
+        return await query.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long hasGuid && hasGuid != 0;
     }
 
-    /// <returns>Whether the story's title or text changed.</returns>
-    private static async Task<bool> UpdateIfEditedAsync(SqliteWriteScope scope, long storyId, NewStory story, EditedStoryPolicy editedStories, SequenceAllocator sequence, CancellationToken cancellationToken)
+    /// <summary>Updates the stories whose title or text changed; their stored state is read in one statement.</summary>
+    /// <returns>How many were edited.</returns>
+    private static async Task<int> UpdateEditedAsync(SqliteWriteScope scope, List<(long StoryId, NewStory Story)> knownStories, EditedStoryPolicy editedStories, SequenceAllocator sequence, CancellationToken cancellationToken)
     {
-        var read = scope.Command("SELECT content_hash, revision, seq IS NOT NULL FROM stories WHERE id = $id");
-        SqliteWriteScope.Set(read, "$id", storyId);
-        string? storedHash;
-        bool sendAgain;
+        if (knownStories.Count == 0)
+        {
+            return 0;
+        }
+
+        var read = scope.Command("SELECT id, content_hash, revision, seq IS NOT NULL FROM stories WHERE id IN (SELECT value FROM json_each($ids))");
+        SqliteWriteScope.Set(read, "$ids", JsonArray(knownStories.Select(k => k.StoryId).Distinct()));
+        var stored = new Dictionary<long, (string? Hash, long Revision, bool Due)>();
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                return false;
+                stored[reader.GetInt64(0)] = (reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2), reader.GetBoolean(3));
+            }
+        }
+
+        var edited = 0;
+        foreach (var (storyId, story) in knownStories)
+        {
+            if (!stored.TryGetValue(storyId, out var state) || state.Hash == story.ContentHash)
+            {
+                continue;
             }
 
-            storedHash = reader.IsDBNull(0) ? null : reader.GetString(0);
-            sendAgain = editedStories == EditedStoryPolicy.IncludeOnce && reader.GetInt64(1) == 0 && reader.GetBoolean(2);
+            // A story stored before edits were tracked has no hash: it gets one, and that is no edit.
+            var isEdit = state.Hash is not null;
+            var sendAgain = isEdit && editedStories == EditedStoryPolicy.IncludeOnce && state.Revision == 0 && state.Due;
+            var update = scope.Command(
+                """
+                UPDATE stories SET title = $title, link = $link, summary = $summary, author = $author, categories = $categories,
+                    updated_at = $updatedAt, content_hash = $contentHash, seq = COALESCE($seq, seq), revision = revision + $revisionStep
+                WHERE id = $id
+                """);
+            SqliteWriteScope.Set(update, "$id", storyId);
+            SqliteWriteScope.Set(update, "$title", story.Title);
+            SqliteWriteScope.Set(update, "$link", story.Link);
+            SqliteWriteScope.Set(update, "$summary", story.Summary);
+            SqliteWriteScope.Set(update, "$author", story.Author);
+            SqliteWriteScope.Set(update, "$categories", CategoriesJson(story));
+            SqliteWriteScope.Set(update, "$updatedAt", SqliteTime.ToText(story.UpdatedAt));
+            SqliteWriteScope.Set(update, "$contentHash", story.ContentHash);
+            SqliteWriteScope.Set(update, "$seq", sendAgain ? await sequence.NextAsync(cancellationToken).ConfigureAwait(false) : null);
+            SqliteWriteScope.Set(update, "$revisionStep", sendAgain ? 1 : 0);
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            // The same story may come twice in one document: the second compares with the first.
+            stored[storyId] = (story.ContentHash, state.Revision + (sendAgain ? 1 : 0), state.Due);
+            edited += isEdit ? 1 : 0;
         }
 
-        if (storedHash == story.ContentHash)
-        {
-            return false;
-        }
-
-        // A story stored before edits were tracked has no hash: it gets one, and that is no edit.
-        var edited = storedHash is not null;
-        var update = scope.Command(
-            """
-            UPDATE stories SET title = $title, link = $link, summary = $summary, author = $author, categories = $categories,
-                updated_at = $updatedAt, content_hash = $contentHash, seq = COALESCE($seq, seq), revision = revision + $revisionStep
-            WHERE id = $id
-            """);
-        SqliteWriteScope.Set(update, "$id", storyId);
-        SqliteWriteScope.Set(update, "$title", story.Title);
-        SqliteWriteScope.Set(update, "$link", story.Link);
-        SqliteWriteScope.Set(update, "$summary", story.Summary);
-        SqliteWriteScope.Set(update, "$author", story.Author);
-        SqliteWriteScope.Set(update, "$categories", CategoriesJson(story));
-        SqliteWriteScope.Set(update, "$updatedAt", SqliteTime.ToText(story.UpdatedAt));
-        SqliteWriteScope.Set(update, "$contentHash", story.ContentHash);
-        var again = edited && sendAgain;
-        SqliteWriteScope.Set(update, "$seq", again ? await sequence.NextAsync(cancellationToken).ConfigureAwait(false) : null);
-        SqliteWriteScope.Set(update, "$revisionStep", again ? 1 : 0);
-        await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return edited;
     }
 

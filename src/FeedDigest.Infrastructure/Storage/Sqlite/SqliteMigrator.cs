@@ -1,4 +1,5 @@
 using Dapper;
+using FeedDigest.Core.Stories;
 using Microsoft.Extensions.Logging;
 
 namespace FeedDigest.Infrastructure.Storage.Sqlite;
@@ -21,6 +22,8 @@ internal sealed class SqliteMigrator(SqliteConnectionFactory connections, TimePr
         }
 
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // Scripts that turn stored keys into what the code now computes call the code itself.
+        connection.CreateFunction<string, string, long>("feeddigest_key_hash", StoryIdentity.KeyHash, isDeterministic: true);
         // WAL lets the digest job read while a poll writes; it is a property of the file, set once.
         await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode=WAL;", cancellationToken: cancellationToken)).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(
