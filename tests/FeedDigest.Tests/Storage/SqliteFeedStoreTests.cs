@@ -120,6 +120,27 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SaveFetchAsync_StoryHashedTheOldWay_IsNoEditUntilItsTextChangesAgain()
+    {
+        await store.SyncFeedsAsync([Harbor], T0, CancellationToken.None);
+        await store.SaveFetchAsync(State(Harbor), [Story("guid:1", "One")], EditedStoryPolicy.IncludeOnce, CancellationToken.None);
+        // What the SHA-256 content hash of an earlier version left: 32 hex digits.
+        await using (var connection = await database.Connections.OpenAsync(CancellationToken.None))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "UPDATE stories SET content_hash = '0123456789abcdef0123456789abcdef'";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var rehashed = await store.SaveFetchAsync(State(Harbor), [Story("guid:1", "One")], EditedStoryPolicy.IncludeOnce, CancellationToken.None);
+        var edited = await store.SaveFetchAsync(State(Harbor), [Story("guid:1", "One, corrected")], EditedStoryPolicy.IncludeOnce, CancellationToken.None);
+
+        Assert.Equal(new StoriesSaved(0, 0, 0), rehashed);
+        Assert.Equal(new StoriesSaved(0, 1, 0), edited);
+        Assert.Equal(16, (await database.ScalarAsync<string>("SELECT content_hash FROM stories")).Length);
+    }
+
+    [Fact]
     public async Task SaveFetchAsync_OneKeyTwiceInAFeedsFirstFetch_StoresOneStory()
     {
         await store.SyncFeedsAsync([Harbor], T0, CancellationToken.None);

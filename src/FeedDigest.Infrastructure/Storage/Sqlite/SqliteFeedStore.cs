@@ -250,8 +250,9 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                 continue;
             }
 
-            // A story stored before edits were tracked has no hash: it gets one, and that is no edit.
-            var isEdit = state.Hash is not null;
+            // A story stored before edits were tracked, or hashed another way, gets the hash as it
+            // is now, and that is no edit.
+            var isEdit = state.Hash is not null && StoryIdentity.IsCurrentContentHash(state.Hash);
             var sendAgain = isEdit && editedStories == EditedStoryPolicy.IncludeOnce && state.Revision == 0 && state.Due;
             var update = scope.Command(
                 """

@@ -1,4 +1,4 @@
--- Story keys kept as 64-bit hashes of (feed, key) (StoryIdentity.KeyHash) in a rowid table: the
+-- Story keys kept as 64-bit hashes of (feed, key) (StoryIdentity.KeyHash, XXH3) in a rowid table: the
 -- text keys, often 100-character URLs beside the feed id, made the busiest B-tree of a poll about
 -- five times larger, and every item of every fetch is looked up in it. feeddigest_key_hash is the
 -- same function, registered on the migrating connection.
