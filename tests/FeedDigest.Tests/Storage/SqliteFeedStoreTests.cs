@@ -141,6 +141,20 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SaveFetchAsync_StoryOfAnUnknownFeed_FailsAloneAndStoresNothingOfIt()
+    {
+        await store.SyncFeedsAsync([Harbor], T0, CancellationToken.None);
+
+        var orphan = store.SaveFetchAsync(State(Wire), [Story("guid:1", "Orphan", feedId: "wire")], EditedStoryPolicy.Ignore, CancellationToken.None);
+        var good = store.SaveFetchAsync(State(Harbor), [Story("guid:1", "One")], EditedStoryPolicy.Ignore, CancellationToken.None);
+
+        var failure = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => orphan);
+        Assert.Contains("FOREIGN KEY", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(1, (await good).New);
+        Assert.Equal(["One"], (await store.GetStoriesAfterAsync(0, 100, CancellationToken.None)).Select(s => s.Title));
+    }
+
+    [Fact]
     public async Task SaveFetchAsync_OneKeyTwiceInAFeedsFirstFetch_StoresOneStory()
     {
         await store.SyncFeedsAsync([Harbor], T0, CancellationToken.None);

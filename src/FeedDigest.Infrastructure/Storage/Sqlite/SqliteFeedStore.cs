@@ -99,7 +99,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             var keys = hashes[i];
             if (!keys.Any(known.ContainsKey))
             {
-                var id = await InsertStoryAsync(scope, story, story.HeldBack ? null : await sequence.NextAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                var id = InsertStory(scope, story, story.HeldBack ? null : await sequence.NextAsync(cancellationToken).ConfigureAwait(false));
                 foreach (var key in keys)
                 {
                     if (known.TryAdd(key, id))
@@ -108,7 +108,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                     }
                 }
 
-                added += story.HeldBack || id is null ? 0 : 1;
+                added += story.HeldBack ? 0 : 1;
                 continue;
             }
 
@@ -172,28 +172,27 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         return found;
     }
 
-    /// <summary>One statement, prepared once per batch and bound per story: a first poll stores tens of thousands.</summary>
-    private static async Task<long?> InsertStoryAsync(SqliteWriteScope scope, NewStory story, long? sequence, CancellationToken cancellationToken)
+    /// <summary>Prepared once per batch and bound by position per story: a first poll stores tens of thousands.</summary>
+    private static long InsertStory(SqliteWriteScope scope, NewStory story, long? sequence)
     {
-        var insert = scope.Command(
+        var insert = scope.RawStatement(
             """
             INSERT INTO stories (feed_id, title, link, summary, author, categories, published_at, updated_at, first_seen_at, content_hash, seq, has_guid)
-            VALUES ($feedId, $title, $link, $summary, $author, $categories, $publishedAt, $updatedAt, $firstSeenAt, $contentHash, $seq, $hasGuid)
-            RETURNING id
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
             """);
-        SqliteWriteScope.Set(insert, "$feedId", story.FeedId);
-        SqliteWriteScope.Set(insert, "$title", story.Title);
-        SqliteWriteScope.Set(insert, "$link", story.Link);
-        SqliteWriteScope.Set(insert, "$summary", story.Summary);
-        SqliteWriteScope.Set(insert, "$author", story.Author);
-        SqliteWriteScope.Set(insert, "$categories", CategoriesJson(story));
-        SqliteWriteScope.Set(insert, "$publishedAt", SqliteTime.ToText(story.PublishedAt));
-        SqliteWriteScope.Set(insert, "$updatedAt", SqliteTime.ToText(story.UpdatedAt));
-        SqliteWriteScope.Set(insert, "$firstSeenAt", SqliteTime.ToText(story.FirstSeenAt));
-        SqliteWriteScope.Set(insert, "$contentHash", story.ContentHash);
-        SqliteWriteScope.Set(insert, "$seq", sequence);
-        SqliteWriteScope.Set(insert, "$hasGuid", story.Keys.Any(IsGuid));
-        return await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long id ? id : null;
+        insert.Bind(1, story.FeedId);
+        insert.Bind(2, story.Title);
+        insert.Bind(3, story.Link);
+        insert.Bind(4, story.Summary);
+        insert.Bind(5, story.Author);
+        insert.Bind(6, CategoriesJson(story));
+        insert.Bind(7, SqliteTime.ToText(story.PublishedAt));
+        insert.Bind(8, SqliteTime.ToText(story.UpdatedAt));
+        insert.Bind(9, SqliteTime.ToText(story.FirstSeenAt));
+        insert.Bind(10, story.ContentHash);
+        insert.Bind(11, sequence);
+        insert.Bind(12, story.Keys.Any(IsGuid) ? 1 : 0);
+        return insert.Insert();
     }
 
     private static async Task AddKeysAsync(SqliteWriteScope scope, List<(long Hash, long? StoryId)> keys, HashSet<long> gainedGuid, CancellationToken cancellationToken)

@@ -9,6 +9,7 @@ namespace FeedDigest.Infrastructure.Storage.Sqlite;
 internal sealed class SqliteWriteScope(SqliteConnection connection, SqliteTransaction transaction) : IAsyncDisposable
 {
     private readonly Dictionary<string, SqliteCommand> prepared = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteRawStatement> preparedRaw = new(StringComparer.Ordinal);
 
     public SqliteConnection Connection { get; } = connection;
 
@@ -28,6 +29,18 @@ internal sealed class SqliteWriteScope(SqliteConnection connection, SqliteTransa
         return command;
     }
 
+    /// <summary>The native statement for <paramref name="sql"/>, prepared on first use: for the hottest statements (<see cref="SqliteRawStatement"/>).</summary>
+    public SqliteRawStatement RawStatement(string sql)
+    {
+        if (!preparedRaw.TryGetValue(sql, out var statement))
+        {
+            statement = new SqliteRawStatement(Connection, sql);
+            preparedRaw.Add(sql, statement);
+        }
+
+        return statement;
+    }
+
     public static void Set(SqliteCommand command, string name, object? value)
     {
         var parameter = command.Parameters.Contains(name) ? command.Parameters[name] : command.Parameters.Add(new SqliteParameter { ParameterName = name });
@@ -39,6 +52,11 @@ internal sealed class SqliteWriteScope(SqliteConnection connection, SqliteTransa
         foreach (var command in prepared.Values)
         {
             await command.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var statement in preparedRaw.Values)
+        {
+            statement.Dispose();
         }
 
         await Transaction.DisposeAsync().ConfigureAwait(false);

@@ -1,0 +1,59 @@
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace FeedDigest.Infrastructure.Storage.Sqlite;
+
+/// <summary>
+/// A statement prepared on a connection's native handle and bound by position. For the one
+/// statement a first poll runs tens of thousands of times (a story's insert), ADO.NET's binding
+/// by parameter name (each name looked up in the statement and converted to UTF-8, each time)
+/// cost as much as SQLite's own work.
+/// </summary>
+internal sealed class SqliteRawStatement : IDisposable
+{
+    private readonly sqlite3 database;
+    private readonly sqlite3_stmt statement;
+
+    public SqliteRawStatement(SqliteConnection connection, string sql)
+    {
+        database = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
+        Check(raw.sqlite3_prepare_v2(database, sql, out statement));
+    }
+
+    /// <param name="index">1-based, in the order the statement's parameters appear.</param>
+    public void Bind(int index, string? value) =>
+        Check(value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text(statement, index, value));
+
+    public void Bind(int index, long? value) =>
+        Check(value is { } number ? raw.sqlite3_bind_int64(statement, index, number) : raw.sqlite3_bind_null(statement, index));
+
+    /// <summary>Runs an INSERT and returns the new row's id.</summary>
+    public long Insert()
+    {
+        try
+        {
+            var result = raw.sqlite3_step(statement);
+            if (result != raw.SQLITE_DONE)
+            {
+                Check(result);
+            }
+
+            return raw.sqlite3_last_insert_rowid(database);
+        }
+        finally
+        {
+            raw.sqlite3_reset(statement);
+            raw.sqlite3_clear_bindings(statement);
+        }
+    }
+
+    public void Dispose() => statement.Dispose();
+
+    private void Check(int result)
+    {
+        if (result is not (raw.SQLITE_OK or raw.SQLITE_DONE or raw.SQLITE_ROW))
+        {
+            throw new SqliteException(raw.sqlite3_errmsg(database).utf8_to_string(), result, raw.sqlite3_extended_errcode(database));
+        }
+    }
+}
