@@ -1,0 +1,44 @@
+using FeedDigest.Core.Stories;
+
+namespace FeedDigest.Core.Topics;
+
+/// <summary>A story as topic queries see it: each field tokenized once (<see cref="TopicText"/>).</summary>
+internal sealed class StoryText
+{
+    private StoryText(string feedId, string[] title, string[] summary, string[][] categories, string[][] source, string? language)
+    {
+        FeedId = feedId;
+        Title = title;
+        Summary = summary;
+        Categories = categories;
+        Source = source;
+        Language = language;
+    }
+
+    public string FeedId { get; }
+
+    public string[] Title { get; }
+
+    public string[] Summary { get; }
+
+    /// <summary>Each category apart, so a phrase never runs from one category into the next.</summary>
+    public string[][] Categories { get; }
+
+    /// <summary>The feed's id and its title, apart.</summary>
+    public string[][] Source { get; }
+
+    /// <summary>The feed's configured language, lower-case (zh-cn); null when none is configured.</summary>
+    public string? Language { get; }
+
+    /// <param name="source">The tokens of the feed's id and title, computed once per feed.</param>
+    public static StoryText Create(StoredStory story, string[][] source, string? language)
+    {
+        var categories = new string[story.Categories.Count][];
+        for (var i = 0; i < categories.Length; i++)
+        {
+            categories[i] = TopicText.Tokenize(story.Categories[i]);
+        }
+
+        return new StoryText(story.FeedId, TopicText.Tokenize(story.Title), TopicText.Tokenize(story.Summary), categories, source, language);
+    }
+}
