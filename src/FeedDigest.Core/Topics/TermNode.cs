@@ -40,8 +40,20 @@ public sealed class TermNode : QueryNode
     public override string ToString()
     {
         var scope = Field == QueryField.TitleOrSummary ? string.Empty : Field.ToString().ToLowerInvariant() + ":";
-        var body = tokens.Length == 1 && !IsPhrase ? tokens[0] : "\"" + string.Join(' ', tokens) + "\"";
-        return scope + body + (IsPrefix ? "*" : string.Empty);
+        var body = new System.Text.StringBuilder(tokens[0]);
+        for (var i = 1; i < tokens.Length; i++)
+        {
+            // CJK characters are written together, as in the text they match.
+            if (!TopicText.IsCharacterToken(tokens[i - 1]) || !TopicText.IsCharacterToken(tokens[i]))
+            {
+                body.Append(' ');
+            }
+
+            body.Append(tokens[i]);
+        }
+
+        var quoted = IsPhrase || body.ToString().Contains(' ', StringComparison.Ordinal) ? $"\"{body}\"" : body.ToString();
+        return scope + quoted + (IsPrefix ? "*" : string.Empty);
     }
 
     internal override bool Matches(StoryText story) => Field switch

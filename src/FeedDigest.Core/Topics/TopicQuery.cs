@@ -50,7 +50,7 @@ public sealed class TopicQuery
                 return i;
             }
 
-            terms.Add(new TermNode(QueryField.TitleOrSummary, Quote(keywords[i]), tokens, isPrefix: false, isPhrase: tokens.Length > 1));
+            terms.Add(new TermNode(QueryField.TitleOrSummary, Quote(keywords[i]), tokens, isPrefix: false, isPhrase: keywords[i].Any(char.IsWhiteSpace)));
         }
 
         if (terms.Count == 0)
