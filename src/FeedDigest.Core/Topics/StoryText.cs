@@ -15,6 +15,8 @@ internal sealed class StoryText
         Language = language;
     }
 
+    private HashSet<string>? tokenSet;
+
     public string FeedId { get; }
 
     public string[] Title { get; }
@@ -30,6 +32,26 @@ internal sealed class StoryText
     /// <summary>The feed's configured language, lower-case (zh-cn); null when none is configured.</summary>
     public string? Language { get; }
 
+    /// <summary>
+    /// Whether every token (but a prefix) occurs somewhere in the story: a term missing one cannot
+    /// match in any field, and most terms of the topics evaluated for a story are missing, so this
+    /// spares scanning the fields for them. The set is built on the first call.
+    /// </summary>
+    public bool MayContain(IReadOnlyList<string> tokens, bool lastIsPrefix)
+    {
+        tokenSet ??= BuildTokenSet();
+        var count = lastIsPrefix ? tokens.Count - 1 : tokens.Count;
+        for (var i = 0; i < count; i++)
+        {
+            if (!tokenSet.Contains(tokens[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <param name="source">The tokens of the feed's id and title, computed once per feed.</param>
     public static StoryText Create(StoredStory story, string[][] source, string? language)
     {
@@ -40,5 +62,17 @@ internal sealed class StoryText
         }
 
         return new StoryText(story.FeedId, TopicText.Tokenize(story.Title), TopicText.Tokenize(story.Summary), categories, source, language);
+    }
+
+    private HashSet<string> BuildTokenSet()
+    {
+        var set = new HashSet<string>(Title, StringComparer.Ordinal);
+        set.UnionWith(Summary);
+        foreach (var sequence in Categories.Concat(Source))
+        {
+            set.UnionWith(sequence);
+        }
+
+        return set;
     }
 }

@@ -58,6 +58,7 @@ public sealed class TermNode : QueryNode
 
     internal override bool Matches(StoryText story) => Field switch
     {
+        not QueryField.Lang when !story.MayContain(tokens, IsPrefix) => false,
         QueryField.TitleOrSummary => OccursIn(story.Title) || OccursIn(story.Summary),
         QueryField.Title => OccursIn(story.Title),
         QueryField.Summary => OccursIn(story.Summary),
@@ -130,7 +131,15 @@ public sealed class TermNode : QueryNode
             }
         }
 
-        return new AnchorSet([best!.Value]);
+        // Every story of a feed carries its source words, and feeds reuse a small set of categories:
+        // poor anchors, taken only when the query has no word of the text to offer.
+        var penalty = Field switch
+        {
+            QueryField.Source => 8,
+            QueryField.Category => 4,
+            _ => 0,
+        };
+        return new AnchorSet([best!.Value with { Cost = best.Value.Cost + penalty }]);
     }
 
     private bool OccursInAny(string[][] sequences)
