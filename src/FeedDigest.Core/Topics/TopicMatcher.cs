@@ -8,7 +8,7 @@ namespace FeedDigest.Core.Topics;
 /// length, not with the number of topics. Each query yields anchors, tokens at least one of which
 /// occurs in any story it matches (<see cref="QueryNode.Anchors"/>): OR takes all its children's,
 /// AND its cheapest child's. The story is tokenized once; each of its tokens (and each pair of
-/// adjacent CJK characters, and each start of a word for prefix* anchors) is looked up, and only the
+/// adjacent CJK characters) is looked up, each word walked down a trie of prefix* anchors, and only the
 /// topics found that way, plus the few whose query has no anchors (a query that is only a NOT), have
 /// their whole query evaluated. Immutable: one is built per configuration and shared.
 /// </summary>
@@ -16,10 +16,8 @@ public sealed class TopicMatcher
 {
     private readonly Topic[] topics;
     private readonly Dictionary<string, int[]> byToken;
-    private readonly Dictionary<string, int[]> byPrefix;
     private readonly Dictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> tokenLookup;
-    private readonly Dictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> prefixLookup;
-    private readonly int longestPrefix;
+    private readonly PrefixTrie byPrefix = new();
     private readonly int[] alwaysEvaluated;
     private readonly Dictionary<string, FeedText> feeds;
 
@@ -27,7 +25,6 @@ public sealed class TopicMatcher
     {
         this.topics = [.. topics];
         var byToken = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        var byPrefix = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var always = new List<int>();
         for (var i = 0; i < this.topics.Length; i++)
         {
@@ -39,10 +36,15 @@ public sealed class TopicMatcher
 
             foreach (var anchor in anchors.Items)
             {
-                var index = anchor.IsPrefix ? byPrefix : byToken;
-                if (!index.TryGetValue(anchor.Key, out var list))
+                if (anchor.IsPrefix)
                 {
-                    index[anchor.Key] = list = [];
+                    byPrefix.Add(anchor.Key, i);
+                    continue;
+                }
+
+                if (!byToken.TryGetValue(anchor.Key, out var list))
+                {
+                    byToken[anchor.Key] = list = [];
                 }
 
                 if (list.Count == 0 || list[^1] != i)
@@ -53,10 +55,7 @@ public sealed class TopicMatcher
         }
 
         this.byToken = byToken.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal);
-        this.byPrefix = byPrefix.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal);
         tokenLookup = this.byToken.GetAlternateLookup<ReadOnlySpan<char>>();
-        prefixLookup = this.byPrefix.GetAlternateLookup<ReadOnlySpan<char>>();
-        longestPrefix = this.byPrefix.Keys.Select(k => k.Length).DefaultIfEmpty(0).Max();
         alwaysEvaluated = [.. always];
         this.feeds = feeds.ToDictionary(f => f.Id, FeedText.Create, StringComparer.Ordinal);
     }
@@ -120,10 +119,10 @@ public sealed class TopicMatcher
         {
             foreach (var key in feed.LanguageKeys)
             {
-                AddMatches(tokenLookup, key, found);
+                AddMatches(key, found);
             }
 
-            AddPrefixMatches(fullKey, found);
+            byPrefix.AddMatches(fullKey, found);
         }
 
         var sorted = found.ToList();
@@ -137,33 +136,24 @@ public sealed class TopicMatcher
         for (var i = 0; i < tokens.Length; i++)
         {
             var token = tokens[i];
-            AddMatches(tokenLookup, token, found);
+            AddMatches(token, found);
             if (!TopicText.IsCharacterToken(token))
             {
-                AddPrefixMatches(token, found);
+                byPrefix.AddMatches(token, found);
             }
             else if (i + 1 < tokens.Length && TopicText.IsCharacterToken(tokens[i + 1]))
             {
                 var second = tokens[i + 1];
                 token.CopyTo(pair);
                 second.CopyTo(pair[token.Length..]);
-                AddMatches(tokenLookup, pair[..(token.Length + second.Length)], found);
+                AddMatches(pair[..(token.Length + second.Length)], found);
             }
         }
     }
 
-    private void AddPrefixMatches(string token, HashSet<int> found)
+    private void AddMatches(ReadOnlySpan<char> key, HashSet<int> found)
     {
-        var longest = Math.Min(token.Length, longestPrefix);
-        for (var length = 1; length <= longest; length++)
-        {
-            AddMatches(prefixLookup, token.AsSpan(0, length), found);
-        }
-    }
-
-    private static void AddMatches(Dictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> lookup, ReadOnlySpan<char> key, HashSet<int> found)
-    {
-        if (lookup.TryGetValue(key, out var topicIndexes))
+        if (tokenLookup.TryGetValue(key, out var topicIndexes))
         {
             found.UnionWith(topicIndexes);
         }
