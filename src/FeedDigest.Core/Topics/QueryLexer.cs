@@ -96,6 +96,13 @@ internal static class QueryLexer
             }
 
             tokens.Add(new QueryToken(QueryTokenKind.Field, start + 1, name, word[..(colon + 1)], false, followsSpace));
+            if (colon + 1 < word.Length && word[colon + 1] == '-')
+            {
+                // title:-x is not title:x: pass the "-" on, and the parser says a scope takes no NOT.
+                tokens.Add(new QueryToken(QueryTokenKind.Not, start + colon + 2, "-", "-", false, false));
+                return true;
+            }
+
             return colon + 1 == end - start || TryAddWord(query, start + colon + 1, end, false, tokens, out error);
         }
 

@@ -75,6 +75,7 @@ public sealed class TopicQueryParserTests
     [InlineData("", 1, "expected a word, a \"phrase\", \"(\" or NOT")]
     [InlineData("lang:", 6, "expected a word, a \"phrase\" or \"(\" right after lang:")]
     [InlineData("a (b (c OR d)", 14, "expected \")\"")]
+    [InlineData("title:-VPN", 7, "expected a word, a \"phrase\" or \"(\" right after title:, found \"-\"")]
     public void TryParse_Malformed_IsAnErrorNamingThePositionAndWhatWasExpected(string text, int position, string message)
     {
         Assert.False(TopicQuery.TryParse(text, out var query, out var error));
