@@ -37,7 +37,7 @@ internal sealed class QueryParser
         if (root is not null && parser.Peek.Kind != QueryTokenKind.End)
         {
             // Every other token starts or joins a term, so what is left is a ")" without its "(".
-            root = parser.Fail(parser.Peek, "a term or the end of the query");
+            root = parser.Fail(parser.Peek.Position, "a term or the end of the query", "\")\" with no \"(\" before it");
         }
 
         error = parser.error;
@@ -98,7 +98,7 @@ internal sealed class QueryParser
                 var target = Peek;
                 if (target.FollowsSpace || target.Kind is not (QueryTokenKind.Word or QueryTokenKind.Phrase or QueryTokenKind.OpenParen))
                 {
-                    return Fail(token.Position + token.Written.Length, $"a word, a \"phrase\" or \"(\" right after {token.Written}", target);
+                    return Fail(token.Position + token.Written.Length, $"a word, a \"phrase\" or \"(\" right after {token.Written}", Describe(target));
                 }
 
                 return ParsePrimary(Enum.Parse<QueryField>(token.Text, ignoreCase: true));
@@ -176,17 +176,14 @@ internal sealed class QueryParser
         return true;
     }
 
-    private TermNode? Fail(QueryToken found, string expected) => Fail(found.Position, expected, found);
+    private TermNode? Fail(QueryToken found, string expected) => Fail(found.Position, expected, Describe(found));
 
-    private TermNode? Fail(int position, string expected, QueryToken found)
+    /// <summary>Records the first error (the one every caller unwinds from) and returns no node.</summary>
+    private TermNode? Fail(int position, string expected, string? found)
     {
-        var what = found.Kind switch
-        {
-            QueryTokenKind.End => null,
-            QueryTokenKind.CloseParen when expected == "a term or the end of the query" => "\")\" with no \"(\" before it",
-            _ => $"\"{found.Written}\"",
-        };
-        error ??= new QuerySyntaxError(position, expected, what);
+        error ??= new QuerySyntaxError(position, expected, found);
         return null;
     }
+
+    private static string? Describe(QueryToken token) => token.Kind == QueryTokenKind.End ? null : $"\"{token.Written}\"";
 }
