@@ -18,6 +18,7 @@ public sealed class Catalog
         Subscribers = subscribers;
         FeedsById = feeds.ToDictionary(f => f.Id, StringComparer.Ordinal);
         TopicsById = topics.ToDictionary(t => t.Id, StringComparer.Ordinal);
+        TopicMatcher = new TopicMatcher(topics, feeds);
     }
 
     public IReadOnlyList<Feed> Feeds { get; }
@@ -30,6 +31,9 @@ public sealed class Catalog
 
     public IReadOnlyDictionary<string, Topic> TopicsById { get; }
 
+    /// <summary>Every topic compiled into one matcher, built once per configuration.</summary>
+    public TopicMatcher TopicMatcher { get; }
+
     /// <summary>
     /// Validates the options; every problem is reported with the setting's path, e.g.
     /// "FeedDigest:Subscribers:0:TimeZone: unknown time zone 'Mars/Olympus'".
@@ -39,8 +43,8 @@ public sealed class Catalog
     {
         var problems = new List<string>();
         var feeds = ReadFeeds(options.Feeds, baseDirectory, problems);
-        var topics = ReadTopics(options.Topics, problems);
-        var topicIds = topics.Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
+        // A topic whose query is wrong is reported once, as itself, not again by every subscriber naming it.
+        var topics = ReadTopics(options.Topics, feeds, problems, out var topicIds);
         var subscribers = ReadSubscribers(options.Subscribers, topicIds, problems);
         catalog = new Catalog(feeds, topics, subscribers);
         errors = problems;
@@ -117,13 +121,20 @@ public sealed class Catalog
                 continue;
             }
 
+            var language = string.IsNullOrWhiteSpace(feed.Language) ? null : feed.Language.Trim();
+            if (language is not null && !language.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            {
+                problems.Add($"{path}:Language: \"{feed.Language}\" is not a language tag such as \"en\" or \"zh-CN\".");
+                continue;
+            }
+
             var fetch = new FeedFetchSettings(
                 string.IsNullOrWhiteSpace(feed.UserAgent) ? null : feed.UserAgent.Trim(),
                 headers,
                 string.IsNullOrWhiteSpace(feed.UserName) ? null : feed.UserName,
                 feed.Password,
                 proxy);
-            feeds.Add(new Feed(id, source, string.IsNullOrWhiteSpace(feed.Title) ? null : feed.Title.Trim(), feed.Tags.ToList(), feed.PollInterval) { Fetch = fetch, Identity = identity });
+            feeds.Add(new Feed(id, source, string.IsNullOrWhiteSpace(feed.Title) ? null : feed.Title.Trim(), feed.Tags.ToList(), feed.PollInterval) { Fetch = fetch, Identity = identity, Language = language });
         }
 
         return feeds;
@@ -153,10 +164,10 @@ public sealed class Catalog
         return true;
     }
 
-    private static List<Topic> ReadTopics(List<TopicOptions> options, List<string> problems)
+    private static List<Topic> ReadTopics(List<TopicOptions> options, List<Feed> feeds, List<string> problems, out HashSet<string> ids)
     {
         var topics = new List<Topic>();
-        var ids = new HashSet<string>(StringComparer.Ordinal);
+        ids = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Count; i++)
         {
             var path = $"{CatalogOptions.SectionName}:Topics:{i}";
@@ -174,17 +185,98 @@ public sealed class Catalog
                 continue;
             }
 
-            var keywords = topic.Keywords.Where(k => !string.IsNullOrWhiteSpace(k)).Select(k => k.Trim()).ToList();
-            if (keywords.Count == 0)
+            var problemCount = problems.Count;
+            var query = ReadQuery(topic, id, path, problems);
+            var filter = ReadFeedFilter(topic, id, path, feeds, problems);
+            if (problems.Count == problemCount && query is not null)
             {
-                problems.Add($"{path}:Keywords: topic \"{id}\" needs at least one keyword.");
-                continue;
+                topics.Add(new Topic(id, string.IsNullOrWhiteSpace(topic.Name) ? id : topic.Name.Trim(), query, filter));
             }
-
-            topics.Add(new Topic(id, string.IsNullOrWhiteSpace(topic.Name) ? id : topic.Name.Trim(), keywords));
         }
 
         return topics;
+    }
+
+    private static TopicQuery? ReadQuery(TopicOptions topic, string id, string path, List<string> problems)
+    {
+        var keywords = topic.Keywords.Where(k => !string.IsNullOrWhiteSpace(k)).Select(k => k.Trim()).ToList();
+        if (!string.IsNullOrWhiteSpace(topic.Query))
+        {
+            if (keywords.Count > 0)
+            {
+                // Both at once would leave the reader guessing how they combine (a NOT in the query
+                // cannot exclude a keyword's stories if they are ORed): one or the other.
+                problems.Add($"{path}:Keywords: topic \"{id}\" has both a Query and Keywords; put the keywords into the query (joined with OR).");
+                return null;
+            }
+
+            if (TopicQuery.TryParse(topic.Query, out var query, out var error))
+            {
+                return query;
+            }
+
+            problems.Add($"{path}:Query: topic \"{id}\": {error.Message} in {topic.Query}");
+            return null;
+        }
+
+        if (keywords.Count == 0)
+        {
+            problems.Add($"{path}:Query: topic \"{id}\" needs a Query (or at least one keyword in Keywords).");
+            return null;
+        }
+
+        var bad = TopicQuery.TryFromKeywords(keywords, out var fromKeywords);
+        if (bad >= 0)
+        {
+            problems.Add($"{path}:Keywords: topic \"{id}\": the keyword \"{keywords[bad]}\" has no letter or digit to match.");
+            return null;
+        }
+
+        return fromKeywords;
+    }
+
+    /// <summary>Feed ids must name configured feeds and tags must be carried by one, so a typo never silently empties a topic.</summary>
+    private static TopicFeedFilter ReadFeedFilter(TopicOptions topic, string id, string path, List<Feed> feeds, List<string> problems)
+    {
+        if (topic.Feeds.Count == 0 && topic.Tags.Count == 0 && topic.ExcludeFeeds.Count == 0 && topic.ExcludeTags.Count == 0)
+        {
+            return TopicFeedFilter.AllFeeds;
+        }
+
+        var only = topic.Feeds.Count == 0 && topic.Tags.Count == 0
+            ? null
+            : Resolve(topic.Feeds, topic.Tags, "Feeds", "Tags");
+        var excluded = Resolve(topic.ExcludeFeeds, topic.ExcludeTags, "ExcludeFeeds", "ExcludeTags");
+        return new TopicFeedFilter(only, excluded);
+
+        HashSet<string> Resolve(List<string> feedIds, List<string> tags, string feedsSetting, string tagsSetting)
+        {
+            var resolved = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var feedId in feedIds.Select(f => f.Trim()))
+            {
+                if (feeds.Any(f => f.Id == feedId))
+                {
+                    resolved.Add(feedId);
+                }
+                else
+                {
+                    problems.Add($"{path}:{feedsSetting}: topic \"{id}\" names the feed \"{feedId}\", which is not configured; known feeds: {string.Join(", ", feeds.Select(f => f.Id))}.");
+                }
+            }
+
+            foreach (var tag in tags.Select(t => t.Trim()))
+            {
+                var tagged = feeds.Where(f => f.Tags.Contains(tag, StringComparer.OrdinalIgnoreCase)).Select(f => f.Id).ToList();
+                if (tagged.Count == 0)
+                {
+                    problems.Add($"{path}:{tagsSetting}: topic \"{id}\" names the tag \"{tag}\", which no configured feed has.");
+                }
+
+                resolved.UnionWith(tagged);
+            }
+
+            return resolved;
+        }
     }
 
     private static List<Subscriber> ReadSubscribers(List<SubscriberOptions> options, HashSet<string> topicIds, List<string> problems)

@@ -44,6 +44,9 @@ public sealed class FeedOptions
 
     /// <summary>What tells this feed's items apart: auto (default), guid, link, title or content.</summary>
     public string? Identity { get; set; }
+
+    /// <summary>The feed's language as a BCP 47 tag (en, zh-CN): what a topic query's lang: matches.</summary>
+    public string? Language { get; set; }
 }
 
 public sealed class TopicOptions
@@ -52,7 +55,21 @@ public sealed class TopicOptions
 
     public string? Name { get; set; }
 
+    /// <summary>A topic query (README.md, "Topic queries"); give this or <see cref="Keywords"/>.</summary>
+    public string? Query { get; set; }
+
+    /// <summary>Shorthand for a query that is any of these phrases, in the title or the summary.</summary>
     public List<string> Keywords { get; set; } = [];
+
+    /// <summary>Only stories from these feeds (ids) or from feeds with these tags match; both empty: every feed.</summary>
+    public List<string> Feeds { get; set; } = [];
+
+    public List<string> Tags { get; set; } = [];
+
+    /// <summary>Stories from these feeds, or from feeds with these tags, never match.</summary>
+    public List<string> ExcludeFeeds { get; set; } = [];
+
+    public List<string> ExcludeTags { get; set; } = [];
 }
 
 public sealed class SubscriberOptions

@@ -32,7 +32,8 @@ public static class DigestComposer
             }
 
             var topicIndex = group
-                .Select(story => topics.FindIndex(topic => TopicMatcher.Matches(topic, story)))
+                .Select(story => catalog.TopicMatcher.Match(story))
+                .Select(matched => topics.FindIndex(topic => matched.Contains(topic)))
                 .Where(index => index >= 0)
                 .DefaultIfEmpty(-1)
                 .Min();

@@ -15,4 +15,7 @@ public sealed record Feed(
     public FeedFetchSettings Fetch { get; init; } = FeedFetchSettings.Default;
 
     public Stories.IdentityPolicy Identity { get; init; } = Stories.IdentityPolicy.Auto;
+
+    /// <summary>The language the admin declares for the feed (a BCP 47 tag such as zh-CN): what topic queries' lang: matches.</summary>
+    public string? Language { get; init; }
 }

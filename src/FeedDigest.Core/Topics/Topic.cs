@@ -1,4 +1,4 @@
 namespace FeedDigest.Core.Topics;
 
-/// <summary>A named interest: a story matches when any keyword occurs in its title or summary.</summary>
-public sealed record Topic(string Id, string Name, IReadOnlyList<string> Keywords);
+/// <summary>A named interest: a story matches when it comes from a feed the topic allows and its query matches.</summary>
+public sealed record Topic(string Id, string Name, TopicQuery Query, TopicFeedFilter Feeds);

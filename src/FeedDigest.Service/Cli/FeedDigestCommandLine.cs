@@ -17,6 +17,7 @@ internal static class FeedDigestCommandLine
         root.Subcommands.Add(DigestCommand.Create(config));
         root.Subcommands.Add(ConfigCommand.Create(config));
         root.Subcommands.Add(FeedsCommand.Create(config));
+        root.Subcommands.Add(TopicsCommand.Create(config));
         root.Subcommands.Add(ClusterCommand.Create());
         root.SetAction((result, cancellationToken) => RunCommand.RunAsync(result.GetValue(config), cancellationToken));
         return root.Parse(args).InvokeAsync();

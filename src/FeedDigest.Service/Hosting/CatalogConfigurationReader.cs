@@ -22,7 +22,12 @@ internal static class CatalogConfigurationReader
             {
                 Id = topic["Id"],
                 Name = topic["Name"],
+                Query = topic["Query"],
                 Keywords = Strings(topic, "Keywords"),
+                Feeds = Strings(topic, "Feeds"),
+                Tags = Strings(topic, "Tags"),
+                ExcludeFeeds = Strings(topic, "ExcludeFeeds"),
+                ExcludeTags = Strings(topic, "ExcludeTags"),
             }).ToList(),
             Subscribers = Elements(root, "Subscribers").Select(subscriber => new SubscriberOptions
             {
@@ -64,6 +69,7 @@ internal static class CatalogConfigurationReader
             Password = feed["Password"],
             Proxy = feed["Proxy"],
             Identity = feed["Identity"],
+            Language = feed["Language"],
         };
     }
 

@@ -27,7 +27,7 @@ public sealed class CatalogTests
 
         Assert.Equal(["censorship", "shipping"], catalog.Topics.Select(t => t.Id));
         Assert.Equal("Online censorship", catalog.TopicsById["censorship"].Name);
-        Assert.Equal(["censorship", "Great Firewall"], catalog.TopicsById["censorship"].Keywords);
+        Assert.Equal("(OR censorship \"great firewall\")", catalog.TopicsById["censorship"].Query.ToString());
         Assert.Equal("shipping", catalog.TopicsById["shipping"].Name);
 
         var subscriber = Assert.Single(catalog.Subscribers);
@@ -168,7 +168,88 @@ public sealed class CatalogTests
 
         Assert.Equal(2, errors.Count);
         Assert.StartsWith("FeedDigest:Topics:2:Id: ", errors[0], StringComparison.Ordinal);
-        Assert.StartsWith("FeedDigest:Topics:3:Keywords: ", errors[1], StringComparison.Ordinal);
+        Assert.StartsWith("FeedDigest:Topics:3:Query: ", errors[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryCreate_TopicQuery_IsParsed()
+    {
+        var options = ValidOptions();
+        options.Topics[0].Keywords = [];
+        options.Topics[0].Query = "censor* -sports";
+
+        Assert.True(Catalog.TryCreate(options, BaseDirectory, out var catalog, out var errors), string.Join("\n", errors));
+
+        Assert.Equal("(AND censor* (NOT sports))", catalog.TopicsById["censorship"].Query.ToString());
+    }
+
+    [Fact]
+    public void TryCreate_MalformedTopicQuery_IsReportedWithItsPathAndPosition()
+    {
+        var options = ValidOptions();
+        options.Topics[0].Keywords = [];
+        options.Topics[0].Query = "(censorship OR VPN";
+
+        var error = SingleError(options);
+
+        Assert.Equal("FeedDigest:Topics:0:Query: topic \"censorship\": position 19: expected \")\" in (censorship OR VPN", error);
+    }
+
+    [Fact]
+    public void TryCreate_TopicWithQueryAndKeywords_IsReported()
+    {
+        var options = ValidOptions();
+        options.Topics[0].Query = "censorship";
+
+        Assert.StartsWith("FeedDigest:Topics:0:Keywords: topic \"censorship\" has both", SingleError(options), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryCreate_KeywordWithoutLetters_IsReported()
+    {
+        var options = ValidOptions();
+        options.Topics[1].Keywords = ["port", "&&"];
+
+        var error = SingleError(options);
+
+        Assert.StartsWith("FeedDigest:Topics:1:Keywords: ", error, StringComparison.Ordinal);
+        Assert.Contains("\"&&\"", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryCreate_TopicNamingAnUnknownFeed_IsReportedNamingTheTopicAndTheFeed()
+    {
+        var options = ValidOptions();
+        options.Topics[0].Feeds = ["harbor", "reuters"];
+        options.Topics[1].ExcludeFeeds = ["wires"];
+
+        Assert.False(Catalog.TryCreate(options, BaseDirectory, out var catalog, out var errors));
+
+        Assert.Equal(2, errors.Count);
+        Assert.StartsWith("FeedDigest:Topics:0:Feeds: topic \"censorship\" names the feed \"reuters\", which is not configured", errors[0], StringComparison.Ordinal);
+        Assert.StartsWith("FeedDigest:Topics:1:ExcludeFeeds: topic \"shipping\" names the feed \"wires\", which is not configured", errors[1], StringComparison.Ordinal);
+        Assert.Empty(catalog.Topics);
+    }
+
+    [Fact]
+    public void TryCreate_TopicNamingATagNoFeedHas_IsReported()
+    {
+        var options = ValidOptions();
+        options.Topics[0].Tags = ["europe"];
+        options.Topics[1].ExcludeTags = ["ASIA"];
+
+        var error = SingleError(options);
+
+        Assert.StartsWith("FeedDigest:Topics:0:Tags: topic \"censorship\" names the tag \"europe\"", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryCreate_BadFeedLanguage_IsReported()
+    {
+        var options = ValidOptions();
+        options.Feeds[0].Language = "zh CN";
+
+        Assert.StartsWith("FeedDigest:Feeds:0:Language: ", SingleError(options), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Digests;
 
 namespace FeedDigest.Tests.Digests;
@@ -87,6 +88,31 @@ public sealed class DigestComposerTests
 
         Assert.Equal([new DigestEntry(2, "censorship", 0)], entries);
         Assert.Equal(0, omitted);
+    }
+
+    [Fact]
+    public void Compose_TopicQueryWithFeedLimit_TakesOnlyMatchingStoriesFromItsFeeds()
+    {
+        var options = new CatalogOptions
+        {
+            Feeds =
+            [
+                new FeedOptions { Id = "harbor", Url = "https://harbor.example/feed.xml", Tags = ["asia"] },
+                new FeedOptions { Id = "wire", Url = "https://wire.example/feed.atom" },
+            ],
+            Topics = [new TopicOptions { Id = "vpn", Query = "VPN* -sports", Tags = ["asia"] }],
+        };
+        Assert.True(Catalog.TryCreate(options, "/", out var catalog, out var errors), string.Join("\n", errors));
+        var stories = new[]
+        {
+            DigestTestData.Story(1, "VPNs blocked", feedId: "harbor"),
+            DigestTestData.Story(2, "VPN ban widens", feedId: "wire"),
+            DigestTestData.Story(3, "VPN sports streams cut", feedId: "harbor"),
+        };
+
+        var (entries, _) = DigestComposer.Compose(DigestTestData.Subscriber("vpn"), catalog, stories, 50);
+
+        Assert.Equal([new DigestEntry(1, "vpn", 0)], entries);
     }
 
     [Fact]

@@ -1,0 +1,14 @@
+namespace FeedDigest.Core.Topics;
+
+internal enum QueryTokenKind
+{
+    Word,
+    Phrase,
+    Field,
+    And,
+    Or,
+    Not,
+    OpenParen,
+    CloseParen,
+    End,
+}

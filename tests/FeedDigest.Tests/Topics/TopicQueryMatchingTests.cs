@@ -1,0 +1,140 @@
+using FeedDigest.Core.Feeds;
+using FeedDigest.Core.Stories;
+using FeedDigest.Core.Topics;
+
+namespace FeedDigest.Tests.Topics;
+
+public sealed class TopicQueryMatchingTests
+{
+    private static readonly Feed Wire = new("northbridge-wire", new Uri("https://wire.example/feed.atom"), "Northbridge Wire", ["wire"], null) { Language = "en" };
+    private static readonly Feed Kuaixun = new("xinwen-kuaixun", new Uri("https://kuaixun.example/rss"), "新闻快讯", ["zh"], null) { Language = "zh-CN" };
+
+    [Theory]
+    [InlineData("CENSORSHIP tightens", "censorship")]
+    [InlineData("censorship tightens", "Censorship")]
+    [InlineData("Café culture returns", "cafe")]
+    [InlineData("Cafe culture returns", "café")]
+    [InlineData("São Paulo floods", "\"Sao Paulo\"")]
+    [InlineData("Straße closed", "strasse")]
+    [InlineData("ＶＰＮ ban", "vpn")]
+    [InlineData("コンピュータ検閲", "こんぴゅーた")]
+    public void Matches_CaseAccentsWidthAndKana_AreIgnored(string title, string query) =>
+        Assert.True(Matches(query, Story(title)));
+
+    [Theory]
+    [InlineData("A long article about trade", "art")]
+    [InlineData("Smartphones sell well", "art")]
+    [InlineData("Officials said so", "AI")]
+    [InlineData("Great Firewalls of the world", "\"Great Firewall\"")]
+    [InlineData("A great wall of fire", "\"Great Firewall\"")]
+    public void Matches_WordInsideALatinWord_DoesNotMatch(string title, string query) =>
+        Assert.False(Matches(query, Story(title)));
+
+    [Theory]
+    [InlineData("Modern art, old masters", "art")]
+    [InlineData("(AI) regulation", "AI")]
+    [InlineData("VPN sellers fined as great firewall enforcement tightens", "\"Great Firewall\"")]
+    [InlineData("Beijing扩大审查范围", "Beijing")]
+    public void Matches_WholeWordOrPhrase_Matches(string title, string query) =>
+        Assert.True(Matches(query, Story(title)));
+
+    [Theory]
+    [InlineData("网络审查制度", "审查")]
+    [InlineData("当局加强网络审查", "审查")]
+    [InlineData("検閲が強化された", "検閲")]
+    [InlineData("Beijing扩大审查范围", "审查")]
+    [InlineData("검열이 강화되었다", "검열")]
+    public void Matches_CjkTermInsideText_Matches(string title, string query) =>
+        Assert.True(Matches(query, Story(title)));
+
+    [Fact]
+    public void Matches_CjkTermAbsent_DoesNotMatch() =>
+        Assert.False(Matches("审查", Story("网络安全法")));
+
+    [Theory]
+    [InlineData("censor*", "Censorship grows", true)]
+    [InlineData("censor*", "Censors at work", true)]
+    [InlineData("censor*", "The censor", true)]
+    [InlineData("censor*", "Uncensored files", false)]
+    [InlineData("e-gov*", "E-government plans", true)]
+    public void Matches_Prefix_MatchesWordStarts(string query, string title, bool expected) =>
+        Assert.Equal(expected, Matches(query, Story(title)));
+
+    [Theory]
+    [InlineData("censorship VPN", "Censorship and VPN", true)]
+    [InlineData("censorship VPN", "Censorship only", false)]
+    [InlineData("censorship OR VPN", "VPN only", true)]
+    [InlineData("censorship NOT sports", "Censorship in sports", false)]
+    [InlineData("censorship -sports", "Censorship in film", true)]
+    [InlineData("NOT sports", "Weather", true)]
+    [InlineData("(VPN OR proxy) (ban OR block*)", "Proxy blocked", true)]
+    [InlineData("(VPN OR proxy) (ban OR block*)", "Proxy allowed", false)]
+    public void Matches_Operators_CombineAsParsed(string query, string title, bool expected) =>
+        Assert.Equal(expected, Matches(query, Story(title)));
+
+    [Fact]
+    public void Matches_Scopes_LookOnlyInTheirField()
+    {
+        var story = Story("VPN sellers fined", "Courts fined shops over the Great Firewall.", categories: ["Online censorship", "Technology"]);
+
+        Assert.True(Matches("title:VPN", story));
+        Assert.False(Matches("summary:VPN", story));
+        Assert.True(Matches("summary:\"great firewall\"", story));
+        Assert.False(Matches("title:\"great firewall\"", story));
+        Assert.True(Matches("VPN", story));
+        Assert.True(Matches("category:\"online censorship\"", story));
+        Assert.False(Matches("category:\"censorship technology\"", story));
+        Assert.False(Matches("censorship", story));
+        Assert.True(Matches("source:northbridge", story));
+        Assert.True(Matches("source:\"northbridge wire\"", story));
+        Assert.False(Matches("source:reuters", story));
+        Assert.True(Matches("lang:en", story));
+        Assert.False(Matches("lang:zh", story));
+    }
+
+    [Fact]
+    public void Matches_Lang_MatchesTheFeedsTagAndItsSubtags()
+    {
+        var story = Story("网信部门关闭账号", feed: Kuaixun.Id);
+
+        Assert.True(Matches("lang:zh", story));
+        Assert.True(Matches("lang:zh-CN", story));
+        Assert.True(Matches("lang:z*", story));
+        Assert.False(Matches("lang:zh-TW", story));
+        Assert.False(Matches("lang:z", story));
+        Assert.True(Matches("source:新闻快讯", story));
+        Assert.True(Matches("source:xinwen-kuaixun", story));
+    }
+
+    [Fact]
+    public void Matches_FeedNotConfigured_HasNoLanguageAndIsKnownByItsId()
+    {
+        var story = Story("Censorship", feed: "gone-feed");
+
+        Assert.False(Matches("lang:en", story));
+        Assert.True(Matches("source:gone-feed censorship", story));
+    }
+
+    [Fact]
+    public void Explain_TermsThatHit_AreListedWithTheirFieldButNotNegatedOnes()
+    {
+        Assert.True(TopicQuery.TryParse("(censorship OR 审查 OR VPN) -sports category:wechat", out var query, out _));
+        var matcher = new TopicMatcher([], [Wire, Kuaixun]);
+        var story = Story("Censorship of WeChat", "Regulators shut accounts; 网络审查 widens.", categories: ["WeChat"]);
+
+        var hits = matcher.Explain(query, story);
+
+        Assert.Equal(["censorship in title", "审查 in summary", "wechat in category"], hits.Select(h => h.ToString()));
+        Assert.Empty(matcher.Explain(query, Story("Censorship of sports", categories: ["WeChat"])));
+    }
+
+    private static bool Matches(string text, StoredStory story)
+    {
+        Assert.True(TopicQuery.TryParse(text, out var query, out var error), error?.Message);
+        var matcher = new TopicMatcher([new Topic("t", "T", query, TopicFeedFilter.AllFeeds)], [Wire, Kuaixun]);
+        return matcher.Match(story).Count == 1;
+    }
+
+    internal static StoredStory Story(string title, string summary = "", IReadOnlyList<string>? categories = null, string feed = "northbridge-wire") =>
+        new(1, 1, feed, title, "https://news.example/1", summary, null, categories ?? [], null, new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.Zero));
+}
