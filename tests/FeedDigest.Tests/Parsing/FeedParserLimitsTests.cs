@@ -9,12 +9,13 @@ namespace FeedDigest.Tests.Parsing;
 /// Documents built to cost a parser more than their size: deep nesting, many end tags that match nothing,
 /// text in many pieces, endless processing instructions, thousands of attributes. Each must parse in
 /// time linear in its size, without overflowing the stack, and keep the items around the hostile part.
-/// The time limits are generous (the machine is shared); the costs they guard against were quadratic
-/// (minutes at these sizes) or a stack overflow.
+/// The time limits are generous (the machine is shared: 5 s failed once with the load average near
+/// 18 on 2 cores); the costs they guard against were quadratic (minutes at these sizes) or a stack
+/// overflow.
 /// </summary>
 public sealed class FeedParserLimitsTests
 {
-    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(20);
 
     private const string DepthError = "elements nested more than 256 levels deep";
 
