@@ -312,9 +312,25 @@ public sealed class Catalog
             }
 
             var schedule = ReadSchedule(subscriber, path, problems);
+            if (subscriber.MaxStories is < 1 or > 1000)
+            {
+                problems.Add($"{path}:MaxStories must be between 1 and 1000 (it is {subscriber.MaxStories}).");
+            }
+
+            var format = DigestFormat.Html;
+            if (!string.IsNullOrWhiteSpace(subscriber.Format) && !Enum.TryParse(subscriber.Format.Trim(), ignoreCase: true, out format))
+            {
+                problems.Add($"{path}:Format: \"{subscriber.Format}\" is not a digest format; use html or text.");
+            }
+
             if (problems.Count == problemCount && schedule is not null)
             {
-                subscribers.Add(new Subscriber(key, address.Address, subscriber.Name ?? (string.IsNullOrEmpty(address.DisplayName) ? null : address.DisplayName), subscriber.Topics.ToList(), schedule));
+                subscribers.Add(new Subscriber(key, address.Address, subscriber.Name ?? (string.IsNullOrEmpty(address.DisplayName) ? null : address.DisplayName), subscriber.Topics.ToList(), schedule)
+                {
+                    MaxStories = subscriber.MaxStories,
+                    Format = format,
+                    Paused = subscriber.Paused,
+                });
             }
         }
 
@@ -330,6 +346,53 @@ public sealed class Catalog
             return null;
         }
 
+        var slots = ReadSlots(subscriber, zone, path, problems);
+        var weekdays = new HashSet<DayOfWeek>();
+        foreach (var day in subscriber.Weekdays)
+        {
+            if (TryParseDay(day, out var weekday))
+            {
+                weekdays.Add(weekday);
+            }
+            else
+            {
+                problems.Add($"{path}:Weekdays: \"{day}\" is not a day of the week (Monday ... Sunday, or Mon ... Sun).");
+            }
+        }
+
+        QuietHours? quiet = null;
+        if (!string.IsNullOrWhiteSpace(subscriber.QuietHours))
+        {
+            var parts = subscriber.QuietHours.Split('-', StringSplitOptions.TrimEntries);
+            if (parts.Length == 2 && TryParseTime(parts[0], out var start) && TryParseTime(parts[1], out var end) && start != end)
+            {
+                quiet = new QuietHours(start, end);
+            }
+            else
+            {
+                problems.Add($"{path}:QuietHours: \"{subscriber.QuietHours}\" is not a span of local time as HH:mm-HH:mm (e.g. \"22:00-07:00\").");
+            }
+        }
+
+        if (slots is null)
+        {
+            return null;
+        }
+
+        var schedule = slots.Limited(weekdays.Count == 0 ? null : weekdays, quiet);
+        // A week and a day holds every slot of any daily, weekly or weekday-limited schedule.
+        var probe = DateTimeOffset.UnixEpoch.AddYears(56);
+        if (schedule.NextAfter(probe) is not { } next || next > probe.AddDays(8) && subscriber.Cron is null)
+        {
+            problems.Add($"{path}: {schedule.Description} leaves no time for a digest; widen Weekdays or narrow QuietHours.");
+            return null;
+        }
+
+        return schedule;
+    }
+
+    private static DigestSchedule? ReadSlots(SubscriberOptions subscriber, TimeZoneInfo zone, string path, List<string> problems)
+    {
         if (!string.IsNullOrWhiteSpace(subscriber.Cron))
         {
             if (DigestSchedule.TryCron(subscriber.Cron, zone, out var cron, out var error))
@@ -342,12 +405,52 @@ public sealed class Catalog
         }
 
         var sendAt = string.IsNullOrWhiteSpace(subscriber.SendAt) ? "07:00" : subscriber.SendAt.Trim();
-        if (!TimeOnly.TryParseExact(sendAt, ["H:mm", "HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
+        if (!TryParseTime(sendAt, out var at))
         {
             problems.Add($"{path}:SendAt: \"{sendAt}\" is not a time of day as HH:mm (e.g. \"07:00\").");
             return null;
         }
 
-        return DigestSchedule.Daily(at, zone);
+        switch (subscriber.Cadence?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "daily":
+                return DigestSchedule.Daily(at, zone);
+            case "hourly":
+                return DigestSchedule.Hourly(at.Minute, zone);
+            case "weekly" when TryParseDay(subscriber.Day, out var day):
+                return DigestSchedule.Weekly(day, at, zone);
+            case "weekly":
+                problems.Add($"{path}:Day: a weekly digest needs its day (Monday ... Sunday); \"{subscriber.Day}\" is not one.");
+                return null;
+            default:
+                problems.Add($"{path}:Cadence: \"{subscriber.Cadence}\" is not a cadence; use hourly, daily or weekly, or give a Cron expression.");
+                return null;
+        }
+    }
+
+    private static bool TryParseTime(string text, out TimeOnly time) =>
+        TimeOnly.TryParseExact(text.Trim(), ["H:mm", "HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
+
+    /// <summary>A day's English name or its first three letters, any case.</summary>
+    private static bool TryParseDay(string? text, out DayOfWeek day)
+    {
+        day = default;
+        var name = text?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length < 3)
+        {
+            return false;
+        }
+
+        foreach (var candidate in Enum.GetValues<DayOfWeek>())
+        {
+            var full = candidate.ToString();
+            if (string.Equals(name, full, StringComparison.OrdinalIgnoreCase) || string.Equals(name, full[..3], StringComparison.OrdinalIgnoreCase))
+            {
+                day = candidate;
+                return true;
+            }
+        }
+
+        return false;
     }
 }

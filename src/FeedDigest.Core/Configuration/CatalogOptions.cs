@@ -80,11 +80,32 @@ public sealed class SubscriberOptions
 
     public List<string> Topics { get; set; } = [];
 
-    /// <summary>Local time of the daily digest, HH:mm.</summary>
+    /// <summary>hourly, daily (the default) or weekly.</summary>
+    public string? Cadence { get; set; }
+
+    /// <summary>Local time of the daily or weekly digest, HH:mm (default 07:00); for hourly, its minutes say when in the hour.</summary>
     public string? SendAt { get; set; }
 
-    /// <summary>A five-field cron expression; used instead of <see cref="SendAt"/> when given.</summary>
+    /// <summary>The day of a weekly digest (Monday, Tuesday, ...).</summary>
+    public string? Day { get; set; }
+
+    /// <summary>A five-field cron expression; used instead of <see cref="Cadence"/> and <see cref="SendAt"/> when given.</summary>
     public string? Cron { get; set; }
+
+    /// <summary>The days digests may go out on (e.g. Monday ... Friday); empty: every day.</summary>
+    public List<string> Weekdays { get; set; } = [];
+
+    /// <summary>A local span with no digests, "HH:mm-HH:mm" (may cross midnight, e.g. "22:00-07:00").</summary>
+    public string? QuietHours { get; set; }
+
+    /// <summary>The most stories in one digest; default FeedDigest:Digests:MaxStoriesPerDigest.</summary>
+    public int? MaxStories { get; set; }
+
+    /// <summary>html (default: HTML with a text alternative) or text (plain text only).</summary>
+    public string? Format { get; set; }
+
+    /// <summary>No digests while paused.</summary>
+    public bool Paused { get; set; }
 
     /// <summary>IANA time zone (Windows names are accepted too). Defaults to UTC.</summary>
     public string? TimeZone { get; set; }

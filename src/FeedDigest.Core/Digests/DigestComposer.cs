@@ -12,7 +12,11 @@ public static class DigestComposer
     /// the outlet listed first in the configuration leads (the earliest seen among equals), the others
     /// follow as "also". A cluster is in when any version matches one of the subscriber's topics, and
     /// is listed under the first such topic. Clusters already sent to the subscriber are left out.
-    /// Over the cap the newest stay and the rest are counted as omitted.
+    /// The digest lists its topics in the subscriber's order, and within a topic the stories carried
+    /// by the most outlets first, then the most recent. Over the cap, the stories carried by the most
+    /// outlets stay (the most recent among equals), whatever their topic, and the rest are counted
+    /// as omitted. Recency is the publication date, but never later than when the story was first
+    /// seen: a feed that dates its items in the future does not put them on top.
     /// </summary>
     /// <param name="deliveredClusters">Clusters the subscriber already got in an earlier digest.</param>
     public static (IReadOnlyList<DigestEntry> Entries, int Omitted) Compose(
@@ -53,10 +57,12 @@ public static class DigestComposer
 
         var entries = new List<DigestEntry>();
         var kept = matches
-            .OrderByDescending(m => m.Lead.Sequence)
+            .OrderByDescending(m => m.Others.Count)
+            .ThenByDescending(m => Recency(m.Lead))
             .Take(maxStories)
             .OrderBy(m => m.TopicIndex)
-            .ThenByDescending(m => m.Lead.PublishedAt ?? m.Lead.FirstSeenAt);
+            .ThenByDescending(m => m.Others.Count)
+            .ThenByDescending(m => Recency(m.Lead));
         foreach (var (lead, others, topicIndex) in kept)
         {
             var topicId = topics[topicIndex].Id;
@@ -69,4 +75,7 @@ public static class DigestComposer
 
         return (entries, matches.Count - Math.Min(matches.Count, maxStories));
     }
+
+    private static DateTimeOffset Recency(StoredStory story) =>
+        story.PublishedAt is { } published && published < story.FirstSeenAt ? published : story.FirstSeenAt;
 }

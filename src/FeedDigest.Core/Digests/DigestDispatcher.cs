@@ -62,8 +62,14 @@ public sealed class DigestDispatcher(
 
         var candidates = await GetNewStoriesAsync(state, cancellationToken).ConfigureAwait(false);
         var newCutoff = candidates.Count > 0 ? candidates[^1].Sequence : state.StoryCutoff;
+        if (subscriber.Paused)
+        {
+            // The slot passes and its stories with it: resuming brings new stories, not a backlog.
+            candidates.Clear();
+        }
+
         var (clustered, delivered) = await WithClustersAsync(subscriber, candidates, now, cancellationToken).ConfigureAwait(false);
-        var (entries, omitted) = DigestComposer.Compose(subscriber, catalog, clustered, options.MaxStoriesPerDigest, delivered);
+        var (entries, omitted) = DigestComposer.Compose(subscriber, catalog, clustered, subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered);
         var digest = entries.Count == 0
             ? null
             : new ClaimedDigest(Guid.NewGuid().ToString("N"), subscriber.Key, NewMessageId(), now, entries, omitted);
@@ -98,7 +104,7 @@ public sealed class DigestDispatcher(
         var state = await digestStore.GetOrCreateStateAsync(subscriber.Key, now, now - options.NewSubscriberLookback, cancellationToken).ConfigureAwait(false);
         var candidates = await GetNewStoriesAsync(state, cancellationToken).ConfigureAwait(false);
         var (clustered, delivered) = await WithClustersAsync(subscriber, candidates, now, cancellationToken).ConfigureAwait(false);
-        var (entries, omitted) = DigestComposer.Compose(subscriber, catalog, clustered, options.MaxStoriesPerDigest, delivered);
+        var (entries, omitted) = DigestComposer.Compose(subscriber, catalog, clustered, subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered);
         if (entries.Count == 0)
         {
             return null;

@@ -38,7 +38,8 @@ public sealed class DigestRenderer
     public OutgoingMessage Render(UnsentDigest unsent, Subscriber subscriber, Catalog catalog, int summaryLength)
     {
         var view = BuildView(unsent, subscriber, catalog, summaryLength);
-        var html = htmlTemplate.Render(new TemplateContext(view, templateOptions), Encoder);
+        // A subscriber who asked for plain text gets a single text part.
+        var html = subscriber.Format == DigestFormat.Text ? null : htmlTemplate.Render(new TemplateContext(view, templateOptions), Encoder);
         var text = textTemplate.Render(new TemplateContext(view, templateOptions), NullEncoder.Default);
         return new OutgoingMessage(unsent.Digest.MessageId, subscriber.Email, subscriber.DisplayName, view.Subject, html, text, unsent.Digest.CreatedAt);
     }

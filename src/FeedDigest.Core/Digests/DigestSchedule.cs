@@ -1,20 +1,42 @@
+using System.Globalization;
 using Cronos;
 
 namespace FeedDigest.Core.Digests;
 
 /// <summary>
 /// When a subscriber's digests go out, in their own time zone. Cronos computes the occurrences so
-/// that daylight-saving changes neither skip nor double a digest.
+/// that daylight-saving changes neither skip nor double a daily or weekly digest: a time that does
+/// not exist that day (the skipped hour) goes out at the first moment after the gap, and a time that
+/// occurs twice (the repeated hour) goes out at the first of the two. An hourly digest goes out
+/// every real hour, so the repeated hour has two and the skipped one none. Slots on a weekday the
+/// subscriber left out, or inside their quiet hours, are passed over; their stories go in the next
+/// digest.
 /// </summary>
 public sealed class DigestSchedule
 {
+    /// <summary>
+    /// How many slots in a row may be passed over before the schedule is taken to have none left: a
+    /// minutely cron with eight quiet hours passes over 480, an hourly one on weekends only 120.
+    /// </summary>
+    private const int MaxSlotsPassedOver = 20_000;
+
     private readonly CronExpression expression;
 
-    private DigestSchedule(CronExpression expression, TimeZoneInfo timeZone, string description)
+    /// <summary>
+    /// For an hourly schedule, its minute: Cronos moves a slot that falls in the skipped hour to the
+    /// end of the gap, which suits a daily digest (it still goes out that day) but would give an
+    /// hourly one two digests a quarter of an hour apart. Slots not at this local minute are passed over.
+    /// </summary>
+    private readonly int? hourlyMinute;
+
+    private DigestSchedule(CronExpression expression, TimeZoneInfo timeZone, string description, IReadOnlySet<DayOfWeek>? weekdays = null, QuietHours? quietHours = null, int? hourlyMinute = null)
     {
         this.expression = expression;
+        this.hourlyMinute = hourlyMinute;
         TimeZone = timeZone;
         Description = description;
+        Weekdays = weekdays;
+        QuietHours = quietHours;
     }
 
     public TimeZoneInfo TimeZone { get; }
@@ -22,8 +44,20 @@ public sealed class DigestSchedule
     /// <summary>How the schedule reads to a person, e.g. "daily at 07:00 (Asia/Shanghai)".</summary>
     public string Description { get; }
 
+    /// <summary>The local days digests may go out on; null: every day.</summary>
+    public IReadOnlySet<DayOfWeek>? Weekdays { get; }
+
+    public QuietHours? QuietHours { get; }
+
+    /// <summary>Every hour at <paramref name="minute"/> past.</summary>
+    public static DigestSchedule Hourly(int minute, TimeZoneInfo timeZone) =>
+        new(CronExpression.Parse($"{minute} * * * *"), timeZone, string.Create(CultureInfo.InvariantCulture, $"hourly at :{minute:00} ({timeZone.Id})"), hourlyMinute: minute);
+
     public static DigestSchedule Daily(TimeOnly at, TimeZoneInfo timeZone) =>
         new(CronExpression.Parse($"{at.Minute} {at.Hour} * * *"), timeZone, $"daily at {at:HH\\:mm} ({timeZone.Id})");
+
+    public static DigestSchedule Weekly(DayOfWeek day, TimeOnly at, TimeZoneInfo timeZone) =>
+        new(CronExpression.Parse($"{at.Minute} {at.Hour} * * {(int)day}"), timeZone, $"weekly on {day} at {at:HH\\:mm} ({timeZone.Id})");
 
     /// <summary>A five-field cron expression (minute hour day month weekday) in the subscriber's zone.</summary>
     public static bool TryCron(string cron, TimeZoneInfo timeZone, out DigestSchedule? schedule, out string? error)
@@ -42,7 +76,59 @@ public sealed class DigestSchedule
         }
     }
 
-    /// <summary>The first send time strictly after <paramref name="after"/>.</summary>
-    public DateTimeOffset? NextAfter(DateTimeOffset after) =>
-        expression.GetNextOccurrence(after, TimeZone, inclusive: false);
+    /// <summary>The same slots, only on <paramref name="weekdays"/> (null: any day) and outside <paramref name="quietHours"/>.</summary>
+    public DigestSchedule Limited(IReadOnlySet<DayOfWeek>? weekdays, QuietHours? quietHours)
+    {
+        var description = Description;
+        if (weekdays is not null)
+        {
+            description += ", only on " + string.Join(", ", weekdays.Order().Select(d => d.ToString()[..3]));
+        }
+
+        if (quietHours is not null)
+        {
+            description += ", quiet " + quietHours;
+        }
+
+        return new DigestSchedule(expression, TimeZone, description, weekdays, quietHours, hourlyMinute);
+    }
+
+    /// <summary>The first send time strictly after <paramref name="after"/>; null when there is none.</summary>
+    public DateTimeOffset? NextAfter(DateTimeOffset after)
+    {
+        var from = after;
+        for (var passedOver = 0; passedOver < MaxSlotsPassedOver; passedOver++)
+        {
+            if (expression.GetNextOccurrence(from, TimeZone, inclusive: false) is not { } next)
+            {
+                return null;
+            }
+
+            if (Allows(next))
+            {
+                return next;
+            }
+
+            from = next;
+        }
+
+        return null;
+    }
+
+    private bool Allows(DateTimeOffset slot)
+    {
+        var local = TimeZoneInfo.ConvertTime(slot, TimeZone);
+        return (hourlyMinute is null || local.Minute == hourlyMinute)
+            && (Weekdays is null || Weekdays.Contains(local.DayOfWeek))
+            && (QuietHours is null || !QuietHours.Contains(TimeOnly.FromDateTime(local.DateTime)));
+    }
+}
+
+/// <summary>A local time span with no digests, e.g. 22:00–07:00; it may cross midnight.</summary>
+public sealed record QuietHours(TimeOnly Start, TimeOnly End)
+{
+    public bool Contains(TimeOnly time) =>
+        Start <= End ? time >= Start && time < End : time >= Start || time < End;
+
+    public override string ToString() => $"{Start:HH\\:mm}-{End:HH\\:mm}";
 }

@@ -7,4 +7,23 @@ public sealed record Subscriber(
     string Email,
     string? DisplayName,
     IReadOnlyList<string> TopicIds,
-    DigestSchedule Schedule);
+    DigestSchedule Schedule)
+{
+    /// <summary>The most stories in one of their digests; null: FeedDigest:Digests:MaxStoriesPerDigest.</summary>
+    public int? MaxStories { get; init; }
+
+    public DigestFormat Format { get; init; } = DigestFormat.Html;
+
+    /// <summary>No digests while paused; the stories of the slots that pass are skipped, not saved up.</summary>
+    public bool Paused { get; init; }
+}
+
+/// <summary>What a subscriber's digest mail carries.</summary>
+public enum DigestFormat
+{
+    /// <summary>HTML with a plain-text alternative.</summary>
+    Html,
+
+    /// <summary>Plain text only.</summary>
+    Text,
+}

@@ -34,9 +34,10 @@ internal static class DigestCommand
                 return 0;
             }
 
-            var path = Path.GetFullPath(result.GetValue(output) ?? Path.Combine("data", $"preview-{subscriber.Key}.html"));
+            var extension = digest.HtmlBody is null ? "txt" : "html";
+            var path = Path.GetFullPath(result.GetValue(output) ?? Path.Combine("data", $"preview-{subscriber.Key}.{extension}"));
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await File.WriteAllTextAsync(path, digest.HtmlBody, cancellationToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(path, digest.HtmlBody ?? digest.TextBody, cancellationToken).ConfigureAwait(false);
             Console.WriteLine($"{digest.Subject}\nWritten to {path}");
             return 0;
         }));

@@ -29,15 +29,46 @@ internal static class CatalogConfigurationReader
                 ExcludeFeeds = Strings(topic, "ExcludeFeeds"),
                 ExcludeTags = Strings(topic, "ExcludeTags"),
             }).ToList(),
-            Subscribers = Elements(root, "Subscribers").Select(subscriber => new SubscriberOptions
+            Subscribers = Elements(root, "Subscribers").Select(subscriber => ReadSubscriber(subscriber, problems)).ToList(),
+        };
+    }
+
+    private static SubscriberOptions ReadSubscriber(IConfigurationSection subscriber, List<string> problems)
+    {
+        int? maxStories = null;
+        if (subscriber["MaxStories"] is { } maxText)
+        {
+            if (int.TryParse(maxText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var max))
             {
-                Email = subscriber["Email"],
-                Name = subscriber["Name"],
-                Topics = Strings(subscriber, "Topics"),
-                SendAt = subscriber["SendAt"],
-                Cron = subscriber["Cron"],
-                TimeZone = subscriber["TimeZone"],
-            }).ToList(),
+                maxStories = max;
+            }
+            else
+            {
+                problems.Add($"{subscriber.Path}:MaxStories: \"{maxText}\" is not a whole number.");
+            }
+        }
+
+        var paused = false;
+        if (subscriber["Paused"] is { } pausedText && !bool.TryParse(pausedText, out paused))
+        {
+            problems.Add($"{subscriber.Path}:Paused: \"{pausedText}\" is not true or false.");
+        }
+
+        return new SubscriberOptions
+        {
+            Email = subscriber["Email"],
+            Name = subscriber["Name"],
+            Topics = Strings(subscriber, "Topics"),
+            Cadence = subscriber["Cadence"],
+            SendAt = subscriber["SendAt"],
+            Day = subscriber["Day"],
+            Cron = subscriber["Cron"],
+            Weekdays = Strings(subscriber, "Weekdays"),
+            QuietHours = subscriber["QuietHours"],
+            TimeZone = subscriber["TimeZone"],
+            MaxStories = maxStories,
+            Format = subscriber["Format"],
+            Paused = paused,
         };
     }
 

@@ -1,3 +1,4 @@
+using FeedDigest.Core.Digests;
 using FeedDigest.Core.Configuration;
 
 namespace FeedDigest.Tests.Configuration;
@@ -67,6 +68,71 @@ public sealed class CatalogTests
         Assert.Equal(
             new DateTimeOffset(2026, 3, 13, 10, 0, 0, TimeSpan.Zero),
             catalog.Subscribers[0].Schedule.NextAfter(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero)));
+    }
+
+    [Fact]
+    public void TryCreate_WeeklyCadenceOnWeekdaysOutsideQuietHours_ReadsEverySetting()
+    {
+        var options = ValidOptions();
+        var subscriber = options.Subscribers[0];
+        subscriber.Cadence = "Weekly";
+        subscriber.Day = "fri";
+        subscriber.SendAt = "18:30";
+        subscriber.Weekdays = ["Friday", "sat"];
+        subscriber.QuietHours = "22:00-07:00";
+        subscriber.MaxStories = 12;
+        subscriber.Format = "text";
+        subscriber.Paused = true;
+
+        Assert.True(Catalog.TryCreate(options, BaseDirectory, out var catalog, out var errors), string.Join("\n", errors));
+
+        var read = catalog.Subscribers[0];
+        Assert.Equal("weekly on Friday at 18:30 (Asia/Shanghai), only on Fri, Sat, quiet 22:00-07:00", read.Schedule.Description);
+        Assert.Equal(new DateTimeOffset(2026, 3, 13, 10, 30, 0, TimeSpan.Zero), read.Schedule.NextAfter(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero)));
+        Assert.Equal((12, DigestFormat.Text, true), (read.MaxStories, read.Format, read.Paused));
+    }
+
+    [Fact]
+    public void TryCreate_HourlyCadence_UsesTheMinutesOfSendAt()
+    {
+        var options = ValidOptions();
+        options.Subscribers[0].Cadence = "hourly";
+        options.Subscribers[0].SendAt = "00:20";
+
+        Assert.True(Catalog.TryCreate(options, BaseDirectory, out var catalog, out _));
+
+        Assert.Equal(new DateTimeOffset(2026, 3, 10, 12, 20, 0, TimeSpan.Zero), catalog.Subscribers[0].Schedule.NextAfter(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero)));
+    }
+
+    [Theory]
+    [InlineData("fortnightly", null, null, null, "FeedDigest:Subscribers:0:Cadence: ", "hourly, daily or weekly")]
+    [InlineData("weekly", null, null, null, "FeedDigest:Subscribers:0:Day: ", "needs its day")]
+    [InlineData(null, "Caturday", null, null, "FeedDigest:Subscribers:0:Weekdays: ", "Caturday")]
+    [InlineData(null, null, "late", null, "FeedDigest:Subscribers:0:QuietHours: ", "HH:mm-HH:mm")]
+    [InlineData(null, null, "07:00-09:00", null, "FeedDigest:Subscribers:0: daily at 07:30", "no time for a digest")]
+    [InlineData(null, null, null, "pdf", "FeedDigest:Subscribers:0:Format: ", "html or text")]
+    public void TryCreate_BadScheduleSetting_IsReportedWithItsPath(string? cadence, string? weekday, string? quietHours, string? format, string expectedStart, string expectedReason)
+    {
+        var options = ValidOptions();
+        var subscriber = options.Subscribers[0];
+        subscriber.Cadence = cadence;
+        subscriber.Weekdays = weekday is null ? [] : [weekday];
+        subscriber.QuietHours = quietHours;
+        subscriber.Format = format;
+
+        var error = SingleError(options);
+
+        Assert.StartsWith(expectedStart, error, StringComparison.Ordinal);
+        Assert.Contains(expectedReason, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryCreate_MaxStoriesOutOfRange_IsReported()
+    {
+        var options = ValidOptions();
+        options.Subscribers[0].MaxStories = 0;
+
+        Assert.StartsWith("FeedDigest:Subscribers:0:MaxStories must be between 1 and 1000", SingleError(options), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -29,10 +29,30 @@ public sealed class DigestComposerTests
 
         var (entries, omitted) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), DigestTestData.Catalog(), [wire, harbor, other], 50);
 
+        // Carried by two outlets, it ranks above the story only one carried.
         Assert.Equal(
-            [new DigestEntry(3, "censorship", 0), new DigestEntry(2, "censorship", 1), new DigestEntry(1, "censorship", 2, LeadStoryId: 2)],
+            [new DigestEntry(2, "censorship", 0), new DigestEntry(1, "censorship", 1, LeadStoryId: 2), new DigestEntry(3, "censorship", 2)],
             entries);
         Assert.Equal(0, omitted);
+    }
+
+    [Fact]
+    public void Compose_RanksByTheSubscribersTopicOrder_ThenOutlets_ThenRecency_NeverTrustingFutureDates()
+    {
+        var port = DigestTestData.Story(1, "Port reopens");
+        var censorshipOld = DigestTestData.Story(2, "Censorship of search results");
+        // Dated a year ahead by its feed: it was still first seen before story 4.
+        var censorshipFutureDated = DigestTestData.Story(3, "Censorship of apps", published: new DateTimeOffset(2027, 3, 10, 0, 0, 0, TimeSpan.Zero));
+        var censorshipNew = DigestTestData.Story(4, "Censorship of maps");
+        var censorshipTwoOutlets = DigestTestData.Story(5, "Great Firewall widened", feedId: "wire") with { ClusterId = 9 };
+        var censorshipTwoOutletsAgain = DigestTestData.Story(6, "Great Firewall widened again") with { ClusterId = 9 };
+
+        var (entries, _) = DigestComposer.Compose(
+            DigestTestData.Subscriber("shipping", "censorship"), DigestTestData.Catalog(),
+            [port, censorshipOld, censorshipFutureDated, censorshipNew, censorshipTwoOutlets, censorshipTwoOutletsAgain], 50);
+
+        Assert.Equal([1L, 6L, 4L, 3L, 2L], entries.Where(e => e.LeadStoryId is null).Select(e => e.StoryId));
+        Assert.Equal(["shipping", "censorship", "censorship", "censorship", "censorship"], entries.Where(e => e.LeadStoryId is null).Select(e => e.TopicId));
     }
 
     [Fact]
@@ -58,7 +78,7 @@ public sealed class DigestComposerTests
     }
 
     [Fact]
-    public void Compose_CapCountsStoriesNotVersions()
+    public void Compose_OverTheCap_TheStoryMostOutletsCarriedStays_ThenTheNewest_CountingStoriesNotVersions()
     {
         var stories = new[]
         {
@@ -70,7 +90,7 @@ public sealed class DigestComposerTests
 
         var (entries, omitted) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), DigestTestData.Catalog(), stories, 2);
 
-        Assert.Equal([4L, 3L], entries.Where(e => e.LeadStoryId is null).Select(e => e.StoryId));
+        Assert.Equal([1L, 4L], entries.Where(e => e.LeadStoryId is null).Select(e => e.StoryId));
         Assert.Equal(1, omitted);
     }
 

@@ -87,6 +87,95 @@ public sealed class DigestScheduleTests
     }
 
     [Fact]
+    public void NextAfter_HourlyInNewYorkFallBack_RunsInBothRepeatedHours()
+    {
+        // 01:15 EDT (05:15Z) and 01:15 EST (06:15Z) are two real hours apart from 00:15 and 02:15.
+        var schedule = DigestSchedule.Hourly(15, NewYork);
+
+        var occurrences = Occurrences(schedule, Utc(2026, 11, 1, 4, 0), 4);
+
+        Assert.Equal([Utc(2026, 11, 1, 4, 15), Utc(2026, 11, 1, 5, 15), Utc(2026, 11, 1, 6, 15), Utc(2026, 11, 1, 7, 15)], occurrences);
+    }
+
+    [Fact]
+    public void NextAfter_HourlyInLondonSpringForward_HasNoSlotInTheSkippedHour()
+    {
+        // 2026-03-29: 01:00 GMT jumps to 02:00 BST; 00:15 GMT is 00:15Z, 02:15 BST is 01:15Z.
+        var schedule = DigestSchedule.Hourly(15, London);
+
+        var occurrences = Occurrences(schedule, Utc(2026, 3, 28, 23, 30), 3);
+
+        Assert.Equal([Utc(2026, 3, 29, 0, 15), Utc(2026, 3, 29, 1, 15), Utc(2026, 3, 29, 2, 15)], occurrences);
+        Assert.Equal([0, 2, 3], occurrences.Select(o => TimeZoneInfo.ConvertTime(o, London).Hour));
+    }
+
+    [Fact]
+    public void NextAfter_HourlyInShanghai_EveryHourOnTheMinute()
+    {
+        var schedule = DigestSchedule.Hourly(0, Shanghai);
+
+        Assert.Equal([Utc(2026, 3, 10, 1, 0), Utc(2026, 3, 10, 2, 0)], Occurrences(schedule, Utc(2026, 3, 10, 0, 30), 2));
+    }
+
+    [Fact]
+    public void NextAfter_WeeklyOnMondayInShanghai_IsMondayMorningLocal()
+    {
+        var schedule = DigestSchedule.Weekly(DayOfWeek.Monday, new TimeOnly(7, 0), Shanghai);
+
+        // 2026-03-10 is a Tuesday; the next Monday 07:00 +08:00 is 2026-03-15 23:00Z (Sunday in UTC).
+        var occurrences = Occurrences(schedule, Utc(2026, 3, 10, 0, 0), 2);
+
+        Assert.Equal([Utc(2026, 3, 15, 23, 0), Utc(2026, 3, 22, 23, 0)], occurrences);
+        Assert.All(occurrences, o => Assert.Equal(DayOfWeek.Monday, TimeZoneInfo.ConvertTime(o, Shanghai).DayOfWeek));
+    }
+
+    [Fact]
+    public void NextAfter_WeeklyAcrossTheLondonSpringForward_StaysAtTheLocalTime()
+    {
+        var schedule = DigestSchedule.Weekly(DayOfWeek.Monday, new TimeOnly(8, 0), London);
+
+        // Monday 2026-03-23 08:00 GMT, then Monday 2026-03-30 08:00 BST.
+        Assert.Equal([Utc(2026, 3, 23, 8, 0), Utc(2026, 3, 30, 7, 0)], Occurrences(schedule, Utc(2026, 3, 20, 0, 0), 2));
+    }
+
+    [Fact]
+    public void NextAfter_DailyOnWeekdaysOnly_PassesOverTheLocalWeekend()
+    {
+        // In Shanghai, Friday 2026-03-13 07:00 is 12 Mar 23:00Z; then Monday 16 Mar 07:00 is 15 Mar 23:00Z.
+        var schedule = DigestSchedule.Daily(new TimeOnly(7, 0), Shanghai)
+            .Limited(new HashSet<DayOfWeek> { DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday }, null);
+
+        Assert.Equal([Utc(2026, 3, 12, 23, 0), Utc(2026, 3, 15, 23, 0)], Occurrences(schedule, Utc(2026, 3, 12, 0, 0), 2));
+        Assert.EndsWith("only on Mon, Tue, Wed, Thu, Fri", schedule.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NextAfter_HourlyWithQuietHoursAcrossMidnight_ResumesWhenTheyEnd()
+    {
+        var schedule = DigestSchedule.Hourly(0, NewYork).Limited(null, new QuietHours(new TimeOnly(22, 0), new TimeOnly(7, 0)));
+
+        // 21:00 EDT (01:00Z) goes out, 22:00 to 06:00 are quiet, 07:00 EDT (11:00Z) goes out.
+        Assert.Equal([Utc(2026, 6, 2, 1, 0), Utc(2026, 6, 2, 11, 0)], Occurrences(schedule, Utc(2026, 6, 2, 0, 30), 2));
+    }
+
+    [Theory]
+    [InlineData("22:00", "07:00", "23:30", true)]
+    [InlineData("22:00", "07:00", "06:59", true)]
+    [InlineData("22:00", "07:00", "07:00", false)]
+    [InlineData("12:00", "13:00", "12:30", true)]
+    [InlineData("12:00", "13:00", "13:00", false)]
+    public void QuietHours_Contains(string start, string end, string time, bool quiet) =>
+        Assert.Equal(quiet, new QuietHours(TimeOnly.Parse(start, System.Globalization.CultureInfo.InvariantCulture), TimeOnly.Parse(end, System.Globalization.CultureInfo.InvariantCulture)).Contains(TimeOnly.Parse(time, System.Globalization.CultureInfo.InvariantCulture)));
+
+    [Fact]
+    public void NextAfter_EverySlotQuiet_IsNull()
+    {
+        var schedule = DigestSchedule.Daily(new TimeOnly(23, 0), Shanghai).Limited(null, new QuietHours(new TimeOnly(22, 0), new TimeOnly(7, 0)));
+
+        Assert.Null(schedule.NextAfter(Utc(2026, 3, 10, 0, 0)));
+    }
+
+    [Fact]
     public void TryCron_Weekdays_SkipsTheWeekend()
     {
         Assert.True(DigestSchedule.TryCron(" 0 7 * * 1-5 ", Shanghai, out var schedule, out var error));
