@@ -42,6 +42,8 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     /// <summary>Stories' terms are added to document frequencies in batches of this many stories.</summary>
     internal const int TermFlushInterval = 256;
 
+    private const string MergeSavepoint = "cluster_merge";
+
     private const string DatedHitsSql =
         """
 
@@ -83,6 +85,8 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
     private const string FrequenciesSql = "SELECT term, df FROM cluster_terms WHERE term IN (SELECT value FROM json_each(@terms))";
 
+    private const string ClustersSql = "SELECT id, version, centroid FROM clusters WHERE id IN (SELECT value FROM json_each(@ids))";
+
     private const string ExistingSql = "SELECT cluster_id FROM cluster_members WHERE story_id = @storyId";
 
     private const string JoinSql = "UPDATE clusters SET version = version + 1, size = size + 1, centroid = @centroid WHERE id = @clusterId AND version = @expected AND merged_into IS NULL";
@@ -101,12 +105,13 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
     private const string RecordSql =
         """
-        INSERT INTO cluster_members (story_id, cluster_id, at) VALUES (@storyId, @clusterId, @at);
+        INSERT INTO cluster_members (story_id, cluster_id, at, bands, contribution) VALUES (@storyId, @clusterId, @at, @bandBlob, @contribution);
         INSERT INTO cluster_bands (band, at, story_id, cluster_id)
             SELECT value, @bandAt, @storyId, @clusterId FROM json_each(@bands) WHERE true
             ON CONFLICT DO NOTHING;
-        UPDATE cluster_stats SET documents = documents + 1, undated = undated + @undated WHERE id = 1;
         """;
+
+    private const string CountSql = "UPDATE cluster_stats SET documents = documents + @documents, undated = undated + @undated WHERE id = 1";
 
     private const string FlushTermsSql =
         """
@@ -114,6 +119,12 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             SELECT value ->> 0, value ->> 1 FROM json_each(@counts) WHERE true
             ON CONFLICT (term) DO UPDATE SET df = df + excluded.df
         """;
+
+    private const string NewestSql = "SELECT max(at) FROM cluster_members";
+
+    private const string RecentMembersSql = "SELECT at, story_id, cluster_id, bands FROM cluster_members WHERE at >= @horizon";
+
+    private const string MergedSql = "SELECT id, merged_into FROM clusters WHERE merged_into IS NOT NULL";
 
     private readonly SemaphoreSlim turn = new(1, 1);
 
@@ -123,6 +134,10 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     private readonly Dictionary<long, long> pendingTerms = [];
     private int pendingStories;
     private Session? session;
+
+    // Null until first needed, and again after anything that may have left it out of step with the
+    // table (a rolled-back batch, a prune); the next read loads it afresh.
+    private RecentBands? recent;
     private bool disposed;
 
     public async Task<ClusterCandidates> FindCandidatesAsync(ClusterQuery query, CancellationToken cancellationToken)
@@ -136,52 +151,9 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             return await s.RunAsync(
                 async () =>
                 {
-                    long documents, undated;
-                    await using (var reader = await s.Stats.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                        documents = reader.GetInt64(0);
-                        undated = reader.GetInt64(1);
-                    }
-
-                    var frequencies = new Dictionary<long, long>(query.Terms.Count);
-                    s.Frequencies.Parameters["@terms"].Value = ToJsonArray(query.Terms);
-                    await using (var reader = await s.Frequencies.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                        {
-                            frequencies[reader.GetInt64(0)] = reader.GetInt64(1);
-                        }
-                    }
-
-                    foreach (var term in query.Terms)
-                    {
-                        if (pendingTerms.TryGetValue(term, out var pending))
-                        {
-                            frequencies[term] = frequencies.GetValueOrDefault(term) + pending;
-                        }
-                    }
-
-                    var clusters = new List<CandidateCluster>();
-                    if (query.BandKeys.Count > 0)
-                    {
-                        // Without a window every dated row counts (undated rows are read by the second half anyway).
-                        var windowed = query.WindowStart is not null && query.WindowEnd is not null;
-                        var candidates = undated > 0 ? s.Candidates : s.DatedCandidates;
-                        var parameters = candidates.Parameters;
-                        parameters["@bands"].Value = ToJsonArray(query.BandKeys);
-                        parameters["@from"].Value = windowed ? query.WindowStart!.Value.ToUnixTimeSeconds() : Undated + 1;
-                        parameters["@to"].Value = windowed ? query.WindowEnd!.Value.ToUnixTimeSeconds() : long.MaxValue;
-                        parameters["@limit"].Value = (long)query.CandidatesPerBand;
-                        parameters["@maxClusters"].Value = (long)query.MaxClusters;
-                        await using var reader = await candidates.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                        {
-                            clusters.Add(new CandidateCluster(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2), CentroidBlob.Decode((byte[])reader.GetValue(3))));
-                        }
-                    }
-
-                    return new ClusterCandidates(documents, frequencies, clusters);
+                    var (documents, undated) = await ReadStatsAsync(s, cancellationToken).ConfigureAwait(false);
+                    var bands = await GetRecentBandsAsync(s, documents, cancellationToken).ConfigureAwait(false);
+                    return await FindAsync(s, bands, documents, undated, null, query, cancellationToken).ConfigureAwait(false);
                 }).ConfigureAwait(false);
         }
         finally
@@ -193,17 +165,45 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     public async Task<ClusterIndexResult> AddAsync(ClusterIndexEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        await using var batch = await BeginBatchAsync(cancellationToken).ConfigureAwait(false);
+        var result = await batch.AddAsync(entry, cancellationToken).ConfigureAwait(false);
+        await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    public async Task<IStoryClusterBatch> BeginBatchAsync(CancellationToken cancellationToken)
+    {
         await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        IDisposable? writeTurn = null;
+        SqliteTransaction? transaction = null;
         try
         {
             ObjectDisposedException.ThrowIf(disposed, this);
             var s = await GetSessionAsync(cancellationToken).ConfigureAwait(false);
-            using var writeTurn = await connections.WaitForWriteTurnAsync(cancellationToken).ConfigureAwait(false);
-            return await s.RunAsync(() => AddAsync(s, entry, cancellationToken)).ConfigureAwait(false);
+            writeTurn = await connections.WaitForWriteTurnAsync(cancellationToken).ConfigureAwait(false);
+            return await s.RunAsync(
+                async () =>
+                {
+                    // Immediate: the batch holds the write lock from its first read, so what it reads
+                    // cannot change before it writes.
+                    transaction = (SqliteTransaction)await s.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                    s.Enlist(transaction);
+                    var (documents, undated) = await ReadStatsAsync(s, cancellationToken).ConfigureAwait(false);
+                    var bands = await GetRecentBandsAsync(s, documents, cancellationToken).ConfigureAwait(false);
+                    return new Batch(this, s, transaction, writeTurn, documents, undated, bands);
+                }).ConfigureAwait(false);
         }
-        finally
+        catch
         {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync().ConfigureAwait(false);
+                session?.Enlist(null);
+            }
+
+            writeTurn?.Dispose();
             turn.Release();
+            throw;
         }
     }
 
@@ -222,6 +222,45 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             new { ids = ToJsonArray(storyIds) },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.ToDictionary(r => r.StoryId, r => r.ClusterId);
+    }
+
+    public async Task<ClusterPruneReport> PruneAsync(CancellationToken cancellationToken)
+    {
+        await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            var s = await GetSessionAsync(cancellationToken).ConfigureAwait(false);
+            using var writeTurn = await connections.WaitForWriteTurnAsync(cancellationToken).ConfigureAwait(false);
+            return await s.RunAsync(async () =>
+            {
+                await using var transaction = (SqliteTransaction)await s.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    s.Enlist(transaction);
+                    // Pending terms first: a pruned story's terms must be in the table to come out of it.
+                    if (pendingTerms.Count > 0)
+                    {
+                        await FlushTermsAsync(s, pendingTerms, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    var report = await SqliteClusterPruning.PruneAsync(s.Connection, transaction, cancellationToken).ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    pendingTerms.Clear();
+                    pendingStories = 0;
+                    return report;
+                }
+                finally
+                {
+                    s.Enlist(null);
+                    recent = null;
+                }
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            turn.Release();
+        }
     }
 
     /// <summary>Writes the pending document frequencies and closes the connection.</summary>
@@ -247,9 +286,17 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                 await s.RunAsync(async () =>
                 {
                     await using var transaction = (SqliteTransaction)await s.Connection.BeginTransactionAsync().ConfigureAwait(false);
-                    s.Enlist(transaction);
-                    await FlushTermsAsync(s, pendingTerms, CancellationToken.None).ConfigureAwait(false);
-                    await transaction.CommitAsync().ConfigureAwait(false);
+                    try
+                    {
+                        s.Enlist(transaction);
+                        await FlushTermsAsync(s, pendingTerms, CancellationToken.None).ConfigureAwait(false);
+                        await transaction.CommitAsync().ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        s.Enlist(null);
+                    }
+
                     return true;
                 }).ConfigureAwait(false);
                 pendingTerms.Clear();
@@ -288,11 +335,150 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         return builder.Append(']').ToString();
     }
 
-    private async Task<ClusterIndexResult> AddAsync(Session s, ClusterIndexEntry entry, CancellationToken cancellationToken)
+    private static async Task<(long Documents, long Undated)> ReadStatsAsync(Session s, CancellationToken cancellationToken)
     {
-        await using var transaction = (SqliteTransaction)await s.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        s.Enlist(transaction);
+        await using var reader = await s.Stats.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
 
+    /// <summary>
+    /// The band rows in memory, loaded when missing or when the table holds stories this index did
+    /// not add (another process clustered meanwhile: the count of stories differs from the one the
+    /// rows were complete at).
+    /// </summary>
+    private async Task<RecentBands> GetRecentBandsAsync(Session s, long documents, CancellationToken cancellationToken)
+    {
+        if (recent is not null && recent.Documents == documents)
+        {
+            return recent;
+        }
+
+        recent = null;
+        var newest = await s.Newest.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long at ? at : Undated;
+        var horizon = newest == Undated ? Undated + 1 : newest - RecentBands.SpanSeconds;
+        var mergedInto = new Dictionary<long, long>();
+        await using (var reader = await s.Merged.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                mergedInto[reader.GetInt64(0)] = reader.GetInt64(1);
+            }
+        }
+
+        var rows = new List<(long At, long StoryId, long ClusterId, byte[] Bands)>();
+        s.RecentMembers.Parameters["@horizon"].Value = horizon;
+        await using (var reader = await s.RecentMembers.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var memberAt = reader.GetInt64(0);
+                if (reader.IsDBNull(3))
+                {
+                    // Stored before members kept their band keys: rows up to its time are in the table only.
+                    horizon = Math.Max(horizon, memberAt + 1);
+                    continue;
+                }
+
+                rows.Add((memberAt, reader.GetInt64(1), reader.GetInt64(2), (byte[])reader.GetValue(3)));
+            }
+        }
+
+        var bands = new RecentBands(horizon, newest, mergedInto, documents);
+        foreach (var row in rows.Where(r => r.At >= horizon).OrderBy(r => r.At).ThenBy(r => r.StoryId))
+        {
+            foreach (var band in BandKeysBlob.Decode(row.Bands))
+            {
+                bands.Add(band, row.At, row.StoryId, row.ClusterId);
+            }
+        }
+
+        recent = bands;
+        return bands;
+    }
+
+    private async Task<ClusterCandidates> FindAsync(
+        Session s, RecentBands bands, long documents, long undated, Dictionary<long, long>? batchTerms, ClusterQuery query, CancellationToken cancellationToken)
+    {
+        var frequencies = new Dictionary<long, long>(query.Terms.Count);
+        s.Frequencies.Parameters["@terms"].Value = ToJsonArray(query.Terms);
+        await using (var reader = await s.Frequencies.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                frequencies[reader.GetInt64(0)] = reader.GetInt64(1);
+            }
+        }
+
+        foreach (var term in query.Terms)
+        {
+            var pending = pendingTerms.GetValueOrDefault(term) + (batchTerms?.GetValueOrDefault(term) ?? 0);
+            if (pending > 0)
+            {
+                frequencies[term] = frequencies.GetValueOrDefault(term) + pending;
+            }
+        }
+
+        var clusters = new List<CandidateCluster>();
+        if (query.BandKeys.Count == 0)
+        {
+            return new ClusterCandidates(documents, frequencies, clusters);
+        }
+
+        // Without a window every dated row counts (undated rows are read by the second half anyway).
+        var windowed = query.WindowStart is not null && query.WindowEnd is not null;
+        var from = windowed ? query.WindowStart!.Value.ToUnixTimeSeconds() : Undated + 1;
+        var to = windowed ? query.WindowEnd!.Value.ToUnixTimeSeconds() : long.MaxValue;
+        if (undated == 0 && from >= bands.Horizon)
+        {
+            var ranked = bands.Rank(query.BandKeys, from, to, query.CandidatesPerBand, query.MaxClusters);
+            if (ranked.Count == 0)
+            {
+                return new ClusterCandidates(documents, frequencies, clusters);
+            }
+
+            var found = new Dictionary<long, (long Version, ClusterCentroid Centroid)>(ranked.Count);
+            s.Clusters.Parameters["@ids"].Value = ToJsonArray(ranked.Select(r => r.ClusterId).ToList());
+            await using (var reader = await s.Clusters.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    found[reader.GetInt64(0)] = (reader.GetInt64(1), CentroidBlob.Decode((byte[])reader.GetValue(2)));
+                }
+            }
+
+            foreach (var (clusterId, shared) in ranked)
+            {
+                if (found.TryGetValue(clusterId, out var cluster))
+                {
+                    clusters.Add(new CandidateCluster(clusterId, cluster.Version, shared, cluster.Centroid));
+                }
+            }
+
+            return new ClusterCandidates(documents, frequencies, clusters);
+        }
+
+        var candidates = undated > 0 ? s.Candidates : s.DatedCandidates;
+        var parameters = candidates.Parameters;
+        parameters["@bands"].Value = ToJsonArray(query.BandKeys);
+        parameters["@from"].Value = from;
+        parameters["@to"].Value = to;
+        parameters["@limit"].Value = (long)query.CandidatesPerBand;
+        parameters["@maxClusters"].Value = (long)query.MaxClusters;
+        await using (var reader = await candidates.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                clusters.Add(new CandidateCluster(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2), CentroidBlob.Decode((byte[])reader.GetValue(3))));
+            }
+        }
+
+        return new ClusterCandidates(documents, frequencies, clusters);
+    }
+
+    /// <summary>One story's writes within a batch; on a conflict nothing of this story is kept.</summary>
+    private static async Task<ClusterIndexResult> AddAsync(Session s, SqliteTransaction transaction, ClusterIndexEntry entry, CancellationToken cancellationToken)
+    {
         s.Existing.Parameters["@storyId"].Value = entry.StoryId;
         if (await s.Existing.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long existing)
         {
@@ -303,11 +489,24 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         long clusterId;
         if (entry.ClusterId is { } joined)
         {
+            // A merge that conflicts after the join was written must undo the join: a savepoint,
+            // taken only then, since merges are rare and the batch's other stories must stay.
+            var savepoint = entry.Merges.Count > 0;
+            if (savepoint)
+            {
+                await transaction.SaveAsync(MergeSavepoint, cancellationToken).ConfigureAwait(false);
+            }
+
             s.Join.Parameters["@centroid"].Value = centroid;
             s.Join.Parameters["@clusterId"].Value = joined;
             s.Join.Parameters["@expected"].Value = entry.ExpectedVersion;
             if (await s.Join.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
             {
+                if (savepoint)
+                {
+                    await transaction.ReleaseAsync(MergeSavepoint, cancellationToken).ConfigureAwait(false);
+                }
+
                 return new ClusterIndexResult(ClusterIndexOutcome.Conflict, 0);
             }
 
@@ -319,6 +518,8 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                 s.Absorb.Parameters["@expected"].Value = merge.ExpectedVersion;
                 if (await s.Absorb.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not long size)
                 {
+                    await transaction.RollbackAsync(MergeSavepoint, cancellationToken).ConfigureAwait(false);
+                    await transaction.ReleaseAsync(MergeSavepoint, cancellationToken).ConfigureAwait(false);
                     return new ClusterIndexResult(ClusterIndexOutcome.Conflict, 0);
                 }
 
@@ -326,6 +527,11 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                 s.Move.Parameters["@absorbed"].Value = merge.ClusterId;
                 s.Move.Parameters["@size"].Value = size;
                 await s.Move.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (savepoint)
+            {
+                await transaction.ReleaseAsync(MergeSavepoint, cancellationToken).ConfigureAwait(false);
             }
         }
         else
@@ -341,37 +547,9 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         record["@at"].Value = at is { } seconds ? seconds : DBNull.Value;
         record["@bandAt"].Value = at ?? Undated;
         record["@bands"].Value = ToJsonArray(entry.BandKeys);
-        record["@undated"].Value = at is null ? 1L : 0L;
+        record["@bandBlob"].Value = BandKeysBlob.Encode(entry.BandKeys);
+        record["@contribution"].Value = CentroidBlob.Encode(new ClusterCentroid(entry.Contribution));
         await s.Record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-
-        var flush = pendingStories + 1 >= TermFlushInterval;
-        if (flush)
-        {
-            var counts = new Dictionary<long, long>(pendingTerms);
-            foreach (var term in entry.Terms)
-            {
-                counts[term] = counts.GetValueOrDefault(term) + 1;
-            }
-
-            await FlushTermsAsync(s, counts, cancellationToken).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        if (flush)
-        {
-            pendingTerms.Clear();
-            pendingStories = 0;
-        }
-        else
-        {
-            foreach (var term in entry.Terms)
-            {
-                pendingTerms[term] = pendingTerms.GetValueOrDefault(term) + 1;
-            }
-
-            pendingStories++;
-        }
-
         return new ClusterIndexResult(ClusterIndexOutcome.Added, clusterId);
     }
 
@@ -396,6 +574,138 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         }
 
         return session ??= await Session.OpenAsync(connections, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Many stories' assignments in one transaction. Holds the index's turn and the process's write
+    /// turn until disposed. Counts (stories, undated stories, terms) are kept here and written once
+    /// at the commit; the in-memory band rows get each story at once, and are dropped if the batch
+    /// is rolled back.
+    /// </summary>
+    private sealed class Batch(
+        SqliteStoryClusterIndex index, Session s, SqliteTransaction transaction, IDisposable writeTurn, long documents, long undated, RecentBands bands) : IStoryClusterBatch
+    {
+        private readonly Dictionary<long, long> terms = [];
+        private long added;
+        private long addedUndated;
+        private bool committed;
+        private bool closed;
+
+        public Task<ClusterCandidates> FindCandidatesAsync(ClusterQuery query, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(query);
+            ObjectDisposedException.ThrowIf(closed, this);
+            return s.RunAsync(() => index.FindAsync(s, bands, documents + added, undated + addedUndated, terms, query, cancellationToken));
+        }
+
+        public async Task<ClusterIndexResult> AddAsync(ClusterIndexEntry entry, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(entry);
+            ObjectDisposedException.ThrowIf(closed || committed, this);
+            var result = await s.RunAsync(() => SqliteStoryClusterIndex.AddAsync(s, transaction, entry, cancellationToken)).ConfigureAwait(false);
+            if (result.Outcome != ClusterIndexOutcome.Added)
+            {
+                return result;
+            }
+
+            added++;
+            foreach (var term in entry.Terms)
+            {
+                terms[term] = terms.GetValueOrDefault(term) + 1;
+            }
+
+            if (entry.Time is { } time)
+            {
+                var at = time.ToUnixTimeSeconds();
+                foreach (var band in entry.BandKeys)
+                {
+                    bands.Add(band, at, entry.StoryId, result.ClusterId);
+                }
+            }
+            else
+            {
+                addedUndated++;
+            }
+
+            foreach (var merge in entry.Merges)
+            {
+                bands.Merged(merge.ClusterId, result.ClusterId);
+            }
+
+            return result;
+        }
+
+        public async Task CommitAsync(CancellationToken cancellationToken)
+        {
+            ObjectDisposedException.ThrowIf(closed || committed, this);
+            var flush = index.pendingStories + added >= TermFlushInterval;
+            await s.RunAsync(async () =>
+            {
+                if (added > 0)
+                {
+                    s.Count.Parameters["@documents"].Value = added;
+                    s.Count.Parameters["@undated"].Value = addedUndated;
+                    await s.Count.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (flush)
+                {
+                    var counts = new Dictionary<long, long>(index.pendingTerms);
+                    foreach (var (term, count) in terms)
+                    {
+                        counts[term] = counts.GetValueOrDefault(term) + count;
+                    }
+
+                    await FlushTermsAsync(s, counts, cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return true;
+            }).ConfigureAwait(false);
+            committed = true;
+            bands.Documents = documents + added;
+            if (flush)
+            {
+                index.pendingTerms.Clear();
+                index.pendingStories = 0;
+            }
+            else
+            {
+                foreach (var (term, count) in terms)
+                {
+                    index.pendingTerms[term] = index.pendingTerms.GetValueOrDefault(term) + count;
+                }
+
+                index.pendingStories += (int)added;
+            }
+        }
+
+        /// <summary>Rolls back unless committed, and gives the turns back.</summary>
+        public async ValueTask DisposeAsync()
+        {
+            if (closed)
+            {
+                return;
+            }
+
+            closed = true;
+            try
+            {
+                if (!committed)
+                {
+                    // The memory holds this batch's rows: reload it from the table.
+                    index.recent = null;
+                }
+
+                s.Enlist(null);
+                await transaction.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                writeTurn.Dispose();
+                index.turn.Release();
+            }
+        }
     }
 
     private sealed class MemberRow
@@ -434,7 +744,18 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
         public SqliteCommand Record { get; private set; } = null!;
 
-        private IEnumerable<SqliteCommand> Commands => [Stats, Frequencies, Candidates, DatedCandidates, Existing, Join, Create, Absorb, Move, Record, FlushTerms];
+        public SqliteCommand Count { get; private set; } = null!;
+
+        public SqliteCommand Clusters { get; private set; } = null!;
+
+        public SqliteCommand Newest { get; private set; } = null!;
+
+        public SqliteCommand RecentMembers { get; private set; } = null!;
+
+        public SqliteCommand Merged { get; private set; } = null!;
+
+        private IEnumerable<SqliteCommand> Commands =>
+            [Stats, Frequencies, Candidates, DatedCandidates, Existing, Join, Create, Absorb, Move, Record, FlushTerms, Count, Clusters, Newest, RecentMembers, Merged];
 
         public bool Broken { get; private set; }
 
@@ -487,7 +808,13 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                     ("@at", SqliteType.Integer),
                     ("@bandAt", SqliteType.Integer),
                     ("@bands", SqliteType.Text),
-                    ("@undated", SqliteType.Integer));
+                    ("@bandBlob", SqliteType.Blob),
+                    ("@contribution", SqliteType.Blob));
+                session.Count = session.Prepare(CountSql, ("@documents", SqliteType.Integer), ("@undated", SqliteType.Integer));
+                session.Clusters = session.Prepare(ClustersSql, ("@ids", SqliteType.Text));
+                session.Newest = session.Prepare(NewestSql);
+                session.RecentMembers = session.Prepare(RecentMembersSql, ("@horizon", SqliteType.Integer));
+                session.Merged = session.Prepare(MergedSql);
                 return session;
             }
             catch
@@ -517,10 +844,6 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             {
                 Broken = true;
                 throw;
-            }
-            finally
-            {
-                Enlist(null);
             }
         }
 
