@@ -63,7 +63,6 @@ public sealed class SqliteClusterPruningTests : IAsyncLifetime
         Assert.Equal(OldUnrelatedStories + 2, pruned);
         Assert.Equal(new ClusterPruneReport(OldUnrelatedStories + 2, OldUnrelatedStories), report);
         Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM cluster_members WHERE story_id NOT IN (SELECT id FROM stories)"));
-        Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM cluster_bands WHERE story_id NOT IN (SELECT id FROM stories)"));
         Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM clusters AS c WHERE NOT EXISTS (SELECT 1 FROM cluster_members AS m WHERE m.cluster_id = c.id)"));
         Assert.Equal(1, await database.ScalarAsync<long>("SELECT documents FROM cluster_stats"));
         Assert.Equal(1, await database.ScalarAsync<long>($"SELECT size FROM clusters WHERE id = {strikeCluster}"));

@@ -7,9 +7,9 @@ namespace FeedDigest.Infrastructure.Storage.Sqlite;
 
 /// <summary>
 /// Takes the stories no longer in the stories table (pruned by retention) out of the clustering
-/// tables, in the caller's transaction: each member's band rows (by their primary key, from the
-/// band keys the member kept), its share of its cluster's centroid and of the document
-/// frequencies; clusters left without members go, with the clusters once merged into them.
+/// tables, in the caller's transaction: each member (and with it its band keys), its share of its
+/// cluster's centroid and of the document frequencies; clusters left without members go, with the
+/// clusters once merged into them. The caller drops its band index afterwards.
 /// </summary>
 /// <remarks>
 /// Finding the pruned stories reads all of cluster_members against the stories' primary key: once a
@@ -19,20 +19,14 @@ internal static class SqliteClusterPruning
 {
     private const string ChooseSql =
         """
-        CREATE TEMP TABLE IF NOT EXISTS pruned_members (story_id INTEGER PRIMARY KEY, cluster_id INTEGER NOT NULL, at INTEGER, bands BLOB, contribution BLOB);
+        CREATE TEMP TABLE IF NOT EXISTS pruned_members (story_id INTEGER PRIMARY KEY, cluster_id INTEGER NOT NULL, contribution BLOB);
         DELETE FROM temp.pruned_members;
-        INSERT INTO temp.pruned_members (story_id, cluster_id, at, bands, contribution)
-            SELECT m.story_id, m.cluster_id, m.at, m.bands, m.contribution FROM main.cluster_members AS m
+        INSERT INTO temp.pruned_members (story_id, cluster_id, contribution)
+            SELECT m.story_id, m.cluster_id, m.contribution FROM main.cluster_members AS m
             WHERE NOT EXISTS (SELECT 1 FROM main.stories AS s WHERE s.id = m.story_id);
         """;
 
-    private const string ReadSql = "SELECT story_id, cluster_id, at, bands, contribution FROM temp.pruned_members";
-
-    private const string DeleteBandSql = "DELETE FROM cluster_bands WHERE band = @band AND at = @at AND story_id = @storyId";
-
-    // Members stored before they kept their band keys: their rows are found by reading the whole table.
-    private const string DeleteBandsByScanSql =
-        "DELETE FROM cluster_bands WHERE story_id IN (SELECT story_id FROM temp.pruned_members WHERE bands IS NULL)";
+    private const string ReadSql = "SELECT cluster_id, contribution FROM temp.pruned_members";
 
     private const string DeleteMembersSql = "DELETE FROM cluster_members WHERE story_id IN (SELECT story_id FROM temp.pruned_members)";
 
@@ -48,23 +42,18 @@ internal static class SqliteClusterPruning
         DELETE FROM cluster_terms WHERE term IN (SELECT value ->> 0 FROM json_each(@counts)) AND df <= 0;
         """;
 
-    private const string StatsSql = "UPDATE cluster_stats SET documents = max(documents - @documents, 0), undated = max(undated - @undated, 0) WHERE id = 1";
+    private const string StatsSql = "UPDATE cluster_stats SET documents = max(documents - @documents, 0) WHERE id = 1";
 
     public static async Task<ClusterPruneReport> PruneAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
         await ExecuteAsync(connection, transaction, ChooseSql, [], cancellationToken).ConfigureAwait(false);
-        var members = new List<(long StoryId, long ClusterId, long? At, byte[]? Bands, byte[]? Contribution)>();
+        var members = new List<(long ClusterId, byte[]? Contribution)>();
         await using (var read = Command(connection, transaction, ReadSql))
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                members.Add((
-                    reader.GetInt64(0),
-                    reader.GetInt64(1),
-                    reader.IsDBNull(2) ? null : reader.GetInt64(2),
-                    reader.IsDBNull(3) ? null : (byte[])reader.GetValue(3),
-                    reader.IsDBNull(4) ? null : (byte[])reader.GetValue(4)));
+                members.Add((reader.GetInt64(0), reader.IsDBNull(1) ? null : (byte[])reader.GetValue(1)));
             }
         }
 
@@ -73,32 +62,13 @@ internal static class SqliteClusterPruning
             return new ClusterPruneReport(0, 0);
         }
 
-        await using (var deleteBand = Command(connection, transaction, DeleteBandSql, "@band", "@at", "@storyId"))
-        {
-            foreach (var member in members.Where(m => m.Bands is not null))
-            {
-                foreach (var band in BandKeysBlob.Decode(member.Bands!))
-                {
-                    deleteBand.Parameters["@band"].Value = band;
-                    deleteBand.Parameters["@at"].Value = member.At ?? SqliteStoryClusterIndex.Undated;
-                    deleteBand.Parameters["@storyId"].Value = member.StoryId;
-                    await deleteBand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-
-        if (members.Any(m => m.Bands is null))
-        {
-            await ExecuteAsync(connection, transaction, DeleteBandsByScanSql, [], cancellationToken).ConfigureAwait(false);
-        }
-
         await ExecuteAsync(connection, transaction, DeleteMembersSql, [], cancellationToken).ConfigureAwait(false);
 
         // Members stored without their vector leave the centroid and the counts as they are: taking
         // them out of N alone would make their terms look more common than the stories that remain.
         var shares = new Dictionary<long, List<CentroidTerm>>();
         var terms = new Dictionary<long, long>();
-        long documents = 0, undated = 0;
+        long documents = 0;
         foreach (var member in members)
         {
             if (!shares.TryGetValue(member.ClusterId, out var share))
@@ -120,7 +90,6 @@ internal static class SqliteClusterPruning
             }
 
             documents++;
-            undated += member.At is null ? 1 : 0;
         }
 
         var removedClusters = 0;
@@ -171,7 +140,7 @@ internal static class SqliteClusterPruning
             await ExecuteAsync(connection, transaction, TermsSql, [("@counts", json.Append(']').ToString())], cancellationToken).ConfigureAwait(false);
         }
 
-        await ExecuteAsync(connection, transaction, StatsSql, [("@documents", documents), ("@undated", undated)], cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction, StatsSql, [("@documents", documents)], cancellationToken).ConfigureAwait(false);
         return new ClusterPruneReport(members.Count, removedClusters);
     }
 
