@@ -92,7 +92,8 @@ internal sealed class BandIndex
         if (at is { } dateAt && dateAt > newest)
         {
             newest = dateAt;
-            if (newest - InitialSpanSeconds - Horizon > EvictionStepSeconds)
+            // Written so that a horizon of long.MinValue (an empty index at load) cannot overflow.
+            if (newest - InitialSpanSeconds - EvictionStepSeconds > Horizon)
             {
                 Evict(newest - InitialSpanSeconds);
             }
