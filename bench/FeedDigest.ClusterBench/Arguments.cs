@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace FeedDigest.ClusterBench;
 
-internal sealed record Arguments(long Stories, int Measure, string Database, int Seed, int Organic, bool Probe = false)
+internal sealed record Arguments(long Stories, int Measure, string Database, int Seed, int Organic, bool Probe = false, int Batch = 1)
 {
     public static Arguments Parse(string[] args)
     {
@@ -26,9 +26,10 @@ internal sealed record Arguments(long Stories, int Measure, string Database, int
                 "--stories" => result with { Stories = long.Parse(args[i + 1], CultureInfo.InvariantCulture) },
                 "--measure" => result with { Measure = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
                 "--db" => result with { Database = args[i + 1] },
+                "--batch" => result with { Batch = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
                 "--seed" => result with { Seed = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
                 "--organic" => result with { Organic = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
-                _ => throw new ArgumentException($"unknown option {args[i]}; use --stories N --measure M --db FILE --seed S, or --organic N"),
+                _ => throw new ArgumentException($"unknown option {args[i]}; use --stories N --measure M [--batch B] --db FILE --seed S, or --organic N"),
             };
         }
 

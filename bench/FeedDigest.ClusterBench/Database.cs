@@ -25,10 +25,10 @@ internal static class Database
         await using var connection = await connections.OpenAsync(CancellationToken.None).ConfigureAwait(false);
         var stories = await connection.ExecuteScalarAsync<long>("SELECT documents FROM cluster_stats WHERE id = 1").ConfigureAwait(false);
         var clusters = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM clusters").ConfigureAwait(false);
-        var bandRows = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM cluster_bands").ConfigureAwait(false);
+        var bandRows = await connection.ExecuteScalarAsync<long>("SELECT sum(length(bands)) / 8 FROM cluster_members").ConfigureAwait(false);
         var terms = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM cluster_terms").ConfigureAwait(false);
         var centroidBytes = await connection.ExecuteScalarAsync<long>("SELECT sum(length(centroid)) FROM clusters").ConfigureAwait(false);
-        Console.WriteLine($"index: {stories:N0} stories, {clusters:N0} clusters, {bandRows:N0} band rows ({(double)bandRows / stories:F1} a story), {terms:N0} terms, centroids {(double)centroidBytes / stories:F0} B a story");
+        Console.WriteLine($"index: {stories:N0} stories, {clusters:N0} clusters, {bandRows:N0} band keys ({(double)bandRows / stories:F1} a story), {terms:N0} terms, centroids {(double)centroidBytes / stories:F0} B a story");
         Console.WriteLine($"storage: {(bytes - empty) / (1024.0 * 1024):F0} MiB for the clustering tables = {(double)(bytes - empty) / stories:F0} bytes a story (database {bytes / (1024.0 * 1024):F0} MiB)");
     }
 }

@@ -43,25 +43,6 @@ internal static class Probe
                 await index.FindCandidatesAsync(query, CancellationToken.None).ConfigureAwait(false);
             }
         }).ConfigureAwait(false);
-        await TimeAsync("read, candidate statement alone (no Dapper, no decoding)", count, async () =>
-        {
-            await using var connection = await connections.OpenAsync(CancellationToken.None).ConfigureAwait(false);
-            foreach (var (query, _) in queries)
-            {
-                await using var command = connection.CreateCommand();
-                command.CommandText = SqliteStoryClusterIndex.CandidatesSql;
-                command.Parameters.AddWithValue("@bands", SqliteStoryClusterIndex.ToJsonArray(query.BandKeys));
-                command.Parameters.AddWithValue("@from", query.WindowStart!.Value.ToUnixTimeSeconds());
-                command.Parameters.AddWithValue("@to", query.WindowEnd!.Value.ToUnixTimeSeconds());
-                command.Parameters.AddWithValue("@undated", SqliteStoryClusterIndex.Undated);
-                command.Parameters.AddWithValue("@limit", query.CandidatesPerBand);
-                command.Parameters.AddWithValue("@maxClusters", query.MaxClusters);
-                await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
-                while (await reader.ReadAsync().ConfigureAwait(false))
-                {
-                }
-            }
-        }).ConfigureAwait(false);
         await TimeAsync("read, document frequencies alone", count, async () =>
         {
             await using var connection = await connections.OpenAsync(CancellationToken.None).ConfigureAwait(false);

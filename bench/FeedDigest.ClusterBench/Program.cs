@@ -7,8 +7,9 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
 // Story clustering benchmark. Two modes (see bench/README.md, "Story clustering"):
-//   --stories N --measure M [--db FILE]: bulk-load N synthetic stories (once; an existing FILE is
-//       reused), then time M assignments through StoryClusterer and the SQLite index.
+//   --stories N --measure M [--batch B] [--db FILE]: bulk-load N synthetic stories (once; an existing
+//       FILE is reused), then time M assignments through StoryClusterer.AssignAllAsync and the SQLite
+//       index, B stories a batch (one transaction), as the service's catch-up assigns them.
 //   --organic N: cluster N synthetic stories one by one through StoryClusterer into a new database,
 //       then report bytes per story as real use leaves them, and how well the events were found.
 var arguments = Arguments.Parse(args);
@@ -47,7 +48,7 @@ if (arguments.Probe)
 
 if (arguments.Measure > 0)
 {
-    await Measure.RunAsync(connections, news, events, span, arguments.Measure, arguments.Seed, options).ConfigureAwait(false);
+    await Measure.RunAsync(connections, news, events, span, arguments.Measure, arguments.Batch, arguments.Seed, options).ConfigureAwait(false);
 }
 
 await Database.ReportAsync(connections, databasePath).ConfigureAwait(false);

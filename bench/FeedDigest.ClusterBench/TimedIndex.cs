@@ -7,25 +7,41 @@ namespace FeedDigest.ClusterBench;
 /// <summary>Passes every call to the real index and adds up the time spent reading and writing.</summary>
 internal sealed class TimedIndex(IStoryClusterIndex inner) : IStoryClusterIndex
 {
+    public TimeSpan Committing { get; private set; }
+
     public TimeSpan Reading { get; private set; }
 
     public TimeSpan Writing { get; private set; }
 
     public long CandidateClusters { get; private set; }
 
-    public async Task<ClusterCandidates> FindCandidatesAsync(ClusterQuery query, CancellationToken cancellationToken)
+    public Task<ClusterCandidates> FindCandidatesAsync(ClusterQuery query, CancellationToken cancellationToken) => FindCandidatesAsync(inner, query, cancellationToken);
+
+    public Task<ClusterIndexResult> AddAsync(ClusterIndexEntry entry, CancellationToken cancellationToken) => AddAsync(inner, entry, cancellationToken);
+
+    public async Task<IStoryClusterBatch> BeginBatchAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var result = await inner.FindCandidatesAsync(query, cancellationToken).ConfigureAwait(false);
+        var batch = await inner.BeginBatchAsync(cancellationToken).ConfigureAwait(false);
+        Committing += clock.Elapsed;
+        return new TimedBatch(this, batch);
+    }
+
+    public Task<ClusterPruneReport> PruneAsync(CancellationToken cancellationToken) => inner.PruneAsync(cancellationToken);
+
+    private async Task<ClusterCandidates> FindCandidatesAsync(IStoryClusterSession session, ClusterQuery query, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = await session.FindCandidatesAsync(query, cancellationToken).ConfigureAwait(false);
         Reading += clock.Elapsed;
         CandidateClusters += result.Clusters.Count;
         return result;
     }
 
-    public async Task<ClusterIndexResult> AddAsync(ClusterIndexEntry entry, CancellationToken cancellationToken)
+    private async Task<ClusterIndexResult> AddAsync(IStoryClusterSession session, ClusterIndexEntry entry, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var result = await inner.AddAsync(entry, cancellationToken).ConfigureAwait(false);
+        var result = await session.AddAsync(entry, cancellationToken).ConfigureAwait(false);
         Writing += clock.Elapsed;
         return result;
     }
@@ -35,4 +51,26 @@ internal sealed class TimedIndex(IStoryClusterIndex inner) : IStoryClusterIndex
 
     public Task<IReadOnlyDictionary<long, long>> GetClustersAsync(IReadOnlyList<long> storyIds, CancellationToken cancellationToken) =>
         inner.GetClustersAsync(storyIds, cancellationToken);
+
+    /// <summary>A batch whose reads and writes count as the index's, and whose begin, commit and roll-back count as committing.</summary>
+    private sealed class TimedBatch(TimedIndex index, IStoryClusterBatch inner) : IStoryClusterBatch
+    {
+        public Task<ClusterCandidates> FindCandidatesAsync(ClusterQuery query, CancellationToken cancellationToken) => index.FindCandidatesAsync(inner, query, cancellationToken);
+
+        public Task<ClusterIndexResult> AddAsync(ClusterIndexEntry entry, CancellationToken cancellationToken) => index.AddAsync(inner, entry, cancellationToken);
+
+        public async Task CommitAsync(CancellationToken cancellationToken)
+        {
+            var clock = Stopwatch.StartNew();
+            await inner.CommitAsync(cancellationToken).ConfigureAwait(false);
+            index.Committing += clock.Elapsed;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            var clock = Stopwatch.StartNew();
+            await inner.DisposeAsync().ConfigureAwait(false);
+            index.Committing += clock.Elapsed;
+        }
+    }
 }

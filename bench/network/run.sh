@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Side-by-side network bench: FeedDigest's `poll --once` and rss2email on the same feeds, served by
-# nginx on 127.0.0.1, through the shared harness (../shared/bench). Results land in $WORK/results.
+# Side-by-side network bench: FeedDigest's `poll --once` (which also clusters the new stories) and
+# rss2email on the same feeds, served by nginx on 127.0.0.1, through the shared harness
+# (../shared/bench). Results land in $WORK/results. clustering-overhead.sh measures clustering on and off.
 #
 #   bench/network/run.sh [N] [REPS]        # default N=1000, REPS=3
 #
@@ -27,7 +28,7 @@ cd "$WORK"
 ./run-candidate.sh feeddigest "$N" \
   "cd {state} && $WORK/feeddigest/feeddigest poll --once --config {state}/appsettings.json" \
   "/usr/bin/python3 $REPO/bench/network/make-config.py {urls} {state} {smtp_host} {smtp_port} {to} {from}" \
-  --reps "$REPS" --label "poll-only"
+  --reps "$REPS" --label "poll-and-cluster"
 
 R2E_SETUP=opml R2E_DIGEST=True ./run-rss2email.sh "$N" "$REPS"
 

@@ -17,6 +17,7 @@ namespace FeedDigest.Core.Polling;
 public sealed class FeedPoller(
     ICatalogSource catalogSource,
     IFeedStore feedStore,
+    IStoryClusterIndex clusterIndex,
     IFeedFetcher fetcher,
     FeedHealthNotifier healthNotifier,
     IOptionsMonitor<PollingOptions> optionsMonitor,
@@ -78,10 +79,17 @@ public sealed class FeedPoller(
 
         var retention = storyOptionsMonitor.CurrentValue.Retention;
         var pruned = await feedStore.PruneStoriesAsync(now - retention, cancellationToken).ConfigureAwait(false);
+        // Every day, not only when stories went: it also finishes a cluster prune a crash cut short.
+        var clusters = await clusterIndex.PruneAsync(cancellationToken).ConfigureAwait(false);
         lastPrunedAt = now;
         if (pruned > 0)
         {
             logger.LogInformation("Pruned {Count} stories first seen more than {Retention} ago (FeedDigest:Stories:Retention); their keys are kept so they never return as new", pruned, retention);
+        }
+
+        if (clusters.Stories > 0)
+        {
+            logger.LogInformation("Pruned {Count} stories from their clusters; {Clusters} clusters left without stories were removed", clusters.Stories, clusters.Clusters);
         }
     }
 

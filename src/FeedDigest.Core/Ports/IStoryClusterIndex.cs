@@ -5,21 +5,23 @@ namespace FeedDigest.Core.Ports;
 /// <summary>
 /// Where story clusters are kept: the LSH index of stories by band key, each cluster's centroid,
 /// and the document frequencies the similarity is weighted by. Used by <see cref="StoryClusterer"/>.
+/// Reads and writes on the index itself are a transaction each; a batch shares one among many stories.
 /// </summary>
-public interface IStoryClusterIndex
+public interface IStoryClusterIndex : IStoryClusterSession
 {
-    /// <summary>Document frequencies of the query's terms and the clusters of stories sharing a band key, in one read.</summary>
-    Task<ClusterCandidates> FindCandidatesAsync(ClusterQuery query, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Records a story in a new or existing cluster, its band keys and its terms' document
-    /// frequencies, in one transaction. A story already recorded is left as it is.
-    /// </summary>
-    Task<ClusterIndexResult> AddAsync(ClusterIndexEntry entry, CancellationToken cancellationToken);
+    /// <summary>Opens a batch: many stories' assignments in one transaction (one commit instead of one a story).</summary>
+    Task<IStoryClusterBatch> BeginBatchAsync(CancellationToken cancellationToken);
 
     /// <summary>The highest story id placed in a cluster so far (0 when none): where clustering resumes.</summary>
     Task<long> GetLastClusteredStoryIdAsync(CancellationToken cancellationToken);
 
     /// <summary>The cluster of each of these stories that has been assigned one.</summary>
     Task<IReadOnlyDictionary<long, long>> GetClustersAsync(IReadOnlyList<long> storyIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes what the index holds about stories that are no longer stored (pruned by retention):
+    /// their memberships and band keys, their share of their clusters' centroids and of the document
+    /// frequencies, and clusters left without members.
+    /// </summary>
+    Task<ClusterPruneReport> PruneAsync(CancellationToken cancellationToken);
 }

@@ -127,6 +127,8 @@ internal static class ClusterCommand
     {
         var lineNumber = 0;
         var ids = new List<JsonElement>();
+        // Assigned in batches of the service's catch-up page, through the same call.
+        var batch = new List<StoryForClustering>(ClusteringCatchUp.PageSize);
         while (await input.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
             lineNumber++;
@@ -148,8 +150,15 @@ internal static class ClusterCommand
 
             // Story ids are the items' positions: ids in the input need not be numbers or unique.
             ids.Add(item.Id);
-            await clusterer.AssignAsync(new StoryForClustering(ids.Count, item.Title, item.Summary, item.Published), cancellationToken).ConfigureAwait(false);
+            batch.Add(new StoryForClustering(ids.Count, item.Title, item.Summary, item.Published));
+            if (batch.Count == ClusteringCatchUp.PageSize)
+            {
+                await clusterer.AssignAllAsync(batch, cancellationToken).ConfigureAwait(false);
+                batch.Clear();
+            }
         }
+
+        await clusterer.AssignAllAsync(batch, cancellationToken).ConfigureAwait(false);
 
         var clusters = await index.GetClustersAsync([.. Enumerable.Range(1, ids.Count).Select(i => (long)i)], cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < ids.Count; i++)

@@ -5,6 +5,7 @@ using FeedDigest.Core.Feeds;
 using FeedDigest.Core.Polling;
 using FeedDigest.Core.Ports;
 using FeedDigest.Core.Stories;
+using FeedDigest.Core.Stories.Clustering;
 using FeedDigest.Infrastructure.Storage;
 using FeedDigest.IntegrationTests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -163,6 +164,24 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(["New today"], (await DueAfterAsync(host, 0)).Select(s => s.Title));
         Assert.Equal(["New today"], (await DueAfterAsync(host, cutoff)).Select(s => s.Title));
+    }
+
+    [Fact]
+    public async Task PrunedStory_LeavesItsCluster_InTheSamePoll()
+    {
+        var url = Serve(new Item("a1", "Port reopens", "https://site.example/1"));
+        using var host = await StartAsync([url], new() { ["FeedDigest:Stories:Retention"] = "30.00:00:00" });
+        await FirstPollAsync(host, expectedNew: 1);
+        var index = host.Services.GetRequiredService<IStoryClusterIndex>();
+        Assert.Equal(1, await host.Services.GetRequiredService<ClusteringCatchUp>().CatchUpAsync(default));
+        var first = (await DueAfterAsync(host, 0))[0].Id;
+        Assert.Single(await index.GetClustersAsync([first], default));
+
+        clock.Advance(TimeSpan.FromDays(31));
+        await PollAsync(host);
+
+        Assert.Empty(await index.GetClustersAsync([first], default));
+        Assert.Equal(0, await index.GetLastClusteredStoryIdAsync(default));
     }
 
     [Fact]

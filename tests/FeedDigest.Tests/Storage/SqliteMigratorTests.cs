@@ -32,10 +32,12 @@ public sealed class SqliteMigratorTests : IAsyncLifetime
     {
         await database.Migrator.MigrateAsync(CancellationToken.None);
 
-        var scripts = typeof(FeedDigest.Infrastructure.Storage.IDatabaseMigrator).Assembly.GetManifestResourceNames().Count(n => n.EndsWith(".sql", StringComparison.Ordinal));
-        Assert.True(scripts >= 2);
-        Assert.Equal(scripts, await database.ScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
-        Assert.Equal(scripts, await database.ScalarAsync<long>("SELECT MAX(version) FROM schema_migrations"));
+        var names = typeof(FeedDigest.Infrastructure.Storage.IDatabaseMigrator).Assembly.GetManifestResourceNames().Where(n => n.EndsWith(".sql", StringComparison.Ordinal)).ToList();
+        Assert.True(names.Count >= 2);
+        Assert.Equal(names.Count, await database.ScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
+        // Numbers can have gaps while branches that each add a script are apart (0007 before 0006 arrives).
+        var highest = names.Max(n => long.Parse(n.Split('.')[^2].Split('_')[0], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(highest, await database.ScalarAsync<long>("SELECT MAX(version) FROM schema_migrations"));
     }
 }
 

@@ -21,6 +21,8 @@ public sealed class ClusterCentroid
         Norm = Math.Sqrt(sumOfSquares);
     }
 
+    private const double RoundingResidue = 1e-4;
+
     public static ClusterCentroid Empty { get; } = new([]);
 
     /// <summary>The centroid's terms, heaviest first.</summary>
@@ -81,6 +83,37 @@ public sealed class ClusterCentroid
     /// <summary>This centroid with <paramref name="vector"/> added, keeping the <paramref name="maxTerms"/> heaviest terms.</summary>
     internal ClusterCentroid Add(TermVector vector, int maxTerms) =>
         Sum(vector.Weights, vector.Weights.Count, maxTerms);
+
+    /// <summary>
+    /// This centroid without the members whose vectors (as they were added) are given: their
+    /// weights subtracted from the terms the centroid kept. Terms left with no weight go.
+    /// </summary>
+    public ClusterCentroid Without(IEnumerable<CentroidTerm> contributions)
+    {
+        ArgumentNullException.ThrowIfNull(contributions);
+        var sums = new Dictionary<long, double>(Terms.Count);
+        foreach (var term in Terms)
+        {
+            sums[term.Term] = term.Weight;
+        }
+
+        foreach (var contribution in contributions)
+        {
+            if (sums.TryGetValue(contribution.Term, out var weight))
+            {
+                sums[contribution.Term] = weight - contribution.Weight;
+            }
+        }
+
+        // float32 sums do not return to exactly zero: what is left of a term after all its
+        // contributions went is rounding, well below any one story's weight.
+        return new ClusterCentroid(sums
+            .Where(pair => pair.Value > RoundingResidue)
+            .OrderByDescending(pair => pair.Value)
+            .ThenBy(pair => pair.Key)
+            .Select(pair => new CentroidTerm(pair.Key, (float)pair.Value))
+            .ToArray());
+    }
 
     private ClusterCentroid Sum(IEnumerable<KeyValuePair<long, double>> weights, int count, int maxTerms)
     {

@@ -1,17 +1,22 @@
 using FeedDigest.Core.Ports;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FeedDigest.Core.Stories.Clustering;
 
 /// <summary>
-/// Places the stories stored since the last run into clusters, oldest first, one at a time (the
-/// clusterer expects stories in the order they were first seen). Runs after each poll and before
-/// digests are composed, so a digest never lists a story its cluster does not know yet. Resumes
-/// from the index's last clustered story, so a crash loses nothing: assigning again changes nothing.
+/// Places the stories stored since the last run into clusters, oldest first (the clusterer expects
+/// stories in the order they were first seen), a page at a time in one batch of the index. Runs
+/// after each poll and before digests are composed, so a digest never lists a story its cluster
+/// does not know yet. Resumes from the index's last clustered story, so a crash loses nothing:
+/// a page not committed is assigned again. Does nothing while clustering is off
+/// (<see cref="ClusteringOptions.Enabled"/>).
 /// </summary>
-public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex index, StoryClusterer clusterer, ILogger<ClusteringCatchUp> logger) : IDisposable
+public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex index, StoryClusterer clusterer, IOptions<ClusteringOptions> options, ILogger<ClusteringCatchUp> logger) : IDisposable
 {
-    private const int PageSize = 500;
+    // A page is one batch: big enough that its commit is a small share of its cost, small enough
+    // that the write transaction it holds keeps other writers (a digest's claim) waiting well under a second.
+    public const int PageSize = 500;
     private readonly SemaphoreSlim running = new(1, 1);
 
     public void Dispose() => running.Dispose();
@@ -19,6 +24,11 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
     /// <returns>How many stories were placed.</returns>
     public async Task<int> CatchUpAsync(CancellationToken cancellationToken)
     {
+        if (!options.Value.Enabled)
+        {
+            return 0;
+        }
+
         await running.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -27,13 +37,14 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
             while (true)
             {
                 var page = await feedStore.GetDeliverableStoriesAfterIdAsync(after, PageSize, cancellationToken).ConfigureAwait(false);
-                foreach (var story in page)
-                {
-                    // A feed's date in the future would put the story outside every window.
-                    var time = story.PublishedAt is { } published && published < story.FirstSeenAt ? published : story.FirstSeenAt;
-                    await clusterer.AssignAsync(new StoryForClustering(story.Id, story.Title, story.Summary, time), cancellationToken).ConfigureAwait(false);
-                    placed++;
-                }
+                // A feed's date in the future would put the story outside every window.
+                var stories = page.Select(story => new StoryForClustering(
+                    story.Id,
+                    story.Title,
+                    story.Summary,
+                    story.PublishedAt is { } published && published < story.FirstSeenAt ? published : story.FirstSeenAt)).ToList();
+                await clusterer.AssignAllAsync(stories, cancellationToken).ConfigureAwait(false);
+                placed += stories.Count;
 
                 if (page.Count < PageSize)
                 {

@@ -15,6 +15,13 @@ public sealed class ClusteringOptions
     public const string SectionName = "FeedDigest:Clustering";
 
     /// <summary>
+    /// Whether new stories are placed in clusters at all. Off, each story is listed on its own in
+    /// digests (as it is until clustered) and clustering costs nothing; turned on again, the
+    /// stories stored meanwhile are clustered at the next poll or digest run.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
     /// The least cosine similarity, over IDF-weighted terms, between a new story and a cluster's
     /// centroid for the story to join that cluster. Lower joins more (and wrongly more often).
     /// </summary>

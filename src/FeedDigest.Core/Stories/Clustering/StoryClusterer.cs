@@ -36,7 +36,35 @@ public sealed class StoryClusterer
         this.options = options;
     }
 
-    public async Task<ClusterAssignment> AssignAsync(StoryForClustering story, CancellationToken cancellationToken)
+    /// <summary>Assigns one story in a transaction of its own.</summary>
+    public Task<ClusterAssignment> AssignAsync(StoryForClustering story, CancellationToken cancellationToken) =>
+        AssignAsync(index, story, cancellationToken);
+
+    /// <summary>
+    /// Assigns the stories in order, in one batch of the index: one commit for all of them, so a
+    /// poll's new stories cost one write of the pages they touch rather than one each. Nothing is
+    /// kept when this fails; the stories can be assigned again.
+    /// </summary>
+    public async Task<IReadOnlyList<ClusterAssignment>> AssignAllAsync(IReadOnlyList<StoryForClustering> stories, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stories);
+        var assignments = new List<ClusterAssignment>(stories.Count);
+        if (stories.Count == 0)
+        {
+            return assignments;
+        }
+
+        await using var batch = await index.BeginBatchAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var story in stories)
+        {
+            assignments.Add(await AssignAsync(batch, story, cancellationToken).ConfigureAwait(false));
+        }
+
+        await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return assignments;
+    }
+
+    private async Task<ClusterAssignment> AssignAsync(IStoryClusterSession session, StoryForClustering story, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(story);
         var features = StoryFeatures.Of(story.Title, story.Summary, options.Bands, options.RowsPerBand);
@@ -50,10 +78,11 @@ public sealed class StoryClusterer
 
         for (var attempt = 1; ; attempt++)
         {
-            var found = await index.FindCandidatesAsync(query, cancellationToken).ConfigureAwait(false);
+            var found = await session.FindCandidatesAsync(query, cancellationToken).ConfigureAwait(false);
 
             // The new story counts in N and in its own terms' df, as it would among the stored ones.
             var vector = TermVector.Weigh(features.TermFrequencies, found.DocumentCount + 1, term => found.DocumentFrequencies.GetValueOrDefault(term) + 1);
+            var contribution = vector.Weights.Select(pair => new CentroidTerm(pair.Key, (float)pair.Value)).ToList();
             var ranked = found.Clusters
                 .Select(cluster => (Cluster: cluster, Similarity: cluster.Centroid.Cosine(vector)))
                 .Where(candidate => candidate.Similarity >= options.Threshold)
@@ -77,14 +106,14 @@ public sealed class StoryClusterer
                     }
                 }
 
-                entry = new ClusterIndexEntry(story.StoryId, best.ClusterId, best.Version, centroid, features.BandKeys, features.Terms, story.Time) { Merges = merges };
+                entry = new ClusterIndexEntry(story.StoryId, best.ClusterId, best.Version, centroid, features.BandKeys, features.Terms, story.Time) { Merges = merges, Contribution = contribution };
             }
             else
             {
-                entry = new ClusterIndexEntry(story.StoryId, null, 0, ClusterCentroid.Empty.Add(vector, options.CentroidTerms), features.BandKeys, features.Terms, story.Time);
+                entry = new ClusterIndexEntry(story.StoryId, null, 0, ClusterCentroid.Empty.Add(vector, options.CentroidTerms), features.BandKeys, features.Terms, story.Time) { Contribution = contribution };
             }
 
-            var result = await index.AddAsync(entry, cancellationToken).ConfigureAwait(false);
+            var result = await session.AddAsync(entry, cancellationToken).ConfigureAwait(false);
             switch (result.Outcome)
             {
                 case ClusterIndexOutcome.Added:

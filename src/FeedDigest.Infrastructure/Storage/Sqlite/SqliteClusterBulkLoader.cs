@@ -18,7 +18,7 @@ internal sealed class SqliteClusterBulkLoader(SqliteConnectionFactory connection
         await using var writer = await connections.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = writer.Connection;
 
-        // Random-order inserts into the band index are fast only while its pages stay in memory.
+        // Random-order inserts into the term table are fast only while its pages stay in memory.
         await using (var pragma = connection.CreateCommand())
         {
             pragma.CommandText = "PRAGMA cache_size = -1048576;";
@@ -27,8 +27,7 @@ internal sealed class SqliteClusterBulkLoader(SqliteConnectionFactory connection
 
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var cluster = Command(connection, transaction, "INSERT INTO clusters (id, version, size, centroid) VALUES (@p0, @p1, @p1, @p2)", 3);
-        await using var member = Command(connection, transaction, "INSERT INTO cluster_members (story_id, cluster_id, at) VALUES (@p0, @p1, @p2)", 3);
-        await using var band = Command(connection, transaction, "INSERT INTO cluster_bands (band, at, story_id, cluster_id) VALUES (@p0, @p1, @p2, @p3) ON CONFLICT DO NOTHING", 4);
+        await using var member = Command(connection, transaction, "INSERT INTO cluster_members (story_id, cluster_id, at, bands, contribution) VALUES (@p0, @p1, @p2, @p3, @p4)", 5);
         await using var term = Command(connection, transaction, "INSERT INTO cluster_terms (term, df) VALUES (@p0, @p1)", 2);
 
         long documents = 0;
@@ -38,12 +37,7 @@ internal sealed class SqliteClusterBulkLoader(SqliteConnectionFactory connection
             foreach (var m in c.Members)
             {
                 var at = m.Time.ToUnixTimeSeconds();
-                await RunAsync(member, cancellationToken, m.StoryId, c.Id, at).ConfigureAwait(false);
-                foreach (var key in m.BandKeys)
-                {
-                    await RunAsync(band, cancellationToken, key, at, m.StoryId, c.Id).ConfigureAwait(false);
-                }
-
+                await RunAsync(member, cancellationToken, m.StoryId, c.Id, at, BandKeysBlob.Encode(m.BandKeys), CentroidBlob.Encode(new ClusterCentroid(m.Contribution))).ConfigureAwait(false);
                 documents++;
             }
         }

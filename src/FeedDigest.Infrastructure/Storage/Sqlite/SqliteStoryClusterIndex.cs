@@ -8,80 +8,41 @@ using Microsoft.Data.Sqlite;
 namespace FeedDigest.Infrastructure.Storage.Sqlite;
 
 /// <summary>
-/// The story clusters in SQLite (tables from 0005_story_clusters.sql). Candidates are read by band
-/// key through cluster_bands' primary key, newest first within the time window and at most about
-/// <see cref="ClusterQuery.CandidatesPerBand"/> rows a key, so an assignment reads the rows of its
-/// own band keys and no others, however many stories are stored.
+/// The story clusters in SQLite (tables from 0005_story_clusters.sql and 0007). Candidates come
+/// from the band index in memory (<see cref="BandIndex"/>), built from the band keys each member
+/// keeps: an assignment reads the rows of its own band keys and no others, however many stories
+/// are stored, and then its candidate clusters by id.
 /// </summary>
 /// <remarks>
 /// An assignment is a read and a write of a few statements each, for every new story, so this
 /// index keeps one connection of its own with those statements prepared once (Dapper prepares a
 /// command per call, which cost more than the statements' work) and its page cache warm (a
 /// connection's cache is dropped whenever another connection has written). Calls take turns on it.
-/// Writes still take the process's write turn from <see cref="SqliteConnectionFactory"/>.
+/// Writes still take the process's write turn from <see cref="SqliteConnectionFactory"/>. The
+/// document frequencies of terms looked up are kept too: a story's common terms were most of a
+/// read's remaining cost.
 /// </remarks>
 internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connections) : IStoryClusterIndex, IAsyncDisposable, IDisposable
 {
-    /// <summary>The time of an undated story in cluster_bands (its primary key allows no NULL).</summary>
-    internal const long Undated = long.MinValue;
-
     /// <summary>
-    /// Candidates in one statement, grouped by SQLite (reading hundreds of rows one by one through
-    /// ADO.NET cost more than the reads). For each band key: its rows dated within the window, from
-    /// the newest down to the @limit-th newest (a correlated subquery finds that row's time, so at
-    /// most about @limit rows are read; more only when several share that second), and likewise
-    /// its newest @limit undated rows. Then the clusters hit most often, counted first by the cluster
-    /// each row names and then by the live cluster that one was merged into, with their centroids.
-    /// Both halves are ranges of cluster_bands' primary key; clusters are read by id.
+    /// Stories' terms are added to document frequencies in batches of this many stories (and when
+    /// the index closes). A batch's terms, a few thousand rare ones among them, are spread over most
+    /// of cluster_terms' pages, so a flush costs about the same for 256 stories as for 4,096: at 256
+    /// it was the largest cost of an assignment. A crash loses the counts of at most this many
+    /// stories, which only makes their terms look a little rarer.
     /// </summary>
-    internal const string CandidatesSql = "WITH hits (cluster_id) AS (" + DatedHitsSql + "UNION ALL" + UndatedHitsSql + ")," + RankingSql;
+    internal const int TermFlushInterval = 4096;
 
-    /// <summary><see cref="CandidatesSql"/> without the undated half, while no undated story is stored.</summary>
-    internal const string DatedCandidatesSql = "WITH hits (cluster_id) AS (" + DatedHitsSql + ")," + RankingSql;
+    private const string MergeSavepoint = "cluster_merge";
 
-    /// <summary>Stories' terms are added to document frequencies in batches of this many stories.</summary>
-    internal const int TermFlushInterval = 256;
+    // Document frequencies kept in memory, at most this many terms (about 40 MB); then they start over.
+    private const int MaxKnownFrequencies = 500_000;
 
-    private const string DatedHitsSql =
-        """
-
-            SELECT cb.cluster_id
-            FROM json_each(@bands) AS b
-            JOIN cluster_bands AS cb ON cb.band = b.value AND cb.at <= @to AND cb.at >= max(@from, coalesce(
-                (SELECT x.at FROM cluster_bands AS x WHERE x.band = b.value AND x.at BETWEEN @from AND @to ORDER BY x.at DESC LIMIT 1 OFFSET @limit - 1),
-                @from))
-
-        """;
-
-    private const string UndatedHitsSql =
-        """
-
-            SELECT cb.cluster_id
-            FROM json_each(@bands) AS b
-            JOIN cluster_bands AS cb ON cb.band = b.value AND cb.at = @undated AND cb.story_id >= coalesce(
-                (SELECT x.story_id FROM cluster_bands AS x WHERE x.band = b.value AND x.at = @undated ORDER BY x.story_id DESC LIMIT 1 OFFSET @limit - 1),
-                0)
-
-        """;
-
-    private const string RankingSql =
-        """
-
-        named (cluster_id, shared) AS (
-            SELECT cluster_id, count(*) FROM hits GROUP BY cluster_id ORDER BY count(*) DESC, cluster_id LIMIT 2 * @maxClusters
-        ),
-        live (cluster_id, shared) AS (
-            SELECT coalesce(c.merged_into, c.id), sum(n.shared) FROM named AS n JOIN clusters AS c ON c.id = n.cluster_id
-            GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT @maxClusters
-        )
-        SELECT c.id AS ClusterId, c.version AS Version, l.shared AS SharedBands, c.centroid AS Centroid
-        FROM live AS l JOIN clusters AS c ON c.id = l.cluster_id
-        ORDER BY l.shared DESC, c.id
-        """;
-
-    private const string StatsSql = "SELECT documents, undated FROM cluster_stats WHERE id = 1";
+    private const string StatsSql = "SELECT documents FROM cluster_stats WHERE id = 1";
 
     private const string FrequenciesSql = "SELECT term, df FROM cluster_terms WHERE term IN (SELECT value FROM json_each(@terms))";
+
+    private const string ClustersSql = "SELECT id, version, centroid FROM clusters WHERE id IN (SELECT value FROM json_each(@ids))";
 
     private const string ExistingSql = "SELECT cluster_id FROM cluster_members WHERE story_id = @storyId";
 
@@ -101,12 +62,10 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
     private const string RecordSql =
         """
-        INSERT INTO cluster_members (story_id, cluster_id, at) VALUES (@storyId, @clusterId, @at);
-        INSERT INTO cluster_bands (band, at, story_id, cluster_id)
-            SELECT value, @bandAt, @storyId, @clusterId FROM json_each(@bands) WHERE true
-            ON CONFLICT DO NOTHING;
-        UPDATE cluster_stats SET documents = documents + 1, undated = undated + @undated WHERE id = 1;
+        INSERT INTO cluster_members (story_id, cluster_id, at, bands, contribution) VALUES (@storyId, @clusterId, @at, @bands, @contribution)
         """;
+
+    private const string CountSql = "UPDATE cluster_stats SET documents = documents + @documents WHERE id = 1";
 
     private const string FlushTermsSql =
         """
@@ -115,14 +74,33 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             ON CONFLICT (term) DO UPDATE SET df = df + excluded.df
         """;
 
+    private const string NewestSql = "SELECT max(at) FROM cluster_members";
+
+    // Undated members, then those dated in [@from, @to), through ix_cluster_members_at.
+    private const string MembersSql =
+        """
+        SELECT at, story_id, cluster_id, bands FROM cluster_members WHERE at IS NULL AND @undated AND bands IS NOT NULL
+        UNION ALL
+        SELECT at, story_id, cluster_id, bands FROM cluster_members WHERE at >= @from AND at < @to AND bands IS NOT NULL
+        """;
+
+    private const string MergedSql = "SELECT id, merged_into FROM clusters WHERE merged_into IS NOT NULL";
+
     private readonly SemaphoreSlim turn = new(1, 1);
 
     // Terms of stories recorded but not yet added to cluster_terms, and how many stories they are.
-    // Reads add them to what is stored. A crash loses them: at most a batch of stories counts a
-    // little less in the document frequencies, which are an estimate anyway.
+    // Reads add them to what is stored.
     private readonly Dictionary<long, long> pendingTerms = [];
     private int pendingStories;
     private Session? session;
+
+    // Null until first needed, and again after anything that may have left it out of step with the
+    // table (a rolled-back batch, a prune, another writer); the next read loads it afresh.
+    private BandIndex? bandIndex;
+
+    // The stored document frequency of each term looked up (0 for a term not stored), kept in step
+    // with this index's own flushes and dropped with the band index.
+    private readonly Dictionary<long, long> knownFrequencies = [];
     private bool disposed;
 
     public async Task<ClusterCandidates> FindCandidatesAsync(ClusterQuery query, CancellationToken cancellationToken)
@@ -136,52 +114,9 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             return await s.RunAsync(
                 async () =>
                 {
-                    long documents, undated;
-                    await using (var reader = await s.Stats.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                        documents = reader.GetInt64(0);
-                        undated = reader.GetInt64(1);
-                    }
-
-                    var frequencies = new Dictionary<long, long>(query.Terms.Count);
-                    s.Frequencies.Parameters["@terms"].Value = ToJsonArray(query.Terms);
-                    await using (var reader = await s.Frequencies.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                        {
-                            frequencies[reader.GetInt64(0)] = reader.GetInt64(1);
-                        }
-                    }
-
-                    foreach (var term in query.Terms)
-                    {
-                        if (pendingTerms.TryGetValue(term, out var pending))
-                        {
-                            frequencies[term] = frequencies.GetValueOrDefault(term) + pending;
-                        }
-                    }
-
-                    var clusters = new List<CandidateCluster>();
-                    if (query.BandKeys.Count > 0)
-                    {
-                        // Without a window every dated row counts (undated rows are read by the second half anyway).
-                        var windowed = query.WindowStart is not null && query.WindowEnd is not null;
-                        var candidates = undated > 0 ? s.Candidates : s.DatedCandidates;
-                        var parameters = candidates.Parameters;
-                        parameters["@bands"].Value = ToJsonArray(query.BandKeys);
-                        parameters["@from"].Value = windowed ? query.WindowStart!.Value.ToUnixTimeSeconds() : Undated + 1;
-                        parameters["@to"].Value = windowed ? query.WindowEnd!.Value.ToUnixTimeSeconds() : long.MaxValue;
-                        parameters["@limit"].Value = (long)query.CandidatesPerBand;
-                        parameters["@maxClusters"].Value = (long)query.MaxClusters;
-                        await using var reader = await candidates.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                        {
-                            clusters.Add(new CandidateCluster(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2), CentroidBlob.Decode((byte[])reader.GetValue(3))));
-                        }
-                    }
-
-                    return new ClusterCandidates(documents, frequencies, clusters);
+                    var documents = await ReadStatsAsync(s, cancellationToken).ConfigureAwait(false);
+                    var bands = await GetBandIndexAsync(s, documents, cancellationToken).ConfigureAwait(false);
+                    return await FindAsync(s, bands, documents, null, query, cancellationToken).ConfigureAwait(false);
                 }).ConfigureAwait(false);
         }
         finally
@@ -193,17 +128,45 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     public async Task<ClusterIndexResult> AddAsync(ClusterIndexEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        await using var batch = await BeginBatchAsync(cancellationToken).ConfigureAwait(false);
+        var result = await batch.AddAsync(entry, cancellationToken).ConfigureAwait(false);
+        await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    public async Task<IStoryClusterBatch> BeginBatchAsync(CancellationToken cancellationToken)
+    {
         await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        IDisposable? writeTurn = null;
+        SqliteTransaction? transaction = null;
         try
         {
             ObjectDisposedException.ThrowIf(disposed, this);
             var s = await GetSessionAsync(cancellationToken).ConfigureAwait(false);
-            using var writeTurn = await connections.WaitForWriteTurnAsync(cancellationToken).ConfigureAwait(false);
-            return await s.RunAsync(() => AddAsync(s, entry, cancellationToken)).ConfigureAwait(false);
+            writeTurn = await connections.WaitForWriteTurnAsync(cancellationToken).ConfigureAwait(false);
+            return await s.RunAsync(
+                async () =>
+                {
+                    // Immediate: the batch holds the write lock from its first read, so what it reads
+                    // cannot change before it writes.
+                    transaction = (SqliteTransaction)await s.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                    s.Enlist(transaction);
+                    var documents = await ReadStatsAsync(s, cancellationToken).ConfigureAwait(false);
+                    var bands = await GetBandIndexAsync(s, documents, cancellationToken).ConfigureAwait(false);
+                    return new Batch(this, s, transaction, writeTurn, documents, bands);
+                }).ConfigureAwait(false);
         }
-        finally
+        catch
         {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync().ConfigureAwait(false);
+                session?.Enlist(null);
+            }
+
+            writeTurn?.Dispose();
             turn.Release();
+            throw;
         }
     }
 
@@ -222,6 +185,45 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             new { ids = ToJsonArray(storyIds) },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.ToDictionary(r => r.StoryId, r => r.ClusterId);
+    }
+
+    public async Task<ClusterPruneReport> PruneAsync(CancellationToken cancellationToken)
+    {
+        await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            var s = await GetSessionAsync(cancellationToken).ConfigureAwait(false);
+            using var writeTurn = await connections.WaitForWriteTurnAsync(cancellationToken).ConfigureAwait(false);
+            return await s.RunAsync(async () =>
+            {
+                await using var transaction = (SqliteTransaction)await s.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    s.Enlist(transaction);
+                    // Pending terms first: a pruned story's terms must be in the table to come out of it.
+                    if (pendingTerms.Count > 0)
+                    {
+                        await FlushTermsAsync(s, pendingTerms, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    var report = await SqliteClusterPruning.PruneAsync(s.Connection, transaction, cancellationToken).ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    pendingTerms.Clear();
+                    pendingStories = 0;
+                    return report;
+                }
+                finally
+                {
+                    s.Enlist(null);
+                    Forget();
+                }
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            turn.Release();
+        }
     }
 
     /// <summary>Writes the pending document frequencies and closes the connection.</summary>
@@ -247,9 +249,17 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                 await s.RunAsync(async () =>
                 {
                     await using var transaction = (SqliteTransaction)await s.Connection.BeginTransactionAsync().ConfigureAwait(false);
-                    s.Enlist(transaction);
-                    await FlushTermsAsync(s, pendingTerms, CancellationToken.None).ConfigureAwait(false);
-                    await transaction.CommitAsync().ConfigureAwait(false);
+                    try
+                    {
+                        s.Enlist(transaction);
+                        await FlushTermsAsync(s, pendingTerms, CancellationToken.None).ConfigureAwait(false);
+                        await transaction.CommitAsync().ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        s.Enlist(null);
+                    }
+
                     return true;
                 }).ConfigureAwait(false);
                 pendingTerms.Clear();
@@ -288,11 +298,161 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         return builder.Append(']').ToString();
     }
 
-    private async Task<ClusterIndexResult> AddAsync(Session s, ClusterIndexEntry entry, CancellationToken cancellationToken)
-    {
-        await using var transaction = (SqliteTransaction)await s.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        s.Enlist(transaction);
+    private static async Task<long> ReadStatsAsync(Session s, CancellationToken cancellationToken) =>
+        (long)(await s.Stats.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
 
+    /// <summary>Drops what is kept in memory: the next read loads it from the tables.</summary>
+    private void Forget()
+    {
+        bandIndex = null;
+        knownFrequencies.Clear();
+    }
+
+    /// <summary>
+    /// The band index, loaded when missing or when the tables hold stories this index did not add
+    /// (another process clustered meanwhile: the count of stories differs from the one the rows
+    /// were complete at). At first it holds the undated stories and those dated within
+    /// <see cref="BandIndex.InitialSpanSeconds"/> of the newest.
+    /// </summary>
+    private async Task<BandIndex> GetBandIndexAsync(Session s, long documents, CancellationToken cancellationToken)
+    {
+        if (bandIndex is not null && bandIndex.Documents == documents)
+        {
+            return bandIndex;
+        }
+
+        Forget();
+        var newest = await s.Newest.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long at ? at : long.MinValue;
+        var horizon = newest == long.MinValue ? long.MinValue : newest - BandIndex.InitialSpanSeconds;
+        var mergedInto = new Dictionary<long, long>();
+        await using (var reader = await s.Merged.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                mergedInto[reader.GetInt64(0)] = reader.GetInt64(1);
+            }
+        }
+
+        var loaded = new BandIndex(horizon, newest, mergedInto, documents);
+        await LoadMembersAsync(s, loaded, undated: true, horizon, long.MaxValue, cancellationToken).ConfigureAwait(false);
+        bandIndex = loaded;
+        return loaded;
+    }
+
+    /// <summary>Adds the members dated in [<paramref name="from"/>, <paramref name="to"/>) (and the undated ones if asked) to the band index.</summary>
+    private static async Task LoadMembersAsync(Session s, BandIndex bands, bool undated, long from, long to, CancellationToken cancellationToken)
+    {
+        var parameters = s.Members.Parameters;
+        parameters["@undated"].Value = undated;
+        parameters["@from"].Value = from;
+        parameters["@to"].Value = to;
+        await using var reader = await s.Members.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            long? at = reader.IsDBNull(0) ? null : reader.GetInt64(0);
+            bands.Add(BandKeysBlob.Decode((byte[])reader.GetValue(3)), at, reader.GetInt64(1), reader.GetInt64(2));
+        }
+    }
+
+    private async Task<ClusterCandidates> FindAsync(
+        Session s, BandIndex bands, long documents, Dictionary<long, long>? batchTerms, ClusterQuery query, CancellationToken cancellationToken)
+    {
+        var frequencies = await GetFrequenciesAsync(s, query.Terms, batchTerms, cancellationToken).ConfigureAwait(false);
+        var clusters = new List<CandidateCluster>();
+        if (query.BandKeys.Count == 0)
+        {
+            return new ClusterCandidates(documents, frequencies, clusters);
+        }
+
+        // Without a window every dated story counts (undated ones count for every read).
+        var windowed = query.WindowStart is not null && query.WindowEnd is not null;
+        var from = windowed ? query.WindowStart!.Value.ToUnixTimeSeconds() : long.MinValue;
+        var to = windowed ? query.WindowEnd!.Value.ToUnixTimeSeconds() : long.MaxValue;
+        if (bands.NeedsFrom(from) is { } missingFrom)
+        {
+            // A story dated before the rows in memory (a feed's late item): the members of its
+            // window are loaded once, through the members' time index, and stay until evicted.
+            var loadedFrom = bands.Horizon;
+            bands.Extended(missingFrom);
+            try
+            {
+                await LoadMembersAsync(s, bands, undated: false, missingFrom, loadedFrom, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                Forget();
+                throw;
+            }
+        }
+
+        var ranked = bands.Rank(query.BandKeys, from, to, query.CandidatesPerBand, query.MaxClusters);
+        if (ranked.Count == 0)
+        {
+            return new ClusterCandidates(documents, frequencies, clusters);
+        }
+
+        var found = new Dictionary<long, (long Version, ClusterCentroid Centroid)>(ranked.Count);
+        s.Clusters.Parameters["@ids"].Value = ToJsonArray(ranked.Select(r => r.ClusterId).ToList());
+        await using (var reader = await s.Clusters.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                found[reader.GetInt64(0)] = (reader.GetInt64(1), CentroidBlob.Decode((byte[])reader.GetValue(2)));
+            }
+        }
+
+        foreach (var (clusterId, shared) in ranked)
+        {
+            if (found.TryGetValue(clusterId, out var cluster))
+            {
+                clusters.Add(new CandidateCluster(clusterId, cluster.Version, shared, cluster.Centroid));
+            }
+        }
+
+        return new ClusterCandidates(documents, frequencies, clusters);
+    }
+
+    /// <summary>Stored document frequencies (those not known yet read in one statement), plus the pending and the batch's own.</summary>
+    private async Task<Dictionary<long, long>> GetFrequenciesAsync(Session s, IReadOnlyList<long> terms, Dictionary<long, long>? batchTerms, CancellationToken cancellationToken)
+    {
+        var unknown = terms.Where(term => !knownFrequencies.ContainsKey(term)).ToList();
+        if (unknown.Count > 0)
+        {
+            if (knownFrequencies.Count + unknown.Count > MaxKnownFrequencies)
+            {
+                knownFrequencies.Clear();
+                unknown = [.. terms];
+            }
+
+            foreach (var term in unknown)
+            {
+                knownFrequencies[term] = 0;
+            }
+
+            s.Frequencies.Parameters["@terms"].Value = ToJsonArray(unknown);
+            await using var reader = await s.Frequencies.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                knownFrequencies[reader.GetInt64(0)] = reader.GetInt64(1);
+            }
+        }
+
+        var frequencies = new Dictionary<long, long>(terms.Count);
+        foreach (var term in terms)
+        {
+            var df = knownFrequencies[term] + pendingTerms.GetValueOrDefault(term) + (batchTerms?.GetValueOrDefault(term) ?? 0);
+            if (df > 0)
+            {
+                frequencies[term] = df;
+            }
+        }
+
+        return frequencies;
+    }
+
+    /// <summary>One story's writes within a batch; on a conflict nothing of this story is kept.</summary>
+    private static async Task<ClusterIndexResult> AddAsync(Session s, SqliteTransaction transaction, ClusterIndexEntry entry, CancellationToken cancellationToken)
+    {
         s.Existing.Parameters["@storyId"].Value = entry.StoryId;
         if (await s.Existing.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long existing)
         {
@@ -303,11 +463,24 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         long clusterId;
         if (entry.ClusterId is { } joined)
         {
+            // A merge that conflicts after the join was written must undo the join: a savepoint,
+            // taken only then, since merges are rare and the batch's other stories must stay.
+            var savepoint = entry.Merges.Count > 0;
+            if (savepoint)
+            {
+                await transaction.SaveAsync(MergeSavepoint, cancellationToken).ConfigureAwait(false);
+            }
+
             s.Join.Parameters["@centroid"].Value = centroid;
             s.Join.Parameters["@clusterId"].Value = joined;
             s.Join.Parameters["@expected"].Value = entry.ExpectedVersion;
             if (await s.Join.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
             {
+                if (savepoint)
+                {
+                    await transaction.ReleaseAsync(MergeSavepoint, cancellationToken).ConfigureAwait(false);
+                }
+
                 return new ClusterIndexResult(ClusterIndexOutcome.Conflict, 0);
             }
 
@@ -319,6 +492,8 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                 s.Absorb.Parameters["@expected"].Value = merge.ExpectedVersion;
                 if (await s.Absorb.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not long size)
                 {
+                    await transaction.RollbackAsync(MergeSavepoint, cancellationToken).ConfigureAwait(false);
+                    await transaction.ReleaseAsync(MergeSavepoint, cancellationToken).ConfigureAwait(false);
                     return new ClusterIndexResult(ClusterIndexOutcome.Conflict, 0);
                 }
 
@@ -326,6 +501,11 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                 s.Move.Parameters["@absorbed"].Value = merge.ClusterId;
                 s.Move.Parameters["@size"].Value = size;
                 await s.Move.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (savepoint)
+            {
+                await transaction.ReleaseAsync(MergeSavepoint, cancellationToken).ConfigureAwait(false);
             }
         }
         else
@@ -339,39 +519,9 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         record["@storyId"].Value = entry.StoryId;
         record["@clusterId"].Value = clusterId;
         record["@at"].Value = at is { } seconds ? seconds : DBNull.Value;
-        record["@bandAt"].Value = at ?? Undated;
-        record["@bands"].Value = ToJsonArray(entry.BandKeys);
-        record["@undated"].Value = at is null ? 1L : 0L;
+        record["@bands"].Value = BandKeysBlob.Encode(entry.BandKeys);
+        record["@contribution"].Value = CentroidBlob.Encode(new ClusterCentroid(entry.Contribution));
         await s.Record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-
-        var flush = pendingStories + 1 >= TermFlushInterval;
-        if (flush)
-        {
-            var counts = new Dictionary<long, long>(pendingTerms);
-            foreach (var term in entry.Terms)
-            {
-                counts[term] = counts.GetValueOrDefault(term) + 1;
-            }
-
-            await FlushTermsAsync(s, counts, cancellationToken).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        if (flush)
-        {
-            pendingTerms.Clear();
-            pendingStories = 0;
-        }
-        else
-        {
-            foreach (var term in entry.Terms)
-            {
-                pendingTerms[term] = pendingTerms.GetValueOrDefault(term) + 1;
-            }
-
-            pendingStories++;
-        }
-
         return new ClusterIndexResult(ClusterIndexOutcome.Added, clusterId);
     }
 
@@ -398,6 +548,133 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         return session ??= await Session.OpenAsync(connections, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Many stories' assignments in one transaction. Holds the index's turn and the process's write
+    /// turn until disposed. Counts (stories, terms) are kept here and written once at the commit;
+    /// the band index in memory gets each story at once, and is dropped if the batch is rolled back.
+    /// </summary>
+    private sealed class Batch(
+        SqliteStoryClusterIndex index, Session s, SqliteTransaction transaction, IDisposable writeTurn, long documents, BandIndex bands) : IStoryClusterBatch
+    {
+        private readonly Dictionary<long, long> terms = [];
+        private long added;
+        private bool committed;
+        private bool closed;
+
+        public Task<ClusterCandidates> FindCandidatesAsync(ClusterQuery query, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(query);
+            ObjectDisposedException.ThrowIf(closed, this);
+            return s.RunAsync(() => index.FindAsync(s, bands, documents + added, terms, query, cancellationToken));
+        }
+
+        public async Task<ClusterIndexResult> AddAsync(ClusterIndexEntry entry, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(entry);
+            ObjectDisposedException.ThrowIf(closed || committed, this);
+            var result = await s.RunAsync(() => SqliteStoryClusterIndex.AddAsync(s, transaction, entry, cancellationToken)).ConfigureAwait(false);
+            if (result.Outcome != ClusterIndexOutcome.Added)
+            {
+                return result;
+            }
+
+            added++;
+            foreach (var term in entry.Terms)
+            {
+                terms[term] = terms.GetValueOrDefault(term) + 1;
+            }
+
+            bands.Add(entry.BandKeys, entry.Time?.ToUnixTimeSeconds(), entry.StoryId, result.ClusterId);
+
+            foreach (var merge in entry.Merges)
+            {
+                bands.Merged(merge.ClusterId, result.ClusterId);
+            }
+
+            return result;
+        }
+
+        public async Task CommitAsync(CancellationToken cancellationToken)
+        {
+            ObjectDisposedException.ThrowIf(closed || committed, this);
+            var flush = index.pendingStories + added >= TermFlushInterval;
+            Dictionary<long, long>? flushed = null;
+            await s.RunAsync(async () =>
+            {
+                if (added > 0)
+                {
+                    s.Count.Parameters["@documents"].Value = added;
+                    await s.Count.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (flush)
+                {
+                    flushed = new Dictionary<long, long>(index.pendingTerms);
+                    foreach (var (term, count) in terms)
+                    {
+                        flushed[term] = flushed.GetValueOrDefault(term) + count;
+                    }
+
+                    await FlushTermsAsync(s, flushed, cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return true;
+            }).ConfigureAwait(false);
+            committed = true;
+            bands.Documents = documents + added;
+            if (flushed is not null)
+            {
+                foreach (var (term, count) in flushed)
+                {
+                    if (index.knownFrequencies.TryGetValue(term, out var known))
+                    {
+                        index.knownFrequencies[term] = known + count;
+                    }
+                }
+
+                index.pendingTerms.Clear();
+                index.pendingStories = 0;
+            }
+            else
+            {
+                foreach (var (term, count) in terms)
+                {
+                    index.pendingTerms[term] = index.pendingTerms.GetValueOrDefault(term) + count;
+                }
+
+                index.pendingStories += (int)added;
+            }
+        }
+
+        /// <summary>Rolls back unless committed, and gives the turns back.</summary>
+        public async ValueTask DisposeAsync()
+        {
+            if (closed)
+            {
+                return;
+            }
+
+            closed = true;
+            try
+            {
+                if (!committed)
+                {
+                    // The memory holds this batch's stories: reload it from the tables.
+                    index.Forget();
+                }
+
+                s.Enlist(null);
+                await transaction.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                writeTurn.Dispose();
+                index.turn.Release();
+            }
+        }
+    }
+
     private sealed class MemberRow
     {
         public long StoryId { get; set; }
@@ -416,10 +693,6 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
         public SqliteCommand Frequencies { get; private set; } = null!;
 
-        public SqliteCommand Candidates { get; private set; } = null!;
-
-        public SqliteCommand DatedCandidates { get; private set; } = null!;
-
         public SqliteCommand FlushTerms { get; private set; } = null!;
 
         public SqliteCommand Existing { get; private set; } = null!;
@@ -434,7 +707,18 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
         public SqliteCommand Record { get; private set; } = null!;
 
-        private IEnumerable<SqliteCommand> Commands => [Stats, Frequencies, Candidates, DatedCandidates, Existing, Join, Create, Absorb, Move, Record, FlushTerms];
+        public SqliteCommand Count { get; private set; } = null!;
+
+        public SqliteCommand Clusters { get; private set; } = null!;
+
+        public SqliteCommand Newest { get; private set; } = null!;
+
+        public SqliteCommand Members { get; private set; } = null!;
+
+        public SqliteCommand Merged { get; private set; } = null!;
+
+        private IEnumerable<SqliteCommand> Commands =>
+            [Stats, Frequencies, Existing, Join, Create, Absorb, Move, Record, FlushTerms, Count, Clusters, Newest, Members, Merged];
 
         public bool Broken { get; private set; }
 
@@ -446,34 +730,16 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             {
                 await using (var pragma = connection.CreateCommand())
                 {
-                    // The band index's upper levels and recent leaves stay in this connection's 64 MiB
-                    // cache; other pages are read through a memory map instead of a copy per read.
-                    // Each story dirties about 40 pages spread over the band and term tables, so this
-                    // connection checkpoints the write-ahead log at 10,000 pages (about 40 MiB) rather
-                    // than SQLite's 1,000: a checkpoint then writes each page once for ~240 stories, not
-                    // for ~25. (Other connections keep 1,000 and checkpoint when they commit after it.)
-                    pragma.CommandText = "PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824; PRAGMA wal_autocheckpoint = 10000;";
+                    // The clusters' and terms' upper levels and recent leaves stay in this connection's
+                    // 64 MiB cache; other pages are read through a memory map instead of a copy per read.
+                    // The log is checkpointed at SQLite's 1,000 pages: a story now dirties a few pages,
+                    // mostly appended ones, so a checkpoint comes every few hundred stories and is short.
+                    pragma.CommandText = "PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824;";
                     await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
                 session.Stats = session.Prepare(StatsSql);
                 session.Frequencies = session.Prepare(FrequenciesSql, ("@terms", SqliteType.Text));
-                session.Candidates = session.Prepare(
-                    CandidatesSql,
-                    ("@bands", SqliteType.Text),
-                    ("@from", SqliteType.Integer),
-                    ("@to", SqliteType.Integer),
-                    ("@undated", SqliteType.Integer),
-                    ("@limit", SqliteType.Integer),
-                    ("@maxClusters", SqliteType.Integer));
-                session.Candidates.Parameters["@undated"].Value = Undated;
-                session.DatedCandidates = session.Prepare(
-                    DatedCandidatesSql,
-                    ("@bands", SqliteType.Text),
-                    ("@from", SqliteType.Integer),
-                    ("@to", SqliteType.Integer),
-                    ("@limit", SqliteType.Integer),
-                    ("@maxClusters", SqliteType.Integer));
                 session.FlushTerms = session.Prepare(FlushTermsSql, ("@counts", SqliteType.Text));
                 session.Existing = session.Prepare(ExistingSql, ("@storyId", SqliteType.Integer));
                 session.Join = session.Prepare(JoinSql, ("@centroid", SqliteType.Blob), ("@clusterId", SqliteType.Integer), ("@expected", SqliteType.Integer));
@@ -485,9 +751,13 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                     ("@storyId", SqliteType.Integer),
                     ("@clusterId", SqliteType.Integer),
                     ("@at", SqliteType.Integer),
-                    ("@bandAt", SqliteType.Integer),
-                    ("@bands", SqliteType.Text),
-                    ("@undated", SqliteType.Integer));
+                    ("@bands", SqliteType.Blob),
+                    ("@contribution", SqliteType.Blob));
+                session.Count = session.Prepare(CountSql, ("@documents", SqliteType.Integer));
+                session.Clusters = session.Prepare(ClustersSql, ("@ids", SqliteType.Text));
+                session.Newest = session.Prepare(NewestSql);
+                session.Members = session.Prepare(MembersSql, ("@undated", SqliteType.Integer), ("@from", SqliteType.Integer), ("@to", SqliteType.Integer));
+                session.Merged = session.Prepare(MergedSql);
                 return session;
             }
             catch
@@ -517,10 +787,6 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             {
                 Broken = true;
                 throw;
-            }
-            finally
-            {
-                Enlist(null);
             }
         }
 

@@ -32,8 +32,29 @@ internal sealed class FakeClusterIndex : IStoryClusterIndex
         return Task.FromResult(new ClusterIndexResult(ClusterIndexOutcome.Added, entry.ClusterId ?? 99));
     }
 
+    public int Batches { get; private set; }
+
+    public Task<IStoryClusterBatch> BeginBatchAsync(CancellationToken cancellationToken)
+    {
+        Batches++;
+        return Task.FromResult<IStoryClusterBatch>(new Batch(this));
+    }
+
+    public Task<ClusterPruneReport> PruneAsync(CancellationToken cancellationToken) => Task.FromResult(new ClusterPruneReport(0, 0));
+
     public Task<long> GetLastClusteredStoryIdAsync(CancellationToken cancellationToken) => Task.FromResult(0L);
 
     public Task<IReadOnlyDictionary<long, long>> GetClustersAsync(IReadOnlyList<long> storyIds, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyDictionary<long, long>>(new Dictionary<long, long>());
+
+    private sealed class Batch(FakeClusterIndex index) : IStoryClusterBatch
+    {
+        public Task<ClusterCandidates> FindCandidatesAsync(ClusterQuery query, CancellationToken cancellationToken) => index.FindCandidatesAsync(query, cancellationToken);
+
+        public Task<ClusterIndexResult> AddAsync(ClusterIndexEntry entry, CancellationToken cancellationToken) => index.AddAsync(entry, cancellationToken);
+
+        public Task CommitAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 }

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# What story clustering adds to ingestion: the first `poll --once` of N feeds (every item new) into
+# an empty database, with clustering on and off (FeedDigest__Clustering__Enabled=false), runs
+# alternating in one sitting, REPS of each. Feeds are served by the shared harness's nginx on
+# 127.0.0.1 (see run.sh); dedup (story identity keys) is part of the store's write in both modes.
+#
+#   bench/network/clustering-overhead.sh [N] [REPS]        # default N=1000, REPS=3
+set -euo pipefail
+N=${1:-1000}
+REPS=${2:-3}
+REPO="$(cd "$(dirname "$0")/../.." && pwd)"
+SHARED="${SHARED:-$REPO/../shared/bench}"
+WORK="${BENCH_COPY:-/tmp/feeddigest-bench}"
+OUT="${OUT:-/tmp/feeddigest-clustering-overhead}"
+
+if [ ! -d "$WORK" ]; then
+  cp -r "$SHARED" "$WORK"
+  chmod -R u+w "$WORK"
+fi
+
+# ReadyToRun, as run.sh and the README's install publish it.
+dotnet publish "$REPO/src/FeedDigest.Service" -c Release -r linux-x64 --self-contained false -o "$OUT/feeddigest" >/dev/null
+cd "$WORK"
+[ -d "work/data/feeds-$N" ] || /usr/bin/python3 gen-feeds.py --n "$N" --out "work/data/feeds-$N"
+./start-http.sh >/dev/null
+. ./bench-env.sh
+
+run() {  # run MODE REP: one first poll into a fresh state folder; prints "MODE seconds"
+  local mode=$1 state="$OUT/state-$1-$2"
+  rm -rf "$state"; mkdir -p "$state"
+  /usr/bin/python3 "$REPO/bench/network/make-config.py" "$WORK/work/data/feeds-$N/urls.txt" "$state" 127.0.0.1 "$BENCH_SMTP_PORT" bench@example.org
+  local enabled=true; [ "$mode" = off ] && enabled=false
+  local start end
+  start=$(date +%s.%N)
+  (cd "$state" && FeedDigest__Clustering__Enabled=$enabled "$OUT/feeddigest/feeddigest" poll --once --config "$state/appsettings.json") > "$state/poll.log"
+  end=$(date +%s.%N)
+  echo "$mode $(/usr/bin/python3 -c "print(f\"{$end - $start:.2f}\")") load $(cut -d' ' -f1 /proc/loadavg) :: $(tail -1 "$state/poll.log")"
+}
+
+for rep in $(seq "$REPS"); do
+  # Alternate which mode goes first, so a drift in the machine's load falls on both.
+  if [ $((rep % 2)) = 1 ]; then run on "$rep"; run off "$rep"; else run off "$rep"; run on "$rep"; fi
+done | tee "$OUT/runs.txt"
+
+/usr/bin/python3 - "$OUT/runs.txt" <<'PY'
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    mode, seconds = line.split()[:2]
+    runs.setdefault(mode, []).append(float(seconds))
+on, off = statistics.median(runs["on"]), statistics.median(runs["off"])
+print(f"median first poll: clustering on {on:.2f} s {sorted(runs['on'])}, off {off:.2f} s {sorted(runs['off'])}; on/off = {on / off:.3f} (+{(on / off - 1) * 100:.1f}%)")
+PY

@@ -1,0 +1,230 @@
+namespace FeedDigest.Infrastructure.Storage.Sqlite;
+
+/// <summary>
+/// The LSH index in memory: for each band key, the stories that have it (their time and cluster).
+/// Built from cluster_members, where each story keeps its band keys: it holds every undated story
+/// and every story dated at or after <see cref="Horizon"/>, which starts a few days before the
+/// newest story and moves back when a read's window starts earlier (<see cref="NeedsFrom"/>).
+/// Each key's dated rows are kept in (time, story) order, its undated rows in story order.
+/// </summary>
+/// <remarks>
+/// A table of band rows was read per story before (a query over ten million rows with a million
+/// stories stored) and written per story (ten random B-tree leaves, each rewritten in the log and
+/// at the checkpoint); both cost more than the rest of an assignment together.
+/// </remarks>
+internal sealed class BandIndex
+{
+    /// <summary>
+    /// How far back from the newest story rows are loaded at first: the default window (72 hours
+    /// either side) of any story dated within a day of the newest. About 2,740 stories a day of 10
+    /// rows each is 110,000 rows.
+    /// </summary>
+    public static readonly long InitialSpanSeconds = (long)TimeSpan.FromDays(4).TotalSeconds;
+
+    // Rows older than the initial span are dropped an hour of story time at a time, not on every story.
+    private const long EvictionStepSeconds = 3600;
+
+    private static readonly Comparer<BandRow> ByTimeAndStory = Comparer<BandRow>.Create(
+        (a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.StoryId.CompareTo(b.StoryId));
+
+    private readonly Dictionary<long, List<BandRow>> dated = [];
+    private readonly Dictionary<long, List<BandRow>> undated = [];
+    private readonly Dictionary<long, long> mergedInto;
+    private long newest;
+
+    /// <param name="horizon">The earliest time (unix seconds) from which every dated story will be added.</param>
+    /// <param name="newest">The newest story's time.</param>
+    /// <param name="mergedInto">Each merged cluster and the cluster it merged into.</param>
+    /// <param name="documents">The stories clustered when the rows are complete.</param>
+    public BandIndex(long horizon, long newest, Dictionary<long, long> mergedInto, long documents)
+    {
+        Horizon = horizon;
+        this.newest = newest;
+        this.mergedInto = mergedInto;
+        Documents = documents;
+    }
+
+    /// <summary>Every dated story at or after this time (unix seconds) is here.</summary>
+    public long Horizon { get; private set; }
+
+    /// <summary>The stories clustered when these rows were last known complete: another count means another writer.</summary>
+    public long Documents { get; set; }
+
+    /// <summary>The earliest time a read needs loaded that is not: null when the rows are all here.</summary>
+    public long? NeedsFrom(long from) => from < Horizon ? from : null;
+
+    /// <summary>Moves the horizon back to <paramref name="from"/>: the caller then adds the stories from there up to the old horizon.</summary>
+    public void Extended(long from) => Horizon = Math.Min(Horizon, from);
+
+    /// <summary>Adds a story's band keys; <paramref name="at"/> null for an undated story.</summary>
+    public void Add(IReadOnlyList<long> bands, long? at, long storyId, long clusterId)
+    {
+        if (at is { } time && time < Horizon)
+        {
+            return;
+        }
+
+        var rows = at is null ? undated : dated;
+        var row = new BandRow(at ?? 0, storyId, clusterId);
+        foreach (var band in bands)
+        {
+            if (!rows.TryGetValue(band, out var list))
+            {
+                list = new List<BandRow>(4);
+                rows[band] = list;
+            }
+
+            // Stories arrive in time order mostly, so the new row usually goes at the end.
+            if (list.Count == 0 || ByTimeAndStory.Compare(list[^1], row) < 0)
+            {
+                list.Add(row);
+            }
+            else
+            {
+                var position = list.BinarySearch(row, ByTimeAndStory);
+                if (position < 0)
+                {
+                    list.Insert(~position, row);
+                }
+            }
+        }
+
+        if (at is { } dateAt && dateAt > newest)
+        {
+            newest = dateAt;
+            // Written so that a horizon of long.MinValue (an empty index at load) cannot overflow.
+            if (newest - InitialSpanSeconds - EvictionStepSeconds > Horizon)
+            {
+                Evict(newest - InitialSpanSeconds);
+            }
+        }
+    }
+
+    /// <summary>Records that <paramref name="absorbed"/> merged into <paramref name="cluster"/>: rows naming it count for the live one.</summary>
+    public void Merged(long absorbed, long cluster) => mergedInto[absorbed] = cluster;
+
+    /// <summary>
+    /// The candidate clusters for the keys: per key, its dated rows within
+    /// [<paramref name="from"/>, <paramref name="to"/>] from the newest down to the
+    /// <paramref name="perBand"/>-th newest (with the rows of that same time) and its
+    /// <paramref name="perBand"/> newest undated rows; the clusters those rows name, the most hit
+    /// first, counted again by the live cluster each merged into; the <paramref name="maxClusters"/>
+    /// hit most, ties by id.
+    /// </summary>
+    public List<(long ClusterId, int Shared)> Rank(IReadOnlyList<long> bands, long from, long to, int perBand, int maxClusters)
+    {
+        var hits = new Dictionary<long, int>();
+        foreach (var band in bands)
+        {
+            if (dated.TryGetValue(band, out var list))
+            {
+                var end = FirstAfter(list, to);
+                var start = FirstAtOrAfter(list, from, 0, end);
+                if (end - start > perBand)
+                {
+                    start = FirstAtOrAfter(list, list[end - perBand].At, start, end);
+                }
+
+                Count(hits, list, start, end);
+            }
+
+            if (undated.TryGetValue(band, out var undatedList))
+            {
+                Count(hits, undatedList, Math.Max(0, undatedList.Count - perBand), undatedList.Count);
+            }
+        }
+
+        // Merged clusters are counted under the cluster they merged into, the most-hit ones first
+        // (twice as many as asked for, so that merging cannot leave fewer than asked).
+        var live = new Dictionary<long, int>();
+        foreach (var (cluster, count) in hits.OrderByDescending(h => h.Value).ThenBy(h => h.Key).Take(2 * maxClusters))
+        {
+            var id = Live(cluster);
+            live[id] = live.GetValueOrDefault(id) + count;
+        }
+
+        return live.OrderByDescending(l => l.Value).ThenBy(l => l.Key).Take(maxClusters).Select(l => (l.Key, l.Value)).ToList();
+    }
+
+    private static void Count(Dictionary<long, int> hits, List<BandRow> list, int start, int end)
+    {
+        for (var i = start; i < end; i++)
+        {
+            hits[list[i].ClusterId] = hits.GetValueOrDefault(list[i].ClusterId) + 1;
+        }
+    }
+
+    private static int FirstAfter(List<BandRow> list, long at)
+    {
+        int low = 0, high = list.Count;
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            if (list[middle].At <= at)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
+
+    private static int FirstAtOrAfter(List<BandRow> list, long at, int start, int end)
+    {
+        int low = start, high = end;
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            if (list[middle].At < at)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
+
+    private long Live(long cluster)
+    {
+        // A merge re-points the clusters merged into the absorbed one, so chains stay short.
+        while (mergedInto.TryGetValue(cluster, out var next))
+        {
+            cluster = next;
+        }
+
+        return cluster;
+    }
+
+    private void Evict(long horizon)
+    {
+        Horizon = horizon;
+        var emptied = new List<long>();
+        foreach (var (band, list) in dated)
+        {
+            var keep = FirstAtOrAfter(list, horizon, 0, list.Count);
+            if (keep == list.Count)
+            {
+                emptied.Add(band);
+            }
+            else if (keep > 0)
+            {
+                list.RemoveRange(0, keep);
+            }
+        }
+
+        foreach (var band in emptied)
+        {
+            dated.Remove(band);
+        }
+    }
+
+    private readonly record struct BandRow(long At, long StoryId, long ClusterId);
+}

@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Text;
+using FeedDigest.Core.Stories.Clustering;
+using Microsoft.Data.Sqlite;
+
+namespace FeedDigest.Infrastructure.Storage.Sqlite;
+
+/// <summary>
+/// Takes the stories no longer in the stories table (pruned by retention) out of the clustering
+/// tables, in the caller's transaction: each member (and with it its band keys), its share of its
+/// cluster's centroid and of the document frequencies; clusters left without members go, with the
+/// clusters once merged into them. The caller drops its band index afterwards.
+/// </summary>
+/// <remarks>
+/// Finding the pruned stories reads all of cluster_members against the stories' primary key: once a
+/// day, like the story prune itself, and it also catches up after a prune that stopped halfway.
+/// </remarks>
+internal static class SqliteClusterPruning
+{
+    private const string ChooseSql =
+        """
+        CREATE TEMP TABLE IF NOT EXISTS pruned_members (story_id INTEGER PRIMARY KEY, cluster_id INTEGER NOT NULL, contribution BLOB);
+        DELETE FROM temp.pruned_members;
+        INSERT INTO temp.pruned_members (story_id, cluster_id, contribution)
+            SELECT m.story_id, m.cluster_id, m.contribution FROM main.cluster_members AS m
+            WHERE NOT EXISTS (SELECT 1 FROM main.stories AS s WHERE s.id = m.story_id);
+        """;
+
+    private const string ReadSql = "SELECT cluster_id, contribution FROM temp.pruned_members";
+
+    private const string DeleteMembersSql = "DELETE FROM cluster_members WHERE story_id IN (SELECT story_id FROM temp.pruned_members)";
+
+    private const string ClusterSql = "SELECT version, centroid, (SELECT count(*) FROM cluster_members WHERE cluster_id = @id) FROM clusters WHERE id = @id";
+
+    private const string ShrinkSql = "UPDATE clusters SET size = @size, centroid = @centroid, version = version + 1 WHERE id = @id";
+
+    private const string DeleteClusterSql = "DELETE FROM clusters WHERE merged_into = @id; DELETE FROM clusters WHERE id = @id";
+
+    private const string TermsSql =
+        """
+        UPDATE cluster_terms SET df = df - (j.value ->> 1) FROM json_each(@counts) AS j WHERE cluster_terms.term = j.value ->> 0;
+        DELETE FROM cluster_terms WHERE term IN (SELECT value ->> 0 FROM json_each(@counts)) AND df <= 0;
+        """;
+
+    private const string StatsSql = "UPDATE cluster_stats SET documents = max(documents - @documents, 0) WHERE id = 1";
+
+    public static async Task<ClusterPruneReport> PruneAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(connection, transaction, ChooseSql, [], cancellationToken).ConfigureAwait(false);
+        var members = new List<(long ClusterId, byte[]? Contribution)>();
+        await using (var read = Command(connection, transaction, ReadSql))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                members.Add((reader.GetInt64(0), reader.IsDBNull(1) ? null : (byte[])reader.GetValue(1)));
+            }
+        }
+
+        if (members.Count == 0)
+        {
+            return new ClusterPruneReport(0, 0);
+        }
+
+        await ExecuteAsync(connection, transaction, DeleteMembersSql, [], cancellationToken).ConfigureAwait(false);
+
+        // Members stored without their vector leave the centroid and the counts as they are: taking
+        // them out of N alone would make their terms look more common than the stories that remain.
+        var shares = new Dictionary<long, List<CentroidTerm>>();
+        var terms = new Dictionary<long, long>();
+        long documents = 0;
+        foreach (var member in members)
+        {
+            if (!shares.TryGetValue(member.ClusterId, out var share))
+            {
+                share = [];
+                shares[member.ClusterId] = share;
+            }
+
+            if (member.Contribution is null)
+            {
+                continue;
+            }
+
+            var contribution = CentroidBlob.Decode(member.Contribution).Terms;
+            share.AddRange(contribution);
+            foreach (var term in contribution)
+            {
+                terms[term.Term] = terms.GetValueOrDefault(term.Term) + 1;
+            }
+
+            documents++;
+        }
+
+        var removedClusters = 0;
+        await using (var cluster = Command(connection, transaction, ClusterSql, "@id"))
+        await using (var shrink = Command(connection, transaction, ShrinkSql, "@id", "@size", "@centroid"))
+        await using (var delete = Command(connection, transaction, DeleteClusterSql, "@id"))
+        {
+            foreach (var (clusterId, share) in shares)
+            {
+                cluster.Parameters["@id"].Value = clusterId;
+                byte[] centroid;
+                long remaining;
+                await using (var reader = await cluster.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        continue;
+                    }
+
+                    centroid = (byte[])reader.GetValue(1);
+                    remaining = reader.GetInt64(2);
+                }
+
+                if (remaining == 0)
+                {
+                    delete.Parameters["@id"].Value = clusterId;
+                    await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    removedClusters++;
+                    continue;
+                }
+
+                // The version moves on, so an assignment that read the old centroid conflicts and reads again.
+                shrink.Parameters["@id"].Value = clusterId;
+                shrink.Parameters["@size"].Value = remaining;
+                shrink.Parameters["@centroid"].Value = CentroidBlob.Encode(CentroidBlob.Decode(centroid).Without(share));
+                await shrink.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (terms.Count > 0)
+        {
+            var json = new StringBuilder((terms.Count * 28) + 2).Append('[');
+            foreach (var (term, count) in terms)
+            {
+                json.Append(json.Length > 1 ? ",[" : "[").Append(term.ToString(CultureInfo.InvariantCulture)).Append(',').Append(count.ToString(CultureInfo.InvariantCulture)).Append(']');
+            }
+
+            await ExecuteAsync(connection, transaction, TermsSql, [("@counts", json.Append(']').ToString())], cancellationToken).ConfigureAwait(false);
+        }
+
+        await ExecuteAsync(connection, transaction, StatsSql, [("@documents", documents)], cancellationToken).ConfigureAwait(false);
+        return new ClusterPruneReport(members.Count, removedClusters);
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        return command;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,125 @@
+using FeedDigest.Core.Feeds;
+using FeedDigest.Core.Stories;
+using FeedDigest.Core.Stories.Clustering;
+using FeedDigest.Infrastructure.Storage.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace FeedDigest.Tests.Storage;
+
+/// <summary>
+/// Stories stored through the real feed store, clustered through the real catch-up and index, then
+/// pruned by retention: the clustering tables must forget them as the stories table does.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xUnit disposes the index through IAsyncLifetime.DisposeAsync.")]
+public sealed class SqliteClusterPruningTests : IAsyncLifetime
+{
+    private const int OldUnrelatedStories = 300;
+    private static readonly DateTimeOffset T0 = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
+    private static readonly Feed Harbor = new("harbor", new Uri("https://harbor.example/feed.xml"), "Harbor Times", [], null);
+    private static readonly Feed Wire = new("wire", new Uri("https://wire.example/feed.atom"), "Wire", [], null);
+
+    private SqliteTestDatabase database = null!;
+    private SqliteFeedStore store = null!;
+    private SqliteStoryClusterIndex index = null!;
+
+    public async Task InitializeAsync()
+    {
+        database = await SqliteTestDatabase.CreateAsync();
+        store = new SqliteFeedStore(database.Connections);
+        index = new SqliteStoryClusterIndex(database.Connections);
+        await store.SyncFeedsAsync([Harbor, Wire], T0, CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await index.DisposeAsync();
+        await database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task PruneAsync_AfterStoriesArePruned_NoRowRefersToThem_SurvivorsStillJoin_AndStorageShrinks()
+    {
+        // Old: a strike reported twice, and many stories about nothing else. Two days later, a third
+        // report of the strike (joining its cluster) survives the prune.
+        var old = new List<NewStory>
+        {
+            Story(Harbor, "strike-1", "Dockworkers strike closes Rotterdam container terminal", T0),
+            Story(Wire, "strike-2", "Rotterdam container terminal shut as dockworkers strike", T0),
+        };
+        old.AddRange(Enumerable.Range(1, OldUnrelatedStories).Select(i => Story(Harbor, $"other-{i}", $"Quorvex{i} zelmard{i} pintrax{i} oddly{i} velm{i}", T0)));
+        await store.SaveFetchAsync(State(Harbor, T0), old, EditedStoryPolicy.Ignore, CancellationToken.None);
+        await store.SaveFetchAsync(State(Wire, T0.AddDays(2)), [Story(Wire, "strike-3", "Rotterdam dockworkers strike keeps container terminal closed", T0.AddDays(2))], EditedStoryPolicy.Ignore, CancellationToken.None);
+        var catchUp = CatchUp(enabled: true);
+        Assert.Equal(OldUnrelatedStories + 3, await catchUp.CatchUpAsync(CancellationToken.None));
+        var strikeCluster = await database.ScalarAsync<long>("SELECT cluster_id FROM cluster_members ORDER BY story_id DESC LIMIT 1");
+        Assert.Equal(3, await database.ScalarAsync<long>($"SELECT count(*) FROM cluster_members WHERE cluster_id = {strikeCluster}"));
+        var versionBefore = await database.ScalarAsync<long>($"SELECT version FROM clusters WHERE id = {strikeCluster}");
+
+        var pruned = await store.PruneStoriesAsync(T0.AddDays(1), CancellationToken.None);
+        var pagesBefore = await UsedPagesAsync();
+        var report = await index.PruneAsync(CancellationToken.None);
+
+        Assert.Equal(OldUnrelatedStories + 2, pruned);
+        Assert.Equal(new ClusterPruneReport(OldUnrelatedStories + 2, OldUnrelatedStories), report);
+        Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM cluster_members WHERE story_id NOT IN (SELECT id FROM stories)"));
+        Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM clusters AS c WHERE NOT EXISTS (SELECT 1 FROM cluster_members AS m WHERE m.cluster_id = c.id)"));
+        Assert.Equal(1, await database.ScalarAsync<long>("SELECT documents FROM cluster_stats"));
+        Assert.Equal(1, await database.ScalarAsync<long>($"SELECT size FROM clusters WHERE id = {strikeCluster}"));
+        Assert.True(await database.ScalarAsync<long>($"SELECT version FROM clusters WHERE id = {strikeCluster}") > versionBefore);
+        // Terms only the pruned stories had are gone; each remaining one counts the survivor once.
+        Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM cluster_terms WHERE df <> 1"));
+        Assert.True(await UsedPagesAsync() < pagesBefore * 0.8, "the database shrinks by the clustering rows");
+
+        // The surviving cluster still takes new stories, and unrelated ones still start their own.
+        await store.SaveFetchAsync(
+            State(Harbor, T0.AddDays(2.5)),
+            [
+                Story(Harbor, "strike-4", "Rotterdam container terminal reopens as dockworkers end strike", T0.AddDays(2.5)),
+                Story(Harbor, "other-new", "Quorvex1 zelmard1 pintrax1 oddly1 velm1", T0.AddDays(2.5)),
+            ],
+            EditedStoryPolicy.Ignore,
+            CancellationToken.None);
+        Assert.Equal(2, await catchUp.CatchUpAsync(CancellationToken.None));
+        Assert.Equal(2, await database.ScalarAsync<long>($"SELECT count(*) FROM cluster_members WHERE cluster_id = {strikeCluster}"));
+        Assert.Equal(2, await database.ScalarAsync<long>("SELECT count(DISTINCT cluster_id) FROM cluster_members"));
+    }
+
+    [Fact]
+    public async Task PruneAsync_NothingPruned_ChangesNothing()
+    {
+        await store.SaveFetchAsync(State(Harbor, T0), [Story(Harbor, "a", "Dockworkers strike closes Rotterdam terminal", T0)], EditedStoryPolicy.Ignore, CancellationToken.None);
+        await CatchUp(enabled: true).CatchUpAsync(CancellationToken.None);
+
+        Assert.Equal(new ClusterPruneReport(0, 0), await index.PruneAsync(CancellationToken.None));
+        Assert.Equal(1, await database.ScalarAsync<long>("SELECT count(*) FROM cluster_members"));
+    }
+
+    [Fact]
+    public async Task CatchUpAsync_ClusteringOff_PlacesNothing_AndOnAgainCatchesUp()
+    {
+        await store.SaveFetchAsync(State(Harbor, T0), [Story(Harbor, "a", "Dockworkers strike closes Rotterdam terminal", T0)], EditedStoryPolicy.Ignore, CancellationToken.None);
+
+        Assert.Equal(0, await CatchUp(enabled: false).CatchUpAsync(CancellationToken.None));
+        Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM cluster_members"));
+        Assert.Equal(1, await CatchUp(enabled: true).CatchUpAsync(CancellationToken.None));
+    }
+
+    private static NewStory Story(Feed feed, string key, string title, DateTimeOffset firstSeen) =>
+        new(feed.Id, [key], title, $"https://{feed.Id}.example/{key}", string.Empty, null, [], firstSeen, null, firstSeen);
+
+    private static FeedState State(Feed feed, DateTimeOffset at) => new(feed.Id, feed.Source, null, null, at, at, at.AddMinutes(30), 0, null);
+
+    private ClusteringCatchUp CatchUp(bool enabled)
+    {
+        var options = new ClusteringOptions { Enabled = enabled };
+        return new ClusteringCatchUp(store, index, new StoryClusterer(index, options), Options.Create(options), NullLogger<ClusteringCatchUp>.Instance);
+    }
+
+    /// <summary>The database's pages in use, the write-ahead log folded in first.</summary>
+    private async Task<long> UsedPagesAsync()
+    {
+        await database.ScalarAsync<long>("PRAGMA wal_checkpoint(TRUNCATE)");
+        return await database.ScalarAsync<long>("SELECT (SELECT page_count FROM pragma_page_count()) - (SELECT freelist_count FROM pragma_freelist_count())");
+    }
+}
