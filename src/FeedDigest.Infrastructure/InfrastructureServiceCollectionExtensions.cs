@@ -21,12 +21,14 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton<IDigestStore, SqliteDigestStore>();
         services.AddSingleton<IStoryClusterIndex, SqliteStoryClusterIndex>();
 
+        services.AddSingleton(new DkimMessageSigner(contentRoot));
         services.AddSingleton<IMailSender>(provider =>
         {
             var mail = provider.GetRequiredService<IOptionsMonitor<MailOptions>>();
+            var signer = provider.GetRequiredService<DkimMessageSigner>();
             return mail.CurrentValue.UsesSmtp
-                ? new SmtpMailSender(mail)
-                : new PickupFolderMailSender(mail, contentRoot);
+                ? new SmtpMailSender(mail, signer)
+                : new PickupFolderMailSender(mail, signer, contentRoot);
         });
         return services;
     }

@@ -11,6 +11,11 @@ public sealed class MailOptions
 
     public string From { get; set; } = "FeedDigest <digest@localhost>";
 
+    /// <summary>Where replies to a digest go (Reply-To); none when empty.</summary>
+    public string? ReplyTo { get; set; }
+
+    public DkimOptions Dkim { get; set; } = new();
+
     /// <summary>A relative path starts at the content root.</summary>
     public string PickupDirectory { get; set; } = "data/outbox";
 
@@ -28,6 +33,16 @@ public sealed class MailOptions
         if (!MailboxAddress.TryParse(From, out _))
         {
             yield return $"{SectionName}:From: \"{From}\" is not a mailbox such as \"FeedDigest <digest@example.org>\".";
+        }
+
+        if (!string.IsNullOrWhiteSpace(ReplyTo) && !MailboxAddress.TryParse(ReplyTo, out _))
+        {
+            yield return $"{SectionName}:ReplyTo: \"{ReplyTo}\" is not a mailbox such as \"Desk <desk@example.org>\".";
+        }
+
+        foreach (var problem in Dkim.Validate())
+        {
+            yield return problem;
         }
 
         if (!UsesSmtp && string.IsNullOrWhiteSpace(PickupDirectory))

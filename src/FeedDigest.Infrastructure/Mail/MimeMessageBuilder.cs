@@ -3,10 +3,14 @@ using MimeKit;
 
 namespace FeedDigest.Infrastructure.Mail;
 
-/// <summary>Builds the MIME message: multipart/alternative with the plain text first, as RFC 2046 §5.1.4 orders it.</summary>
+/// <summary>
+/// Builds the MIME message: multipart/alternative with the plain text first, as RFC 2046 §5.1.4
+/// orders it (or the text alone for a subscriber who asked for text), signed with DKIM last, when
+/// configured, so nothing changes the message after its signature.
+/// </summary>
 internal static class MimeMessageBuilder
 {
-    public static MimeMessage Build(OutgoingMessage digest, MailOptions options)
+    public static MimeMessage Build(OutgoingMessage digest, MailOptions options, DkimMessageSigner signer)
     {
         var message = new MimeMessage
         {
@@ -15,10 +19,16 @@ internal static class MimeMessageBuilder
             Subject = digest.Subject,
         };
         message.From.Add(MailboxAddress.Parse(options.From));
+        if (!string.IsNullOrWhiteSpace(options.ReplyTo))
+        {
+            message.ReplyTo.Add(MailboxAddress.Parse(options.ReplyTo));
+        }
+
         message.To.Add(new MailboxAddress(digest.ToName ?? string.Empty, digest.ToAddress));
         message.Body = new BodyBuilder { TextBody = digest.TextBody, HtmlBody = digest.HtmlBody }.ToMessageBody();
         // Quoted-printable or base64 bodies pass every relay, including those without 8BITMIME.
         message.Prepare(EncodingConstraint.SevenBit);
+        signer.Sign(message, options.Dkim);
         return message;
     }
 }

@@ -8,7 +8,7 @@ namespace FeedDigest.Infrastructure.Mail;
 /// mail server (or a person) can take from. Written to a temporary name and renamed, so a reader
 /// never sees half a message; writing the same digest again replaces the file, never duplicates it.
 /// </summary>
-internal sealed class PickupFolderMailSender(IOptionsMonitor<MailOptions> optionsMonitor, string contentRoot) : IMailSender
+internal sealed class PickupFolderMailSender(IOptionsMonitor<MailOptions> optionsMonitor, DkimMessageSigner signer, string contentRoot) : IMailSender
 {
     public async Task<DeliveryResult> SendAsync(OutgoingMessage digest, CancellationToken cancellationToken)
     {
@@ -17,13 +17,17 @@ internal sealed class PickupFolderMailSender(IOptionsMonitor<MailOptions> option
         try
         {
             Directory.CreateDirectory(folder);
-            var message = MimeMessageBuilder.Build(digest, options);
+            var message = MimeMessageBuilder.Build(digest, options, signer);
             var name = string.Join('_', digest.MessageId.Split(Path.GetInvalidFileNameChars().Append('@').ToArray()));
             var path = Path.Combine(folder, name + ".eml");
             var temporary = path + ".tmp";
             await message.WriteToAsync(temporary, cancellationToken).ConfigureAwait(false);
             File.Move(temporary, path, overwrite: true);
             return new DeliveryResult.Delivered();
+        }
+        catch (DkimKeyException exception)
+        {
+            return new DeliveryResult.TransientFailure(exception.Message);
         }
         catch (IOException exception)
         {

@@ -8,13 +8,23 @@ using Microsoft.Extensions.Options;
 namespace FeedDigest.Infrastructure.Mail;
 
 /// <summary>Sends digests through an SMTP server with MailKit; server refusals come back as values.</summary>
-internal sealed class SmtpMailSender(IOptionsMonitor<MailOptions> optionsMonitor) : IMailSender
+internal sealed class SmtpMailSender(IOptionsMonitor<MailOptions> optionsMonitor, DkimMessageSigner signer) : IMailSender
 {
     public async Task<DeliveryResult> SendAsync(OutgoingMessage digest, CancellationToken cancellationToken)
     {
         var options = optionsMonitor.CurrentValue;
         var smtp = options.Smtp;
-        var message = MimeMessageBuilder.Build(digest, options);
+        MimeKit.MimeMessage message;
+        try
+        {
+            message = MimeMessageBuilder.Build(digest, options, signer);
+        }
+        catch (DkimKeyException exception)
+        {
+            // Kept in the outbox: it goes out once the key is fixed.
+            return new DeliveryResult.TransientFailure(exception.Message);
+        }
+
         using var client = new SmtpClient { Timeout = (int)smtp.Timeout.TotalMilliseconds };
         try
         {
