@@ -41,7 +41,11 @@ public sealed class DigestRenderer
         // A subscriber who asked for plain text gets a single text part.
         var html = subscriber.Format == DigestFormat.Text ? null : htmlTemplate.Render(new TemplateContext(view, templateOptions), Encoder);
         var text = textTemplate.Render(new TemplateContext(view, templateOptions), NullEncoder.Default);
-        return new OutgoingMessage(unsent.Digest.MessageId, subscriber.Email, subscriber.DisplayName, view.Subject, html, text, unsent.Digest.CreatedAt);
+        // The list a digest belongs to is its first topic: mail clients file and filter by it.
+        var listTopic = unsent.Digest.Entries.Select(e => e.TopicId).FirstOrDefault() is { } topicId && catalog.TopicsById.TryGetValue(topicId, out var topic)
+            ? new MailingList(topic.Id, topic.Name)
+            : null;
+        return new OutgoingMessage(unsent.Digest.MessageId, subscriber.Email, subscriber.DisplayName, view.Subject, html, text, unsent.Digest.CreatedAt) { List = listTopic };
     }
 
     private static DigestView BuildView(UnsentDigest unsent, Subscriber subscriber, Catalog catalog, int summaryLength)

@@ -9,4 +9,11 @@ public sealed record OutgoingMessage(
     string Subject,
     string? HtmlBody,
     string TextBody,
-    DateTimeOffset Date);
+    DateTimeOffset Date)
+{
+    /// <summary>The topic the message is a list message of (List-Id); null for a notice to the admin.</summary>
+    public MailingList? List { get; init; }
+}
+
+/// <param name="Id">A topic id, used as the List-Id's label.</param>
+public sealed record MailingList(string Id, string Name);

@@ -30,7 +30,8 @@ internal sealed class DkimMessageSigner(string contentRoot)
         }
 
         var signer = GetSigner(options);
-        var present = SignedHeaders.Where(id => id == HeaderId.From || message.Headers.Contains(id)).ToArray();
+        // Content-Type lives with the body's headers in MimeKit's model but is written with the message's.
+        var present = SignedHeaders.Where(id => id is HeaderId.From or HeaderId.ContentType || message.Headers.Contains(id)).ToArray();
         signer.Sign(message, present);
     }
 

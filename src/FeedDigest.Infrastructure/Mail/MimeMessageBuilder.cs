@@ -25,10 +25,27 @@ internal static class MimeMessageBuilder
         }
 
         message.To.Add(new MailboxAddress(digest.ToName ?? string.Empty, digest.ToAddress));
+        if (digest.List is { } list)
+        {
+            message.Headers.Add(HeaderId.ListId, ListId(list, message.From.Mailboxes.Single().Domain));
+        }
+
         message.Body = new BodyBuilder { TextBody = digest.TextBody, HtmlBody = digest.HtmlBody }.ToMessageBody();
         // Quoted-printable or base64 bodies pass every relay, including those without 8BITMIME.
         message.Prepare(EncodingConstraint.SevenBit);
         signer.Sign(message, options.Dkim);
         return message;
+    }
+
+    /// <summary>
+    /// RFC 2919: "Name" &lt;label.domain&gt;. The label keeps only the characters a dot-atom allows,
+    /// and the name only printable ASCII (the header is not encoded), else the label stands alone.
+    /// </summary>
+    private static string ListId(MailingList list, string domain)
+    {
+        var label = new string(list.Id.Select(c => char.IsAsciiLetterOrDigit(c) || c == '-' ? char.ToLowerInvariant(c) : '-').ToArray()).Trim('-');
+        var name = list.Name.Replace("\"", string.Empty, StringComparison.Ordinal).Replace("\\", string.Empty, StringComparison.Ordinal);
+        var address = $"<{label}.{domain}>";
+        return name.All(c => c is >= ' ' and <= '~') && name.Length > 0 ? $"\"{name}\" {address}" : address;
     }
 }

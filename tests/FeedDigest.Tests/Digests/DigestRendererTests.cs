@@ -155,6 +155,25 @@ public sealed class DigestRendererTests
 
     private static string HtmlText(string text, int length) => Core.Normalizing.HtmlText.Truncate(text, length);
 
+    [Fact]
+    public void Render_DigestOfTwoTopics_IsAListMessageOfItsFirstTopic()
+    {
+        var stories = new[] { DigestTestData.Story(1, "Port reopens"), DigestTestData.Story(2, "Censorship story") };
+
+        var message = Render(stories, [new DigestEntry(1, "shipping", 0), new DigestEntry(2, "censorship", 1)], DigestTestData.Subscriber("shipping", "censorship"));
+
+        Assert.Equal(new MailingList("shipping", "Shipping"), message.List);
+    }
+
+    [Fact]
+    public void Render_TextFormat_HasNoHtmlBody()
+    {
+        var message = Render([DigestTestData.Story(1, "Censorship story")], subscriber: DigestTestData.Subscriber("censorship") with { Format = DigestFormat.Text });
+
+        Assert.Null(message.HtmlBody);
+        Assert.Contains("Censorship story", message.TextBody, StringComparison.Ordinal);
+    }
+
     private static OutgoingMessage Render(
         IReadOnlyList<StoredStory> stories,
         IReadOnlyList<DigestEntry>? entries = null,

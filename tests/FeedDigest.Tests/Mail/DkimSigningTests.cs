@@ -30,7 +30,9 @@ public sealed class DkimSigningTests : IDisposable
         var signature = message.Headers[HeaderId.DkimSignature] ?? string.Empty;
         Assert.Contains("d=news.example", signature, StringComparison.Ordinal);
         Assert.Contains("s=digest2026", signature, StringComparison.Ordinal);
-        Assert.Contains("h=from:to:reply-to:subject:date:message-id", signature.Replace(" ", string.Empty, StringComparison.Ordinal).ToLowerInvariant(), StringComparison.Ordinal);
+        var tags = System.Text.RegularExpressions.Regex.Replace(signature, @"\s+", string.Empty).Split(';');
+        var signed = tags.Single(t => t.StartsWith("h=", StringComparison.Ordinal))[2..].ToLowerInvariant().Split(':');
+        Assert.Equal(["from", "to", "reply-to", "subject", "date", "message-id", "mime-version", "content-type", "list-id"], signed);
         Assert.True(await VerifyAsync(message));
     }
 
@@ -91,7 +93,10 @@ public sealed class DkimSigningTests : IDisposable
 
     private static OutgoingMessage Digest() => new(
         "digest.1@feeddigest", "editor@example.org", "Editor", "Online censorship: 2 new stories · 25 Nov 2026",
-        "<p>Regulators widen online censorship — 审查</p>", "Regulators widen online censorship — 审查", new DateTimeOffset(2026, 11, 25, 7, 0, 0, TimeSpan.FromHours(8)));
+        "<p>Regulators widen online censorship — 审查</p>", "Regulators widen online censorship — 审查", new DateTimeOffset(2026, 11, 25, 7, 0, 0, TimeSpan.FromHours(8)))
+    {
+        List = new MailingList("online-censorship", "Online censorship"),
+    };
 
     private async Task<bool> VerifyAsync(MimeMessage message)
     {
