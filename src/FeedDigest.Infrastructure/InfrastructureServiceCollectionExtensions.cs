@@ -27,7 +27,7 @@ public static class InfrastructureServiceCollectionExtensions
             var mail = provider.GetRequiredService<IOptionsMonitor<MailOptions>>();
             var signer = provider.GetRequiredService<DkimMessageSigner>();
             return mail.CurrentValue.UsesSmtp
-                ? new SmtpMailSender(mail, signer)
+                ? new SmtpMailSender(mail, signer, provider.GetRequiredService<TimeProvider>())
                 : new PickupFolderMailSender(mail, signer, contentRoot);
         });
         return services;

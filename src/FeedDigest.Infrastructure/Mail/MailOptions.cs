@@ -76,9 +76,25 @@ public sealed class SmtpOptions
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long the connection stays open without a message before it is closed.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most messages sent in a minute (evenly spaced); 0: no limit.</summary>
+    public int MaxMessagesPerMinute { get; set; }
+
     public IEnumerable<string> Validate()
     {
         const string path = MailOptions.SectionName + ":Smtp";
+        if (IdleTimeout <= TimeSpan.Zero)
+        {
+            yield return $"{path}:IdleTimeout must be positive (it is {IdleTimeout}).";
+        }
+
+        if (MaxMessagesPerMinute < 0)
+        {
+            yield return $"{path}:MaxMessagesPerMinute must not be negative (0 means no limit; it is {MaxMessagesPerMinute}).";
+        }
+
         if (string.IsNullOrWhiteSpace(Host))
         {
             yield return $"{path}:Host must name the SMTP server when Transport is \"Smtp\".";

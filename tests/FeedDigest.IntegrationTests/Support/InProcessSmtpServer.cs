@@ -26,10 +26,16 @@ public sealed class InProcessSmtpServer : IAsyncDisposable
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new CollectingStore(Messages));
         server = new SmtpServer.SmtpServer(options, services);
+        server.SessionCreated += (_, _) => Interlocked.Increment(ref sessions);
         running = server.StartAsync(stopping.Token);
     }
 
+    private int sessions;
+
     public int Port { get; }
+
+    /// <summary>How many SMTP connections clients opened.</summary>
+    public int Sessions => Volatile.Read(ref sessions);
 
     public ConcurrentQueue<MimeMessage> Messages { get; } = new();
 
