@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dapper;
 using FeedDigest.Core.Digests;
 using FeedDigest.Core.Ports;
@@ -23,6 +24,40 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
             new { subscriberKey },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return new SubscriberDigestState(row.SubscriberKey, SqliteTime.FromText(row.CreatedAt), SqliteTime.FromNullableText(row.LastSlotAt), row.StoryCutoff);
+    }
+
+    public async Task<IReadOnlyList<SubscriberDigestState>> GetOrCreateStatesAsync(IReadOnlyList<string> subscriberKeys, DateTimeOffset now, DateTimeOffset lookbackStart, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subscriberKeys);
+        var keys = JsonSerializer.Serialize(subscriberKeys);
+        await using var writer = await connections.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // "WHERE true" tells SQLite's parser that ON CONFLICT belongs to the INSERT, not to a join.
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO subscriber_state (subscriber_key, created_at, last_slot_at, story_cutoff)
+            SELECT keys.value, @now, NULL, (SELECT COALESCE(MAX(seq), 0) FROM stories WHERE first_seen_at < @lookbackStart)
+            FROM json_each(@keys) AS keys
+            WHERE true
+            ON CONFLICT (subscriber_key) DO NOTHING
+            """,
+            new { keys, now = SqliteTime.ToText(now), lookbackStart = SqliteTime.ToText(lookbackStart) },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var rows = (await connection.QueryAsync<StateRow>(new CommandDefinition(
+            """
+            SELECT subscriber_key AS SubscriberKey, created_at AS CreatedAt, last_slot_at AS LastSlotAt, story_cutoff AS StoryCutoff
+            FROM subscriber_state WHERE subscriber_key IN (SELECT value FROM json_each(@keys))
+            """,
+            new { keys },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false)).ToDictionary(r => r.SubscriberKey, StringComparer.Ordinal);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return subscriberKeys
+            .Select(key => rows[key])
+            .Select(row => new SubscriberDigestState(row.SubscriberKey, SqliteTime.FromText(row.CreatedAt), SqliteTime.FromNullableText(row.LastSlotAt), row.StoryCutoff))
+            .ToList();
     }
 
     public async Task<bool> TryClaimAsync(SubscriberDigestState expected, DateTimeOffset slot, long newCutoff, ClaimedDigest? digest, CancellationToken cancellationToken)
