@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using FeedDigest.Core.Digests;
 using FeedDigest.Core.Ports;
+using Microsoft.Data.Sqlite;
 
 namespace FeedDigest.Infrastructure.Storage.Sqlite;
 
@@ -95,19 +96,32 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
                 new { digest.Id, digest.SubscriberKey, digest.MessageId, createdAt = SqliteTime.ToText(digest.CreatedAt), digest.OmittedCount },
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
+            // One prepared statement for all the entries: a Dapper call apiece built and parsed a
+            // command per entry, which cost more than the insert (a digest run claims thousands).
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = (SqliteTransaction)transaction;
+            insert.CommandText =
+                """
+                INSERT INTO digest_stories (digest_id, subscriber_key, story_id, revision, topic_id, position, lead_story_id)
+                VALUES ($digestId, $subscriberKey, $storyId, (SELECT revision FROM stories WHERE id = $storyId), $topicId, $position, $leadStoryId)
+                ON CONFLICT (subscriber_key, story_id, revision) DO NOTHING
+                """;
+            insert.Parameters.AddWithValue("$digestId", digest.Id);
+            insert.Parameters.AddWithValue("$subscriberKey", digest.SubscriberKey);
+            var storyId = insert.Parameters.Add("$storyId", SqliteType.Integer);
+            var topicId = insert.Parameters.Add("$topicId", SqliteType.Text);
+            var position = insert.Parameters.Add("$position", SqliteType.Integer);
+            var leadStoryId = insert.Parameters.Add("$leadStoryId", SqliteType.Integer);
+            insert.Prepare();
             var listed = 0;
             foreach (var entry in digest.Entries)
             {
+                storyId.Value = entry.StoryId;
+                topicId.Value = entry.TopicId;
+                position.Value = entry.Position;
+                leadStoryId.Value = entry.LeadStoryId is { } lead ? lead : DBNull.Value;
                 // A story already delivered to this subscriber is silently left out, never sent again.
-                listed += await connection.ExecuteAsync(new CommandDefinition(
-                    """
-                    INSERT INTO digest_stories (digest_id, subscriber_key, story_id, revision, topic_id, position, lead_story_id)
-                    VALUES (@digestId, @subscriberKey, @StoryId, (SELECT revision FROM stories WHERE id = @StoryId), @TopicId, @Position, @LeadStoryId)
-                    ON CONFLICT (subscriber_key, story_id, revision) DO NOTHING
-                    """,
-                    new { digestId = digest.Id, subscriberKey = digest.SubscriberKey, entry.StoryId, entry.TopicId, entry.Position, entry.LeadStoryId },
-                    transaction,
-                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+                listed += await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             if (listed == 0)
