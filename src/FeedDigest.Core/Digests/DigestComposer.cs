@@ -20,7 +20,21 @@ public static class DigestComposer
     /// </summary>
     /// <param name="deliveredClusters">Clusters the subscriber already got in an earlier digest.</param>
     public static (IReadOnlyList<DigestEntry> Entries, int Omitted) Compose(
-        Subscriber subscriber, Catalog catalog, IReadOnlyList<StoredStory> candidates, int maxStories, IReadOnlySet<long>? deliveredClusters = null)
+        Subscriber subscriber, Catalog catalog, IReadOnlyList<StoredStory> candidates, int maxStories, IReadOnlySet<long>? deliveredClusters = null) =>
+        Compose(subscriber, catalog, candidates, catalog.TopicMatcher.Match, maxStories, deliveredClusters);
+
+    /// <summary>
+    /// As above, with each story's topics already matched: a digest run matches every new story
+    /// against all topics once and composes every subscriber's digest from those matches.
+    /// </summary>
+    /// <param name="topicsOf">The topics a story matches, as <see cref="TopicMatcher.Match"/> gives them.</param>
+    public static (IReadOnlyList<DigestEntry> Entries, int Omitted) Compose(
+        Subscriber subscriber,
+        Catalog catalog,
+        IReadOnlyList<StoredStory> candidates,
+        Func<StoredStory, IReadOnlyList<Topic>> topicsOf,
+        int maxStories,
+        IReadOnlySet<long>? deliveredClusters = null)
     {
         var topics = subscriber.TopicIds
             .Select(id => catalog.TopicsById.GetValueOrDefault(id))
@@ -36,7 +50,7 @@ public static class DigestComposer
             }
 
             var topicIndex = group
-                .Select(story => catalog.TopicMatcher.Match(story))
+                .Select(topicsOf)
                 .Select(matched => topics.FindIndex(topic => matched.Contains(topic)))
                 .Where(index => index >= 0)
                 .DefaultIfEmpty(-1)

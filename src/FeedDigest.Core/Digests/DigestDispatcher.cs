@@ -1,7 +1,9 @@
+using System.Runtime.CompilerServices;
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Ports;
 using FeedDigest.Core.Stories;
 using FeedDigest.Core.Stories.Clustering;
+using FeedDigest.Core.Topics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -33,43 +35,64 @@ public sealed class DigestDispatcher(
     {
         var catalog = catalogSource.Current;
         var options = optionsMonitor.CurrentValue;
-        var claimed = 0;
         // Every stored story is placed in its cluster first, so the digests list each story once.
         await clustering.CatchUpAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var subscriber in catalog.Subscribers)
+        var claimed = await ClaimDueDigestsAsync(catalog, options, cancellationToken).ConfigureAwait(false);
+        var (sent, failures) = await SendUnsentAsync(catalog, options, cancellationToken).ConfigureAwait(false);
+        return new DigestRunReport(claimed, sent, failures);
+    }
+
+    /// <summary>
+    /// Claims a digest for every subscriber whose next slot has come; returns how many were stored.
+    /// The new stories are read, clustered and matched once for all of them (from the lowest of
+    /// their cut-offs), not once per subscriber; each digest is then claimed on its own, with the
+    /// subscriber's cut-off moved in the same transaction.
+    /// </summary>
+    private async Task<int> ClaimDueDigestsAsync(Catalog catalog, DigestOptions options, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var states = await digestStore.GetOrCreateStatesAsync(
+            catalog.Subscribers.Select(s => s.Key).ToList(), now, now - options.NewSubscriberLookback, cancellationToken).ConfigureAwait(false);
+        var due = catalog.Subscribers
+            .Zip(states)
+            .Where(pair => pair.First.Schedule.NextAfter(pair.Second.LastSlotAt ?? pair.Second.CreatedAt) is { } slot && slot <= now)
+            .ToList();
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        var candidates = await ReadRunCandidatesAsync(catalog, due.Min(pair => pair.Second.StoryCutoff), cancellationToken).ConfigureAwait(false);
+        var claimed = 0;
+        foreach (var (subscriber, state) in due)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (await TryClaimDueDigestAsync(subscriber, catalog, options, cancellationToken).ConfigureAwait(false))
+            if (await TryClaimAsync(subscriber, state, candidates, catalog, options, now, cancellationToken).ConfigureAwait(false))
             {
                 claimed++;
             }
         }
 
-        var (sent, failures) = await SendUnsentAsync(catalog, options, cancellationToken).ConfigureAwait(false);
-        return new DigestRunReport(claimed, sent, failures);
+        return claimed;
     }
 
-    /// <summary>Claims a digest for the subscriber if their next slot has come; returns whether one was stored.</summary>
-    public async Task<bool> TryClaimDueDigestAsync(Subscriber subscriber, Catalog catalog, DigestOptions options, CancellationToken cancellationToken)
+    /// <summary>Composes and claims one due subscriber's digest; returns whether one was stored.</summary>
+    private async Task<bool> TryClaimAsync(
+        Subscriber subscriber, SubscriberDigestState state, RunCandidates candidates, Catalog catalog, DigestOptions options, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var now = timeProvider.GetUtcNow();
-        var state = await digestStore.GetOrCreateStateAsync(subscriber.Key, now, now - options.NewSubscriberLookback, cancellationToken).ConfigureAwait(false);
-        var slot = subscriber.Schedule.NextAfter(state.LastSlotAt ?? state.CreatedAt);
-        if (slot is null || slot > now)
+        // The cut-off moves past every story the run read, matching or not, as it did when each
+        // subscriber read their own; a story stored since is left for the next run.
+        var newCutoff = Math.Max(state.StoryCutoff, candidates.LastSequence);
+        IReadOnlyList<DigestEntry> entries = [];
+        var omitted = 0;
+        // A paused subscriber's slot passes and its stories with it: resuming brings new stories, not a backlog.
+        var stories = subscriber.Paused ? [] : candidates.For(subscriber, state.StoryCutoff);
+        if (stories.Count > 0)
         {
-            return false;
+            var delivered = await GetDeliveredClustersAsync(subscriber, now, cancellationToken).ConfigureAwait(false);
+            (entries, omitted) = DigestComposer.Compose(subscriber, catalog, stories, candidates.TopicsOf, subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered);
         }
 
-        var candidates = await GetNewStoriesAsync(state, cancellationToken).ConfigureAwait(false);
-        var newCutoff = candidates.Count > 0 ? candidates[^1].Sequence : state.StoryCutoff;
-        if (subscriber.Paused)
-        {
-            // The slot passes and its stories with it: resuming brings new stories, not a backlog.
-            candidates.Clear();
-        }
-
-        var (clustered, delivered) = await WithClustersAsync(subscriber, candidates, now, cancellationToken).ConfigureAwait(false);
-        var (entries, omitted) = DigestComposer.Compose(subscriber, catalog, clustered, subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered);
         var digest = entries.Count == 0
             ? null
             : new ClaimedDigest(Guid.NewGuid().ToString("N"), subscriber.Key, NewMessageId(), now, entries, omitted);
@@ -89,6 +112,80 @@ public sealed class DigestDispatcher(
 
         logger.LogInformation("Claimed digest {DigestId} with {StoryCount} stories for subscriber {SubscriberId}", digest.Id, entries.Count, subscriber.Key);
         return true;
+    }
+
+    /// <summary>
+    /// Reads the stories after <paramref name="cutoff"/> twice, a page at a time. The first pass
+    /// matches each story against all topics and notes the clusters of those that match; the second,
+    /// up to the last story the first one read, keeps the matching stories and their cluster-mates
+    /// with their clusters as they are now. So a run whose lowest cut-off is old (a weekly digest, a
+    /// new subscriber's look-back, downtime) holds the few stories that matter, not every story
+    /// since: reading twice costs less than holding them.
+    /// </summary>
+    private async Task<RunCandidates> ReadRunCandidatesAsync(Catalog catalog, long cutoff, CancellationToken cancellationToken)
+    {
+        var matches = new Dictionary<long, IReadOnlyList<Topic>>();
+        var matchingClusters = new HashSet<long>();
+        var last = cutoff;
+        await foreach (var (page, clusters) in ReadPagesAsync(cutoff, long.MaxValue, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var story in page)
+            {
+                var topics = catalog.TopicMatcher.Match(story);
+                if (topics.Count > 0)
+                {
+                    matches[story.Id] = topics;
+                    if (clusters.TryGetValue(story.Id, out var cluster))
+                    {
+                        matchingClusters.Add(cluster);
+                    }
+                }
+            }
+
+            last = page[^1].Sequence;
+        }
+
+        var kept = new List<StoredStory>();
+        if (matches.Count == 0)
+        {
+            return new RunCandidates(kept, matches, last);
+        }
+
+        await foreach (var (page, clusters) in ReadPagesAsync(cutoff, last, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var story in page)
+            {
+                long? cluster = clusters.TryGetValue(story.Id, out var id) ? id : null;
+                if (matches.ContainsKey(story.Id) || cluster is { } c && matchingClusters.Contains(c))
+                {
+                    kept.Add(story with { ClusterId = cluster });
+                }
+            }
+        }
+
+        return new RunCandidates(kept, matches, last);
+    }
+
+    /// <summary>The stories after <paramref name="cutoff"/> up to <paramref name="upTo"/>, a page at a time, with the clusters of those that have one.</summary>
+    private async IAsyncEnumerable<(IReadOnlyList<StoredStory> Page, IReadOnlyDictionary<long, long> Clusters)> ReadPagesAsync(
+        long cutoff, long upTo, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var read = await feedStore.GetStoriesAfterAsync(cutoff, CandidatePageSize, cancellationToken).ConfigureAwait(false);
+            var page = read.Where(story => story.Sequence <= upTo).ToList();
+            if (page.Count > 0)
+            {
+                yield return (page, await clusterIndex.GetClustersAsync(page.Select(s => s.Id).ToList(), cancellationToken).ConfigureAwait(false));
+            }
+
+            if (read.Count < CandidatePageSize || page.Count < read.Count)
+            {
+                yield break;
+            }
+
+            cutoff = read[^1].Sequence;
+        }
     }
 
     /// <summary>
@@ -124,11 +221,16 @@ public sealed class DigestDispatcher(
     {
         var clusters = await clusterIndex.GetClustersAsync(candidates.Select(s => s.Id).ToList(), cancellationToken).ConfigureAwait(false);
         var stories = candidates.Select(s => clusters.TryGetValue(s.Id, out var cluster) ? s with { ClusterId = cluster } : s).ToList();
+        return (stories, await GetDeliveredClustersAsync(subscriber, now, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The clusters the subscriber already got within the clustering window.</summary>
+    private async Task<IReadOnlySet<long>> GetDeliveredClustersAsync(Subscriber subscriber, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var sent = await digestStore.GetDeliveredStoryIdsAsync(subscriber.Key, now - clusteringOptions.Value.Window, cancellationToken).ConfigureAwait(false);
-        var delivered = sent.Count == 0
+        return sent.Count == 0
             ? new HashSet<long>()
             : (await clusterIndex.GetClustersAsync(sent, cancellationToken).ConfigureAwait(false)).Values.ToHashSet();
-        return (stories, delivered);
     }
 
     private async Task<List<StoredStory>> GetNewStoriesAsync(SubscriberDigestState state, CancellationToken cancellationToken)

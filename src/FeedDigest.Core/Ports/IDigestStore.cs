@@ -12,6 +12,13 @@ public interface IDigestStore
     Task<SubscriberDigestState> GetOrCreateStateAsync(string subscriberKey, DateTimeOffset now, DateTimeOffset lookbackStart, CancellationToken cancellationToken);
 
     /// <summary>
+    /// <see cref="GetOrCreateStateAsync"/> for many subscribers in one read (a digest run checks
+    /// every subscriber's slot, and one read apiece cost more than the rest of the check), in the
+    /// order of <paramref name="subscriberKeys"/>.
+    /// </summary>
+    Task<IReadOnlyList<SubscriberDigestState>> GetOrCreateStatesAsync(IReadOnlyList<string> subscriberKeys, DateTimeOffset now, DateTimeOffset lookbackStart, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Atomically moves the subscriber from <paramref name="expected"/> to the new slot and cut-off
     /// and stores <paramref name="digest"/> (if any) in the outbox. Returns false, changing nothing,
     /// when the state is no longer <paramref name="expected"/> (another run got there first).

@@ -46,6 +46,25 @@ public sealed class SqliteDigestStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetOrCreateStatesAsync_CreatesTheNewAndKeepsTheKnown_InTheOrderAsked()
+    {
+        await AddStoryAsync("old", T0.AddHours(-48));
+        var known = await store.GetOrCreateStateAsync("bo@example.com", T0, T0.AddHours(-24), CancellationToken.None);
+        var later = await AddStoryAsync("later", T0.AddHours(1));
+
+        var states = await store.GetOrCreateStatesAsync(["cy@example.com", "bo@example.com", "ana@example.com"], T0.AddDays(1), T0.AddHours(23), CancellationToken.None);
+
+        Assert.Equal(
+            [
+                new SubscriberDigestState("cy@example.com", T0.AddDays(1), null, later),
+                known,
+                new SubscriberDigestState("ana@example.com", T0.AddDays(1), null, later),
+            ],
+            states);
+        Assert.Equal(states[0], await store.GetOrCreateStateAsync("cy@example.com", T0.AddDays(2), T0.AddDays(2), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task GetOrCreateStateAsync_KnownSubscriber_KeepsTheFirstState()
     {
         await AddStoryAsync("old", T0.AddHours(-48));

@@ -1,6 +1,8 @@
+using System.Text.Json;
 using Dapper;
 using FeedDigest.Core.Digests;
 using FeedDigest.Core.Ports;
+using Microsoft.Data.Sqlite;
 
 namespace FeedDigest.Infrastructure.Storage.Sqlite;
 
@@ -23,6 +25,40 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
             new { subscriberKey },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return new SubscriberDigestState(row.SubscriberKey, SqliteTime.FromText(row.CreatedAt), SqliteTime.FromNullableText(row.LastSlotAt), row.StoryCutoff);
+    }
+
+    public async Task<IReadOnlyList<SubscriberDigestState>> GetOrCreateStatesAsync(IReadOnlyList<string> subscriberKeys, DateTimeOffset now, DateTimeOffset lookbackStart, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subscriberKeys);
+        var keys = JsonSerializer.Serialize(subscriberKeys);
+        await using var writer = await connections.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // "WHERE true" tells SQLite's parser that ON CONFLICT belongs to the INSERT, not to a join.
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO subscriber_state (subscriber_key, created_at, last_slot_at, story_cutoff)
+            SELECT keys.value, @now, NULL, (SELECT COALESCE(MAX(seq), 0) FROM stories WHERE first_seen_at < @lookbackStart)
+            FROM json_each(@keys) AS keys
+            WHERE true
+            ON CONFLICT (subscriber_key) DO NOTHING
+            """,
+            new { keys, now = SqliteTime.ToText(now), lookbackStart = SqliteTime.ToText(lookbackStart) },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var rows = (await connection.QueryAsync<StateRow>(new CommandDefinition(
+            """
+            SELECT subscriber_key AS SubscriberKey, created_at AS CreatedAt, last_slot_at AS LastSlotAt, story_cutoff AS StoryCutoff
+            FROM subscriber_state WHERE subscriber_key IN (SELECT value FROM json_each(@keys))
+            """,
+            new { keys },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false)).ToDictionary(r => r.SubscriberKey, StringComparer.Ordinal);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return subscriberKeys
+            .Select(key => rows[key])
+            .Select(row => new SubscriberDigestState(row.SubscriberKey, SqliteTime.FromText(row.CreatedAt), SqliteTime.FromNullableText(row.LastSlotAt), row.StoryCutoff))
+            .ToList();
     }
 
     public async Task<bool> TryClaimAsync(SubscriberDigestState expected, DateTimeOffset slot, long newCutoff, ClaimedDigest? digest, CancellationToken cancellationToken)
@@ -60,19 +96,32 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
                 new { digest.Id, digest.SubscriberKey, digest.MessageId, createdAt = SqliteTime.ToText(digest.CreatedAt), digest.OmittedCount },
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
+            // One prepared statement for all the entries: a Dapper call apiece built and parsed a
+            // command per entry, which cost more than the insert (a digest run claims thousands).
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = (SqliteTransaction)transaction;
+            insert.CommandText =
+                """
+                INSERT INTO digest_stories (digest_id, subscriber_key, story_id, revision, topic_id, position, lead_story_id)
+                VALUES ($digestId, $subscriberKey, $storyId, (SELECT revision FROM stories WHERE id = $storyId), $topicId, $position, $leadStoryId)
+                ON CONFLICT (subscriber_key, story_id, revision) DO NOTHING
+                """;
+            insert.Parameters.AddWithValue("$digestId", digest.Id);
+            insert.Parameters.AddWithValue("$subscriberKey", digest.SubscriberKey);
+            var storyId = insert.Parameters.Add("$storyId", SqliteType.Integer);
+            var topicId = insert.Parameters.Add("$topicId", SqliteType.Text);
+            var position = insert.Parameters.Add("$position", SqliteType.Integer);
+            var leadStoryId = insert.Parameters.Add("$leadStoryId", SqliteType.Integer);
+            insert.Prepare();
             var listed = 0;
             foreach (var entry in digest.Entries)
             {
+                storyId.Value = entry.StoryId;
+                topicId.Value = entry.TopicId;
+                position.Value = entry.Position;
+                leadStoryId.Value = entry.LeadStoryId is { } lead ? lead : DBNull.Value;
                 // A story already delivered to this subscriber is silently left out, never sent again.
-                listed += await connection.ExecuteAsync(new CommandDefinition(
-                    """
-                    INSERT INTO digest_stories (digest_id, subscriber_key, story_id, revision, topic_id, position, lead_story_id)
-                    VALUES (@digestId, @subscriberKey, @StoryId, (SELECT revision FROM stories WHERE id = @StoryId), @TopicId, @Position, @LeadStoryId)
-                    ON CONFLICT (subscriber_key, story_id, revision) DO NOTHING
-                    """,
-                    new { digestId = digest.Id, subscriberKey = digest.SubscriberKey, entry.StoryId, entry.TopicId, entry.Position, entry.LeadStoryId },
-                    transaction,
-                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+                listed += await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             if (listed == 0)

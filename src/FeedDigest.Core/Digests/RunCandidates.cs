@@ -1,0 +1,80 @@
+using FeedDigest.Core.Stories;
+using FeedDigest.Core.Topics;
+
+namespace FeedDigest.Core.Digests;
+
+/// <summary>
+/// The new stories of one digest run, read and matched against every topic once and shared by all
+/// the subscribers due in it: the stories after the lowest of their cut-offs that match a topic,
+/// with their cluster-mates (shown as "also"). Stories that match nothing and share a cluster with
+/// nothing that does are not kept, so what is held grows with the matching new stories, not with the
+/// number of subscribers or with every story stored.
+/// </summary>
+internal sealed class RunCandidates
+{
+    private readonly Dictionary<long, IReadOnlyList<Topic>> matches;
+    private readonly Dictionary<long, List<StoredStory>> storiesByCluster = [];
+    private readonly Dictionary<string, HashSet<long>> clustersByTopic = new(StringComparer.Ordinal);
+
+    /// <param name="stories">The kept stories with their clusters, in sequence order.</param>
+    /// <param name="matches">The topics of every kept story that matches one (a story missing here matches none).</param>
+    /// <param name="lastSequence">The last story the run read (or the lowest cut-off when none was new): every due subscriber's new cut-off.</param>
+    public RunCandidates(IReadOnlyList<StoredStory> stories, Dictionary<long, IReadOnlyList<Topic>> matches, long lastSequence)
+    {
+        this.matches = matches;
+        LastSequence = lastSequence;
+        foreach (var story in stories)
+        {
+            var cluster = ClusterKey(story);
+            if (!storiesByCluster.TryGetValue(cluster, out var versions))
+            {
+                storiesByCluster[cluster] = versions = [];
+            }
+
+            versions.Add(story);
+            foreach (var topic in TopicsOf(story))
+            {
+                if (!clustersByTopic.TryGetValue(topic.Id, out var clusters))
+                {
+                    clustersByTopic[topic.Id] = clusters = [];
+                }
+
+                clusters.Add(cluster);
+            }
+        }
+    }
+
+    public long LastSequence { get; }
+
+    public IReadOnlyList<Topic> TopicsOf(StoredStory story) => matches.GetValueOrDefault(story.Id) ?? [];
+
+    /// <summary>
+    /// The subscriber's candidates: the stories after <paramref name="cutoff"/> in clusters one of
+    /// whose versions matches one of their topics, in sequence order. The composer leaves out every
+    /// other cluster anyway (none of its versions matches), so it gives the digest it would give
+    /// from all the stories after the cut-off; the order is theirs too, since it breaks ties.
+    /// </summary>
+    public List<StoredStory> For(Subscriber subscriber, long cutoff)
+    {
+        var clusters = new HashSet<long>();
+        foreach (var topicId in subscriber.TopicIds)
+        {
+            if (clustersByTopic.TryGetValue(topicId, out var matching))
+            {
+                clusters.UnionWith(matching);
+            }
+        }
+
+        var candidates = new List<StoredStory>();
+        foreach (var cluster in clusters)
+        {
+            candidates.AddRange(storiesByCluster[cluster].Where(story => story.Sequence > cutoff));
+        }
+
+        candidates.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+        return candidates;
+    }
+
+    /// <summary>The composer's grouping: a story not clustered (yet) stands alone.</summary>
+    private static long ClusterKey(StoredStory story) => story.ClusterId ?? -story.Id;
+}
