@@ -69,7 +69,7 @@ public sealed class ChangingFeedServer : IAsyncDisposable
     {
         lock (gate)
         {
-            return items.Select(i => i with { Title = i.Title, Summary = i.Summary }).ToList();
+            return items.Select(i => i with { }).ToList();
         }
     }
 

@@ -28,8 +28,9 @@ public sealed class FaultRunOptions
 
     /// <summary>
     /// How long the last, undisturbed run may take to deliver everything. Feeds cannot be polled more
-    /// often than once a minute (Polling:DefaultInterval), so the items published last need up to a
-    /// minute and its 10% jitter to be fetched.
+    /// often than once a minute (Polling:DefaultInterval), so the items published last wait up to a
+    /// feed's poll interval (with <see cref="PollIntervalSpread"/>, under two minutes) and its 10%
+    /// jitter to be fetched.
     /// </summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(150);
 
@@ -37,6 +38,13 @@ public sealed class FaultRunOptions
     public TimeSpan QuietPeriod { get; init; } = TimeSpan.FromSeconds(4);
 
     public int FeedCount { get; init; } = 8;
+
+    /// <summary>
+    /// Feed i is polled every minute plus i/FeedCount of this: feeds first polled together drift
+    /// apart, so new stories, and the digests claimed and sent for them, come every few seconds
+    /// rather than in one burst a minute. Zero polls every feed once a minute (a shorter drain).
+    /// </summary>
+    public TimeSpan PollIntervalSpread { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Where the database, configuration and service log go; null: a new temporary folder.</summary>
     public string? WorkDirectory { get; init; }
@@ -100,7 +108,7 @@ public static class FaultRunner
         await using var feeds = await ChangingFeedServer.StartAsync(options.FeedCount, TopicWords, new Random(random.Next()));
         await using var smtp = SmtpSink.Start();
         var configPath = Path.Combine(workDirectory, "appsettings.json");
-        await File.WriteAllTextAsync(configPath, Configuration(workDirectory, feeds, smtp.Port), cancellationToken);
+        await File.WriteAllTextAsync(configPath, Configuration(workDirectory, feeds, smtp.Port, options.PollIntervalSpread), cancellationToken);
         await using var serviceLog = new StreamWriter(Path.Combine(workDirectory, "service.log"), append: true) { AutoFlush = true };
         log.WriteLine($"fault run: seed {options.Seed}, {options.Kills} kills, work directory {workDirectory}");
 
@@ -284,7 +292,7 @@ public static class FaultRunner
         await service.WaitForExitAsync(timeout.Token);
     }
 
-    private static string Configuration(string workDirectory, ChangingFeedServer feeds, int smtpPort)
+    private static string Configuration(string workDirectory, ChangingFeedServer feeds, int smtpPort, TimeSpan pollIntervalSpread)
     {
         var configuration = new
         {
@@ -297,7 +305,13 @@ public static class FaultRunner
                 Polling = new { TickInterval = "00:00:01", DefaultInterval = "00:01:00", MaxInterval = "00:05:00" },
                 Digests = new { TickInterval = "00:00:01", MaxStoriesPerDigest = 1000, RetryInterval = "00:00:01" },
                 Mail = new { Transport = "Smtp", From = "FeedDigest <digest@localhost>", Smtp = new { Host = "127.0.0.1", Port = smtpPort, Security = "None", Timeout = "00:00:10" } },
-                Feeds = Enumerable.Range(0, feeds.FeedCount).Select(f => new { Id = $"feed-{f}", Url = feeds.FeedUri(f).AbsoluteUri, Title = $"Feed {f}" }).ToArray(),
+                Feeds = Enumerable.Range(0, feeds.FeedCount).Select(f => new
+                {
+                    Id = $"feed-{f}",
+                    Url = feeds.FeedUri(f).AbsoluteUri,
+                    Title = $"Feed {f}",
+                    PollInterval = (TimeSpan.FromMinutes(1) + pollIntervalSpread * f / feeds.FeedCount).ToString(@"hh\:mm\:ss\.fff", CultureInfo.InvariantCulture),
+                }).ToArray(),
                 Topics = TopicWords.Select(word => new { Id = word, Name = word, Keywords = new[] { word } }).ToArray(),
                 Subscribers = Subscribers.Select(s => new { s.Email, Name = s.Email, s.Topics, s.Cron, TimeZone = "UTC" }).ToArray(),
             },
