@@ -138,7 +138,7 @@ public static class FaultRunner
                 await service.WaitForExitAsync(cancellationToken);
             }
 
-            serviceLog.WriteLine($"=== run {runs} killed after {uptime.TotalSeconds:F2} s");
+            WriteLine(serviceLog, $"=== run {runs} killed after {uptime.TotalSeconds:F2} s");
             log.WriteLine($"run {runs}: killed after {uptime.TotalSeconds:F2} s; {smtp.Snapshot().Count} messages accepted so far");
         }
 
@@ -256,7 +256,7 @@ public static class FaultRunner
             start.ArgumentList.Add(argument);
         }
 
-        serviceLog.WriteLine($"=== run {run} started {TimeProvider.System.GetUtcNow():O}");
+        WriteLine(serviceLog, $"=== run {run} started {TimeProvider.System.GetUtcNow():O}");
         var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, line) => WriteLine(serviceLog, line.Data);
         process.ErrorDataReceived += (_, line) => WriteLine(serviceLog, line.Data);
@@ -266,6 +266,7 @@ public static class FaultRunner
         return process;
     }
 
+    /// <summary>One line into the service log; the output and error readers of a run write from their own threads.</summary>
     private static void WriteLine(StreamWriter serviceLog, string? line)
     {
         if (line is null)
