@@ -34,4 +34,39 @@ public sealed class ExactlyOnceFaultTests(ITestOutputHelper output)
         // The run must have had something to prove: stories matched subscribers and reached them.
         Assert.True(result.ExpectedDeliveries > 20, result.Summary);
     }
+
+    [Fact]
+    public void Tally_TellsTheWindowFromDuplicatesAndLosses()
+    {
+        var published = new List<PublishedItem>
+        {
+            new("s00000", 0, "aurora", DateTimeOffset.UnixEpoch),
+            new("s00001", 0, "aurora", DateTimeOffset.UnixEpoch),
+            new("s00002", 1, "basalt", DateTimeOffset.UnixEpoch),
+            new("s00003", 1, null, DateTimeOffset.UnixEpoch),
+        };
+        var expected = FaultRunner.Expected(published);
+        var accepted = new List<AcceptedDigest>
+        {
+            // The window: one digest accepted twice under its Message-ID.
+            new("<d1@feeddigest>", "ana@example.org", new HashSet<string> { "s00000" }),
+            new("<d1@feeddigest>", "ana@example.org", new HashSet<string> { "s00000" }),
+            // A duplicate: s00000 again, in another digest.
+            new("<d2@feeddigest>", "ana@example.org", new HashSet<string> { "s00000", "s00001" }),
+            // Unexpected: ben has no topic matching s00003.
+            new("<d3@feeddigest>", "ben@example.org", new HashSet<string> { "s00003" }),
+        };
+
+        var result = FaultRunner.Tally(1, 0, published, 0, expected, accepted, [], "unused");
+
+        // aurora reaches ana and chen, basalt ben and dora.
+        Assert.Equal(6, result.ExpectedDeliveries);
+        Assert.Equal(1, result.SameMessageIdRepeats);
+        Assert.Equal(1, result.CrossDigestDuplicates);
+        Assert.Equal(1, result.Unexpected);
+        // Nothing reached chen (s00000, s00001), and s00002 reached neither ben nor dora.
+        Assert.Equal(4, result.Losses);
+        Assert.Equal(3, result.DigestsAccepted);
+        Assert.False(result.Passed);
+    }
 }
