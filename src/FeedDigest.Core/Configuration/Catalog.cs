@@ -400,7 +400,7 @@ public sealed class Catalog
                 return cron;
             }
 
-            problems.Add($"{path}:Cron: \"{subscriber.Cron}\" is not a five-field cron expression: {error}");
+            problems.Add($"{path}:Cron: \"{subscriber.Cron}\" is not a five- or six-field cron expression: {error}");
             return null;
         }
 

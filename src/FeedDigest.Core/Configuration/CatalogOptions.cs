@@ -89,7 +89,7 @@ public sealed class SubscriberOptions
     /// <summary>The day of a weekly digest (Monday, Tuesday, ...).</summary>
     public string? Day { get; set; }
 
-    /// <summary>A five-field cron expression; used instead of <see cref="Cadence"/> and <see cref="SendAt"/> when given.</summary>
+    /// <summary>A five-field cron expression, or six with seconds first; used instead of <see cref="Cadence"/> and <see cref="SendAt"/> when given.</summary>
     public string? Cron { get; set; }
 
     /// <summary>The days digests may go out on (e.g. Monday ... Friday); empty: every day.</summary>

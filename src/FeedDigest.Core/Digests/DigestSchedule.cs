@@ -59,12 +59,26 @@ public sealed class DigestSchedule
     public static DigestSchedule Weekly(DayOfWeek day, TimeOnly at, TimeZoneInfo timeZone) =>
         new(CronExpression.Parse($"{at.Minute} {at.Hour} * * {(int)day}"), timeZone, $"weekly on {day} at {at:HH\\:mm} ({timeZone.Id})");
 
-    /// <summary>A five-field cron expression (minute hour day month weekday) in the subscriber's zone.</summary>
+    /// <summary>
+    /// A cron expression in the subscriber's zone: five fields (minute hour day month weekday), or six
+    /// with seconds first (second minute hour day month weekday), for digests more often than once a
+    /// minute, e.g. on a test installation.
+    /// </summary>
     public static bool TryCron(string cron, TimeZoneInfo timeZone, out DigestSchedule? schedule, out string? error)
     {
+        var text = cron.Trim();
+        var fields = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+        if (fields is not (5 or 6))
+        {
+            schedule = null;
+            error = string.Create(CultureInfo.InvariantCulture, $"it has {fields} fields; write five (minute hour day month weekday) or six (second minute hour day month weekday)");
+            return false;
+        }
+
         try
         {
-            schedule = new DigestSchedule(CronExpression.Parse(cron.Trim()), timeZone, $"cron \"{cron.Trim()}\" ({timeZone.Id})");
+            var format = fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard;
+            schedule = new DigestSchedule(CronExpression.Parse(text, format), timeZone, $"cron \"{text}\" ({timeZone.Id})");
             error = null;
             return true;
         }

@@ -71,6 +71,20 @@ public sealed class CatalogTests
     }
 
     [Fact]
+    public void TryCreate_SixFieldCron_ReadsSecondsFirst()
+    {
+        var options = ValidOptions();
+        options.Subscribers[0].Cron = "*/5 * * * * *";
+
+        Assert.True(Catalog.TryCreate(options, BaseDirectory, out var catalog, out _));
+
+        // Every five seconds: a six-field expression is not read as minutes.
+        Assert.Equal(
+            new DateTimeOffset(2026, 3, 10, 12, 0, 5, TimeSpan.Zero),
+            catalog.Subscribers[0].Schedule.NextAfter(new DateTimeOffset(2026, 3, 10, 12, 0, 1, TimeSpan.Zero)));
+    }
+
+    [Fact]
     public void TryCreate_WeeklyCadenceOnWeekdaysOutsideQuietHours_ReadsEverySetting()
     {
         var options = ValidOptions();
@@ -358,8 +372,9 @@ public sealed class CatalogTests
 
     [Theory]
     [InlineData("every morning")]
-    [InlineData("0 7 * * * *")]
+    [InlineData("0 0 7 * * * *")]
     [InlineData("60 7 * * *")]
+    [InlineData("60 0 7 * * *")]
     public void TryCreate_BadCron_IsReportedWithItsPath(string cron)
     {
         var options = ValidOptions();

@@ -186,11 +186,22 @@ public sealed class DigestScheduleTests
         Assert.Equal("cron \"0 7 * * 1-5\" (Asia/Shanghai)", schedule.Description);
     }
 
+    [Fact]
+    public void TryCron_SixFields_HasSecondsFirst()
+    {
+        Assert.True(DigestSchedule.TryCron("30 0 7 * * *", Shanghai, out var schedule, out var error));
+        Assert.Null(error);
+
+        // 07:00:30 in Shanghai is 23:00:30 UTC the day before.
+        Assert.Equal(new DateTimeOffset(2026, 3, 10, 23, 0, 30, TimeSpan.Zero), schedule!.NextAfter(Utc(2026, 3, 10, 12, 0)));
+    }
+
     [Theory]
     [InlineData("every morning")]
     [InlineData("61 7 * * *")]
     [InlineData("0 25 * * *")]
-    [InlineData("0 0 7 * * *")]
+    [InlineData("61 0 7 * * *")]
+    [InlineData("0 0 7 * * * *")]
     [InlineData("0 7 * *")]
     public void TryCron_BadExpression_ReturnsFalseWithError(string cron)
     {
