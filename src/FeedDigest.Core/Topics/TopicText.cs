@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using FeedDigest.Core.Normalizing;
 
 namespace FeedDigest.Core.Topics;
 
@@ -80,20 +81,7 @@ internal static class TopicText
 
     /// <summary>Whether a token is a Chinese, Japanese or Korean character (matched inside text), not a word.</summary>
     public static bool IsCharacterToken(string token) =>
-        token.Length > 0 && Rune.TryGetRuneAt(token, 0, out var rune) && IsCjk(rune);
-
-    /// <summary>Chinese (Han), Japanese (kana) and Korean (Hangul) characters: scripts without spaces between words.</summary>
-    private static bool IsCjk(Rune rune) => rune.Value is
-        >= 0x1100 and <= 0x11FF // Hangul Jamo
-        or >= 0x3005 and <= 0x3007 // 々 〆 〇
-        or >= 0x3040 and <= 0x30FF // Hiragana, Katakana
-        or >= 0x3130 and <= 0x318F // Hangul compatibility Jamo
-        or >= 0x31F0 and <= 0x31FF // Katakana phonetic extensions
-        or >= 0x3400 and <= 0x4DBF // CJK unified ideographs extension A
-        or >= 0x4E00 and <= 0x9FFF // CJK unified ideographs
-        or >= 0xAC00 and <= 0xD7AF // Hangul syllables
-        or >= 0xF900 and <= 0xFAFF // CJK compatibility ideographs
-        or >= 0x20000 and <= 0x3FFFF; // CJK unified ideographs extensions B and later
+        token.Length > 0 && Rune.TryGetRuneAt(token, 0, out var rune) && Scripts.IsCjk(rune);
 
     private static void AddFolded(string folded, StringBuilder word, List<string> tokens)
     {
@@ -106,7 +94,7 @@ internal static class TopicText
         for (var i = 0; i < folded.Length; i += char.IsSurrogatePair(folded, i) ? 2 : 1)
         {
             var rune = Rune.GetRuneAt(folded, i);
-            if (IsCjk(rune) && Rune.IsLetterOrDigit(rune))
+            if (Scripts.IsCjk(rune) && Rune.IsLetterOrDigit(rune))
             {
                 Flush(word, tokens);
                 // Folding a CJK character yields that character alone: the cached string is the token.
