@@ -9,9 +9,9 @@ namespace FeedDigest.Core.Stories.Clustering;
 /// within the window. Each candidate cluster is verified by the cosine similarity between the
 /// story's TF-IDF vector (IDF learned from the stored stories) and the cluster's centroid; the story
 /// joins the most similar cluster at or above the threshold, else starts a new one. Other clusters
-/// the story also reaches the threshold with merge into that one when their centroids are at least
-/// <see cref="ClusteringOptions.MergeThreshold"/> alike: one event's early stories may have started
-/// several clusters. Assign stories in the order they were first seen; assigning a story again
+/// the story also reaches the threshold with merge with that one when their centroids are at least
+/// <see cref="ClusteringOptions.MergeThreshold"/> alike (one event's early stories may have started
+/// several clusters); the largest of them keeps its id. Assign stories in the order they were first seen; assigning a story again
 /// changes nothing. A story's cluster can change later by a merge: ask the index for the current one.
 /// </summary>
 public sealed class StoryClusterer
@@ -96,17 +96,21 @@ public sealed class StoryClusterer
             {
                 var best = ranked[0].Cluster;
                 var centroid = best.Centroid.Add(vector, options.CentroidTerms);
-                var merges = new List<ClusterMerge>();
+                var joined = new List<CandidateCluster> { best };
                 foreach (var (other, _) in ranked.Skip(1))
                 {
                     if (centroid.Cosine(other.Centroid) >= options.MergeThreshold)
                     {
                         centroid = centroid.Merge(other.Centroid, options.CentroidTerms);
-                        merges.Add(new ClusterMerge(other.ClusterId, other.Version));
+                        joined.Add(other);
                     }
                 }
 
-                entry = new ClusterIndexEntry(story.StoryId, best.ClusterId, best.Version, centroid, features.BandKeys, features.Terms, story.Time) { Merges = merges, Contribution = contribution };
+                // The largest of the clusters merged keeps its id and the others move into it: a
+                // merge moves the smaller clusters' stories, never a big one's again and again.
+                var survivor = joined.MaxBy(cluster => cluster.Size)!;
+                var merges = joined.Where(cluster => cluster != survivor).Select(cluster => new ClusterMerge(cluster.ClusterId, cluster.Version)).ToList();
+                entry = new ClusterIndexEntry(story.StoryId, survivor.ClusterId, survivor.Version, centroid, features.BandKeys, features.Terms, story.Time) { Merges = merges, Contribution = contribution };
             }
             else
             {

@@ -24,6 +24,16 @@ internal sealed class BandIndex
     // Rows older than the initial span are dropped an hour of story time at a time, not on every story.
     private const long EvictionStepSeconds = 3600;
 
+    /// <summary>
+    /// The most dated rows one band key keeps; beyond it, its oldest quarter is dropped. A read takes
+    /// a few of a key's newest rows within its window (<see cref="Core.Stories.Clustering.ClusteringOptions.CandidatesPerBand"/>,
+    /// 10 by default), so only a story dated days before all of a key's rows misses any; and a key
+    /// that thousands of stories share within days says little about any of them. Without the cap,
+    /// such a key's list grew with the store, and each story arriving out of time order (a feed
+    /// lists newest first) moved most of it.
+    /// </summary>
+    internal const int MaxDatedRowsPerBand = 256;
+
     private static readonly Comparer<BandRow> ByTimeAndStory = Comparer<BandRow>.Create(
         (a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.StoryId.CompareTo(b.StoryId));
 
@@ -86,6 +96,11 @@ internal sealed class BandIndex
                 {
                     list.Insert(~position, row);
                 }
+            }
+
+            if (at is not null && list.Count > MaxDatedRowsPerBand)
+            {
+                list.RemoveRange(0, MaxDatedRowsPerBand / 4);
             }
         }
 

@@ -33,27 +33,25 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     /// </summary>
     internal const int TermFlushInterval = 4096;
 
-    private const string MergeSavepoint = "cluster_merge";
-
     // Document frequencies kept in memory, at most this many terms (about 40 MB); then they start over.
     private const int MaxKnownFrequencies = 500_000;
+
+    // Clusters kept in memory, at most this many after a commit (a few hundred bytes each); then they start over.
+    private const int MaxKnownClusters = 100_000;
 
     private const string StatsSql = "SELECT documents FROM cluster_stats WHERE id = 1";
 
     private const string FrequenciesSql = "SELECT term, df FROM cluster_terms WHERE term IN (SELECT value FROM json_each(@terms))";
 
-    private const string ClustersSql = "SELECT id, version, centroid FROM clusters WHERE id IN (SELECT value FROM json_each(@ids))";
+    private const string ClustersSql = "SELECT id, version, size, centroid FROM clusters WHERE id IN (SELECT value FROM json_each(@ids)) AND merged_into IS NULL";
 
     private const string ExistingSql = "SELECT cluster_id FROM cluster_members WHERE story_id = @storyId";
 
-    private const string JoinSql = "UPDATE clusters SET version = version + 1, size = size + 1, centroid = @centroid WHERE id = @clusterId AND version = @expected AND merged_into IS NULL";
+    private const string SaveClusterSql = "UPDATE clusters SET version = @version, size = @size, centroid = @centroid WHERE id = @clusterId";
 
     private const string AbsorbSql =
-        "UPDATE clusters SET merged_into = @clusterId, version = version + 1, centroid = x'' WHERE id = @absorbed AND version = @expected AND merged_into IS NULL RETURNING size";
-
-    private const string MoveSql =
         """
-        UPDATE clusters SET size = size + @size WHERE id = @clusterId;
+        UPDATE clusters SET merged_into = @clusterId, version = version + 1, centroid = x'' WHERE id = @absorbed;
         UPDATE clusters SET merged_into = @clusterId WHERE merged_into = @absorbed;
         UPDATE cluster_members SET cluster_id = @clusterId WHERE cluster_id = @absorbed;
         """;
@@ -101,6 +99,11 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     // The stored document frequency of each term looked up (0 for a term not stored), kept in step
     // with this index's own flushes and dropped with the band index.
     private readonly Dictionary<long, long> knownFrequencies = [];
+
+    // The live clusters read or written, as the table has them once the open batch (if any)
+    // commits: a batch changes a cluster here, and writes it once, at its commit. Dropped with the
+    // band index.
+    private readonly Dictionary<long, KnownCluster> knownClusters = [];
     private bool disposed;
 
     public async Task<ClusterCandidates> FindCandidatesAsync(ClusterQuery query, CancellationToken cancellationToken)
@@ -306,6 +309,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     {
         bandIndex = null;
         knownFrequencies.Clear();
+        knownClusters.Clear();
     }
 
     /// <summary>
@@ -391,25 +395,33 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             return new ClusterCandidates(documents, frequencies, clusters);
         }
 
-        var found = new Dictionary<long, (long Version, ClusterCentroid Centroid)>(ranked.Count);
-        s.Clusters.Parameters["@ids"].Value = ToJsonArray(ranked.Select(r => r.ClusterId).ToList());
-        await using (var reader = await s.Clusters.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                found[reader.GetInt64(0)] = (reader.GetInt64(1), CentroidBlob.Decode((byte[])reader.GetValue(2)));
-            }
-        }
-
+        await ReadClustersAsync(s, ranked.Select(r => r.ClusterId), cancellationToken).ConfigureAwait(false);
         foreach (var (clusterId, shared) in ranked)
         {
-            if (found.TryGetValue(clusterId, out var cluster))
+            if (knownClusters.TryGetValue(clusterId, out var cluster))
             {
-                clusters.Add(new CandidateCluster(clusterId, cluster.Version, shared, cluster.Centroid));
+                clusters.Add(new CandidateCluster(clusterId, cluster.Version, shared, cluster.Centroid, cluster.Size));
             }
         }
 
         return new ClusterCandidates(documents, frequencies, clusters);
+    }
+
+    /// <summary>Reads the live clusters among <paramref name="ids"/> that are not known yet into <see cref="knownClusters"/>, in one statement.</summary>
+    private async Task ReadClustersAsync(Session s, IEnumerable<long> ids, CancellationToken cancellationToken)
+    {
+        var unknown = ids.Where(id => !knownClusters.ContainsKey(id)).ToList();
+        if (unknown.Count == 0)
+        {
+            return;
+        }
+
+        s.Clusters.Parameters["@ids"].Value = ToJsonArray(unknown);
+        await using var reader = await s.Clusters.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            knownClusters[reader.GetInt64(0)] = new KnownCluster(reader.GetInt64(1), reader.GetInt64(2), CentroidBlob.Decode((byte[])reader.GetValue(3)));
+        }
     }
 
     /// <summary>Stored document frequencies (those not known yet read in one statement), plus the pending and the batch's own.</summary>
@@ -450,8 +462,13 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         return frequencies;
     }
 
-    /// <summary>One story's writes within a batch; on a conflict nothing of this story is kept.</summary>
-    private static async Task<ClusterIndexResult> AddAsync(Session s, SqliteTransaction transaction, ClusterIndexEntry entry, CancellationToken cancellationToken)
+    /// <summary>
+    /// One story's writes within a batch; on a conflict nothing of this story is kept. The clusters
+    /// it joins or merges are checked against the versions the story was assigned with, all before
+    /// anything is written; the cluster it joins is changed in memory, in <paramref name="changed"/>,
+    /// for the batch's commit to write.
+    /// </summary>
+    private async Task<ClusterIndexResult> AddAsync(Session s, ClusterIndexEntry entry, HashSet<long> changed, CancellationToken cancellationToken)
     {
         s.Existing.Parameters["@storyId"].Value = entry.StoryId;
         if (await s.Existing.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long existing)
@@ -459,59 +476,44 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             return new ClusterIndexResult(ClusterIndexOutcome.AlreadyIndexed, existing);
         }
 
-        var centroid = CentroidBlob.Encode(entry.Centroid);
         long clusterId;
         if (entry.ClusterId is { } joined)
         {
-            // A merge that conflicts after the join was written must undo the join: a savepoint,
-            // taken only then, since merges are rare and the batch's other stories must stay.
-            var savepoint = entry.Merges.Count > 0;
-            if (savepoint)
+            await ReadClustersAsync(s, entry.Merges.Select(merge => merge.ClusterId).Append(joined), cancellationToken).ConfigureAwait(false);
+            if (!knownClusters.TryGetValue(joined, out var target) || target.Version != entry.ExpectedVersion)
             {
-                await transaction.SaveAsync(MergeSavepoint, cancellationToken).ConfigureAwait(false);
-            }
-
-            s.Join.Parameters["@centroid"].Value = centroid;
-            s.Join.Parameters["@clusterId"].Value = joined;
-            s.Join.Parameters["@expected"].Value = entry.ExpectedVersion;
-            if (await s.Join.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
-            {
-                if (savepoint)
-                {
-                    await transaction.ReleaseAsync(MergeSavepoint, cancellationToken).ConfigureAwait(false);
-                }
-
                 return new ClusterIndexResult(ClusterIndexOutcome.Conflict, 0);
             }
 
-            clusterId = joined;
+            var size = target.Size + 1;
+            foreach (var merge in entry.Merges)
+            {
+                if (merge.ClusterId == joined || !knownClusters.TryGetValue(merge.ClusterId, out var absorbed) || absorbed.Version != merge.ExpectedVersion)
+                {
+                    return new ClusterIndexResult(ClusterIndexOutcome.Conflict, 0);
+                }
+
+                size += absorbed.Size;
+            }
+
             foreach (var merge in entry.Merges)
             {
                 s.Absorb.Parameters["@clusterId"].Value = joined;
                 s.Absorb.Parameters["@absorbed"].Value = merge.ClusterId;
-                s.Absorb.Parameters["@expected"].Value = merge.ExpectedVersion;
-                if (await s.Absorb.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not long size)
-                {
-                    await transaction.RollbackAsync(MergeSavepoint, cancellationToken).ConfigureAwait(false);
-                    await transaction.ReleaseAsync(MergeSavepoint, cancellationToken).ConfigureAwait(false);
-                    return new ClusterIndexResult(ClusterIndexOutcome.Conflict, 0);
-                }
-
-                s.Move.Parameters["@clusterId"].Value = joined;
-                s.Move.Parameters["@absorbed"].Value = merge.ClusterId;
-                s.Move.Parameters["@size"].Value = size;
-                await s.Move.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await s.Absorb.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                knownClusters.Remove(merge.ClusterId);
+                changed.Remove(merge.ClusterId);
             }
 
-            if (savepoint)
-            {
-                await transaction.ReleaseAsync(MergeSavepoint, cancellationToken).ConfigureAwait(false);
-            }
+            knownClusters[joined] = new KnownCluster(target.Version + 1, size, entry.Centroid);
+            changed.Add(joined);
+            clusterId = joined;
         }
         else
         {
-            s.Create.Parameters["@centroid"].Value = centroid;
+            s.Create.Parameters["@centroid"].Value = CentroidBlob.Encode(entry.Centroid);
             clusterId = (long)(await s.Create.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            knownClusters[clusterId] = new KnownCluster(1, 1, entry.Centroid);
         }
 
         var at = entry.Time?.ToUnixTimeSeconds();
@@ -523,6 +525,21 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         record["@contribution"].Value = CentroidBlob.Encode(new ClusterCentroid(entry.Contribution));
         await s.Record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return new ClusterIndexResult(ClusterIndexOutcome.Added, clusterId);
+    }
+
+    /// <summary>Writes the clusters a batch changed, each once, as <see cref="knownClusters"/> has them.</summary>
+    private async Task SaveClustersAsync(Session s, HashSet<long> changed, CancellationToken cancellationToken)
+    {
+        var parameters = s.SaveCluster.Parameters;
+        foreach (var clusterId in changed)
+        {
+            var cluster = knownClusters[clusterId];
+            parameters["@clusterId"].Value = clusterId;
+            parameters["@version"].Value = cluster.Version;
+            parameters["@size"].Value = cluster.Size;
+            parameters["@centroid"].Value = CentroidBlob.Encode(cluster.Centroid);
+            await s.SaveCluster.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static async Task FlushTermsAsync(Session s, Dictionary<long, long> counts, CancellationToken cancellationToken)
@@ -557,6 +574,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         SqliteStoryClusterIndex index, Session s, SqliteTransaction transaction, IDisposable writeTurn, long documents, BandIndex bands) : IStoryClusterBatch
     {
         private readonly Dictionary<long, long> terms = [];
+        private readonly HashSet<long> changed = [];
         private long added;
         private bool committed;
         private bool closed;
@@ -572,7 +590,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         {
             ArgumentNullException.ThrowIfNull(entry);
             ObjectDisposedException.ThrowIf(closed || committed, this);
-            var result = await s.RunAsync(() => SqliteStoryClusterIndex.AddAsync(s, transaction, entry, cancellationToken)).ConfigureAwait(false);
+            var result = await s.RunAsync(() => index.AddAsync(s, entry, changed, cancellationToken)).ConfigureAwait(false);
             if (result.Outcome != ClusterIndexOutcome.Added)
             {
                 return result;
@@ -601,6 +619,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             Dictionary<long, long>? flushed = null;
             await s.RunAsync(async () =>
             {
+                await index.SaveClustersAsync(s, changed, cancellationToken).ConfigureAwait(false);
                 if (added > 0)
                 {
                     s.Count.Parameters["@documents"].Value = added;
@@ -623,6 +642,11 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             }).ConfigureAwait(false);
             committed = true;
             bands.Documents = documents + added;
+            if (index.knownClusters.Count > MaxKnownClusters)
+            {
+                index.knownClusters.Clear();
+            }
+
             if (flushed is not null)
             {
                 foreach (var (term, count) in flushed)
@@ -675,6 +699,9 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         }
     }
 
+    /// <summary>A live cluster as <see cref="knownClusters"/> keeps it.</summary>
+    private sealed record KnownCluster(long Version, long Size, ClusterCentroid Centroid);
+
     private sealed class MemberRow
     {
         public long StoryId { get; set; }
@@ -697,13 +724,11 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
         public SqliteCommand Existing { get; private set; } = null!;
 
-        public SqliteCommand Join { get; private set; } = null!;
+        public SqliteCommand SaveCluster { get; private set; } = null!;
 
         public SqliteCommand Create { get; private set; } = null!;
 
         public SqliteCommand Absorb { get; private set; } = null!;
-
-        public SqliteCommand Move { get; private set; } = null!;
 
         public SqliteCommand Record { get; private set; } = null!;
 
@@ -718,7 +743,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         public SqliteCommand Merged { get; private set; } = null!;
 
         private IEnumerable<SqliteCommand> Commands =>
-            [Stats, Frequencies, Existing, Join, Create, Absorb, Move, Record, FlushTerms, Count, Clusters, Newest, Members, Merged];
+            [Stats, Frequencies, Existing, SaveCluster, Create, Absorb, Record, FlushTerms, Count, Clusters, Newest, Members, Merged];
 
         public bool Broken { get; private set; }
 
@@ -742,10 +767,9 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                 session.Frequencies = session.Prepare(FrequenciesSql, ("@terms", SqliteType.Text));
                 session.FlushTerms = session.Prepare(FlushTermsSql, ("@counts", SqliteType.Text));
                 session.Existing = session.Prepare(ExistingSql, ("@storyId", SqliteType.Integer));
-                session.Join = session.Prepare(JoinSql, ("@centroid", SqliteType.Blob), ("@clusterId", SqliteType.Integer), ("@expected", SqliteType.Integer));
+                session.SaveCluster = session.Prepare(SaveClusterSql, ("@version", SqliteType.Integer), ("@size", SqliteType.Integer), ("@centroid", SqliteType.Blob), ("@clusterId", SqliteType.Integer));
                 session.Create = session.Prepare(CreateSql, ("@centroid", SqliteType.Blob));
-                session.Absorb = session.Prepare(AbsorbSql, ("@clusterId", SqliteType.Integer), ("@absorbed", SqliteType.Integer), ("@expected", SqliteType.Integer));
-                session.Move = session.Prepare(MoveSql, ("@clusterId", SqliteType.Integer), ("@absorbed", SqliteType.Integer), ("@size", SqliteType.Integer));
+                session.Absorb = session.Prepare(AbsorbSql, ("@clusterId", SqliteType.Integer), ("@absorbed", SqliteType.Integer));
                 session.Record = session.Prepare(
                     RecordSql,
                     ("@storyId", SqliteType.Integer),

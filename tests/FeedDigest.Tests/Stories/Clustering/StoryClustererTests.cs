@@ -202,7 +202,7 @@ public sealed class StoryClustererTests : IAsyncLifetime
     {
         var fake = new FakeClusterIndex { ConflictsLeft = 1 };
         var centroid = ClusterCentroid.Empty.Add(TermVector.Weigh(new Dictionary<long, int> { [TermHash.Of("keibler")] = 1 }, 10, _ => 1), 64);
-        fake.Candidates.Add(new CandidateCluster(5, 3, 1, centroid));
+        fake.Candidates.Add(new CandidateCluster(5, 3, 1, centroid, Size: 4));
         var clusterer = new StoryClusterer(fake, new ClusteringOptions());
 
         var assignment = await clusterer.AssignAsync(new StoryForClustering(1, "Keibler", null, T0), CancellationToken.None);
