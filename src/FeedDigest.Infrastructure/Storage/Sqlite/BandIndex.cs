@@ -4,7 +4,9 @@ namespace FeedDigest.Infrastructure.Storage.Sqlite;
 /// The LSH index in memory: for each band key, the stories that have it (their time and cluster).
 /// Built from cluster_members, where each story keeps its band keys: it holds every undated story
 /// and every story dated at or after <see cref="Horizon"/>, which starts a few days before the
-/// newest story and moves back when a read's window starts earlier (<see cref="NeedsFrom"/>).
+/// newest story and moves back when a read's window starts earlier (<see cref="NeedsFrom"/>). It
+/// moves forward again only when the rows outgrow <see cref="MaxRows"/>: a first poll's feeds list
+/// stories months apart, and moving it with each newer story made each older one load its rows again.
 /// Each key's dated rows are kept in (time, story) order, its undated rows in story order.
 /// </summary>
 /// <remarks>
@@ -20,6 +22,9 @@ internal sealed class BandIndex
     /// rows each is 110,000 rows.
     /// </summary>
     public static readonly long InitialSpanSeconds = (long)TimeSpan.FromDays(4).TotalSeconds;
+
+    /// <summary>The dated rows kept (about 50 bytes each with their lists) before old ones are dropped.</summary>
+    internal const long MaxRows = 1_000_000;
 
     // Rows older than the initial span are dropped an hour of story time at a time, not on every story.
     private const long EvictionStepSeconds = 3600;
@@ -41,6 +46,7 @@ internal sealed class BandIndex
     private readonly Dictionary<long, List<BandRow>> undated = [];
     private readonly Dictionary<long, long> mergedInto;
     private long newest;
+    private long datedRows;
 
     /// <param name="horizon">The earliest time (unix seconds) from which every dated story will be added.</param>
     /// <param name="newest">The newest story's time.</param>
@@ -85,7 +91,8 @@ internal sealed class BandIndex
             }
 
             // Stories arrive in time order mostly, so the new row usually goes at the end.
-            if (list.Count == 0 || ByTimeAndStory.Compare(list[^1], row) < 0)
+            var count = list.Count;
+            if (count == 0 || ByTimeAndStory.Compare(list[^1], row) < 0)
             {
                 list.Add(row);
             }
@@ -102,13 +109,18 @@ internal sealed class BandIndex
             {
                 list.RemoveRange(0, MaxDatedRowsPerBand / 4);
             }
+
+            if (at is not null)
+            {
+                datedRows += list.Count - count;
+            }
         }
 
         if (at is { } dateAt && dateAt > newest)
         {
             newest = dateAt;
             // Written so that a horizon of long.MinValue (an empty index at load) cannot overflow.
-            if (newest - InitialSpanSeconds - EvictionStepSeconds > Horizon)
+            if (datedRows > MaxRows && newest - InitialSpanSeconds - EvictionStepSeconds > Horizon)
             {
                 Evict(newest - InitialSpanSeconds);
             }
@@ -225,6 +237,7 @@ internal sealed class BandIndex
         foreach (var (band, list) in dated)
         {
             var keep = FirstAtOrAfter(list, horizon, 0, list.Count);
+            datedRows -= keep;
             if (keep == list.Count)
             {
                 emptied.Add(band);

@@ -7,7 +7,7 @@ namespace FeedDigest.Infrastructure.Storage.Sqlite;
 /// A statement prepared on a connection's native handle and bound by position. For the one
 /// statement a first poll runs tens of thousands of times (a story's insert), ADO.NET's binding
 /// by parameter name (each name looked up in the statement and converted to UTF-8, each time)
-/// cost as much as SQLite's own work.
+/// cost as much as SQLite's own work; so did a story's cluster membership, written once per story too.
 /// </summary>
 internal sealed class SqliteRawStatement : IDisposable
 {
@@ -26,6 +26,8 @@ internal sealed class SqliteRawStatement : IDisposable
 
     public void Bind(int index, long? value) =>
         Check(value is { } number ? raw.sqlite3_bind_int64(statement, index, number) : raw.sqlite3_bind_null(statement, index));
+
+    public void Bind(int index, ReadOnlySpan<byte> value) => Check(raw.sqlite3_bind_blob(statement, index, value));
 
     /// <summary>Runs an INSERT and returns the new row's id.</summary>
     public long Insert()

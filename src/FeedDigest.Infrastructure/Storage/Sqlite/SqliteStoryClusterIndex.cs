@@ -56,12 +56,10 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         UPDATE cluster_members SET cluster_id = @clusterId WHERE cluster_id = @absorbed;
         """;
 
-    private const string CreateSql = "INSERT INTO clusters (version, size, centroid) VALUES (1, 1, @centroid) RETURNING id";
+    // Bound by position (SqliteRawStatement): run once per story each.
+    private const string CreateSql = "INSERT INTO clusters (version, size, centroid) VALUES (1, 1, ?1)";
 
-    private const string RecordSql =
-        """
-        INSERT INTO cluster_members (story_id, cluster_id, at, bands, contribution) VALUES (@storyId, @clusterId, @at, @bands, @contribution)
-        """;
+    private const string RecordSql = "INSERT INTO cluster_members (story_id, cluster_id, at, bands, contribution) VALUES (?1, ?2, ?3, ?4, ?5)";
 
     private const string CountSql = "UPDATE cluster_stats SET documents = documents + @documents WHERE id = 1";
 
@@ -73,6 +71,8 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         """;
 
     private const string NewestSql = "SELECT max(at) FROM cluster_members";
+
+    private const string LastStorySql = "SELECT COALESCE(max(story_id), 0) FROM cluster_members";
 
     // Undated members, then those dated in [@from, @to), through ix_cluster_members_at.
     private const string MembersSql =
@@ -104,6 +104,10 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     // commits: a batch changes a cluster here, and writes it once, at its commit. Dropped with the
     // band index.
     private readonly Dictionary<long, KnownCluster> knownClusters = [];
+
+    // The highest story id recorded, known with the band index: a story above it cannot be
+    // recorded yet, so the check for one needs no read (stories come in id order).
+    private long lastRecordedStoryId;
     private bool disposed;
 
     public async Task<ClusterCandidates> FindCandidatesAsync(ClusterQuery query, CancellationToken cancellationToken)
@@ -337,6 +341,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             }
         }
 
+        lastRecordedStoryId = (long)(await s.LastStory.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         var loaded = new BandIndex(horizon, newest, mergedInto, documents);
         await LoadMembersAsync(s, loaded, undated: true, horizon, long.MaxValue, cancellationToken).ConfigureAwait(false);
         bandIndex = loaded;
@@ -470,10 +475,13 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     /// </summary>
     private async Task<ClusterIndexResult> AddAsync(Session s, ClusterIndexEntry entry, HashSet<long> changed, CancellationToken cancellationToken)
     {
-        s.Existing.Parameters["@storyId"].Value = entry.StoryId;
-        if (await s.Existing.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long existing)
+        if (entry.StoryId <= lastRecordedStoryId)
         {
-            return new ClusterIndexResult(ClusterIndexOutcome.AlreadyIndexed, existing);
+            s.Existing.Parameters["@storyId"].Value = entry.StoryId;
+            if (await s.Existing.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long existing)
+            {
+                return new ClusterIndexResult(ClusterIndexOutcome.AlreadyIndexed, existing);
+            }
         }
 
         long clusterId;
@@ -511,19 +519,18 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         }
         else
         {
-            s.Create.Parameters["@centroid"].Value = CentroidBlob.Encode(entry.Centroid);
-            clusterId = (long)(await s.Create.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            s.Create.Bind(1, CentroidBlob.Encode(entry.Centroid));
+            clusterId = s.Create.Insert();
             knownClusters[clusterId] = new KnownCluster(1, 1, entry.Centroid);
         }
 
-        var at = entry.Time?.ToUnixTimeSeconds();
-        var record = s.Record.Parameters;
-        record["@storyId"].Value = entry.StoryId;
-        record["@clusterId"].Value = clusterId;
-        record["@at"].Value = at is { } seconds ? seconds : DBNull.Value;
-        record["@bands"].Value = BandKeysBlob.Encode(entry.BandKeys);
-        record["@contribution"].Value = CentroidBlob.Encode(new ClusterCentroid(entry.Contribution));
-        await s.Record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        s.Record.Bind(1, entry.StoryId);
+        s.Record.Bind(2, clusterId);
+        s.Record.Bind(3, entry.Time?.ToUnixTimeSeconds());
+        s.Record.Bind(4, BandKeysBlob.Encode(entry.BandKeys));
+        s.Record.Bind(5, CentroidBlob.Encode(new ClusterCentroid(entry.Contribution)));
+        s.Record.Insert();
+        lastRecordedStoryId = Math.Max(lastRecordedStoryId, entry.StoryId);
         return new ClusterIndexResult(ClusterIndexOutcome.Added, clusterId);
     }
 
@@ -726,11 +733,11 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
         public SqliteCommand SaveCluster { get; private set; } = null!;
 
-        public SqliteCommand Create { get; private set; } = null!;
+        public SqliteRawStatement Create { get; private set; } = null!;
 
         public SqliteCommand Absorb { get; private set; } = null!;
 
-        public SqliteCommand Record { get; private set; } = null!;
+        public SqliteRawStatement Record { get; private set; } = null!;
 
         public SqliteCommand Count { get; private set; } = null!;
 
@@ -738,12 +745,14 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
         public SqliteCommand Newest { get; private set; } = null!;
 
+        public SqliteCommand LastStory { get; private set; } = null!;
+
         public SqliteCommand Members { get; private set; } = null!;
 
         public SqliteCommand Merged { get; private set; } = null!;
 
         private IEnumerable<SqliteCommand> Commands =>
-            [Stats, Frequencies, Existing, SaveCluster, Create, Absorb, Record, FlushTerms, Count, Clusters, Newest, Members, Merged];
+            [Stats, Frequencies, Existing, SaveCluster, Absorb, FlushTerms, Count, Clusters, Newest, LastStory, Members, Merged];
 
         public bool Broken { get; private set; }
 
@@ -768,18 +777,13 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                 session.FlushTerms = session.Prepare(FlushTermsSql, ("@counts", SqliteType.Text));
                 session.Existing = session.Prepare(ExistingSql, ("@storyId", SqliteType.Integer));
                 session.SaveCluster = session.Prepare(SaveClusterSql, ("@version", SqliteType.Integer), ("@size", SqliteType.Integer), ("@centroid", SqliteType.Blob), ("@clusterId", SqliteType.Integer));
-                session.Create = session.Prepare(CreateSql, ("@centroid", SqliteType.Blob));
+                session.Create = new SqliteRawStatement(connection, CreateSql);
                 session.Absorb = session.Prepare(AbsorbSql, ("@clusterId", SqliteType.Integer), ("@absorbed", SqliteType.Integer));
-                session.Record = session.Prepare(
-                    RecordSql,
-                    ("@storyId", SqliteType.Integer),
-                    ("@clusterId", SqliteType.Integer),
-                    ("@at", SqliteType.Integer),
-                    ("@bands", SqliteType.Blob),
-                    ("@contribution", SqliteType.Blob));
+                session.Record = new SqliteRawStatement(connection, RecordSql);
                 session.Count = session.Prepare(CountSql, ("@documents", SqliteType.Integer));
                 session.Clusters = session.Prepare(ClustersSql, ("@ids", SqliteType.Text));
                 session.Newest = session.Prepare(NewestSql);
+                session.LastStory = session.Prepare(LastStorySql);
                 session.Members = session.Prepare(MembersSql, ("@undated", SqliteType.Integer), ("@from", SqliteType.Integer), ("@to", SqliteType.Integer));
                 session.Merged = session.Prepare(MergedSql);
                 return session;
@@ -821,6 +825,9 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                 await command.DisposeAsync().ConfigureAwait(false);
             }
 
+            // Native statements are finalized before their connection closes.
+            Create?.Dispose();
+            Record?.Dispose();
             await Connection.DisposeAsync().ConfigureAwait(false);
         }
 
