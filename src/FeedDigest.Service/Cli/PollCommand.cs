@@ -22,16 +22,21 @@ internal static class PollCommand
         {
             await HostRunner.PrepareAsync(host, cancellationToken).ConfigureAwait(false);
             var clock = Stopwatch.StartNew();
-            var report = await host.Services.GetRequiredService<FeedPoller>().PollAsync(allFeeds: true, cancellationToken).ConfigureAwait(false);
-            var polled = clock.Elapsed;
-            var clustered = report.NewStories > 0
-                ? await host.Services.GetRequiredService<ClusteringCatchUp>().CatchUpAsync(cancellationToken).ConfigureAwait(false)
-                : 0;
+            var poll = PollAsync(host.Services.GetRequiredService<FeedPoller>(), clock, cancellationToken);
+            var clustered = await host.Services.GetRequiredService<ClusteringCatchUp>()
+                .CatchUpDuringAsync(poll, host.Services.GetRequiredService<TimeProvider>(), cancellationToken).ConfigureAwait(false);
+            var (report, polled) = await poll.ConfigureAwait(false);
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{report.FeedsChecked} feeds checked, {report.FeedsFailed} failed, {report.NewStories} new stories, in {polled.TotalSeconds:F2} s; {clustered} stories clustered in {(clock.Elapsed - polled).TotalSeconds:F2} s."));
+                $"{report.FeedsChecked} feeds checked, {report.FeedsFailed} failed, {report.NewStories} new stories, in {polled.TotalSeconds:F2} s; {clustered} stories clustered alongside, the last of them {(clock.Elapsed - polled).TotalSeconds:F2} s after."));
             return report.FeedsFailed == 0 ? 0 : 3;
         }));
         return command;
+    }
+
+    private static async Task<(PollReport Report, TimeSpan Took)> PollAsync(FeedPoller poller, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var report = await poller.PollAsync(allFeeds: true, cancellationToken).ConfigureAwait(false);
+        return (report, clock.Elapsed);
     }
 }

@@ -5,9 +5,12 @@ using Quartz;
 
 namespace FeedDigest.Service.Jobs;
 
-/// <summary>Each tick polls the feeds that are due; the database, not Quartz, holds each feed's schedule.</summary>
+/// <summary>
+/// Each tick polls the feeds that are due, and clusters their new stories as they are stored; the
+/// database, not Quartz, holds each feed's schedule.
+/// </summary>
 [DisallowConcurrentExecution]
-internal sealed class PollFeedsJob(FeedPoller poller, ClusteringCatchUp clustering, ILogger<PollFeedsJob> logger) : IJob
+internal sealed class PollFeedsJob(FeedPoller poller, ClusteringCatchUp clustering, TimeProvider timeProvider, ILogger<PollFeedsJob> logger) : IJob
 {
     public static readonly JobKey Key = new("poll-feeds");
 
@@ -15,15 +18,12 @@ internal sealed class PollFeedsJob(FeedPoller poller, ClusteringCatchUp clusteri
     {
         try
         {
-            var report = await poller.PollAsync(allFeeds: false, cancellationToken).ConfigureAwait(false);
+            var poll = poller.PollAsync(allFeeds: false, cancellationToken);
+            await clustering.CatchUpDuringAsync(poll, timeProvider, cancellationToken).ConfigureAwait(false);
+            var report = await poll.ConfigureAwait(false);
             if (report.FeedsChecked > 0)
             {
                 logger.LogInformation("Poll: {FeedCount} feeds checked, {FailedCount} failed, {NewCount} new stories", report.FeedsChecked, report.FeedsFailed, report.NewStories);
-            }
-
-            if (report.NewStories > 0)
-            {
-                await clustering.CatchUpAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -105,6 +105,46 @@ public sealed class SqliteClusterPruningTests : IAsyncLifetime
         Assert.Equal(1, await CatchUp(enabled: true).CatchUpAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task CatchUpDuringAsync_StoriesStoredWhileTheWorkRuns_AreAllPlacedByTheEnd()
+    {
+        var storedFirst = new TaskCompletionSource();
+        var catchUp = CatchUp(enabled: true);
+
+        // The "poll": stores one story, waits until it has been clustered alongside, stores another.
+        async Task PollAsync()
+        {
+            await store.SaveFetchAsync(State(Harbor, T0), [Story(Harbor, "a", "Dockworkers strike closes Rotterdam terminal", T0)], EditedStoryPolicy.Ignore, CancellationToken.None);
+            while (await database.ScalarAsync<long>("SELECT count(*) FROM cluster_members") == 0)
+            {
+                await Task.Delay(10);
+            }
+
+            storedFirst.SetResult();
+            await store.SaveFetchAsync(State(Wire, T0), [Story(Wire, "b", "Rotterdam terminal shut as dockworkers strike", T0)], EditedStoryPolicy.Ignore, CancellationToken.None);
+        }
+
+        var placed = await catchUp.CatchUpDuringAsync(PollAsync(), TimeProvider.System, CancellationToken.None);
+
+        Assert.True(storedFirst.Task.IsCompleted);
+        Assert.Equal(2, placed);
+        Assert.Equal(1, await database.ScalarAsync<long>("SELECT count(DISTINCT cluster_id) FROM cluster_members"));
+    }
+
+    [Fact]
+    public async Task CatchUpDuringAsync_ClusteringFails_WaitsForTheWorkBeforeFailing()
+    {
+        await store.SaveFetchAsync(State(Harbor, T0), [Story(Harbor, "a", "Dockworkers strike closes Rotterdam terminal", T0)], EditedStoryPolicy.Ignore, CancellationToken.None);
+        await index.DisposeAsync();
+        var work = new TaskCompletionSource();
+        var catchingUp = CatchUp(enabled: true).CatchUpDuringAsync(work.Task, TimeProvider.System, CancellationToken.None);
+        await Task.Delay(50);
+
+        Assert.False(catchingUp.IsCompleted);
+        work.SetResult();
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => catchingUp);
+    }
+
     private static NewStory Story(Feed feed, string key, string title, DateTimeOffset firstSeen) =>
         new(feed.Id, [key], title, $"https://{feed.Id}.example/{key}", string.Empty, null, [], firstSeen, null, firstSeen);
 
