@@ -1,0 +1,38 @@
+using FeedDigest.Core.Digests;
+using FeedDigest.Core.Subscriptions;
+using FeedDigest.Service.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace FeedDigest.Service.Web;
+
+internal static class WebServiceCollectionExtensions
+{
+    /// <summary>
+    /// The signed links every digest carries, when the web pages are on; with <paramref name="withServer"/>
+    /// (the service, not a one-shot command) also Kestrel serving them, in the same process as the jobs.
+    /// </summary>
+    public static IServiceCollection AddFeedDigestWeb(this IServiceCollection services, IConfiguration configuration, bool withServer)
+    {
+        services.AddOptions<WebOptions>().Bind(configuration.GetSection(WebOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebOptions>>(new OptionsValidator<WebOptions>(o => o.Validate()));
+        if (!(configuration.GetSection(WebOptions.SectionName).Get<WebOptions>()?.Enabled ?? false))
+        {
+            return services;
+        }
+
+        services.AddSingleton(provider => new LinkTokenSigner(
+            TokenSecret.Resolve(provider.GetRequiredService<IOptions<WebOptions>>().Value, provider.GetRequiredService<IHostEnvironment>().ContentRootPath),
+            provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IDigestLinks, DigestLinks>();
+        if (withServer)
+        {
+            services.AddSingleton<WebServer>();
+            services.AddHostedService(provider => provider.GetRequiredService<WebServer>());
+        }
+
+        return services;
+    }
+}
