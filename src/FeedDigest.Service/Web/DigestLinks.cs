@@ -4,12 +4,21 @@ using Microsoft.Extensions.Options;
 
 namespace FeedDigest.Service.Web;
 
-/// <summary>Each digest's unsubscribe and manage links: the public base URL and the subscriber's signed tokens, which do not expire.</summary>
-internal sealed class DigestLinks(LinkTokenSigner signer, IOptions<WebOptions> options) : IDigestLinks
+/// <summary>
+/// Each digest's unsubscribe and manage links: the public base URL and the subscriber's signed
+/// tokens, which do not expire. None while the web pages are off (nothing would answer them).
+/// </summary>
+internal sealed class DigestLinks(IOptions<WebOptions> options, Lazy<LinkTokenSigner> signers) : IDigestLinks
 {
     public SubscriberLinks? LinksFor(Subscriber subscriber)
     {
         var web = options.Value;
+        if (!web.Enabled)
+        {
+            return null;
+        }
+
+        var signer = signers.Value;
         var mailto = string.IsNullOrWhiteSpace(web.UnsubscribeMailto)
             ? null
             : new Uri($"mailto:{web.UnsubscribeMailto.Trim()}?subject={Uri.EscapeDataString("unsubscribe " + subscriber.Email)}");

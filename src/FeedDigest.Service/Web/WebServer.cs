@@ -23,6 +23,11 @@ internal sealed class WebServer(IServiceProvider services, IOptions<WebOptions> 
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
         app = WebApp.Build(services, options.Value, environment);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Web pages listening on {Addresses}; links point to {PublicBaseUrl}", string.Join(", ", Addresses), options.Value.BaseUri);

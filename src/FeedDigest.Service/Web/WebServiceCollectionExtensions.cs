@@ -11,22 +11,20 @@ namespace FeedDigest.Service.Web;
 internal static class WebServiceCollectionExtensions
 {
     /// <summary>
-    /// The signed links every digest carries, when the web pages are on; with <paramref name="withServer"/>
-    /// (the service, not a one-shot command) also Kestrel serving them, in the same process as the jobs.
+    /// The signed links every digest carries, and with <paramref name="withServer"/> (the service, not
+    /// a one-shot command) Kestrel serving the pages, in the same process as the jobs. Both look at
+    /// Web:Enabled when used, not here: settings added after this call (a test's) still count.
     /// </summary>
     public static IServiceCollection AddFeedDigestWeb(this IServiceCollection services, IConfiguration configuration, bool withServer)
     {
         services.AddOptions<WebOptions>().Bind(configuration.GetSection(WebOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebOptions>>(new OptionsValidator<WebOptions>(o => o.Validate()));
-        if (!(configuration.GetSection(WebOptions.SectionName).Get<WebOptions>()?.Enabled ?? false))
-        {
-            return services;
-        }
-
         services.AddSingleton(provider => new LinkTokenSigner(
             TokenSecret.Resolve(provider.GetRequiredService<IOptions<WebOptions>>().Value, provider.GetRequiredService<IHostEnvironment>().ContentRootPath),
             provider.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IDigestLinks, DigestLinks>();
+        services.AddSingleton<IDigestLinks>(provider => new DigestLinks(
+            provider.GetRequiredService<IOptions<WebOptions>>(),
+            new Lazy<LinkTokenSigner>(provider.GetRequiredService<LinkTokenSigner>)));
         if (withServer)
         {
             services.AddSingleton<WebServer>();

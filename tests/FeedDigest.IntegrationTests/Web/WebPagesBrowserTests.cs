@@ -75,7 +75,9 @@ public sealed partial class WebPagesBrowserTests
         var saved = await store.GetAsync(Reader, default);
         Assert.Equal(("10:30", "Europe/Berlin"), (saved?.Preferences.SendAt, saved?.Preferences.TimeZone));
 
-        // The digest goes out at the chosen time, with the unsubscribe headers and footer links.
+        // The digest goes out at the chosen time, with the unsubscribe headers and footer links. A
+        // digest run notes the new subscriber first (ticks come every second of the fake clock).
+        Assert.True(await Eventually.WaitWhileTickingAsync(() => site.SubscriberStateExists(Reader), site.Clock, TimeSpan.FromSeconds(1), Patience), "no digest run saw the new subscriber");
         site.Clock.Advance(TimeSpan.FromHours(9) + TimeSpan.FromMinutes(31));
         Assert.True(await Eventually.WaitWhileTickingAsync(() => DigestsTo(site, Reader).Count == 1, site.Clock, TimeSpan.FromSeconds(1), Patience), "no digest reached the new subscriber");
         var digest = DigestsTo(site, Reader)[0];

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FeedDigest.IntegrationTests.Support;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
@@ -59,6 +60,17 @@ public sealed class WebSite : IAsyncDisposable
         var host = TestHost.Build(directory.Path, settings, clock, withScheduler: true);
         await host.StartAsync();
         return new WebSite(directory, feeds, smtp, clock, host, baseUri);
+    }
+
+    /// <summary>Whether a digest run has seen the subscriber (their slots count from then).</summary>
+    public bool SubscriberStateExists(string key)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(directory.Path, "data", "feeddigest.db")};Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM subscriber_state WHERE subscriber_key = $key";
+        command.Parameters.AddWithValue("$key", key);
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
     }
 
     public Uri Page(string pathAndQuery) => new(BaseUri, pathAndQuery);
