@@ -29,7 +29,16 @@ internal sealed class WebServer(IServiceProvider services, IOptions<WebOptions> 
         }
 
         app = WebApp.Build(services, options.Value, environment);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException exception)
+        {
+            // Another process has the port: say which setting to change, as for any bad setting.
+            throw new OptionsValidationException(WebOptions.SectionName, typeof(WebOptions), [$"{WebOptions.SectionName}:Urls: cannot listen on {options.Value.Urls} ({exception.Message}); choose a free port, or set {WebOptions.SectionName}:Enabled to false."]);
+        }
+
         logger.LogInformation("Web pages listening on {Addresses}; links point to {PublicBaseUrl}", string.Join(", ", Addresses), options.Value.BaseUri);
     }
 
