@@ -42,6 +42,25 @@ public sealed class Browser : IDisposable
 
     public string Text(string cssSelector) => Find(cssSelector).Text;
 
+    /// <summary>
+    /// The element's text once it holds <paramref name="expected"/>, or whatever it holds after 15
+    /// seconds: a click that submits a form returns before the next page is always there.
+    /// </summary>
+    public string TextAfterLoad(string cssSelector, string expected)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var text = Driver.FindElements(By.CssSelector(cssSelector)).FirstOrDefault()?.Text;
+            if (text is not null && text.Contains(expected, StringComparison.Ordinal) || waited.Elapsed > TimeSpan.FromSeconds(15))
+            {
+                return text ?? string.Empty;
+            }
+
+            Thread.Sleep(100);
+        }
+    }
+
     /// <summary>Sets a field's value as a script would; a time input's typing depends on the browser's locale.</summary>
     public void SetValue(string cssSelector, string value) =>
         Driver.ExecuteScript("arguments[0].value = arguments[1];", Find(cssSelector), value);
