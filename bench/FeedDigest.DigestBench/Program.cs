@@ -4,6 +4,7 @@ using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Digests;
 using FeedDigest.Core.Ports;
 using FeedDigest.Core.Stories.Clustering;
+using FeedDigest.Core.Subscriptions;
 using FeedDigest.DigestBench;
 using FeedDigest.Infrastructure.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -47,6 +48,7 @@ Console.WriteLine($"catalog: {catalog.Feeds.Count:N0} feeds, {catalog.Topics.Cou
 var sender = new DiscardingSender();
 var dispatcher = new DigestDispatcher(
     new FixedCatalog(catalog),
+    new SubscriberDirectory(new SqliteSubscriptionStore(connections)),
     feedStore,
     digestStore,
     sender,

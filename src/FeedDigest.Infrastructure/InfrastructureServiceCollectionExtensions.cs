@@ -20,6 +20,8 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton<IFeedStore, SqliteFeedStore>();
         services.AddSingleton<IDigestStore, SqliteDigestStore>();
         services.AddSingleton<IStoryClusterIndex, SqliteStoryClusterIndex>();
+        services.AddSingleton<ISubscriptionStore, SqliteSubscriptionStore>();
+        services.AddSingleton<IOperationsStore, SqliteOperationsStore>();
 
         services.AddSingleton(new DkimMessageSigner(contentRoot));
         services.AddSingleton<IMailSender>(provider =>

@@ -1,6 +1,7 @@
 using FeedDigest.Core.Ports;
 using FeedDigest.IntegrationTests.Support;
 using FeedDigest.Service.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -44,6 +45,9 @@ public sealed class SampleConfigurationTests
         Assert.Contains("VPN sellers fined as Great Firewall enforcement tightens", message.TextBody, StringComparison.Ordinal);
         Assert.Contains("监管部门关闭数百个微信公众号", message.HtmlBody, StringComparison.Ordinal);
         Assert.DoesNotContain("Chipmakers Report Strong Quarter", message.TextBody, StringComparison.Ordinal);
+        // The example turns the web pages on, with a secret generated into data/: digests carry the one-click unsubscribe.
+        Assert.StartsWith("<http://127.0.0.1:8080/unsubscribe?token=", message.Headers[HeaderId.ListUnsubscribe], StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(directory.Path, "data", "web-token.secret")));
 
         using (var host = BuildHost(directory.Path, clock))
         {
@@ -74,6 +78,8 @@ public sealed class SampleConfigurationTests
             withScheduler: true,
             builder =>
             {
+                // The example's web pages, on a free port: 8080 may be taken on a shared machine.
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["FeedDigest:Web:Urls"] = "http://127.0.0.1:0" });
                 builder.Services.Replace(ServiceDescriptor.Singleton(clock));
                 builder.Logging.ClearProviders();
             },

@@ -279,6 +279,20 @@ public sealed class Catalog
         }
     }
 
+    /// <summary>
+    /// Validates one subscriber as a configured one is (the choices a subscriber made on the web
+    /// pages); the problems name the setting without a configuration path, e.g. "TimeZone: unknown …".
+    /// </summary>
+    public static bool TryCreateSubscriber(SubscriberOptions options, IEnumerable<string> topicIds, out Subscriber? subscriber, out IReadOnlyList<string> errors)
+    {
+        var problems = new List<string>();
+        var read = ReadSubscribers([options], topicIds.ToHashSet(StringComparer.Ordinal), problems);
+        var prefix = $"{CatalogOptions.SectionName}:Subscribers:0";
+        errors = problems.Select(p => p.StartsWith(prefix, StringComparison.Ordinal) ? p[prefix.Length..].TrimStart(':', ' ') : p).ToList();
+        subscriber = read.FirstOrDefault();
+        return problems.Count == 0 && subscriber is not null;
+    }
+
     private static List<Subscriber> ReadSubscribers(List<SubscriberOptions> options, HashSet<string> topicIds, List<string> problems)
     {
         var subscribers = new List<Subscriber>();

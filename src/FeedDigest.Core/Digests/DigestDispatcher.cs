@@ -3,6 +3,7 @@ using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Ports;
 using FeedDigest.Core.Stories;
 using FeedDigest.Core.Stories.Clustering;
+using FeedDigest.Core.Subscriptions;
 using FeedDigest.Core.Topics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ namespace FeedDigest.Core.Digests;
 /// </summary>
 public sealed class DigestDispatcher(
     ICatalogSource catalogSource,
+    SubscriberDirectory subscriberDirectory,
     IFeedStore feedStore,
     IDigestStore digestStore,
     IMailSender sender,
@@ -51,9 +53,11 @@ public sealed class DigestDispatcher(
     private async Task<int> ClaimDueDigestsAsync(Catalog catalog, DigestOptions options, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
+        // Read each run: a subscriber who left on the web pages gets no digest from the next run on.
+        var subscribers = await subscriberDirectory.GetSubscribersAsync(catalog, cancellationToken).ConfigureAwait(false);
         var states = await digestStore.GetOrCreateStatesAsync(
-            catalog.Subscribers.Select(s => s.Key).ToList(), now, now - options.NewSubscriberLookback, cancellationToken).ConfigureAwait(false);
-        var due = catalog.Subscribers
+            subscribers.Select(s => s.Key).ToList(), now, now - options.NewSubscriberLookback, cancellationToken).ConfigureAwait(false);
+        var due = subscribers
             .Zip(states)
             .Where(pair => pair.First.Schedule.NextAfter(pair.Second.LastSlotAt ?? pair.Second.CreatedAt) is { } slot && slot <= now)
             .ToList();
@@ -252,7 +256,7 @@ public sealed class DigestDispatcher(
 
     private async Task<(int Sent, int Failures)> SendUnsentAsync(Catalog catalog, DigestOptions options, CancellationToken cancellationToken)
     {
-        var subscribers = catalog.Subscribers.ToDictionary(s => s.Key, StringComparer.Ordinal);
+        var subscribers = (await subscriberDirectory.GetSubscribersAsync(catalog, cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Key, StringComparer.Ordinal);
         var unsent = await digestStore.GetUnsentDigestsAsync(timeProvider.GetUtcNow(), OutboxBatchSize, cancellationToken).ConfigureAwait(false);
         var sent = 0;
         var failures = 0;
@@ -261,7 +265,7 @@ public sealed class DigestDispatcher(
             cancellationToken.ThrowIfCancellationRequested();
             if (!subscribers.TryGetValue(item.Digest.SubscriberKey, out var subscriber))
             {
-                // The subscriber left the configuration after the digest was claimed: it stays unsent.
+                // The subscriber left the configuration, or unsubscribed, after the digest was claimed: it stays unsent.
                 continue;
             }
 

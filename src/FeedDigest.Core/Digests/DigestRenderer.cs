@@ -22,9 +22,17 @@ public sealed class DigestRenderer
     private readonly IFluidTemplate htmlTemplate;
     private readonly IFluidTemplate textTemplate;
     private readonly TemplateOptions templateOptions;
+    private readonly IDigestLinks? links;
 
+    /// <summary>A renderer for digests without unsubscribe and manage links (no web pages to point to).</summary>
     public DigestRenderer()
+        : this(null)
     {
+    }
+
+    public DigestRenderer(IDigestLinks? links)
+    {
+        this.links = links;
         htmlTemplate = LoadTemplate("digest.html.liquid");
         textTemplate = LoadTemplate("digest.txt.liquid");
         templateOptions = new TemplateOptions { CultureInfo = CultureInfo.InvariantCulture };
@@ -37,7 +45,8 @@ public sealed class DigestRenderer
 
     public OutgoingMessage Render(UnsentDigest unsent, Subscriber subscriber, Catalog catalog, int summaryLength)
     {
-        var view = BuildView(unsent, subscriber, catalog, summaryLength);
+        var subscriberLinks = links?.LinksFor(subscriber);
+        var view = BuildView(unsent, subscriber, catalog, summaryLength, subscriberLinks);
         // A subscriber who asked for plain text gets a single text part.
         var html = subscriber.Format == DigestFormat.Text ? null : htmlTemplate.Render(new TemplateContext(view, templateOptions), Encoder);
         var text = textTemplate.Render(new TemplateContext(view, templateOptions), NullEncoder.Default);
@@ -45,10 +54,14 @@ public sealed class DigestRenderer
         var listTopic = unsent.Digest.Entries.Select(e => e.TopicId).FirstOrDefault() is { } topicId && catalog.TopicsById.TryGetValue(topicId, out var topic)
             ? new MailingList(topic.Id, topic.Name)
             : null;
-        return new OutgoingMessage(unsent.Digest.MessageId, subscriber.Email, subscriber.DisplayName, view.Subject, html, text, unsent.Digest.CreatedAt) { List = listTopic };
+        return new OutgoingMessage(unsent.Digest.MessageId, subscriber.Email, subscriber.DisplayName, view.Subject, html, text, unsent.Digest.CreatedAt)
+        {
+            List = listTopic,
+            Unsubscribe = subscriberLinks is null ? null : new ListUnsubscribe(subscriberLinks.Unsubscribe, subscriberLinks.UnsubscribeMailto),
+        };
     }
 
-    private static DigestView BuildView(UnsentDigest unsent, Subscriber subscriber, Catalog catalog, int summaryLength)
+    private static DigestView BuildView(UnsentDigest unsent, Subscriber subscriber, Catalog catalog, int summaryLength, SubscriberLinks? subscriberLinks)
     {
         var zone = subscriber.Schedule.TimeZone;
         var storiesById = unsent.Stories.ToDictionary(s => s.Id);
@@ -71,7 +84,7 @@ public sealed class DigestRenderer
         var subject = $"{topicNames}: {stories} · {localDate.ToString("d MMM yyyy", CultureInfo.InvariantCulture)}";
         var subscribedTo = string.Join(", ", subscriber.TopicIds.Select(id => catalog.TopicsById.TryGetValue(id, out var topic) ? topic.Name : id));
         var reason = $"You get this digest because {subscriber.Email} is subscribed to {subscribedTo}, {subscriber.Schedule.Description}.";
-        return new DigestView(subject, $"{stories} on {topicNames}", sections, unsent.Digest.OmittedCount, reason);
+        return new DigestView(subject, $"{stories} on {topicNames}", sections, unsent.Digest.OmittedCount, reason, subscriberLinks?.Unsubscribe.AbsoluteUri, subscriberLinks?.Manage.AbsoluteUri);
     }
 
     /// <summary>The other outlets' versions of a listed story, in the digest's order.</summary>
@@ -108,7 +121,7 @@ public sealed class DigestRenderer
             : throw new InvalidOperationException($"The built-in template {name} does not parse: {error}");
     }
 
-    private sealed record DigestView(string Subject, string Heading, IReadOnlyList<SectionView> Sections, int Omitted, string Reason);
+    private sealed record DigestView(string Subject, string Heading, IReadOnlyList<SectionView> Sections, int Omitted, string Reason, string? UnsubscribeUrl, string? ManageUrl);
 
     private sealed record SectionView(string TopicName, IReadOnlyList<StoryView> Stories);
 

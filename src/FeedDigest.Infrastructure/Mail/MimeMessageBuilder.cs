@@ -30,6 +30,15 @@ internal static class MimeMessageBuilder
             message.Headers.Add(HeaderId.ListId, ListId(list, message.From.Mailboxes.Single().Domain));
         }
 
+        if (digest.Unsubscribe is { } unsubscribe)
+        {
+            // RFC 2369 lists the URLs in angle brackets, the preferred first; RFC 8058's
+            // List-Unsubscribe-Post tells the receiver that a POST to the https URL unsubscribes in one click.
+            var urls = unsubscribe.Mailto is { } mailto ? $"<{unsubscribe.OneClick.AbsoluteUri}>, <{mailto.OriginalString}>" : $"<{unsubscribe.OneClick.AbsoluteUri}>";
+            message.Headers.Add(HeaderId.ListUnsubscribe, urls);
+            message.Headers.Add(HeaderId.ListUnsubscribePost, "List-Unsubscribe=One-Click");
+        }
+
         message.Body = new BodyBuilder { TextBody = digest.TextBody, HtmlBody = digest.HtmlBody }.ToMessageBody();
         // Quoted-printable or base64 bodies pass every relay, including those without 8BITMIME.
         message.Prepare(EncodingConstraint.SevenBit);

@@ -69,17 +69,10 @@ internal static class FeedsCommand
         foreach (var feed in feeds)
         {
             states.TryGetValue(feed.Id, out var state);
-            var status = state switch
-            {
-                null or { LastCheckedAt: null } => "new",
-                { Gone: true } => "gone",
-                { ConsecutiveErrors: > 0 } => "failing",
-                _ => "ok",
-            };
             rows.Add(
             [
                 feed.Id,
-                status,
+                StatusOf(state),
                 Time(state?.LastSuccessAt),
                 (state?.ConsecutiveErrors ?? 0).ToString(CultureInfo.InvariantCulture),
                 state is null || state.Gone ? "-" : Time(state.NextCheckAt),
@@ -91,6 +84,15 @@ internal static class FeedsCommand
         var widths = Enumerable.Range(0, rows[0].Length - 1).Select(i => Math.Min(60, rows.Max(r => r[i].Length))).ToArray();
         return string.Join('\n', rows.Select(row => string.Join("  ", row.Select((cell, i) => i < widths.Length ? Fit(cell, widths[i]) : cell))));
     }
+
+    /// <summary>A feed's health in a word: new, gone, failing or ok (also on the admin pages).</summary>
+    internal static string StatusOf(FeedState? state) => state switch
+    {
+        null or { LastCheckedAt: null } => "new",
+        { Gone: true } => "gone",
+        { ConsecutiveErrors: > 0 } => "failing",
+        _ => "ok",
+    };
 
     private static string Fit(string cell, int width) => cell.Length > width ? cell[..(width - 1)] + "…" : cell.PadRight(width);
 

@@ -103,7 +103,7 @@ internal static class TopicsCommand
     /// The stories that can go out in digests, first seen since <paramref name="since"/>, oldest first;
     /// read in pages through the store's own query, so the command needs nothing of the store's schema.
     /// </summary>
-    private static async Task<List<StoredStory>> RecentStoriesAsync(IFeedStore store, DateTimeOffset since, int? limit, CancellationToken cancellationToken)
+    internal static async Task<List<StoredStory>> RecentStoriesAsync(IFeedStore store, DateTimeOffset since, int? limit, CancellationToken cancellationToken)
     {
         var recent = new List<StoredStory>();
         var cursor = 0L;

@@ -4,11 +4,13 @@ using FeedDigest.Core.Polling;
 using FeedDigest.Core.Ports;
 using FeedDigest.Core.Stories;
 using FeedDigest.Core.Stories.Clustering;
+using FeedDigest.Core.Subscriptions;
 using StoryClusteringOptions = FeedDigest.Core.Stories.Clustering.ClusteringOptions;
 using FeedDigest.Infrastructure;
 using FeedDigest.Infrastructure.Mail;
 using FeedDigest.Infrastructure.Storage;
 using FeedDigest.Service.Jobs;
+using FeedDigest.Service.Web;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -71,6 +73,8 @@ internal static class FeedDigestHost
         services.AddFeedDigestInfrastructure(contentRoot);
         services.AddHostedService<CatalogStartupCheck>();
         services.AddHostedService<DatabaseMigrationService>();
+        services.AddSingleton<SubscriberDirectory>();
+        services.AddFeedDigestWeb(builder.Configuration, withServer: withScheduler);
 
         if (withScheduler)
         {

@@ -174,6 +174,37 @@ public sealed class DigestRendererTests
         Assert.Contains("Censorship story", message.TextBody, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Render_WithSubscriberLinks_FooterAndHeaderCarryThem()
+    {
+        var links = new FixedLinks(new SubscriberLinks(
+            new Uri("https://digest.example/unsubscribe?token=a&b"), new Uri("https://digest.example/manage?token=c"), new Uri("mailto:leave@digest.example")));
+        var subscriber = DigestTestData.Subscriber("censorship");
+        var digest = new ClaimedDigest("d-1", subscriber.Key, "digest.1@feeddigest", CreatedAt, [new DigestEntry(1, "censorship", 0)], 0);
+
+        var message = new DigestRenderer(links).Render(new UnsentDigest(digest, [DigestTestData.Story(1, "Censorship story")], 0), subscriber, DigestTestData.Catalog(), 300);
+
+        Assert.Equal(new ListUnsubscribe(new Uri("https://digest.example/unsubscribe?token=a&b"), new Uri("mailto:leave@digest.example")), message.Unsubscribe);
+        Assert.Contains("<a href=\"https://digest.example/unsubscribe?token=a&amp;b\" style=\"color:#1a0dab;\">Unsubscribe</a>", message.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"https://digest.example/manage?token=c\" style=\"color:#1a0dab;\">Manage your preferences</a>", message.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("Unsubscribe: https://digest.example/unsubscribe?token=a&b", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Manage your preferences: https://digest.example/manage?token=c", message.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_WithoutWebPages_HasNoUnsubscribeLinks()
+    {
+        var message = Render([DigestTestData.Story(1, "Censorship story")]);
+
+        Assert.Null(message.Unsubscribe);
+        Assert.DoesNotContain("Unsubscribe", message.HtmlBody, StringComparison.Ordinal);
+    }
+
+    private sealed class FixedLinks(SubscriberLinks links) : IDigestLinks
+    {
+        public SubscriberLinks? LinksFor(Subscriber subscriber) => links;
+    }
+
     private static OutgoingMessage Render(
         IReadOnlyList<StoredStory> stories,
         IReadOnlyList<DigestEntry>? entries = null,

@@ -2,6 +2,7 @@ using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Digests;
 using FeedDigest.Core.Ports;
 using FeedDigest.Core.Stories.Clustering;
+using FeedDigest.Core.Subscriptions;
 using FeedDigest.Infrastructure.Storage.Sqlite;
 using FeedDigest.Tests.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -91,6 +92,7 @@ public sealed class SharedDigestRunTests
         var sender = new RecordingSender();
         var dispatcher = new DigestDispatcher(
             new FixedCatalog(catalog),
+            new SubscriberDirectory(new SqliteSubscriptionStore(database.Connections)),
             feedStore,
             digestStore,
             sender,

@@ -34,6 +34,29 @@ public sealed class MimeMessageBuilderTests
         Assert.Equal("text/plain", Assert.IsType<TextPart>(message.Body).ContentType.MimeType);
     }
 
+    [Fact]
+    public void Build_DigestWithUnsubscribeLinks_CarriesOneClickHeaders()
+    {
+        var unsubscribe = new ListUnsubscribe(new Uri("https://digest.example/unsubscribe?token=abc.def"), new Uri("mailto:leave@news.example?subject=unsubscribe%20editor%40example.org"));
+
+        var message = MimeMessageBuilder.Build(Digest() with { Unsubscribe = unsubscribe }, Options, new DkimMessageSigner("/"));
+
+        // RFC 2369: each URL in angle brackets, the https one first; RFC 8058: the one-click POST body.
+        Assert.Equal(
+            "<https://digest.example/unsubscribe?token=abc.def>, <mailto:leave@news.example?subject=unsubscribe%20editor%40example.org>",
+            message.Headers[HeaderId.ListUnsubscribe]);
+        Assert.Equal("List-Unsubscribe=One-Click", message.Headers[HeaderId.ListUnsubscribePost]);
+    }
+
+    [Fact]
+    public void Build_NoticeWithoutUnsubscribeLinks_HasNoListUnsubscribe()
+    {
+        var message = MimeMessageBuilder.Build(Digest(), Options, new DkimMessageSigner("/"));
+
+        Assert.False(message.Headers.Contains(HeaderId.ListUnsubscribe));
+        Assert.False(message.Headers.Contains(HeaderId.ListUnsubscribePost));
+    }
+
     private static OutgoingMessage Digest() => new(
         "digest.2@feeddigest", "editor@example.org", null, "Online censorship: 1 new story · 25 Nov 2026",
         "<p>Story</p>", "Story", new DateTimeOffset(2026, 11, 25, 7, 0, 0, TimeSpan.Zero));

@@ -1,0 +1,61 @@
+using FeedDigest.Core.Subscriptions;
+using FeedDigest.Infrastructure.Storage.Sqlite;
+
+namespace FeedDigest.Tests.Storage;
+
+public sealed class SqliteSubscriptionStoreTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly SubscriberPreferences Daily = new(["censorship"], "daily", "07:00", null, "UTC", Paused: false);
+
+    [Fact]
+    public async Task RequestAsync_AskedAgainWithinResendInterval_SendsOneConfirmation()
+    {
+        await using var database = await SqliteTestDatabase.CreateAsync();
+        var store = new SqliteSubscriptionStore(database.Connections);
+        var resend = TimeSpan.FromMinutes(15);
+
+        var first = await store.RequestAsync("ana@example.com", "Ana@example.com", Daily, Now, resend, default);
+        var second = await store.RequestAsync("ana@example.com", "Ana@example.com", Daily with { SendAt = "08:00" }, Now.AddMinutes(5), resend, default);
+        var third = await store.RequestAsync("ana@example.com", "Ana@example.com", Daily, Now.AddMinutes(20), resend, default);
+
+        Assert.Equal((true, false, true), (first.SendConfirmation, second.SendConfirmation, third.SendConfirmation));
+        Assert.Equal(first.RequestId, third.RequestId);
+        Assert.Null(await store.GetAsync("ana@example.com", default));
+    }
+
+    [Fact]
+    public async Task ConfirmAsync_PendingRequest_BecomesActiveSubscriberOnce()
+    {
+        await using var database = await SqliteTestDatabase.CreateAsync();
+        var store = new SqliteSubscriptionStore(database.Connections);
+        var request = await store.RequestAsync("ana@example.com", "Ana@example.com", Daily with { SendAt = "08:00" }, Now, TimeSpan.FromMinutes(15), default);
+
+        var confirmed = await store.ConfirmAsync(request.RequestId, Now.AddMinutes(1), default);
+        var again = await store.ConfirmAsync(request.RequestId, Now.AddMinutes(2), default);
+
+        Assert.Equal(WebSubscriberStatus.Active, confirmed?.Status);
+        Assert.Equal("08:00", confirmed?.Preferences.SendAt);
+        Assert.Null(again);
+        Assert.Equal(["censorship"], (await store.GetAsync("ana@example.com", default))?.Preferences.Topics);
+        Assert.Null(await store.ConfirmAsync("no-such-request", Now, default));
+    }
+
+    [Fact]
+    public async Task UnsubscribeAsync_ConfiguredSubscriberWithoutRow_IsStoredAsGone()
+    {
+        await using var database = await SqliteTestDatabase.CreateAsync();
+        var store = new SqliteSubscriptionStore(database.Connections);
+
+        await store.UnsubscribeAsync("ben@example.com", "ben@example.com", Now, default);
+        await store.UnsubscribeAsync("ben@example.com", "ben@example.com", Now.AddMinutes(1), default);
+
+        var ben = Assert.Single(await store.ListAsync(default));
+        Assert.Equal(WebSubscriberStatus.Unsubscribed, ben.Status);
+
+        // Confirming a new request brings them back.
+        var request = await store.RequestAsync("ben@example.com", "ben@example.com", Daily, Now.AddHours(1), TimeSpan.FromMinutes(15), default);
+        await store.ConfirmAsync(request.RequestId, Now.AddHours(1), default);
+        Assert.Equal(WebSubscriberStatus.Active, (await store.GetAsync("ben@example.com", default))?.Status);
+    }
+}
