@@ -47,7 +47,12 @@ internal static class FeedDigestHost
             builder.Configuration.AddEnvironmentVariables();
         }
 
+        // A JSON file broken by an edit keeps its last good contents instead of emptying every setting.
+        var configurationHealth = new ConfigurationHealth();
+        LastGoodJsonConfigurationSource.ReplaceJsonSources(builder.Configuration, configurationHealth, TimeProvider.System);
+
         var services = builder.Services;
+        services.AddSingleton(configurationHealth);
         services.AddWindowsService(options => options.ServiceName = "FeedDigest");
         services.AddSystemd();
         services.AddSingleton(TimeProvider.System);
@@ -75,6 +80,7 @@ internal static class FeedDigestHost
         if (withScheduler)
         {
             AddScheduler(services, builder.Configuration);
+            services.AddHostedService<ConfigurationStatus>();
         }
 
         configure?.Invoke(builder);
@@ -109,6 +115,7 @@ internal static class FeedDigestHost
     {
         services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TOptions>>(new OptionsValidator<TOptions>(validate));
+        services.AddSingleton<IOptionsMonitor<TOptions>, LastGoodOptionsMonitor<TOptions>>();
     }
 
     /// <summary>
