@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using FeedDigest.Core.Configuration;
 using FeedDigest.Infrastructure.Storage;
+using Microsoft.Extensions.Configuration;
 using FeedDigest.Service.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -41,10 +43,42 @@ internal static class ConfigCommand
             ReportRunningService(host);
             return status;
         }));
+        var show = new Command("show", "Print every FeedDigest and Logging setting in force and where it comes from; secrets show as (hidden).");
+        show.SetAction((result, cancellationToken) => HostRunner.RunAsync(result.GetValue(config), withScheduler: false, host =>
+        {
+            var root = (IConfigurationRoot)host.Services.GetRequiredService<IConfiguration>();
+            foreach (var (key, value) in root.AsEnumerable().Where(p => p.Value is not null && IsShown(p.Key)).OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                var source = root.Providers.LastOrDefault(p => p.TryGet(key, out _));
+                Console.WriteLine($"{key} = {(IsSecret(key) ? (value!.Length == 0 ? string.Empty : "(hidden)") : value)}    [{Describe(source)}]");
+            }
+
+            return Task.FromResult(0);
+        }));
+
         var command = new Command("config", "Configuration tools.");
         command.Subcommands.Add(validate);
+        command.Subcommands.Add(show);
         return command;
     }
+
+    /// <summary>A setting whose value is a secret: a password, a secret, a token, a private key (not a key file's path).</summary>
+    public static bool IsSecret(string key)
+    {
+        var name = key[(key.LastIndexOf(':') + 1)..];
+        string[] secretWords = ["password", "secret", "token", "privatekey", "apikey"];
+        return secretWords.Any(word => name.Contains(word, StringComparison.OrdinalIgnoreCase)) && !name.EndsWith("File", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool IsShown(string key) =>
+        key.StartsWith(CatalogOptions.SectionName + ":", StringComparison.OrdinalIgnoreCase) || key.StartsWith("Logging:", StringComparison.OrdinalIgnoreCase);
+
+    private static string Describe(IConfigurationProvider? provider) => provider switch
+    {
+        FileConfigurationProvider file => file.Source.FileProvider?.GetFileInfo(file.Source.Path ?? string.Empty).PhysicalPath ?? file.Source.Path ?? "file",
+        null => "?",
+        _ => provider.ToString() ?? provider.GetType().Name,
+    };
 
     private static void ReportRunningService(IHost host)
     {

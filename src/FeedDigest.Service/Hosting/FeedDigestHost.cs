@@ -47,6 +47,8 @@ internal static class FeedDigestHost
             builder.Configuration.AddEnvironmentVariables();
         }
 
+        AddSecretFiles(builder.Configuration, contentRoot, withScheduler);
+
         // A JSON file broken by an edit keeps its last good contents instead of emptying every setting.
         var configurationHealth = new ConfigurationHealth();
         LastGoodJsonConfigurationSource.ReplaceJsonSources(builder.Configuration, configurationHealth, TimeProvider.System);
@@ -85,6 +87,29 @@ internal static class FeedDigestHost
 
         configure?.Invoke(builder);
         return builder;
+    }
+
+    /// <summary>The setting naming a directory of secret files, one per setting (Docker secrets, Kubernetes).</summary>
+    public const string SecretsDirectorySetting = "FeedDigest:SecretsDirectory";
+
+    /// <summary>
+    /// Secrets as files, one per setting, named like the environment variable
+    /// (FeedDigest__Mail__Smtp__Password), holding only the value: from systemd's credentials
+    /// (LoadCredential= in the unit puts them in $CREDENTIALS_DIRECTORY) and from the directory
+    /// <see cref="SecretsDirectorySetting"/> names. They win over the files and the environment.
+    /// </summary>
+    private static void AddSecretFiles(ConfigurationManager configuration, string contentRoot, bool reloadOnChange)
+    {
+        string?[] directories = [Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY"), configuration[SecretsDirectorySetting]];
+        foreach (var directory in directories.OfType<string>().Where(d => d.Length > 0).Select(d => Path.GetFullPath(d, contentRoot)).Distinct(StringComparer.Ordinal))
+        {
+            configuration.AddKeyPerFile(source =>
+            {
+                source.FileProvider = Directory.Exists(directory) ? new Microsoft.Extensions.FileProviders.PhysicalFileProvider(directory) : null;
+                source.Optional = true;
+                source.ReloadOnChange = reloadOnChange;
+            });
+        }
     }
 
     private static void AddScheduler(IServiceCollection services, ConfigurationManager configuration)
