@@ -57,6 +57,15 @@ internal static class FeedDigestHost
         services.AddSingleton(configurationHealth);
         services.AddWindowsService(options => options.ServiceName = "FeedDigest");
         services.AddSystemd();
+        if (OperatingSystem.IsWindows())
+        {
+            UseEventLogSource(services);
+        }
+
+        // How long a stop waits for the polls and sends under way (Quartz waits for running jobs);
+        // a digest not sent by then stays in the outbox and goes out after the next start.
+        services.AddOptions<HostOptions>().Configure<IConfiguration>((options, configuration) =>
+            options.ShutdownTimeout = configuration.GetValue(ShutdownTimeoutSetting, options.ShutdownTimeout));
         services.AddSingleton(TimeProvider.System);
 
         AddValidatedOptions<PollingOptions>(services, builder.Configuration, PollingOptions.SectionName, o => o.Validate());
@@ -82,12 +91,20 @@ internal static class FeedDigestHost
         if (withScheduler)
         {
             AddScheduler(services, builder.Configuration);
+            services.AddSingleton<ShutdownDeadline>();
             services.AddHostedService<ConfigurationStatus>();
         }
 
         configure?.Invoke(builder);
         return builder;
     }
+
+    /// <summary>Logs to the Application event log under the source deploy/windows/install.ps1 registers.</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("windows")]
+    private static void UseEventLogSource(IServiceCollection services) =>
+        services.Configure<Microsoft.Extensions.Logging.EventLog.EventLogSettings>(settings => settings.SourceName = "FeedDigest");
+
+    public const string ShutdownTimeoutSetting = "FeedDigest:ShutdownTimeout";
 
     /// <summary>The setting naming a directory of secret files, one per setting (Docker secrets, Kubernetes).</summary>
     public const string SecretsDirectorySetting = "FeedDigest:SecretsDirectory";

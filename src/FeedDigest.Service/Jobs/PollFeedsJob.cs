@@ -1,5 +1,6 @@
 using FeedDigest.Core.Polling;
 using FeedDigest.Core.Stories.Clustering;
+using FeedDigest.Service.Hosting;
 using Microsoft.Extensions.Logging;
 using Quartz;
 
@@ -7,12 +8,14 @@ namespace FeedDigest.Service.Jobs;
 
 /// <summary>Each tick polls the feeds that are due; the database, not Quartz, holds each feed's schedule.</summary>
 [DisallowConcurrentExecution]
-internal sealed class PollFeedsJob(FeedPoller poller, ClusteringCatchUp clustering, ILogger<PollFeedsJob> logger) : IJob
+internal sealed class PollFeedsJob(ShutdownDeadline shutdownDeadline, FeedPoller poller, ClusteringCatchUp clustering, ILogger<PollFeedsJob> logger) : IJob
 {
     public static readonly JobKey Key = new("poll-feeds");
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken quartzToken)
     {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(quartzToken, shutdownDeadline.Token);
+        var cancellationToken = linked.Token;
         try
         {
             var report = await poller.PollAsync(allFeeds: false, cancellationToken).ConfigureAwait(false);
