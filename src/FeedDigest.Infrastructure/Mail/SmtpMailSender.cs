@@ -111,7 +111,9 @@ internal sealed class SmtpMailSender(IOptionsMonitor<MailOptions> optionsMonitor
             // The server refused this message or recipient; the connection stays good for the next.
             return new DeliveryResult.PermanentFailure($"{smtp.Host}:{smtp.Port} refused the message: {(int)exception.StatusCode} {exception.Message}");
         }
-        catch (Exception exception) when (exception is SmtpCommandException or SmtpProtocolException or SocketException or IOException or ServiceNotConnectedException or AuthenticationException or SslHandshakeException or TimeoutException)
+        catch (Exception exception) when (exception is SmtpCommandException or SmtpProtocolException or SocketException or IOException or ServiceNotConnectedException or AuthenticationException or SslHandshakeException or TimeoutException
+            // A UserName set for a server that offers no AUTH: a setting to fix, the digest waits in the outbox.
+            or NotSupportedException)
         {
             await CloseAsync().ConfigureAwait(false);
             return new DeliveryResult.TransientFailure($"{smtp.Host}:{smtp.Port}: {exception.Message}");

@@ -18,8 +18,15 @@ internal static class FeedDigestCommandLine
         root.Subcommands.Add(ConfigCommand.Create(config));
         root.Subcommands.Add(FeedsCommand.Create(config));
         root.Subcommands.Add(TopicsCommand.Create(config));
+        root.Subcommands.Add(SubscribersCommand.Create(config));
+        root.Subcommands.Add(DbCommand.Create(config));
         root.Subcommands.Add(ClusterCommand.Create());
         root.SetAction((result, cancellationToken) => RunCommand.RunAsync(result.GetValue(config), cancellationToken));
-        return root.Parse(args).InvokeAsync();
+        var parsed = root.Parse(args);
+        // The service's host handles SIGTERM and Ctrl+C itself and stops within its ShutdownTimeout;
+        // System.CommandLine's own handler would end the process (exit 143) two seconds after the signal,
+        // cutting short the sends a stop lets finish.
+        var runsService = parsed.CommandResult.Command == root || parsed.CommandResult.Command.Name == "run";
+        return parsed.InvokeAsync(runsService ? new InvocationConfiguration { ProcessTerminationTimeout = null } : null);
     }
 }

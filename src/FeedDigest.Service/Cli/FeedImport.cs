@@ -4,8 +4,6 @@ using System.Text.Json;
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Feeds;
 using FeedDigest.Infrastructure.Configuration;
-using FeedDigest.Service.Hosting;
-using Microsoft.Extensions.Configuration;
 
 namespace FeedDigest.Service.Cli;
 
@@ -26,7 +24,7 @@ internal static class FeedImport
             configPath,
             text =>
             {
-                var current = ReadCatalog(text, []);
+                var current = ConfigEdit.ReadCatalog(text, []);
                 var urls = current.Feeds.Select(f => f.Url?.Trim()).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
                 var ids = current.Feeds.Select(f => f.Id).OfType<string>().ToHashSet(StringComparer.Ordinal);
                 var elements = new List<string>();
@@ -46,12 +44,7 @@ internal static class FeedImport
 
                 return JsonConfigEditor.AppendToArray(text, [CatalogOptions.SectionName, "Feeds"], elements);
             },
-            text =>
-            {
-                var readProblems = new List<string>();
-                var options = ReadCatalog(text, readProblems);
-                return Catalog.TryCreate(options, contentRoot, out _, out var errors) ? readProblems : [.. readProblems, .. errors];
-            },
+            text => ConfigEdit.Validate(text, contentRoot),
             cancellationToken).ConfigureAwait(false);
         if (!result.Applied && result.Problems.Count > 0)
         {
@@ -61,14 +54,8 @@ internal static class FeedImport
         return new Outcome(result.Applied ? added : 0, present, problems);
     }
 
-    private static CatalogOptions ReadCatalog(string json, List<string> problems)
-    {
-        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build();
-        return CatalogConfigurationReader.Read(configuration, problems);
-    }
-
     /// <summary>A readable id from the title ("China Digital Times" → "china-digital-times"), else from the host.</summary>
-    private static string Slug(string title, Uri url)
+    public static string Slug(string title, Uri url)
     {
         var slug = new StringBuilder();
         foreach (var c in title.ToLowerInvariant())
@@ -92,7 +79,7 @@ internal static class FeedImport
         return text.Length > 40 ? text[..40].TrimEnd('-') : text;
     }
 
-    private static string UniqueId(string id, HashSet<string> taken)
+    public static string UniqueId(string id, HashSet<string> taken)
     {
         var candidate = id;
         for (var n = 2; !taken.Add(candidate); n++)

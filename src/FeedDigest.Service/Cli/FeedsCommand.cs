@@ -1,14 +1,16 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Feeds;
 using FeedDigest.Core.Ports;
+using FeedDigest.Infrastructure.Configuration;
 using FeedDigest.Service.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FeedDigest.Service.Cli;
 
-/// <summary><c>feeddigest feeds list|export-opml</c>: the configured feeds and their health.</summary>
+/// <summary><c>feeddigest feeds list|add|remove|import-opml|export-opml</c>: the configured feeds and their health.</summary>
 internal static class FeedsCommand
 {
     private static readonly string[] Header = ["ID", "STATUS", "LAST SUCCESS", "ERRORS", "NEXT CHECK", "LAST ERROR", "URL"];
@@ -60,7 +62,113 @@ internal static class FeedsCommand
         command.Subcommands.Add(list);
         command.Subcommands.Add(export);
         command.Subcommands.Add(import);
+        command.Subcommands.Add(CreateAdd(config));
+        command.Subcommands.Add(CreateRemove(config));
         return command;
+    }
+
+    private static Command CreateAdd(Option<string?> config)
+    {
+        var url = new Argument<string>("url") { Description = "The feed's URL, or a web page that advertises its feed with <link rel=\"alternate\">." };
+        var id = new Option<string?>("--id") { Description = "The feed's id (default: made from its title)." };
+        var title = new Option<string?>("--title") { Description = "The outlet's name as digests show it (default: the feed's own title)." };
+        var topics = new Option<string[]>("--topic") { Description = "A topic limited to certain feeds that should take this one too (repeatable)." };
+        var tags = new Option<string[]>("--tag") { Description = "A tag for the feed (repeatable)." };
+        var add = new Command("add", "Add a feed to the configuration file, finding the feed when the URL is a web page.");
+        add.Arguments.Add(url);
+        add.Options.Add(id);
+        add.Options.Add(title);
+        add.Options.Add(topics);
+        add.Options.Add(tags);
+        add.SetAction((result, cancellationToken) => HostRunner.RunAsync(result.GetValue(config), withScheduler: false, async host =>
+        {
+            var text = result.GetValue(url)!;
+            var address = Uri.TryCreate(text, UriKind.Absolute, out var absolute) ? absolute : new Uri(Path.GetFullPath(text));
+            var (found, problem) = await FeedLookup.FindAsync(host.Services.GetRequiredService<IFeedFetcher>(), address, cancellationToken).ConfigureAwait(false);
+            if (found is null)
+            {
+                await Console.Error.WriteLineAsync(problem).ConfigureAwait(false);
+                return 1;
+            }
+
+            var feedTitle = result.GetValue(title) ?? found.Title ?? found.FeedUri.Host;
+            var feedTags = result.GetValue(tags) ?? [];
+            var topicIds = result.GetValue(topics) ?? [];
+            var feedId = result.GetValue(id);
+            return await ConfigEdit.ApplyAsync(result.GetValue(config), (json, change) =>
+            {
+                var feeds = JsonConfigEditor.ReadArray(json, ConfigEdit.FeedsPath);
+                if (feeds.Any(f => string.Equals(ConfigEdit.Text(f, "Url"), found.FeedUri.AbsoluteUri, StringComparison.OrdinalIgnoreCase)))
+                {
+                    change.Refusal = $"{found.FeedUri} is already configured.";
+                    return json;
+                }
+
+                var ids = feeds.Select(f => ConfigEdit.Text(f, "Id")).OfType<string>().ToHashSet(StringComparer.Ordinal);
+                var newId = feedId ?? FeedImport.UniqueId(FeedImport.Slug(feedTitle, found.FeedUri), ids);
+                var element = JsonSerializer.Serialize(new { Id = newId, Url = found.FeedUri.AbsoluteUri, Title = feedTitle, Tags = feedTags }, ConfigEdit.Json);
+                json = JsonConfigEditor.AppendToArray(json, ConfigEdit.FeedsPath, [element]);
+                change.Notes.Add($"Feed {newId}: {found.FeedUri}" + (found.FeedUri == address ? string.Empty : $" (advertised by {address})"));
+                foreach (var topicId in topicIds)
+                {
+                    json = AddFeedToTopic(json, topicId, newId, change);
+                }
+
+                return json;
+            }, "Feed added", cancellationToken).ConfigureAwait(false);
+        }));
+        return add;
+    }
+
+    /// <summary>
+    /// A topic limited to feeds or tags takes the new feed by id; a topic with no limit already takes
+    /// every feed, and gaining a first limit would narrow it to this one feed, so it is left alone.
+    /// </summary>
+    private static string AddFeedToTopic(string json, string topicId, string feedId, ConfigEdit.Change change)
+    {
+        var topic = JsonConfigEditor.ReadArray(json, ConfigEdit.TopicsPath).FirstOrDefault(t => ConfigEdit.Text(t, "Id") == topicId);
+        if (topic.ValueKind == JsonValueKind.Undefined)
+        {
+            change.Refusal = $"There is no topic \"{topicId}\"; add it first with `feeddigest topics add`.";
+            return json;
+        }
+
+        var feeds = ConfigEdit.Strings(topic, "Feeds");
+        if (feeds.Count == 0 && ConfigEdit.Strings(topic, "Tags").Count == 0)
+        {
+            change.Notes.Add($"Topic {topicId} already takes stories from every feed.");
+            return json;
+        }
+
+        feeds.Add(feedId);
+        change.Notes.Add($"Topic {topicId} now takes stories from {feedId} too.");
+        return JsonConfigEditor.SetMember(json, ConfigEdit.TopicsPath, t => ConfigEdit.Text(t, "Id") == topicId, "Feeds", JsonSerializer.Serialize(feeds, ConfigEdit.Json), out _);
+    }
+
+    private static Command CreateRemove(Option<string?> config)
+    {
+        var feed = new Argument<string>("feed") { Description = "The feed's id or URL." };
+        var remove = new Command("remove", "Remove a feed from the configuration file; its stored stories stay until pruned.");
+        remove.Arguments.Add(feed);
+        remove.SetAction((result, cancellationToken) =>
+        {
+            var key = result.GetValue(feed)!;
+            return ConfigEdit.ApplyAsync(result.GetValue(config), (json, change) =>
+            {
+                json = JsonConfigEditor.RemoveFromArray(
+                    json,
+                    ConfigEdit.FeedsPath,
+                    f => ConfigEdit.Text(f, "Id") == key || string.Equals(ConfigEdit.Text(f, "Url"), key, StringComparison.OrdinalIgnoreCase),
+                    out var removed);
+                if (removed == 0)
+                {
+                    change.Refusal = $"No feed has the id or URL \"{key}\".";
+                }
+
+                return json;
+            }, $"Feed {key} removed", cancellationToken);
+        });
+        return remove;
     }
 
     private static string FormatTable(IReadOnlyList<Feed> feeds, Dictionary<string, FeedState> states)

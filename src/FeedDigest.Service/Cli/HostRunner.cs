@@ -24,7 +24,9 @@ internal static class HostRunner
         }
         catch (Exception exception) when (exception is InvalidDataException or FormatException or FileNotFoundException or InvalidOperationException)
         {
-            await Console.Error.WriteLineAsync($"Cannot read the configuration: {exception.Message}").ConfigureAwait(false);
+            // A JSON mistake: the parser's line, column and reason, not only "failed to load".
+            var detail = exception is InvalidDataException { InnerException: { } inner } ? " " + LastGoodJsonConfigurationSource.Describe(inner) : string.Empty;
+            await Console.Error.WriteLineAsync($"Cannot read the configuration: {exception.Message}{detail}").ConfigureAwait(false);
             return 1;
         }
 

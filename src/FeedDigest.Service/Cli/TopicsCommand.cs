@@ -69,6 +69,9 @@ internal static class TopicsCommand
 
         var command = new Command("topics", "Topic tools.");
         command.Subcommands.Add(test);
+        command.Subcommands.Add(TopicEditCommands.CreateAdd(config));
+        command.Subcommands.Add(TopicEditCommands.CreateRemove(config));
+        command.Subcommands.Add(TopicEditCommands.CreateList(config));
         return command;
     }
 

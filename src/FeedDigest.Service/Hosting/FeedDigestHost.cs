@@ -49,9 +49,25 @@ internal static class FeedDigestHost
             builder.Configuration.AddEnvironmentVariables();
         }
 
+        AddSecretFiles(builder.Configuration, contentRoot, withScheduler);
+
+        // A JSON file broken by an edit keeps its last good contents instead of emptying every setting.
+        var configurationHealth = new ConfigurationHealth();
+        LastGoodJsonConfigurationSource.ReplaceJsonSources(builder.Configuration, configurationHealth, TimeProvider.System);
+
         var services = builder.Services;
+        services.AddSingleton(configurationHealth);
         services.AddWindowsService(options => options.ServiceName = "FeedDigest");
         services.AddSystemd();
+        if (OperatingSystem.IsWindows())
+        {
+            UseEventLogSource(services);
+        }
+
+        // How long a stop waits for the polls and sends under way (Quartz waits for running jobs);
+        // a digest not sent by then stays in the outbox and goes out after the next start.
+        services.AddOptions<HostOptions>().Configure<IConfiguration>((options, configuration) =>
+            options.ShutdownTimeout = configuration.GetValue(ShutdownTimeoutSetting, options.ShutdownTimeout));
         services.AddSingleton(TimeProvider.System);
 
         AddValidatedOptions<PollingOptions>(services, builder.Configuration, PollingOptions.SectionName, o => o.Validate());
@@ -79,10 +95,42 @@ internal static class FeedDigestHost
         if (withScheduler)
         {
             AddScheduler(services, builder.Configuration);
+            services.AddSingleton<ShutdownDeadline>();
+            services.AddHostedService<ConfigurationStatus>();
         }
 
         configure?.Invoke(builder);
         return builder;
+    }
+
+    /// <summary>Logs to the Application event log under the source deploy/windows/install.ps1 registers.</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("windows")]
+    private static void UseEventLogSource(IServiceCollection services) =>
+        services.Configure<Microsoft.Extensions.Logging.EventLog.EventLogSettings>(settings => settings.SourceName = "FeedDigest");
+
+    public const string ShutdownTimeoutSetting = "FeedDigest:ShutdownTimeout";
+
+    /// <summary>The setting naming a directory of secret files, one per setting (Docker secrets, Kubernetes).</summary>
+    public const string SecretsDirectorySetting = "FeedDigest:SecretsDirectory";
+
+    /// <summary>
+    /// Secrets as files, one per setting, named like the environment variable
+    /// (FeedDigest__Mail__Smtp__Password), holding only the value: from systemd's credentials
+    /// (LoadCredential= in the unit puts them in $CREDENTIALS_DIRECTORY) and from the directory
+    /// <see cref="SecretsDirectorySetting"/> names. They win over the files and the environment.
+    /// </summary>
+    private static void AddSecretFiles(ConfigurationManager configuration, string contentRoot, bool reloadOnChange)
+    {
+        string?[] directories = [Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY"), configuration[SecretsDirectorySetting]];
+        foreach (var directory in directories.OfType<string>().Where(d => d.Length > 0).Select(d => Path.GetFullPath(d, contentRoot)).Distinct(StringComparer.Ordinal))
+        {
+            configuration.AddKeyPerFile(source =>
+            {
+                source.FileProvider = Directory.Exists(directory) ? new Microsoft.Extensions.FileProviders.PhysicalFileProvider(directory) : null;
+                source.Optional = true;
+                source.ReloadOnChange = reloadOnChange;
+            });
+        }
     }
 
     private static void AddScheduler(IServiceCollection services, ConfigurationManager configuration)
@@ -113,6 +161,7 @@ internal static class FeedDigestHost
     {
         services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TOptions>>(new OptionsValidator<TOptions>(validate));
+        services.AddSingleton<IOptionsMonitor<TOptions>, LastGoodOptionsMonitor<TOptions>>();
     }
 
     /// <summary>

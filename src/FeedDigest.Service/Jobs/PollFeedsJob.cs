@@ -1,5 +1,6 @@
 using FeedDigest.Core.Polling;
 using FeedDigest.Core.Stories.Clustering;
+using FeedDigest.Service.Hosting;
 using Microsoft.Extensions.Logging;
 using Quartz;
 
@@ -10,12 +11,14 @@ namespace FeedDigest.Service.Jobs;
 /// database, not Quartz, holds each feed's schedule.
 /// </summary>
 [DisallowConcurrentExecution]
-internal sealed class PollFeedsJob(FeedPoller poller, ClusteringCatchUp clustering, TimeProvider timeProvider, ILogger<PollFeedsJob> logger) : IJob
+internal sealed class PollFeedsJob(ShutdownDeadline shutdownDeadline, FeedPoller poller, ClusteringCatchUp clustering, TimeProvider timeProvider, ILogger<PollFeedsJob> logger) : IJob
 {
     public static readonly JobKey Key = new("poll-feeds");
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken quartzToken)
     {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(quartzToken, shutdownDeadline.Token);
+        var cancellationToken = linked.Token;
         try
         {
             var poll = poller.PollAsync(allFeeds: false, cancellationToken);

@@ -1,4 +1,5 @@
 using FeedDigest.Core.Digests;
+using FeedDigest.Service.Hosting;
 using Microsoft.Extensions.Logging;
 using Quartz;
 
@@ -6,12 +7,14 @@ namespace FeedDigest.Service.Jobs;
 
 /// <summary>Each tick claims the digests that are due and sends what is in the outbox.</summary>
 [DisallowConcurrentExecution]
-internal sealed class SendDigestsJob(DigestDispatcher dispatcher, ILogger<SendDigestsJob> logger) : IJob
+internal sealed class SendDigestsJob(ShutdownDeadline shutdownDeadline, DigestDispatcher dispatcher, ILogger<SendDigestsJob> logger) : IJob
 {
     public static readonly JobKey Key = new("send-digests");
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken quartzToken)
     {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(quartzToken, shutdownDeadline.Token);
+        var cancellationToken = linked.Token;
         try
         {
             var report = await dispatcher.RunAsync(cancellationToken).ConfigureAwait(false);

@@ -52,6 +52,35 @@ public sealed class ConfigCommandTests
         Assert.Contains("broken.json", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ConfigValidate_SaysWhenTheRunningServiceIsOnTheLastGoodConfiguration()
+    {
+        using var directory = new TempDirectory();
+        Directory.CreateDirectory(Path.Combine(directory.Path, "feeds"));
+        await File.WriteAllTextAsync(Path.Combine(directory.Path, "feeds", "wire.xml"), FeedDocuments.Rss(("1", "VPN story", "x")));
+        var config = Path.Combine(directory.Path, "appsettings.json");
+        const string good = """{ "FeedDigest": { "Feeds": [ { "Id": "wire", "Url": "feeds/wire.xml" } ], "Topics": [ { "Id": "vpn", "Query": "VPN" } ] } }""";
+        await File.WriteAllTextAsync(config, good);
+        await using var service = RunningService.Start(directory.Path);
+        var status = Path.Combine(directory.Path, "data", "config-status.json");
+        Assert.True(await Eventually.WaitUntilAsync(() => File.Exists(status), TimeSpan.FromSeconds(60)), service.Output);
+
+        var asWritten = await FeedDigestProcess.RunAsync(directory.Path, "config", "validate");
+        Assert.Equal(0, asWritten.ExitCode);
+        Assert.Contains($"The running service (pid {service.ProcessId}) runs on the configuration as written.", asWritten.Stdout, StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(config, good.Replace("\"VPN\"", "\"VPN AND\"", StringComparison.Ordinal));
+        Assert.True(await service.WaitForOutputAsync("Configuration edit refused", TimeSpan.FromSeconds(10)), service.Output);
+        Assert.Contains("FeedDigest:Topics:0:Query", service.Output, StringComparison.Ordinal);
+
+        var (exitCode, stdout, stderr) = await FeedDigestProcess.RunAsync(directory.Path, "config", "validate", config);
+        Assert.Equal(1, exitCode);
+        Assert.Contains("FeedDigest:Topics:0:Query", stderr, StringComparison.Ordinal);
+        Assert.Contains("runs on the LAST GOOD configuration", stdout, StringComparison.Ordinal);
+        Assert.Contains($"{config}: FeedDigest:Topics:0:Query", stdout, StringComparison.Ordinal);
+        Assert.False(service.HasExited);
+    }
+
     private static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);

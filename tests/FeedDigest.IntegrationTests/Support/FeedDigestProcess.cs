@@ -9,7 +9,11 @@ public static class FeedDigestProcess
         RunWithInputAsync(workingDirectory, null, arguments);
 
     /// <summary>As <see cref="RunAsync"/>, writing <paramref name="stdin"/> (UTF-8) to the process's standard input and closing it.</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunWithInputAsync(string workingDirectory, string? stdin, params string[] arguments)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunWithInputAsync(string workingDirectory, string? stdin, params string[] arguments) =>
+        RunAsync(workingDirectory, stdin, new Dictionary<string, string>(), arguments);
+
+    /// <summary>As <see cref="RunWithInputAsync"/>, with these environment variables set for the process.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string workingDirectory, string? stdin, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -24,6 +28,11 @@ public static class FeedDigestProcess
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start)!;

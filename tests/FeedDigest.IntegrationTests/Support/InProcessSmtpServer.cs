@@ -24,7 +24,7 @@ public sealed class InProcessSmtpServer : IAsyncDisposable
             .Endpoint(endpoint => endpoint.Endpoint(new IPEndPoint(IPAddress.Loopback, port)))
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
-        services.Add(new CollectingStore(Messages));
+        services.Add(new CollectingStore(this));
         server = new SmtpServer.SmtpServer(options, services);
         server.SessionCreated += (_, _) => Interlocked.Increment(ref sessions);
         running = server.StartAsync(stopping.Token);
@@ -38,6 +38,14 @@ public sealed class InProcessSmtpServer : IAsyncDisposable
     public int Sessions => Volatile.Read(ref sessions);
 
     public ConcurrentQueue<MimeMessage> Messages { get; } = new();
+
+    /// <summary>How long the server takes, after a message's data arrived, to answer 250: a slow server.</summary>
+    public TimeSpan AcceptDelay { get; set; }
+
+    /// <summary>How many messages' data arrived, accepted or not yet.</summary>
+    public int MessagesReceiving => Volatile.Read(ref receiving);
+
+    private int receiving;
 
     /// <param name="port">A fixed port (to restart a server where a client expects it); 0 picks a free one.</param>
     public static InProcessSmtpServer Start(int port = 0) => new(port == 0 ? FreePort() : port);
@@ -64,12 +72,18 @@ public sealed class InProcessSmtpServer : IAsyncDisposable
         stopping.Dispose();
     }
 
-    private sealed class CollectingStore(ConcurrentQueue<MimeMessage> messages) : MessageStore
+    private sealed class CollectingStore(InProcessSmtpServer server) : MessageStore
     {
         public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
+            Interlocked.Increment(ref server.receiving);
+            if (server.AcceptDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(server.AcceptDelay, cancellationToken);
+            }
+
             using var stream = new MemoryStream(buffer.ToArray());
-            messages.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
+            server.Messages.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
             return SmtpResponse.Ok;
         }
     }
