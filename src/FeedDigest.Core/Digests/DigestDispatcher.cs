@@ -21,6 +21,7 @@ public sealed class DigestDispatcher(
     IDigestStore digestStore,
     IMailSender sender,
     DigestRenderer renderer,
+    SuspensionNotifier suspensionNotifier,
     ClusteringCatchUp clustering,
     IStoryClusterIndex clusterIndex,
     IOptions<ClusteringOptions> clusteringOptions,
@@ -39,6 +40,7 @@ public sealed class DigestDispatcher(
         await clustering.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         var claimed = await ClaimDueDigestsAsync(catalog, options, cancellationToken).ConfigureAwait(false);
         var (sent, failures) = await SendUnsentAsync(catalog, options, cancellationToken).ConfigureAwait(false);
+        await TellSuspensionsAsync(catalog, cancellationToken).ConfigureAwait(false);
         return new DigestRunReport(claimed, sent, failures);
     }
 
@@ -85,8 +87,9 @@ public sealed class DigestDispatcher(
         var newCutoff = Math.Max(state.StoryCutoff, candidates.LastSequence);
         IReadOnlyList<DigestEntry> entries = [];
         var omitted = 0;
-        // A paused subscriber's slot passes and its stories with it: resuming brings new stories, not a backlog.
-        var stories = subscriber.Paused ? [] : candidates.For(subscriber, state.StoryCutoff);
+        // A paused or suspended subscriber's slot passes and its stories with it: resuming brings new
+        // stories, not a backlog (a suspended address may be a typo; the stories would pile up for nobody).
+        var stories = subscriber.Paused || state.SuspendedAt is not null ? [] : candidates.For(subscriber, state.StoryCutoff);
         if (stories.Count > 0)
         {
             var delivered = await GetDeliveredClustersAsync(subscriber, now, cancellationToken).ConfigureAwait(false);
@@ -256,12 +259,13 @@ public sealed class DigestDispatcher(
         var unsent = await digestStore.GetUnsentDigestsAsync(timeProvider.GetUtcNow(), OutboxBatchSize, cancellationToken).ConfigureAwait(false);
         var sent = 0;
         var failures = 0;
+        var suspended = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in unsent)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!subscribers.TryGetValue(item.Digest.SubscriberKey, out var subscriber))
+            if (suspended.Contains(item.Digest.SubscriberKey) || !subscribers.TryGetValue(item.Digest.SubscriberKey, out var subscriber))
             {
-                // The subscriber left the configuration after the digest was claimed: it stays unsent.
+                // Suspended in this run, or gone from the configuration since the digest was claimed: it stays unsent.
                 continue;
             }
 
@@ -284,12 +288,42 @@ public sealed class DigestDispatcher(
                 case DeliveryResult.PermanentFailure permanent:
                     await digestStore.MarkFailedAsync(item.Digest.Id, permanent.Message, null, CancellationToken.None).ConfigureAwait(false);
                     logger.LogError("Digest {DigestId} for subscriber {SubscriberId} was refused for good: {Error}; check the address", item.Digest.Id, subscriber.Key, permanent.Message);
+                    if (permanent.RecipientRefused)
+                    {
+                        var refusal = await digestStore.RecordRecipientRefusedAsync(subscriber.Key, permanent.Message, now, options.SuspendAfterPermanentFailures, CancellationToken.None).ConfigureAwait(false);
+                        if (refusal.SuspendedNow)
+                        {
+                            logger.LogError(
+                                "Subscriber {SubscriberId} suspended: their address was refused {Count} times in a row; no more digests until an admin runs 'feeddigest digest resume --subscriber {Email}'",
+                                subscriber.Key, refusal.FailuresInARow, subscriber.Email);
+                            // Their other digests in this batch wait in the outbox for the resume, as later batches do.
+                            suspended.Add(subscriber.Key);
+                        }
+                    }
+
                     failures++;
                     break;
             }
         }
 
         return (sent, failures);
+    }
+
+    /// <summary>
+    /// Tells the admin about each suspension not yet told, once: a notice that could not be sent is
+    /// tried again on the next run.
+    /// </summary>
+    private async Task TellSuspensionsAsync(Catalog catalog, CancellationToken cancellationToken)
+    {
+        var untold = await digestStore.GetUntoldSuspensionsAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var suspension in untold)
+        {
+            var subscriber = catalog.Subscribers.FirstOrDefault(s => s.Key == suspension.SubscriberKey);
+            if (await suspensionNotifier.NotifySuspendedAsync(suspension, subscriber, cancellationToken).ConfigureAwait(false))
+            {
+                await digestStore.MarkSuspensionToldAsync(suspension.SubscriberKey, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
     }
 
     private static string NewMessageId() => $"digest.{Guid.NewGuid():N}@feeddigest";
