@@ -47,6 +47,18 @@ public sealed class FeedOptions
 
     /// <summary>The feed's language as a BCP 47 tag (en, zh-CN): what a topic query's lang: matches.</summary>
     public string? Language { get; set; }
+
+    /// <summary>CSS selectors of page furniture in this feed's item HTML (e.g. "div.share-bar", "p.subscribe"), removed before summaries are made.</summary>
+    public List<string> RemoveSelectors { get; set; } = [];
+
+    /// <summary>
+    /// Regular expressions removed from this feed's item text, each block (paragraph, list item) a
+    /// line: "^Subscribe to CDT$", or "(?s)^Subscribe to CDT$.*" for it and everything after it.
+    /// </summary>
+    public List<string> RemovePatterns { get; set; } = [];
+
+    /// <summary>The default page-furniture heuristics (repeated blocks, share/subscribe/ads blocks …); false turns them off for this feed.</summary>
+    public bool FurnitureHeuristics { get; set; } = true;
 }
 
 public sealed class TopicOptions
