@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Ports;
@@ -98,7 +99,7 @@ public sealed class DigestDispatcher(
 
         var digest = entries.Count == 0
             ? null
-            : new ClaimedDigest(Guid.NewGuid().ToString("N"), subscriber.Key, NewMessageId(), now, entries, omitted);
+            : new ClaimedDigest(Guid.NewGuid().ToString("N"), subscriber.Key, MessageIdFor(subscriber.Key, newCutoff, now), now, entries, omitted);
 
         // The slot recorded is "now", not the missed slot: after downtime one digest covers the gap.
         if (!await digestStore.TryClaimAsync(state, now, newCutoff, digest, cancellationToken).ConfigureAwait(false))
@@ -211,7 +212,7 @@ public sealed class DigestDispatcher(
         }
 
         var chosen = entries.Select(e => e.StoryId).ToHashSet();
-        var preview = new ClaimedDigest("preview", subscriber.Key, NewMessageId(), now, entries, omitted);
+        var preview = new ClaimedDigest("preview", subscriber.Key, MessageIdFor(subscriber.Key, state.StoryCutoff, now), now, entries, omitted);
         return renderer.Render(new UnsentDigest(preview, clustered.Where(s => chosen.Contains(s.Id)).ToList(), 0), subscriber, catalog, options.SummaryLength);
     }
 
@@ -326,5 +327,15 @@ public sealed class DigestDispatcher(
         }
     }
 
-    private static string NewMessageId() => $"digest.{Guid.NewGuid():N}@feeddigest";
+    /// <summary>
+    /// The digest's Message-ID, made from what identifies the claim: the subscriber, the cut-off it
+    /// moved to (a subscriber's digests have increasing cut-offs) and when. So the same claim always
+    /// has the same Message-ID, and tests and golden files see a stable one; it is stored with the
+    /// claim and a retry sends it again.
+    /// </summary>
+    internal static string MessageIdFor(string subscriberKey, long cutoff, DateTimeOffset claimedAt)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{subscriberKey}\n{cutoff}")));
+        return string.Create(CultureInfo.InvariantCulture, $"digest.{claimedAt.UtcDateTime:yyyyMMddHHmmss}.{Convert.ToHexStringLower(hash.AsSpan(0, 10))}@feeddigest");
+    }
 }
