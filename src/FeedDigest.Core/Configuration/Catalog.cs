@@ -363,6 +363,19 @@ public sealed class Catalog
                 problems.Add($"{path}:Format: \"{subscriber.Format}\" is not a digest format; use html or text.");
             }
 
+            CultureInfo? language = null;
+            if (!string.IsNullOrWhiteSpace(subscriber.Language))
+            {
+                try
+                {
+                    language = CultureInfo.GetCultureInfo(subscriber.Language.Trim(), predefinedOnly: true);
+                }
+                catch (CultureNotFoundException)
+                {
+                    problems.Add($"{path}:Language: \"{subscriber.Language}\" is not a language such as \"en\" or \"zh-CN\".");
+                }
+            }
+
             if (problems.Count == problemCount && schedule is not null)
             {
                 subscribers.Add(new Subscriber(key, address.Address, subscriber.Name ?? (string.IsNullOrEmpty(address.DisplayName) ? null : address.DisplayName), subscriber.Topics.ToList(), schedule)
@@ -370,6 +383,7 @@ public sealed class Catalog
                     MaxStories = subscriber.MaxStories,
                     Format = format,
                     Paused = subscriber.Paused,
+                    Language = language,
                 });
             }
         }

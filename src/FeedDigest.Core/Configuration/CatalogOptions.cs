@@ -121,4 +121,7 @@ public sealed class SubscriberOptions
 
     /// <summary>IANA time zone (Windows names are accepted too). Defaults to UTC.</summary>
     public string? TimeZone { get; set; }
+
+    /// <summary>A culture name (en, en-GB, zh-CN, zh-TW …): the digest's subject, heading and dates are written in it. Defaults to English.</summary>
+    public string? Language { get; set; }
 }

@@ -333,6 +333,26 @@ public sealed class CatalogTests
     }
 
     [Fact]
+    public void TryCreate_SubscriberLanguage_IsACulture()
+    {
+        var options = ValidOptions();
+        options.Subscribers[0].Language = "zh-CN";
+
+        Assert.True(Catalog.TryCreate(options, BaseDirectory, out var catalog, out _));
+
+        Assert.Equal("zh-CN", catalog.Subscribers[0].Language?.Name);
+    }
+
+    [Fact]
+    public void TryCreate_UnknownSubscriberLanguage_IsReported()
+    {
+        var options = ValidOptions();
+        options.Subscribers[0].Language = "klingon-XX";
+
+        Assert.StartsWith("FeedDigest:Subscribers:0:Language: \"klingon-XX\" is not a language", SingleError(options), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TryCreate_BadRemoveSelector_IsReported()
     {
         var options = ValidOptions();
