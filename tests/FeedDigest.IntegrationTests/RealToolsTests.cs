@@ -181,6 +181,9 @@ public sealed class RealToolsTests
         Assert.Equal(4, (await host.Services.GetRequiredService<DigestDispatcher>().RunAsync(default)).DigestsSent);
         var digests = Directory.GetFiles(Path.Combine(contentRoot, "data", "outbox"), "*.eml").Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(4, digests.Length);
+        // The Chinese-language subscriber's digest is written in Chinese (Language read from configuration).
+        var chinese = await MimeMessage.LoadAsync(digests.Single(path => MimeMessage.Load(path).To.Mailboxes.Single().Address == "bianji@example.org"));
+        Assert.Contains("条新报道", chinese.Subject, StringComparison.Ordinal);
         return digests;
     }
 
