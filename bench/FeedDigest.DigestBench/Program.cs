@@ -53,6 +53,7 @@ var dispatcher = new DigestDispatcher(
     digestStore,
     sender,
     new DigestRenderer(),
+    new SuspensionNotifier(sender, new FixedOptions<AdminOptions>(new AdminOptions()), new FixedClock(now), NullLogger<SuspensionNotifier>.Instance),
     new ClusteringCatchUp(feedStore, clusterIndex, new StoryClusterer(clusterIndex, new ClusteringOptions()), Options.Create(new ClusteringOptions()), NullLogger<ClusteringCatchUp>.Instance),
     clusterIndex,
     Options.Create(new ClusteringOptions()),

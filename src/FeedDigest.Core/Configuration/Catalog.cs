@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Mail;
 using FeedDigest.Core.Digests;
 using FeedDigest.Core.Feeds;
+using FeedDigest.Core.Normalizing;
 using FeedDigest.Core.Stories;
 using FeedDigest.Core.Topics;
 using TimeZoneConverter;
@@ -128,13 +129,18 @@ public sealed class Catalog
                 continue;
             }
 
+            if (ReadFurnitureRules(feed, path, problems) is not { } furniture)
+            {
+                continue;
+            }
+
             var fetch = new FeedFetchSettings(
                 string.IsNullOrWhiteSpace(feed.UserAgent) ? null : feed.UserAgent.Trim(),
                 headers,
                 string.IsNullOrWhiteSpace(feed.UserName) ? null : feed.UserName,
                 feed.Password,
                 proxy);
-            feeds.Add(new Feed(id, source, string.IsNullOrWhiteSpace(feed.Title) ? null : feed.Title.Trim(), feed.Tags.ToList(), feed.PollInterval) { Fetch = fetch, Identity = identity, Language = language });
+            feeds.Add(new Feed(id, source, string.IsNullOrWhiteSpace(feed.Title) ? null : feed.Title.Trim(), feed.Tags.ToList(), feed.PollInterval) { Fetch = fetch, Identity = identity, Language = language, Furniture = furniture });
         }
 
         return feeds;
@@ -293,6 +299,40 @@ public sealed class Catalog
         return problems.Count == 0 && subscriber is not null;
     }
 
+    /// <summary>The feed's page-furniture rules; null (with the problems added) when a selector or pattern does not parse.</summary>
+    private static FurnitureRules? ReadFurnitureRules(FeedOptions feed, string path, List<string> problems)
+    {
+        var before = problems.Count;
+        var selectors = new List<string>();
+        var selectorParser = new AngleSharp.Css.Parser.CssSelectorParser();
+        for (var k = 0; k < feed.RemoveSelectors.Count; k++)
+        {
+            var selector = feed.RemoveSelectors[k]?.Trim();
+            if (string.IsNullOrEmpty(selector) || selectorParser.ParseSelector(selector) is null)
+            {
+                problems.Add($"{path}:RemoveSelectors:{k}: \"{feed.RemoveSelectors[k]}\" is not a CSS selector such as \"div.share\" or \"p.subscribe\".");
+                continue;
+            }
+
+            selectors.Add(selector);
+        }
+
+        var patterns = new List<System.Text.RegularExpressions.Regex>();
+        for (var k = 0; k < feed.RemovePatterns.Count; k++)
+        {
+            try
+            {
+                patterns.Add(FurnitureRules.CompilePattern(feed.RemovePatterns[k]));
+            }
+            catch (ArgumentException exception)
+            {
+                problems.Add($"{path}:RemovePatterns:{k}: \"{feed.RemovePatterns[k]}\" is not a regular expression: {exception.Message}");
+            }
+        }
+
+        return problems.Count > before ? null : new FurnitureRules(selectors, patterns, feed.FurnitureHeuristics);
+    }
+
     private static List<Subscriber> ReadSubscribers(List<SubscriberOptions> options, HashSet<string> topicIds, List<string> problems)
     {
         var subscribers = new List<Subscriber>();
@@ -337,6 +377,19 @@ public sealed class Catalog
                 problems.Add($"{path}:Format: \"{subscriber.Format}\" is not a digest format; use html or text.");
             }
 
+            CultureInfo? language = null;
+            if (!string.IsNullOrWhiteSpace(subscriber.Language))
+            {
+                try
+                {
+                    language = CultureInfo.GetCultureInfo(subscriber.Language.Trim(), predefinedOnly: true);
+                }
+                catch (CultureNotFoundException)
+                {
+                    problems.Add($"{path}:Language: \"{subscriber.Language}\" is not a language such as \"en\" or \"zh-CN\".");
+                }
+            }
+
             if (problems.Count == problemCount && schedule is not null)
             {
                 subscribers.Add(new Subscriber(key, address.Address, subscriber.Name ?? (string.IsNullOrEmpty(address.DisplayName) ? null : address.DisplayName), subscriber.Topics.ToList(), schedule)
@@ -344,6 +397,7 @@ public sealed class Catalog
                     MaxStories = subscriber.MaxStories,
                     Format = format,
                     Paused = subscriber.Paused,
+                    Language = language,
                 });
             }
         }

@@ -47,6 +47,18 @@ public sealed class FeedOptions
 
     /// <summary>The feed's language as a BCP 47 tag (en, zh-CN): what a topic query's lang: matches.</summary>
     public string? Language { get; set; }
+
+    /// <summary>CSS selectors of page furniture in this feed's item HTML (e.g. "div.share-bar", "p.subscribe"), removed before summaries are made.</summary>
+    public List<string> RemoveSelectors { get; set; } = [];
+
+    /// <summary>
+    /// Regular expressions removed from this feed's item text, each block (paragraph, list item) a
+    /// line: "^Subscribe to CDT$", or "(?s)^Subscribe to CDT$.*" for it and everything after it.
+    /// </summary>
+    public List<string> RemovePatterns { get; set; } = [];
+
+    /// <summary>The default page-furniture heuristics (repeated blocks, share/subscribe/ads blocks …); false turns them off for this feed.</summary>
+    public bool FurnitureHeuristics { get; set; } = true;
 }
 
 public sealed class TopicOptions
@@ -109,4 +121,7 @@ public sealed class SubscriberOptions
 
     /// <summary>IANA time zone (Windows names are accepted too). Defaults to UTC.</summary>
     public string? TimeZone { get; set; }
+
+    /// <summary>A culture name (en, en-GB, zh-CN, zh-TW …): the digest's subject, heading and dates are written in it. Defaults to English.</summary>
+    public string? Language { get; set; }
 }

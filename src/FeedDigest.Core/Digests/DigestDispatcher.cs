@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Ports;
@@ -23,6 +24,7 @@ public sealed class DigestDispatcher(
     IDigestStore digestStore,
     IMailSender sender,
     DigestRenderer renderer,
+    SuspensionNotifier suspensionNotifier,
     ClusteringCatchUp clustering,
     IStoryClusterIndex clusterIndex,
     IOptions<ClusteringOptions> clusteringOptions,
@@ -41,6 +43,7 @@ public sealed class DigestDispatcher(
         await clustering.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         var claimed = await ClaimDueDigestsAsync(catalog, options, cancellationToken).ConfigureAwait(false);
         var (sent, failures) = await SendUnsentAsync(catalog, options, cancellationToken).ConfigureAwait(false);
+        await TellSuspensionsAsync(catalog, cancellationToken).ConfigureAwait(false);
         return new DigestRunReport(claimed, sent, failures);
     }
 
@@ -89,8 +92,9 @@ public sealed class DigestDispatcher(
         var newCutoff = Math.Max(state.StoryCutoff, candidates.LastSequence);
         IReadOnlyList<DigestEntry> entries = [];
         var omitted = 0;
-        // A paused subscriber's slot passes and its stories with it: resuming brings new stories, not a backlog.
-        var stories = subscriber.Paused ? [] : candidates.For(subscriber, state.StoryCutoff);
+        // A paused or suspended subscriber's slot passes and its stories with it: resuming brings new
+        // stories, not a backlog (a suspended address may be a typo; the stories would pile up for nobody).
+        var stories = subscriber.Paused || state.SuspendedAt is not null ? [] : candidates.For(subscriber, state.StoryCutoff);
         if (stories.Count > 0)
         {
             var delivered = await GetDeliveredClustersAsync(subscriber, now, cancellationToken).ConfigureAwait(false);
@@ -99,7 +103,7 @@ public sealed class DigestDispatcher(
 
         var digest = entries.Count == 0
             ? null
-            : new ClaimedDigest(Guid.NewGuid().ToString("N"), subscriber.Key, NewMessageId(), now, entries, omitted);
+            : new ClaimedDigest(Guid.NewGuid().ToString("N"), subscriber.Key, MessageIdFor(subscriber.Key, newCutoff, now), now, entries, omitted);
 
         // The slot recorded is "now", not the missed slot: after downtime one digest covers the gap.
         if (!await digestStore.TryClaimAsync(state, now, newCutoff, digest, cancellationToken).ConfigureAwait(false))
@@ -212,7 +216,7 @@ public sealed class DigestDispatcher(
         }
 
         var chosen = entries.Select(e => e.StoryId).ToHashSet();
-        var preview = new ClaimedDigest("preview", subscriber.Key, NewMessageId(), now, entries, omitted);
+        var preview = new ClaimedDigest("preview", subscriber.Key, MessageIdFor(subscriber.Key, state.StoryCutoff, now), now, entries, omitted);
         return renderer.Render(new UnsentDigest(preview, clustered.Where(s => chosen.Contains(s.Id)).ToList(), 0), subscriber, catalog, options.SummaryLength);
     }
 
@@ -260,12 +264,13 @@ public sealed class DigestDispatcher(
         var unsent = await digestStore.GetUnsentDigestsAsync(timeProvider.GetUtcNow(), OutboxBatchSize, cancellationToken).ConfigureAwait(false);
         var sent = 0;
         var failures = 0;
+        var suspended = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in unsent)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!subscribers.TryGetValue(item.Digest.SubscriberKey, out var subscriber))
+            if (suspended.Contains(item.Digest.SubscriberKey) || !subscribers.TryGetValue(item.Digest.SubscriberKey, out var subscriber))
             {
-                // The subscriber left the configuration, or unsubscribed, after the digest was claimed: it stays unsent.
+                // Suspended in this run, unsubscribed, or gone from the configuration since the digest was claimed: it stays unsent.
                 continue;
             }
 
@@ -288,6 +293,19 @@ public sealed class DigestDispatcher(
                 case DeliveryResult.PermanentFailure permanent:
                     await digestStore.MarkFailedAsync(item.Digest.Id, permanent.Message, null, CancellationToken.None).ConfigureAwait(false);
                     logger.LogError("Digest {DigestId} for subscriber {SubscriberId} was refused for good: {Error}; check the address", item.Digest.Id, subscriber.Key, permanent.Message);
+                    if (permanent.RecipientRefused)
+                    {
+                        var refusal = await digestStore.RecordRecipientRefusedAsync(subscriber.Key, permanent.Message, now, options.SuspendAfterPermanentFailures, CancellationToken.None).ConfigureAwait(false);
+                        if (refusal.SuspendedNow)
+                        {
+                            logger.LogError(
+                                "Subscriber {SubscriberId} suspended: their address was refused {Count} times in a row; no more digests until an admin runs 'feeddigest digest resume --subscriber {Email}'",
+                                subscriber.Key, refusal.FailuresInARow, subscriber.Email);
+                            // Their other digests in this batch wait in the outbox for the resume, as later batches do.
+                            suspended.Add(subscriber.Key);
+                        }
+                    }
+
                     failures++;
                     break;
             }
@@ -296,5 +314,32 @@ public sealed class DigestDispatcher(
         return (sent, failures);
     }
 
-    private static string NewMessageId() => $"digest.{Guid.NewGuid():N}@feeddigest";
+    /// <summary>
+    /// Tells the admin about each suspension not yet told, once: a notice that could not be sent is
+    /// tried again on the next run.
+    /// </summary>
+    private async Task TellSuspensionsAsync(Catalog catalog, CancellationToken cancellationToken)
+    {
+        var untold = await digestStore.GetUntoldSuspensionsAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var suspension in untold)
+        {
+            var subscriber = catalog.Subscribers.FirstOrDefault(s => s.Key == suspension.SubscriberKey);
+            if (await suspensionNotifier.NotifySuspendedAsync(suspension, subscriber, cancellationToken).ConfigureAwait(false))
+            {
+                await digestStore.MarkSuspensionToldAsync(suspension.SubscriberKey, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The digest's Message-ID, made from what identifies the claim: the subscriber, the cut-off it
+    /// moved to (a subscriber's digests have increasing cut-offs) and when. So the same claim always
+    /// has the same Message-ID, and tests and golden files see a stable one; it is stored with the
+    /// claim and a retry sends it again.
+    /// </summary>
+    internal static string MessageIdFor(string subscriberKey, long cutoff, DateTimeOffset claimedAt)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{subscriberKey}\n{cutoff}")));
+        return string.Create(CultureInfo.InvariantCulture, $"digest.{claimedAt.UtcDateTime:yyyyMMddHHmmss}.{Convert.ToHexStringLower(hash.AsSpan(0, 10))}@feeddigest");
+    }
 }

@@ -19,8 +19,19 @@ public sealed class DigestOptions
     /// <summary>How long after a failed send the digest is tried again (doubling each time).</summary>
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// After this many permanent failures in a row (the server refused the subscriber's address
+    /// with a 5xx) the subscriber is suspended and the admin told; `feeddigest digest resume` lifts it.
+    /// </summary>
+    public int SuspendAfterPermanentFailures { get; set; } = 3;
+
     public IEnumerable<string> Validate()
     {
+        if (SuspendAfterPermanentFailures is < 1 or > 100)
+        {
+            yield return $"{SectionName}:SuspendAfterPermanentFailures must be between 1 and 100 (it is {SuspendAfterPermanentFailures}).";
+        }
+
         if (TickInterval < TimeSpan.FromSeconds(1))
         {
             yield return $"{SectionName}:TickInterval must be at least 00:00:01 (it is {TickInterval}).";

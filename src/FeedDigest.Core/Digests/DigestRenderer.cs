@@ -64,6 +64,7 @@ public sealed class DigestRenderer
     private static DigestView BuildView(UnsentDigest unsent, Subscriber subscriber, Catalog catalog, int summaryLength, SubscriberLinks? subscriberLinks)
     {
         var zone = subscriber.Schedule.TimeZone;
+        var language = DigestLanguage.For(subscriber.Language);
         var storiesById = unsent.Stories.ToDictionary(s => s.Id);
         var number = 0;
         var sections = unsent.Digest.Entries
@@ -72,19 +73,18 @@ public sealed class DigestRenderer
             .Select(group => new SectionView(
                 catalog.TopicsById.TryGetValue(group.Key, out var topic) ? topic.Name : group.Key,
                 group.Where(e => e.LeadStoryId is null && storiesById.ContainsKey(e.StoryId))
-                    .Select(e => ToView(storiesById[e.StoryId], ++number, catalog, zone, summaryLength, AlsoFor(e, group, storiesById, catalog)))
+                    .Select(e => ToView(storiesById[e.StoryId], ++number, catalog, zone, language, summaryLength, AlsoFor(e, group, storiesById, catalog)))
                     .ToList()))
             .Where(section => section.Stories.Count > 0)
             .ToList();
 
         var count = sections.Sum(s => s.Stories.Count);
         var localDate = TimeZoneInfo.ConvertTime(unsent.Digest.CreatedAt, zone);
-        var topicNames = string.Join(", ", sections.Select(s => s.TopicName));
-        var stories = count == 1 ? "1 new story" : $"{count} new stories";
-        var subject = $"{topicNames}: {stories} · {localDate.ToString("d MMM yyyy", CultureInfo.InvariantCulture)}";
+        var topicNames = sections.Select(s => s.TopicName).ToList();
+        var subject = language.Subject(topicNames, count, localDate);
         var subscribedTo = string.Join(", ", subscriber.TopicIds.Select(id => catalog.TopicsById.TryGetValue(id, out var topic) ? topic.Name : id));
         var reason = $"You get this digest because {subscriber.Email} is subscribed to {subscribedTo}, {subscriber.Schedule.Description}.";
-        return new DigestView(subject, $"{stories} on {topicNames}", sections, unsent.Digest.OmittedCount, reason, subscriberLinks?.Unsubscribe.AbsoluteUri, subscriberLinks?.Manage.AbsoluteUri);
+        return new DigestView(language.Tag, subject, language.Heading(topicNames, count), sections, unsent.Digest.OmittedCount, reason, subscriberLinks?.Unsubscribe.AbsoluteUri, subscriberLinks?.Manage.AbsoluteUri);
     }
 
     /// <summary>The other outlets' versions of a listed story, in the digest's order.</summary>
@@ -97,11 +97,11 @@ public sealed class DigestRenderer
     private static string OutletName(StoredStory story, Catalog catalog) =>
         catalog.FeedsById.TryGetValue(story.FeedId, out var feed) && feed.Title is not null ? feed.Title : story.FeedId;
 
-    private static StoryView ToView(StoredStory story, int number, Catalog catalog, TimeZoneInfo zone, int summaryLength, IReadOnlyList<OutletView> also)
+    private static StoryView ToView(StoredStory story, int number, Catalog catalog, TimeZoneInfo zone, DigestLanguage language, int summaryLength, IReadOnlyList<OutletView> also)
     {
         var outlet = OutletName(story, catalog);
         var time = story.PublishedAt is { } published
-            ? TimeZoneInfo.ConvertTime(published, zone).ToString("d MMM HH:mm", CultureInfo.InvariantCulture)
+            ? language.Time(TimeZoneInfo.ConvertTime(published, zone))
             : null;
         return new StoryView(number, story.Title, SafeLink(story.Link), outlet, time, HtmlText.Truncate(story.Summary, summaryLength), story.Revision > 0, also);
     }
@@ -121,7 +121,7 @@ public sealed class DigestRenderer
             : throw new InvalidOperationException($"The built-in template {name} does not parse: {error}");
     }
 
-    private sealed record DigestView(string Subject, string Heading, IReadOnlyList<SectionView> Sections, int Omitted, string Reason, string? UnsubscribeUrl, string? ManageUrl);
+    private sealed record DigestView(string Lang, string Subject, string Heading, IReadOnlyList<SectionView> Sections, int Omitted, string Reason, string? UnsubscribeUrl, string? ManageUrl);
 
     private sealed record SectionView(string TopicName, IReadOnlyList<StoryView> Stories);
 

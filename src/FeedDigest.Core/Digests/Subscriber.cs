@@ -16,6 +16,9 @@ public sealed record Subscriber(
 
     /// <summary>No digests while paused; the stories of the slots that pass are skipped, not saved up.</summary>
     public bool Paused { get; init; }
+
+    /// <summary>The language the digest's subject, heading and dates are written in (en, zh-CN …); null: English.</summary>
+    public System.Globalization.CultureInfo? Language { get; init; }
 }
 
 /// <summary>What a subscriber's digest mail carries.</summary>

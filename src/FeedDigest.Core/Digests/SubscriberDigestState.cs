@@ -8,4 +8,11 @@ public sealed record SubscriberDigestState(
     string SubscriberKey,
     DateTimeOffset CreatedAt,
     DateTimeOffset? LastSlotAt,
-    long StoryCutoff);
+    long StoryCutoff)
+{
+    /// <summary>
+    /// When the subscriber was suspended after too many permanent delivery failures in a row; null
+    /// while they get digests. A suspended subscriber's slots pass with their stories, as when paused.
+    /// </summary>
+    public DateTimeOffset? SuspendedAt { get; init; }
+}

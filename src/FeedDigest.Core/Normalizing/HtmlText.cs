@@ -142,11 +142,13 @@ public static class HtmlText
         }
 
         var cut = maxLength - 1;
-        // Text without spaces (Chinese, Japanese) is cut on a character boundary; Latin text on the last space.
-        var lastSpace = text.LastIndexOf(' ', cut);
-        if (lastSpace > maxLength / 2)
+        // Latin text is cut on the last space; Chinese, Japanese and Korean, which have no spaces
+        // between words, next to any of their characters, so a Chinese summary quoting an English
+        // name is cut near the limit, not at the name's space.
+        var wordBreak = Math.Max(text.LastIndexOf(' ', cut), LastCjkBoundary(text, cut, maxLength / 2));
+        if (wordBreak > maxLength / 2)
         {
-            cut = lastSpace;
+            cut = wordBreak;
         }
         else if (cut > 0 && char.IsHighSurrogate(text[cut - 1]))
         {
@@ -154,6 +156,31 @@ public static class HtmlText
         }
 
         return string.Concat(text.AsSpan(0, cut).TrimEnd(), "…");
+    }
+
+    /// <summary>The last index in (<paramref name="floor"/>, <paramref name="from"/>] with a CJK character just before or at it; -1 when none.</summary>
+    private static int LastCjkBoundary(string text, int from, int floor)
+    {
+        for (var p = from; p > floor; p--)
+        {
+            if (char.IsLowSurrogate(text[p]))
+            {
+                continue;
+            }
+
+            if (Rune.TryGetRuneAt(text, p, out var at) && Scripts.IsCjk(at))
+            {
+                return p;
+            }
+
+            var before = char.IsLowSurrogate(text[p - 1]) && p >= 2 ? p - 2 : p - 1;
+            if (Rune.TryGetRuneAt(text, before, out var previous) && Scripts.IsCjk(previous))
+            {
+                return p;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>

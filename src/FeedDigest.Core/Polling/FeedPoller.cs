@@ -268,13 +268,21 @@ public sealed class FeedPoller(
         var now = timeProvider.GetUtcNow();
         // A feed's first fetch brings its archive: only what is recent counts as new.
         var newSince = state.LastSuccessAt is null ? now - storyOptions.NewFeedWindow : DateTimeOffset.MinValue;
-        return items.Select((item, i) => ToStory(feed.Id, item, identity.Keys[i], now) with { HeldBack = (item.Published ?? item.Updated ?? now) < newSince }).ToList();
+        // Furniture is judged over the whole document: what recurs in many of its items is the site's, not the story's.
+        var titles = items.Select(item => HtmlText.CollapseWhiteSpace(item.Title ?? string.Empty)).ToList();
+        var summaries = PageFurniture.StripAll(items.Select((item, i) => (item.Summary ?? item.Content, titles[i])).ToList(), feed.Furniture);
+        var stories = items.Select((item, i) => ToStory(feed.Id, item, titles[i], summaries[i].Text, identity.Keys[i], now) with { HeldBack = (item.Published ?? item.Updated ?? now) < newSince }).ToList();
+        var timedOut = summaries.Count(s => s.PatternTimedOut);
+        if (timedOut > 0)
+        {
+            logger.LogWarning("Feed {FeedId} ({FeedUrl}): a RemovePatterns pattern ran past its {Timeout} ms timeout on {Count} items and was skipped for them; simplify it", feed.Id, state.EffectiveUri, FurnitureRules.PatternTimeout.TotalMilliseconds, timedOut);
+        }
+
+        return stories;
     }
 
-    private static NewStory ToStory(string feedId, ParsedItem item, IReadOnlyList<string> keys, DateTimeOffset now)
+    private static NewStory ToStory(string feedId, ParsedItem item, string title, string summary, IReadOnlyList<string> keys, DateTimeOffset now)
     {
-        var title = HtmlText.CollapseWhiteSpace(item.Title ?? string.Empty);
-        var summary = HtmlText.ToPlainText(item.Summary ?? item.Content);
         if (title.Length == 0)
         {
             title = summary.Length > 0 ? HtmlText.Truncate(summary, 80) : "(untitled)";
@@ -290,6 +298,11 @@ public sealed class FeedPoller(
             item.Categories,
             item.Published,
             item.Updated,
-            now);
+            now)
+        {
+            // An edit is a change in what the feed says, not in what the furniture rules remove: a new
+            // rule, or a block that starts recurring across the document, must not send a story again.
+            ContentHash = StoryIdentity.ContentHash(title, HtmlText.Truncate(HtmlText.ToPlainText(item.Summary ?? item.Content), MaxStoredSummaryLength)),
+        };
     }
 }

@@ -26,12 +26,35 @@ public interface IDigestStore
     /// </summary>
     Task<bool> TryClaimAsync(SubscriberDigestState expected, DateTimeOffset slot, long newCutoff, ClaimedDigest? digest, CancellationToken cancellationToken);
 
+    /// <summary>Digests due to be sent (or tried again), oldest first; those of suspended subscribers wait until they are resumed.</summary>
     Task<IReadOnlyList<UnsentDigest>> GetUnsentDigestsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
 
     /// <summary>Stories in the subscriber's digests claimed since <paramref name="since"/>: their clusters are not listed again.</summary>
     Task<IReadOnlyList<long>> GetDeliveredStoryIdsAsync(string subscriberKey, DateTimeOffset since, CancellationToken cancellationToken);
 
+    /// <summary>Marks the digest sent; its subscriber's count of permanent failures in a row starts again at 0.</summary>
     Task MarkSentAsync(string digestId, DateTimeOffset sentAt, CancellationToken cancellationToken);
 
     Task MarkFailedAsync(string digestId, string failure, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Counts a permanent refusal of the subscriber's address; the <paramref name="suspendAfter"/>th
+    /// in a row suspends them (from <paramref name="at"/>) until <see cref="ResumeAsync"/>.
+    /// </summary>
+    Task<RecipientRefusal> RecordRecipientRefusedAsync(string subscriberKey, string failure, DateTimeOffset at, int suspendAfter, CancellationToken cancellationToken);
+
+    /// <summary>Suspensions the admin has not been told about yet.</summary>
+    Task<IReadOnlyList<SubscriberSuspension>> GetUntoldSuspensionsAsync(CancellationToken cancellationToken);
+
+    Task MarkSuspensionToldAsync(string subscriberKey, CancellationToken cancellationToken);
+
+    /// <summary>Every suspended subscriber, told or not.</summary>
+    Task<IReadOnlyList<SubscriberSuspension>> GetSuspensionsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Lifts a suspension and clears the count of failures: digests are claimed for the subscriber
+    /// again from their next slot, and those waiting in the outbox go out. Returns false when the
+    /// subscriber was not suspended.
+    /// </summary>
+    Task<bool> ResumeAsync(string subscriberKey, CancellationToken cancellationToken);
 }

@@ -109,7 +109,11 @@ internal sealed class SmtpMailSender(IOptionsMonitor<MailOptions> optionsMonitor
         catch (SmtpCommandException exception) when ((int)exception.StatusCode >= 500)
         {
             // The server refused this message or recipient; the connection stays good for the next.
-            return new DeliveryResult.PermanentFailure($"{smtp.Host}:{smtp.Port} refused the message: {(int)exception.StatusCode} {exception.Message}");
+            // Only a refusal at RCPT TO is about the subscriber's address; one of the sender or of the
+            // message (MAIL FROM, DATA) is the same for everyone and must not suspend them.
+            var recipient = exception.ErrorCode == SmtpErrorCode.RecipientNotAccepted;
+            return new DeliveryResult.PermanentFailure(
+                $"{smtp.Host}:{smtp.Port} refused the {(recipient ? "recipient" : "message")}: {(int)exception.StatusCode} {exception.Message}", recipient);
         }
         catch (Exception exception) when (exception is SmtpCommandException or SmtpProtocolException or SocketException or IOException or ServiceNotConnectedException or AuthenticationException or SslHandshakeException or TimeoutException
             // A UserName set for a server that offers no AUTH: a setting to fix, the digest waits in the outbox.

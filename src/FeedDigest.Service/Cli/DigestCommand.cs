@@ -1,6 +1,8 @@
 using System.CommandLine;
+using System.Globalization;
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Digests;
+using FeedDigest.Core.Ports;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FeedDigest.Service.Cli;
@@ -43,6 +45,54 @@ internal static class DigestCommand
         }));
         var command = new Command("digest", "Digest tools.");
         command.Subcommands.Add(preview);
+        command.Subcommands.Add(Suspended(config));
+        command.Subcommands.Add(Resume(config));
+        return command;
+    }
+
+    /// <summary><c>feeddigest digest suspended</c>: the subscribers suspended after permanent delivery failures.</summary>
+    private static Command Suspended(Option<string?> config)
+    {
+        var command = new Command("suspended", "List the subscribers suspended because their mail server kept refusing their address.");
+        command.SetAction((result, cancellationToken) => HostRunner.RunAsync(result.GetValue(config), withScheduler: false, async host =>
+        {
+            await HostRunner.PrepareAsync(host, cancellationToken).ConfigureAwait(false);
+            var suspensions = await host.Services.GetRequiredService<IDigestStore>().GetSuspensionsAsync(cancellationToken).ConfigureAwait(false);
+            if (suspensions.Count == 0)
+            {
+                Console.WriteLine("No subscriber is suspended.");
+            }
+
+            foreach (var suspension in suspensions)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{suspension.SubscriberKey}\tsuspended {suspension.SuspendedAt:yyyy-MM-dd HH:mm} UTC after {suspension.FailuresInARow} refusals in a row\t{suspension.LastFailure}"));
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary><c>feeddigest digest resume --subscriber EMAIL</c>: lifts a suspension.</summary>
+    private static Command Resume(Option<string?> config)
+    {
+        var subscriberOption = new Option<string>("--subscriber") { Description = "The subscriber's email address.", Required = true };
+        var command = new Command("resume", "Resume a suspended subscriber: digests are composed for them again from their next slot, and those waiting in the outbox go out.");
+        command.Options.Add(subscriberOption);
+        command.SetAction((result, cancellationToken) => HostRunner.RunAsync(result.GetValue(config), withScheduler: false, async host =>
+        {
+            await HostRunner.PrepareAsync(host, cancellationToken).ConfigureAwait(false);
+            // The key a subscriber's state is stored under is their lower-cased address (Subscriber.Key).
+            var key = result.GetValue(subscriberOption)!.Trim().ToLowerInvariant();
+            if (!await host.Services.GetRequiredService<IDigestStore>().ResumeAsync(key, cancellationToken).ConfigureAwait(false))
+            {
+                await Console.Error.WriteLineAsync($"{key} is not suspended (see 'feeddigest digest suspended').").ConfigureAwait(false);
+                return 1;
+            }
+
+            Console.WriteLine($"Resumed {key}: their next digest goes out at their next slot.");
+            return 0;
+        }));
         return command;
     }
 }

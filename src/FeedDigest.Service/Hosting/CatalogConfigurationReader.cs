@@ -69,6 +69,7 @@ internal static class CatalogConfigurationReader
             MaxStories = maxStories,
             Format = subscriber["Format"],
             Paused = paused,
+            Language = subscriber["Language"],
         };
     }
 
@@ -87,6 +88,12 @@ internal static class CatalogConfigurationReader
             }
         }
 
+        var furnitureHeuristics = true;
+        if (feed["FurnitureHeuristics"] is { } heuristicsText && !bool.TryParse(heuristicsText, out furnitureHeuristics))
+        {
+            problems.Add($"{feed.Path}:FurnitureHeuristics: \"{heuristicsText}\" is not true or false.");
+        }
+
         return new FeedOptions
         {
             Id = feed["Id"],
@@ -101,6 +108,9 @@ internal static class CatalogConfigurationReader
             Proxy = feed["Proxy"],
             Identity = feed["Identity"],
             Language = feed["Language"],
+            RemoveSelectors = Strings(feed, "RemoveSelectors"),
+            RemovePatterns = Strings(feed, "RemovePatterns"),
+            FurnitureHeuristics = furnitureHeuristics,
         };
     }
 

@@ -85,6 +85,7 @@ internal static class FeedDigestHost
         services.AddSingleton(provider => new StoryClusterer(provider.GetRequiredService<IStoryClusterIndex>(), provider.GetRequiredService<IOptions<StoryClusteringOptions>>().Value));
         services.AddSingleton<ClusteringCatchUp>();
         services.AddSingleton<DigestRenderer>();
+        services.AddSingleton<SuspensionNotifier>();
         services.AddSingleton<DigestDispatcher>();
         services.AddFeedDigestInfrastructure(contentRoot);
         services.AddHostedService<CatalogStartupCheck>();

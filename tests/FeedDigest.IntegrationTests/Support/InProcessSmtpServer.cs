@@ -4,12 +4,16 @@ using System.Net;
 using System.Net.Sockets;
 using MimeKit;
 using SmtpServer;
+using SmtpServer.Mail;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
 
 namespace FeedDigest.IntegrationTests.Support;
 
-/// <summary>A real SMTP server on 127.0.0.1, in-process, keeping every message it accepts.</summary>
+/// <summary>
+/// A real SMTP server on 127.0.0.1, in-process, keeping every message it accepts. It can be told to
+/// refuse recipients (<see cref="RecipientReply"/>), as a mail server does a closed mailbox.
+/// </summary>
 public sealed class InProcessSmtpServer : IAsyncDisposable
 {
     private readonly CancellationTokenSource stopping = new();
@@ -25,6 +29,7 @@ public sealed class InProcessSmtpServer : IAsyncDisposable
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new CollectingStore(this));
+        services.Add(new RecipientFilter(this));
         server = new SmtpServer.SmtpServer(options, services);
         server.SessionCreated += (_, _) => Interlocked.Increment(ref sessions);
         running = server.StartAsync(stopping.Token);
@@ -46,6 +51,14 @@ public sealed class InProcessSmtpServer : IAsyncDisposable
     public int MessagesReceiving => Volatile.Read(ref receiving);
 
     private int receiving;
+
+    /// <summary>
+    /// The reply code to give RCPT TO for an address (e.g. 550, 451), or null to accept it; set it to
+    /// make the server refuse. Every RCPT it refuses is logged in <see cref="RefusedRecipients"/>.
+    /// </summary>
+    public Func<string, int?>? RecipientReply { get; set; }
+
+    public ConcurrentQueue<string> RefusedRecipients { get; } = new();
 
     /// <param name="port">A fixed port (to restart a server where a client expects it); 0 picks a free one.</param>
     public static InProcessSmtpServer Start(int port = 0) => new(port == 0 ? FreePort() : port);
@@ -70,6 +83,24 @@ public sealed class InProcessSmtpServer : IAsyncDisposable
         }
 
         stopping.Dispose();
+    }
+
+    private sealed class RecipientFilter(InProcessSmtpServer server) : IMailboxFilter
+    {
+        public Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken) => Task.FromResult(true);
+
+        public Task<bool> CanDeliverToAsync(ISessionContext context, IMailbox to, IMailbox from, CancellationToken cancellationToken)
+        {
+            var address = to.AsAddress();
+            if (server.RecipientReply?.Invoke(address) is not { } code)
+            {
+                return Task.FromResult(true);
+            }
+
+            server.RefusedRecipients.Enqueue(address);
+            var text = code >= 500 ? "5.1.1 No such user here" : "4.3.0 Temporary local problem, try again later";
+            throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)code, text));
+        }
     }
 
     private sealed class CollectingStore(InProcessSmtpServer server) : MessageStore

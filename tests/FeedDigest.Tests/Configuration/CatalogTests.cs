@@ -332,6 +332,61 @@ public sealed class CatalogTests
         Assert.StartsWith("FeedDigest:Feeds:0:Language: ", SingleError(options), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void TryCreate_SubscriberLanguage_IsACulture()
+    {
+        var options = ValidOptions();
+        options.Subscribers[0].Language = "zh-CN";
+
+        Assert.True(Catalog.TryCreate(options, BaseDirectory, out var catalog, out _));
+
+        Assert.Equal("zh-CN", catalog.Subscribers[0].Language?.Name);
+    }
+
+    [Fact]
+    public void TryCreate_UnknownSubscriberLanguage_IsReported()
+    {
+        var options = ValidOptions();
+        options.Subscribers[0].Language = "klingon-XX";
+
+        Assert.StartsWith("FeedDigest:Subscribers:0:Language: \"klingon-XX\" is not a language", SingleError(options), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryCreate_BadRemoveSelector_IsReported()
+    {
+        var options = ValidOptions();
+        options.Feeds[0].RemoveSelectors = ["div.share", "p:::nope"];
+
+        Assert.StartsWith("FeedDigest:Feeds:0:RemoveSelectors:1: \"p:::nope\" is not a CSS selector", SingleError(options), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryCreate_BadRemovePattern_IsReported()
+    {
+        var options = ValidOptions();
+        options.Feeds[0].RemovePatterns = ["^Subscribe(", "ok"];
+
+        Assert.StartsWith("FeedDigest:Feeds:0:RemovePatterns:0: \"^Subscribe(\" is not a regular expression", SingleError(options), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryCreate_FurnitureRules_AreCarriedOnTheFeed()
+    {
+        var options = ValidOptions();
+        options.Feeds[0].RemoveSelectors = ["div.share"];
+        options.Feeds[0].RemovePatterns = ["^Subscribe to .*$"];
+        options.Feeds[0].FurnitureHeuristics = false;
+
+        Assert.True(Catalog.TryCreate(options, BaseDirectory, out var catalog, out _));
+
+        var rules = catalog.Feeds[0].Furniture;
+        Assert.Equal(["div.share"], rules.Selectors);
+        Assert.Equal("^Subscribe to .*$", Assert.Single(rules.Patterns).ToString());
+        Assert.False(rules.Heuristics);
+        Assert.True(catalog.Feeds[1].Furniture.Heuristics);
+    }
+
     [Theory]
     [InlineData("not-an-email")]
     [InlineData("ana@@example.com")]

@@ -100,6 +100,26 @@ public sealed class DigestRendererTests
         Assert.Equal("Online censorship: 2 new stories · 11 Mar 2026", message.Subject);
     }
 
+    [Theory]
+    [InlineData(null, "Online censorship, Shipping: 2 new stories · 11 Mar 2026", "2 new stories on Online censorship, Shipping", "10 Mar 08:30", "en")]
+    [InlineData("en-GB", "Online censorship, Shipping: 2 new stories · 11 Mar 2026", "2 new stories on Online censorship, Shipping", "10 Mar 08:30", "en-GB")]
+    [InlineData("zh-CN", "Online censorship、Shipping：2 条新报道 · 2026年3月11日", "Online censorship、Shipping：2 条新报道", "3月10日 08:30", "zh-CN")]
+    [InlineData("zh-TW", "Online censorship、Shipping：2 則新報導 · 2026年3月11日", "Online censorship、Shipping：2 則新報導", "3月10日 08:30", "zh-TW")]
+    [InlineData("fr-FR", "Online censorship, Shipping: 2 new stories · 11 mars 2026", "2 new stories on Online censorship, Shipping", "10 mars 08:30", "fr-FR")]
+    public void Render_SubscriberLanguage_WritesSubjectHeadingAndTimesInIt(string? language, string subject, string heading, string time, string lang)
+    {
+        var stories = new[] { DigestTestData.Story(1, "Censorship one", published: PublishedAt), DigestTestData.Story(2, "Port two", feedId: "wire") };
+        var entries = new[] { new DigestEntry(1, "censorship", 0), new DigestEntry(2, "shipping", 1) };
+        var subscriber = DigestTestData.Subscriber("censorship", "shipping") with { Language = language is null ? null : System.Globalization.CultureInfo.GetCultureInfo(language) };
+
+        var message = Render(stories, entries, subscriber);
+
+        Assert.Equal(subject, message.Subject);
+        Assert.StartsWith(heading, message.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"Harbor Times · {time}", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"<html lang=\"{lang}\">", message.HtmlBody, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Render_SingleStory_SubjectSaysOneStory()
     {

@@ -97,6 +97,7 @@ public sealed class SharedDigestRunTests
             digestStore,
             sender,
             new DigestRenderer(),
+            new SuspensionNotifier(sender, new FixedOptions<AdminOptions>(new AdminOptions()), new FakeTimeProvider(Now), NullLogger<SuspensionNotifier>.Instance),
             new ClusteringCatchUp(feedStore, clusterIndex, new StoryClusterer(clusterIndex, new ClusteringOptions()), Options.Create(new ClusteringOptions()), NullLogger<ClusteringCatchUp>.Instance),
             clusterIndex,
             Options.Create(new ClusteringOptions()),

@@ -66,6 +66,14 @@ public sealed class HtmlTextTests
     public void Truncate_ChineseText_CutsOnCharacterBoundary() =>
         Assert.Equal("网络审查…", HtmlText.Truncate("网络审查制度正在不断加强", 5));
 
+    [Fact]
+    public void Truncate_ChineseQuotingAnEnglishName_CutsNearTheLimitNotAtTheNamesSpace() =>
+        Assert.Equal("网络审查 Reuters 报道称制度正在…", HtmlText.Truncate("网络审查 Reuters 报道称制度正在不断加强", 21));
+
+    [Fact]
+    public void Truncate_EnglishWithAChineseWordEarly_StillCutsOnTheLastSpace() =>
+        Assert.Equal("The word 审查 means censorship in…", HtmlText.Truncate("The word 审查 means censorship in Chinese news", 36));
+
     [Theory]
     [InlineData("😀😀😀😀", 4, "😀…")]
     [InlineData("😀😀😀😀", 5, "😀😀…")]

@@ -21,10 +21,10 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
             new { subscriberKey, now = SqliteTime.ToText(now), lookbackStart = SqliteTime.ToText(lookbackStart) },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         var row = await connection.QuerySingleAsync<StateRow>(new CommandDefinition(
-            "SELECT subscriber_key AS SubscriberKey, created_at AS CreatedAt, last_slot_at AS LastSlotAt, story_cutoff AS StoryCutoff FROM subscriber_state WHERE subscriber_key = @subscriberKey",
+            $"SELECT {StateRow.Columns} FROM subscriber_state WHERE subscriber_key = @subscriberKey",
             new { subscriberKey },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return new SubscriberDigestState(row.SubscriberKey, SqliteTime.FromText(row.CreatedAt), SqliteTime.FromNullableText(row.LastSlotAt), row.StoryCutoff);
+        return row.ToState();
     }
 
     public async Task<IReadOnlyList<SubscriberDigestState>> GetOrCreateStatesAsync(IReadOnlyList<string> subscriberKeys, DateTimeOffset now, DateTimeOffset lookbackStart, CancellationToken cancellationToken)
@@ -47,17 +47,14 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
             transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         var rows = (await connection.QueryAsync<StateRow>(new CommandDefinition(
-            """
-            SELECT subscriber_key AS SubscriberKey, created_at AS CreatedAt, last_slot_at AS LastSlotAt, story_cutoff AS StoryCutoff
-            FROM subscriber_state WHERE subscriber_key IN (SELECT value FROM json_each(@keys))
-            """,
+            $"SELECT {StateRow.Columns} FROM subscriber_state WHERE subscriber_key IN (SELECT value FROM json_each(@keys))",
             new { keys },
             transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false)).ToDictionary(r => r.SubscriberKey, StringComparer.Ordinal);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return subscriberKeys
             .Select(key => rows[key])
-            .Select(row => new SubscriberDigestState(row.SubscriberKey, SqliteTime.FromText(row.CreatedAt), SqliteTime.FromNullableText(row.LastSlotAt), row.StoryCutoff))
+            .Select(row => row.ToState())
             .ToList();
     }
 
@@ -144,6 +141,7 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
             SELECT id AS Id, subscriber_key AS SubscriberKey, message_id AS MessageId, created_at AS CreatedAt, omitted_count AS OmittedCount, attempts AS Attempts
             FROM digests
             WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= @now)
+                AND subscriber_key NOT IN (SELECT subscriber_key FROM subscriber_state WHERE suspended_at IS NOT NULL)
             ORDER BY created_at
             LIMIT @limit
             """,
@@ -188,10 +186,22 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
     {
         await using var writer = await connections.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = writer.Connection;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE digests SET status = 'sent', sent_at = @sentAt, attempts = attempts + 1, last_error = NULL, next_attempt_at = NULL WHERE id = @digestId",
             new { digestId, sentAt = SqliteTime.ToText(sentAt) },
+            transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
+        // Only failures in a row count towards a suspension: a delivered digest starts the count again.
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE subscriber_state SET permanent_failures = 0
+            WHERE subscriber_key = (SELECT subscriber_key FROM digests WHERE id = @digestId) AND permanent_failures > 0
+            """,
+            new { digestId },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task MarkFailedAsync(string digestId, string failure, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken)
@@ -208,7 +218,68 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
             cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
-    private sealed record StateRow(string SubscriberKey, string CreatedAt, string? LastSlotAt, long StoryCutoff);
+    public async Task<RecipientRefusal> RecordRecipientRefusedAsync(string subscriberKey, string failure, DateTimeOffset at, int suspendAfter, CancellationToken cancellationToken)
+    {
+        await using var writer = await connections.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        var row = await writer.Connection.QuerySingleOrDefaultAsync<(long Failures, long SuspendedNow)>(new CommandDefinition(
+            """
+            UPDATE subscriber_state SET
+                permanent_failures = permanent_failures + 1,
+                last_permanent_failure = @failure,
+                suspended_at = CASE WHEN suspended_at IS NULL AND permanent_failures + 1 >= @suspendAfter THEN @at ELSE suspended_at END,
+                suspension_notified = CASE WHEN suspended_at IS NULL AND permanent_failures + 1 >= @suspendAfter THEN 0 ELSE suspension_notified END
+            WHERE subscriber_key = @subscriberKey
+            RETURNING permanent_failures, suspended_at = @at
+            """,
+            new { subscriberKey, failure, at = SqliteTime.ToText(at), suspendAfter },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return new RecipientRefusal((int)row.Failures, row.SuspendedNow != 0);
+    }
+
+    public async Task<IReadOnlyList<SubscriberSuspension>> GetUntoldSuspensionsAsync(CancellationToken cancellationToken) =>
+        await GetSuspensionsAsync("suspended_at IS NOT NULL AND suspension_notified = 0", cancellationToken).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<SubscriberSuspension>> GetSuspensionsAsync(CancellationToken cancellationToken) =>
+        await GetSuspensionsAsync("suspended_at IS NOT NULL", cancellationToken).ConfigureAwait(false);
+
+    public async Task MarkSuspensionToldAsync(string subscriberKey, CancellationToken cancellationToken)
+    {
+        await using var writer = await connections.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await writer.Connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE subscriber_state SET suspension_notified = 1 WHERE subscriber_key = @subscriberKey AND suspended_at IS NOT NULL",
+            new { subscriberKey },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task<bool> ResumeAsync(string subscriberKey, CancellationToken cancellationToken)
+    {
+        await using var writer = await connections.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        var resumed = await writer.Connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE subscriber_state SET suspended_at = NULL, suspension_notified = 0, permanent_failures = 0, last_permanent_failure = NULL
+            WHERE subscriber_key = @subscriberKey AND suspended_at IS NOT NULL
+            """,
+            new { subscriberKey },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return resumed > 0;
+    }
+
+    private async Task<IReadOnlyList<SubscriberSuspension>> GetSuspensionsAsync(string where, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(string Key, string SuspendedAt, long Failures, string? LastFailure)>(new CommandDefinition(
+            $"SELECT subscriber_key, suspended_at, permanent_failures, last_permanent_failure FROM subscriber_state WHERE {where} ORDER BY suspended_at",
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(r => new SubscriberSuspension(r.Key, SqliteTime.FromText(r.SuspendedAt), (int)r.Failures, r.LastFailure)).ToList();
+    }
+
+    private sealed record StateRow(string SubscriberKey, string CreatedAt, string? LastSlotAt, long StoryCutoff, string? SuspendedAt)
+    {
+        public const string Columns = "subscriber_key AS SubscriberKey, created_at AS CreatedAt, last_slot_at AS LastSlotAt, story_cutoff AS StoryCutoff, suspended_at AS SuspendedAt";
+
+        public SubscriberDigestState ToState() =>
+            new(SubscriberKey, SqliteTime.FromText(CreatedAt), SqliteTime.FromNullableText(LastSlotAt), StoryCutoff) { SuspendedAt = SqliteTime.FromNullableText(SuspendedAt) };
+    }
 
     private sealed record DigestRow(string Id, string SubscriberKey, string MessageId, string CreatedAt, long OmittedCount, long Attempts);
 

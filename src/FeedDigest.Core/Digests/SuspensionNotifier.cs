@@ -1,0 +1,46 @@
+using System.Globalization;
+using FeedDigest.Core.Configuration;
+using FeedDigest.Core.Ports;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FeedDigest.Core.Digests;
+
+/// <summary>
+/// Tells the admin, by one email, that a subscriber was suspended because their mail server kept
+/// refusing their address (who, since when, the last refusal, how to resume). Without an admin
+/// address configured it only logs.
+/// </summary>
+public sealed class SuspensionNotifier(IMailSender mailSender, IOptionsMonitor<AdminOptions> adminOptions, TimeProvider timeProvider, ILogger<SuspensionNotifier> logger)
+{
+    /// <summary>Returns whether the admin was told (or nobody is configured to be told), so a failed notice is tried again.</summary>
+    public async Task<bool> NotifySuspendedAsync(SubscriberSuspension suspension, Subscriber? subscriber, CancellationToken cancellationToken)
+    {
+        var email = subscriber?.Email ?? suspension.SubscriberKey;
+        var subject = $"FeedDigest: subscriber {email} suspended";
+        var text =
+            $"The mail server refused {email} {suspension.FailuresInARow} times in a row, so FeedDigest suspended the subscriber " +
+            $"at {suspension.SuspendedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)}: no digests are composed or sent to them until you resume them.\n\n" +
+            $"Last refusal: {suspension.LastFailure}\n\n" +
+            $"Check the address (a typo, a closed mailbox). Once it is fixed or confirmed, resume the subscriber with\n\n    feeddigest digest resume --subscriber {email}\n\n" +
+            "or remove them from the configuration.";
+        var admin = adminOptions.CurrentValue.Email;
+        if (string.IsNullOrWhiteSpace(admin))
+        {
+            logger.LogWarning("{Subject}. Set FeedDigest:Admin:Email to be told by email", subject);
+            return true;
+        }
+
+        var html = $"<p>{System.Net.WebUtility.HtmlEncode(text).Replace("\n\n", "</p><p>", StringComparison.Ordinal).Replace("\n", "<br>", StringComparison.Ordinal)}</p>";
+        var message = new OutgoingMessage($"subscriber-suspended.{Guid.NewGuid():N}@feeddigest", admin, null, subject, html, text, timeProvider.GetUtcNow());
+        var result = await mailSender.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        if (result is DeliveryResult.Delivered)
+        {
+            logger.LogInformation("Told the admin: {Subject}", subject);
+            return true;
+        }
+
+        logger.LogWarning("Could not tell the admin that subscriber {SubscriberId} was suspended: {Result}; will try again", suspension.SubscriberKey, result);
+        return false;
+    }
+}

@@ -1,0 +1,231 @@
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace FeedDigest.Core.Normalizing;
+
+/// <summary>
+/// Splits an item's HTML (or plain text) into its blocks of text: paragraphs, list items, headings,
+/// table cells, lines of plain text. Furniture is judged block by block (<see cref="PageFurniture"/>).
+/// </summary>
+/// <remarks>
+/// A forward scan like <see cref="HtmlText.ToPlainText"/>, not a DOM: it runs on every item of every
+/// poll. Elements that are page furniture by their nature (aside, nav, footer, form, button …) or by
+/// their class or id (share, social, newsletter, related, ad …) can be skipped whole.
+/// </remarks>
+public static partial class HtmlBlocks
+{
+    private static readonly HashSet<string> FurnitureElements = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "aside", "nav", "footer", "header", "form", "button", "select", "noscript", "iframe", "object", "embed", "script", "style", "template",
+    };
+
+    private static readonly HashSet<string> VoidElements = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+    };
+
+    /// <param name="skipFurnitureElements">Skip the elements furniture by nature or by class/id; false keeps them.</param>
+    public static List<string> Split(string? html, bool skipFurnitureElements)
+    {
+        var blocks = new List<string>();
+        if (string.IsNullOrWhiteSpace(html))
+        {
+            return blocks;
+        }
+
+        if (!LooksLikeMarkup(html))
+        {
+            // Plain text: its lines are its blocks.
+            foreach (var line in html.Split('\n'))
+            {
+                Add(blocks, line, decode: false);
+            }
+
+            return blocks;
+        }
+
+        var current = new StringBuilder();
+        var i = 0;
+        while (i < html.Length)
+        {
+            var c = html[i];
+            if (c != '<' || i + 1 >= html.Length)
+            {
+                current.Append(c);
+                i++;
+                continue;
+            }
+
+            if (html.AsSpan(i).StartsWith("<!--", StringComparison.Ordinal))
+            {
+                var end = html.IndexOf("-->", i + 4, StringComparison.Ordinal);
+                i = end < 0 ? html.Length : end + 3;
+                continue;
+            }
+
+            var next = html[i + 1];
+            if (!char.IsAsciiLetter(next) && next is not ('/' or '!' or '?'))
+            {
+                current.Append(c);
+                i++;
+                continue;
+            }
+
+            var closing = next == '/';
+            var nameStart = i + (closing ? 2 : 1);
+            var nameEnd = nameStart;
+            while (nameEnd < html.Length && char.IsAsciiLetterOrDigit(html[nameEnd]))
+            {
+                nameEnd++;
+            }
+
+            var name = html[nameStart..nameEnd];
+            var tagEnd = EndOfTag(html, nameEnd);
+            var attributes = html.AsSpan(nameEnd, Math.Max(0, tagEnd - nameEnd));
+            i = tagEnd;
+            if (!closing && name.Length > 0 && (IsRawText(name) || (skipFurnitureElements && IsFurniture(name, attributes))))
+            {
+                Add(blocks, current.ToString(), decode: true);
+                current.Clear();
+                if (!VoidElements.Contains(name) && !attributes.TrimEnd().EndsWith("/>", StringComparison.Ordinal))
+                {
+                    i = AfterClosingTag(html, name, i);
+                }
+
+                continue;
+            }
+
+            if (IsBlockElement(name))
+            {
+                Add(blocks, current.ToString(), decode: true);
+                current.Clear();
+            }
+        }
+
+        Add(blocks, current.ToString(), decode: true);
+        return blocks;
+    }
+
+    private static void Add(List<string> blocks, string text, bool decode)
+    {
+        var block = HtmlText.CollapseWhiteSpace(decode ? WebUtility.HtmlDecode(text) : text);
+        if (block.Length > 0)
+        {
+            blocks.Add(block);
+        }
+    }
+
+    private static bool IsRawText(string name) =>
+        name.Equals("script", StringComparison.OrdinalIgnoreCase) || name.Equals("style", StringComparison.OrdinalIgnoreCase) || name.Equals("template", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsFurniture(string name, ReadOnlySpan<char> attributes)
+    {
+        if (FurnitureElements.Contains(name))
+        {
+            return true;
+        }
+
+        foreach (Match match in ClassOrId().Matches(attributes.ToString()))
+        {
+            var value = match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Success ? match.Groups[2].Value : match.Groups[3].Value;
+            foreach (var token in value.Split([' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (FurnitureClass().IsMatch(token))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The index after the element's matching closing tag (elements of the same name nest).</summary>
+    private static int AfterClosingTag(string html, string name, int from)
+    {
+        var depth = 1;
+        var i = from;
+        while (i < html.Length)
+        {
+            var lt = html.IndexOf('<', i);
+            if (lt < 0 || lt + 1 >= html.Length)
+            {
+                return html.Length;
+            }
+
+            var closing = html[lt + 1] == '/';
+            var start = lt + (closing ? 2 : 1);
+            var end = EndOfTag(html, start);
+            if (string.Compare(html, start, name, 0, name.Length, StringComparison.OrdinalIgnoreCase) == 0
+                && (start + name.Length >= html.Length || !char.IsAsciiLetterOrDigit(html[start + name.Length])))
+            {
+                if (closing)
+                {
+                    depth--;
+                }
+                else if (!IsRawText(name) && !html.AsSpan(start, end - start).TrimEnd().EndsWith("/>", StringComparison.Ordinal))
+                {
+                    depth++;
+                }
+
+                if (depth == 0)
+                {
+                    return end;
+                }
+            }
+
+            i = end > lt ? end : lt + 1;
+        }
+
+        return html.Length;
+    }
+
+    private static int EndOfTag(string html, int from)
+    {
+        var quote = '\0';
+        for (var k = from; k < html.Length; k++)
+        {
+            var ch = html[k];
+            if (quote != '\0')
+            {
+                if (ch == quote)
+                {
+                    quote = '\0';
+                }
+            }
+            else if (ch is '"' or '\'')
+            {
+                quote = ch;
+            }
+            else if (ch == '>')
+            {
+                return k + 1;
+            }
+        }
+
+        return html.Length;
+    }
+
+    private static bool IsBlockElement(string name) => name.ToLowerInvariant() switch
+    {
+        "p" or "div" or "br" or "li" or "tr" or "td" or "th" or "h1" or "h2" or "h3" or "h4" or "h5" or "h6" or "blockquote" or "ul" or "ol" or "dl" or "dt" or "dd"
+            or "table" or "hr" or "section" or "article" or "figure" or "figcaption" or "pre" or "main" or "center" => true,
+        _ => false,
+    };
+
+    private static bool LooksLikeMarkup(string text)
+    {
+        var lt = text.IndexOf('<', StringComparison.Ordinal);
+        var amp = text.IndexOf('&', StringComparison.Ordinal);
+        return (lt >= 0 && lt + 1 < text.Length && (char.IsLetter(text[lt + 1]) || text[lt + 1] is '/' or '!'))
+            || (amp >= 0 && text.IndexOf(';', amp) > amp);
+    }
+
+    [GeneratedRegex("""\b(?:class|id)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ClassOrId();
+
+    /// <summary>Class and id names sites give their furniture (WordPress's sharedaddy and jp-relatedposts, AdSense's adsbygoogle …).</summary>
+    [GeneratedRegex("""^(?:.*[-_])?(?:share|sharing|sharedaddy|social|subscribe|subscription|newsletter|signup|sign-up|follow|advert|advertisement|ads?|adsbygoogle|sponsor|sponsored|promo|promotion|related|relatedposts|jp-relatedposts|popup|modal|donate|donation|cookie|cookies|comments?|byline-share|addtoany|a2a|wp-block-buttons|nav|navigation|breadcrumbs?|tags|post-tags)(?:[-_].*)?$""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex FurnitureClass();
+}

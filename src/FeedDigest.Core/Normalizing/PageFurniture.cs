@@ -1,0 +1,276 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using AngleSharp.Html.Parser;
+
+namespace FeedDigest.Core.Normalizing;
+
+/// <summary>
+/// Clears an item's text of page furniture before it becomes a summary: what a scraped page or a
+/// full-content feed carries besides the story (the title said again, share and follow bars,
+/// "Subscribe to …", ads, donation appeals, "The post … appeared first on …", popups, and whatever
+/// the site repeats under every item). A feed's own rules (<see cref="FurnitureRules"/>) go first:
+/// CSS selectors on its HTML, then text patterns. Then, unless the feed turns them off, the default
+/// heuristics, block by block (<see cref="HtmlBlocks"/>):
+/// <list type="bullet">
+/// <item>elements that are furniture by nature or by class or id (aside, nav, form; "share", "related", "ad" …) are skipped;</item>
+/// <item>blocks at the start that repeat the title are dropped;</item>
+/// <item>blocks that recur in many items of the same feed document (<see cref="RepeatedBlocks"/>) are dropped;</item>
+/// <item>short blocks that read as furniture (subscribe, follow us, share, advertisement, donate, 订阅, 分享, 广告 …) are dropped,
+/// and when such a block comes in the second half of the text, everything after it goes too: the tail
+/// of a page after its first piece of furniture is furniture (a sidebar, a footer, a popup).</item>
+/// </list>
+/// </summary>
+public static partial class PageFurniture
+{
+    /// <summary>Longer blocks are prose, whatever words they use.</summary>
+    private const int MaxFurnitureBlockLength = 200;
+
+    /// <summary>A donation appeal or a "the post appeared first" line runs longer than a button label.</summary>
+    private const int MaxAppealBlockLength = 400;
+
+    /// <summary>
+    /// The summaries of one feed document's items (their summary, else their content), cleared of
+    /// furniture; what recurs across the document's items is judged together.
+    /// </summary>
+    public static IReadOnlyList<FurnitureResult> StripAll(IReadOnlyList<(string? Html, string Title)> items, FurnitureRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(rules);
+        var blocks = items.Select(item => Blocks(item.Html, rules)).ToList();
+        var repeated = rules.Heuristics ? RepeatedBlocks(blocks) : new HashSet<string>();
+        return items.Select((item, i) => Strip(blocks[i], item.Title, repeated, rules)).ToList();
+    }
+
+    /// <summary>
+    /// The blocks of an item's HTML or text, after the feed's selectors, and, with the heuristics on,
+    /// without the elements that are furniture by nature or by class or id.
+    /// </summary>
+    public static List<string> Blocks(string? html, FurnitureRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        if (rules.Selectors.Count > 0 && !string.IsNullOrWhiteSpace(html))
+        {
+            html = RemoveSelected(html, rules.Selectors);
+        }
+
+        return HtmlBlocks.Split(html, skipFurnitureElements: rules.Heuristics);
+    }
+
+    /// <summary>
+    /// The blocks that recur in many items of one feed document: in at least three items and in at
+    /// least a third of them. A site's own boilerplate ("Hong Kong Free Press relies on readers …",
+    /// "[Source]", a signature) is found this way without anyone listing it.
+    /// </summary>
+    public static IReadOnlySet<string> RepeatedBlocks(IReadOnlyList<IReadOnlyList<string>> itemBlocks)
+    {
+        ArgumentNullException.ThrowIfNull(itemBlocks);
+        var repeated = new HashSet<string>(StringComparer.Ordinal);
+        if (itemBlocks.Count < 3)
+        {
+            return repeated;
+        }
+
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var blocks in itemBlocks)
+        {
+            foreach (var key in blocks.Select(Key).Distinct(StringComparer.Ordinal))
+            {
+                counts[key] = counts.GetValueOrDefault(key) + 1;
+            }
+        }
+
+        var threshold = Math.Max(3, (itemBlocks.Count + 2) / 3);
+        foreach (var (key, count) in counts)
+        {
+            if (count >= threshold && key.Length > 0)
+            {
+                repeated.Add(key);
+            }
+        }
+
+        return repeated;
+    }
+
+    /// <summary>The item's text without furniture, its blocks joined by spaces.</summary>
+    /// <param name="repeated">This feed document's <see cref="RepeatedBlocks"/> (empty to skip the check).</param>
+    public static FurnitureResult Strip(IReadOnlyList<string> blocks, string? title, IReadOnlySet<string> repeated, FurnitureRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(blocks);
+        ArgumentNullException.ThrowIfNull(repeated);
+        ArgumentNullException.ThrowIfNull(rules);
+        var timedOut = false;
+        IReadOnlyList<string> kept = blocks;
+        if (rules.Patterns.Count > 0)
+        {
+            (kept, timedOut) = ApplyPatterns(kept, rules.Patterns);
+        }
+
+        if (rules.Heuristics)
+        {
+            kept = ApplyHeuristics(kept, title, repeated);
+        }
+
+        return new FurnitureResult(string.Join(' ', kept), timedOut);
+    }
+
+    private static string RemoveSelected(string html, IReadOnlyList<string> selectors)
+    {
+        var document = new HtmlParser().ParseDocument("<!DOCTYPE html><html><body>" + html + "</body></html>");
+        var body = document.Body!;
+        foreach (var selector in selectors)
+        {
+            foreach (var element in body.QuerySelectorAll(selector).ToList())
+            {
+                element.Remove();
+            }
+        }
+
+        return body.InnerHtml;
+    }
+
+    private static (IReadOnlyList<string> Blocks, bool TimedOut) ApplyPatterns(IReadOnlyList<string> blocks, IReadOnlyList<Regex> patterns)
+    {
+        var text = string.Join('\n', blocks);
+        var timedOut = false;
+        foreach (var pattern in patterns)
+        {
+            try
+            {
+                text = pattern.Replace(text, string.Empty);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                // A pattern that backtracks without end on this item is given up for it; the others still apply.
+                timedOut = true;
+            }
+        }
+
+        return (text.Split('\n').Select(HtmlText.CollapseWhiteSpace).Where(b => b.Length > 0).ToList(), timedOut);
+    }
+
+    private static List<string> ApplyHeuristics(IReadOnlyList<string> blocks, string? title, IReadOnlySet<string> repeated)
+    {
+        var titleKey = title is null ? string.Empty : Key(title);
+        var total = blocks.Sum(b => b.Length);
+        var kept = new List<string>(blocks.Count);
+        var offset = 0;
+        var leading = true;
+        foreach (var block in blocks)
+        {
+            var start = offset;
+            offset += block.Length;
+            var key = Key(block);
+            if (leading && titleKey.Length > 0 && key == titleKey)
+            {
+                continue;
+            }
+
+            leading = false;
+            switch (Classify(block))
+            {
+                case Furniture.Ending when start * 2 >= total:
+                    // The first piece of furniture in the second half: the rest of the page is furniture too.
+                    return kept;
+                case Furniture.Ending or Furniture.Inline:
+                    continue;
+            }
+
+            // A block the site repeats under many items goes alone: "[Source]" or a sign-off can stand mid-story.
+            if (!repeated.Contains(key))
+            {
+                kept.Add(block);
+            }
+        }
+
+        return kept;
+    }
+
+    private enum Furniture
+    {
+        None,
+
+        /// <summary>Furniture that stands alone in a story ("Advertisement", "Read more"): drop the block only.</summary>
+        Inline,
+
+        /// <summary>Furniture that starts a page's tail (subscribe, share, donate …).</summary>
+        Ending,
+    }
+
+    private static Furniture Classify(string block)
+    {
+        if (block.Length <= MaxFurnitureBlockLength)
+        {
+            if (EndingPhrase().IsMatch(block))
+            {
+                return Furniture.Ending;
+            }
+
+            if (InlinePhrase().IsMatch(block))
+            {
+                return Furniture.Inline;
+            }
+        }
+
+        return block.Length <= MaxAppealBlockLength && Appeal().IsMatch(block) ? Furniture.Ending : Furniture.None;
+    }
+
+    /// <summary>A block's identity for comparisons: case, punctuation and spacing do not count.</summary>
+    private static string Key(string text)
+    {
+        var key = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                key.Append(char.ToLowerInvariant(c));
+            }
+        }
+
+        return key.ToString();
+    }
+
+    /// <summary>Short blocks that begin a page's furniture: calls to subscribe, follow, share; ads; related links; popups.</summary>
+    [GeneratedRegex("""
+        ^\W*(?:
+            (?:subscribe|sign\s*up|signup|register)\b.{0,80}
+          | (?:join|get)\s+(?:our|the)\s+(?:newsletter|mailing\s+list|daily|weekly).{0,60}
+          | follow\s+(?:us|@\w+|.{1,30}\s+on\s+(?:twitter|x|facebook|instagram|telegram|mastodon|bluesky|weibo|wechat)).{0,60}
+          | share(?:\s+(?:this|on|via|to|the|article|story|post)\b.{0,60})?\W*
+          | (?:like|liked)\s+this\W*
+          | (?:related|more)\s+(?:posts?|articles?|stories|reading|news|from\s+.{1,40})\W*
+          | (?:you\s+(?:may|might)\s+also\s+like|recommended(?:\s+for\s+you)?|most\s+(?:read|popular)|trending(?:\s+now)?)\W*
+          | (?:open|close)\s+popup\W*
+          | welcome\s+back\W*
+          | (?:tags?|filed\s+under|categories|topics)\s*:.{0,150}
+          | (?:leave\s+a\s+(?:comment|reply)|comments?\s*\(\d+\)|\d+\s+comments?)\W*
+          | (?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4}|by\b)).{0,150}
+          | all\s+rights\s+reserved.{0,60}
+          | the\s+post\s+.{1,200}\s+appeared\s+first\s+on\s+.{1,100}
+          | this\s+(?:article|story|post|entry)\s+(?:was\s+)?(?:originally\s+|first\s+)?(?:published|posted|appeared)\s+(?:on|in|at)\b.{0,150}
+          | (?:订阅|訂閱|关注我们|關注我們|分享到|分享至|扫码|掃碼|扫描二维码|掃描二維碼|长按|長按|相关阅读|相關閱讀|相关文章|相關文章|延伸阅读|延伸閱讀|推荐阅读|推薦閱讀|版权所有|版權所有|未经授权|未經授權|责任编辑|責任編輯|打赏|打賞).{0,80}
+        )$
+        """, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace | RegexOptions.Singleline)]
+    private static partial Regex EndingPhrase();
+
+    /// <summary>Short blocks that are furniture wherever they stand, without ending the story.</summary>
+    [GeneratedRegex("""
+        ^\W*(?:
+            (?:read\s+more|continue\s+reading|read\s+the\s+(?:full|rest)|full\s+story|click\s+(?:here|on\s+the\s+image|to)\b|keep\s+reading)\b.{0,100}
+          | (?:google\s+)?(?:ads?|advertisements?|advertising|sponsored(?:\s+content)?)(?:\s+\d+)?\W*
+          | (?:photo|image|video)\s*(?:credit)?\s*:.{0,80}
+          | (?:广告|廣告|分享|赞助|贊助)\W*\d*\W*
+          | (?:阅读全文|閱讀全文|点击(?:这里|此处|查看|阅读)|點擊|查看原文|阅读原文|閱讀原文).{0,60}
+        )$
+        """, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace | RegexOptions.Singleline)]
+    private static partial Regex InlinePhrase();
+
+    /// <summary>Appeals for money or support, as sites end their pages with them.</summary>
+    [GeneratedRegex("""
+        \b(?:we\s+need\s+your\s+support|your\s+(?:contribution|donation|support)\s+(?:will\s+)?helps?\s+us|donate\s+(?:now|today|here)|make\s+a\s+(?:one-time\s+|monthly\s+)?donation\s+(?:to|today|now)|support\s+our\s+(?:work|journalism|reporting|newsroom)|become\s+a\s+(?:member|patron|supporter|paying\s+subscriber)|relies\s+on\s+(?:readers|donations|its\s+readers|reader\s+support))
+        | 请支持我们|請支持我們|感谢您的支持|感謝您的支持|欢迎捐款|歡迎捐款
+        """, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
+    private static partial Regex Appeal();
+}
+
+/// <param name="PatternTimedOut">A feed pattern ran past its timeout on this item and was given up for it.</param>
+public sealed record FurnitureResult(string Text, bool PatternTimedOut);

@@ -1,0 +1,197 @@
+using FeedDigest.Core.Digests;
+using FeedDigest.Core.Polling;
+using FeedDigest.Core.Ports;
+using FeedDigest.Infrastructure.Storage;
+using FeedDigest.IntegrationTests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FeedDigest.IntegrationTests;
+
+/// <summary>
+/// The issue's SMTP failures, each through the real poller, store, dispatcher and MailKit against a
+/// server on 127.0.0.1 told to fail: 421 on connect, 451 on RCPT and a connection dropped mid-DATA
+/// are retried from the outbox until the digest goes out once, under its Message-ID; 550 on RCPT is
+/// counted against the subscriber, who is suspended after Digests:SuspendAfterPermanentFailures in a
+/// row, with one notice to the admin, until resumed.
+/// </summary>
+public sealed class SmtpFailureTests : IAsyncLifetime, IDisposable
+{
+    private const string Subscriber = "editor@example.org";
+    private const string Admin = "admin@example.org";
+    private readonly TempDirectory directory = new();
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero));
+    private LoopbackFeedServer feeds = null!;
+    private int storyCount;
+
+    public async Task InitializeAsync() => feeds = await LoopbackFeedServer.StartAsync();
+
+    public async Task DisposeAsync() => await feeds.DisposeAsync();
+
+    public void Dispose() => directory.Dispose();
+
+    [Fact]
+    public async Task RecipientRefused550_ThreeDigestsInARow_SuspendsTheSubscriber_TellsTheAdminOnce_UntilResumed()
+    {
+        await using var smtp = InProcessSmtpServer.Start();
+        smtp.RecipientReply = address => address == Subscriber ? 550 : null;
+        using var host = await BuildAsync(smtp.Port);
+        var dispatcher = host.Services.GetRequiredService<DigestDispatcher>();
+        var store = host.Services.GetRequiredService<IDigestStore>();
+
+        for (var day = 1; day <= 3; day++)
+        {
+            await NewStoryAndNextDayAsync(host);
+            Assert.Equal(new DigestRunReport(1, 0, 1), await dispatcher.RunAsync(default));
+            Assert.Equal(day < 3 ? 0 : 1, smtp.Messages.Count);
+        }
+
+        Assert.Equal(3, smtp.RefusedRecipients.Count);
+        var notice = Assert.Single(smtp.Messages);
+        Assert.Equal(Admin, notice.To.Mailboxes.Single().Address);
+        Assert.Equal($"FeedDigest: subscriber {Subscriber} suspended", notice.Subject);
+        Assert.Contains("refused editor@example.org 3 times in a row", notice.TextBody, StringComparison.Ordinal);
+        Assert.Contains("550", notice.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"feeddigest digest resume --subscriber {Subscriber}", notice.TextBody, StringComparison.Ordinal);
+        var suspension = Assert.Single(await store.GetSuspensionsAsync(default));
+        Assert.Equal((Subscriber, 3), (suspension.SubscriberKey, suspension.FailuresInARow));
+
+        // Suspended: new stories bring no digest and no attempt at the address, and the admin is not told again.
+        await NewStoryAndNextDayAsync(host);
+        Assert.Equal(new DigestRunReport(0, 0, 0), await dispatcher.RunAsync(default));
+        Assert.Equal(new DigestRunReport(0, 0, 0), await dispatcher.RunAsync(default));
+        Assert.Equal(3, smtp.RefusedRecipients.Count);
+        Assert.Single(smtp.Messages);
+
+        // The admin fixed the mailbox and resumed the subscriber: the next new story goes out.
+        smtp.RecipientReply = null;
+        Assert.True(await store.ResumeAsync(Subscriber, default));
+        Assert.Empty(await store.GetSuspensionsAsync(default));
+        await NewStoryAndNextDayAsync(host);
+        Assert.Equal(new DigestRunReport(1, 1, 0), await dispatcher.RunAsync(default));
+        var digest = smtp.Messages.Last();
+        Assert.Equal(Subscriber, digest.To.Mailboxes.Single().Address);
+        Assert.Contains($"Censorship story {storyCount}", digest.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain($"Censorship story {storyCount - 1}", digest.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RecipientRefused550_WithADeliveryBetween_CountsOnlyFailuresInARow()
+    {
+        await using var smtp = InProcessSmtpServer.Start();
+        using var host = await BuildAsync(smtp.Port);
+        var dispatcher = host.Services.GetRequiredService<DigestDispatcher>();
+        var outcomes = new[] { 550, 550, 0, 550, 550 };
+
+        foreach (var code in outcomes)
+        {
+            smtp.RecipientReply = address => code == 0 ? null : code;
+            await NewStoryAndNextDayAsync(host);
+            await dispatcher.RunAsync(default);
+        }
+
+        Assert.Equal(4, smtp.RefusedRecipients.Count);
+        Assert.Empty(await host.Services.GetRequiredService<IDigestStore>().GetSuspensionsAsync(default));
+        Assert.Equal(Subscriber, Assert.Single(smtp.Messages).To.Mailboxes.Single().Address);
+    }
+
+    [Fact]
+    public async Task RecipientDeferred451_IsRetriedWithBackOff_AndGoesOutOnceUnderItsMessageId()
+    {
+        await using var smtp = InProcessSmtpServer.Start();
+        var deferrals = 2;
+        smtp.RecipientReply = _ => Interlocked.Decrement(ref deferrals) >= 0 ? 451 : null;
+        using var host = await BuildAsync(smtp.Port);
+        var dispatcher = host.Services.GetRequiredService<DigestDispatcher>();
+        var store = host.Services.GetRequiredService<IDigestStore>();
+        await NewStoryAndNextDayAsync(host);
+
+        Assert.Equal(new DigestRunReport(1, 0, 1), await dispatcher.RunAsync(default));
+        var pending = Assert.Single(await store.GetUnsentDigestsAsync(clock.GetUtcNow().AddHours(1), 10, default));
+        // Not due before its back-off (RetryInterval 1 s, doubling): a run now sends nothing.
+        Assert.Equal(new DigestRunReport(0, 0, 0), await dispatcher.RunAsync(default));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(new DigestRunReport(0, 0, 1), await dispatcher.RunAsync(default));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(new DigestRunReport(0, 0, 0), await dispatcher.RunAsync(default));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(new DigestRunReport(0, 1, 0), await dispatcher.RunAsync(default));
+
+        Assert.Equal(2, smtp.RefusedRecipients.Count);
+        Assert.Equal(pending.Digest.MessageId, Assert.Single(smtp.Messages).MessageId);
+        Assert.Empty(await store.GetSuspensionsAsync(default));
+    }
+
+    [Fact]
+    public async Task ServiceNotAvailable421OnConnect_DigestWaitsInTheOutbox_AndGoesOutWhenTheServerIsBack()
+    {
+        var port = InProcessSmtpServer.FreePort();
+        using var host = await BuildAsync(port);
+        var dispatcher = host.Services.GetRequiredService<DigestDispatcher>();
+        await NewStoryAndNextDayAsync(host);
+        string messageId;
+        await using (var busy = ScriptedSmtpServer.Start(ScriptedSmtpServer.Failure.ServiceNotAvailableOnConnect, port))
+        {
+            Assert.Equal(new DigestRunReport(1, 0, 1), await dispatcher.RunAsync(default));
+            Assert.True(busy.Connections >= 1);
+            messageId = Assert.Single(await host.Services.GetRequiredService<IDigestStore>().GetUnsentDigestsAsync(clock.GetUtcNow().AddHours(1), 10, default)).Digest.MessageId;
+        }
+
+        await using var smtp = InProcessSmtpServer.Start(port);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(new DigestRunReport(0, 1, 0), await dispatcher.RunAsync(default));
+        Assert.Equal(new DigestRunReport(0, 0, 0), await dispatcher.RunAsync(default));
+        Assert.Equal(messageId, Assert.Single(smtp.Messages).MessageId);
+    }
+
+    [Fact]
+    public async Task ConnectionDroppedMidData_DigestStaysInTheOutbox_AndGoesOutOnceUnderItsMessageId()
+    {
+        var port = InProcessSmtpServer.FreePort();
+        using var host = await BuildAsync(port);
+        var dispatcher = host.Services.GetRequiredService<DigestDispatcher>();
+        await NewStoryAndNextDayAsync(host);
+        string messageId;
+        await using (var dropping = ScriptedSmtpServer.Start(ScriptedSmtpServer.Failure.DropMidData, port))
+        {
+            Assert.Equal(new DigestRunReport(1, 0, 1), await dispatcher.RunAsync(default));
+            Assert.True(dropping.DataBytesBeforeDrop > 0, "the connection should have dropped after part of the message");
+            messageId = Assert.Single(await host.Services.GetRequiredService<IDigestStore>().GetUnsentDigestsAsync(clock.GetUtcNow().AddHours(1), 10, default)).Digest.MessageId;
+        }
+
+        await using var smtp = InProcessSmtpServer.Start(port);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(new DigestRunReport(0, 1, 0), await dispatcher.RunAsync(default));
+        Assert.Equal(new DigestRunReport(0, 0, 0), await dispatcher.RunAsync(default));
+        var message = Assert.Single(smtp.Messages);
+        Assert.Equal(messageId, message.MessageId);
+        Assert.Contains("Censorship story 1", message.TextBody, StringComparison.Ordinal);
+    }
+
+    private async Task<IHost> BuildAsync(int smtpPort)
+    {
+        var feedUri = feeds.Set("wire.xml", FeedDocuments.Rss());
+        var settings = TestHost.Settings(feedUri, smtpPort);
+        settings["FeedDigest:Admin:Email"] = Admin;
+        var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
+        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
+        await host.Services.GetRequiredService<IDigestStore>().GetOrCreateStateAsync(Subscriber, clock.GetUtcNow(), clock.GetUtcNow().AddDays(-1), default);
+        return host;
+    }
+
+    /// <summary>Adds one more matching story to the feed, polls it, and moves the clock past the subscriber's next daily slot.</summary>
+    private async Task NewStoryAndNextDayAsync(IHost host)
+    {
+        storyCount++;
+        feeds.Set("wire.xml", FeedDocuments.Rss(Enumerable.Range(1, storyCount)
+            .Select(i => ($"s{i}", $"Censorship story {i} {Words(i, "t")}", $"Report on censorship: {Words(i, "s")}."))
+            .ToArray()));
+        Assert.Equal(1, (await host.Services.GetRequiredService<FeedPoller>().PollAsync(allFeeds: true, default)).NewStories);
+        clock.Advance(TimeSpan.FromDays(1));
+    }
+
+    /// <summary>Words of the story's own, so that no two stories fall into one cluster (a cluster is sent once).</summary>
+    private static string Words(int story, string field) =>
+        string.Join(' ', "abcdefgh".Select(letter => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{field}{story}{letter}")));
+}
