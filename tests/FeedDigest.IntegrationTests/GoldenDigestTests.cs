@@ -124,13 +124,17 @@ public sealed class GoldenDigestTests
         ["FeedDigest:Subscribers:0:Topics:1"] = "ports",
         ["FeedDigest:Subscribers:0:SendAt"] = "07:00",
         ["FeedDigest:Subscribers:0:TimeZone"] = "Asia/Shanghai",
+        // The links in the footer and in List-Unsubscribe; the host is not started, so nothing listens.
+        ["FeedDigest:Web:Enabled"] = "true",
+        ["FeedDigest:Web:PublicBaseUrl"] = "https://digest.feeddigest.test/",
+        ["FeedDigest:Web:TokenSecret"] = "golden-files-token-secret-0123456789abcdef",
     };
 
     /// <summary>The headers a reader's client shows or files by, and the MIME structure (boundaries are random, so not shown).</summary>
     private static string Headers(MimeMessage message)
     {
         var text = new StringBuilder();
-        foreach (var name in new[] { "From", "Reply-To", "To", "Subject", "Date", "Message-ID", "List-Id", "MIME-Version" })
+        foreach (var name in new[] { "From", "Reply-To", "To", "Subject", "Date", "Message-ID", "List-Id", "List-Unsubscribe", "List-Unsubscribe-Post", "MIME-Version" })
         {
             text.Append(name).Append(": ").Append(message.Headers[name]?.Trim()).Append('\n');
         }
