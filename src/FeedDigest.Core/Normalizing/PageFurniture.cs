@@ -159,7 +159,9 @@ public static partial class PageFurniture
         {
             var start = offset;
             offset += block.Length;
-            var key = Key(block);
+            // Keys are made only where compared: most documents repeat nothing, and most items
+            // stop repeating their title after the first block.
+            var key = (leading && titleKey.Length > 0) || repeated.Count > 0 ? Key(block) : string.Empty;
             if (leading && titleKey.Length > 0 && key == titleKey)
             {
                 continue;
@@ -217,16 +219,26 @@ public static partial class PageFurniture
     /// <summary>A block's identity for comparisons: case, punctuation and spacing do not count.</summary>
     private static string Key(string text)
     {
-        var key = new StringBuilder(text.Length);
+        var length = 0;
         foreach (var c in text)
         {
             if (char.IsLetterOrDigit(c))
             {
-                key.Append(char.ToLowerInvariant(c));
+                length++;
             }
         }
 
-        return key.ToString();
+        return string.Create(length, text, static (key, text) =>
+        {
+            var k = 0;
+            foreach (var c in text)
+            {
+                if (char.IsLetterOrDigit(c))
+                {
+                    key[k++] = char.ToLowerInvariant(c);
+                }
+            }
+        });
     }
 
     /// <summary>Short blocks that begin a page's furniture: calls to subscribe, follow, share; ads; related links; popups.</summary>
