@@ -20,6 +20,12 @@ public static partial class HtmlBlocks
         "aside", "nav", "footer", "header", "form", "button", "select", "noscript", "iframe", "object", "embed", "script", "style", "template",
     };
 
+    private static readonly HashSet<string> BlockElements = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "dl", "dt", "dd",
+        "table", "hr", "section", "article", "figure", "figcaption", "pre", "main", "center",
+    };
+
     private static readonly HashSet<string> VoidElements = new(StringComparer.OrdinalIgnoreCase)
     {
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
@@ -126,6 +132,12 @@ public static partial class HtmlBlocks
             return true;
         }
 
+        // Most tags (a link, an image) have neither attribute: no regex for them.
+        if (!attributes.Contains("class", StringComparison.OrdinalIgnoreCase) && !attributes.Contains("id", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
         foreach (Match match in ClassOrId().Matches(attributes.ToString()))
         {
             var value = match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Success ? match.Groups[2].Value : match.Groups[3].Value;
@@ -207,12 +219,7 @@ public static partial class HtmlBlocks
         return html.Length;
     }
 
-    private static bool IsBlockElement(string name) => name.ToLowerInvariant() switch
-    {
-        "p" or "div" or "br" or "li" or "tr" or "td" or "th" or "h1" or "h2" or "h3" or "h4" or "h5" or "h6" or "blockquote" or "ul" or "ol" or "dl" or "dt" or "dd"
-            or "table" or "hr" or "section" or "article" or "figure" or "figcaption" or "pre" or "main" or "center" => true,
-        _ => false,
-    };
+    private static bool IsBlockElement(string name) => BlockElements.Contains(name);
 
     private static bool LooksLikeMarkup(string text)
     {

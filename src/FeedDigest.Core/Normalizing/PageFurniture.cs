@@ -228,6 +228,7 @@ public static partial class PageFurniture
             }
         }
 
+        // Lower-cased as one string: per character, a non-ASCII one is a call into ICU.
         return string.Create(length, text, static (key, text) =>
         {
             var k = 0;
@@ -235,10 +236,10 @@ public static partial class PageFurniture
             {
                 if (char.IsLetterOrDigit(c))
                 {
-                    key[k++] = char.ToLowerInvariant(c);
+                    key[k++] = c;
                 }
             }
-        });
+        }).ToLowerInvariant();
     }
 
     /// <summary>Short blocks that begin a page's furniture: calls to subscribe, follow, share; ads; related links; popups.</summary>
