@@ -48,7 +48,13 @@ public sealed class LiveEditRefusalTests
         Directory.CreateDirectory(Path.Combine(directory.Path, "feeds"));
         await File.WriteAllTextAsync(Path.Combine(directory.Path, "feeds", "wire.xml"), FeedDocuments.Rss(("1", "VPN story", "x")));
         var file = Path.Combine(directory.Path, "appsettings.json");
-        await File.WriteAllTextAsync(file, Good);
+        // The web pages on, for /healthz to say which configuration the service runs on.
+        var port = InProcessSmtpServer.FreePort();
+        var good = Good.Replace(
+            "\"Polling\":",
+            $"\"Web\": {{ \"Enabled\": true, \"Urls\": \"http://127.0.0.1:{port}\", \"TokenSecret\": \"live-edit-tests-token-secret-0123456789\" }}, \"Polling\":",
+            StringComparison.Ordinal);
+        await File.WriteAllTextAsync(file, good);
         var logs = new CollectingLoggerProvider();
         using var host = FeedDigestHost.CreateBuilder(file, withScheduler: true, b => b.Logging.ClearProviders().AddProvider(logs), directory.Path).Build();
         await host.StartAsync();
@@ -58,8 +64,8 @@ public sealed class LiveEditRefusalTests
         var before = Fingerprint(catalog.Current);
         var statusFile = Path.Combine(directory.Path, "data", ConfigurationStatus.FileName);
 
-        Assert.Contains(original, Good, StringComparison.Ordinal);
-        await File.WriteAllTextAsync(file, Good.Replace(original, replacement, StringComparison.Ordinal));
+        Assert.Contains(original, good, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(file, good.Replace(original, replacement, StringComparison.Ordinal));
 
         Assert.True(await Eventually.WaitUntilAsync(() => health.RunningOnLastGood, TimeSpan.FromSeconds(5)), $"{kind}: the edit was not refused within 5 s");
         var refusal = Assert.Single(health.Refusals);
@@ -78,13 +84,21 @@ public sealed class LiveEditRefusalTests
         var status = ConfigurationStatus.Read(statusFile);
         Assert.NotNull(status);
         Assert.True(status.RunningOnLastGood);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        using (var healthz = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri("healthz", UriKind.Relative))))
+        {
+            Assert.Equal("last good (edits refused)", healthz.RootElement.GetProperty("configuration").GetString());
+            var problems = healthz.RootElement.GetProperty("refusedEdits").EnumerateArray().SelectMany(edit => edit.GetProperty("problems").EnumerateArray()).Select(p => p.GetString()!);
+            Assert.Contains(problems, p => p.Contains(expected, StringComparison.Ordinal));
+        }
 
         // The service still works on the last good configuration, and the next good edit applies.
         var clock = Stopwatch.StartNew();
-        await File.WriteAllTextAsync(file, Good.Replace("\"Id\": \"vpn\", \"Name\": \"VPN\"", "\"Id\": \"vpn\", \"Name\": \"Privacy\"", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(file, good.Replace("\"Id\": \"vpn\", \"Name\": \"VPN\"", "\"Id\": \"vpn\", \"Name\": \"Privacy\"", StringComparison.Ordinal));
         Assert.True(await Eventually.WaitUntilAsync(() => catalog.Current.Topics[0].Name == "Privacy" && !health.RunningOnLastGood, TimeSpan.FromSeconds(5)), $"{kind}: the fixed file was not applied within 5 s");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5));
         Assert.True(await Eventually.WaitUntilAsync(() => ConfigurationStatus.Read(statusFile) is { RunningOnLastGood: false }, TimeSpan.FromSeconds(5)));
+        Assert.Contains("\"configuration\":\"as written\"", await http.GetStringAsync(new Uri("healthz", UriKind.Relative)), StringComparison.Ordinal);
 
         await host.StopAsync();
         Assert.False(File.Exists(statusFile));

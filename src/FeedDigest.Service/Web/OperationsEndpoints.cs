@@ -1,3 +1,4 @@
+using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Ports;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -19,8 +20,12 @@ internal static class OperationsEndpoints
         app.MapMetrics("/metrics", metrics.Registry);
     }
 
-    /// <summary>200 when the database answers and the scheduler runs, else 503; with the age of the last poll for an alert to judge.</summary>
-    private static async Task<IResult> HealthAsync(HttpContext context, IOperationsStore operations, ISchedulerFactory schedulers, TimeProvider clock)
+    /// <summary>
+    /// 200 when the database answers and the scheduler runs, else 503; with the age of the last poll
+    /// for an alert to judge, and whether the service runs on the last good configuration because an
+    /// edit was refused (still 200: it keeps working, but an admin has an edit to fix).
+    /// </summary>
+    private static async Task<IResult> HealthAsync(HttpContext context, IOperationsStore operations, ISchedulerFactory schedulers, ConfigurationHealth configuration, TimeProvider clock)
     {
         string database;
         DateTimeOffset? lastPoll = null;
@@ -46,6 +51,8 @@ internal static class OperationsEndpoints
                 scheduler = running ? "running" : "stopped",
                 lastPollAt = lastPoll,
                 lastPollAgeSeconds = lastPoll is { } at ? (long?)(clock.GetUtcNow() - at).TotalSeconds : null,
+                configuration = configuration.RunningOnLastGood ? "last good (edits refused)" : "as written",
+                refusedEdits = configuration.Refusals.Select(refusal => new { source = refusal.Source, refusedAt = refusal.RefusedAt, problems = refusal.Problems }),
             },
             statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }

@@ -50,6 +50,7 @@ internal static class WebApp
         services.AddSingleton(host.GetRequiredService<SubscriberDirectory>());
         services.AddSingleton(host.GetRequiredService<DigestDispatcher>());
         services.AddSingleton(host.GetRequiredService<ISchedulerFactory>());
+        services.AddSingleton(host.GetRequiredService<ConfigurationHealth>());
         services.AddSingleton(Options.Create(options));
         services.AddSingleton<WebPages>();
         services.AddSingleton<OperationsMetrics>();
