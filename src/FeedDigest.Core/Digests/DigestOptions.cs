@@ -25,6 +25,13 @@ public sealed class DigestOptions
     /// </summary>
     public int SuspendAfterPermanentFailures { get; set; } = 3;
 
+    /// <summary>
+    /// A folder holding <c>digest.html.liquid</c> and/or <c>digest.txt.liquid</c> to use instead of the
+    /// built-in templates (a missing file keeps the built-in one); relative to the working folder.
+    /// Read and checked at start: a template that does not parse stops the start with its file and error.
+    /// </summary>
+    public string? TemplatesFolder { get; set; }
+
     public IEnumerable<string> Validate()
     {
         if (SuspendAfterPermanentFailures is < 1 or > 100)

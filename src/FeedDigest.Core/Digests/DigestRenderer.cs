@@ -15,6 +15,10 @@ namespace FeedDigest.Core.Digests;
 /// </summary>
 public sealed class DigestRenderer
 {
+    public const string HtmlTemplateName = "digest.html.liquid";
+
+    public const string TextTemplateName = "digest.txt.liquid";
+
     private static readonly FluidParser Parser = new();
 
     // Encodes markup characters only; Chinese and other text stays readable in the HTML source.
@@ -31,10 +35,17 @@ public sealed class DigestRenderer
     }
 
     public DigestRenderer(IDigestLinks? links)
+        : this(links, DigestTemplates.BuiltIn)
     {
+    }
+
+    /// <param name="templates">Templates to use instead of the built-in ones; check them with <see cref="Problems"/> first.</param>
+    public DigestRenderer(IDigestLinks? links, DigestTemplates templates)
+    {
+        ArgumentNullException.ThrowIfNull(templates);
         this.links = links;
-        htmlTemplate = LoadTemplate("digest.html.liquid");
-        textTemplate = LoadTemplate("digest.txt.liquid");
+        htmlTemplate = templates.Html is { } html ? Parse(html, $"{templates.Origin}/{HtmlTemplateName}") : LoadTemplate(HtmlTemplateName);
+        textTemplate = templates.Text is { } text ? Parse(text, $"{templates.Origin}/{TextTemplateName}") : LoadTemplate(TextTemplateName);
         templateOptions = new TemplateOptions { CultureInfo = CultureInfo.InvariantCulture };
         templateOptions.MemberAccessStrategy.MemberNameStrategy = MemberNameStrategies.SnakeCase;
         templateOptions.MemberAccessStrategy.Register<DigestView>();
@@ -109,6 +120,27 @@ public sealed class DigestRenderer
     /// <summary>Only http(s) links reach a digest: javascript: or data: URLs from a feed are dropped.</summary>
     private static string? SafeLink(string? link) =>
         Uri.TryCreate(link, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri.AbsoluteUri : null;
+
+    /// <summary>What is wrong with an admin's templates: each one that does not parse, with Fluid's error (line and column).</summary>
+    public static IReadOnlyList<string> Problems(DigestTemplates templates)
+    {
+        ArgumentNullException.ThrowIfNull(templates);
+        var problems = new List<string>();
+        foreach (var (name, source) in new[] { (HtmlTemplateName, templates.Html), (TextTemplateName, templates.Text) })
+        {
+            if (source is not null && !Parser.TryParse(source, out _, out var error))
+            {
+                problems.Add($"{templates.Origin}/{name} does not parse: {error}");
+            }
+        }
+
+        return problems;
+    }
+
+    private static IFluidTemplate Parse(string source, string name) =>
+        Parser.TryParse(source, out var template, out var error)
+            ? template
+            : throw new InvalidOperationException($"{name} does not parse: {error}; templates are checked at start, so this is a bug.");
 
     private static IFluidTemplate LoadTemplate(string name)
     {

@@ -77,6 +77,7 @@ internal static class HostRunner
             failures.AddRange(exception.Failures);
         }
 
+        failures.AddRange(host.Services.GetRequiredService<DigestTemplateFolder>().Problems);
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(CatalogOptions.SectionName, typeof(CatalogOptions), failures);

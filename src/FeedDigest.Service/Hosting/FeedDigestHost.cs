@@ -84,7 +84,9 @@ internal static class FeedDigestHost
         // Clustering settings are read at start-up: a changed threshold applies after a restart.
         services.AddSingleton(provider => new StoryClusterer(provider.GetRequiredService<IStoryClusterIndex>(), provider.GetRequiredService<IOptions<StoryClusteringOptions>>().Value));
         services.AddSingleton<ClusteringCatchUp>();
-        services.AddSingleton<DigestRenderer>();
+        // Templates are read at start: an edited template applies after a restart.
+        services.AddSingleton(provider => DigestTemplateFolder.Read(provider.GetRequiredService<IOptions<DigestOptions>>().Value.TemplatesFolder, contentRoot));
+        services.AddSingleton(provider => new DigestRenderer(provider.GetService<IDigestLinks>(), provider.GetRequiredService<DigestTemplateFolder>().Templates));
         services.AddSingleton<SuspensionNotifier>();
         services.AddSingleton<DigestDispatcher>();
         services.AddFeedDigestInfrastructure(contentRoot);

@@ -40,6 +40,50 @@ public sealed class ConfigCommandTests
     }
 
     [Fact]
+    public async Task ConfigValidate_TemplatesFolder_ATemplateThatDoesNotParseIsNamed_AMissingFolderToo_AndAGoodOneIsAccepted()
+    {
+        using var directory = new TempDirectory();
+        Directory.CreateDirectory(Path.Combine(directory.Path, "feeds"));
+        await File.WriteAllTextAsync(Path.Combine(directory.Path, "feeds", "a.xml"), FeedDocuments.Rss(("1", "Censorship story", "x")));
+        var templates = Path.Combine(directory.Path, "templates");
+        Directory.CreateDirectory(templates);
+        await File.WriteAllTextAsync(Path.Combine(templates, "digest.txt.liquid"), "{% for story in %}");
+        var file = Path.Combine(directory.Path, "settings.json");
+        string Settings(string folder) => $$"""
+            {
+              "FeedDigest": {
+                "Digests": { "TemplatesFolder": "{{folder}}" },
+                "Stories": { "NewFeedWindow": "3650.00:00:00" },
+                "Feeds": [ { "Id": "a", "Url": "feeds/a.xml" } ],
+                "Topics": [ { "Id": "t", "Keywords": [ "censorship" ] } ],
+                "Subscribers": [ { "Email": "someone@example.org", "Topics": [ "t" ] } ]
+              }
+            }
+            """;
+
+        await File.WriteAllTextAsync(file, Settings("templates"));
+        var broken = await FeedDigestProcess.RunAsync(directory.Path, "config", "validate", "--config", file);
+        await File.WriteAllTextAsync(file, Settings("no-such-folder"));
+        var missing = await FeedDigestProcess.RunAsync(directory.Path, "config", "validate", "--config", file);
+        await File.WriteAllTextAsync(Path.Combine(templates, "digest.txt.liquid"), "{% for section in sections %}{{ section.topic_name }}{% endfor %}");
+        await File.WriteAllTextAsync(Path.Combine(templates, "digest.html.liquid"), "<p>Our own digest: {{ heading }}</p>");
+        await File.WriteAllTextAsync(file, Settings("templates"));
+        var good = await FeedDigestProcess.RunAsync(directory.Path, "config", "validate", "--config", file);
+        var polled = await FeedDigestProcess.RunAsync(directory.Path, "poll", "--once", "--config", file);
+        var preview = Path.Combine(directory.Path, "preview.html");
+        var previewed = await FeedDigestProcess.RunAsync(directory.Path, "digest", "preview", "--subscriber", "someone@example.org", "--out", preview, "--config", file);
+
+        Assert.Equal(1, broken.ExitCode);
+        Assert.Contains($"FeedDigest:Digests:TemplatesFolder: {templates}/digest.txt.liquid does not parse", broken.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("FeedDigest:Digests:TemplatesFolder: the folder", missing.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, good.ExitCode);
+        Assert.Equal(0, polled.ExitCode);
+        Assert.Equal(0, previewed.ExitCode);
+        Assert.StartsWith("<p>Our own digest: ", await File.ReadAllTextAsync(preview), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ConfigValidate_BrokenJson_SaysWhichFileAndExitsOne()
     {
         using var directory = new TempDirectory();

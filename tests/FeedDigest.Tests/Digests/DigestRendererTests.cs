@@ -220,6 +220,34 @@ public sealed class DigestRendererTests
         Assert.DoesNotContain("Unsubscribe", message.HtmlBody, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Render_AdminTextTemplate_ReplacesTheBuiltInOne_AndEncodesFeedTextInAnAdminHtmlTemplate()
+    {
+        var templates = new DigestTemplates(
+            "<h1>{{ heading }}</h1>{% for section in sections %}{% for story in section.stories %}<p class=\"mine\">{{ story.title }}</p>{% endfor %}{% endfor %}",
+            "MY DIGEST\n{% for section in sections %}{% for story in section.stories %}* {{ story.title }} ({{ story.outlet }})\n{% endfor %}{% endfor %}",
+            "/etc/feeddigest/templates");
+        var subscriber = DigestTestData.Subscriber("censorship");
+        var digest = new ClaimedDigest("d-1", subscriber.Key, "digest.1@feeddigest", CreatedAt, [new DigestEntry(1, "censorship", 0)], 0);
+
+        var message = new DigestRenderer(null, templates).Render(new UnsentDigest(digest, [DigestTestData.Story(1, "Censorship <b>story</b>")], 0), subscriber, DigestTestData.Catalog(), 300);
+
+        Assert.StartsWith("MY DIGEST\n* Censorship <b>story</b> (", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("<p class=\"mine\">Censorship &lt;b&gt;story&lt;/b&gt;</p>", message.HtmlBody, StringComparison.Ordinal);
+        Assert.Empty(DigestRenderer.Problems(templates));
+    }
+
+    [Fact]
+    public void Problems_TemplateThatDoesNotParse_NamesItsFileAndTheError()
+    {
+        var templates = new DigestTemplates(null, "{% for story in %}", "/etc/feeddigest/templates");
+
+        var problem = Assert.Single(DigestRenderer.Problems(templates));
+
+        Assert.StartsWith("/etc/feeddigest/templates/digest.txt.liquid does not parse: ", problem, StringComparison.Ordinal);
+        Assert.Empty(DigestRenderer.Problems(DigestTemplates.BuiltIn));
+    }
+
     private sealed class FixedLinks(SubscriberLinks links) : IDigestLinks
     {
         public SubscriberLinks? LinksFor(Subscriber subscriber) => links;
