@@ -55,8 +55,18 @@ public static partial class HtmlBlocks
         var i = 0;
         while (i < html.Length)
         {
+            // Text up to the next tag goes in as one run.
+            var lt = html.IndexOf('<', i);
+            if (lt != i)
+            {
+                var end = lt < 0 ? html.Length : lt;
+                current.Append(html.AsSpan(i, end - i));
+                i = end;
+                continue;
+            }
+
             var c = html[i];
-            if (c != '<' || i + 1 >= html.Length)
+            if (i + 1 >= html.Length)
             {
                 current.Append(c);
                 i++;
