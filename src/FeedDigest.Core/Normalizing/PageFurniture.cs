@@ -228,7 +228,8 @@ public static partial class PageFurniture
             }
         }
 
-        // Lower-cased as one string: per character, a non-ASCII one is a call into ICU.
+        // Lower-casing goes to ICU for any string or character outside ASCII (a name with an
+        // accent, any Chinese text), so only the non-ASCII capitals are sent there.
         return string.Create(length, text, static (key, text) =>
         {
             var k = 0;
@@ -236,10 +237,10 @@ public static partial class PageFurniture
             {
                 if (char.IsLetterOrDigit(c))
                 {
-                    key[k++] = c;
+                    key[k++] = char.IsAscii(c) ? char.ToLowerInvariant(c) : char.IsUpper(c) ? char.ToLowerInvariant(c) : c;
                 }
             }
-        }).ToLowerInvariant();
+        });
     }
 
     /// <summary>Short blocks that begin a page's furniture: calls to subscribe, follow, share; ads; related links; popups.</summary>
