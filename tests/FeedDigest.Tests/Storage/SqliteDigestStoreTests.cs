@@ -218,6 +218,23 @@ public sealed class SqliteDigestStoreTests : IAsyncLifetime
         Assert.Equal([s1], ana.Stories.Select(s => s.Id));
     }
 
+    [Fact]
+    public async Task PruneStoriesAsync_SentDigestOfPrunedStories_IsForgotten_ADigestStillInTheOutboxStays()
+    {
+        var sentStory = await AddStoryAsync("s1", T0);
+        var pendingStory = await AddStoryAsync("s2", T0);
+        await ClaimAsync("ana@example.com", "sent", sentStory);
+        await ClaimAsync("bo@example.com", "pending", pendingStory);
+        await store.MarkSentAsync("sent", T0.AddHours(1), CancellationToken.None);
+
+        var pruned = await feeds.PruneStoriesAsync(T0.AddDays(90), CancellationToken.None);
+
+        Assert.Equal(1, pruned);
+        Assert.Equal(1, await database.ScalarAsync<long>("SELECT count(*) FROM digests"));
+        Assert.Equal("pending", await database.ScalarAsync<string>("SELECT id FROM digests"));
+        Assert.Equal(["pending"], (await Unsent(T0.AddDays(91))).Select(d => d.Digest.Id));
+    }
+
     private async Task<long> AddStoryAsync(string key, DateTimeOffset firstSeenAt, string? title = null)
     {
         var state = new FeedState(Harbor.Id, Harbor.Source, null, null, firstSeenAt, firstSeenAt, firstSeenAt.AddMinutes(30), 0, null);

@@ -306,6 +306,16 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                     await scope.Command("DELETE FROM stories WHERE id IN (SELECT id FROM pruned_stories)").ExecuteNonQueryAsync(token).ConfigureAwait(false);
                 }
 
+                // Sent or failed digests whose stories have all gone go too; one still in the outbox stays.
+                var forgetDigests = scope.Command(
+                    """
+                    DELETE FROM digests
+                    WHERE status <> 'pending' AND created_at < $before
+                      AND NOT EXISTS (SELECT 1 FROM digest_stories WHERE digest_id = digests.id)
+                    """);
+                SqliteWriteScope.Set(forgetDigests, "$before", before);
+                await forgetDigests.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+
                 return count;
             },
             cancellationToken);
