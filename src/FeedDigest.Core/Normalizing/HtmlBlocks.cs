@@ -40,7 +40,7 @@ public static partial class HtmlBlocks
             return blocks;
         }
 
-        if (!LooksLikeMarkup(html))
+        if (!HtmlText.LooksLikeMarkup(html))
         {
             // Plain text: its lines are its blocks.
             foreach (var line in html.Split('\n'))
@@ -97,10 +97,10 @@ public static partial class HtmlBlocks
             }
 
             var name = html[nameStart..nameEnd];
-            var tagEnd = EndOfTag(html, nameEnd);
+            var tagEnd = HtmlText.EndOfTag(html, nameEnd);
             var attributes = html.AsSpan(nameEnd, Math.Max(0, tagEnd - nameEnd));
             i = tagEnd;
-            if (!closing && name.Length > 0 && (IsRawText(name) || (skipFurnitureElements && IsFurniture(name, attributes))))
+            if (!closing && name.Length > 0 && (HtmlText.IsRawTextElement(name) || (skipFurnitureElements && IsFurniture(name, attributes))))
             {
                 Add(blocks, current.ToString(), decode: true);
                 current.Clear();
@@ -131,9 +131,6 @@ public static partial class HtmlBlocks
             blocks.Add(block);
         }
     }
-
-    private static bool IsRawText(string name) =>
-        name.Equals("script", StringComparison.OrdinalIgnoreCase) || name.Equals("style", StringComparison.OrdinalIgnoreCase) || name.Equals("template", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsFurniture(string name, ReadOnlySpan<char> attributes)
     {
@@ -178,7 +175,7 @@ public static partial class HtmlBlocks
 
             var closing = html[lt + 1] == '/';
             var start = lt + (closing ? 2 : 1);
-            var end = EndOfTag(html, start);
+            var end = HtmlText.EndOfTag(html, start);
             if (string.Compare(html, start, name, 0, name.Length, StringComparison.OrdinalIgnoreCase) == 0
                 && (start + name.Length >= html.Length || !char.IsAsciiLetterOrDigit(html[start + name.Length])))
             {
@@ -186,7 +183,7 @@ public static partial class HtmlBlocks
                 {
                     depth--;
                 }
-                else if (!IsRawText(name) && !html.AsSpan(start, end - start).TrimEnd().EndsWith("/>", StringComparison.Ordinal))
+                else if (!HtmlText.IsRawTextElement(name) && !html.AsSpan(start, end - start).TrimEnd().EndsWith("/>", StringComparison.Ordinal))
                 {
                     depth++;
                 }
@@ -203,41 +200,7 @@ public static partial class HtmlBlocks
         return html.Length;
     }
 
-    private static int EndOfTag(string html, int from)
-    {
-        var quote = '\0';
-        for (var k = from; k < html.Length; k++)
-        {
-            var ch = html[k];
-            if (quote != '\0')
-            {
-                if (ch == quote)
-                {
-                    quote = '\0';
-                }
-            }
-            else if (ch is '"' or '\'')
-            {
-                quote = ch;
-            }
-            else if (ch == '>')
-            {
-                return k + 1;
-            }
-        }
-
-        return html.Length;
-    }
-
     private static bool IsBlockElement(string name) => BlockElements.Contains(name);
-
-    private static bool LooksLikeMarkup(string text)
-    {
-        var lt = text.IndexOf('<', StringComparison.Ordinal);
-        var amp = text.IndexOf('&', StringComparison.Ordinal);
-        return (lt >= 0 && lt + 1 < text.Length && (char.IsLetter(text[lt + 1]) || text[lt + 1] is '/' or '!'))
-            || (amp >= 0 && text.IndexOf(';', amp) > amp);
-    }
 
     [GeneratedRegex("""\b(?:class|id)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ClassOrId();

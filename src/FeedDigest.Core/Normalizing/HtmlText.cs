@@ -85,7 +85,7 @@ public static class HtmlText
     }
 
     /// <summary>The index after the tag's closing "&gt;", skipping "&gt;" inside quoted attribute values.</summary>
-    private static int EndOfTag(string html, int from)
+    internal static int EndOfTag(string html, int from)
     {
         var quote = '\0';
         for (var k = from; k < html.Length; k++)
@@ -111,7 +111,7 @@ public static class HtmlText
         return html.Length;
     }
 
-    private static bool IsRawTextElement(ReadOnlySpan<char> name) =>
+    internal static bool IsRawTextElement(ReadOnlySpan<char> name) =>
         name.Equals("script", StringComparison.OrdinalIgnoreCase)
         || name.Equals("style", StringComparison.OrdinalIgnoreCase)
         || name.Equals("template", StringComparison.OrdinalIgnoreCase);
@@ -211,7 +211,7 @@ public static class HtmlText
         return builder.ToString();
     }
 
-    private static bool LooksLikeMarkup(string text)
+    internal static bool LooksLikeMarkup(string text)
     {
         var lt = text.IndexOf('<', StringComparison.Ordinal);
         var amp = text.IndexOf('&', StringComparison.Ordinal);

@@ -43,6 +43,32 @@ internal static class ConfigEdit
         return Path.GetFullPath(configOption ?? FeedDigestHost.DefaultConfigFile, contentRoot);
     }
 
+    /// <summary>An edit appending <paramref name="element"/> to the array at <paramref name="path"/>; refused with <paramref name="duplicate"/> when an element there already <paramref name="matches"/>.</summary>
+    public static Func<string, Change, string> AddUnique(string[] path, string element, Func<JsonElement, bool> matches, string duplicate) =>
+        (json, change) =>
+        {
+            if (JsonConfigEditor.ReadArray(json, path).Any(matches))
+            {
+                change.Refusal = duplicate;
+                return json;
+            }
+
+            return JsonConfigEditor.AppendToArray(json, path, [element]);
+        };
+
+    /// <summary>An edit removing the elements of the array at <paramref name="path"/> that <paramref name="match"/>; refused with <paramref name="missing"/> when none does.</summary>
+    public static Func<string, Change, string> Remove(string[] path, Func<JsonElement, bool> match, string missing) =>
+        (json, change) =>
+        {
+            json = JsonConfigEditor.RemoveFromArray(json, path, match, out var removed);
+            if (removed == 0)
+            {
+                change.Refusal = missing;
+            }
+
+            return json;
+        };
+
     /// <summary>Applies <paramref name="edit"/>, prints the outcome, and returns the exit status.</summary>
     public static async Task<int> ApplyAsync(string? configOption, Func<string, Change, string> edit, string done, CancellationToken cancellationToken)
     {

@@ -51,16 +51,11 @@ internal static class SubscribersCommand
                 ["TimeZone"] = result.GetValue(timeZone),
             };
             var element = JsonSerializer.Serialize(values.Where(v => v.Value is not null).ToDictionary(), ConfigEdit.Json);
-            return ConfigEdit.ApplyAsync(result.GetValue(config), (json, change) =>
-            {
-                if (JsonConfigEditor.ReadArray(json, ConfigEdit.SubscribersPath).Any(s => IsSubscriber(s, address)))
-                {
-                    change.Refusal = $"{address} is a subscriber already.";
-                    return json;
-                }
-
-                return JsonConfigEditor.AppendToArray(json, ConfigEdit.SubscribersPath, [element]);
-            }, $"Subscriber {address} added", cancellationToken);
+            return ConfigEdit.ApplyAsync(
+                result.GetValue(config),
+                ConfigEdit.AddUnique(ConfigEdit.SubscribersPath, element, s => IsSubscriber(s, address), $"{address} is a subscriber already."),
+                $"Subscriber {address} added",
+                cancellationToken);
         });
         return add;
     }
@@ -73,16 +68,11 @@ internal static class SubscribersCommand
         remove.SetAction((result, cancellationToken) =>
         {
             var address = result.GetValue(email)!;
-            return ConfigEdit.ApplyAsync(result.GetValue(config), (json, change) =>
-            {
-                json = JsonConfigEditor.RemoveFromArray(json, ConfigEdit.SubscribersPath, s => IsSubscriber(s, address), out var removed);
-                if (removed == 0)
-                {
-                    change.Refusal = $"{address} is not a subscriber.";
-                }
-
-                return json;
-            }, $"Subscriber {address} removed", cancellationToken);
+            return ConfigEdit.ApplyAsync(
+                result.GetValue(config),
+                ConfigEdit.Remove(ConfigEdit.SubscribersPath, s => IsSubscriber(s, address), $"{address} is not a subscriber."),
+                $"Subscriber {address} removed",
+                cancellationToken);
         });
         return remove;
     }

@@ -28,16 +28,11 @@ internal static class TopicEditCommands
             var element = JsonSerializer.Serialize(
                 new { Id = topicId, Name = result.GetValue(name) ?? topicId, Query = result.GetValue(query), Feeds = result.GetValue(feeds) ?? [], Tags = result.GetValue(tags) ?? [] },
                 ConfigEdit.Json);
-            return ConfigEdit.ApplyAsync(result.GetValue(config), (json, change) =>
-            {
-                if (JsonConfigEditor.ReadArray(json, ConfigEdit.TopicsPath).Any(t => ConfigEdit.Text(t, "Id") == topicId))
-                {
-                    change.Refusal = $"There is a topic \"{topicId}\" already.";
-                    return json;
-                }
-
-                return JsonConfigEditor.AppendToArray(json, ConfigEdit.TopicsPath, [element]);
-            }, $"Topic {topicId} added", cancellationToken);
+            return ConfigEdit.ApplyAsync(
+                result.GetValue(config),
+                ConfigEdit.AddUnique(ConfigEdit.TopicsPath, element, t => ConfigEdit.Text(t, "Id") == topicId, $"There is a topic \"{topicId}\" already."),
+                $"Topic {topicId} added",
+                cancellationToken);
         });
         return add;
     }
@@ -50,16 +45,11 @@ internal static class TopicEditCommands
         remove.SetAction((result, cancellationToken) =>
         {
             var topicId = result.GetValue(id)!;
-            return ConfigEdit.ApplyAsync(result.GetValue(config), (json, change) =>
-            {
-                json = JsonConfigEditor.RemoveFromArray(json, ConfigEdit.TopicsPath, t => ConfigEdit.Text(t, "Id") == topicId, out var removed);
-                if (removed == 0)
-                {
-                    change.Refusal = $"There is no topic \"{topicId}\".";
-                }
-
-                return json;
-            }, $"Topic {topicId} removed", cancellationToken);
+            return ConfigEdit.ApplyAsync(
+                result.GetValue(config),
+                ConfigEdit.Remove(ConfigEdit.TopicsPath, t => ConfigEdit.Text(t, "Id") == topicId, $"There is no topic \"{topicId}\"."),
+                $"Topic {topicId} removed",
+                cancellationToken);
         });
         return remove;
     }
