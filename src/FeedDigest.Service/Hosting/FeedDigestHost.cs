@@ -42,18 +42,24 @@ internal static class FeedDigestHost
             Args = [],
             Configuration = initial,
         });
+        // A JSON file broken by an edit keeps its last good contents instead of emptying every setting.
+        var configurationHealth = new ConfigurationHealth();
+        LastGoodJsonConfigurationSource.ReplaceJsonSources(builder.Configuration, configurationHealth, TimeProvider.System);
         if (configFile is not null)
         {
-            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile, contentRoot), optional: false, reloadOnChange: withScheduler);
+            var file = new LastGoodJsonConfigurationSource(configurationHealth, TimeProvider.System)
+            {
+                Path = Path.GetFullPath(configFile, contentRoot),
+                Optional = false,
+                ReloadOnChange = withScheduler,
+            };
+            file.ResolveFileProvider();
+            ((IConfigurationBuilder)builder.Configuration).Add(file);
             // Environment variables still win over the file, as they do over appsettings.json.
             builder.Configuration.AddEnvironmentVariables();
         }
 
         AddSecretFiles(builder.Configuration, contentRoot, withScheduler);
-
-        // A JSON file broken by an edit keeps its last good contents instead of emptying every setting.
-        var configurationHealth = new ConfigurationHealth();
-        LastGoodJsonConfigurationSource.ReplaceJsonSources(builder.Configuration, configurationHealth, TimeProvider.System);
 
         var services = builder.Services;
         services.AddSingleton(configurationHealth);

@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using System.Text;
 using FeedDigest.Core.Polling;
 using FeedDigest.Core.Ports;
 using FeedDigest.Infrastructure;
 using FeedDigest.IntegrationTests.Support;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FeedDigest.IntegrationTests.Fetching;
@@ -48,6 +50,34 @@ public sealed class FeedFetcherTests : IAsyncLifetime
         Assert.IsType<FetchResult.NotModified>(second);
         Assert.Equal(1, server.NotModifiedResponses);
         Assert.All(server.UserAgents, ua => Assert.Equal("FeedDigest-test/1.0", ua));
+    }
+
+    [Fact]
+    public async Task FetchAsync_ServerWithOnlyLastModified_GetsItBackAndAnswersNotModified()
+    {
+        const string lastModified = "Wed, 25 Nov 2026 08:30:00 GMT";
+        var ifModifiedSince = new ConcurrentQueue<string>();
+        var uri = server.Route("dated.xml", async context =>
+        {
+            var since = context.Request.Headers.IfModifiedSince.ToString();
+            ifModifiedSince.Enqueue(since);
+            context.Response.Headers.LastModified = lastModified;
+            if (since == lastModified)
+            {
+                context.Response.StatusCode = 304;
+                return;
+            }
+
+            context.Response.ContentType = "application/rss+xml";
+            await context.Response.WriteAsync(FeedDocuments.Rss(("d", "Dated", "Text")));
+        });
+
+        var first = Assert.IsType<FetchResult.Content>(await Fetcher.FetchAsync(new FetchRequest(uri, null, null), default));
+        var second = await Fetcher.FetchAsync(new FetchRequest(uri, first.ETag, first.LastModified), default);
+
+        Assert.Equal(lastModified, first.LastModified);
+        Assert.IsType<FetchResult.NotModified>(second);
+        Assert.Equal(["", lastModified], ifModifiedSince.ToArray());
     }
 
     [Fact]
