@@ -123,7 +123,12 @@ public sealed class FeedPoller(
         switch (result)
         {
             case FetchResult.NotModified notModified:
-                logger.LogDebug("Feed {FeedId} ({FeedUrl}) not modified", feed.Id, state.EffectiveUri);
+                if (logger.IsEnabled(LogLevel.Debug))
+                {
+                    // Guarded: the call boxes and allocates even when debug logging is off, for each feed of every poll.
+                    logger.LogDebug("Feed {FeedId} ({FeedUrl}) not modified", feed.Id, state.EffectiveUri);
+                }
+
                 await RecordSuccessAsync(feed, state with { ETag = notModified.ETag ?? state.ETag, LastModified = notModified.LastModified ?? state.LastModified }, result.FreshFor, [], options, cancellationToken).ConfigureAwait(false);
                 return (true, 0);
 
