@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Net;
 
@@ -189,27 +190,41 @@ public static class HtmlText
     /// </summary>
     public static string CollapseWhiteSpace(string text)
     {
-        var builder = new StringBuilder(text.Length);
+        ArgumentNullException.ThrowIfNull(text);
+        // Most blocks and titles are already collapsed: they come back as they are, not copied.
+        if (!NeedsCollapsing(text))
+        {
+            return text;
+        }
+
+        var buffer = text.Length <= 512 ? stackalloc char[text.Length] : new char[text.Length];
+        var length = 0;
         var pendingSpace = false;
         foreach (var c in text)
         {
             if (c is ' ' or '\t' or '\r' or '\n' or '\f')
             {
-                pendingSpace = builder.Length > 0;
+                pendingSpace = length > 0;
                 continue;
             }
 
             if (pendingSpace)
             {
-                builder.Append(' ');
+                buffer[length++] = ' ';
                 pendingSpace = false;
             }
 
-            builder.Append(c);
+            buffer[length++] = c;
         }
 
-        return builder.ToString();
+        return new string(buffer[..length]);
     }
+
+    private static readonly SearchValues<char> WhiteSpaceOtherThanSpace = SearchValues.Create("\t\r\n\f");
+
+    private static bool NeedsCollapsing(string text) =>
+        text.Length > 0
+        && (text[0] == ' ' || text[^1] == ' ' || text.AsSpan().IndexOfAny(WhiteSpaceOtherThanSpace) >= 0 || text.Contains("  ", StringComparison.Ordinal));
 
     internal static bool LooksLikeMarkup(string text)
     {

@@ -1,4 +1,4 @@
-using System.Text;
+using System.Buffers;
 using System.Text.RegularExpressions;
 using AngleSharp.Html.Parser;
 
@@ -37,7 +37,7 @@ public static partial class PageFurniture
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(rules);
         var blocks = items.Select(item => Blocks(item.Html, rules)).ToList();
-        var repeated = rules.Heuristics ? RepeatedBlocks(blocks) : new HashSet<string>();
+        var repeated = rules.Heuristics ? RepeatedBlocks(blocks) : new HashSet<ulong>();
         return items.Select((item, i) => Strip(blocks[i], item.Title, repeated, rules)).ToList();
     }
 
@@ -61,28 +61,35 @@ public static partial class PageFurniture
     /// least a third of them. A site's own boilerplate ("Hong Kong Free Press relies on readers …",
     /// "[Source]", a signature) is found this way without anyone listing it.
     /// </summary>
-    public static IReadOnlySet<string> RepeatedBlocks(IReadOnlyList<IReadOnlyList<string>> itemBlocks)
+    /// <returns>The <see cref="Key"/>s of the repeated blocks.</returns>
+    public static IReadOnlySet<ulong> RepeatedBlocks(IReadOnlyList<IReadOnlyList<string>> itemBlocks)
     {
         ArgumentNullException.ThrowIfNull(itemBlocks);
-        var repeated = new HashSet<string>(StringComparer.Ordinal);
+        var repeated = new HashSet<ulong>();
         if (itemBlocks.Count < 3)
         {
             return repeated;
         }
 
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var counts = new Dictionary<ulong, int>();
+        var itemKeys = new HashSet<ulong>();
         foreach (var blocks in itemBlocks)
         {
-            foreach (var key in blocks.Select(Key).Distinct(StringComparer.Ordinal))
+            itemKeys.Clear();
+            foreach (var block in blocks)
             {
-                counts[key] = counts.GetValueOrDefault(key) + 1;
+                var key = Key(block);
+                if (key != EmptyKey && itemKeys.Add(key))
+                {
+                    counts[key] = counts.GetValueOrDefault(key) + 1;
+                }
             }
         }
 
         var threshold = Math.Max(3, (itemBlocks.Count + 2) / 3);
         foreach (var (key, count) in counts)
         {
-            if (count >= threshold && key.Length > 0)
+            if (count >= threshold)
             {
                 repeated.Add(key);
             }
@@ -93,7 +100,7 @@ public static partial class PageFurniture
 
     /// <summary>The item's text without furniture, its blocks joined by spaces.</summary>
     /// <param name="repeated">This feed document's <see cref="RepeatedBlocks"/> (empty to skip the check).</param>
-    public static FurnitureResult Strip(IReadOnlyList<string> blocks, string? title, IReadOnlySet<string> repeated, FurnitureRules rules)
+    public static FurnitureResult Strip(IReadOnlyList<string> blocks, string? title, IReadOnlySet<ulong> repeated, FurnitureRules rules)
     {
         ArgumentNullException.ThrowIfNull(blocks);
         ArgumentNullException.ThrowIfNull(repeated);
@@ -148,9 +155,9 @@ public static partial class PageFurniture
         return (text.Split('\n').Select(HtmlText.CollapseWhiteSpace).Where(b => b.Length > 0).ToList(), timedOut);
     }
 
-    private static List<string> ApplyHeuristics(IReadOnlyList<string> blocks, string? title, IReadOnlySet<string> repeated)
+    private static List<string> ApplyHeuristics(IReadOnlyList<string> blocks, string? title, IReadOnlySet<ulong> repeated)
     {
-        var titleKey = title is null ? string.Empty : Key(title);
+        var titleKey = title is null ? EmptyKey : Key(title);
         var total = blocks.Sum(b => b.Length);
         var kept = new List<string>(blocks.Count);
         var offset = 0;
@@ -161,8 +168,8 @@ public static partial class PageFurniture
             offset += block.Length;
             // Keys are made only where compared: most documents repeat nothing, and most items
             // stop repeating their title after the first block.
-            var key = (leading && titleKey.Length > 0) || repeated.Count > 0 ? Key(block) : string.Empty;
-            if (leading && titleKey.Length > 0 && key == titleKey)
+            var key = (leading && titleKey != EmptyKey) || repeated.Count > 0 ? Key(block) : EmptyKey;
+            if (leading && titleKey != EmptyKey && key == titleKey)
             {
                 continue;
             }
@@ -213,34 +220,47 @@ public static partial class PageFurniture
             }
         }
 
-        return block.Length <= MaxAppealBlockLength && Appeal().IsMatch(block) ? Furniture.Ending : Furniture.None;
+        return block.Length <= MaxAppealBlockLength && block.AsSpan().IndexOfAny(AppealWords) >= 0 && Appeal().IsMatch(block) ? Furniture.Ending : Furniture.None;
     }
 
-    /// <summary>A block's identity for comparisons: case, punctuation and spacing do not count.</summary>
-    private static string Key(string text)
+    /// <summary>The <see cref="Key"/> of a text with no letters or digits.</summary>
+    private const ulong EmptyKey = 14695981039346656037UL;
+
+    /// <summary>
+    /// A block's identity for comparisons, where case, punctuation and spacing do not count: a
+    /// 64-bit FNV-1a hash of its letters and digits, lower-cased. Keys are only compared within
+    /// one feed document, and a hash instead of a string of those characters spares an
+    /// allocation for every block of every item.
+    /// </summary>
+    private static ulong Key(string text)
     {
-        var length = 0;
+        var hash = EmptyKey;
         foreach (var c in text)
         {
-            if (char.IsLetterOrDigit(c))
+            char folded;
+            if (char.IsAscii(c))
             {
-                length++;
+                if (!char.IsAsciiLetterOrDigit(c))
+                {
+                    continue;
+                }
+
+                folded = char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c;
             }
+            else if (char.IsLetterOrDigit(c))
+            {
+                // Lower-casing goes to ICU outside ASCII, so only capitals are sent there.
+                folded = char.IsUpper(c) ? char.ToLowerInvariant(c) : c;
+            }
+            else
+            {
+                continue;
+            }
+
+            hash = (hash ^ folded) * 1099511628211UL;
         }
 
-        // Lower-casing goes to ICU for any string or character outside ASCII (a name with an
-        // accent, any Chinese text), so only the non-ASCII capitals are sent there.
-        return string.Create(length, text, static (key, text) =>
-        {
-            var k = 0;
-            foreach (var c in text)
-            {
-                if (char.IsLetterOrDigit(c))
-                {
-                    key[k++] = char.IsAscii(c) ? char.ToLowerInvariant(c) : char.IsUpper(c) ? char.ToLowerInvariant(c) : c;
-                }
-            }
-        });
+        return hash;
     }
 
     /// <summary>Short blocks that begin a page's furniture: calls to subscribe, follow, share; ads; related links; popups.</summary>
@@ -277,6 +297,14 @@ public static partial class PageFurniture
         )$
         """, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace | RegexOptions.Singleline)]
     private static partial Regex InlinePhrase();
+
+    /// <summary>
+    /// A word every <see cref="Appeal"/> contains: most blocks have none, and one vectorised search
+    /// rules them out before the regex, whose many first letters give it no fast scan of its own.
+    /// </summary>
+    private static readonly SearchValues<string> AppealWords = SearchValues.Create(
+        ["support", "contribution", "donat", "member", "patron", "subscriber", "relies", "支持", "捐款"],
+        StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Appeals for money or support, as sites end their pages with them.</summary>
     [GeneratedRegex("""

@@ -131,7 +131,7 @@ public sealed class PageFurnitureTests
         var rules = new FurnitureRules([], [FurnitureRules.CompilePattern("^(a+)+$")], Heuristics: false);
         var blocks = new[] { new string('a', 40_000) + "!" };
 
-        var result = PageFurniture.Strip(blocks, null, new HashSet<string>(), rules);
+        var result = PageFurniture.Strip(blocks, null, new HashSet<ulong>(), rules);
 
         Assert.True(result.PatternTimedOut);
         Assert.Equal(blocks[0], result.Text);
