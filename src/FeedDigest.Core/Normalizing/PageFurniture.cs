@@ -37,8 +37,15 @@ public static partial class PageFurniture
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(rules);
         var blocks = items.Select(item => Blocks(item.Html, rules)).ToList();
-        var repeated = rules.Heuristics ? RepeatedBlocks(blocks) : new HashSet<ulong>();
-        return items.Select((item, i) => Strip(blocks[i], item.Title, repeated, rules)).ToList();
+        if (!rules.Heuristics)
+        {
+            return items.Select((item, i) => Strip(blocks[i], null, item.Title, new HashSet<ulong>(), rules)).ToList();
+        }
+
+        // Each block's key is made once, for both the document-wide count and the item's own pass.
+        var keys = blocks.Select(KeysOf).ToList();
+        var repeated = Repeated(keys);
+        return items.Select((item, i) => Strip(blocks[i], keys[i], item.Title, repeated, rules)).ToList();
     }
 
     /// <summary>
@@ -65,28 +72,43 @@ public static partial class PageFurniture
     public static IReadOnlySet<ulong> RepeatedBlocks(IReadOnlyList<IReadOnlyList<string>> itemBlocks)
     {
         ArgumentNullException.ThrowIfNull(itemBlocks);
+        return Repeated(itemBlocks.Select(KeysOf).ToList());
+    }
+
+    private static ulong[] KeysOf(IReadOnlyList<string> blocks)
+    {
+        var keys = new ulong[blocks.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = Key(blocks[i]);
+        }
+
+        return keys;
+    }
+
+    private static HashSet<ulong> Repeated(List<ulong[]> itemKeys)
+    {
         var repeated = new HashSet<ulong>();
-        if (itemBlocks.Count < 3)
+        if (itemKeys.Count < 3)
         {
             return repeated;
         }
 
         var counts = new Dictionary<ulong, int>();
-        var itemKeys = new HashSet<ulong>();
-        foreach (var blocks in itemBlocks)
+        var seenInItem = new HashSet<ulong>();
+        foreach (var keys in itemKeys)
         {
-            itemKeys.Clear();
-            foreach (var block in blocks)
+            seenInItem.Clear();
+            foreach (var key in keys)
             {
-                var key = Key(block);
-                if (key != EmptyKey && itemKeys.Add(key))
+                if (key != EmptyKey && seenInItem.Add(key))
                 {
                     counts[key] = counts.GetValueOrDefault(key) + 1;
                 }
             }
         }
 
-        var threshold = Math.Max(3, (itemBlocks.Count + 2) / 3);
+        var threshold = Math.Max(3, (itemKeys.Count + 2) / 3);
         foreach (var (key, count) in counts)
         {
             if (count >= threshold)
@@ -105,16 +127,24 @@ public static partial class PageFurniture
         ArgumentNullException.ThrowIfNull(blocks);
         ArgumentNullException.ThrowIfNull(repeated);
         ArgumentNullException.ThrowIfNull(rules);
+        return Strip(blocks, null, title, repeated, rules);
+    }
+
+    /// <param name="keys">The blocks' keys when already made, else null.</param>
+    private static FurnitureResult Strip(IReadOnlyList<string> blocks, ulong[]? keys, string? title, IReadOnlySet<ulong> repeated, FurnitureRules rules)
+    {
         var timedOut = false;
         IReadOnlyList<string> kept = blocks;
         if (rules.Patterns.Count > 0)
         {
             (kept, timedOut) = ApplyPatterns(kept, rules.Patterns);
+            // The patterns made new blocks.
+            keys = null;
         }
 
         if (rules.Heuristics)
         {
-            kept = ApplyHeuristics(kept, title, repeated);
+            kept = ApplyHeuristics(kept, keys, title, repeated);
         }
 
         return new FurnitureResult(string.Join(' ', kept), timedOut);
@@ -155,20 +185,21 @@ public static partial class PageFurniture
         return (text.Split('\n').Select(HtmlText.CollapseWhiteSpace).Where(b => b.Length > 0).ToList(), timedOut);
     }
 
-    private static List<string> ApplyHeuristics(IReadOnlyList<string> blocks, string? title, IReadOnlySet<ulong> repeated)
+    private static List<string> ApplyHeuristics(IReadOnlyList<string> blocks, ulong[]? keys, string? title, IReadOnlySet<ulong> repeated)
     {
         var titleKey = title is null ? EmptyKey : Key(title);
         var total = blocks.Sum(b => b.Length);
         var kept = new List<string>(blocks.Count);
         var offset = 0;
         var leading = true;
-        foreach (var block in blocks)
+        for (var i = 0; i < blocks.Count; i++)
         {
+            var block = blocks[i];
             var start = offset;
             offset += block.Length;
-            // Keys are made only where compared: most documents repeat nothing, and most items
-            // stop repeating their title after the first block.
-            var key = (leading && titleKey != EmptyKey) || repeated.Count > 0 ? Key(block) : EmptyKey;
+            // Keys not made already are made only where compared: most documents repeat nothing,
+            // and most items stop repeating their title after the first block.
+            var key = keys?[i] ?? ((leading && titleKey != EmptyKey) || repeated.Count > 0 ? Key(block) : EmptyKey);
             if (leading && titleKey != EmptyKey && key == titleKey)
             {
                 continue;
@@ -220,7 +251,7 @@ public static partial class PageFurniture
             }
         }
 
-        return block.Length <= MaxAppealBlockLength && block.AsSpan().IndexOfAny(AppealWords) >= 0 && Appeal().IsMatch(block) ? Furniture.Ending : Furniture.None;
+        return block.Length <= MaxAppealBlockLength && MayBeAppeal(block) && Appeal().IsMatch(block) ? Furniture.Ending : Furniture.None;
     }
 
     /// <summary>The <see cref="Key"/> of a text with no letters or digits.</summary>
@@ -299,12 +330,17 @@ public static partial class PageFurniture
     private static partial Regex InlinePhrase();
 
     /// <summary>
-    /// A word every <see cref="Appeal"/> contains: most blocks have none, and one vectorised search
-    /// rules them out before the regex, whose many first letters give it no fast scan of its own.
+    /// A piece of a word every English <see cref="Appeal"/> contains ("upport", "onat" …): most
+    /// blocks have none, and one vectorised search rules them out before the regex, whose many first
+    /// letters give it no fast scan of its own. No piece has a k or an s, the letters with non-ASCII
+    /// case forms (K, ſ), which would send the search down a per-character path.
     /// </summary>
-    private static readonly SearchValues<string> AppealWords = SearchValues.Create(
-        ["support", "contribution", "donat", "member", "patron", "subscriber", "relies", "支持", "捐款"],
+    private static readonly SearchValues<string> AppealWordPieces = SearchValues.Create(
+        ["upport", "ontribution", "onat", "ember", "atron", "criber", "relie"],
         StringComparison.OrdinalIgnoreCase);
+
+    private static bool MayBeAppeal(ReadOnlySpan<char> block) =>
+        block.IndexOfAny(AppealWordPieces) >= 0 || block.Contains("支持", StringComparison.Ordinal) || block.Contains("捐款", StringComparison.Ordinal);
 
     /// <summary>Appeals for money or support, as sites end their pages with them.</summary>
     [GeneratedRegex("""
