@@ -353,30 +353,32 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
 
     private static Task<int> UpdateStateAsync(SqliteWriteScope scope, FeedState state, CancellationToken cancellationToken)
     {
-        var update = scope.Command(
+        cancellationToken.ThrowIfCancellationRequested();
+        // Bound by position: it runs once per feed per poll, most often the poll's only write.
+        var update = scope.RawStatement(
             """
-            UPDATE feeds SET etag = $etag, last_modified = $lastModified, last_checked_at = $lastCheckedAt, last_success_at = $lastSuccessAt,
-                next_check_at = $nextCheckAt, consecutive_errors = $consecutiveErrors, last_error = $lastError,
-                fetch_url = $fetchUrl, last_status = $lastStatus, failing_since = $failingSince, alert_sent = $alertSent, gone = $gone,
-                guids_unstable = $guidsUnstable, ttl_seconds = $ttlSeconds
-            WHERE id = $feedId
+            UPDATE feeds SET etag = ?2, last_modified = ?3, last_checked_at = ?4, last_success_at = ?5,
+                next_check_at = ?6, consecutive_errors = ?7, last_error = ?8,
+                fetch_url = ?9, last_status = ?10, failing_since = ?11, alert_sent = ?12, gone = ?13,
+                guids_unstable = ?14, ttl_seconds = ?15
+            WHERE id = ?1
             """);
-        SqliteWriteScope.Set(update, "$feedId", state.FeedId);
-        SqliteWriteScope.Set(update, "$etag", state.ETag);
-        SqliteWriteScope.Set(update, "$lastModified", state.LastModified);
-        SqliteWriteScope.Set(update, "$lastCheckedAt", SqliteTime.ToText(state.LastCheckedAt));
-        SqliteWriteScope.Set(update, "$lastSuccessAt", SqliteTime.ToText(state.LastSuccessAt));
-        SqliteWriteScope.Set(update, "$nextCheckAt", SqliteTime.ToText(state.NextCheckAt));
-        SqliteWriteScope.Set(update, "$consecutiveErrors", state.ConsecutiveErrors);
-        SqliteWriteScope.Set(update, "$lastError", state.LastError);
-        SqliteWriteScope.Set(update, "$fetchUrl", state.FetchUri?.AbsoluteUri);
-        SqliteWriteScope.Set(update, "$lastStatus", state.LastStatus);
-        SqliteWriteScope.Set(update, "$failingSince", SqliteTime.ToText(state.FailingSince));
-        SqliteWriteScope.Set(update, "$alertSent", state.AlertSent);
-        SqliteWriteScope.Set(update, "$gone", state.Gone);
-        SqliteWriteScope.Set(update, "$guidsUnstable", state.GuidsUnstable);
-        SqliteWriteScope.Set(update, "$ttlSeconds", state.TimeToLive is { } ttl ? (long)ttl.TotalSeconds : null);
-        return update.ExecuteNonQueryAsync(cancellationToken);
+        update.Bind(1, state.FeedId);
+        update.Bind(2, state.ETag);
+        update.Bind(3, state.LastModified);
+        update.Bind(4, SqliteTime.ToText(state.LastCheckedAt));
+        update.Bind(5, SqliteTime.ToText(state.LastSuccessAt));
+        update.Bind(6, SqliteTime.ToText(state.NextCheckAt));
+        update.Bind(7, state.ConsecutiveErrors);
+        update.Bind(8, state.LastError);
+        update.Bind(9, state.FetchUri?.AbsoluteUri);
+        update.Bind(10, state.LastStatus);
+        update.Bind(11, SqliteTime.ToText(state.FailingSince));
+        update.Bind(12, state.AlertSent ? 1 : 0);
+        update.Bind(13, state.Gone ? 1 : 0);
+        update.Bind(14, state.GuidsUnstable ? 1 : 0);
+        update.Bind(15, state.TimeToLive is { } ttl ? (long)ttl.TotalSeconds : null);
+        return Task.FromResult(update.Execute());
     }
 
     /// <summary>

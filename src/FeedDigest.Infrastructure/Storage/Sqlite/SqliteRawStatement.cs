@@ -7,7 +7,8 @@ namespace FeedDigest.Infrastructure.Storage.Sqlite;
 /// A statement prepared on a connection's native handle and bound by position. For the one
 /// statement a first poll runs tens of thousands of times (a story's insert), ADO.NET's binding
 /// by parameter name (each name looked up in the statement and converted to UTF-8, each time)
-/// cost as much as SQLite's own work; so did a story's cluster membership, written once per story too.
+/// cost as much as SQLite's own work; so did a story's cluster membership, written once per story too,
+/// and a feed's state, written once per feed per poll.
 /// </summary>
 internal sealed class SqliteRawStatement : IDisposable
 {
@@ -32,6 +33,13 @@ internal sealed class SqliteRawStatement : IDisposable
     /// <summary>Runs an INSERT and returns the new row's id.</summary>
     public long Insert()
     {
+        Execute();
+        return raw.sqlite3_last_insert_rowid(database);
+    }
+
+    /// <summary>Runs a statement that returns no rows, and returns how many rows it changed.</summary>
+    public int Execute()
+    {
         try
         {
             var result = raw.sqlite3_step(statement);
@@ -40,7 +48,7 @@ internal sealed class SqliteRawStatement : IDisposable
                 Check(result);
             }
 
-            return raw.sqlite3_last_insert_rowid(database);
+            return raw.sqlite3_changes(database);
         }
         finally
         {
