@@ -22,8 +22,12 @@ internal sealed class SqliteRawStatement : IDisposable
     }
 
     /// <param name="index">1-based, in the order the statement's parameters appear.</param>
+    /// <remarks>
+    /// Bound as UTF-16, which SQLite converts as it stores: the UTF-8 overload made a managed
+    /// byte array of each value first, and a story's summary runs to thousands of characters.
+    /// </remarks>
     public void Bind(int index, string? value) =>
-        Check(value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text(statement, index, value));
+        Check(value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text16(statement, index, value.AsSpan()));
 
     public void Bind(int index, long? value) =>
         Check(value is { } number ? raw.sqlite3_bind_int64(statement, index, number) : raw.sqlite3_bind_null(statement, index));
