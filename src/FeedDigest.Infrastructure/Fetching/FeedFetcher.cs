@@ -132,9 +132,10 @@ internal sealed class FeedFetcher(IHttpClientFactory httpClientFactory, IOptions
             message.Headers.IfNoneMatch.Add(entityTag);
         }
 
-        // Stored as RFC 1123 ("R"), which has its own fast parse; the general parser's culture-aware
-        // name matching cost 57 us a request, a tenth of a poll where nothing changed.
-        if (request.LastModified is { } lastModified && DateTimeOffset.TryParseExact(lastModified, "R", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var since))
+        // Stored as RFC 1123 ("R", always GMT), which has its own fast parse when no style is given;
+        // the general parser's culture-aware name matching cost 57 us a request, a tenth of a poll
+        // where nothing changed.
+        if (request.LastModified is { } lastModified && DateTimeOffset.TryParseExact(lastModified, "R", CultureInfo.InvariantCulture, DateTimeStyles.None, out var since))
         {
             message.Headers.IfModifiedSince = since;
         }
