@@ -43,7 +43,8 @@ public sealed class StoryClusterer
     /// <summary>
     /// Assigns the stories in order, in one batch of the index: one commit for all of them, so a
     /// poll's new stories cost one write of the pages they touch rather than one each. Nothing is
-    /// kept when this fails; the stories can be assigned again.
+    /// kept when this fails; the stories can be assigned again. When another writer changed the
+    /// index meanwhile, the batch is assigned again.
     /// </summary>
     public async Task<IReadOnlyList<ClusterAssignment>> AssignAllAsync(IReadOnlyList<StoryForClustering> stories, CancellationToken cancellationToken)
     {
@@ -54,14 +55,21 @@ public sealed class StoryClusterer
             return assignments;
         }
 
-        await using var batch = await index.BeginBatchAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var story in stories)
+        // A batch another writer overtook is not kept: its stories are assigned again against what that writer left.
+        while (true)
         {
-            assignments.Add(await AssignAsync(batch, story, cancellationToken).ConfigureAwait(false));
-        }
+            assignments.Clear();
+            await using var batch = await index.BeginBatchAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var story in stories)
+            {
+                assignments.Add(await AssignAsync(batch, story, cancellationToken).ConfigureAwait(false));
+            }
 
-        await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return assignments;
+            if (await batch.CommitAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return assignments;
+            }
+        }
     }
 
     private async Task<ClusterAssignment> AssignAsync(IStoryClusterSession session, StoryForClustering story, CancellationToken cancellationToken)

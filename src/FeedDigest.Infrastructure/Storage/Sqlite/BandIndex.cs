@@ -51,20 +51,15 @@ internal sealed class BandIndex
     /// <param name="horizon">The earliest time (unix seconds) from which every dated story will be added.</param>
     /// <param name="newest">The newest story's time.</param>
     /// <param name="mergedInto">Each merged cluster and the cluster it merged into.</param>
-    /// <param name="documents">The stories clustered when the rows are complete.</param>
-    public BandIndex(long horizon, long newest, Dictionary<long, long> mergedInto, long documents)
+    public BandIndex(long horizon, long newest, Dictionary<long, long> mergedInto)
     {
         Horizon = horizon;
         this.newest = newest;
         this.mergedInto = mergedInto;
-        Documents = documents;
     }
 
     /// <summary>Every dated story at or after this time (unix seconds) is here.</summary>
     public long Horizon { get; private set; }
-
-    /// <summary>The stories clustered when these rows were last known complete: another count means another writer.</summary>
-    public long Documents { get; set; }
 
     /// <summary>The earliest time a read needs loaded that is not: null when the rows are all here.</summary>
     public long? NeedsFrom(long from) => from < Horizon ? from : null;
@@ -219,7 +214,8 @@ internal sealed class BandIndex
         return low;
     }
 
-    private long Live(long cluster)
+    /// <summary>The live cluster <paramref name="cluster"/> is part of: itself, or the one it merged into.</summary>
+    public long Live(long cluster)
     {
         // A merge re-points the clusters merged into the absorbed one, so chains stay short.
         while (mergedInto.TryGetValue(cluster, out var next))
