@@ -10,8 +10,8 @@ internal sealed class TermVector
 {
     private TermVector(Dictionary<long, double> weights) => Weights = weights;
 
-    /// <summary>Term → weight; the weights' squares sum to 1 (or the vector is empty).</summary>
-    public IReadOnlyDictionary<long, double> Weights { get; }
+    /// <summary>Term → weight; the weights' squares sum to 1 (or the vector is empty). Not to be changed.</summary>
+    public Dictionary<long, double> Weights { get; }
 
     public static TermVector Weigh(IReadOnlyDictionary<long, int> termFrequencies, long documentCount, Func<long, long> documentFrequency)
     {

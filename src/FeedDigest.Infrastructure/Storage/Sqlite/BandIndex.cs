@@ -45,6 +45,10 @@ internal sealed class BandIndex
     private readonly Dictionary<long, List<BandRow>> dated = [];
     private readonly Dictionary<long, List<BandRow>> undated = [];
     private readonly Dictionary<long, long> mergedInto;
+
+    // Rank's counts, kept between calls so that their tables are not grown again for every story.
+    private readonly Dictionary<long, int> hits = [];
+    private readonly Dictionary<long, int> live = [];
     private long newest;
     private long datedRows;
 
@@ -135,7 +139,7 @@ internal sealed class BandIndex
     /// </summary>
     public List<(long ClusterId, int Shared)> Rank(IReadOnlyList<long> bands, long from, long to, int perBand, int maxClusters)
     {
-        var hits = new Dictionary<long, int>();
+        hits.Clear();
         foreach (var band in bands)
         {
             if (dated.TryGetValue(band, out var list))
@@ -158,14 +162,32 @@ internal sealed class BandIndex
 
         // Merged clusters are counted under the cluster they merged into, the most-hit ones first
         // (twice as many as asked for, so that merging cannot leave fewer than asked).
-        var live = new Dictionary<long, int>();
-        foreach (var (cluster, count) in hits.OrderByDescending(h => h.Value).ThenBy(h => h.Key).Take(2 * maxClusters))
+        live.Clear();
+        foreach (var (cluster, count) in MostHit(hits, 2 * maxClusters))
         {
             var id = Live(cluster);
             live[id] = live.GetValueOrDefault(id) + count;
         }
 
-        return live.OrderByDescending(l => l.Value).ThenBy(l => l.Key).Take(maxClusters).Select(l => (l.Key, l.Value)).ToList();
+        return MostHit(live, maxClusters);
+    }
+
+    /// <summary>The <paramref name="take"/> entries with the most hits, ties by cluster id (a total order, as each cluster is there once).</summary>
+    private static List<(long ClusterId, int Shared)> MostHit(Dictionary<long, int> counts, int take)
+    {
+        var all = new List<(long ClusterId, int Shared)>(counts.Count);
+        foreach (var (cluster, count) in counts)
+        {
+            all.Add((cluster, count));
+        }
+
+        all.Sort(static (a, b) => a.Shared != b.Shared ? b.Shared.CompareTo(a.Shared) : a.ClusterId.CompareTo(b.ClusterId));
+        if (all.Count > take)
+        {
+            all.RemoveRange(take, all.Count - take);
+        }
+
+        return all;
     }
 
     private static void Count(Dictionary<long, int> hits, List<BandRow> list, int start, int end)
