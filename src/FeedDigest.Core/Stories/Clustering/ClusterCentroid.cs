@@ -42,11 +42,10 @@ public sealed class ClusterCentroid
             return 0;
         }
 
-        var weights = vector.Weights;
         double dot = 0;
         foreach (var term in terms)
         {
-            if (weights.TryGetValue(term.Term, out var weight))
+            if (vector.TryGetWeight(term.Term, out var weight))
             {
                 dot += weight * term.Weight;
             }

@@ -118,6 +118,11 @@ internal static class ClusterText
     /// <summary>A run of CJK characters: one term when alone, else its overlapping bigrams.</summary>
     private static void FlushCjk(ReadOnlySpan<Rune> run, ITermSink sink)
     {
+        if (run.IsEmpty)
+        {
+            return;
+        }
+
         Span<char> pair = stackalloc char[4];
         if (run.Length == 1)
         {

@@ -128,8 +128,9 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     private BandIndex? bandIndex;
     private long stateVersion;
 
-    // The stored document frequency of each term looked up (0 for a term not stored), kept in step
-    // with this index's own flushes. When allFrequencies is set it holds every stored term.
+    // The document frequency of each term looked up (0 for a term not stored): the stored count plus
+    // the pending one, kept in step with this index's commits. When allFrequencies is set it holds
+    // every term stored or pending.
     private readonly Dictionary<long, long> knownFrequencies = [];
     private bool allFrequencies;
 
@@ -383,6 +384,11 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                 knownFrequencies[reader.GetInt64(0)] = reader.GetInt64(1);
             }
 
+            foreach (var (term, count) in pendingTerms)
+            {
+                knownFrequencies[term] = knownFrequencies.GetValueOrDefault(term) + count;
+            }
+
             allFrequencies = true;
         }
 
@@ -481,7 +487,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         }
     }
 
-    /// <summary>Stored document frequencies (those not known yet read in one statement), plus the pending and the batch's own.</summary>
+    /// <summary>Document frequencies, stored and pending (those not known yet read in one statement), plus the batch's own.</summary>
     private async Task<Dictionary<long, long>> GetFrequenciesAsync(Session s, IReadOnlyList<long> terms, Dictionary<long, long>? batchTerms, CancellationToken cancellationToken)
     {
         if (!allFrequencies)
@@ -492,7 +498,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         var frequencies = new Dictionary<long, long>(terms.Count);
         foreach (var term in terms)
         {
-            var df = knownFrequencies.GetValueOrDefault(term) + pendingTerms.GetValueOrDefault(term) + (batchTerms?.GetValueOrDefault(term) ?? 0);
+            var df = knownFrequencies.GetValueOrDefault(term) + (batchTerms?.GetValueOrDefault(term) ?? 0);
             if (df > 0)
             {
                 frequencies[term] = df;
@@ -518,21 +524,22 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
         foreach (var term in unknown)
         {
-            knownFrequencies[term] = 0;
+            knownFrequencies[term] = pendingTerms.GetValueOrDefault(term);
         }
 
         s.Frequencies.Parameters["@terms"].Value = ToJsonArray(unknown);
         await using var reader = await s.Frequencies.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            knownFrequencies[reader.GetInt64(0)] = reader.GetInt64(1);
+            var term = reader.GetInt64(0);
+            knownFrequencies[term] = reader.GetInt64(1) + pendingTerms.GetValueOrDefault(term);
         }
     }
 
-    /// <summary>Counts a flush's terms into the known frequencies: all of them when every stored term is known, else those known.</summary>
-    private void Flushed(Dictionary<long, long> flushed)
+    /// <summary>Counts a committed batch's terms into the known frequencies: all of them when every term is known, else those known.</summary>
+    private void Count(Dictionary<long, long> committed)
     {
-        foreach (var (term, count) in flushed)
+        foreach (var (term, count) in committed)
         {
             if (knownFrequencies.TryGetValue(term, out var known))
             {
@@ -724,9 +731,9 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                 index.knownClusters.Clear();
             }
 
+            index.Count(Terms);
             if (flushed is not null)
             {
-                index.Flushed(flushed);
                 index.pendingTerms.Clear();
                 index.pendingStories = 0;
             }
