@@ -69,8 +69,12 @@ internal static class ClusterText
             {
                 if (char.IsAsciiLetterOrDigit((char)rune.Value))
                 {
-                    FlushCjk(cjkRun[..cjkCount], sink);
-                    cjkCount = 0;
+                    if (cjkCount > 0)
+                    {
+                        FlushCjk(cjkRun[..cjkCount], sink);
+                        cjkCount = 0;
+                    }
+
                     word.Append((char)rune.Value);
                 }
                 else

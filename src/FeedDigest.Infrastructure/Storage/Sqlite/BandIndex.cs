@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace FeedDigest.Infrastructure.Storage.Sqlite;
 
 /// <summary>
@@ -192,19 +194,20 @@ internal sealed class BandIndex
 
     private static void Count(Dictionary<long, int> hits, List<BandRow> list, int start, int end)
     {
-        for (var i = start; i < end; i++)
+        foreach (var row in CollectionsMarshal.AsSpan(list)[start..end])
         {
-            hits[list[i].ClusterId] = hits.GetValueOrDefault(list[i].ClusterId) + 1;
+            CollectionsMarshal.GetValueRefOrAddDefault(hits, row.ClusterId, out _)++;
         }
     }
 
     private static int FirstAfter(List<BandRow> list, long at)
     {
-        int low = 0, high = list.Count;
+        var rows = CollectionsMarshal.AsSpan(list);
+        int low = 0, high = rows.Length;
         while (low < high)
         {
             var middle = (low + high) >>> 1;
-            if (list[middle].At <= at)
+            if (rows[middle].At <= at)
             {
                 low = middle + 1;
             }
@@ -219,11 +222,12 @@ internal sealed class BandIndex
 
     private static int FirstAtOrAfter(List<BandRow> list, long at, int start, int end)
     {
+        var rows = CollectionsMarshal.AsSpan(list);
         int low = start, high = end;
         while (low < high)
         {
             var middle = (low + high) >>> 1;
-            if (list[middle].At < at)
+            if (rows[middle].At < at)
             {
                 low = middle + 1;
             }
