@@ -160,7 +160,7 @@ public sealed class ClusterCentroid
             all[count++] = pair;
         }
 
-        Array.Sort(all, static (a, b) => a.Value != b.Value ? b.Value.CompareTo(a.Value) : a.Key.CompareTo(b.Key));
+        all.AsSpan().Sort(new HeaviestFirst());
         var kept = new CentroidTerm[Math.Min(maxTerms, all.Length)];
         for (var i = 0; i < kept.Length; i++)
         {
@@ -168,5 +168,12 @@ public sealed class ClusterCentroid
         }
 
         return new ClusterCentroid(kept);
+    }
+
+    /// <summary>Heaviest first, ties by term (a struct, so that the sort calls it directly).</summary>
+    private readonly struct HeaviestFirst : IComparer<KeyValuePair<long, double>>
+    {
+        public int Compare(KeyValuePair<long, double> x, KeyValuePair<long, double> y) =>
+            x.Value != y.Value ? y.Value.CompareTo(x.Value) : x.Key.CompareTo(y.Key);
     }
 }

@@ -57,8 +57,15 @@ internal static class ClusterText
             return;
         }
 
-        // ASCII text is its own NFKC form: ICU is asked only about the rest.
-        var normalized = (Ascii.IsValid(text) ? text : text.Normalize(NormalizationForm.FormKC)).ToLowerInvariant();
+        // ASCII text (most feeds' English) is its own NFKC form and has neither marks nor CJK: its
+        // words are the runs of letters and digits, read in place.
+        if (Ascii.IsValid(text))
+        {
+            AddAsciiTerms(text.ToLowerInvariant(), sink);
+            return;
+        }
+
+        var normalized = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
         var word = new WordBuffer(stackalloc char[128]);
         Span<Rune> cjkRun = stackalloc Rune[64];
         var cjkCount = 0;
@@ -116,6 +123,30 @@ internal static class ClusterText
         word.Dispose();
     }
 
+    private static void AddAsciiTerms(string lowered, ITermSink sink)
+    {
+        var chars = lowered.AsSpan();
+        var i = 0;
+        while (i < chars.Length)
+        {
+            while (i < chars.Length && !char.IsAsciiLetterOrDigit(chars[i]))
+            {
+                i++;
+            }
+
+            var start = i;
+            while (i < chars.Length && char.IsAsciiLetterOrDigit(chars[i]))
+            {
+                i++;
+            }
+
+            if (i > start)
+            {
+                AddFolded(chars[start..i], sink);
+            }
+        }
+    }
+
     private static bool IsMark(Rune rune) => Rune.GetUnicodeCategory(rune) is
         UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
 
@@ -161,18 +192,38 @@ internal static class ClusterText
         word.Clear();
     }
 
-    /// <summary>Drops stop words and single letters, folds a plural, and hands the word on. <paramref name="folded"/> may be written to.</summary>
-    private static void AddFolded(Span<char> folded, ITermSink sink)
+    /// <summary>
+    /// Drops stop words and single letters, and hands the word on with an English plural folded:
+    /// only the unambiguous endings, stories → story, banks → bank; not bus, crisis, class.
+    /// </summary>
+    private static void AddFolded(ReadOnlySpan<char> folded, ITermSink sink)
     {
         if (folded.Length == 0 || StopWordSpans.Contains(folded) || (folded.Length == 1 && !char.IsDigit(folded[0])))
         {
             return;
         }
 
-        sink.Add(FoldPlural(folded));
+        if (!IsAsciiLetters(folded))
+        {
+            sink.Add(folded);
+        }
+        else if (folded.Length > 4 && folded.EndsWith("ies"))
+        {
+            var stem = folded[..^3];
+            var singular = stem.Length < 128 ? stackalloc char[stem.Length + 1] : new char[stem.Length + 1];
+            stem.CopyTo(singular);
+            singular[^1] = 'y';
+            sink.Add(singular);
+        }
+        else if (folded.Length > 3 && folded[^1] == 's' && folded[^2] is not ('s' or 'u' or 'i'))
+        {
+            sink.Add(folded[..^1]);
+        }
+        else
+        {
+            sink.Add(folded);
+        }
     }
-
-    private static void AddFolded(string folded, ITermSink sink) => AddFolded(folded.ToCharArray(), sink);
 
     private static string FoldAccents(string word)
     {
@@ -192,28 +243,6 @@ internal static class ClusterText
         }
 
         return builder.ToString().Normalize(NormalizationForm.FormC);
-    }
-
-    /// <summary>English plurals only, and only the unambiguous endings: stories → story, banks → bank; not bus, crisis, class.</summary>
-    private static ReadOnlySpan<char> FoldPlural(Span<char> word)
-    {
-        if (!IsAsciiLetters(word))
-        {
-            return word;
-        }
-
-        if (word.Length > 4 && word.EndsWith("ies"))
-        {
-            word[^3] = 'y';
-            return word[..^2];
-        }
-
-        if (word.Length > 3 && word[^1] == 's' && word[^2] is not ('s' or 'u' or 'i'))
-        {
-            return word[..^1];
-        }
-
-        return word;
     }
 
     private static bool IsAsciiLetters(ReadOnlySpan<char> word)
