@@ -37,11 +37,8 @@ public sealed class StoryClusterer
     }
 
     /// <summary>Assigns one story in a transaction of its own.</summary>
-    public Task<ClusterAssignment> AssignAsync(StoryForClustering story, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(story);
-        return AssignAsync(index, story, FeaturesOf(story), cancellationToken);
-    }
+    public Task<ClusterAssignment> AssignAsync(StoryForClustering story, CancellationToken cancellationToken) =>
+        AssignAsync(index, story, cancellationToken);
 
     /// <summary>
     /// Assigns the stories in order, in one batch of the index: one commit for all of them, so a
@@ -58,19 +55,14 @@ public sealed class StoryClusterer
             return assignments;
         }
 
-        // A story's terms and band keys depend on its text alone: they are worked out for the whole
-        // page at once, on every core free (after a poll, the catch-up has the machine to itself).
-        var features = new StoryFeatures[stories.Count];
-        Parallel.For(0, stories.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => features[i] = FeaturesOf(stories[i]));
-
         // A batch another writer overtook is not kept: its stories are assigned again against what that writer left.
         while (true)
         {
             assignments.Clear();
             await using var batch = await index.BeginBatchAsync(cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < stories.Count; i++)
+            foreach (var story in stories)
             {
-                assignments.Add(await AssignAsync(batch, stories[i], features[i], cancellationToken).ConfigureAwait(false));
+                assignments.Add(await AssignAsync(batch, story, cancellationToken).ConfigureAwait(false));
             }
 
             if (await batch.CommitAsync(cancellationToken).ConfigureAwait(false))
@@ -80,14 +72,10 @@ public sealed class StoryClusterer
         }
     }
 
-    private StoryFeatures FeaturesOf(StoryForClustering story)
+    private async Task<ClusterAssignment> AssignAsync(IStoryClusterSession session, StoryForClustering story, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(story);
-        return StoryFeatures.Of(story.Title, story.Summary, options.Bands, options.RowsPerBand);
-    }
-
-    private async Task<ClusterAssignment> AssignAsync(IStoryClusterSession session, StoryForClustering story, StoryFeatures features, CancellationToken cancellationToken)
-    {
+        var features = StoryFeatures.Of(story.Title, story.Summary, options.Bands, options.RowsPerBand);
         var query = new ClusterQuery(
             features.Terms,
             features.BandKeys,
