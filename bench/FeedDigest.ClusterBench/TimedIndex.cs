@@ -59,11 +59,12 @@ internal sealed class TimedIndex(IStoryClusterIndex inner) : IStoryClusterIndex
 
         public Task<ClusterIndexResult> AddAsync(ClusterIndexEntry entry, CancellationToken cancellationToken) => index.AddAsync(inner, entry, cancellationToken);
 
-        public async Task CommitAsync(CancellationToken cancellationToken)
+        public async Task<bool> CommitAsync(CancellationToken cancellationToken)
         {
             var clock = Stopwatch.StartNew();
-            await inner.CommitAsync(cancellationToken).ConfigureAwait(false);
+            var committed = await inner.CommitAsync(cancellationToken).ConfigureAwait(false);
             index.Committing += clock.Elapsed;
+            return committed;
         }
 
         public async ValueTask DisposeAsync()

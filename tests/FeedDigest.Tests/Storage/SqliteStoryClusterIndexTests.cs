@@ -274,6 +274,66 @@ public sealed class SqliteStoryClusterIndexTests : IAsyncLifetime
         Assert.Equal(3, (await index.FindCandidatesAsync(Query([11L, 12L, 13L], T0, T0), CancellationToken.None)).Clusters.Count);
     }
 
+    [Fact]
+    public async Task Batch_WhileOpen_LeavesTheDatabaseToOtherWriters_AndOneThatCommittedFirstMakesItFail()
+    {
+        await using var other = new SqliteStoryClusterIndex(database.Connections);
+        await using (var batch = await index.BeginBatchAsync(CancellationToken.None))
+        {
+            await batch.AddAsync(Entry(1, null, [10L], T0) with { Terms = [77L] }, CancellationToken.None);
+
+            // The open batch holds no lock: another index (another process, in production) writes meanwhile.
+            var written = await other.AddAsync(Entry(2, null, [10L], T0) with { Terms = [77L] }, CancellationToken.None);
+            Assert.Equal(ClusterIndexOutcome.Added, written.Outcome);
+
+            Assert.False(await batch.CommitAsync(CancellationToken.None));
+        }
+
+        Assert.Equal(2, await database.ScalarAsync<long>("SELECT group_concat(story_id) FROM cluster_members"));
+        Assert.Equal(1, await database.ScalarAsync<long>("SELECT documents FROM cluster_stats"));
+        var otherCluster = (await other.GetClustersAsync([2], CancellationToken.None))[2];
+        await other.DisposeAsync(); // writes its pending term counts
+        var found = await index.FindCandidatesAsync(Query([10L], T0, T0) with { Terms = [77L] }, CancellationToken.None);
+        Assert.Equal(1, found.DocumentCount);
+        Assert.Equal(1, found.DocumentFrequencies[77L]);
+        Assert.Equal(otherCluster, Assert.Single(found.Clusters).ClusterId);
+    }
+
+    [Fact]
+    public async Task Batch_ClustersItCreatedAndMerged_AreWrittenAsTheyEndedUp()
+    {
+        long survivor;
+        await using (var batch = await index.BeginBatchAsync(CancellationToken.None))
+        {
+            var a = await batch.AddAsync(Entry(1, null, [1L], T0), CancellationToken.None);
+            var b = await batch.AddAsync(Entry(2, null, [2L], T0), CancellationToken.None);
+            var joined = await batch.AddAsync(Entry(3, b.ClusterId, [2L], T0) with { ExpectedVersion = 1, Merges = [new ClusterMerge(a.ClusterId, 1)] }, CancellationToken.None);
+            survivor = joined.ClusterId;
+            Assert.True(await batch.CommitAsync(CancellationToken.None));
+        }
+
+        Assert.All((await index.GetClustersAsync([1, 2, 3], CancellationToken.None)).Values, cluster => Assert.Equal(survivor, cluster));
+        Assert.Equal(3, await database.ScalarAsync<long>($"SELECT size FROM clusters WHERE id = {survivor}"));
+        Assert.Equal(2, await database.ScalarAsync<long>($"SELECT version FROM clusters WHERE id = {survivor}"));
+        Assert.Equal(1, await database.ScalarAsync<long>($"SELECT count(*) FROM clusters WHERE merged_into = {survivor}"));
+        await using var reopened = new SqliteStoryClusterIndex(database.Connections);
+        Assert.Equal((survivor, 3), (await reopened.FindCandidatesAsync(Query([1L, 2L], T0, T0), CancellationToken.None)).Clusters.Select(c => (c.ClusterId, c.SharedBands)).Single());
+    }
+
+    [Fact]
+    public async Task Batch_AStoryDatedBeforeTheRowsInMemory_IsFoundByALaterStoryOfThatTime()
+    {
+        await index.AddAsync(Entry(1, null, [10L], T0.AddDays(30)), CancellationToken.None);
+        await using var reopened = new SqliteStoryClusterIndex(database.Connections);
+        await using var batch = await reopened.BeginBatchAsync(CancellationToken.None);
+
+        // Dated a month before the rows in memory, and not in the table until the commit.
+        var late = await batch.AddAsync(Entry(2, null, [20L], T0), CancellationToken.None);
+        var found = await batch.FindCandidatesAsync(Query([20L], T0.AddHours(-1), T0.AddHours(1)), CancellationToken.None);
+
+        Assert.Equal([late.ClusterId], found.Clusters.Select(c => c.ClusterId));
+    }
+
     private static ClusterIndexEntry Entry(long storyId, long? clusterId, IReadOnlyList<long> bands, DateTimeOffset? time) =>
         new(storyId, clusterId, 0, Centroid, bands, [], time);
 

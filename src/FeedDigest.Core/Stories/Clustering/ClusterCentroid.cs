@@ -11,9 +11,9 @@ public sealed class ClusterCentroid
     public ClusterCentroid(IReadOnlyList<CentroidTerm> terms)
     {
         ArgumentNullException.ThrowIfNull(terms);
-        Terms = terms;
+        this.terms = terms as CentroidTerm[] ?? [.. terms];
         double sumOfSquares = 0;
-        foreach (var term in terms)
+        foreach (var term in this.terms)
         {
             sumOfSquares += (double)term.Weight * term.Weight;
         }
@@ -21,12 +21,16 @@ public sealed class ClusterCentroid
         Norm = Math.Sqrt(sumOfSquares);
     }
 
+    // An array rather than the list interface: every story's verification walks a dozen centroids,
+    // and enumerating through the interface cost more than the lookups.
+    private readonly CentroidTerm[] terms;
+
     private const double RoundingResidue = 1e-4;
 
     public static ClusterCentroid Empty { get; } = new([]);
 
     /// <summary>The centroid's terms, heaviest first.</summary>
-    public IReadOnlyList<CentroidTerm> Terms { get; }
+    public IReadOnlyList<CentroidTerm> Terms => terms;
 
     public double Norm { get; }
 
@@ -39,9 +43,9 @@ public sealed class ClusterCentroid
         }
 
         double dot = 0;
-        foreach (var term in Terms)
+        foreach (var term in terms)
         {
-            if (vector.Weights.TryGetValue(term.Term, out var weight))
+            if (vector.TryGetWeight(term.Term, out var weight))
             {
                 dot += weight * term.Weight;
             }
@@ -58,14 +62,14 @@ public sealed class ClusterCentroid
             return 0;
         }
 
-        var weights = new Dictionary<long, float>(other.Terms.Count);
-        foreach (var term in other.Terms)
+        var weights = new Dictionary<long, float>(other.terms.Length);
+        foreach (var term in other.terms)
         {
             weights[term.Term] = term.Weight;
         }
 
         double dot = 0;
-        foreach (var term in Terms)
+        foreach (var term in terms)
         {
             if (weights.TryGetValue(term.Term, out var weight))
             {
@@ -77,12 +81,28 @@ public sealed class ClusterCentroid
     }
 
     /// <summary>The centroid of this cluster and <paramref name="other"/> together, keeping the <paramref name="maxTerms"/> heaviest terms.</summary>
-    internal ClusterCentroid Merge(ClusterCentroid other, int maxTerms) =>
-        Sum(other.Terms.Select(t => new KeyValuePair<long, double>(t.Term, t.Weight)), other.Terms.Count, maxTerms);
+    internal ClusterCentroid Merge(ClusterCentroid other, int maxTerms)
+    {
+        var sums = Sums(other.terms.Length);
+        foreach (var term in other.terms)
+        {
+            sums[term.Term] = sums.GetValueOrDefault(term.Term) + term.Weight;
+        }
+
+        return Heaviest(sums, maxTerms);
+    }
 
     /// <summary>This centroid with <paramref name="vector"/> added, keeping the <paramref name="maxTerms"/> heaviest terms.</summary>
-    internal ClusterCentroid Add(TermVector vector, int maxTerms) =>
-        Sum(vector.Weights, vector.Weights.Count, maxTerms);
+    internal ClusterCentroid Add(TermVector vector, int maxTerms)
+    {
+        var sums = Sums(vector.Weights.Count);
+        foreach (var (term, weight) in vector.Weights)
+        {
+            sums[term] = sums.GetValueOrDefault(term) + weight;
+        }
+
+        return Heaviest(sums, maxTerms);
+    }
 
     /// <summary>
     /// This centroid without the members whose vectors (as they were added) are given: their
@@ -115,25 +135,45 @@ public sealed class ClusterCentroid
             .ToArray());
     }
 
-    private ClusterCentroid Sum(IEnumerable<KeyValuePair<long, double>> weights, int count, int maxTerms)
+    /// <summary>This centroid's weights by term, with room for <paramref name="more"/> terms.</summary>
+    private Dictionary<long, double> Sums(int more)
     {
-        var sums = new Dictionary<long, double>(Terms.Count + count);
-        foreach (var term in Terms)
+        var sums = new Dictionary<long, double>(terms.Length + more);
+        foreach (var term in terms)
         {
             sums[term.Term] = term.Weight;
         }
 
-        foreach (var (term, weight) in weights)
+        return sums;
+    }
+
+    /// <summary>
+    /// The <paramref name="maxTerms"/> heaviest of the sums, heaviest first and ties by term: the
+    /// order is total (terms are distinct), so any sort gives the same centroid.
+    /// </summary>
+    private static ClusterCentroid Heaviest(Dictionary<long, double> sums, int maxTerms)
+    {
+        var all = new KeyValuePair<long, double>[sums.Count];
+        var count = 0;
+        foreach (var pair in sums)
         {
-            sums[term] = sums.GetValueOrDefault(term) + weight;
+            all[count++] = pair;
         }
 
-        var kept = sums
-            .OrderByDescending(pair => pair.Value)
-            .ThenBy(pair => pair.Key)
-            .Take(maxTerms)
-            .Select(pair => new CentroidTerm(pair.Key, (float)pair.Value))
-            .ToArray();
+        all.AsSpan().Sort(new HeaviestFirst());
+        var kept = new CentroidTerm[Math.Min(maxTerms, all.Length)];
+        for (var i = 0; i < kept.Length; i++)
+        {
+            kept[i] = new CentroidTerm(all[i].Key, (float)all[i].Value);
+        }
+
         return new ClusterCentroid(kept);
+    }
+
+    /// <summary>Heaviest first, ties by term (a struct, so that the sort calls it directly).</summary>
+    private readonly struct HeaviestFirst : IComparer<KeyValuePair<long, double>>
+    {
+        public int Compare(KeyValuePair<long, double> x, KeyValuePair<long, double> y) =>
+            x.Value != y.Value ? y.Value.CompareTo(x.Value) : x.Key.CompareTo(y.Key);
     }
 }

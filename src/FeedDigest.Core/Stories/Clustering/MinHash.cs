@@ -50,7 +50,7 @@ internal static class MinHash
         // (each hash function is a bijection) but lets one row per band key the term itself.
         if (rowsPerBand == 1)
         {
-            return selected.Distinct().Select(term => (long)TermHash.Mix((ulong)term ^ Golden)).ToArray();
+            return DistinctKeys(selected);
         }
 
         var keys = new long[bands];
@@ -63,6 +63,27 @@ internal static class MinHash
             }
 
             keys[band] = (long)key;
+        }
+
+        return keys;
+    }
+
+    /// <summary>One key per distinct selected term, in the order first selected.</summary>
+    private static long[] DistinctKeys(long[] selected)
+    {
+        var distinct = 0;
+        for (var i = 0; i < selected.Length; i++)
+        {
+            if (Array.IndexOf(selected, selected[i], 0, i) < 0)
+            {
+                selected[distinct++] = selected[i];
+            }
+        }
+
+        var keys = new long[distinct];
+        for (var i = 0; i < distinct; i++)
+        {
+            keys[i] = (long)TermHash.Mix((ulong)selected[i] ^ Golden);
         }
 
         return keys;

@@ -43,7 +43,8 @@ public sealed class StoryClusterer
     /// <summary>
     /// Assigns the stories in order, in one batch of the index: one commit for all of them, so a
     /// poll's new stories cost one write of the pages they touch rather than one each. Nothing is
-    /// kept when this fails; the stories can be assigned again.
+    /// kept when this fails; the stories can be assigned again. When another writer changed the
+    /// index meanwhile, the batch is assigned again.
     /// </summary>
     public async Task<IReadOnlyList<ClusterAssignment>> AssignAllAsync(IReadOnlyList<StoryForClustering> stories, CancellationToken cancellationToken)
     {
@@ -54,14 +55,21 @@ public sealed class StoryClusterer
             return assignments;
         }
 
-        await using var batch = await index.BeginBatchAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var story in stories)
+        // A batch another writer overtook is not kept: its stories are assigned again against what that writer left.
+        while (true)
         {
-            assignments.Add(await AssignAsync(batch, story, cancellationToken).ConfigureAwait(false));
-        }
+            assignments.Clear();
+            await using var batch = await index.BeginBatchAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var story in stories)
+            {
+                assignments.Add(await AssignAsync(batch, story, cancellationToken).ConfigureAwait(false));
+            }
 
-        await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return assignments;
+            if (await batch.CommitAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return assignments;
+            }
+        }
     }
 
     private async Task<ClusterAssignment> AssignAsync(IStoryClusterSession session, StoryForClustering story, CancellationToken cancellationToken)
@@ -83,11 +91,7 @@ public sealed class StoryClusterer
             // The new story counts in N and in its own terms' df, as it would among the stored ones.
             var vector = TermVector.Weigh(features.TermFrequencies, found.DocumentCount + 1, term => found.DocumentFrequencies.GetValueOrDefault(term) + 1);
             var contribution = vector.Weights.Select(pair => new CentroidTerm(pair.Key, (float)pair.Value)).ToList();
-            var ranked = found.Clusters
-                .Select(cluster => (Cluster: cluster, Similarity: cluster.Centroid.Cosine(vector)))
-                .Where(candidate => candidate.Similarity >= options.Threshold)
-                .OrderByDescending(candidate => candidate.Similarity)
-                .ToList();
+            var ranked = Rank(found.Clusters, vector);
 
             // After repeated conflicts on busy clusters, a new cluster: its insert cannot conflict.
             var join = ranked.Count > 0 && attempt < MaxAttempts;
@@ -133,5 +137,32 @@ public sealed class StoryClusterer
                     throw new InvalidOperationException($"Unknown index outcome {result.Outcome}.");
             }
         }
+    }
+
+    /// <summary>
+    /// The candidates at or above the threshold, the most similar first; equally similar ones in
+    /// the order the index gave them (a stable sort: the few candidates go in by insertion).
+    /// </summary>
+    private List<(CandidateCluster Cluster, double Similarity)> Rank(IReadOnlyList<CandidateCluster> clusters, TermVector vector)
+    {
+        var ranked = new List<(CandidateCluster Cluster, double Similarity)>(clusters.Count);
+        foreach (var cluster in clusters)
+        {
+            var similarity = cluster.Centroid.Cosine(vector);
+            if (similarity < options.Threshold)
+            {
+                continue;
+            }
+
+            var position = ranked.Count;
+            while (position > 0 && ranked[position - 1].Similarity < similarity)
+            {
+                position--;
+            }
+
+            ranked.Insert(position, (cluster, similarity));
+        }
+
+        return ranked;
     }
 }

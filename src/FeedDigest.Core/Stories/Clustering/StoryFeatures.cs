@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace FeedDigest.Core.Stories.Clustering;
 
 /// <summary>What a story is compared on, before weighting: its terms' hashes and counts, and its band keys.</summary>
@@ -20,15 +22,21 @@ internal sealed class StoryFeatures
     /// <summary>Title and summary together: a summary, where a feed has one, says much more than a headline.</summary>
     public static StoryFeatures Of(string? title, string? summary, int bands, int rowsPerBand)
     {
-        var words = ClusterText.Terms(title);
-        ClusterText.AddTerms(summary, words);
-        var frequencies = new Dictionary<long, int>(words.Count);
-        foreach (var word in words)
-        {
-            var term = TermHash.Of(word);
-            frequencies[term] = frequencies.GetValueOrDefault(term) + 1;
-        }
+        var counter = new TermCounter();
+        ClusterText.AddTerms(title, counter);
+        ClusterText.AddTerms(summary, counter);
+        return new StoryFeatures(counter.Frequencies, MinHash.BandKeys(counter.Frequencies.Keys, bands, rowsPerBand));
+    }
 
-        return new StoryFeatures(frequencies, MinHash.BandKeys(frequencies.Keys, bands, rowsPerBand));
+    /// <summary>Counts each term by its hash, in the order terms first appear.</summary>
+    private sealed class TermCounter : ClusterText.ITermSink
+    {
+        public Dictionary<long, int> Frequencies { get; } = new(64);
+
+        public void Add(ReadOnlySpan<char> term)
+        {
+            ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(Frequencies, TermHash.Of(term), out _);
+            count++;
+        }
     }
 }

@@ -7,7 +7,10 @@ namespace FeedDigest.Core.Stories.Clustering;
 internal static class TermHash
 {
     /// <summary>FNV-1a over the UTF-16 code units, then <see cref="Mix"/> so every bit depends on every input bit.</summary>
-    public static long Of(string term)
+    public static long Of(string term) => Of(term.AsSpan());
+
+    /// <inheritdoc cref="Of(string)"/>
+    public static long Of(ReadOnlySpan<char> term)
     {
         var hash = 14695981039346656037UL;
         foreach (var c in term)

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace FeedDigest.Core.Stories.Clustering;
 
 /// <summary>
@@ -8,10 +10,55 @@ namespace FeedDigest.Core.Stories.Clustering;
 /// </summary>
 internal sealed class TermVector
 {
-    private TermVector(Dictionary<long, double> weights) => Weights = weights;
+    // An open-addressing table over the terms (their hashes are well mixed already, so their low
+    // bits are the slot): each story's vector is looked up once per term of a dozen centroids, and
+    // that is most of what verifying candidates costs. Slots hold an index + 1 into the arrays, 0 when free.
+    private readonly int[] slots;
+    private readonly long[] terms;
+    private readonly double[] values;
 
-    /// <summary>Term → weight; the weights' squares sum to 1 (or the vector is empty).</summary>
-    public IReadOnlyDictionary<long, double> Weights { get; }
+    private TermVector(Dictionary<long, double> weights)
+    {
+        Weights = weights;
+        slots = new int[Math.Max(8, (int)BitOperations.RoundUpToPowerOf2((uint)weights.Count * 2))];
+        terms = new long[weights.Count];
+        values = new double[weights.Count];
+        var mask = slots.Length - 1;
+        var index = 0;
+        foreach (var (term, weight) in weights)
+        {
+            terms[index] = term;
+            values[index] = weight;
+            var slot = (int)term & mask;
+            while (slots[slot] != 0)
+            {
+                slot = (slot + 1) & mask;
+            }
+
+            slots[slot] = ++index;
+        }
+    }
+
+    /// <summary>Term → weight; the weights' squares sum to 1 (or the vector is empty). Not to be changed.</summary>
+    public Dictionary<long, double> Weights { get; }
+
+    /// <summary>The weight of <paramref name="term"/>, as <see cref="Weights"/> has it.</summary>
+    public bool TryGetWeight(long term, out double weight)
+    {
+        var mask = slots.Length - 1;
+        for (var slot = (int)term & mask; slots[slot] != 0; slot = (slot + 1) & mask)
+        {
+            var index = slots[slot] - 1;
+            if (terms[index] == term)
+            {
+                weight = values[index];
+                return true;
+            }
+        }
+
+        weight = 0;
+        return false;
+    }
 
     public static TermVector Weigh(IReadOnlyDictionary<long, int> termFrequencies, long documentCount, Func<long, long> documentFrequency)
     {

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace FeedDigest.Infrastructure.Storage.Sqlite;
 
 /// <summary>
@@ -45,26 +47,25 @@ internal sealed class BandIndex
     private readonly Dictionary<long, List<BandRow>> dated = [];
     private readonly Dictionary<long, List<BandRow>> undated = [];
     private readonly Dictionary<long, long> mergedInto;
+
+    // Rank's counts, kept between calls so that their tables are not grown again for every story.
+    private readonly Dictionary<long, int> hits = [];
+    private readonly Dictionary<long, int> live = [];
     private long newest;
     private long datedRows;
 
     /// <param name="horizon">The earliest time (unix seconds) from which every dated story will be added.</param>
     /// <param name="newest">The newest story's time.</param>
     /// <param name="mergedInto">Each merged cluster and the cluster it merged into.</param>
-    /// <param name="documents">The stories clustered when the rows are complete.</param>
-    public BandIndex(long horizon, long newest, Dictionary<long, long> mergedInto, long documents)
+    public BandIndex(long horizon, long newest, Dictionary<long, long> mergedInto)
     {
         Horizon = horizon;
         this.newest = newest;
         this.mergedInto = mergedInto;
-        Documents = documents;
     }
 
     /// <summary>Every dated story at or after this time (unix seconds) is here.</summary>
     public long Horizon { get; private set; }
-
-    /// <summary>The stories clustered when these rows were last known complete: another count means another writer.</summary>
-    public long Documents { get; set; }
 
     /// <summary>The earliest time a read needs loaded that is not: null when the rows are all here.</summary>
     public long? NeedsFrom(long from) => from < Horizon ? from : null;
@@ -140,7 +141,7 @@ internal sealed class BandIndex
     /// </summary>
     public List<(long ClusterId, int Shared)> Rank(IReadOnlyList<long> bands, long from, long to, int perBand, int maxClusters)
     {
-        var hits = new Dictionary<long, int>();
+        hits.Clear();
         foreach (var band in bands)
         {
             if (dated.TryGetValue(band, out var list))
@@ -163,31 +164,50 @@ internal sealed class BandIndex
 
         // Merged clusters are counted under the cluster they merged into, the most-hit ones first
         // (twice as many as asked for, so that merging cannot leave fewer than asked).
-        var live = new Dictionary<long, int>();
-        foreach (var (cluster, count) in hits.OrderByDescending(h => h.Value).ThenBy(h => h.Key).Take(2 * maxClusters))
+        live.Clear();
+        foreach (var (cluster, count) in MostHit(hits, 2 * maxClusters))
         {
             var id = Live(cluster);
             live[id] = live.GetValueOrDefault(id) + count;
         }
 
-        return live.OrderByDescending(l => l.Value).ThenBy(l => l.Key).Take(maxClusters).Select(l => (l.Key, l.Value)).ToList();
+        return MostHit(live, maxClusters);
+    }
+
+    /// <summary>The <paramref name="take"/> entries with the most hits, ties by cluster id (a total order, as each cluster is there once).</summary>
+    private static List<(long ClusterId, int Shared)> MostHit(Dictionary<long, int> counts, int take)
+    {
+        var all = new List<(long ClusterId, int Shared)>(counts.Count);
+        foreach (var (cluster, count) in counts)
+        {
+            all.Add((cluster, count));
+        }
+
+        all.Sort(static (a, b) => a.Shared != b.Shared ? b.Shared.CompareTo(a.Shared) : a.ClusterId.CompareTo(b.ClusterId));
+        if (all.Count > take)
+        {
+            all.RemoveRange(take, all.Count - take);
+        }
+
+        return all;
     }
 
     private static void Count(Dictionary<long, int> hits, List<BandRow> list, int start, int end)
     {
-        for (var i = start; i < end; i++)
+        foreach (var row in CollectionsMarshal.AsSpan(list)[start..end])
         {
-            hits[list[i].ClusterId] = hits.GetValueOrDefault(list[i].ClusterId) + 1;
+            CollectionsMarshal.GetValueRefOrAddDefault(hits, row.ClusterId, out _)++;
         }
     }
 
     private static int FirstAfter(List<BandRow> list, long at)
     {
-        int low = 0, high = list.Count;
+        var rows = CollectionsMarshal.AsSpan(list);
+        int low = 0, high = rows.Length;
         while (low < high)
         {
             var middle = (low + high) >>> 1;
-            if (list[middle].At <= at)
+            if (rows[middle].At <= at)
             {
                 low = middle + 1;
             }
@@ -202,11 +222,12 @@ internal sealed class BandIndex
 
     private static int FirstAtOrAfter(List<BandRow> list, long at, int start, int end)
     {
+        var rows = CollectionsMarshal.AsSpan(list);
         int low = start, high = end;
         while (low < high)
         {
             var middle = (low + high) >>> 1;
-            if (list[middle].At < at)
+            if (rows[middle].At < at)
             {
                 low = middle + 1;
             }
@@ -219,7 +240,8 @@ internal sealed class BandIndex
         return low;
     }
 
-    private long Live(long cluster)
+    /// <summary>The live cluster <paramref name="cluster"/> is part of: itself, or the one it merged into.</summary>
+    public long Live(long cluster)
     {
         // A merge re-points the clusters merged into the absorbed one, so chains stay short.
         while (mergedInto.TryGetValue(cluster, out var next))

@@ -50,7 +50,7 @@ internal sealed class SqliteClusterBulkLoader(SqliteConnectionFactory connection
         await using (var stats = connection.CreateCommand())
         {
             stats.Transaction = transaction;
-            stats.CommandText = "UPDATE cluster_stats SET documents = @documents WHERE id = 1";
+            stats.CommandText = "UPDATE cluster_stats SET documents = @documents, version = version + 1 WHERE id = 1";
             stats.Parameters.AddWithValue("@documents", documents);
             await stats.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -42,7 +42,7 @@ internal static class SqliteClusterPruning
         DELETE FROM cluster_terms WHERE term IN (SELECT value ->> 0 FROM json_each(@counts)) AND df <= 0;
         """;
 
-    private const string StatsSql = "UPDATE cluster_stats SET documents = max(documents - @documents, 0) WHERE id = 1";
+    private const string StatsSql = "UPDATE cluster_stats SET documents = max(documents - @documents, 0), version = version + 1 WHERE id = 1";
 
     public static async Task<ClusterPruneReport> PruneAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
     {

@@ -8,19 +8,35 @@ using Microsoft.Data.Sqlite;
 namespace FeedDigest.Infrastructure.Storage.Sqlite;
 
 /// <summary>
-/// The story clusters in SQLite (tables from 0005_story_clusters.sql and 0007). Candidates come
-/// from the band index in memory (<see cref="BandIndex"/>), built from the band keys each member
-/// keeps: an assignment reads the rows of its own band keys and no others, however many stories
-/// are stored, and then its candidate clusters by id.
+/// The story clusters in SQLite (tables from 0005_story_clusters.sql, 0007 and 0010), with the
+/// index's working state kept in memory for the process: the band index (<see cref="BandIndex"/>,
+/// built from the band keys each member keeps), the clusters read or written (version, size,
+/// centroid), the document frequencies of the terms looked up, the story count and the next cluster
+/// id. A batch assigns its stories against that state alone and writes its rows at its commit, in
+/// one short transaction: the clusters it created or changed once each, its members, its merges,
+/// the counts.
 /// </summary>
 /// <remarks>
-/// An assignment is a read and a write of a few statements each, for every new story, so this
-/// index keeps one connection of its own with those statements prepared once (Dapper prepares a
-/// command per call, which cost more than the statements' work) and its page cache warm (a
-/// connection's cache is dropped whenever another connection has written). Calls take turns on it.
-/// Writes still take the process's write turn from <see cref="SqliteConnectionFactory"/>. The
-/// document frequencies of terms looked up are kept too: a story's common terms were most of a
-/// read's remaining cost.
+/// <para>
+/// Why: a batch used to hold the database's write lock from its first read to its commit, about
+/// 100 ms for a page of 500 stories, and the feed store's writes (a poll's stories) queued behind it
+/// all that while. Now the lock is held for the rows' writes alone, a few milliseconds a page.
+/// </para>
+/// <para>
+/// Other writers (another process on the same file, or a node of a cluster of services on a shared
+/// database): every write to the clustering tables adds one to <c>cluster_stats.version</c> in its
+/// own transaction, and a batch commits only if the version is still the one its state was read at.
+/// Otherwise nothing is written, the state is dropped and loaded again, and the batch's stories are
+/// assigned again (<see cref="IStoryClusterBatch.CommitAsync"/> returns false). A process that
+/// clusters alone, as the service does, never loses a batch.
+/// </para>
+/// <para>
+/// An assignment's reads of the tables (document frequencies of terms not known yet, a cluster not
+/// known yet, the band rows of an earlier time) go through this index's own connection, with its
+/// statements prepared once (Dapper prepares a command per call, which cost more than the
+/// statements' work) and its page cache warm. Calls take turns on it. The commit takes the
+/// process's write turn from <see cref="SqliteConnectionFactory"/>.
+/// </para>
 /// </remarks>
 internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connections) : IStoryClusterIndex, IAsyncDisposable, IDisposable
 {
@@ -36,16 +52,31 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     // Document frequencies kept in memory, at most this many terms (about 40 MB); then they start over.
     private const int MaxKnownFrequencies = 500_000;
 
+    // With at most this many terms stored, all of them are read when the state loads: a term not
+    // among them is then known to be new without a read (a first poll's stories are mostly such).
+    private const int AllFrequenciesLimit = 250_000;
+
     // Clusters kept in memory, at most this many after a commit (a few hundred bytes each); then they start over.
     private const int MaxKnownClusters = 100_000;
 
-    private const string StatsSql = "SELECT documents FROM cluster_stats WHERE id = 1";
+    private const string StatsSql = "SELECT version, documents FROM cluster_stats WHERE id = 1";
 
     private const string FrequenciesSql = "SELECT term, df FROM cluster_terms WHERE term IN (SELECT value FROM json_each(@terms))";
+
+    private const string TermCountSql = "SELECT count(*) FROM cluster_terms";
+
+    private const string AllFrequenciesSql = "SELECT term, df FROM cluster_terms";
 
     private const string ClustersSql = "SELECT id, version, size, centroid FROM clusters WHERE id IN (SELECT value FROM json_each(@ids)) AND merged_into IS NULL";
 
     private const string ExistingSql = "SELECT cluster_id FROM cluster_members WHERE story_id = @storyId";
+
+    private const string LastClusterSql = "SELECT COALESCE(max(id), 0) FROM clusters";
+
+    // The first statement of every commit: it fails to match when another writer committed since the state was read.
+    private const string AdvanceSql = "UPDATE cluster_stats SET version = version + 1, documents = documents + @documents WHERE id = 1 AND version = @version";
+
+    private const string BumpSql = "UPDATE cluster_stats SET version = version + 1 WHERE id = 1";
 
     private const string SaveClusterSql = "UPDATE clusters SET version = @version, size = @size, centroid = @centroid WHERE id = @clusterId";
 
@@ -56,12 +87,10 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         UPDATE cluster_members SET cluster_id = @clusterId WHERE cluster_id = @absorbed;
         """;
 
-    // Bound by position (SqliteRawStatement): run once per story each.
-    private const string CreateSql = "INSERT INTO clusters (version, size, centroid) VALUES (1, 1, ?1)";
+    // Bound by position (SqliteRawStatement): run once per cluster and per story of a commit.
+    private const string CreateSql = "INSERT INTO clusters (id, version, size, centroid) VALUES (?1, ?2, ?3, ?4)";
 
     private const string RecordSql = "INSERT INTO cluster_members (story_id, cluster_id, at, bands, contribution) VALUES (?1, ?2, ?3, ?4, ?5)";
-
-    private const string CountSql = "UPDATE cluster_stats SET documents = documents + @documents WHERE id = 1";
 
     private const string FlushTermsSql =
         """
@@ -86,27 +115,33 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
     private readonly SemaphoreSlim turn = new(1, 1);
 
-    // Terms of stories recorded but not yet added to cluster_terms, and how many stories they are.
+    // Terms of stories committed but not yet added to cluster_terms, and how many stories they are.
     // Reads add them to what is stored.
     private readonly Dictionary<long, long> pendingTerms = [];
     private int pendingStories;
     private Session? session;
 
-    // Null until first needed, and again after anything that may have left it out of step with the
-    // table (a rolled-back batch, a prune, another writer); the next read loads it afresh.
+    // The state in memory, in step with the tables at cluster_stats.version = stateVersion. The band
+    // index is null until first needed, and again after anything that may have left the state out
+    // of step with the tables (a batch not committed, a prune, another writer); the next read
+    // loads it afresh, and the rest of the state with it.
     private BandIndex? bandIndex;
+    private long stateVersion;
 
-    // The stored document frequency of each term looked up (0 for a term not stored), kept in step
-    // with this index's own flushes and dropped with the band index.
+    // The document frequency of each term looked up (0 for a term not stored): the stored count plus
+    // the pending one, kept in step with this index's commits. When allFrequencies is set it holds
+    // every term stored or pending.
     private readonly Dictionary<long, long> knownFrequencies = [];
+    private bool allFrequencies;
 
-    // The live clusters read or written, as the table has them once the open batch (if any)
-    // commits: a batch changes a cluster here, and writes it once, at its commit. Dropped with the
-    // band index.
+    // The live clusters read or written, as the tables have them once the open batch (if any) commits.
     private readonly Dictionary<long, KnownCluster> knownClusters = [];
 
-    // The highest story id recorded, known with the band index: a story above it cannot be
-    // recorded yet, so the check for one needs no read (stories come in id order).
+    // The highest cluster id in use: a new cluster takes the next (a batch writes its clusters at its commit).
+    private long lastClusterId;
+
+    // The highest story id recorded: a story above it cannot be recorded yet, so the check for one
+    // needs no read (stories come in id order).
     private long lastRecordedStoryId;
     private bool disposed;
 
@@ -121,8 +156,8 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             return await s.RunAsync(
                 async () =>
                 {
-                    var documents = await ReadStatsAsync(s, cancellationToken).ConfigureAwait(false);
-                    var bands = await GetBandIndexAsync(s, documents, cancellationToken).ConfigureAwait(false);
+                    var (version, documents) = await ReadStatsAsync(s, cancellationToken).ConfigureAwait(false);
+                    var bands = await GetStateAsync(s, version, cancellationToken).ConfigureAwait(false);
                     return await FindAsync(s, bands, documents, null, query, cancellationToken).ConfigureAwait(false);
                 }).ConfigureAwait(false);
         }
@@ -137,41 +172,32 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         ArgumentNullException.ThrowIfNull(entry);
         await using var batch = await BeginBatchAsync(cancellationToken).ConfigureAwait(false);
         var result = await batch.AddAsync(entry, cancellationToken).ConfigureAwait(false);
-        await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (!await batch.CommitAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // Another writer came first: the caller reads again, as after a cluster's conflict.
+            return new ClusterIndexResult(ClusterIndexOutcome.Conflict, 0);
+        }
+
         return result;
     }
 
     public async Task<IStoryClusterBatch> BeginBatchAsync(CancellationToken cancellationToken)
     {
         await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
-        IDisposable? writeTurn = null;
-        SqliteTransaction? transaction = null;
         try
         {
             ObjectDisposedException.ThrowIf(disposed, this);
             var s = await GetSessionAsync(cancellationToken).ConfigureAwait(false);
-            writeTurn = await connections.WaitForWriteTurnAsync(cancellationToken).ConfigureAwait(false);
-            return await s.RunAsync(
+            return await s.RunAsync<IStoryClusterBatch>(
                 async () =>
                 {
-                    // Immediate: the batch holds the write lock from its first read, so what it reads
-                    // cannot change before it writes.
-                    transaction = (SqliteTransaction)await s.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                    s.Enlist(transaction);
-                    var documents = await ReadStatsAsync(s, cancellationToken).ConfigureAwait(false);
-                    var bands = await GetBandIndexAsync(s, documents, cancellationToken).ConfigureAwait(false);
-                    return new Batch(this, s, transaction, writeTurn, documents, bands);
+                    var (version, documents) = await ReadStatsAsync(s, cancellationToken).ConfigureAwait(false);
+                    var bands = await GetStateAsync(s, version, cancellationToken).ConfigureAwait(false);
+                    return new Batch(this, s, version, documents, bands);
                 }).ConfigureAwait(false);
         }
         catch
         {
-            if (transaction is not null)
-            {
-                await transaction.DisposeAsync().ConfigureAwait(false);
-                session?.Enlist(null);
-            }
-
-            writeTurn?.Dispose();
             turn.Release();
             throw;
         }
@@ -212,6 +238,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                     if (pendingTerms.Count > 0)
                     {
                         await FlushTermsAsync(s, pendingTerms, cancellationToken).ConfigureAwait(false);
+                        await s.Bump.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }
 
                     var report = await SqliteClusterPruning.PruneAsync(s.Connection, transaction, cancellationToken).ConfigureAwait(false);
@@ -260,6 +287,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                     {
                         s.Enlist(transaction);
                         await FlushTermsAsync(s, pendingTerms, CancellationToken.None).ConfigureAwait(false);
+                        await s.Bump.ExecuteNonQueryAsync().ConfigureAwait(false);
                         await transaction.CommitAsync().ConfigureAwait(false);
                     }
                     finally
@@ -305,26 +333,31 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         return builder.Append(']').ToString();
     }
 
-    private static async Task<long> ReadStatsAsync(Session s, CancellationToken cancellationToken) =>
-        (long)(await s.Stats.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    private static async Task<(long Version, long Documents)> ReadStatsAsync(Session s, CancellationToken cancellationToken)
+    {
+        await using var reader = await s.Stats.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
 
-    /// <summary>Drops what is kept in memory: the next read loads it from the tables.</summary>
+    /// <summary>Drops the state in memory: the next read loads it from the tables.</summary>
     private void Forget()
     {
         bandIndex = null;
         knownFrequencies.Clear();
+        allFrequencies = false;
         knownClusters.Clear();
     }
 
     /// <summary>
-    /// The band index, loaded when missing or when the tables hold stories this index did not add
-    /// (another process clustered meanwhile: the count of stories differs from the one the rows
-    /// were complete at). At first it holds the undated stories and those dated within
-    /// <see cref="BandIndex.InitialSpanSeconds"/> of the newest.
+    /// The state in memory (its band index returned), loaded when missing or when the tables moved
+    /// on without this index (another writer: the version differs from the one the state is in step
+    /// with). The band index holds the undated stories and those dated within
+    /// <see cref="BandIndex.InitialSpanSeconds"/> of the newest at first.
     /// </summary>
-    private async Task<BandIndex> GetBandIndexAsync(Session s, long documents, CancellationToken cancellationToken)
+    private async Task<BandIndex> GetStateAsync(Session s, long version, CancellationToken cancellationToken)
     {
-        if (bandIndex is not null && bandIndex.Documents == documents)
+        if (bandIndex is not null && stateVersion == version)
         {
             return bandIndex;
         }
@@ -342,9 +375,27 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         }
 
         lastRecordedStoryId = (long)(await s.LastStory.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        var loaded = new BandIndex(horizon, newest, mergedInto, documents);
+        lastClusterId = (long)(await s.LastCluster.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        if ((long)(await s.TermCount.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! <= AllFrequenciesLimit)
+        {
+            await using var reader = await s.AllFrequencies.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                knownFrequencies[reader.GetInt64(0)] = reader.GetInt64(1);
+            }
+
+            foreach (var (term, count) in pendingTerms)
+            {
+                knownFrequencies[term] = knownFrequencies.GetValueOrDefault(term) + count;
+            }
+
+            allFrequencies = true;
+        }
+
+        var loaded = new BandIndex(horizon, newest, mergedInto);
         await LoadMembersAsync(s, loaded, undated: true, horizon, long.MaxValue, cancellationToken).ConfigureAwait(false);
         bandIndex = loaded;
+        stateVersion = version;
         return loaded;
     }
 
@@ -364,9 +415,9 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     }
 
     private async Task<ClusterCandidates> FindAsync(
-        Session s, BandIndex bands, long documents, Dictionary<long, long>? batchTerms, ClusterQuery query, CancellationToken cancellationToken)
+        Session s, BandIndex bands, long documents, Batch? batch, ClusterQuery query, CancellationToken cancellationToken)
     {
-        var frequencies = await GetFrequenciesAsync(s, query.Terms, batchTerms, cancellationToken).ConfigureAwait(false);
+        var frequencies = await GetFrequenciesAsync(s, query.Terms, batch?.Terms, cancellationToken).ConfigureAwait(false);
         var clusters = new List<CandidateCluster>();
         if (query.BandKeys.Count == 0)
         {
@@ -380,7 +431,8 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         if (bands.NeedsFrom(from) is { } missingFrom)
         {
             // A story dated before the rows in memory (a feed's late item): the members of its
-            // window are loaded once, through the members' time index, and stay until evicted.
+            // window are loaded once, through the members' time index, and stay until evicted. The
+            // open batch's own stories of that time are not in the table yet: they are added too.
             var loadedFrom = bands.Horizon;
             bands.Extended(missingFrom);
             try
@@ -392,6 +444,8 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                 Forget();
                 throw;
             }
+
+            batch?.AddMembersDated(missingFrom, loadedFrom);
         }
 
         var ranked = bands.Rank(query.BandKeys, from, to, query.CandidatesPerBand, query.MaxClusters);
@@ -400,7 +454,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             return new ClusterCandidates(documents, frequencies, clusters);
         }
 
-        await ReadClustersAsync(s, ranked.Select(r => r.ClusterId), cancellationToken).ConfigureAwait(false);
+        await ReadClustersAsync(s, bands, ranked.Select(r => r.ClusterId), cancellationToken).ConfigureAwait(false);
         foreach (var (clusterId, shared) in ranked)
         {
             if (knownClusters.TryGetValue(clusterId, out var cluster))
@@ -412,10 +466,14 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         return new ClusterCandidates(documents, frequencies, clusters);
     }
 
-    /// <summary>Reads the live clusters among <paramref name="ids"/> that are not known yet into <see cref="knownClusters"/>, in one statement.</summary>
-    private async Task ReadClustersAsync(Session s, IEnumerable<long> ids, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the live clusters among <paramref name="ids"/> that are not known yet into
+    /// <see cref="knownClusters"/>, in one statement. A cluster merged away (in the tables, or by
+    /// the open batch and not written yet) is not read.
+    /// </summary>
+    private async Task ReadClustersAsync(Session s, BandIndex bands, IEnumerable<long> ids, CancellationToken cancellationToken)
     {
-        var unknown = ids.Where(id => !knownClusters.ContainsKey(id)).ToList();
+        var unknown = ids.Where(id => !knownClusters.ContainsKey(id) && bands.Live(id) == id).ToList();
         if (unknown.Count == 0)
         {
             return;
@@ -429,35 +487,18 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         }
     }
 
-    /// <summary>Stored document frequencies (those not known yet read in one statement), plus the pending and the batch's own.</summary>
+    /// <summary>Document frequencies, stored and pending (those not known yet read in one statement), plus the batch's own.</summary>
     private async Task<Dictionary<long, long>> GetFrequenciesAsync(Session s, IReadOnlyList<long> terms, Dictionary<long, long>? batchTerms, CancellationToken cancellationToken)
     {
-        var unknown = terms.Where(term => !knownFrequencies.ContainsKey(term)).ToList();
-        if (unknown.Count > 0)
+        if (!allFrequencies)
         {
-            if (knownFrequencies.Count + unknown.Count > MaxKnownFrequencies)
-            {
-                knownFrequencies.Clear();
-                unknown = [.. terms];
-            }
-
-            foreach (var term in unknown)
-            {
-                knownFrequencies[term] = 0;
-            }
-
-            s.Frequencies.Parameters["@terms"].Value = ToJsonArray(unknown);
-            await using var reader = await s.Frequencies.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                knownFrequencies[reader.GetInt64(0)] = reader.GetInt64(1);
-            }
+            await ReadFrequenciesAsync(s, terms, cancellationToken).ConfigureAwait(false);
         }
 
         var frequencies = new Dictionary<long, long>(terms.Count);
         foreach (var term in terms)
         {
-            var df = knownFrequencies[term] + pendingTerms.GetValueOrDefault(term) + (batchTerms?.GetValueOrDefault(term) ?? 0);
+            var df = knownFrequencies.GetValueOrDefault(term) + (batchTerms?.GetValueOrDefault(term) ?? 0);
             if (df > 0)
             {
                 frequencies[term] = df;
@@ -467,85 +508,53 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         return frequencies;
     }
 
-    /// <summary>
-    /// One story's writes within a batch; on a conflict nothing of this story is kept. The clusters
-    /// it joins or merges are checked against the versions the story was assigned with, all before
-    /// anything is written; the cluster it joins is changed in memory, in <paramref name="changed"/>,
-    /// for the batch's commit to write.
-    /// </summary>
-    private async Task<ClusterIndexResult> AddAsync(Session s, ClusterIndexEntry entry, HashSet<long> changed, CancellationToken cancellationToken)
+    private async Task ReadFrequenciesAsync(Session s, IReadOnlyList<long> terms, CancellationToken cancellationToken)
     {
-        if (entry.StoryId <= lastRecordedStoryId)
+        var unknown = terms.Where(term => !knownFrequencies.ContainsKey(term)).ToList();
+        if (unknown.Count == 0)
         {
-            s.Existing.Parameters["@storyId"].Value = entry.StoryId;
-            if (await s.Existing.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long existing)
-            {
-                return new ClusterIndexResult(ClusterIndexOutcome.AlreadyIndexed, existing);
-            }
+            return;
         }
 
-        long clusterId;
-        if (entry.ClusterId is { } joined)
+        if (knownFrequencies.Count + unknown.Count > MaxKnownFrequencies)
         {
-            await ReadClustersAsync(s, entry.Merges.Select(merge => merge.ClusterId).Append(joined), cancellationToken).ConfigureAwait(false);
-            if (!knownClusters.TryGetValue(joined, out var target) || target.Version != entry.ExpectedVersion)
-            {
-                return new ClusterIndexResult(ClusterIndexOutcome.Conflict, 0);
-            }
-
-            var size = target.Size + 1;
-            foreach (var merge in entry.Merges)
-            {
-                if (merge.ClusterId == joined || !knownClusters.TryGetValue(merge.ClusterId, out var absorbed) || absorbed.Version != merge.ExpectedVersion)
-                {
-                    return new ClusterIndexResult(ClusterIndexOutcome.Conflict, 0);
-                }
-
-                size += absorbed.Size;
-            }
-
-            foreach (var merge in entry.Merges)
-            {
-                s.Absorb.Parameters["@clusterId"].Value = joined;
-                s.Absorb.Parameters["@absorbed"].Value = merge.ClusterId;
-                await s.Absorb.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                knownClusters.Remove(merge.ClusterId);
-                changed.Remove(merge.ClusterId);
-            }
-
-            knownClusters[joined] = new KnownCluster(target.Version + 1, size, entry.Centroid);
-            changed.Add(joined);
-            clusterId = joined;
-        }
-        else
-        {
-            s.Create.Bind(1, CentroidBlob.Encode(entry.Centroid));
-            clusterId = s.Create.Insert();
-            knownClusters[clusterId] = new KnownCluster(1, 1, entry.Centroid);
+            knownFrequencies.Clear();
+            unknown = [.. terms];
         }
 
-        s.Record.Bind(1, entry.StoryId);
-        s.Record.Bind(2, clusterId);
-        s.Record.Bind(3, entry.Time?.ToUnixTimeSeconds());
-        s.Record.Bind(4, BandKeysBlob.Encode(entry.BandKeys));
-        s.Record.Bind(5, CentroidBlob.Encode(new ClusterCentroid(entry.Contribution)));
-        s.Record.Insert();
-        lastRecordedStoryId = Math.Max(lastRecordedStoryId, entry.StoryId);
-        return new ClusterIndexResult(ClusterIndexOutcome.Added, clusterId);
+        foreach (var term in unknown)
+        {
+            knownFrequencies[term] = pendingTerms.GetValueOrDefault(term);
+        }
+
+        s.Frequencies.Parameters["@terms"].Value = ToJsonArray(unknown);
+        await using var reader = await s.Frequencies.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var term = reader.GetInt64(0);
+            knownFrequencies[term] = reader.GetInt64(1) + pendingTerms.GetValueOrDefault(term);
+        }
     }
 
-    /// <summary>Writes the clusters a batch changed, each once, as <see cref="knownClusters"/> has them.</summary>
-    private async Task SaveClustersAsync(Session s, HashSet<long> changed, CancellationToken cancellationToken)
+    /// <summary>Counts a committed batch's terms into the known frequencies: all of them when every term is known, else those known.</summary>
+    private void Count(Dictionary<long, long> committed)
     {
-        var parameters = s.SaveCluster.Parameters;
-        foreach (var clusterId in changed)
+        foreach (var (term, count) in committed)
         {
-            var cluster = knownClusters[clusterId];
-            parameters["@clusterId"].Value = clusterId;
-            parameters["@version"].Value = cluster.Version;
-            parameters["@size"].Value = cluster.Size;
-            parameters["@centroid"].Value = CentroidBlob.Encode(cluster.Centroid);
-            await s.SaveCluster.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (knownFrequencies.TryGetValue(term, out var known))
+            {
+                knownFrequencies[term] = known + count;
+            }
+            else if (allFrequencies)
+            {
+                knownFrequencies[term] = count;
+            }
+        }
+
+        if (allFrequencies && knownFrequencies.Count > MaxKnownFrequencies)
+        {
+            knownFrequencies.Clear();
+            allFrequencies = false;
         }
     }
 
@@ -561,150 +570,302 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         await s.FlushTerms.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    private Task<IDisposable> WaitForWriteTurnAsync(CancellationToken cancellationToken) => connections.WaitForWriteTurnAsync(cancellationToken);
+
     private async Task<Session> GetSessionAsync(CancellationToken cancellationToken)
     {
         if (session is { Broken: true })
         {
             await session.DisposeAsync().ConfigureAwait(false);
             session = null;
+            Forget();
         }
 
         return session ??= await Session.OpenAsync(connections, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Many stories' assignments in one transaction. Holds the index's turn and the process's write
-    /// turn until disposed. Counts (stories, terms) are kept here and written once at the commit;
-    /// the band index in memory gets each story at once, and is dropped if the batch is rolled back.
+    /// Many stories' assignments, made against the state in memory and written at the commit in
+    /// one transaction. Holds the index's turn until disposed. Not committed, the state in memory
+    /// (which holds the batch's stories) is dropped and loaded again.
     /// </summary>
-    private sealed class Batch(
-        SqliteStoryClusterIndex index, Session s, SqliteTransaction transaction, IDisposable writeTurn, long documents, BandIndex bands) : IStoryClusterBatch
+    private sealed class Batch(SqliteStoryClusterIndex index, Session s, long version, long documents, BandIndex bands) : IStoryClusterBatch
     {
-        private readonly Dictionary<long, long> terms = [];
+        private readonly List<PendingMember> members = [];
+        private readonly Dictionary<long, long> memberClusters = [];
+        private readonly List<long> created = [];
         private readonly HashSet<long> changed = [];
-        private long added;
+        private readonly List<(long Absorbed, long ClusterId)> absorbed = [];
+
+        // Clusters above this id were created by this batch (ids are handed out in order).
+        private readonly long lastClusterIdBefore = index.lastClusterId;
         private bool committed;
         private bool closed;
+
+        /// <summary>The batch's stories' terms, counted.</summary>
+        public Dictionary<long, long> Terms { get; } = [];
 
         public Task<ClusterCandidates> FindCandidatesAsync(ClusterQuery query, CancellationToken cancellationToken)
         {
             ArgumentNullException.ThrowIfNull(query);
-            ObjectDisposedException.ThrowIf(closed, this);
-            return s.RunAsync(() => index.FindAsync(s, bands, documents + added, terms, query, cancellationToken));
+            ObjectDisposedException.ThrowIf(closed || committed, this);
+            return s.RunAsync(() => index.FindAsync(s, bands, documents + members.Count, this, query, cancellationToken));
         }
 
+        /// <summary>
+        /// One story's assignment, in memory; on a conflict nothing of it is kept. The clusters it
+        /// joins or merges are checked against the versions the story was assigned with, all before
+        /// anything changes.
+        /// </summary>
         public async Task<ClusterIndexResult> AddAsync(ClusterIndexEntry entry, CancellationToken cancellationToken)
         {
             ArgumentNullException.ThrowIfNull(entry);
             ObjectDisposedException.ThrowIf(closed || committed, this);
-            var result = await s.RunAsync(() => index.AddAsync(s, entry, changed, cancellationToken)).ConfigureAwait(false);
-            if (result.Outcome != ClusterIndexOutcome.Added)
+            if (await s.RunAsync(() => FindRecordedAsync(entry.StoryId, cancellationToken)).ConfigureAwait(false) is { } recorded)
             {
-                return result;
+                return new ClusterIndexResult(ClusterIndexOutcome.AlreadyIndexed, bands.Live(recorded));
             }
 
-            added++;
-            foreach (var term in entry.Terms)
+            long clusterId;
+            if (entry.ClusterId is { } joined)
             {
-                terms[term] = terms.GetValueOrDefault(term) + 1;
-            }
-
-            bands.Add(entry.BandKeys, entry.Time?.ToUnixTimeSeconds(), entry.StoryId, result.ClusterId);
-
-            foreach (var merge in entry.Merges)
-            {
-                bands.Merged(merge.ClusterId, result.ClusterId);
-            }
-
-            return result;
-        }
-
-        public async Task CommitAsync(CancellationToken cancellationToken)
-        {
-            ObjectDisposedException.ThrowIf(closed || committed, this);
-            var flush = index.pendingStories + added >= TermFlushInterval;
-            Dictionary<long, long>? flushed = null;
-            await s.RunAsync(async () =>
-            {
-                await index.SaveClustersAsync(s, changed, cancellationToken).ConfigureAwait(false);
-                if (added > 0)
+                var ids = entry.Merges.Select(merge => merge.ClusterId).Append(joined);
+                await s.RunAsync(async () =>
                 {
-                    s.Count.Parameters["@documents"].Value = added;
-                    await s.Count.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    await index.ReadClustersAsync(s, bands, ids, cancellationToken).ConfigureAwait(false);
+                    return true;
+                }).ConfigureAwait(false);
+                if (!index.knownClusters.TryGetValue(joined, out var target) || target.Version != entry.ExpectedVersion)
+                {
+                    return new ClusterIndexResult(ClusterIndexOutcome.Conflict, 0);
                 }
 
-                if (flush)
+                var size = target.Size + 1;
+                foreach (var merge in entry.Merges)
                 {
-                    flushed = new Dictionary<long, long>(index.pendingTerms);
-                    foreach (var (term, count) in terms)
+                    if (merge.ClusterId == joined || !index.knownClusters.TryGetValue(merge.ClusterId, out var other) || other.Version != merge.ExpectedVersion)
                     {
-                        flushed[term] = flushed.GetValueOrDefault(term) + count;
+                        return new ClusterIndexResult(ClusterIndexOutcome.Conflict, 0);
                     }
 
-                    await FlushTermsAsync(s, flushed, cancellationToken).ConfigureAwait(false);
+                    size += other.Size;
                 }
 
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var merge in entry.Merges)
+                {
+                    index.knownClusters.Remove(merge.ClusterId);
+                    changed.Remove(merge.ClusterId);
+                    absorbed.Add((merge.ClusterId, joined));
+                    bands.Merged(merge.ClusterId, joined);
+                }
+
+                index.knownClusters[joined] = new KnownCluster(target.Version + 1, size, entry.Centroid);
+                changed.Add(joined);
+                clusterId = joined;
+            }
+            else
+            {
+                clusterId = ++index.lastClusterId;
+                index.knownClusters[clusterId] = new KnownCluster(1, 1, entry.Centroid);
+                created.Add(clusterId);
+            }
+
+            var at = entry.Time?.ToUnixTimeSeconds();
+            members.Add(new PendingMember(entry.StoryId, clusterId, at, entry.BandKeys, entry.Contribution));
+            memberClusters[entry.StoryId] = clusterId;
+            index.lastRecordedStoryId = Math.Max(index.lastRecordedStoryId, entry.StoryId);
+            foreach (var term in entry.Terms)
+            {
+                Terms[term] = Terms.GetValueOrDefault(term) + 1;
+            }
+
+            bands.Add(entry.BandKeys, at, entry.StoryId, clusterId);
+            return new ClusterIndexResult(ClusterIndexOutcome.Added, clusterId);
+        }
+
+        /// <summary>Adds the batch's stories dated in [<paramref name="from"/>, <paramref name="to"/>) to the band index, which has just been extended back to <paramref name="from"/>.</summary>
+        public void AddMembersDated(long from, long to)
+        {
+            foreach (var member in members)
+            {
+                if (member.At is { } at && at >= from && at < to)
+                {
+                    bands.Add(member.BandKeys, at, member.StoryId, memberClusters[member.StoryId]);
+                }
+            }
+        }
+
+        public async Task<bool> CommitAsync(CancellationToken cancellationToken)
+        {
+            ObjectDisposedException.ThrowIf(closed || committed, this);
+            if (members.Count == 0)
+            {
+                committed = true;
                 return true;
-            }).ConfigureAwait(false);
-            committed = true;
-            bands.Documents = documents + added;
+            }
+
+            var flush = index.pendingStories + members.Count >= TermFlushInterval;
+            Dictionary<long, long>? flushed = null;
+            if (flush)
+            {
+                flushed = new Dictionary<long, long>(index.pendingTerms);
+                foreach (var (term, count) in Terms)
+                {
+                    flushed[term] = flushed.GetValueOrDefault(term) + count;
+                }
+            }
+
+            using (await index.WaitForWriteTurnAsync(cancellationToken).ConfigureAwait(false))
+            {
+                committed = await s.RunAsync(() => WriteAsync(flushed, cancellationToken)).ConfigureAwait(false);
+            }
+
+            if (!committed)
+            {
+                return false;
+            }
+
+            index.stateVersion = version + 1;
             if (index.knownClusters.Count > MaxKnownClusters)
             {
                 index.knownClusters.Clear();
             }
 
+            index.Count(Terms);
             if (flushed is not null)
             {
-                foreach (var (term, count) in flushed)
-                {
-                    if (index.knownFrequencies.TryGetValue(term, out var known))
-                    {
-                        index.knownFrequencies[term] = known + count;
-                    }
-                }
-
                 index.pendingTerms.Clear();
                 index.pendingStories = 0;
             }
             else
             {
-                foreach (var (term, count) in terms)
+                foreach (var (term, count) in Terms)
                 {
                     index.pendingTerms[term] = index.pendingTerms.GetValueOrDefault(term) + count;
                 }
 
-                index.pendingStories += (int)added;
+                index.pendingStories += members.Count;
             }
+
+            return true;
         }
 
-        /// <summary>Rolls back unless committed, and gives the turns back.</summary>
-        public async ValueTask DisposeAsync()
+        /// <summary>Gives the turn back; not committed, the state in memory is dropped.</summary>
+        public ValueTask DisposeAsync()
         {
             if (closed)
             {
-                return;
+                return ValueTask.CompletedTask;
             }
 
             closed = true;
+            if (!committed)
+            {
+                index.Forget();
+            }
+
+            index.turn.Release();
+            return ValueTask.CompletedTask;
+        }
+
+        /// <summary>The cluster a story was recorded in (by this batch or before it), null when it was not.</summary>
+        private async Task<long?> FindRecordedAsync(long storyId, CancellationToken cancellationToken)
+        {
+            if (memberClusters.TryGetValue(storyId, out var inBatch))
+            {
+                return inBatch;
+            }
+
+            if (storyId > index.lastRecordedStoryId)
+            {
+                return null;
+            }
+
+            s.Existing.Parameters["@storyId"].Value = storyId;
+            return await s.Existing.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long?;
+        }
+
+        /// <summary>
+        /// The batch's rows, in one transaction: nothing when another writer committed since the
+        /// batch's state was read. New clusters go first (members name them), then the members,
+        /// then the merges in the order they happened (they move members, the batch's own too),
+        /// then the clusters that existed before and changed, each once.
+        /// </summary>
+        private async Task<bool> WriteAsync(Dictionary<long, long>? flushed, CancellationToken cancellationToken)
+        {
+            await using var transaction = (SqliteTransaction)await s.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                if (!committed)
+                s.Enlist(transaction);
+                s.Advance.Parameters["@version"].Value = version;
+                s.Advance.Parameters["@documents"].Value = members.Count;
+                if (await s.Advance.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
                 {
-                    // The memory holds this batch's stories: reload it from the tables.
-                    index.Forget();
+                    await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                    return false;
                 }
 
-                s.Enlist(null);
-                await transaction.DisposeAsync().ConfigureAwait(false);
+                foreach (var clusterId in created)
+                {
+                    // A cluster merged away in the batch that created it is written as created: the merge marks it.
+                    var cluster = index.knownClusters.GetValueOrDefault(clusterId) ?? new KnownCluster(1, 1, ClusterCentroid.Empty);
+                    s.Create.Bind(1, clusterId);
+                    s.Create.Bind(2, cluster.Version);
+                    s.Create.Bind(3, cluster.Size);
+                    s.Create.Bind(4, CentroidBlob.Encode(cluster.Centroid));
+                    s.Create.Insert();
+                }
+
+                foreach (var member in members)
+                {
+                    s.Record.Bind(1, member.StoryId);
+                    s.Record.Bind(2, member.ClusterId);
+                    s.Record.Bind(3, member.At);
+                    s.Record.Bind(4, BandKeysBlob.Encode(member.BandKeys));
+                    s.Record.Bind(5, CentroidBlob.Encode(new ClusterCentroid(member.Contribution)));
+                    s.Record.Insert();
+                }
+
+                foreach (var (absorbedId, clusterId) in absorbed)
+                {
+                    s.Absorb.Parameters["@clusterId"].Value = clusterId;
+                    s.Absorb.Parameters["@absorbed"].Value = absorbedId;
+                    await s.Absorb.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                var parameters = s.SaveCluster.Parameters;
+                foreach (var clusterId in changed)
+                {
+                    if (clusterId > lastClusterIdBefore)
+                    {
+                        continue;
+                    }
+
+                    var cluster = index.knownClusters[clusterId];
+                    parameters["@clusterId"].Value = clusterId;
+                    parameters["@version"].Value = cluster.Version;
+                    parameters["@size"].Value = cluster.Size;
+                    parameters["@centroid"].Value = CentroidBlob.Encode(cluster.Centroid);
+                    await s.SaveCluster.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (flushed is not null)
+                {
+                    await FlushTermsAsync(s, flushed, cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return true;
             }
             finally
             {
-                writeTurn.Dispose();
-                index.turn.Release();
+                s.Enlist(null);
             }
         }
     }
+
+    /// <summary>A story recorded by an open batch, to be written at its commit.</summary>
+    private sealed record PendingMember(long StoryId, long ClusterId, long? At, IReadOnlyList<long> BandKeys, IReadOnlyList<CentroidTerm> Contribution);
 
     /// <summary>A live cluster as <see cref="knownClusters"/> keeps it.</summary>
     private sealed record KnownCluster(long Version, long Size, ClusterCentroid Centroid);
@@ -727,9 +888,19 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
         public SqliteCommand Frequencies { get; private set; } = null!;
 
+        public SqliteCommand TermCount { get; private set; } = null!;
+
+        public SqliteCommand AllFrequencies { get; private set; } = null!;
+
         public SqliteCommand FlushTerms { get; private set; } = null!;
 
         public SqliteCommand Existing { get; private set; } = null!;
+
+        public SqliteCommand LastCluster { get; private set; } = null!;
+
+        public SqliteCommand Advance { get; private set; } = null!;
+
+        public SqliteCommand Bump { get; private set; } = null!;
 
         public SqliteCommand SaveCluster { get; private set; } = null!;
 
@@ -738,8 +909,6 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         public SqliteCommand Absorb { get; private set; } = null!;
 
         public SqliteRawStatement Record { get; private set; } = null!;
-
-        public SqliteCommand Count { get; private set; } = null!;
 
         public SqliteCommand Clusters { get; private set; } = null!;
 
@@ -752,7 +921,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         public SqliteCommand Merged { get; private set; } = null!;
 
         private IEnumerable<SqliteCommand> Commands =>
-            [Stats, Frequencies, Existing, SaveCluster, Absorb, FlushTerms, Count, Clusters, Newest, LastStory, Members, Merged];
+            [Stats, Frequencies, TermCount, AllFrequencies, Existing, LastCluster, Advance, Bump, SaveCluster, Absorb, FlushTerms, Clusters, Newest, LastStory, Members, Merged];
 
         public bool Broken { get; private set; }
 
@@ -774,13 +943,17 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
                 session.Stats = session.Prepare(StatsSql);
                 session.Frequencies = session.Prepare(FrequenciesSql, ("@terms", SqliteType.Text));
+                session.TermCount = session.Prepare(TermCountSql);
+                session.AllFrequencies = session.Prepare(AllFrequenciesSql);
                 session.FlushTerms = session.Prepare(FlushTermsSql, ("@counts", SqliteType.Text));
                 session.Existing = session.Prepare(ExistingSql, ("@storyId", SqliteType.Integer));
+                session.LastCluster = session.Prepare(LastClusterSql);
+                session.Advance = session.Prepare(AdvanceSql, ("@documents", SqliteType.Integer), ("@version", SqliteType.Integer));
+                session.Bump = session.Prepare(BumpSql);
                 session.SaveCluster = session.Prepare(SaveClusterSql, ("@version", SqliteType.Integer), ("@size", SqliteType.Integer), ("@centroid", SqliteType.Blob), ("@clusterId", SqliteType.Integer));
                 session.Create = new SqliteRawStatement(connection, CreateSql);
                 session.Absorb = session.Prepare(AbsorbSql, ("@clusterId", SqliteType.Integer), ("@absorbed", SqliteType.Integer));
                 session.Record = new SqliteRawStatement(connection, RecordSql);
-                session.Count = session.Prepare(CountSql, ("@documents", SqliteType.Integer));
                 session.Clusters = session.Prepare(ClustersSql, ("@ids", SqliteType.Text));
                 session.Newest = session.Prepare(NewestSql);
                 session.LastStory = session.Prepare(LastStorySql);

@@ -37,6 +37,23 @@ public sealed class ClusterTextTests
         Assert.Equal(["ios", "7", "1", "2014"], ClusterText.Terms("iOS 7.1 (2014)"));
 
     [Fact]
+    public void Terms_LongChineseRun_IsEveryOverlappingBigram()
+    {
+        var run = string.Concat(Enumerable.Range(0, 150).Select(i => (char)(0x4E00 + (i * 7 % 300))));
+
+        Assert.Equal(Enumerable.Range(0, 149).Select(i => run.Substring(i, 2)).Append("end"), ClusterText.Terms(run + " end"));
+    }
+
+    [Fact]
+    public void Terms_LongWords_AreKeptWhole()
+    {
+        var word = string.Concat(Enumerable.Repeat("Ab", 200));
+        var accented = string.Concat(Enumerable.Repeat("é", 300)) + "s";
+
+        Assert.Equal([word.ToLowerInvariant(), new string('e', 300)], ClusterText.Terms($"{word} {accented}"));
+    }
+
+    [Fact]
     public void Terms_EmptyOrWhiteSpace_AreNone()
     {
         Assert.Empty(ClusterText.Terms(null));

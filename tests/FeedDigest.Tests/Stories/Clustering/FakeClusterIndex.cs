@@ -53,7 +53,7 @@ internal sealed class FakeClusterIndex : IStoryClusterIndex
 
         public Task<ClusterIndexResult> AddAsync(ClusterIndexEntry entry, CancellationToken cancellationToken) => index.AddAsync(entry, cancellationToken);
 
-        public Task CommitAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task<bool> CommitAsync(CancellationToken cancellationToken) => Task.FromResult(true);
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

@@ -1,3 +1,4 @@
+using FeedDigest.Core.Ports;
 using FeedDigest.Core.Stories.Clustering;
 using FeedDigest.Infrastructure.Storage.Sqlite;
 using FeedDigest.Tests.Storage;
@@ -213,6 +214,26 @@ public sealed class StoryClustererTests : IAsyncLifetime
     }
 
     /// <summary>Unrelated stories, so that IDF has something to learn from.</summary>
+    [Fact]
+    public async Task AssignAllAsync_AnotherWriterCommitsFirst_AssignsTheBatchAgainAndKeepsEveryStory()
+    {
+        await using var other = new SqliteStoryClusterIndex(database.Connections);
+        var overtaken = new OvertakenIndex(index, () => other.AddAsync(new ClusterIndexEntry(100, null, 0, ClusterCentroid.Empty, [5L], [], T0), CancellationToken.None));
+        var clusterer = new StoryClusterer(overtaken, new ClusteringOptions());
+        var stories = Enumerable.Range(1, 3)
+            .Select(i => new StoryForClustering(i, $"Flood warning for river towns as Danube rises, day {i}", "The Danube rose overnight; river towns were warned of floods.", T0.AddHours(i)))
+            .ToList();
+
+        var assignments = await clusterer.AssignAllAsync(stories, CancellationToken.None);
+
+        Assert.Equal(2, overtaken.Batches);
+        Assert.Equal(4, await database.ScalarAsync<long>("SELECT count(*) FROM cluster_members"));
+        Assert.Equal(4, await database.ScalarAsync<long>("SELECT documents FROM cluster_stats"));
+        var stored = await index.GetClustersAsync([1, 2, 3], CancellationToken.None);
+        Assert.Equal(assignments.Select(a => a.ClusterId), [stored[1], stored[2], stored[3]]);
+        Assert.Single(assignments.Select(a => a.ClusterId).Distinct());
+    }
+
     private async Task SeedUnrelatedAsync(StoryClusterer clusterer)
     {
         string[] titles =
@@ -233,4 +254,42 @@ public sealed class StoryClustererTests : IAsyncLifetime
 
     private Task<ClusterAssignment> AssignAsync(StoryClusterer clusterer, string title, string? summary, DateTimeOffset? time) =>
         clusterer.AssignAsync(new StoryForClustering(++nextStoryId, title, summary, time), CancellationToken.None);
+
+    /// <summary>The index, but before its first batch commits another writer commits (<paramref name="interloper"/>).</summary>
+    private sealed class OvertakenIndex(SqliteStoryClusterIndex inner, Func<Task> interloper) : IStoryClusterIndex
+    {
+        public int Batches { get; private set; }
+
+        public Task<ClusterCandidates> FindCandidatesAsync(ClusterQuery query, CancellationToken cancellationToken) => inner.FindCandidatesAsync(query, cancellationToken);
+
+        public Task<ClusterIndexResult> AddAsync(ClusterIndexEntry entry, CancellationToken cancellationToken) => inner.AddAsync(entry, cancellationToken);
+
+        public async Task<IStoryClusterBatch> BeginBatchAsync(CancellationToken cancellationToken)
+        {
+            Batches++;
+            var batch = await inner.BeginBatchAsync(cancellationToken);
+            return Batches == 1 ? new Batch(batch, interloper) : batch;
+        }
+
+        public Task<long> GetLastClusteredStoryIdAsync(CancellationToken cancellationToken) => inner.GetLastClusteredStoryIdAsync(cancellationToken);
+
+        public Task<IReadOnlyDictionary<long, long>> GetClustersAsync(IReadOnlyList<long> storyIds, CancellationToken cancellationToken) => inner.GetClustersAsync(storyIds, cancellationToken);
+
+        public Task<ClusterPruneReport> PruneAsync(CancellationToken cancellationToken) => inner.PruneAsync(cancellationToken);
+
+        private sealed class Batch(IStoryClusterBatch batch, Func<Task> interloper) : IStoryClusterBatch
+        {
+            public Task<ClusterCandidates> FindCandidatesAsync(ClusterQuery query, CancellationToken cancellationToken) => batch.FindCandidatesAsync(query, cancellationToken);
+
+            public Task<ClusterIndexResult> AddAsync(ClusterIndexEntry entry, CancellationToken cancellationToken) => batch.AddAsync(entry, cancellationToken);
+
+            public async Task<bool> CommitAsync(CancellationToken cancellationToken)
+            {
+                await interloper();
+                return await batch.CommitAsync(cancellationToken);
+            }
+
+            public ValueTask DisposeAsync() => batch.DisposeAsync();
+        }
+    }
 }
