@@ -65,42 +65,22 @@ public static partial class HtmlBlocks
                 continue;
             }
 
-            var c = html[i];
-            if (i + 1 >= html.Length)
+            if (!HtmlText.TryReadTag(html, i, out var tag))
             {
-                current.Append(c);
+                current.Append('<');
                 i++;
                 continue;
             }
 
-            if (html.AsSpan(i).StartsWith("<!--", StringComparison.Ordinal))
+            i = tag.End;
+            if (tag.IsComment)
             {
-                var end = html.IndexOf("-->", i + 4, StringComparison.Ordinal);
-                i = end < 0 ? html.Length : end + 3;
                 continue;
             }
 
-            var next = html[i + 1];
-            if (!char.IsAsciiLetter(next) && next is not ('/' or '!' or '?'))
-            {
-                current.Append(c);
-                i++;
-                continue;
-            }
-
-            var closing = next == '/';
-            var nameStart = i + (closing ? 2 : 1);
-            var nameEnd = nameStart;
-            while (nameEnd < html.Length && char.IsAsciiLetterOrDigit(html[nameEnd]))
-            {
-                nameEnd++;
-            }
-
-            var name = html[nameStart..nameEnd];
-            var tagEnd = HtmlText.EndOfTag(html, nameEnd);
-            var attributes = html.AsSpan(nameEnd, Math.Max(0, tagEnd - nameEnd));
-            i = tagEnd;
-            if (!closing && name.Length > 0 && (HtmlText.IsRawTextElement(name) || (skipFurnitureElements && IsFurniture(name, attributes))))
+            var name = html[tag.NameStart..tag.NameEnd];
+            var attributes = html.AsSpan(tag.NameEnd, Math.Max(0, tag.End - tag.NameEnd));
+            if (!tag.Closing && name.Length > 0 && (HtmlText.IsRawTextElement(name) || (skipFurnitureElements && IsFurniture(name, attributes))))
             {
                 Add(blocks, current.ToString(), decode: true);
                 current.Clear();

@@ -36,22 +36,7 @@ public static class HtmlText
         while (i < html.Length)
         {
             var c = html[i];
-            if (c != '<' || i + 1 >= html.Length)
-            {
-                text.Append(c);
-                i++;
-                continue;
-            }
-
-            var next = html[i + 1];
-            if (html.AsSpan(i).StartsWith("<!--", StringComparison.Ordinal))
-            {
-                var end = html.IndexOf("-->", i + 4, StringComparison.Ordinal);
-                i = end < 0 ? html.Length : end + 3;
-                continue;
-            }
-
-            if (!char.IsAsciiLetter(next) && next is not ('/' or '!' or '?'))
+            if (c != '<' || !TryReadTag(html, i, out var tag))
             {
                 // A "<" that opens no tag ("1 < 2") is text.
                 text.Append(c);
@@ -59,17 +44,14 @@ public static class HtmlText
                 continue;
             }
 
-            var closing = next == '/';
-            var nameStart = i + (closing ? 2 : 1);
-            var nameEnd = nameStart;
-            while (nameEnd < html.Length && char.IsAsciiLetterOrDigit(html[nameEnd]))
+            i = tag.End;
+            if (tag.IsComment)
             {
-                nameEnd++;
+                continue;
             }
 
-            var name = html.AsSpan(nameStart, nameEnd - nameStart);
-            i = EndOfTag(html, nameEnd);
-            if (!closing && IsRawTextElement(name))
+            var name = html.AsSpan(tag.NameStart, tag.NameEnd - tag.NameStart);
+            if (!tag.Closing && IsRawTextElement(name))
             {
                 var close = html.IndexOf("</" + name.ToString(), i, StringComparison.OrdinalIgnoreCase);
                 i = close < 0 ? html.Length : EndOfTag(html, close + 2 + name.Length);
@@ -83,6 +65,43 @@ public static class HtmlText
         }
 
         return CollapseWhiteSpace(WebUtility.HtmlDecode(text.ToString()));
+    }
+
+    /// <summary>
+    /// What the "&lt;" at <paramref name="lt"/> opens: a comment, or a tag with its name; false when
+    /// it opens neither and is text. The forward scans here and in <see cref="HtmlBlocks"/> share it.
+    /// </summary>
+    internal static bool TryReadTag(string html, int lt, out HtmlTag tag)
+    {
+        tag = default;
+        if (lt + 1 >= html.Length)
+        {
+            return false;
+        }
+
+        if (html.AsSpan(lt).StartsWith("<!--", StringComparison.Ordinal))
+        {
+            var end = html.IndexOf("-->", lt + 4, StringComparison.Ordinal);
+            tag = new HtmlTag(IsComment: true, Closing: false, NameStart: lt, NameEnd: lt, End: end < 0 ? html.Length : end + 3);
+            return true;
+        }
+
+        var next = html[lt + 1];
+        if (!char.IsAsciiLetter(next) && next is not ('/' or '!' or '?'))
+        {
+            return false;
+        }
+
+        var closing = next == '/';
+        var nameStart = lt + (closing ? 2 : 1);
+        var nameEnd = nameStart;
+        while (nameEnd < html.Length && char.IsAsciiLetterOrDigit(html[nameEnd]))
+        {
+            nameEnd++;
+        }
+
+        tag = new HtmlTag(IsComment: false, closing, nameStart, nameEnd, EndOfTag(html, nameEnd));
+        return true;
     }
 
     /// <summary>The index after the tag's closing "&gt;", skipping "&gt;" inside quoted attribute values.</summary>
@@ -234,3 +253,6 @@ public static class HtmlText
             || (amp >= 0 && text.IndexOf(';', amp) > amp);
     }
 }
+
+/// <summary>A comment or a tag in an HTML fragment, by index: its name (empty for a comment) and the index after it.</summary>
+internal readonly record struct HtmlTag(bool IsComment, bool Closing, int NameStart, int NameEnd, int End);
