@@ -34,7 +34,7 @@ public interface IFeedStore
     Task<int> PruneStoriesAsync(DateTimeOffset firstSeenBefore, CancellationToken cancellationToken);
 
     /// <summary>Stories that can be delivered (not held back) with an id above <paramref name="afterId"/>, in id order: what clustering still has to place.</summary>
-    Task<IReadOnlyList<StoredStory>> GetDeliverableStoriesAfterIdAsync(long afterId, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<StoryToCluster>> GetStoriesToClusterAfterIdAsync(long afterId, int limit, CancellationToken cancellationToken);
 
     /// <summary>Stories due after <paramref name="afterSequence"/>, oldest first.</summary>
     Task<IReadOnlyList<StoredStory>> GetStoriesAfterAsync(long afterSequence, int limit, CancellationToken cancellationToken);

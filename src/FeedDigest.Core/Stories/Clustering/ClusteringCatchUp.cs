@@ -73,7 +73,7 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
             var after = await index.GetLastClusteredStoryIdAsync(cancellationToken).ConfigureAwait(false);
             while (true)
             {
-                var page = await feedStore.GetDeliverableStoriesAfterIdAsync(after, PageSize, cancellationToken).ConfigureAwait(false);
+                var page = await feedStore.GetStoriesToClusterAfterIdAsync(after, PageSize, cancellationToken).ConfigureAwait(false);
                 // A feed's date in the future would put the story outside every window.
                 var stories = page.Select(story => new StoryForClustering(
                     story.Id,

@@ -37,8 +37,11 @@ public sealed class StoryClusterer
     }
 
     /// <summary>Assigns one story in a transaction of its own.</summary>
-    public Task<ClusterAssignment> AssignAsync(StoryForClustering story, CancellationToken cancellationToken) =>
-        AssignAsync(index, story, cancellationToken);
+    public Task<ClusterAssignment> AssignAsync(StoryForClustering story, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(story);
+        return AssignAsync(index, story, FeaturesOf(story), cancellationToken);
+    }
 
     /// <summary>
     /// Assigns the stories in order, in one batch of the index: one commit for all of them, so a
@@ -55,14 +58,19 @@ public sealed class StoryClusterer
             return assignments;
         }
 
+        // A story's terms and band keys depend on its text alone: they are found on every core at
+        // once, and only the assignment, which depends on the stories before it, goes one by one.
+        var features = new StoryFeatures[stories.Count];
+        Parallel.For(0, stories.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => features[i] = FeaturesOf(stories[i]));
+
         // A batch another writer overtook is not kept: its stories are assigned again against what that writer left.
         while (true)
         {
             assignments.Clear();
             await using var batch = await index.BeginBatchAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var story in stories)
+            for (var i = 0; i < stories.Count; i++)
             {
-                assignments.Add(await AssignAsync(batch, story, cancellationToken).ConfigureAwait(false));
+                assignments.Add(await AssignAsync(batch, stories[i], features[i], cancellationToken).ConfigureAwait(false));
             }
 
             if (await batch.CommitAsync(cancellationToken).ConfigureAwait(false))
@@ -72,10 +80,14 @@ public sealed class StoryClusterer
         }
     }
 
-    private async Task<ClusterAssignment> AssignAsync(IStoryClusterSession session, StoryForClustering story, CancellationToken cancellationToken)
+    private StoryFeatures FeaturesOf(StoryForClustering story)
     {
         ArgumentNullException.ThrowIfNull(story);
-        var features = StoryFeatures.Of(story.Title, story.Summary, options.Bands, options.RowsPerBand);
+        return StoryFeatures.Of(story.Title, story.Summary, options.Bands, options.RowsPerBand);
+    }
+
+    private async Task<ClusterAssignment> AssignAsync(IStoryClusterSession session, StoryForClustering story, StoryFeatures features, CancellationToken cancellationToken)
+    {
         var query = new ClusterQuery(
             features.Terms,
             features.BandKeys,

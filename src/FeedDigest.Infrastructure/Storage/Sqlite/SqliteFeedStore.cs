@@ -389,14 +389,27 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
     public Task SaveStateAsync(FeedState state, CancellationToken cancellationToken) =>
         connections.WriteAsync((scope, token) => UpdateStateAsync(scope, state, token), cancellationToken);
 
-    public async Task<IReadOnlyList<StoredStory>> GetDeliverableStoriesAfterIdAsync(long afterId, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoryToCluster>> GetStoriesToClusterAfterIdAsync(long afterId, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<StoryRow>(new CommandDefinition(
-            $"SELECT {StoryRow.Columns} FROM stories WHERE id > @afterId AND seq IS NOT NULL ORDER BY id LIMIT @limit",
-            new { afterId, limit },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return rows.Select(r => r.ToStory()).ToList();
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT id, title, summary, published_at, first_seen_at FROM stories WHERE id > $afterId AND seq IS NOT NULL ORDER BY id LIMIT $limit";
+        query.Parameters.AddWithValue("$afterId", afterId);
+        query.Parameters.AddWithValue("$limit", limit);
+        // Read by position: every story of a first poll passes here once.
+        var stories = new List<StoryToCluster>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            stories.Add(new StoryToCluster(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.IsDBNull(3) ? null : SqliteTime.FromText(reader.GetString(3)),
+                SqliteTime.FromText(reader.GetString(4))));
+        }
+
+        return stories;
     }
 
     public async Task<IReadOnlyList<StoredStory>> GetStoriesAfterAsync(long afterSequence, int limit, CancellationToken cancellationToken)
