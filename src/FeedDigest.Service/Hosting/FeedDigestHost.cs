@@ -34,8 +34,9 @@ internal static class FeedDigestHost
         contentRoot ??= Directory.GetCurrentDirectory();
         // Only the service watches its configuration files: a one-shot command has nothing to reload,
         // and a file watcher over a folder that also holds the database wakes on every write.
+        // Through a source: a value set on a ConfigurationManager that has none yet is dropped.
         var initial = new ConfigurationManager();
-        initial["hostBuilder:reloadConfigOnChange"] = withScheduler ? "true" : "false";
+        initial.AddInMemoryCollection([new("hostBuilder:reloadConfigOnChange", withScheduler ? "true" : "false")]);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             ContentRootPath = contentRoot,
