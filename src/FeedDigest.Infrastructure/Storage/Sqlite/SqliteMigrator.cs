@@ -1,4 +1,4 @@
-using Dapper;
+using Microsoft.Data.Sqlite;
 using FeedDigest.Core.Stories;
 using Microsoft.Extensions.Logging;
 
@@ -25,11 +25,13 @@ internal sealed class SqliteMigrator(SqliteConnectionFactory connections, TimePr
         // Scripts that turn stored keys into what the code now computes call the code itself.
         connection.CreateFunction<string, string, long>("feeddigest_key_hash", StoryIdentity.KeyHash, isDeterministic: true);
         // WAL lets the digest job read while a poll writes; it is a property of the file, set once.
-        await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode=WAL;", cancellationToken: cancellationToken)).ConfigureAwait(false);
-        await connection.ExecuteAsync(new CommandDefinition(
+        await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(
+            connection,
+            null,
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;",
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var applied = (await connection.QueryAsync<long>(new CommandDefinition("SELECT version FROM schema_migrations", cancellationToken: cancellationToken)).ConfigureAwait(false)).ToHashSet();
+            cancellationToken).ConfigureAwait(false);
+        var applied = await AppliedVersionsAsync(connection, cancellationToken).ConfigureAwait(false);
 
         foreach (var (version, name) in Scripts())
         {
@@ -39,16 +41,45 @@ internal sealed class SqliteMigrator(SqliteConnectionFactory connections, TimePr
             }
 
             var sql = ReadScript(name);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @appliedAt)",
-                new { version, name, appliedAt = SqliteTime.ToText(timeProvider.GetUtcNow()) },
-                transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, sql, cancellationToken).ConfigureAwait(false);
+            await using (var record = connection.CreateCommand())
+            {
+                record.Transaction = transaction;
+                record.CommandText = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($version, $name, $appliedAt)";
+                record.Parameters.AddWithValue("$version", version);
+                record.Parameters.AddWithValue("$name", name);
+                record.Parameters.AddWithValue("$appliedAt", SqliteTime.ToText(timeProvider.GetUtcNow()));
+                await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             logger.LogInformation("Applied database migration {Version} ({Name}) to {DatabasePath}", version, name, connections.DatabasePath);
         }
+    }
+
+    // Plain commands, not Dapper: every start of the service and of each CLI command runs this, and
+    // Dapper's first call in a process cost more than the whole check of an up-to-date schema.
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<HashSet<long>> AppliedVersionsAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT version FROM schema_migrations";
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var applied = new HashSet<long>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            applied.Add(reader.GetInt64(0));
+        }
+
+        return applied;
     }
 
     private static IEnumerable<(long Version, string Name)> Scripts() =>
