@@ -84,10 +84,27 @@ internal static class HostRunner
         }
     }
 
-    /// <summary>For one-shot commands: validates options eagerly and brings the schema up to date.</summary>
+    /// <summary>
+    /// For one-shot commands: validates options eagerly and brings the schema up to date. The
+    /// schema check (opening the database) runs on another core while the settings are checked:
+    /// both are a one-shot command's fixed cost before its work starts. A configuration mistake is
+    /// reported before anything the database says.
+    /// </summary>
     public static async Task PrepareAsync(IHost host, CancellationToken cancellationToken)
     {
-        await ValidateAsync(host, cancellationToken).ConfigureAwait(false);
-        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(cancellationToken).ConfigureAwait(false);
+        // Resolved inside the task: invalid storage settings then fail it, not this call, and the
+        // validation below still lists every problem.
+        var migration = Task.Run(() => host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(cancellationToken), cancellationToken);
+        try
+        {
+            await ValidateAsync(host, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await migration.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+
+        await migration.ConfigureAwait(false);
     }
 }
