@@ -52,7 +52,10 @@ internal static class HostRunner
     /// <summary>Runs every options validator now, as the service does at start-up.</summary>
     public static async Task ValidateAsync(IHost host, CancellationToken cancellationToken)
     {
-        // Both checks run, so one pass lists every problem in settings and in feeds, topics, subscribers.
+        // Both checks run, so one pass lists every problem in settings and in feeds, topics,
+        // subscribers. The catalog (every feed, topic and subscriber read from the configuration)
+        // is built on another core meanwhile; its problems are listed after the settings'.
+        var catalog = Task.Run(() => CatalogProblems(host), cancellationToken);
         var failures = new List<string>();
         try
         {
@@ -68,20 +71,27 @@ internal static class HostRunner
             failures.AddRange(exception.InnerExceptions.OfType<OptionsValidationException>().SelectMany(e => e.Failures));
         }
 
+        failures.AddRange(await catalog.ConfigureAwait(false));
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(CatalogOptions.SectionName, typeof(CatalogOptions), failures);
+        }
+    }
+
+    private static List<string> CatalogProblems(IHost host)
+    {
+        var problems = new List<string>();
         try
         {
             _ = host.Services.GetRequiredService<ICatalogSource>().Current;
         }
         catch (OptionsValidationException exception)
         {
-            failures.AddRange(exception.Failures);
+            problems.AddRange(exception.Failures);
         }
 
-        failures.AddRange(host.Services.GetRequiredService<DigestTemplateFolder>().Problems);
-        if (failures.Count > 0)
-        {
-            throw new OptionsValidationException(CatalogOptions.SectionName, typeof(CatalogOptions), failures);
-        }
+        problems.AddRange(host.Services.GetRequiredService<DigestTemplateFolder>().Problems);
+        return problems;
     }
 
     /// <summary>
