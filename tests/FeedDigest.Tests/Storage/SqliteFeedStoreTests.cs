@@ -1,4 +1,5 @@
 using FeedDigest.Core.Feeds;
+using FeedDigest.Core.Ports;
 using FeedDigest.Core.Stories;
 using FeedDigest.Infrastructure.Storage.Sqlite;
 
@@ -259,6 +260,34 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
         Assert.True(all.Zip(all.Skip(1)).All(p => p.First.Sequence < p.Second.Sequence));
         Assert.Equal(["Two", "Three"], page.Select(s => s.Title));
         Assert.Empty(await store.GetStoriesAfterAsync(all[^1].Sequence, 100, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GetStoriesToClusterAfterIdAsync_ReadsTextAndDates_OfDeliverableStoriesInIdOrder()
+    {
+        await store.SyncFeedsAsync([Harbor], T0, CancellationToken.None);
+        var published = new DateTimeOffset(2026, 3, 10, 8, 30, 0, TimeSpan.FromHours(8));
+        await store.SaveFetchAsync(
+            State(Harbor),
+            [
+                Story("guid:1", "One") with { Summary = "网络审查 first", PublishedAt = published },
+                Story("guid:2", "Archive") with { HeldBack = true },
+                Story("guid:3", "Three"),
+                Story("guid:4", "Four"),
+            ],
+            EditedStoryPolicy.Ignore,
+            CancellationToken.None);
+
+        var all = await store.GetStoriesToClusterAfterIdAsync(0, 100, CancellationToken.None);
+        var page = await store.GetStoriesToClusterAfterIdAsync(all[0].Id, 1, CancellationToken.None);
+
+        // The held-back story (an archive item of a new feed) is never delivered, so never clustered.
+        Assert.Equal(["One", "Three", "Four"], all.Select(s => s.Title));
+        Assert.True(all.Zip(all.Skip(1)).All(p => p.First.Id < p.Second.Id));
+        Assert.Equal(new StoryToCluster(all[0].Id, "One", "网络审查 first", published, T0), all[0]);
+        Assert.Null(all[1].PublishedAt);
+        Assert.Equal(["Three"], page.Select(s => s.Title));
+        Assert.Empty(await store.GetStoriesToClusterAfterIdAsync(all[^1].Id, 100, CancellationToken.None));
     }
 
     private static FeedState State(Feed feed, string? etag = null, string? lastModified = null, DateTimeOffset? nextCheckAt = null) =>
