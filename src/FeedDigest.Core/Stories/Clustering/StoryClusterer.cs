@@ -37,11 +37,8 @@ public sealed class StoryClusterer
     }
 
     /// <summary>Assigns one story in a transaction of its own.</summary>
-    public Task<ClusterAssignment> AssignAsync(StoryForClustering story, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(story);
-        return AssignAsync(index, story, FeaturesOf(story), cancellationToken);
-    }
+    public Task<ClusterAssignment> AssignAsync(StoryForClustering story, CancellationToken cancellationToken) =>
+        AssignAsync(index, story, FeaturesOf(story), cancellationToken);
 
     /// <summary>
     /// Assigns the stories in order, in one batch of the index: one commit for all of them, so a

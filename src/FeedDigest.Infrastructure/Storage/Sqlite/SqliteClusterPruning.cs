@@ -46,7 +46,7 @@ internal static class SqliteClusterPruning
 
     public static async Task<ClusterPruneReport> PruneAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
-        await ExecuteAsync(connection, transaction, ChooseSql, [], cancellationToken).ConfigureAwait(false);
+        await SqliteStatements.ExecuteAsync(connection, transaction, ChooseSql, cancellationToken).ConfigureAwait(false);
         var members = new List<(long ClusterId, byte[]? Contribution)>();
         await using (var read = Command(connection, transaction, ReadSql))
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -62,7 +62,7 @@ internal static class SqliteClusterPruning
             return new ClusterPruneReport(0, 0);
         }
 
-        await ExecuteAsync(connection, transaction, DeleteMembersSql, [], cancellationToken).ConfigureAwait(false);
+        await SqliteStatements.ExecuteAsync(connection, transaction, DeleteMembersSql, cancellationToken).ConfigureAwait(false);
 
         // Members stored without their vector leave the centroid and the counts as they are: taking
         // them out of N alone would make their terms look more common than the stories that remain.
@@ -137,10 +137,10 @@ internal static class SqliteClusterPruning
                 json.Append(json.Length > 1 ? ",[" : "[").Append(term.ToString(CultureInfo.InvariantCulture)).Append(',').Append(count.ToString(CultureInfo.InvariantCulture)).Append(']');
             }
 
-            await ExecuteAsync(connection, transaction, TermsSql, [("@counts", json.Append(']').ToString())], cancellationToken).ConfigureAwait(false);
+            await SqliteStatements.ExecuteAsync(connection, transaction, TermsSql, cancellationToken, ("@counts", json.Append(']').ToString())).ConfigureAwait(false);
         }
 
-        await ExecuteAsync(connection, transaction, StatsSql, [("@documents", documents)], cancellationToken).ConfigureAwait(false);
+        await SqliteStatements.ExecuteAsync(connection, transaction, StatsSql, cancellationToken, ("@documents", documents)).ConfigureAwait(false);
         return new ClusterPruneReport(members.Count, removedClusters);
     }
 
@@ -155,16 +155,5 @@ internal static class SqliteClusterPruning
         }
 
         return command;
-    }
-
-    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
-    {
-        await using var command = Command(connection, transaction, sql);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

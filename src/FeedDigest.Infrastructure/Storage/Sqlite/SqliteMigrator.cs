@@ -25,8 +25,8 @@ internal sealed class SqliteMigrator(SqliteConnectionFactory connections, TimePr
         // Scripts that turn stored keys into what the code now computes call the code itself.
         connection.CreateFunction<string, string, long>("feeddigest_key_hash", StoryIdentity.KeyHash, isDeterministic: true);
         // WAL lets the digest job read while a poll writes; it is a property of the file, set once.
-        await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(
+        await SqliteStatements.ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
+        await SqliteStatements.ExecuteAsync(
             connection,
             null,
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;",
@@ -42,16 +42,15 @@ internal sealed class SqliteMigrator(SqliteConnectionFactory connections, TimePr
 
             var sql = ReadScript(name);
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, transaction, sql, cancellationToken).ConfigureAwait(false);
-            await using (var record = connection.CreateCommand())
-            {
-                record.Transaction = transaction;
-                record.CommandText = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($version, $name, $appliedAt)";
-                record.Parameters.AddWithValue("$version", version);
-                record.Parameters.AddWithValue("$name", name);
-                record.Parameters.AddWithValue("$appliedAt", SqliteTime.ToText(timeProvider.GetUtcNow()));
-                await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            await SqliteStatements.ExecuteAsync(connection, transaction, sql, cancellationToken).ConfigureAwait(false);
+            await SqliteStatements.ExecuteAsync(
+                connection,
+                transaction,
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($version, $name, $appliedAt)",
+                cancellationToken,
+                ("$version", version),
+                ("$name", name),
+                ("$appliedAt", SqliteTime.ToText(timeProvider.GetUtcNow()))).ConfigureAwait(false);
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             logger.LogInformation("Applied database migration {Version} ({Name}) to {DatabasePath}", version, name, connections.DatabasePath);
@@ -59,15 +58,7 @@ internal sealed class SqliteMigrator(SqliteConnectionFactory connections, TimePr
     }
 
     // Plain commands, not Dapper: every start of the service and of each CLI command runs this, and
-    // Dapper's first call in a process cost more than the whole check of an up-to-date schema.
-    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
+    // a first Dapper call loads and initialises Dapper for this alone.
     private static async Task<HashSet<long>> AppliedVersionsAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         await using var query = connection.CreateCommand();
