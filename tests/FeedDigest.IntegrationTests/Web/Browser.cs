@@ -51,13 +51,29 @@ public sealed class Browser : IDisposable
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
-            var text = Driver.FindElements(By.CssSelector(cssSelector)).FirstOrDefault()?.Text;
+            var text = CurrentText(cssSelector);
             if (text is not null && text.Contains(expected, StringComparison.Ordinal) || waited.Elapsed > TimeSpan.FromSeconds(15))
             {
                 return text ?? string.Empty;
             }
 
             Thread.Sleep(100);
+        }
+    }
+
+    /// <summary>
+    /// The first matching element's text, or null when there is none yet or the page was replaced
+    /// between finding the element and reading it (the old page's element is then stale).
+    /// </summary>
+    private string? CurrentText(string cssSelector)
+    {
+        try
+        {
+            return Driver.FindElements(By.CssSelector(cssSelector)).FirstOrDefault()?.Text;
+        }
+        catch (StaleElementReferenceException)
+        {
+            return null;
         }
     }
 
