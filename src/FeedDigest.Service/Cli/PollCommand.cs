@@ -1,8 +1,6 @@
 using System.CommandLine;
-using System.Diagnostics;
-using System.Globalization;
-using FeedDigest.Core.Polling;
-using FeedDigest.Core.Stories.Clustering;
+using FeedDigest.Service.Control;
+using FeedDigest.Service.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FeedDigest.Service.Cli;
@@ -10,33 +8,50 @@ namespace FeedDigest.Service.Cli;
 /// <summary>
 /// <c>feeddigest poll --once</c>: checks every configured feed now, stores new stories and places
 /// them in story clusters, as the service's poll does (unless FeedDigest:Clustering:Enabled is false).
+/// When the service runs on the same database, it is asked to poll (through its control socket)
+/// rather than a second process fetching the same feeds beside it.
 /// </summary>
 internal static class PollCommand
 {
     public static Command Create(Option<string?> config)
     {
         var once = new Option<bool>("--once") { Description = "Poll every configured feed once, then exit." };
-        var command = new Command("poll", "Poll feeds now, store their new stories and cluster them.");
+        var command = new Command("poll", "Poll feeds now, store their new stories and cluster them (through the running service when there is one).");
         command.Options.Add(once);
-        command.SetAction((result, cancellationToken) => HostRunner.RunAsync(result.GetValue(config), withScheduler: false, async host =>
+        command.SetAction(async (result, cancellationToken) =>
         {
-            await HostRunner.PrepareAsync(host, cancellationToken).ConfigureAwait(false);
-            var clock = Stopwatch.StartNew();
-            var poll = PollAsync(host.Services.GetRequiredService<FeedPoller>(), clock, cancellationToken);
-            var clustered = await host.Services.GetRequiredService<ClusteringCatchUp>()
-                .CatchUpDuringAsync(poll, host.Services.GetRequiredService<TimeProvider>(), cancellationToken).ConfigureAwait(false);
-            var (report, polled) = await poll.ConfigureAwait(false);
-            Console.WriteLine(string.Create(
-                CultureInfo.InvariantCulture,
-                $"{report.FeedsChecked} feeds checked, {report.FeedsFailed} failed, {report.NewStories} new stories, in {polled.TotalSeconds:F2} s; {clustered} stories clustered alongside, the last of them {(clock.Elapsed - polled).TotalSeconds:F2} s after."));
-            return report.FeedsFailed == 0 ? 0 : 3;
-        }));
+            var configFile = result.GetValue(config);
+            if (ControlSocket.PathFromConfiguration(configFile, Directory.GetCurrentDirectory()) is { } socket
+                && await ControlClient.TryPollAsync(socket, cancellationToken).ConfigureAwait(false) is { } reply)
+            {
+                return await ReportAsync(reply).ConfigureAwait(false);
+            }
+
+            return await HostRunner.RunAsync(configFile, withScheduler: false, async host =>
+            {
+                await HostRunner.PrepareAsync(host, cancellationToken).ConfigureAwait(false);
+                var outcome = await host.Services.GetRequiredService<PollRunner>().RunAsync(allFeeds: true, cancellationToken).ConfigureAwait(false);
+                Console.WriteLine(outcome.Describe());
+                return outcome.ExitCode;
+            }).ConfigureAwait(false);
+        });
         return command;
     }
 
-    private static async Task<(PollReport Report, TimeSpan Took)> PollAsync(FeedPoller poller, Stopwatch clock, CancellationToken cancellationToken)
+    private static async Task<int> ReportAsync(PollReply reply)
     {
-        var report = await poller.PollAsync(allFeeds: true, cancellationToken).ConfigureAwait(false);
-        return (report, clock.Elapsed);
+        if (reply.Error is not null)
+        {
+            await Console.Error.WriteLineAsync($"The running service (pid {reply.ProcessId}) did not poll: {reply.Error}").ConfigureAwait(false);
+            return 1;
+        }
+
+        var outcome = new PollOutcome(
+            new Core.Polling.PollReport(reply.FeedsChecked, reply.FeedsFailed, reply.NewStories),
+            TimeSpan.FromSeconds(reply.PollSeconds),
+            reply.Clustered,
+            TimeSpan.FromSeconds(reply.ClusteredAfterSeconds));
+        Console.WriteLine($"{outcome.Describe()} Polled by the running service (pid {reply.ProcessId}).");
+        return outcome.ExitCode;
     }
 }

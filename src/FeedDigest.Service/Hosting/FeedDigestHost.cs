@@ -9,6 +9,7 @@ using StoryClusteringOptions = FeedDigest.Core.Stories.Clustering.ClusteringOpti
 using FeedDigest.Infrastructure;
 using FeedDigest.Infrastructure.Mail;
 using FeedDigest.Infrastructure.Storage;
+using FeedDigest.Service.Control;
 using FeedDigest.Service.Jobs;
 using FeedDigest.Service.Web;
 using Microsoft.Extensions.Configuration;
@@ -91,6 +92,7 @@ internal static class FeedDigestHost
         // Clustering settings are read at start-up: a changed threshold applies after a restart.
         services.AddSingleton(provider => new StoryClusterer(provider.GetRequiredService<IStoryClusterIndex>(), provider.GetRequiredService<IOptions<StoryClusteringOptions>>().Value));
         services.AddSingleton<ClusteringCatchUp>();
+        services.AddSingleton<PollRunner>();
         // Templates are read at start: an edited template applies after a restart.
         services.AddSingleton(provider => DigestTemplateFolder.Read(provider.GetRequiredService<IOptions<DigestOptions>>().Value.TemplatesFolder, contentRoot));
         services.AddSingleton(provider => new DigestRenderer(provider.GetService<IDigestLinks>(), provider.GetRequiredService<DigestTemplateFolder>().Templates));
@@ -106,6 +108,7 @@ internal static class FeedDigestHost
         {
             AddScheduler(services, builder.Configuration);
             services.AddSingleton<ShutdownDeadline>();
+            services.AddHostedService<ControlServer>();
             services.AddHostedService<ConfigurationStatus>();
         }
 

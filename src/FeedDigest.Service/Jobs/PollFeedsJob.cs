@@ -1,5 +1,3 @@
-using FeedDigest.Core.Polling;
-using FeedDigest.Core.Stories.Clustering;
 using FeedDigest.Service.Hosting;
 using Microsoft.Extensions.Logging;
 using Quartz;
@@ -11,7 +9,7 @@ namespace FeedDigest.Service.Jobs;
 /// database, not Quartz, holds each feed's schedule.
 /// </summary>
 [DisallowConcurrentExecution]
-internal sealed class PollFeedsJob(ShutdownDeadline shutdownDeadline, FeedPoller poller, ClusteringCatchUp clustering, TimeProvider timeProvider, ILogger<PollFeedsJob> logger) : IJob
+internal sealed class PollFeedsJob(ShutdownDeadline shutdownDeadline, PollRunner polls, ILogger<PollFeedsJob> logger) : IJob
 {
     public static readonly JobKey Key = new("poll-feeds");
 
@@ -21,9 +19,7 @@ internal sealed class PollFeedsJob(ShutdownDeadline shutdownDeadline, FeedPoller
         var cancellationToken = linked.Token;
         try
         {
-            var poll = poller.PollAsync(allFeeds: false, cancellationToken);
-            await clustering.CatchUpDuringAsync(poll, timeProvider, cancellationToken).ConfigureAwait(false);
-            var report = await poll.ConfigureAwait(false);
+            var report = (await polls.RunAsync(allFeeds: false, cancellationToken).ConfigureAwait(false)).Report;
             if (report.FeedsChecked > 0)
             {
                 logger.LogInformation("Poll: {FeedCount} feeds checked, {FailedCount} failed, {NewCount} new stories", report.FeedsChecked, report.FeedsFailed, report.NewStories);
