@@ -69,10 +69,14 @@ public sealed class FeedPoller(
         return new PollReport(due.Count, failed, newStories);
     }
 
-    /// <summary>Old stories go once a day; their keys stay, so they never come back as new.</summary>
+    /// <summary>
+    /// Old stories go once a day; their keys stay, so they never come back as new. The day counts
+    /// from the last prune in any process on the store: a one-shot command does not prune again.
+    /// </summary>
     private async Task PruneDailyAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (lastPrunedAt is { } last && now - last < TimeSpan.FromDays(1))
+        lastPrunedAt ??= await feedStore.GetLastPruneAsync(cancellationToken).ConfigureAwait(false);
+        if (lastPrunedAt is { } last && now - last < TimeSpan.FromDays(1) && last <= now)
         {
             return;
         }
@@ -81,6 +85,7 @@ public sealed class FeedPoller(
         var pruned = await feedStore.PruneStoriesAsync(now - retention, cancellationToken).ConfigureAwait(false);
         // Every day, not only when stories went: it also finishes a cluster prune a crash cut short.
         var clusters = await clusterIndex.PruneAsync(cancellationToken).ConfigureAwait(false);
+        await feedStore.RecordPruneAsync(now, cancellationToken).ConfigureAwait(false);
         lastPrunedAt = now;
         if (pruned > 0)
         {

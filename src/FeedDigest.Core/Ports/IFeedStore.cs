@@ -33,6 +33,12 @@ public interface IFeedStore
     /// </summary>
     Task<int> PruneStoriesAsync(DateTimeOffset firstSeenBefore, CancellationToken cancellationToken);
 
+    /// <summary>When the daily prune last ran, in any process on this store; null before the first.</summary>
+    Task<DateTimeOffset?> GetLastPruneAsync(CancellationToken cancellationToken);
+
+    /// <summary>Records that the daily prune ran at <paramref name="at"/>.</summary>
+    Task RecordPruneAsync(DateTimeOffset at, CancellationToken cancellationToken);
+
     /// <summary>Stories that can be delivered (not held back) with an id above <paramref name="afterId"/>, in id order: what clustering still has to place.</summary>
     Task<IReadOnlyList<StoryToCluster>> GetStoriesToClusterAfterIdAsync(long afterId, int limit, CancellationToken cancellationToken);
 

@@ -167,6 +167,43 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Prune_RunsOnceADay_CountedFromTheLastPruneOfAnyProcessOnTheDatabase()
+    {
+        var retention = new Dictionary<string, string?> { ["FeedDigest:Stories:Retention"] = "30.00:00:00" };
+        var first = new Item("a1", "Port reopens", "https://site.example/1");
+        var second = new Item("a2", "Port closes again", "https://site.example/2");
+        var url = Serve(first);
+        using (var host = await StartAsync([url], retention))
+        {
+            await PollAsync(host);
+            clock.Advance(TimeSpan.FromHours(12));
+            Serve(first, second);
+            await PollAsync(host);
+
+            // a1 is 30 days and 6 hours old, a2 29 days and 18 hours: a1 goes.
+            clock.Advance(TimeSpan.FromDays(30) - TimeSpan.FromHours(6));
+            await PollAsync(host);
+            Assert.Equal(["Port closes again"], (await DueAfterAsync(host, 0)).Select(s => s.Title));
+        }
+
+        // Another process (a `poll --once`) 12 hours later: a2 is old enough now, but the day since
+        // the last prune is not over, so this poll does not prune (and does not scan for it).
+        clock.Advance(TimeSpan.FromHours(12));
+        using (var host = await StartAsync([url], retention))
+        {
+            await PollAsync(host);
+            Assert.Equal(["Port closes again"], (await DueAfterAsync(host, 0)).Select(s => s.Title));
+        }
+
+        clock.Advance(TimeSpan.FromHours(13));
+        using (var host = await StartAsync([url], retention))
+        {
+            await PollAsync(host);
+            Assert.Empty(await DueAfterAsync(host, 0));
+        }
+    }
+
+    [Fact]
     public async Task PrunedStory_LeavesItsCluster_InTheSamePoll()
     {
         var url = Serve(new Item("a1", "Port reopens", "https://site.example/1"));

@@ -386,6 +386,28 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             },
             cancellationToken);
 
+    private const string PruneTask = "prune";
+
+    public async Task<DateTimeOffset?> GetLastPruneAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT last_run_at FROM maintenance_runs WHERE task = $task";
+        query.Parameters.AddWithValue("$task", PruneTask);
+        return await query.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string at ? SqliteTime.FromText(at) : null;
+    }
+
+    public Task RecordPruneAsync(DateTimeOffset at, CancellationToken cancellationToken) =>
+        connections.WriteAsync(
+            (scope, token) =>
+            {
+                var record = scope.Command("INSERT INTO maintenance_runs (task, last_run_at) VALUES ($task, $at) ON CONFLICT (task) DO UPDATE SET last_run_at = excluded.last_run_at");
+                SqliteWriteScope.Set(record, "$task", PruneTask);
+                SqliteWriteScope.Set(record, "$at", SqliteTime.ToText(at));
+                return record.ExecuteNonQueryAsync(token);
+            },
+            cancellationToken);
+
     public Task SaveStateAsync(FeedState state, CancellationToken cancellationToken) =>
         connections.WriteAsync((scope, token) => UpdateStateAsync(scope, state, token), cancellationToken);
 
