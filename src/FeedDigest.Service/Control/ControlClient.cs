@@ -34,7 +34,7 @@ internal static class ControlClient
 
         return line is null
             ? new PollReply(0, 0, 0, 0, 0, 0, 0, "the service closed the connection before replying (is it stopping?)")
-            : JsonSerializer.Deserialize<PollReply>(line);
+            : JsonSerializer.Deserialize(line, ControlJson.Default.PollReply);
     }
 
     /// <summary>Whether a service listens on the socket.</summary>

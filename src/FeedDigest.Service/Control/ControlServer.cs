@@ -138,7 +138,7 @@ internal sealed class ControlServer(
 
         try
         {
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(reply) + "\n"), stoppingToken).ConfigureAwait(false);
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(reply, ControlJson.Default.PollReply) + "\n"), stoppingToken).ConfigureAwait(false);
         }
         catch (IOException)
         {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FeedDigest.Infrastructure.Storage;
 using FeedDigest.Infrastructure.Storage.Sqlite;
 using FeedDigest.Service.Hosting;
@@ -39,7 +40,13 @@ internal static class ControlSocket
                 builder.AddJsonFile(Path.GetFullPath(configFile, contentRoot), optional: false, reloadOnChange: false);
             }
 
-            var storage = builder.AddEnvironmentVariables().Build().GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+            // The one setting read directly: the options binder's reflection cost a command more than its request.
+            var storage = new StorageOptions();
+            if (builder.AddEnvironmentVariables().Build()[$"{StorageOptions.SectionName}:{nameof(StorageOptions.ConnectionString)}"] is { } connectionString)
+            {
+                storage.ConnectionString = connectionString;
+            }
+
             return PathFor(storage, contentRoot);
         }
         catch (Exception exception) when (exception is IOException or InvalidDataException or FormatException or ArgumentException or InvalidOperationException)
@@ -51,3 +58,7 @@ internal static class ControlSocket
 
 /// <summary>The reply to <see cref="ControlSocket.PollRequest"/>: the poll's figures, or why it did not run.</summary>
 internal sealed record PollReply(int ProcessId, int FeedsChecked, int FeedsFailed, int NewStories, double PollSeconds, int Clustered, double ClusteredAfterSeconds, string? Error);
+
+/// <summary>The replies' JSON, generated at build time: a command reads one reply and would otherwise pay for reflection over it first.</summary>
+[JsonSerializable(typeof(PollReply))]
+internal sealed partial class ControlJson : JsonSerializerContext;
