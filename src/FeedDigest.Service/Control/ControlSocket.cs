@@ -23,7 +23,7 @@ internal static class ControlSocket
     public const string PollRequest = "poll";
 
     public static string PathFor(StorageOptions storage, string contentRoot) =>
-        Path.Combine(Path.GetDirectoryName(SqliteDatabaseMaintenance.DatabasePath(storage, contentRoot))!, FileName);
+        SqliteDatabaseMaintenance.PathBesideDatabase(storage, contentRoot, FileName);
 
     /// <summary>
     /// The socket a service on this configuration listens on, read from the configuration files and

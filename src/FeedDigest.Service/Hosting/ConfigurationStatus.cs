@@ -33,7 +33,7 @@ internal sealed class ConfigurationStatus(
     public sealed record Snapshot(int ProcessId, DateTimeOffset StartedAt, bool RunningOnLastGood, IReadOnlyList<ConfigurationHealth.Refusal> Refusals);
 
     public static string PathFor(StorageOptions storage, string contentRoot) =>
-        Path.Combine(Path.GetDirectoryName(SqliteDatabaseMaintenance.DatabasePath(storage, contentRoot))!, FileName);
+        SqliteDatabaseMaintenance.PathBesideDatabase(storage, contentRoot, FileName);
 
     private string StatusPath => PathFor(storage.Value, environment.ContentRootPath);
 

@@ -12,6 +12,10 @@ public static class SqliteDatabaseMaintenance
         return Path.GetFullPath(dataSource, contentRoot);
     }
 
+    /// <summary>A file of the running service's kept beside the database (its status, its control socket), so each database has its own.</summary>
+    public static string PathBesideDatabase(StorageOptions options, string contentRoot, string fileName) =>
+        Path.Combine(Path.GetDirectoryName(DatabasePath(options, contentRoot))!, fileName);
+
     /// <summary>
     /// Copies the database to <paramref name="target"/> with SQLite's online backup API: a consistent
     /// snapshot taken while the service keeps reading and writing (WAL included), unlike a file copy.
