@@ -44,12 +44,25 @@ internal sealed class ControlServer(
             while (true)
             {
                 using var connection = await listener.AcceptAsync(stoppingToken).ConfigureAwait(false);
-                await ServeAsync(connection, configurationFiles, stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    await ServeAsync(connection, configurationFiles, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // One request's failure (a broken connection, a bug) ends that request, not the service.
+                    logger.LogError(exception, "A request on the control socket {Socket} failed", path);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // The service is stopping.
+        }
+        catch (SocketException exception)
+        {
+            // The socket itself failed (its file removed, the system out of resources): the service runs on without it.
+            logger.LogWarning("The control socket {Socket} stopped accepting requests: {Reason}. Commands such as poll --once now poll from their own process", path, exception.Message);
         }
         finally
         {

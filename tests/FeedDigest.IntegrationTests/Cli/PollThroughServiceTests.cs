@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+using System.Text;
 using FeedDigest.IntegrationTests.Support;
 using FeedDigest.Service.Control;
 
@@ -25,6 +27,9 @@ public sealed class PollThroughServiceTests
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(socket));
         }
+
+        // Anything but a poll request is refused with a reason, and the service goes on serving.
+        Assert.Contains("unknown request", await AskAsync(socket, "DROP TABLE stories"), StringComparison.Ordinal);
 
         // A feed added a moment before the command: the service reads the edit before polling.
         await WriteFeedAsync(directory, "agency", "VPN sellers fined");
@@ -66,6 +71,16 @@ public sealed class PollThroughServiceTests
 
         await using var service = RunningService.Start(directory.Path);
         Assert.True(await Eventually.WaitUntilAsync(() => ControlClient.AnswersAsync(socket, default), Patience), service.Output);
+    }
+
+    private static async Task<string> AskAsync(string socket, string request)
+    {
+        using var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await client.ConnectAsync(new UnixDomainSocketEndPoint(socket));
+        await using var stream = new NetworkStream(client);
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(request + "\n"));
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync();
     }
 
     private static string SocketPath(TempDirectory directory) => Path.Combine(directory.Path, "data", ControlSocket.FileName);
