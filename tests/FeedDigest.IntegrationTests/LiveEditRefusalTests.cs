@@ -81,9 +81,10 @@ public sealed class LiveEditRefusalTests
             TimeSpan.FromSeconds(5)), $"{kind}: no log line names the problem");
         Assert.Equal(before, Fingerprint(catalog.Current));
         Assert.Equal(TimeSpan.FromMinutes(30), polling.CurrentValue.DefaultInterval);
-        var status = ConfigurationStatus.Read(statusFile);
-        Assert.NotNull(status);
-        Assert.True(status.RunningOnLastGood);
+        // The status file is written by the change's handler, just after the health flips.
+        Assert.True(
+            await Eventually.WaitUntilAsync(() => ConfigurationStatus.Read(statusFile) is { RunningOnLastGood: true }, TimeSpan.FromSeconds(5)),
+            $"{kind}: {statusFile} does not say the service runs on the last good configuration");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
         using (var healthz = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri("healthz", UriKind.Relative))))
         {
