@@ -1,4 +1,5 @@
 using FeedDigest.IntegrationTests.Support;
+using FeedDigest.Service.Hosting;
 
 namespace FeedDigest.IntegrationTests.Cli;
 
@@ -115,6 +116,8 @@ public sealed class ConfigCommandTests
 
         await File.WriteAllTextAsync(config, good.Replace("\"VPN\"", "\"VPN AND\"", StringComparison.Ordinal));
         Assert.True(await service.WaitForOutputAsync("Configuration edit refused", TimeSpan.FromSeconds(10)), service.Output);
+        // The service logs the refusal, then writes its status file.
+        Assert.True(await Eventually.WaitUntilAsync(() => ConfigurationStatus.Read(status) is { RunningOnLastGood: true }, TimeSpan.FromSeconds(10)), service.Output);
         Assert.Contains("FeedDigest:Topics:0:Query", service.Output, StringComparison.Ordinal);
 
         var (exitCode, stdout, stderr) = await FeedDigestProcess.RunAsync(directory.Path, "config", "validate", config);
