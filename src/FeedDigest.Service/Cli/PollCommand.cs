@@ -1,6 +1,7 @@
 using System.CommandLine;
+using System.Globalization;
+using FeedDigest.Core.Polling;
 using FeedDigest.Service.Control;
-using FeedDigest.Service.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FeedDigest.Service.Cli;
@@ -31,8 +32,8 @@ internal static class PollCommand
             {
                 await HostRunner.PrepareAsync(host, cancellationToken).ConfigureAwait(false);
                 var outcome = await host.Services.GetRequiredService<PollRunner>().RunAsync(allFeeds: true, cancellationToken).ConfigureAwait(false);
-                Console.WriteLine(outcome.Describe());
-                return outcome.ExitCode;
+                Console.WriteLine(Describe(outcome));
+                return ExitCode(outcome);
             }).ConfigureAwait(false);
         });
         return command;
@@ -40,18 +41,20 @@ internal static class PollCommand
 
     private static async Task<int> ReportAsync(PollReply reply)
     {
-        if (reply.Error is not null)
+        if (reply.Outcome is not { } outcome)
         {
             await Console.Error.WriteLineAsync($"The running service (pid {reply.ProcessId}) did not poll: {reply.Error}").ConfigureAwait(false);
             return 1;
         }
 
-        var outcome = new PollOutcome(
-            new Core.Polling.PollReport(reply.FeedsChecked, reply.FeedsFailed, reply.NewStories),
-            TimeSpan.FromSeconds(reply.PollSeconds),
-            reply.Clustered,
-            TimeSpan.FromSeconds(reply.ClusteredAfterSeconds));
-        Console.WriteLine($"{outcome.Describe()} Polled by the running service (pid {reply.ProcessId}).");
-        return outcome.ExitCode;
+        Console.WriteLine($"{Describe(outcome)} Polled by the running service (pid {reply.ProcessId}).");
+        return ExitCode(outcome);
     }
+
+    private static string Describe(PollOutcome outcome) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{outcome.Report.FeedsChecked} feeds checked, {outcome.Report.FeedsFailed} failed, {outcome.Report.NewStories} new stories, in {outcome.PollTook.TotalSeconds:F2} s; {outcome.Clustered} stories clustered alongside, the last of them {outcome.ClusteredAfter.TotalSeconds:F2} s after.");
+
+    /// <summary>0 when every feed was read, 3 when some failed (their errors are in <c>feeds list</c>).</summary>
+    private static int ExitCode(PollOutcome outcome) => outcome.Report.FeedsFailed == 0 ? 0 : 3;
 }

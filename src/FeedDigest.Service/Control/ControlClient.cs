@@ -33,7 +33,7 @@ internal static class ControlClient
         }
 
         return line is null
-            ? new PollReply(0, 0, 0, 0, 0, 0, 0, "the service closed the connection before replying (is it stopping?)")
+            ? new PollReply(0, null, "the service closed the connection before replying (is it stopping?)")
             : JsonSerializer.Deserialize(line, ControlJson.Default.PollReply);
     }
 

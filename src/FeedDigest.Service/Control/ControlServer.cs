@@ -1,9 +1,9 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using FeedDigest.Core.Polling;
 using FeedDigest.Infrastructure.Storage;
 using FeedDigest.Service.Hosting;
-using FeedDigest.Service.Jobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -23,7 +23,6 @@ internal sealed class ControlServer(
     IOptions<StorageOptions> storage,
     IHostEnvironment environment,
     ShutdownDeadline shutdownDeadline,
-    TimeProvider clock,
     ILogger<ControlServer> logger) : BackgroundService
 {
     // A client that connects and says nothing is not waited for long.
@@ -164,7 +163,6 @@ internal sealed class ControlServer(
         // An edit made just before the request (`feeds add`, then `poll --once`) counts, though the
         // files' watcher may not have seen it yet.
         configurationFiles.ReloadIfChanged();
-        var started = clock.GetTimestamp();
         try
         {
             // As a tick does: a stop lets the poll under way finish within the shutdown grace.
@@ -174,16 +172,8 @@ internal sealed class ControlServer(
                 outcome.Report.FeedsChecked,
                 outcome.Report.FeedsFailed,
                 outcome.Report.NewStories,
-                clock.GetElapsedTime(started).TotalSeconds);
-            return new PollReply(
-                Environment.ProcessId,
-                outcome.Report.FeedsChecked,
-                outcome.Report.FeedsFailed,
-                outcome.Report.NewStories,
-                outcome.PollTook.TotalSeconds,
-                outcome.Clustered,
-                outcome.ClusteredAfter.TotalSeconds,
-                null);
+                outcome.PollTook.TotalSeconds);
+            return new PollReply(Environment.ProcessId, outcome, null);
         }
         catch (OperationCanceledException) when (shutdownDeadline.Token.IsCancellationRequested)
         {
@@ -197,7 +187,7 @@ internal sealed class ControlServer(
         }
     }
 
-    private static PollReply Failed(string error) => new(Environment.ProcessId, 0, 0, 0, 0, 0, 0, error);
+    private static PollReply Failed(string error) => new(Environment.ProcessId, null, error);
 
     private void TryDelete(string path)
     {

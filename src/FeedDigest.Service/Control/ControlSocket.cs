@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FeedDigest.Core.Polling;
 using FeedDigest.Infrastructure.Storage;
 using FeedDigest.Infrastructure.Storage.Sqlite;
 using FeedDigest.Service.Hosting;
@@ -57,7 +58,7 @@ internal static class ControlSocket
 }
 
 /// <summary>The reply to <see cref="ControlSocket.PollRequest"/>: the poll's figures, or why it did not run.</summary>
-internal sealed record PollReply(int ProcessId, int FeedsChecked, int FeedsFailed, int NewStories, double PollSeconds, int Clustered, double ClusteredAfterSeconds, string? Error);
+internal sealed record PollReply(int ProcessId, PollOutcome? Outcome, string? Error);
 
 /// <summary>The replies' JSON, generated at build time: a command reads one reply and would otherwise pay for reflection over it first.</summary>
 [JsonSerializable(typeof(PollReply))]

@@ -1,3 +1,4 @@
+using FeedDigest.Core.Polling;
 using FeedDigest.Service.Hosting;
 using Microsoft.Extensions.Logging;
 using Quartz;

@@ -1,13 +1,12 @@
-using FeedDigest.Core.Polling;
 using FeedDigest.Core.Stories.Clustering;
 
-namespace FeedDigest.Service.Jobs;
+namespace FeedDigest.Core.Polling;
 
 /// <summary>
 /// Runs a poll and clusters its new stories alongside, one poll at a time in the process: the
-/// scheduled tick and a poll asked for through the control socket never fetch the same feeds at once.
+/// scheduled tick and a poll a command asks the service for never fetch the same feeds at once.
 /// </summary>
-internal sealed class PollRunner(FeedPoller poller, ClusteringCatchUp clustering, TimeProvider timeProvider) : IDisposable
+public sealed class PollRunner(FeedPoller poller, ClusteringCatchUp clustering, TimeProvider timeProvider) : IDisposable
 {
     private readonly SemaphoreSlim turn = new(1, 1);
 
