@@ -13,54 +13,22 @@ set -euo pipefail
 N=${1:-1000}
 REPS=${2:-5}
 POLLS=${3:-3}
-REPO="$(cd "$(dirname "$0")/../.." && pwd)"
-SHARED="${SHARED:-$REPO/../shared/bench}"
-WORK="${BENCH_COPY:-/tmp/feeddigest-bench}"
 OUT="${OUT:-/tmp/feeddigest-service-poll}"
-if [ ! -d "$WORK" ]; then
-  cp -r "$SHARED" "$WORK"
-  chmod -R u+w "$WORK"
-fi
-BIN="${FEEDDIGEST_BIN:-}"
-if [ -z "$BIN" ]; then
-  # As the README's install publishes it (see run.sh).
-  dotnet publish "$REPO/src/FeedDigest.Service" -c Release -r linux-x64 --self-contained -p:PublishSingleFile=true -o "$OUT/feeddigest" >/dev/null
-  BIN="$OUT/feeddigest/feeddigest"
-fi
-cd "$WORK"
-[ -d "work/data/feeds-$N" ] || /usr/bin/python3 gen-feeds.py --n "$N" --out "work/data/feeds-$N"
-./start-http.sh >/dev/null
-./start-smtp.sh >/dev/null
-. ./bench-env.sh
+. "$(dirname "$0")/service-common.sh"
 STATE="$OUT/state"
 rm -rf "$STATE"; mkdir -p "$STATE"
 /usr/bin/python3 "$REPO/bench/network/make-config.py" "$WORK/work/data/feeds-$N/urls.txt" "$STATE" 127.0.0.1 "$BENCH_SMTP_PORT" bench@example.org
-cd "$STATE"
-"$BIN" poll --once --config "$STATE/appsettings.json" > first-poll.log
-
-timed() {  # timed LABEL: one `poll --once`, printing "LABEL seconds load :: its report"
-  local start end
-  start=$(date +%s.%N)
-  "$BIN" poll --once --config "$STATE/appsettings.json" > poll.log
-  end=$(date +%s.%N)
-  echo "$1 $(/usr/bin/python3 -c "print(f\"{$end - $start:.3f}\")") load $(cut -d' ' -f1 /proc/loadavg) :: $(tail -1 poll.log)"
-}
+(cd "$STATE" && "$BIN" poll --once --config "$STATE/appsettings.json" > first-poll.log)
 
 for rep in $(seq "$REPS"); do
-  timed one-shot
-  "$BIN" run --config "$STATE/appsettings.json" > "service-$rep.log" 2>&1 &
-  service=$!
-  for _ in $(seq 300); do
-    [ -S "$STATE/feeddigest.sock" ] && break
-    kill -0 "$service" 2>/dev/null || { echo "the service stopped; see $STATE/service-$rep.log" >&2; exit 1; }
-    sleep 0.2
-  done
+  timed one-shot "$STATE"
+  start_service "$STATE"
   # The service's first ticks (polls of the feeds due, none here, and digests) go first.
   sleep 3
-  for poll in $(seq "$POLLS"); do timed "service-$poll"; done
+  for poll in $(seq "$POLLS"); do timed "service-$poll" "$STATE"; done
   kill -TERM "$service"; wait "$service" || true
 done | tee "$OUT/runs.txt"
-cd "$WORK"; ./stop-http.sh >/dev/null; ./stop-smtp.sh >/dev/null
+stop_services
 
 /usr/bin/python3 - "$OUT/runs.txt" <<'PY'
 import statistics, sys
