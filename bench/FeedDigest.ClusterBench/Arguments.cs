@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace FeedDigest.ClusterBench;
 
-internal sealed record Arguments(long Stories, int Measure, string Database, int Seed, int Organic, bool Probe = false, int Batch = 1)
+internal sealed record Arguments(long Stories, int Measure, string Database, int Seed, int Organic, bool Probe = false, int Batch = 1, string? Replay = null)
 {
     public static Arguments Parse(string[] args)
     {
@@ -29,7 +29,8 @@ internal sealed record Arguments(long Stories, int Measure, string Database, int
                 "--batch" => result with { Batch = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
                 "--seed" => result with { Seed = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
                 "--organic" => result with { Organic = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
-                _ => throw new ArgumentException($"unknown option {args[i]}; use --stories N --measure M [--batch B] --db FILE --seed S, or --organic N"),
+                "--replay" => result with { Replay = args[i + 1] },
+                _ => throw new ArgumentException($"unknown option {args[i]}; use --stories N --measure M [--batch B] --db FILE --seed S, --organic N, or --replay FILE"),
             };
         }
 

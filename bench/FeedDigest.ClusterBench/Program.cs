@@ -12,10 +12,18 @@ using Microsoft.Extensions.Logging.Abstractions;
 //       index, B stories a batch (one transaction), as the service's catch-up assigns them.
 //   --organic N: cluster N synthetic stories one by one through StoryClusterer into a new database,
 //       then report bytes per story as real use leaves them, and how well the events were found.
+//   --replay FILE: cluster the JSON lines of FILE (feeddigest cluster's input) into a new database,
+//       and split the CPU a story costs between features, index reads, writes, commits and the GC.
 var arguments = Arguments.Parse(args);
 var options = new ClusteringOptions();
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 Console.WriteLine($"{TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {LoadAverage()}");
+
+if (arguments.Replay is not null)
+{
+    await Replay.RunAsync(arguments.Replay, options).ConfigureAwait(false);
+    return 0;
+}
 
 if (arguments.Organic > 0)
 {
