@@ -92,7 +92,7 @@ public sealed class SqliteStoryClusterIndexTests : IAsyncLifetime
         var found = await index.FindCandidatesAsync(Query([], T0, T0) with { Terms = [100L, 200L, 300L, 400L] }, CancellationToken.None);
 
         Assert.Equal(2, found.DocumentCount);
-        Assert.Equal(new Dictionary<long, long> { [100] = 1, [200] = 2, [300] = 1 }, found.DocumentFrequencies);
+        Assert.Equal([1L, 2L, 1L, 0L], found.DocumentFrequencies);
     }
 
     [Fact]
@@ -101,12 +101,12 @@ public sealed class SqliteStoryClusterIndexTests : IAsyncLifetime
         await index.AddAsync(Entry(1, null, [1L], T0) with { Terms = [100L] }, CancellationToken.None);
 
         Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM cluster_terms"));
-        Assert.Equal(1, (await index.FindCandidatesAsync(Query([], T0, T0) with { Terms = [100L] }, CancellationToken.None)).DocumentFrequencies[100]);
+        Assert.Equal(1, (await index.FindCandidatesAsync(Query([], T0, T0) with { Terms = [100L] }, CancellationToken.None)).DocumentFrequencies[0]);
 
         await index.DisposeAsync();
         Assert.Equal(1, await database.ScalarAsync<long>("SELECT df FROM cluster_terms WHERE term = 100"));
         index = new SqliteStoryClusterIndex(database.Connections);
-        Assert.Equal(1, (await index.FindCandidatesAsync(Query([], T0, T0) with { Terms = [100L] }, CancellationToken.None)).DocumentFrequencies[100]);
+        Assert.Equal(1, (await index.FindCandidatesAsync(Query([], T0, T0) with { Terms = [100L] }, CancellationToken.None)).DocumentFrequencies[0]);
     }
 
     [Fact]
@@ -246,13 +246,13 @@ public sealed class SqliteStoryClusterIndexTests : IAsyncLifetime
             var seen = await batch.FindCandidatesAsync(Query([10L], T0, T0) with { Terms = [77L] }, CancellationToken.None);
             Assert.Single(seen.Clusters);
             Assert.Equal(1, seen.DocumentCount);
-            Assert.Equal(1, seen.DocumentFrequencies[77L]);
+            Assert.Equal(1, seen.DocumentFrequencies[0]);
         }
 
         var after = await index.FindCandidatesAsync(Query([10L], T0, T0) with { Terms = [77L] }, CancellationToken.None);
         Assert.Empty(after.Clusters);
         Assert.Equal(0, after.DocumentCount);
-        Assert.Empty(after.DocumentFrequencies);
+        Assert.Equal([0L], after.DocumentFrequencies);
         Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM cluster_members"));
     }
 
@@ -295,7 +295,7 @@ public sealed class SqliteStoryClusterIndexTests : IAsyncLifetime
         await other.DisposeAsync(); // writes its pending term counts
         var found = await index.FindCandidatesAsync(Query([10L], T0, T0) with { Terms = [77L] }, CancellationToken.None);
         Assert.Equal(1, found.DocumentCount);
-        Assert.Equal(1, found.DocumentFrequencies[77L]);
+        Assert.Equal(1, found.DocumentFrequencies[0]);
         Assert.Equal(otherCluster, Assert.Single(found.Clusters).ClusterId);
     }
 

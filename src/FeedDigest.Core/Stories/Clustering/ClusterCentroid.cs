@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace FeedDigest.Core.Stories.Clustering;
 
 /// <summary>
@@ -93,15 +95,48 @@ public sealed class ClusterCentroid
     }
 
     /// <summary>This centroid with <paramref name="vector"/> added, keeping the <paramref name="maxTerms"/> heaviest terms.</summary>
+    /// <remarks>
+    /// Every story that joins a cluster pays for this: the sums are built in a rented array through
+    /// the vector's own lookup table, not in a dictionary of their own.
+    /// </remarks>
     internal ClusterCentroid Add(TermVector vector, int maxTerms)
     {
-        var sums = Sums(vector.Weights.Count);
-        foreach (var (term, weight) in vector.Weights)
+        var vectorTerms = vector.Terms;
+        var vectorValues = vector.Values;
+        var sums = ArrayPool<KeyValuePair<long, double>>.Shared.Rent(terms.Length + vectorTerms.Length);
+        var inCentroid = ArrayPool<bool>.Shared.Rent(vectorTerms.Length);
+        try
         {
-            sums[term] = sums.GetValueOrDefault(term) + weight;
-        }
+            Array.Clear(inCentroid, 0, vectorTerms.Length);
+            var count = 0;
+            foreach (var term in terms)
+            {
+                double sum = term.Weight;
+                var index = vector.IndexOf(term.Term);
+                if (index >= 0)
+                {
+                    sum += vectorValues[index];
+                    inCentroid[index] = true;
+                }
 
-        return Heaviest(sums, maxTerms);
+                sums[count++] = new KeyValuePair<long, double>(term.Term, sum);
+            }
+
+            for (var i = 0; i < vectorTerms.Length; i++)
+            {
+                if (!inCentroid[i])
+                {
+                    sums[count++] = new KeyValuePair<long, double>(vectorTerms[i], vectorValues[i]);
+                }
+            }
+
+            return Heaviest(sums.AsSpan(0, count), maxTerms);
+        }
+        finally
+        {
+            ArrayPool<bool>.Shared.Return(inCentroid);
+            ArrayPool<KeyValuePair<long, double>>.Shared.Return(sums);
+        }
     }
 
     /// <summary>
@@ -160,7 +195,13 @@ public sealed class ClusterCentroid
             all[count++] = pair;
         }
 
-        all.AsSpan().Sort(new HeaviestFirst());
+        return Heaviest(all, maxTerms);
+    }
+
+    /// <inheritdoc cref="Heaviest(Dictionary{long, double}, int)"/>
+    private static ClusterCentroid Heaviest(Span<KeyValuePair<long, double>> all, int maxTerms)
+    {
+        all.Sort(new HeaviestFirst());
         var kept = new CentroidTerm[Math.Min(maxTerms, all.Length)];
         for (var i = 0; i < kept.Length; i++)
         {

@@ -97,9 +97,8 @@ public sealed class StoryClusterer
         {
             var found = await session.FindCandidatesAsync(query, cancellationToken).ConfigureAwait(false);
 
-            // The new story counts in N and in its own terms' df, as it would among the stored ones.
-            var vector = TermVector.Weigh(features.TermFrequencies, found.DocumentCount + 1, term => found.DocumentFrequencies.GetValueOrDefault(term) + 1);
-            var contribution = vector.Weights.Select(pair => new CentroidTerm(pair.Key, (float)pair.Value)).ToList();
+            var vector = Weigh(features, found);
+            var contribution = vector.ToCentroidTerms();
             var ranked = Rank(found.Clusters, vector);
 
             // After repeated conflicts on busy clusters, a new cluster: its insert cannot conflict.
@@ -146,6 +145,21 @@ public sealed class StoryClusterer
                     throw new InvalidOperationException($"Unknown index outcome {result.Outcome}.");
             }
         }
+    }
+
+    /// <summary>The story's vector: the new story counts in N and in its own terms' df, as it would among the stored ones.</summary>
+    private static TermVector Weigh(StoryFeatures features, ClusterCandidates found)
+    {
+        var terms = features.Terms;
+        var frequencies = new int[terms.Count];
+        var documentFrequencies = new long[terms.Count];
+        for (var i = 0; i < terms.Count; i++)
+        {
+            frequencies[i] = features.TermFrequencies[terms[i]];
+            documentFrequencies[i] = found.DocumentFrequencies[i] + 1;
+        }
+
+        return TermVector.Weigh(features.Terms is long[] array ? array : [.. terms], frequencies, found.DocumentCount + 1, documentFrequencies);
     }
 
     /// <summary>

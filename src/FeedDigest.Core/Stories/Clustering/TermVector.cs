@@ -17,33 +17,32 @@ internal sealed class TermVector
     private readonly long[] terms;
     private readonly double[] values;
 
-    private TermVector(Dictionary<long, double> weights)
+    private TermVector(long[] terms, double[] values)
     {
-        Weights = weights;
-        slots = new int[Math.Max(8, (int)BitOperations.RoundUpToPowerOf2((uint)weights.Count * 2))];
-        terms = new long[weights.Count];
-        values = new double[weights.Count];
+        this.terms = terms;
+        this.values = values;
+        slots = new int[Math.Max(8, (int)BitOperations.RoundUpToPowerOf2((uint)terms.Length * 2))];
         var mask = slots.Length - 1;
-        var index = 0;
-        foreach (var (term, weight) in weights)
+        for (var index = 0; index < terms.Length; index++)
         {
-            terms[index] = term;
-            values[index] = weight;
-            var slot = (int)term & mask;
+            var slot = (int)terms[index] & mask;
             while (slots[slot] != 0)
             {
                 slot = (slot + 1) & mask;
             }
 
-            slots[slot] = ++index;
+            slots[slot] = index + 1;
         }
     }
 
-    /// <summary>Term → weight; the weights' squares sum to 1 (or the vector is empty). Not to be changed.</summary>
-    public Dictionary<long, double> Weights { get; }
+    /// <summary>The distinct terms, in the order they were weighed.</summary>
+    public ReadOnlySpan<long> Terms => terms;
 
-    /// <summary>The weight of <paramref name="term"/>, as <see cref="Weights"/> has it.</summary>
-    public bool TryGetWeight(long term, out double weight)
+    /// <summary>Each term's weight, in the order of <see cref="Terms"/>; the squares sum to 1 (or the vector is empty).</summary>
+    public ReadOnlySpan<double> Values => values;
+
+    /// <summary>The position of <paramref name="term"/> in <see cref="Terms"/>, or -1.</summary>
+    public int IndexOf(long term)
     {
         var mask = slots.Length - 1;
         for (var slot = (int)term & mask; slots[slot] != 0; slot = (slot + 1) & mask)
@@ -51,36 +50,74 @@ internal sealed class TermVector
             var index = slots[slot] - 1;
             if (terms[index] == term)
             {
-                weight = values[index];
-                return true;
+                return index;
             }
         }
 
-        weight = 0;
-        return false;
+        return -1;
+    }
+
+    /// <summary>The weight of <paramref name="term"/>, 0 when the vector does not have it.</summary>
+    public bool TryGetWeight(long term, out double weight)
+    {
+        var index = IndexOf(term);
+        weight = index < 0 ? 0 : values[index];
+        return index >= 0;
+    }
+
+    /// <summary>The vector as a centroid's terms (weights as float), in the order of <see cref="Terms"/>: a story's contribution to its cluster.</summary>
+    public CentroidTerm[] ToCentroidTerms()
+    {
+        var result = new CentroidTerm[terms.Length];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = new CentroidTerm(terms[i], (float)values[i]);
+        }
+
+        return result;
     }
 
     public static TermVector Weigh(IReadOnlyDictionary<long, int> termFrequencies, long documentCount, Func<long, long> documentFrequency)
     {
-        var weights = new Dictionary<long, double>(termFrequencies.Count);
-        var sumOfSquares = 0.0;
-        foreach (var (term, frequency) in termFrequencies)
+        ArgumentNullException.ThrowIfNull(termFrequencies);
+        ArgumentNullException.ThrowIfNull(documentFrequency);
+        var terms = termFrequencies.Keys.ToArray();
+        var frequencies = new int[terms.Length];
+        var documentFrequencies = new long[terms.Length];
+        for (var i = 0; i < terms.Length; i++)
         {
-            var df = Math.Clamp(documentFrequency(term), 1, documentCount);
-            var weight = (1 + Math.Log(frequency)) * (Math.Log((documentCount + 1.0) / (df + 1.0)) + 1);
-            weights[term] = weight;
+            frequencies[i] = termFrequencies[terms[i]];
+            documentFrequencies[i] = documentFrequency(terms[i]);
+        }
+
+        return Weigh(terms, frequencies, documentCount, documentFrequencies);
+    }
+
+    /// <summary>
+    /// Weighs distinct <paramref name="terms"/> with their counts in the story
+    /// (<paramref name="frequencies"/>) and their document frequencies, all three in the same order.
+    /// </summary>
+    public static TermVector Weigh(ReadOnlySpan<long> terms, ReadOnlySpan<int> frequencies, long documentCount, ReadOnlySpan<long> documentFrequencies)
+    {
+        var weights = new double[terms.Length];
+        var sumOfSquares = 0.0;
+        for (var i = 0; i < terms.Length; i++)
+        {
+            var df = Math.Clamp(documentFrequencies[i], 1, documentCount);
+            var weight = (1 + Math.Log(frequencies[i])) * (Math.Log((documentCount + 1.0) / (df + 1.0)) + 1);
+            weights[i] = weight;
             sumOfSquares += weight * weight;
         }
 
         if (sumOfSquares > 0)
         {
             var norm = Math.Sqrt(sumOfSquares);
-            foreach (var term in termFrequencies.Keys)
+            for (var i = 0; i < weights.Length; i++)
             {
-                weights[term] /= norm;
+                weights[i] /= norm;
             }
         }
 
-        return new TermVector(weights);
+        return new TermVector(terms.ToArray(), weights);
     }
 }

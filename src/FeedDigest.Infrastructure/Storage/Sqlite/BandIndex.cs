@@ -41,9 +41,6 @@ internal sealed class BandIndex
     /// </summary>
     internal const int MaxDatedRowsPerBand = 256;
 
-    private static readonly Comparer<BandRow> ByTimeAndStory = Comparer<BandRow>.Create(
-        (a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.StoryId.CompareTo(b.StoryId));
-
     private readonly Dictionary<long, List<BandRow>> dated = [];
     private readonly Dictionary<long, List<BandRow>> undated = [];
     private readonly Dictionary<long, long> mergedInto;
@@ -51,6 +48,8 @@ internal sealed class BandIndex
     // Rank's counts, kept between calls so that their tables are not grown again for every story.
     private readonly Dictionary<long, int> hits = [];
     private readonly Dictionary<long, int> live = [];
+    private readonly List<(long ClusterId, int Shared)> mostHit = [];
+    private readonly List<(long ClusterId, int Shared)> ranked = [];
     private long newest;
     private long datedRows;
 
@@ -93,13 +92,13 @@ internal sealed class BandIndex
 
             // Stories arrive in time order mostly, so the new row usually goes at the end.
             var count = list.Count;
-            if (count == 0 || ByTimeAndStory.Compare(list[^1], row) < 0)
+            if (count == 0 || default(ByTimeAndStory).Compare(list[^1], row) < 0)
             {
                 list.Add(row);
             }
             else
             {
-                var position = list.BinarySearch(row, ByTimeAndStory);
+                var position = CollectionsMarshal.AsSpan(list).BinarySearch(row, default(ByTimeAndStory));
                 if (position < 0)
                 {
                     list.Insert(~position, row);
@@ -132,7 +131,7 @@ internal sealed class BandIndex
     public void Merged(long absorbed, long cluster) => mergedInto[absorbed] = cluster;
 
     /// <summary>
-    /// The candidate clusters for the keys: per key, its dated rows within
+    /// The candidate clusters for the keys (a list this index keeps and fills again on the next call): per key, its dated rows within
     /// [<paramref name="from"/>, <paramref name="to"/>] from the newest down to the
     /// <paramref name="perBand"/>-th newest (with the rows of that same time) and its
     /// <paramref name="perBand"/> newest undated rows; the clusters those rows name, the most hit
@@ -165,31 +164,34 @@ internal sealed class BandIndex
         // Merged clusters are counted under the cluster they merged into, the most-hit ones first
         // (twice as many as asked for, so that merging cannot leave fewer than asked).
         live.Clear();
-        foreach (var (cluster, count) in MostHit(hits, 2 * maxClusters))
+        foreach (var (cluster, count) in MostHit(hits, 2 * maxClusters, mostHit))
         {
-            var id = Live(cluster);
-            live[id] = live.GetValueOrDefault(id) + count;
+            CollectionsMarshal.GetValueRefOrAddDefault(live, Live(cluster), out _) += count;
         }
 
-        return MostHit(live, maxClusters);
+        return MostHit(live, maxClusters, ranked);
     }
 
-    /// <summary>The <paramref name="take"/> entries with the most hits, ties by cluster id (a total order, as each cluster is there once).</summary>
-    private static List<(long ClusterId, int Shared)> MostHit(Dictionary<long, int> counts, int take)
+    /// <summary>
+    /// The <paramref name="take"/> entries with the most hits, ties by cluster id (a total order, as
+    /// each cluster is there once), in <paramref name="into"/>: a list kept for the purpose, valid
+    /// until the next call.
+    /// </summary>
+    private static List<(long ClusterId, int Shared)> MostHit(Dictionary<long, int> counts, int take, List<(long ClusterId, int Shared)> into)
     {
-        var all = new List<(long ClusterId, int Shared)>(counts.Count);
+        into.Clear();
         foreach (var (cluster, count) in counts)
         {
-            all.Add((cluster, count));
+            into.Add((cluster, count));
         }
 
-        all.Sort(static (a, b) => a.Shared != b.Shared ? b.Shared.CompareTo(a.Shared) : a.ClusterId.CompareTo(b.ClusterId));
-        if (all.Count > take)
+        CollectionsMarshal.AsSpan(into).Sort(new MostHitFirst());
+        if (into.Count > take)
         {
-            all.RemoveRange(take, all.Count - take);
+            into.RemoveRange(take, into.Count - take);
         }
 
-        return all;
+        return into;
     }
 
     private static void Count(Dictionary<long, int> hits, List<BandRow> list, int start, int end)
@@ -277,4 +279,17 @@ internal sealed class BandIndex
     }
 
     private readonly record struct BandRow(long At, long StoryId, long ClusterId);
+
+    /// <summary>Most hits first, ties by cluster id (a struct, so that the sort calls it directly).</summary>
+    private readonly struct MostHitFirst : IComparer<(long ClusterId, int Shared)>
+    {
+        public int Compare((long ClusterId, int Shared) x, (long ClusterId, int Shared) y) =>
+            x.Shared != y.Shared ? y.Shared.CompareTo(x.Shared) : x.ClusterId.CompareTo(y.ClusterId);
+    }
+
+    /// <summary>Rows in (time, story) order.</summary>
+    private readonly struct ByTimeAndStory : IComparer<BandRow>
+    {
+        public int Compare(BandRow x, BandRow y) => x.At != y.At ? x.At.CompareTo(y.At) : x.StoryId.CompareTo(y.StoryId);
+    }
 }

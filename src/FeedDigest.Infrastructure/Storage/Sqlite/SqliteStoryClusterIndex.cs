@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using Dapper;
 using FeedDigest.Core.Ports;
@@ -40,6 +42,7 @@ namespace FeedDigest.Infrastructure.Storage.Sqlite;
 /// </remarks>
 internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connections) : IStoryClusterIndex, IAsyncDisposable, IDisposable
 {
+
     /// <summary>
     /// Stories' terms are added to document frequencies in batches of this many stories (and when
     /// the index closes). A batch's terms, a few thousand rare ones among them, are spread over most
@@ -417,11 +420,20 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     private async Task<ClusterCandidates> FindAsync(
         Session s, BandIndex bands, long documents, Batch? batch, ClusterQuery query, CancellationToken cancellationToken)
     {
-        var frequencies = await GetFrequenciesAsync(s, query.Terms, batch?.Terms, cancellationToken).ConfigureAwait(false);
-        var clusters = new List<CandidateCluster>();
+        if (!allFrequencies)
+        {
+            await ReadFrequenciesAsync(s, query.Terms, batch?.Terms, cancellationToken).ConfigureAwait(false);
+        }
+
+        var frequencies = new long[query.Terms.Count];
+        for (var i = 0; i < frequencies.Length; i++)
+        {
+            frequencies[i] = knownFrequencies.GetValueOrDefault(query.Terms[i]);
+        }
+
         if (query.BandKeys.Count == 0)
         {
-            return new ClusterCandidates(documents, frequencies, clusters);
+            return new ClusterCandidates(documents, frequencies, []);
         }
 
         // Without a window every dated story counts (undated ones count for every read).
@@ -451,10 +463,15 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         var ranked = bands.Rank(query.BandKeys, from, to, query.CandidatesPerBand, query.MaxClusters);
         if (ranked.Count == 0)
         {
-            return new ClusterCandidates(documents, frequencies, clusters);
+            return new ClusterCandidates(documents, frequencies, []);
         }
 
-        await ReadClustersAsync(s, bands, ranked.Select(r => r.ClusterId), cancellationToken).ConfigureAwait(false);
+        if (AnyUnknown(bands, ranked))
+        {
+            await ReadClustersAsync(s, bands, [.. ranked.Select(r => r.ClusterId)], cancellationToken).ConfigureAwait(false);
+        }
+
+        var clusters = new List<CandidateCluster>(ranked.Count);
         foreach (var (clusterId, shared) in ranked)
         {
             if (knownClusters.TryGetValue(clusterId, out var cluster))
@@ -464,6 +481,20 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         }
 
         return new ClusterCandidates(documents, frequencies, clusters);
+    }
+
+    /// <summary>Whether a live cluster among <paramref name="ranked"/> is not in memory yet (most stories find them all there).</summary>
+    private bool AnyUnknown(BandIndex bands, List<(long ClusterId, int Shared)> ranked)
+    {
+        foreach (var (clusterId, _) in ranked)
+        {
+            if (!knownClusters.ContainsKey(clusterId) && bands.Live(clusterId) == clusterId)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -487,28 +518,11 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         }
     }
 
-    /// <summary>Document frequencies, stored and pending (those not known yet read in one statement), plus the batch's own.</summary>
-    private async Task<Dictionary<long, long>> GetFrequenciesAsync(Session s, IReadOnlyList<long> terms, Dictionary<long, long>? batchTerms, CancellationToken cancellationToken)
-    {
-        if (!allFrequencies)
-        {
-            await ReadFrequenciesAsync(s, terms, cancellationToken).ConfigureAwait(false);
-        }
-
-        var frequencies = new Dictionary<long, long>(terms.Count);
-        foreach (var term in terms)
-        {
-            var df = knownFrequencies.GetValueOrDefault(term) + (batchTerms?.GetValueOrDefault(term) ?? 0);
-            if (df > 0)
-            {
-                frequencies[term] = df;
-            }
-        }
-
-        return frequencies;
-    }
-
-    private async Task ReadFrequenciesAsync(Session s, IReadOnlyList<long> terms, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the document frequencies of the terms not known yet, in one statement: stored, plus
+    /// pending, plus the open batch's own (<paramref name="batchTerms"/>), as the known ones count them.
+    /// </summary>
+    private async Task ReadFrequenciesAsync(Session s, IReadOnlyList<long> terms, Dictionary<long, long>? batchTerms, CancellationToken cancellationToken)
     {
         var unknown = terms.Where(term => !knownFrequencies.ContainsKey(term)).ToList();
         if (unknown.Count == 0)
@@ -524,37 +538,35 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
         foreach (var term in unknown)
         {
-            knownFrequencies[term] = pendingTerms.GetValueOrDefault(term);
+            knownFrequencies[term] = pendingTerms.GetValueOrDefault(term) + (batchTerms?.GetValueOrDefault(term) ?? 0);
         }
 
         s.Frequencies.Parameters["@terms"].Value = ToJsonArray(unknown);
         await using var reader = await s.Frequencies.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var term = reader.GetInt64(0);
-            knownFrequencies[term] = reader.GetInt64(1) + pendingTerms.GetValueOrDefault(term);
+            knownFrequencies[reader.GetInt64(0)] += reader.GetInt64(1);
         }
     }
 
-    /// <summary>Counts a committed batch's terms into the known frequencies: all of them when every term is known, else those known.</summary>
-    private void Count(Dictionary<long, long> committed)
+    /// <summary>
+    /// Counts a story of the open batch into the known frequencies: every term when all are known,
+    /// else those known (a term read later gets the batch's count with what is read). A batch not
+    /// committed drops the state, these counts with it.
+    /// </summary>
+    private void CountInOpenBatch(IReadOnlyList<long> terms)
     {
-        foreach (var (term, count) in committed)
+        foreach (var term in terms)
         {
-            if (knownFrequencies.TryGetValue(term, out var known))
+            ref var known = ref CollectionsMarshal.GetValueRefOrNullRef(knownFrequencies, term);
+            if (!Unsafe.IsNullRef(ref known))
             {
-                knownFrequencies[term] = known + count;
+                known++;
             }
             else if (allFrequencies)
             {
-                knownFrequencies[term] = count;
+                knownFrequencies[term] = 1;
             }
-        }
-
-        if (allFrequencies && knownFrequencies.Count > MaxKnownFrequencies)
-        {
-            knownFrequencies.Clear();
-            allFrequencies = false;
         }
     }
 
@@ -621,7 +633,9 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         {
             ArgumentNullException.ThrowIfNull(entry);
             ObjectDisposedException.ThrowIf(closed || committed, this);
-            if (await s.RunAsync(() => FindRecordedAsync(entry.StoryId, cancellationToken)).ConfigureAwait(false) is { } recorded)
+            // A story above the last recorded id cannot be recorded yet (stories come in id order): no read.
+            var mayBeRecorded = memberClusters.ContainsKey(entry.StoryId) || entry.StoryId <= index.lastRecordedStoryId;
+            if (mayBeRecorded && await s.RunAsync(() => FindRecordedAsync(entry.StoryId, cancellationToken)).ConfigureAwait(false) is { } recorded)
             {
                 return new ClusterIndexResult(ClusterIndexOutcome.AlreadyIndexed, bands.Live(recorded));
             }
@@ -629,12 +643,17 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             long clusterId;
             if (entry.ClusterId is { } joined)
             {
-                var ids = entry.Merges.Select(merge => merge.ClusterId).Append(joined);
-                await s.RunAsync(async () =>
+                // The clusters were read for the story's candidates, so they are in memory, unless the caller did not ask.
+                if (!index.knownClusters.ContainsKey(joined) || entry.Merges.Any(merge => !index.knownClusters.ContainsKey(merge.ClusterId)))
                 {
-                    await index.ReadClustersAsync(s, bands, ids, cancellationToken).ConfigureAwait(false);
-                    return true;
-                }).ConfigureAwait(false);
+                    var ids = entry.Merges.Select(merge => merge.ClusterId).Append(joined);
+                    await s.RunAsync(async () =>
+                    {
+                        await index.ReadClustersAsync(s, bands, ids, cancellationToken).ConfigureAwait(false);
+                        return true;
+                    }).ConfigureAwait(false);
+                }
+
                 if (!index.knownClusters.TryGetValue(joined, out var target) || target.Version != entry.ExpectedVersion)
                 {
                     return new ClusterIndexResult(ClusterIndexOutcome.Conflict, 0);
@@ -676,8 +695,10 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             index.lastRecordedStoryId = Math.Max(index.lastRecordedStoryId, entry.StoryId);
             foreach (var term in entry.Terms)
             {
-                Terms[term] = Terms.GetValueOrDefault(term) + 1;
+                CollectionsMarshal.GetValueRefOrAddDefault(Terms, term, out _)++;
             }
+
+            index.CountInOpenBatch(entry.Terms);
 
             bands.Add(entry.BandKeys, at, entry.StoryId, clusterId);
             return new ClusterIndexResult(ClusterIndexOutcome.Added, clusterId);
@@ -731,7 +752,12 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                 index.knownClusters.Clear();
             }
 
-            index.Count(Terms);
+            if (index.allFrequencies && index.knownFrequencies.Count > MaxKnownFrequencies)
+            {
+                index.knownFrequencies.Clear();
+                index.allFrequencies = false;
+            }
+
             if (flushed is not null)
             {
                 index.pendingTerms.Clear();
@@ -774,11 +800,6 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             if (memberClusters.TryGetValue(storyId, out var inBatch))
             {
                 return inBatch;
-            }
-
-            if (storyId > index.lastRecordedStoryId)
-            {
-                return null;
             }
 
             s.Existing.Parameters["@storyId"].Value = storyId;

@@ -17,7 +17,7 @@ internal sealed class FakeClusterIndex : IStoryClusterIndex
     public Task<ClusterCandidates> FindCandidatesAsync(ClusterQuery query, CancellationToken cancellationToken)
     {
         Reads++;
-        return Task.FromResult(new ClusterCandidates(10, new Dictionary<long, long>(), Candidates.ToList()));
+        return Task.FromResult(new ClusterCandidates(10, new long[query.Terms.Count], Candidates.ToList()));
     }
 
     public Task<ClusterIndexResult> AddAsync(ClusterIndexEntry entry, CancellationToken cancellationToken)
