@@ -108,20 +108,23 @@ public sealed class StoryClusterer
             {
                 var best = ranked[0].Cluster;
                 var centroid = best.Centroid.Add(vector, options.CentroidTerms);
-                var joined = new List<CandidateCluster> { best };
-                foreach (var (other, _) in ranked.Skip(1))
+                List<CandidateCluster>? joined = null;
+                for (var i = 1; i < ranked.Count; i++)
                 {
+                    var other = ranked[i].Cluster;
                     if (centroid.Cosine(other.Centroid) >= options.MergeThreshold)
                     {
                         centroid = centroid.Merge(other.Centroid, options.CentroidTerms);
-                        joined.Add(other);
+                        (joined ??= [best]).Add(other);
                     }
                 }
 
                 // The largest of the clusters merged keeps its id and the others move into it: a
                 // merge moves the smaller clusters' stories, never a big one's again and again.
-                var survivor = joined.MaxBy(cluster => cluster.Size)!;
-                var merges = joined.Where(cluster => cluster != survivor).Select(cluster => new ClusterMerge(cluster.ClusterId, cluster.Version)).ToList();
+                var survivor = joined?.MaxBy(cluster => cluster.Size) ?? best;
+                IReadOnlyList<ClusterMerge> merges = joined is null
+                    ? []
+                    : joined.Where(cluster => cluster != survivor).Select(cluster => new ClusterMerge(cluster.ClusterId, cluster.Version)).ToList();
                 entry = new ClusterIndexEntry(story.StoryId, survivor.ClusterId, survivor.Version, centroid, features.BandKeys, features.Terms, story.Time) { Merges = merges, Contribution = contribution };
             }
             else
@@ -135,7 +138,7 @@ public sealed class StoryClusterer
                 case ClusterIndexOutcome.Added:
                     return new ClusterAssignment(result.ClusterId, !join, join ? ranked[0].Similarity : 0)
                     {
-                        MergedClusterIds = entry.Merges.Select(merge => merge.ClusterId).ToList(),
+                        MergedClusterIds = entry.Merges.Count == 0 ? [] : entry.Merges.Select(merge => merge.ClusterId).ToList(),
                     };
                 case ClusterIndexOutcome.AlreadyIndexed:
                     return new ClusterAssignment(result.ClusterId, IsNewCluster: false, 0, AlreadyAssigned: true);

@@ -73,7 +73,10 @@ internal sealed class BandIndex
     public void Extended(long from) => Horizon = Math.Min(Horizon, from);
 
     /// <summary>Adds a story's band keys; <paramref name="at"/> null for an undated story.</summary>
-    public void Add(IReadOnlyList<long> bands, long? at, long storyId, long clusterId)
+    public void Add(IReadOnlyList<long> bands, long? at, long storyId, long clusterId) => Add(Keys(bands), at, storyId, clusterId);
+
+    /// <inheritdoc cref="Add(IReadOnlyList{long}, long?, long, long)"/>
+    public void Add(ReadOnlySpan<long> bands, long? at, long storyId, long clusterId)
     {
         if (at is { } time && time < Horizon)
         {
@@ -141,7 +144,7 @@ internal sealed class BandIndex
     public List<(long ClusterId, int Shared)> Rank(IReadOnlyList<long> bands, long from, long to, int perBand, int maxClusters)
     {
         hits.Clear();
-        foreach (var band in bands)
+        foreach (var band in Keys(bands))
         {
             if (dated.TryGetValue(band, out var list))
             {
@@ -171,6 +174,9 @@ internal sealed class BandIndex
 
         return MostHit(live, maxClusters, ranked);
     }
+
+    /// <summary>The keys as a span: a story's keys are an array; walking them through the list interface cost an enumerator and a call a key.</summary>
+    private static ReadOnlySpan<long> Keys(IReadOnlyList<long> bands) => bands as long[] ?? [.. bands];
 
     /// <summary>
     /// The <paramref name="take"/> entries with the most hits, ties by cluster id (a total order, as
