@@ -8,9 +8,17 @@ internal static class BandKeysBlob
     public static byte[] Encode(IReadOnlyList<long> keys)
     {
         var bytes = new byte[keys.Count * sizeof(long)];
+        Encode(keys, bytes);
+        return bytes;
+    }
+
+    /// <summary>Writes <paramref name="keys"/> into <paramref name="destination"/> and returns the bytes written.</summary>
+    public static Span<byte> Encode(IReadOnlyList<long> keys, Span<byte> destination)
+    {
+        var bytes = destination[..(keys.Count * sizeof(long))];
         for (var i = 0; i < keys.Count; i++)
         {
-            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * sizeof(long)), keys[i]);
+            BinaryPrimitives.WriteInt64LittleEndian(bytes[(i * sizeof(long))..], keys[i]);
         }
 
         return bytes;

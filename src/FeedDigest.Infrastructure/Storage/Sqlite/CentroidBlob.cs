@@ -11,12 +11,19 @@ internal static class CentroidBlob
     public static byte[] Encode(ClusterCentroid centroid)
     {
         var bytes = new byte[centroid.Terms.Count * EntrySize];
-        var span = bytes.AsSpan();
-        for (var i = 0; i < centroid.Terms.Count; i++)
+        Encode(centroid.Terms, bytes);
+        return bytes;
+    }
+
+    /// <summary>Writes <paramref name="terms"/> into <paramref name="destination"/> and returns the bytes written: a story's contribution goes to its row from a reused buffer.</summary>
+    public static Span<byte> Encode(IReadOnlyList<CentroidTerm> terms, Span<byte> destination)
+    {
+        var bytes = destination[..(terms.Count * EntrySize)];
+        for (var i = 0; i < terms.Count; i++)
         {
-            var entry = span.Slice(i * EntrySize, EntrySize);
-            BinaryPrimitives.WriteInt64LittleEndian(entry, centroid.Terms[i].Term);
-            BinaryPrimitives.WriteSingleLittleEndian(entry[8..], centroid.Terms[i].Weight);
+            var entry = bytes.Slice(i * EntrySize, EntrySize);
+            BinaryPrimitives.WriteInt64LittleEndian(entry, terms[i].Term);
+            BinaryPrimitives.WriteSingleLittleEndian(entry[8..], terms[i].Weight);
         }
 
         return bytes;

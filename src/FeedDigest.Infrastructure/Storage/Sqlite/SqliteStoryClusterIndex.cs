@@ -837,13 +837,22 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                     s.Create.Insert();
                 }
 
+                // Each row's blobs are encoded into one buffer, bound (SQLite copies them) and overwritten by the next row's.
+                var buffer = new byte[4096];
                 foreach (var member in members)
                 {
+                    var size = (member.BandKeys.Count * sizeof(long)) + (member.Contribution.Count * 12);
+                    if (size > buffer.Length)
+                    {
+                        buffer = new byte[size];
+                    }
+
+                    var bands = BandKeysBlob.Encode(member.BandKeys, buffer);
                     s.Record.Bind(1, member.StoryId);
                     s.Record.Bind(2, member.ClusterId);
                     s.Record.Bind(3, member.At);
-                    s.Record.Bind(4, BandKeysBlob.Encode(member.BandKeys));
-                    s.Record.Bind(5, CentroidBlob.Encode(new ClusterCentroid(member.Contribution)));
+                    s.Record.Bind(4, bands);
+                    s.Record.Bind(5, CentroidBlob.Encode(member.Contribution, buffer.AsSpan(bands.Length)));
                     s.Record.Insert();
                 }
 
