@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace FeedDigest.Core.Stories.Clustering;
 
 /// <summary>
@@ -20,28 +22,51 @@ internal static class MinHash
         .ToArray();
 
     /// <summary>The band keys of a term set; empty when there are no terms (such a story can match nothing).</summary>
-    public static long[] BandKeys(IReadOnlyCollection<long> terms, int bands, int rowsPerBand)
+    public static long[] BandKeys(ReadOnlySpan<long> terms, int bands, int rowsPerBand)
     {
-        if (terms.Count == 0)
+        if (terms.IsEmpty)
         {
             return [];
         }
 
         ArgumentOutOfRangeException.ThrowIfGreaterThan(bands * rowsPerBand, Seeds.Length);
         var length = bands * rowsPerBand;
-        var minimums = new ulong[length];
         var selected = new long[length];
-        Array.Fill(minimums, ulong.MaxValue);
-        foreach (var term in terms)
+        var position = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            for (var i = 0; i < length; i++)
+            // Four positions at a time: the same comparisons in the same order as one at a time below,
+            // without a branch to mispredict. This loop is most of a story's MinHash cost.
+            for (; position + Vector256<ulong>.Count <= length; position += Vector256<ulong>.Count)
             {
-                // One hash function per position: the term mixed with that position's seed.
-                var value = TermHash.Mix((ulong)term ^ Seeds[i]);
-                if (value < minimums[i])
+                var seeds = Vector256.Create<ulong>(Seeds.AsSpan(position));
+                var minimums = Vector256<ulong>.AllBitsSet;
+                var selectedTerms = Vector256<ulong>.Zero;
+                foreach (var term in terms)
                 {
-                    minimums[i] = value;
-                    selected[i] = term;
+                    var candidate = Vector256.Create((ulong)term);
+                    var values = Mix(candidate ^ seeds);
+                    var smaller = Vector256.LessThan(values, minimums);
+                    minimums = Vector256.ConditionalSelect(smaller, values, minimums);
+                    selectedTerms = Vector256.ConditionalSelect(smaller, candidate, selectedTerms);
+                }
+
+                selectedTerms.AsInt64().CopyTo(selected.AsSpan(position));
+            }
+        }
+
+        for (; position < length; position++)
+        {
+            // One hash function per position: the term mixed with that position's seed.
+            var seed = Seeds[position];
+            var minimum = ulong.MaxValue;
+            foreach (var term in terms)
+            {
+                var value = TermHash.Mix((ulong)term ^ seed);
+                if (value < minimum)
+                {
+                    minimum = value;
+                    selected[position] = term;
                 }
             }
         }
@@ -68,15 +93,30 @@ internal static class MinHash
         return keys;
     }
 
+    /// <summary><see cref="TermHash.Mix"/> of four values at once.</summary>
+    private static Vector256<ulong> Mix(Vector256<ulong> x)
+    {
+        x = (x ^ Vector256.ShiftRightLogical(x, 30)) * Vector256.Create(0xBF58476D1CE4E5B9UL);
+        x = (x ^ Vector256.ShiftRightLogical(x, 27)) * Vector256.Create(0x94D049BB133111EBUL);
+        return x ^ Vector256.ShiftRightLogical(x, 31);
+    }
+
     /// <summary>One key per distinct selected term, in the order first selected.</summary>
     private static long[] DistinctKeys(long[] selected)
     {
         var distinct = 0;
-        for (var i = 0; i < selected.Length; i++)
+        foreach (var term in selected)
         {
-            if (Array.IndexOf(selected, selected[i], 0, i) < 0)
+            // A term is looked for among the few kept so far with a plain loop: a search call costs more.
+            var seen = false;
+            for (var i = 0; i < distinct && !seen; i++)
             {
-                selected[distinct++] = selected[i];
+                seen = selected[i] == term;
+            }
+
+            if (!seen)
+            {
+                selected[distinct++] = term;
             }
         }
 
