@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace FeedDigest.Core.Stories.Clustering;
 
@@ -16,6 +17,9 @@ internal static class MinHash
 {
     private const ulong Golden = 0x9E3779B97F4A7C15UL;
 
+    // Signatures up to this long are found on the stack.
+    private const int StackLength = 256;
+
     // ClusteringOptions allows at most 256 bands of 8 rows.
     private static readonly ulong[] Seeds = Enumerable.Range(0, 256 * 8)
         .Select(i => TermHash.Mix((Golden * (ulong)(i + 1)) ^ 0x5851F42D4C957F2DUL))
@@ -31,7 +35,8 @@ internal static class MinHash
 
         ArgumentOutOfRangeException.ThrowIfGreaterThan(bands * rowsPerBand, Seeds.Length);
         var length = bands * rowsPerBand;
-        var selected = new long[length];
+        // On the stack: only the keys are kept.
+        var selected = length <= StackLength ? stackalloc long[length] : new long[length];
         var position = 0;
         if (Vector256.IsHardwareAccelerated)
         {
@@ -47,11 +52,11 @@ internal static class MinHash
                     var candidate = Vector256.Create((ulong)term);
                     var values = Mix(candidate ^ seeds);
                     var smaller = Vector256.LessThan(values, minimums);
-                    minimums = Vector256.ConditionalSelect(smaller, values, minimums);
-                    selectedTerms = Vector256.ConditionalSelect(smaller, candidate, selectedTerms);
+                    minimums = Select(smaller, values, minimums);
+                    selectedTerms = Select(smaller, candidate, selectedTerms);
                 }
 
-                selectedTerms.AsInt64().CopyTo(selected.AsSpan(position));
+                selectedTerms.AsInt64().CopyTo(selected[position..]);
             }
         }
 
@@ -93,6 +98,13 @@ internal static class MinHash
         return keys;
     }
 
+    /// <summary>
+    /// Each element of <paramref name="chosen"/> where <paramref name="mask"/> is set (all its bits, or
+    /// none), else of <paramref name="other"/>: one instruction with AVX2 where the portable select takes three.
+    /// </summary>
+    private static Vector256<ulong> Select(Vector256<ulong> mask, Vector256<ulong> chosen, Vector256<ulong> other) =>
+        Avx2.IsSupported ? Avx2.BlendVariable(other, chosen, mask) : Vector256.ConditionalSelect(mask, chosen, other);
+
     /// <summary><see cref="TermHash.Mix"/> of four values at once.</summary>
     private static Vector256<ulong> Mix(Vector256<ulong> x)
     {
@@ -102,22 +114,21 @@ internal static class MinHash
     }
 
     /// <summary>One key per distinct selected term, in the order first selected.</summary>
-    private static long[] DistinctKeys(long[] selected)
+    private static long[] DistinctKeys(Span<long> selected)
     {
+        // Each term is compared with the few kept before it, and kept unless it is among them: a
+        // plain loop and a count, without the search call and the branch that cost more.
         var distinct = 0;
         foreach (var term in selected)
         {
-            // A term is looked for among the few kept so far with a plain loop: a search call costs more.
             var seen = false;
-            for (var i = 0; i < distinct && !seen; i++)
+            for (var i = 0; i < distinct; i++)
             {
-                seen = selected[i] == term;
+                seen |= selected[i] == term;
             }
 
-            if (!seen)
-            {
-                selected[distinct++] = term;
-            }
+            selected[distinct] = term;
+            distinct += seen ? 0 : 1;
         }
 
         var keys = new long[distinct];
