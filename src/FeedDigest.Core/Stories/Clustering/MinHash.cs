@@ -35,6 +35,7 @@ internal static class MinHash
 
         ArgumentOutOfRangeException.ThrowIfGreaterThan(bands * rowsPerBand, Seeds.Length);
         var length = bands * rowsPerBand;
+
         // On the stack: only the keys are kept.
         var selected = length <= StackLength ? stackalloc long[length] : new long[length];
         var position = 0;

@@ -47,6 +47,7 @@ internal sealed class StoryFeatures
         private int[] slots = new int[InitialCapacity * 2];
         private int count;
 
+        // A term is its hash: its characters are not kept.
         public void Add(ReadOnlySpan<char> term, long hash)
         {
             var mask = slots.Length - 1;

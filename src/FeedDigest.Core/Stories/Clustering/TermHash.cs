@@ -8,6 +8,12 @@ namespace FeedDigest.Core.Stories.Clustering;
 /// </summary>
 internal static class TermHash
 {
+    /// <summary>
+    /// The FNV-1a state of no characters. A term's hash can be found as it is read:
+    /// <see cref="Finish"/> of the state after <see cref="Append"/> of each character is <see cref="Of(ReadOnlySpan{char})"/>.
+    /// </summary>
+    public const ulong Empty = 14695981039346656037UL;
+
     /// <summary>FNV-1a over the UTF-16 code units, then <see cref="Mix"/> so every bit depends on every input bit.</summary>
     public static long Of(string term) => Of(term.AsSpan());
 
@@ -22,12 +28,6 @@ internal static class TermHash
 
         return Finish(state);
     }
-
-    /// <summary>
-    /// The FNV-1a state of no characters. A term's hash can be found as it is read:
-    /// <see cref="Finish"/> of the state after <see cref="Append"/> of each character is <see cref="Of(ReadOnlySpan{char})"/>.
-    /// </summary>
-    public const ulong Empty = 14695981039346656037UL;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Append(ulong state, char c) => (state ^ c) * 1099511628211UL;
