@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using FeedDigest.Core.Normalizing;
 
@@ -17,7 +19,7 @@ internal static class ClusterText
 {
     // English function words: the corpora FeedDigest was measured on are English. IDF weighting
     // makes this list matter little for similarity; it keeps those words out of the band keys.
-    private static readonly HashSet<string> StopWords = new(
+    private static readonly string[] StopWords =
         """
         a about above after again against all am an and any are as at be because been before being below
         between both but by can could did do does doing down during each few for from further had has have
@@ -26,203 +28,399 @@ internal static class ClusterText
         some such than that the their theirs them themselves then there these they this those through to too
         under until up very was we were what when where which while who whom why will with would you your
         yours yourself yourselves
-        """.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries),
-        StringComparer.Ordinal);
+        """.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
 
-    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> StopWordSpans = StopWords.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly int LongestStopWord = StopWords.Max(word => word.Length);
 
-    /// <summary>Receives a text's terms one at a time; the span is valid during the call only.</summary>
+    // The stop words' letter keys (see LettersKey) in an open-addressing table at most a quarter full:
+    // a word is looked up with no string hashed or compared.
+    private static readonly ulong[] StopWordKeys = KeyTable(StopWords);
+
+    // The ASCII characters that are neither letters nor digits: where a word or a CJK run ends.
+    private static readonly SearchValues<char> AsciiSeparators = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x80).Select(c => (char)c).Where(c => !char.IsAsciiLetterOrDigit(c))]);
+
+    // Texts up to this long are lower-cased into a buffer on the stack; longer ones into a rented array.
+    private const int StackTextLength = 512;
+
+    /// <summary>
+    /// Receives a text's terms one at a time, each with its <see cref="TermHash"/> (found as the term
+    /// was read, where it could be); the span is valid during the call only.
+    /// </summary>
     internal interface ITermSink
     {
-        void Add(ReadOnlySpan<char> term);
+        void Add(ReadOnlySpan<char> term, long hash);
     }
 
     /// <summary>The terms of <paramref name="text"/> in order, repeats kept.</summary>
     public static List<string> Terms(string? text)
     {
         var terms = new TermList();
-        AddTerms(text, terms);
+        AddTerms(text, ref terms);
         return terms.Terms;
     }
 
     /// <summary>
-    /// Hands the terms of <paramref name="text"/> to <paramref name="sink"/> in order. Words are
-    /// built in a buffer and handed over as spans: a story's clustering hashes each term and keeps
-    /// no string of it, and a string per word (and per plural folded) was most of its garbage.
+    /// Hands the terms of <paramref name="text"/> to <paramref name="sink"/> in order, as spans of
+    /// the text lower-cased: a story's clustering hashes each term and keeps no string of it. The
+    /// sink is a type parameter so that a struct's Add is called directly, not through the
+    /// interface: it runs for every term of every story.
     /// </summary>
-    public static void AddTerms(string? text, ITermSink sink)
+    public static void AddTerms<TSink>(string? text, ref TSink sink)
+        where TSink : ITermSink
     {
         if (string.IsNullOrWhiteSpace(text))
         {
             return;
         }
 
-        // ASCII text (most feeds' English) is its own NFKC form and has neither marks nor CJK: its
-        // words are the runs of letters and digits, read in place.
-        if (Ascii.IsValid(text))
+        var firstNonAscii = text.AsSpan().IndexOfAnyExceptInRange('\0', '\x7F');
+        if (firstNonAscii >= 0 && !IsNormalizedAndLowerCaseButAscii(text.AsSpan(firstNonAscii)))
         {
-            AddAsciiTerms(text.ToLowerInvariant(), sink);
+            AddMixedTerms(text.Normalize(NormalizationForm.FormKC).ToLowerInvariant(), ref sink);
             return;
         }
 
-        var normalized = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
-        var word = new WordBuffer(stackalloc char[128]);
-        Span<Rune> cjkRun = stackalloc Rune[64];
-        var cjkCount = 0;
-        Span<char> units = stackalloc char[2];
-        foreach (var rune in normalized.EnumerateRunes())
+        // Most text is its own NFKC form and in lower case but for its ASCII letters: ASCII (most feeds'
+        // English), CJK, English with a dash, quotes or an emoji. Its ASCII letters are lower-cased
+        // into a buffer, not into a new string, and it is read from there.
+        char[]? rented = null;
+        var lowered = text.Length <= StackTextLength ? stackalloc char[text.Length] : (rented = ArrayPool<char>.Shared.Rent(text.Length)).AsSpan(0, text.Length);
+        if (firstNonAscii < 0)
         {
-            if (rune.Value < 0x80)
+            Ascii.ToLower(text, lowered, out _);
+            AddAsciiTerms(lowered, ref sink);
+        }
+        else
+        {
+            for (var i = 0; i < text.Length; i++)
             {
-                if (char.IsAsciiLetterOrDigit((char)rune.Value))
-                {
-                    if (cjkCount > 0)
-                    {
-                        FlushCjk(cjkRun[..cjkCount], sink);
-                        cjkCount = 0;
-                    }
+                lowered[i] = char.IsAsciiLetterUpper(text[i]) ? (char)(text[i] | 0x20) : text[i];
+            }
 
-                    word.Append((char)rune.Value);
-                }
-                else
-                {
-                    FlushWord(ref word, sink);
-                    FlushCjk(cjkRun[..cjkCount], sink);
-                    cjkCount = 0;
-                }
-            }
-            else if (Scripts.IsCjk(rune))
-            {
-                FlushWord(ref word, sink);
-                if (cjkCount == cjkRun.Length)
-                {
-                    // A long run: its bigrams so far go now, and the last character starts the rest.
-                    FlushCjk(cjkRun, sink);
-                    cjkRun[0] = cjkRun[^1];
-                    cjkCount = 1;
-                }
-
-                cjkRun[cjkCount++] = rune;
-            }
-            else if (Rune.IsLetterOrDigit(rune) || IsMark(rune))
-            {
-                FlushCjk(cjkRun[..cjkCount], sink);
-                cjkCount = 0;
-                word.Append(units[..rune.EncodeToUtf16(units)]);
-            }
-            else
-            {
-                FlushWord(ref word, sink);
-                FlushCjk(cjkRun[..cjkCount], sink);
-                cjkCount = 0;
-            }
+            AddMixedTerms(lowered, ref sink);
         }
 
-        FlushWord(ref word, sink);
-        FlushCjk(cjkRun[..cjkCount], sink);
-        word.Dispose();
+        if (rented is not null)
+        {
+            ArrayPool<char>.Shared.Return(rented);
+        }
     }
 
-    private static void AddAsciiTerms(string lowered, ITermSink sink)
+    /// <summary>
+    /// Whether NFKC and lower-casing leave <paramref name="text"/> as it is, but for its ASCII letters'
+    /// case. It accepts only the characters it knows: each is its own lower case and a starter that
+    /// NFKC keeps (quick check Yes) and that composes with nothing before it, so that a text of them
+    /// is normalized in any order.
+    /// </summary>
+    private static bool IsNormalizedAndLowerCaseButAscii(ReadOnlySpan<char> text)
     {
-        var chars = lowered.AsSpan();
         var i = 0;
-        while (i < chars.Length)
+        while (i < text.Length)
         {
-            while (i < chars.Length && !char.IsAsciiLetterOrDigit(chars[i]))
+            if (text[i] < 0x80)
             {
                 i++;
+                continue;
+            }
+
+            if (Rune.DecodeFromUtf16(text[i..], out var rune, out var units) != OperationStatus.Done || !IsNormalizedLowerCase(rune))
+            {
+                return false;
+            }
+
+            i += units;
+        }
+
+        return true;
+    }
+
+    private static bool IsNormalizedLowerCase(Rune rune) => rune.Value is
+        0xA0 // the no-break space, which NFKC makes a space: both separate words
+        or (>= 0xDF and <= 0xFF and not 0xF7) // ß and lower-case accented Latin letters
+        or 0x2013 or 0x2014 or 0x2018 or 0x2019 or 0x201C or 0x201D // – — ‘ ’ “ ”
+        or (>= 0x2600 and <= 0x27BF) // symbols and dingbats (⚠ ✅)
+        or 0x3001 or 0x3002 // 、 。
+        or (>= 0x3041 and <= 0x3096) // Hiragana
+        or (>= 0x30A1 and <= 0x30FC) // Katakana, ・ and ー
+        or (>= 0x4E00 and <= 0x9FFF) // CJK unified ideographs
+        or (>= 0xAC00 and <= 0xD7A3) // Hangul syllables
+        or 0xFE0F // the variation selector that asks for an emoji's colour form
+        or (>= 0x1F300 and <= 0x1F64F) // pictographs and emoticons
+        or (>= 0x1F680 and <= 0x1F6FF) // transport and map symbols
+        or (>= 0x1F900 and <= 0x1F9FF); // supplemental pictographs
+
+    /// <summary>
+    /// The terms of an ASCII text in lower case: its words are the runs of letters and digits. Each
+    /// word is read once, for all that <see cref="AddFolded{TSink}(ReadOnlySpan{char}, WordReading, ref TSink)"/> needs.
+    /// </summary>
+    private static void AddAsciiTerms<TSink>(ReadOnlySpan<char> text, ref TSink sink)
+        where TSink : ITermSink
+    {
+        var i = 0;
+        while (i < text.Length)
+        {
+            if (!char.IsAsciiLetterOrDigit(text[i]))
+            {
+                i++;
+                continue;
             }
 
             var start = i;
-            while (i < chars.Length && char.IsAsciiLetterOrDigit(chars[i]))
+            var reading = new WordReading();
+            do
             {
-                i++;
+                reading.Read(text[i++]);
+            }
+            while (i < text.Length && char.IsAsciiLetterOrDigit(text[i]));
+
+            AddFolded(text[start..i], reading, ref sink);
+        }
+    }
+
+    /// <summary>
+    /// The terms of a text in NFKC and lower case, with non-ASCII characters: the words and CJK runs
+    /// around those are read by <see cref="AddLowerCaseTerms"/>, and the ASCII between them (most of an
+    /// English text with a dash or an emoji) by the faster <see cref="AddAsciiTerms"/>. The text is
+    /// cut at ASCII separators, which no word or CJK run goes on across.
+    /// </summary>
+    private static void AddMixedTerms<TSink>(ReadOnlySpan<char> text, ref TSink sink)
+        where TSink : ITermSink
+    {
+        while (!text.IsEmpty)
+        {
+            var nonAscii = text.IndexOfAnyExceptInRange('\0', '\x7F');
+            if (nonAscii < 0)
+            {
+                AddAsciiTerms(text, ref sink);
+                return;
             }
 
-            if (i > start)
+            var start = nonAscii;
+            while (start > 0 && char.IsAsciiLetterOrDigit(text[start - 1]))
             {
-                AddFolded(chars[start..i], sink);
+                start--;
+            }
+
+            var separator = text[nonAscii..].IndexOfAny(AsciiSeparators);
+            var end = separator < 0 ? text.Length : nonAscii + separator;
+            AddAsciiTerms(text[..start], ref sink);
+            AddLowerCaseTerms(text[start..end], ref sink);
+            text = text[end..];
+        }
+    }
+
+    /// <summary>
+    /// The terms of a text in NFKC and lower case. Its words (runs of letters, digits and marks) and its
+    /// CJK runs are read in place: each term handed on is a slice of the text, or the word with its
+    /// accents folded. A CJK run's bigrams go as it is read: a run never overlaps a word, so the
+    /// terms keep the order of the text.
+    /// </summary>
+    private static void AddLowerCaseTerms<TSink>(ReadOnlySpan<char> text, ref TSink sink)
+        where TSink : ITermSink
+    {
+        var wordStart = -1;
+
+        // The current CJK run: its length in characters, and where its last character starts and ends.
+        var cjkLength = 0;
+        var cjkLastStart = 0;
+        var cjkLastEnd = 0;
+        var i = 0;
+        while (i < text.Length)
+        {
+            var start = i;
+            if (text[i] < 0x80)
+            {
+                // ASCII: a letter or digit, or else a separator; never CJK.
+                EndCjkRun(text, ref cjkLength, cjkLastStart, cjkLastEnd, ref sink);
+                if (char.IsAsciiLetterOrDigit(text[i++]))
+                {
+                    if (wordStart < 0)
+                    {
+                        wordStart = start;
+                    }
+                }
+                else
+                {
+                    AddWord(text, ref wordStart, start, ref sink);
+                }
+
+                continue;
+            }
+
+            Rune.DecodeFromUtf16(text[i..], out var rune, out var units);
+            i += units;
+            if (Scripts.IsCjk(rune))
+            {
+                AddWord(text, ref wordStart, start, ref sink);
+                if (cjkLength > 0)
+                {
+                    AddTerm(text[cjkLastStart..i], ref sink);
+                }
+
+                cjkLength++;
+                cjkLastStart = start;
+                cjkLastEnd = i;
+            }
+            else if (Rune.IsLetterOrDigit(rune) || IsMark(rune))
+            {
+                EndCjkRun(text, ref cjkLength, cjkLastStart, cjkLastEnd, ref sink);
+                if (wordStart < 0)
+                {
+                    wordStart = start;
+                }
+            }
+            else
+            {
+                EndCjkRun(text, ref cjkLength, cjkLastStart, cjkLastEnd, ref sink);
+                AddWord(text, ref wordStart, start, ref sink);
             }
         }
+
+        AddWord(text, ref wordStart, text.Length, ref sink);
+        EndCjkRun(text, ref cjkLength, cjkLastStart, cjkLastEnd, ref sink);
+    }
+
+    /// <summary>Ends the current CJK run, if any: a character alone, with no neighbour to make a bigram with, is a term by itself.</summary>
+    private static void EndCjkRun<TSink>(ReadOnlySpan<char> text, ref int cjkLength, int cjkLastStart, int cjkLastEnd, ref TSink sink)
+        where TSink : ITermSink
+    {
+        if (cjkLength == 1)
+        {
+            AddTerm(text[cjkLastStart..cjkLastEnd], ref sink);
+        }
+
+        cjkLength = 0;
     }
 
     private static bool IsMark(Rune rune) => Rune.GetUnicodeCategory(rune) is
         UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
 
-    /// <summary>A run of CJK characters: one term when alone, else its overlapping bigrams.</summary>
-    private static void FlushCjk(ReadOnlySpan<Rune> run, ITermSink sink)
+    private static void AddTerm<TSink>(ReadOnlySpan<char> term, ref TSink sink)
+        where TSink : ITermSink => sink.Add(term, TermHash.Of(term));
+
+    /// <summary>Hands on the word that started at <paramref name="wordStart"/>, if any, and ends at <paramref name="end"/>.</summary>
+    private static void AddWord<TSink>(ReadOnlySpan<char> text, ref int wordStart, int end, ref TSink sink)
+        where TSink : ITermSink
     {
-        if (run.IsEmpty)
+        if (wordStart < 0)
         {
             return;
         }
 
-        Span<char> pair = stackalloc char[4];
-        if (run.Length == 1)
+        var word = text[wordStart..end];
+        wordStart = -1;
+        if (Ascii.IsValid(word))
         {
-            sink.Add(pair[..run[0].EncodeToUtf16(pair)]);
-        }
-
-        for (var i = 0; i + 1 < run.Length; i++)
-        {
-            var first = run[i].EncodeToUtf16(pair);
-            var second = run[i + 1].EncodeToUtf16(pair[first..]);
-            sink.Add(pair[..(first + second)]);
-        }
-    }
-
-    private static void FlushWord(ref WordBuffer word, ITermSink sink)
-    {
-        if (word.Length == 0)
-        {
-            return;
-        }
-
-        var chars = word.Chars;
-        if (!Ascii.IsValid(chars))
-        {
-            AddFolded(FoldAccents(new string(chars)), sink);
+            AddFolded(word, ref sink);
         }
         else
         {
-            AddFolded(chars, sink);
+            AddFolded(FoldAccents(new string(word)), ref sink);
+        }
+    }
+
+    private static void AddFolded<TSink>(ReadOnlySpan<char> word, ref TSink sink)
+        where TSink : ITermSink
+    {
+        if (word.IsEmpty)
+        {
+            return;
         }
 
-        word.Clear();
+        var reading = new WordReading();
+        foreach (var c in word)
+        {
+            reading.Read(c);
+        }
+
+        AddFolded(word, reading, ref sink);
     }
 
     /// <summary>
     /// Drops stop words and single letters, and hands the word on with an English plural folded:
     /// only the unambiguous endings, stories → story, banks → bank; not bus, crisis, class.
     /// </summary>
-    private static void AddFolded(ReadOnlySpan<char> folded, ITermSink sink)
+    private static void AddFolded<TSink>(ReadOnlySpan<char> word, WordReading reading, ref TSink sink)
+        where TSink : ITermSink
     {
-        if (folded.Length == 0 || StopWordSpans.Contains(folded) || (folded.Length == 1 && !char.IsDigit(folded[0])))
+        if (word.Length == 1 && !char.IsDigit(word[0]))
         {
             return;
         }
 
-        if (!IsAsciiLetters(folded))
+        if (!reading.IsLetters)
         {
-            sink.Add(folded);
+            // Not a stop word either: those are letters a to z.
+            sink.Add(word, TermHash.Finish(reading.Hash));
         }
-        else if (folded.Length > 4 && folded.EndsWith("ies"))
+        else if (word.Length <= LongestStopWord && IsStopWord(reading.LettersKey))
         {
-            var stem = folded[..^3];
+            return;
+        }
+        else if (word.Length > 4 && word.EndsWith("ies"))
+        {
+            var stem = word[..^3];
             var singular = stem.Length < 128 ? stackalloc char[stem.Length + 1] : new char[stem.Length + 1];
             stem.CopyTo(singular);
             singular[^1] = 'y';
-            sink.Add(singular);
+            sink.Add(singular, TermHash.Finish(TermHash.Append(reading.HashWithoutLastThree, 'y')));
         }
-        else if (folded.Length > 3 && folded[^1] == 's' && folded[^2] is not ('s' or 'u' or 'i'))
+        else if (word.Length > 3 && word[^1] == 's' && word[^2] is not ('s' or 'u' or 'i'))
         {
-            sink.Add(folded[..^1]);
+            sink.Add(word[..^1], TermHash.Finish(reading.HashWithoutLast));
         }
         else
         {
-            sink.Add(folded);
+            sink.Add(word, TermHash.Finish(reading.Hash));
         }
+    }
+
+    /// <summary>Whether the word of the <see cref="LettersKey"/> is a stop word.</summary>
+    private static bool IsStopWord(ulong lettersKey)
+    {
+        var mask = StopWordKeys.Length - 1;
+        for (var slot = SlotOf(lettersKey, mask); StopWordKeys[slot] != 0; slot = (slot + 1) & mask)
+        {
+            if (StopWordKeys[slot] == lettersKey)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A number that tells apart words of at most twelve letters a to z: five bits a letter, from 1 for a
+    /// (so that no word's key is another's, nor 0, which marks an empty slot).
+    /// </summary>
+    private static ulong LettersKey(ulong key, char letter) => (key << 5) | (uint)(letter - 'a' + 1);
+
+    private static int SlotOf(ulong key, int mask) => (int)((key * 0x9E3779B97F4A7C15UL) >> 40) & mask;
+
+    private static ulong[] KeyTable(string[] words)
+    {
+        var table = new ulong[BitOperations.RoundUpToPowerOf2((uint)words.Length * 4)];
+        var mask = table.Length - 1;
+        foreach (var word in words)
+        {
+            var key = 0UL;
+            foreach (var letter in word)
+            {
+                key = LettersKey(key, letter);
+            }
+
+            var slot = SlotOf(key, mask);
+            while (table[slot] != 0)
+            {
+                slot = (slot + 1) & mask;
+            }
+
+            table[slot] = key;
+        }
+
+        return table;
     }
 
     private static string FoldAccents(string word)
@@ -245,68 +443,43 @@ internal static class ClusterText
         return builder.ToString().Normalize(NormalizationForm.FormC);
     }
 
-    private static bool IsAsciiLetters(ReadOnlySpan<char> word)
+    /// <summary>
+    /// What <see cref="AddFolded{TSink}(ReadOnlySpan{char}, WordReading, ref TSink)"/> needs of a word, found in one
+    /// pass over it: its hash, and the hashes it had one and three characters before its end (its
+    /// singular's, when a plural ending is folded); whether it is letters a to z, and their key.
+    /// </summary>
+    private struct WordReading
     {
-        foreach (var c in word)
+        private ulong hashWithoutLastTwo;
+
+        // Inlined, as Read is: the reading then stays in registers.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public WordReading()
         {
-            if (c is < 'a' or > 'z')
-            {
-                return false;
-            }
+            Hash = TermHash.Empty;
+            IsLetters = true;
         }
 
-        return true;
-    }
+        public ulong Hash { get; private set; }
 
-    /// <summary>The characters of the word being read: on the stack, or rented when a word is longer.</summary>
-    private ref struct WordBuffer(Span<char> initial)
-    {
-        private Span<char> chars = initial;
-        private char[]? rented;
+        public ulong HashWithoutLast { get; private set; }
 
-        public int Length { get; private set; }
+        public ulong HashWithoutLastThree { get; private set; }
 
-        public readonly Span<char> Chars => chars[..Length];
+        public bool IsLetters { get; private set; }
 
-        public void Append(char c)
+        /// <summary>The letters' <see cref="ClusterText.LettersKey"/>, when they are twelve at most.</summary>
+        public ulong LettersKey { get; private set; }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Read(char c)
         {
-            if (Length == chars.Length)
-            {
-                Grow();
-            }
-
-            chars[Length++] = c;
-        }
-
-        public void Append(ReadOnlySpan<char> units)
-        {
-            foreach (var c in units)
-            {
-                Append(c);
-            }
-        }
-
-        public void Clear() => Length = 0;
-
-        public void Dispose()
-        {
-            if (rented is not null)
-            {
-                ArrayPool<char>.Shared.Return(rented);
-            }
-        }
-
-        private void Grow()
-        {
-            var larger = ArrayPool<char>.Shared.Rent(chars.Length * 2);
-            chars.CopyTo(larger);
-            if (rented is not null)
-            {
-                ArrayPool<char>.Shared.Return(rented);
-            }
-
-            rented = larger;
-            chars = larger;
+            HashWithoutLastThree = hashWithoutLastTwo;
+            hashWithoutLastTwo = HashWithoutLast;
+            HashWithoutLast = Hash;
+            Hash = TermHash.Append(Hash, c);
+            IsLetters &= char.IsAsciiLetterLower(c);
+            LettersKey = ClusterText.LettersKey(LettersKey, c);
         }
     }
 
@@ -315,6 +488,6 @@ internal static class ClusterText
     {
         public List<string> Terms { get; } = [];
 
-        public void Add(ReadOnlySpan<char> term) => Terms.Add(new string(term));
+        public void Add(ReadOnlySpan<char> term, long hash) => Terms.Add(new string(term));
     }
 }
