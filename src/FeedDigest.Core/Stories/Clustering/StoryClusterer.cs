@@ -19,6 +19,9 @@ public sealed class StoryClusterer
     // A conflict means another writer updated the same cluster between our read and our write.
     private const int MaxAttempts = 4;
 
+    // Stories whose features are found together, on all cores, before they are assigned one by one.
+    private const int FeatureChunk = 256;
+
     private readonly IStoryClusterIndex index;
     private readonly ClusteringOptions options;
 
@@ -57,8 +60,10 @@ public sealed class StoryClusterer
 
         // A story's terms and band keys depend on its text alone: they are found on every core at
         // once, and only the assignment, which depends on the stories before it, goes one by one.
-        var features = new StoryFeatures[stories.Count];
-        Parallel.For(0, stories.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => features[i] = FeaturesOf(stories[i]));
+        // A chunk at a time, just before it is assigned: found for the whole batch at once, they
+        // lived until its end and the collector copied them from generation to generation.
+        var features = new StoryFeatures[Math.Min(stories.Count, FeatureChunk)];
+        var parallel = new ParallelOptions { CancellationToken = cancellationToken };
 
         // A batch another writer overtook is not kept: its stories are assigned again against what that writer left.
         while (true)
@@ -67,7 +72,13 @@ public sealed class StoryClusterer
             await using var batch = await index.BeginBatchAsync(cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < stories.Count; i++)
             {
-                assignments.Add(await AssignAsync(batch, stories[i], features[i], cancellationToken).ConfigureAwait(false));
+                if (i % FeatureChunk == 0)
+                {
+                    var start = i;
+                    Parallel.For(0, Math.Min(FeatureChunk, stories.Count - start), parallel, j => features[j] = FeaturesOf(stories[start + j]));
+                }
+
+                assignments.Add(await AssignAsync(batch, stories[i], features[i % FeatureChunk], cancellationToken).ConfigureAwait(false));
             }
 
             if (await batch.CommitAsync(cancellationToken).ConfigureAwait(false))
