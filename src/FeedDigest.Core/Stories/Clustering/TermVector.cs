@@ -17,6 +17,11 @@ internal sealed class TermVector
     private readonly long[] terms;
     private readonly double[] values;
 
+    // A bit for each term, chosen by the hash's top bits (the slot takes its low ones): most of a
+    // centroid's terms are not in the story, and a clear bit says so without a probe of the table.
+    private readonly ulong[] filter = new ulong[FilterBits / 64];
+    private const int FilterBits = 512;
+
     private TermVector(long[] terms, double[] values)
     {
         this.terms = terms;
@@ -25,6 +30,8 @@ internal sealed class TermVector
         var mask = slots.Length - 1;
         for (var index = 0; index < terms.Length; index++)
         {
+            var bit = FilterBit(terms[index]);
+            filter[bit >> 6] |= 1UL << bit;
             var slot = (int)terms[index] & mask;
             while (slots[slot] != 0)
             {
@@ -44,6 +51,12 @@ internal sealed class TermVector
     /// <summary>The position of <paramref name="term"/> in <see cref="Terms"/>, or -1.</summary>
     public int IndexOf(long term)
     {
+        var bit = FilterBit(term);
+        if ((filter[bit >> 6] & (1UL << bit)) == 0)
+        {
+            return -1;
+        }
+
         var mask = slots.Length - 1;
         for (var slot = (int)term & mask; slots[slot] != 0; slot = (slot + 1) & mask)
         {
@@ -56,6 +69,8 @@ internal sealed class TermVector
 
         return -1;
     }
+
+    private static int FilterBit(long term) => (int)((ulong)term >> (64 - 9));
 
     /// <summary>The weight of <paramref name="term"/>, 0 when the vector does not have it.</summary>
     public bool TryGetWeight(long term, out double weight)
