@@ -164,16 +164,13 @@ public sealed class StoryClusterer
     /// <summary>The story's vector: the new story counts in N and in its own terms' df, as it would among the stored ones.</summary>
     private static TermVector Weigh(StoryFeatures features, ClusterCandidates found)
     {
-        var terms = features.Terms;
-        var frequencies = new int[terms.Count];
-        var documentFrequencies = new long[terms.Count];
-        for (var i = 0; i < terms.Count; i++)
+        var documentFrequencies = new long[features.Terms.Count];
+        for (var i = 0; i < documentFrequencies.Length; i++)
         {
-            frequencies[i] = features.TermFrequencies[terms[i]];
             documentFrequencies[i] = found.DocumentFrequencies[i] + 1;
         }
 
-        return TermVector.Weigh(features.Terms is long[] array ? array : [.. terms], frequencies, found.DocumentCount + 1, documentFrequencies);
+        return features.Weigh(found.DocumentCount + 1, documentFrequencies);
     }
 
     /// <summary>

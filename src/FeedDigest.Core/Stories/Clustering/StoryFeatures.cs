@@ -5,8 +5,11 @@ namespace FeedDigest.Core.Stories.Clustering;
 /// <summary>What a story is compared on, before weighting: its terms' hashes and counts, and its band keys.</summary>
 internal sealed class StoryFeatures
 {
+    private readonly TermCounts counts;
+
     private StoryFeatures(TermCounts termFrequencies, long[] bandKeys)
     {
+        counts = termFrequencies;
         TermFrequencies = termFrequencies;
         Terms = termFrequencies.Terms;
         BandKeys = bandKeys;
@@ -19,6 +22,13 @@ internal sealed class StoryFeatures
     public IReadOnlyList<long> Terms { get; }
 
     public IReadOnlyList<long> BandKeys { get; }
+
+    /// <summary>
+    /// The story's vector: its terms, in the order of <see cref="Terms"/>, weighed with their counts
+    /// here and <paramref name="documentFrequencies"/> (in that order too).
+    /// </summary>
+    public TermVector Weigh(long documentCount, ReadOnlySpan<long> documentFrequencies) =>
+        TermVector.Weigh(counts.Terms, counts.CountsInOrder, documentCount, documentFrequencies);
 
     /// <summary>Title and summary together: a summary, where a feed has one, says much more than a headline.</summary>
     public static StoryFeatures Of(string? title, string? summary, int bands, int rowsPerBand)
@@ -102,6 +112,9 @@ internal sealed class StoryFeatures
     {
         /// <summary>The distinct terms, in the order they first appear (the counts are at the same positions).</summary>
         public long[] Terms => terms;
+
+        /// <summary>Each term's count, at its position in <see cref="Terms"/>.</summary>
+        public ReadOnlySpan<int> CountsInOrder => counts.AsSpan(0, terms.Length);
 
         public int Count => terms.Length;
 
