@@ -44,6 +44,20 @@ start_service() {
   exit 1
 }
 
+# report_medians WHAT: the median seconds of each label in $OUT/runs.txt ("LABEL seconds ..." lines,
+# a "_" in a label printed as a space), as "WHAT, label: median ...".
+report_medians() {
+  /usr/bin/python3 - "$OUT/runs.txt" "$1" <<'PY'
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    label, seconds = line.split()[:2]
+    runs.setdefault(label.replace("_", " "), []).append(float(seconds))
+for label, seconds in runs.items():
+    print(f"{sys.argv[2]}, {label}: median {statistics.median(seconds):.3f} s over {len(seconds)} {sorted(seconds)}")
+PY
+}
+
 # stop_services: nginx and the SMTP sink, at the end.
 stop_services() {
   cd "$WORK"; ./stop-http.sh >/dev/null; ./stop-smtp.sh >/dev/null

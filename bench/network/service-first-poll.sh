@@ -42,12 +42,4 @@ for rep in $(seq "$REPS"); do
 done | tee "$OUT/runs.txt"
 stop_services
 
-/usr/bin/python3 - "$OUT/runs.txt" <<'PY'
-import statistics, sys
-runs = {}
-for line in open(sys.argv[1]):
-    label, seconds = line.split()[:2]
-    runs.setdefault(label, []).append(float(seconds))
-for label, seconds in runs.items():
-    print(f"first poll, {label}: median {statistics.median(seconds):.3f} s over {len(seconds)} {sorted(seconds)}")
-PY
+report_medians "first poll"

@@ -25,17 +25,10 @@ for rep in $(seq "$REPS"); do
   start_service "$STATE"
   # The service's first ticks (polls of the feeds due, none here, and digests) go first.
   sleep 3
-  for poll in $(seq "$POLLS"); do timed "service-$poll" "$STATE"; done
+  timed "service,_first_after_start" "$STATE"
+  for _ in $(seq 2 "$POLLS"); do timed "service,_later" "$STATE"; done
   kill -TERM "$service"; wait "$service" || true
 done | tee "$OUT/runs.txt"
 stop_services
 
-/usr/bin/python3 - "$OUT/runs.txt" <<'PY'
-import statistics, sys
-runs = {}
-for line in open(sys.argv[1]):
-    label, seconds = line.split()[:2]
-    runs.setdefault("one-shot" if label == "one-shot" else "service, first after start" if label == "service-1" else "service, later", []).append(float(seconds))
-for label, seconds in runs.items():
-    print(f"all-304 poll, {label}: median {statistics.median(seconds):.3f} s over {len(seconds)} {sorted(seconds)}")
-PY
+report_medians "all-304 poll"
