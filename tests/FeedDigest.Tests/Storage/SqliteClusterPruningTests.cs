@@ -86,6 +86,39 @@ public sealed class SqliteClusterPruningTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PruneAsync_MembersOfAClusterThatMergedAway_ComeOutOfTheLiveCluster_AndItGoesWithItsLastMember()
+    {
+        // Stories 1 and 2 are old, 3 and 4 recent. 1 starts cluster a, 2 starts b, 3 joins b and
+        // merges a into it, 4 joins b: story 1's row still names a.
+        await store.SaveFetchAsync(State(Harbor, T0), [Story(Harbor, "s1", "One", T0), Story(Harbor, "s2", "Two", T0)], EditedStoryPolicy.Ignore, CancellationToken.None);
+        await store.SaveFetchAsync(State(Wire, T0.AddDays(2)), [Story(Wire, "s3", "Three", T0.AddDays(2)), Story(Wire, "s4", "Four", T0.AddDays(2))], EditedStoryPolicy.Ignore, CancellationToken.None);
+        var ids = new long[4];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = await database.ScalarAsync<long>($"SELECT id FROM stories ORDER BY id LIMIT 1 OFFSET {i}");
+        }
+
+        var share = new ClusterCentroid([new CentroidTerm(11, 1f)]);
+        var a = await index.AddAsync(Member(ids[0], null, 0, share), CancellationToken.None);
+        var b = await index.AddAsync(Member(ids[1], null, 0, share), CancellationToken.None);
+        await index.AddAsync(Member(ids[2], b.ClusterId, 1, share) with { Merges = [new ClusterMerge(a.ClusterId, 1)] }, CancellationToken.None);
+        await index.AddAsync(Member(ids[3], b.ClusterId, 2, share), CancellationToken.None);
+        Assert.Equal(a.ClusterId, await database.ScalarAsync<long>($"SELECT cluster_id FROM cluster_members WHERE story_id = {ids[0]}"));
+
+        await store.PruneStoriesAsync(T0.AddDays(1), CancellationToken.None);
+        var report = await index.PruneAsync(CancellationToken.None);
+
+        Assert.Equal(new ClusterPruneReport(2, 0), report);
+        Assert.Equal(2, await database.ScalarAsync<long>($"SELECT size FROM clusters WHERE id = {b.ClusterId}"));
+        Assert.Equal(b.ClusterId, (await index.GetClustersAsync([ids[2], ids[3]], CancellationToken.None)).Values.Distinct().Single());
+
+        // The rest pruned too: the live cluster goes, and with it the row of the one it absorbed.
+        await store.PruneStoriesAsync(T0.AddDays(3), CancellationToken.None);
+        Assert.Equal(new ClusterPruneReport(2, 1), await index.PruneAsync(CancellationToken.None));
+        Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM clusters"));
+    }
+
+    [Fact]
     public async Task PruneAsync_NothingPruned_ChangesNothing()
     {
         await store.SaveFetchAsync(State(Harbor, T0), [Story(Harbor, "a", "Dockworkers strike closes Rotterdam terminal", T0)], EditedStoryPolicy.Ignore, CancellationToken.None);
@@ -147,6 +180,9 @@ public sealed class SqliteClusterPruningTests : IAsyncLifetime
 
     private static NewStory Story(Feed feed, string key, string title, DateTimeOffset firstSeen) =>
         new(feed.Id, [key], title, $"https://{feed.Id}.example/{key}", string.Empty, null, [], firstSeen, null, firstSeen);
+
+    private static ClusterIndexEntry Member(long storyId, long? clusterId, long expectedVersion, ClusterCentroid centroid) =>
+        new(storyId, clusterId, expectedVersion, centroid, [storyId], [11], T0) { Contribution = centroid.Terms };
 
     private static FeedState State(Feed feed, DateTimeOffset at) => new(feed.Id, feed.Source, null, null, at, at, at.AddMinutes(30), 0, null);
 

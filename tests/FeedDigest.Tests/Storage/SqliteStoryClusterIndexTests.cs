@@ -149,7 +149,7 @@ public sealed class SqliteStoryClusterIndexTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AddAsync_WithMerges_MovesTheMergedClustersStoriesAndCandidatesFollow()
+    public async Task AddAsync_WithMerges_TheMergedClustersStoriesAndCandidatesFollowTheSurvivor()
     {
         var a = await index.AddAsync(Entry(1, null, [1L], T0), CancellationToken.None);
         var b = await index.AddAsync(Entry(2, null, [2L], T0), CancellationToken.None);
@@ -162,6 +162,8 @@ public sealed class SqliteStoryClusterIndexTests : IAsyncLifetime
         Assert.All((await index.GetClustersAsync([1, 2, 3, 4, 5], CancellationToken.None)).Values, cluster => Assert.Equal(a.ClusterId, cluster));
         Assert.Equal(5, await database.ScalarAsync<long>($"SELECT size FROM clusters WHERE id = {a.ClusterId}"));
         Assert.Equal(2, await database.ScalarAsync<long>($"SELECT count(*) FROM clusters WHERE merged_into = {a.ClusterId}"));
+        // The rows are not rewritten: a member names the cluster it joined, readers follow the merge.
+        Assert.Equal(b.ClusterId, await database.ScalarAsync<long>("SELECT cluster_id FROM cluster_members WHERE story_id = 2"));
 
         // Band rows loaded afresh name the members' clusters; candidates are the live cluster either way.
         var found = await index.FindCandidatesAsync(Query([1L, 2L, 3L], T0, T0), CancellationToken.None);

@@ -17,12 +17,14 @@ namespace FeedDigest.Infrastructure.Storage.Sqlite;
 /// </remarks>
 internal static class SqliteClusterPruning
 {
+    // A member names the cluster it joined; its share comes out of the live one that cluster merged into, if it did.
     private const string ChooseSql =
         """
         CREATE TEMP TABLE IF NOT EXISTS pruned_members (story_id INTEGER PRIMARY KEY, cluster_id INTEGER NOT NULL, contribution BLOB);
         DELETE FROM temp.pruned_members;
         INSERT INTO temp.pruned_members (story_id, cluster_id, contribution)
-            SELECT m.story_id, m.cluster_id, m.contribution FROM main.cluster_members AS m
+            SELECT m.story_id, coalesce(c.merged_into, m.cluster_id), m.contribution
+            FROM main.cluster_members AS m JOIN main.clusters AS c ON c.id = m.cluster_id
             WHERE NOT EXISTS (SELECT 1 FROM main.stories AS s WHERE s.id = m.story_id);
         """;
 
@@ -30,7 +32,17 @@ internal static class SqliteClusterPruning
 
     private const string DeleteMembersSql = "DELETE FROM cluster_members WHERE story_id IN (SELECT story_id FROM temp.pruned_members)";
 
-    private const string ClusterSql = "SELECT version, centroid, (SELECT count(*) FROM cluster_members WHERE cluster_id = @id) FROM clusters WHERE id = @id";
+    // What is left of each cluster that lost members, its own and those of the clusters it absorbed,
+    // in one pass over the members (there is no index by cluster: see 0012).
+    private const string RemainingSql =
+        """
+        SELECT coalesce(c.merged_into, m.cluster_id) AS live, count(*)
+        FROM cluster_members AS m JOIN clusters AS c ON c.id = m.cluster_id
+        WHERE live IN (SELECT cluster_id FROM temp.pruned_members)
+        GROUP BY live
+        """;
+
+    private const string CentroidSql = "SELECT centroid FROM clusters WHERE id = @id";
 
     private const string ShrinkSql = "UPDATE clusters SET size = @size, centroid = @centroid, version = version + 1 WHERE id = @id";
 
@@ -92,38 +104,39 @@ internal static class SqliteClusterPruning
             documents++;
         }
 
+        var remaining = new Dictionary<long, long>();
+        await using (var count = Command(connection, transaction, RemainingSql))
+        await using (var reader = await count.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                remaining[reader.GetInt64(0)] = reader.GetInt64(1);
+            }
+        }
+
         var removedClusters = 0;
-        await using (var cluster = Command(connection, transaction, ClusterSql, "@id"))
+        await using (var cluster = Command(connection, transaction, CentroidSql, "@id"))
         await using (var shrink = Command(connection, transaction, ShrinkSql, "@id", "@size", "@centroid"))
         await using (var delete = Command(connection, transaction, DeleteClusterSql, "@id"))
         {
             foreach (var (clusterId, share) in shares)
             {
-                cluster.Parameters["@id"].Value = clusterId;
-                byte[] centroid;
-                long remaining;
-                await using (var reader = await cluster.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        continue;
-                    }
-
-                    centroid = (byte[])reader.GetValue(1);
-                    remaining = reader.GetInt64(2);
-                }
-
-                if (remaining == 0)
+                if (!remaining.TryGetValue(clusterId, out var left))
                 {
                     delete.Parameters["@id"].Value = clusterId;
-                    await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    removedClusters++;
+                    removedClusters += await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0 ? 1 : 0;
+                    continue;
+                }
+
+                cluster.Parameters["@id"].Value = clusterId;
+                if (await cluster.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not byte[] centroid)
+                {
                     continue;
                 }
 
                 // The version moves on, so an assignment that read the old centroid conflicts and reads again.
                 shrink.Parameters["@id"].Value = clusterId;
-                shrink.Parameters["@size"].Value = remaining;
+                shrink.Parameters["@size"].Value = left;
                 shrink.Parameters["@centroid"].Value = CentroidBlob.Encode(CentroidBlob.Decode(centroid).Without(share));
                 await shrink.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }

@@ -10,7 +10,7 @@ using Microsoft.Data.Sqlite;
 namespace FeedDigest.Infrastructure.Storage.Sqlite;
 
 /// <summary>
-/// The story clusters in SQLite (tables from 0005_story_clusters.sql, 0007 and 0010), with the
+/// The story clusters in SQLite (tables from 0005_story_clusters.sql, 0007, 0010 and 0012), with the
 /// index's working state kept in memory for the process: the band index (<see cref="BandIndex"/>,
 /// built from the band keys each member keeps), the clusters read or written (version, size,
 /// centroid), the document frequencies of the terms looked up, the story count and the next cluster
@@ -72,7 +72,8 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
     private const string ClustersSql = "SELECT id, version, size, centroid FROM clusters WHERE id IN (SELECT value FROM json_each(@ids)) AND merged_into IS NULL";
 
-    private const string ExistingSql = "SELECT cluster_id FROM cluster_members WHERE story_id = @storyId";
+    // A member names the cluster it joined; the one it is part of now is where that one merged into, if it did.
+    private const string ExistingSql = "SELECT coalesce(c.merged_into, m.cluster_id) FROM cluster_members AS m JOIN clusters AS c ON c.id = m.cluster_id WHERE m.story_id = @storyId";
 
     private const string LastClusterSql = "SELECT COALESCE(max(id), 0) FROM clusters";
 
@@ -87,7 +88,6 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         """
         UPDATE clusters SET merged_into = @clusterId, version = version + 1, centroid = x'' WHERE id = @absorbed;
         UPDATE clusters SET merged_into = @clusterId WHERE merged_into = @absorbed;
-        UPDATE cluster_members SET cluster_id = @clusterId WHERE cluster_id = @absorbed;
         """;
 
     // Bound by position (SqliteRawStatement): run once per cluster and per story of a commit.
@@ -217,7 +217,11 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         ArgumentNullException.ThrowIfNull(storyIds);
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<MemberRow>(new CommandDefinition(
-            "SELECT story_id AS StoryId, cluster_id AS ClusterId FROM cluster_members WHERE story_id IN (SELECT value FROM json_each(@ids))",
+            """
+            SELECT m.story_id AS StoryId, coalesce(c.merged_into, m.cluster_id) AS ClusterId
+            FROM cluster_members AS m JOIN clusters AS c ON c.id = m.cluster_id
+            WHERE m.story_id IN (SELECT value FROM json_each(@ids))
+            """,
             new { ids = ToJsonArray(storyIds) },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.ToDictionary(r => r.StoryId, r => r.ClusterId);
@@ -809,8 +813,8 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         /// <summary>
         /// The batch's rows, in one transaction: nothing when another writer committed since the
         /// batch's state was read. New clusters go first (members name them), then the members,
-        /// then the merges in the order they happened (they move members, the batch's own too),
-        /// then the clusters that existed before and changed, each once.
+        /// then the merges in the order they happened (each marks the clusters it absorbed; members
+        /// keep the cluster they joined), then the clusters that existed before and changed, each once.
         /// </summary>
         private async Task<bool> WriteAsync(Dictionary<long, long>? flushed, CancellationToken cancellationToken)
         {
