@@ -42,7 +42,7 @@ internal static class BulkLoad
                 var features = StoryFeatures.Of(story.Title, story.Summary, options.Bands, options.RowsPerBand);
                 var vector = TermVector.Weigh(features.TermFrequencies, documents, term => frequencies[term]);
                 centroid = centroid.Add(vector, options.CentroidTerms);
-                members.Add(new BulkMember(++storyId, story.Time, features.BandKeys, vector.ToCentroidTerms()));
+                members.Add(new BulkMember(++storyId, story.Time, features.BandKeys));
             }
 
             yield return new BulkCluster(e.Id, centroid, members);

@@ -27,8 +27,6 @@ public sealed class ClusterCentroid
     // and enumerating through the interface cost more than the lookups.
     private readonly CentroidTerm[] terms;
 
-    private const double RoundingResidue = 1e-4;
-
     public static ClusterCentroid Empty { get; } = new([]);
 
     /// <summary>The centroid's terms, heaviest first.</summary>
@@ -137,37 +135,6 @@ public sealed class ClusterCentroid
             ArrayPool<bool>.Shared.Return(inCentroid);
             ArrayPool<KeyValuePair<long, double>>.Shared.Return(sums);
         }
-    }
-
-    /// <summary>
-    /// This centroid without the members whose vectors (as they were added) are given: their
-    /// weights subtracted from the terms the centroid kept. Terms left with no weight go.
-    /// </summary>
-    public ClusterCentroid Without(IEnumerable<CentroidTerm> contributions)
-    {
-        ArgumentNullException.ThrowIfNull(contributions);
-        var sums = new Dictionary<long, double>(Terms.Count);
-        foreach (var term in Terms)
-        {
-            sums[term.Term] = term.Weight;
-        }
-
-        foreach (var contribution in contributions)
-        {
-            if (sums.TryGetValue(contribution.Term, out var weight))
-            {
-                sums[contribution.Term] = weight - contribution.Weight;
-            }
-        }
-
-        // float32 sums do not return to exactly zero: what is left of a term after all its
-        // contributions went is rounding, well below any one story's weight.
-        return new ClusterCentroid(sums
-            .Where(pair => pair.Value > RoundingResidue)
-            .OrderByDescending(pair => pair.Value)
-            .ThenBy(pair => pair.Key)
-            .Select(pair => new CentroidTerm(pair.Key, (float)pair.Value))
-            .ToArray());
     }
 
     /// <summary>This centroid's weights by term, with room for <paramref name="more"/> terms.</summary>

@@ -6,9 +6,8 @@ namespace FeedDigest.Core.Stories.Clustering;
 /// <paramref name="Centroid"/> provided its version is still <paramref name="ExpectedVersion"/>.
 /// <paramref name="BandKeys"/> make the story findable; <paramref name="Terms"/> (distinct) count
 /// towards document frequencies. <paramref name="Merges"/> (only with a <paramref name="ClusterId"/>)
-/// are clusters that merge into it: their stories move to it, and <paramref name="Centroid"/>
-/// already includes theirs. <see cref="Contribution"/> is the story's own vector as added to the
-/// centroid, kept so that pruning the story can take it out again.
+/// are clusters that merge into it: their stories count for it from then on, and <paramref name="Centroid"/>
+/// already includes theirs.
 /// </summary>
 public sealed record ClusterIndexEntry(
     long StoryId,
@@ -20,6 +19,4 @@ public sealed record ClusterIndexEntry(
     DateTimeOffset? Time)
 {
     public IReadOnlyList<ClusterMerge> Merges { get; init; } = [];
-
-    public IReadOnlyList<CentroidTerm> Contribution { get; init; } = [];
 }

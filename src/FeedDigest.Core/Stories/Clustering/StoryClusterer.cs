@@ -109,7 +109,6 @@ public sealed class StoryClusterer
             var found = await session.FindCandidatesAsync(query, cancellationToken).ConfigureAwait(false);
 
             var vector = Weigh(features, found);
-            var contribution = vector.ToCentroidTerms();
             var ranked = Rank(found.Clusters, vector);
 
             // After repeated conflicts on busy clusters, a new cluster: its insert cannot conflict.
@@ -136,11 +135,11 @@ public sealed class StoryClusterer
                 IReadOnlyList<ClusterMerge> merges = joined is null
                     ? []
                     : joined.Where(cluster => cluster != survivor).Select(cluster => new ClusterMerge(cluster.ClusterId, cluster.Version)).ToList();
-                entry = new ClusterIndexEntry(story.StoryId, survivor.ClusterId, survivor.Version, centroid, features.BandKeys, features.Terms, story.Time) { Merges = merges, Contribution = contribution };
+                entry = new ClusterIndexEntry(story.StoryId, survivor.ClusterId, survivor.Version, centroid, features.BandKeys, features.Terms, story.Time) { Merges = merges };
             }
             else
             {
-                entry = new ClusterIndexEntry(story.StoryId, null, 0, ClusterCentroid.Empty.Add(vector, options.CentroidTerms), features.BandKeys, features.Terms, story.Time) { Contribution = contribution };
+                entry = new ClusterIndexEntry(story.StoryId, null, 0, ClusterCentroid.Empty.Add(vector, options.CentroidTerms), features.BandKeys, features.Terms, story.Time);
             }
 
             var result = await session.AddAsync(entry, cancellationToken).ConfigureAwait(false);

@@ -80,18 +80,6 @@ internal sealed class TermVector
         return index >= 0;
     }
 
-    /// <summary>The vector as a centroid's terms (weights as float), in the order of <see cref="Terms"/>: a story's contribution to its cluster.</summary>
-    public CentroidTerm[] ToCentroidTerms()
-    {
-        var result = new CentroidTerm[terms.Length];
-        for (var i = 0; i < result.Length; i++)
-        {
-            result[i] = new CentroidTerm(terms[i], (float)values[i]);
-        }
-
-        return result;
-    }
-
     public static TermVector Weigh(IReadOnlyDictionary<long, int> termFrequencies, long documentCount, Func<long, long> documentFrequency)
     {
         ArgumentNullException.ThrowIfNull(termFrequencies);

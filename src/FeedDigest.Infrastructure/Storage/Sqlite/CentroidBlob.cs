@@ -10,18 +10,11 @@ internal static class CentroidBlob
 
     public static byte[] Encode(ClusterCentroid centroid)
     {
-        var bytes = new byte[centroid.Terms.Count * EntrySize];
-        Encode(centroid.Terms, bytes);
-        return bytes;
-    }
-
-    /// <summary>Writes <paramref name="terms"/> into <paramref name="destination"/> and returns the bytes written: a story's contribution goes to its row from a reused buffer.</summary>
-    public static Span<byte> Encode(IReadOnlyList<CentroidTerm> terms, Span<byte> destination)
-    {
-        var bytes = destination[..(terms.Count * EntrySize)];
+        var terms = centroid.Terms;
+        var bytes = new byte[terms.Count * EntrySize];
         for (var i = 0; i < terms.Count; i++)
         {
-            var entry = bytes.Slice(i * EntrySize, EntrySize);
+            var entry = bytes.AsSpan(i * EntrySize, EntrySize);
             BinaryPrimitives.WriteInt64LittleEndian(entry, terms[i].Term);
             BinaryPrimitives.WriteSingleLittleEndian(entry[8..], terms[i].Weight);
         }

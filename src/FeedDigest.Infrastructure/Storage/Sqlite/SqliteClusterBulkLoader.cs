@@ -27,7 +27,7 @@ internal sealed class SqliteClusterBulkLoader(SqliteConnectionFactory connection
 
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var cluster = Command(connection, transaction, "INSERT INTO clusters (id, version, size, centroid) VALUES (@p0, @p1, @p1, @p2)", 3);
-        await using var member = Command(connection, transaction, "INSERT INTO cluster_members (story_id, cluster_id, at, bands, contribution) VALUES (@p0, @p1, @p2, @p3, @p4)", 5);
+        await using var member = Command(connection, transaction, "INSERT INTO cluster_members (story_id, cluster_id, at, bands) VALUES (@p0, @p1, @p2, @p3)", 4);
         await using var term = Command(connection, transaction, "INSERT INTO cluster_terms (term, df) VALUES (@p0, @p1)", 2);
 
         long documents = 0;
@@ -37,7 +37,7 @@ internal sealed class SqliteClusterBulkLoader(SqliteConnectionFactory connection
             foreach (var m in c.Members)
             {
                 var at = m.Time.ToUnixTimeSeconds();
-                await RunAsync(member, cancellationToken, m.StoryId, c.Id, at, BandKeysBlob.Encode(m.BandKeys), CentroidBlob.Encode(new ClusterCentroid(m.Contribution))).ConfigureAwait(false);
+                await RunAsync(member, cancellationToken, m.StoryId, c.Id, at, BandKeysBlob.Encode(m.BandKeys)).ConfigureAwait(false);
                 documents++;
             }
         }

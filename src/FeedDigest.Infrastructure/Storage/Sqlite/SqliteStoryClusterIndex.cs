@@ -93,7 +93,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     // Bound by position (SqliteRawStatement): run once per cluster and per story of a commit.
     private const string CreateSql = "INSERT INTO clusters (id, version, size, centroid) VALUES (?1, ?2, ?3, ?4)";
 
-    private const string RecordSql = "INSERT INTO cluster_members (story_id, cluster_id, at, bands, contribution) VALUES (?1, ?2, ?3, ?4, ?5)";
+    private const string RecordSql = "INSERT INTO cluster_members (story_id, cluster_id, at, bands) VALUES (?1, ?2, ?3, ?4)";
 
     private const string FlushTermsSql =
         """
@@ -241,7 +241,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                 try
                 {
                     s.Enlist(transaction);
-                    // Pending terms first: a pruned story's terms must be in the table to come out of it.
+                    // Pending terms first: the state in memory is dropped below, and read again from the table.
                     if (pendingTerms.Count > 0)
                     {
                         await FlushTermsAsync(s, pendingTerms, cancellationToken).ConfigureAwait(false);
@@ -694,7 +694,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             }
 
             var at = entry.Time?.ToUnixTimeSeconds();
-            members.Add(new PendingMember(entry.StoryId, clusterId, at, entry.BandKeys, entry.Contribution));
+            members.Add(new PendingMember(entry.StoryId, clusterId, at, entry.BandKeys));
             memberClusters[entry.StoryId] = clusterId;
             index.lastRecordedStoryId = Math.Max(index.lastRecordedStoryId, entry.StoryId);
             foreach (var term in entry.Terms)
@@ -841,22 +841,20 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                     s.Create.Insert();
                 }
 
-                // Each row's blobs are encoded into one buffer, bound (SQLite copies them) and overwritten by the next row's.
-                var buffer = new byte[4096];
+                // Each row's band keys are encoded into one buffer, bound (SQLite copies them) and overwritten by the next row's.
+                var buffer = new byte[1024];
                 foreach (var member in members)
                 {
-                    var size = (member.BandKeys.Count * sizeof(long)) + (member.Contribution.Count * 12);
+                    var size = member.BandKeys.Count * sizeof(long);
                     if (size > buffer.Length)
                     {
                         buffer = new byte[size];
                     }
 
-                    var bands = BandKeysBlob.Encode(member.BandKeys, buffer);
                     s.Record.Bind(1, member.StoryId);
                     s.Record.Bind(2, member.ClusterId);
                     s.Record.Bind(3, member.At);
-                    s.Record.Bind(4, bands);
-                    s.Record.Bind(5, CentroidBlob.Encode(member.Contribution, buffer.AsSpan(bands.Length)));
+                    s.Record.Bind(4, BandKeysBlob.Encode(member.BandKeys, buffer));
                     s.Record.Insert();
                 }
 
@@ -899,7 +897,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     }
 
     /// <summary>A story recorded by an open batch, to be written at its commit.</summary>
-    private sealed record PendingMember(long StoryId, long ClusterId, long? At, IReadOnlyList<long> BandKeys, IReadOnlyList<CentroidTerm> Contribution);
+    private sealed record PendingMember(long StoryId, long ClusterId, long? At, IReadOnlyList<long> BandKeys);
 
     /// <summary>A live cluster as <see cref="knownClusters"/> keeps it.</summary>
     private sealed record KnownCluster(long Version, long Size, ClusterCentroid Centroid);
