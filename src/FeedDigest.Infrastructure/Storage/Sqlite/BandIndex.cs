@@ -148,31 +148,76 @@ internal sealed class BandIndex
         {
             if (dated.TryGetValue(band, out var list))
             {
-                var end = FirstAfter(list, to);
-                var start = FirstAtOrAfter(list, from, 0, end);
-                if (end - start > perBand)
-                {
-                    start = FirstAtOrAfter(list, list[end - perBand].At, start, end);
-                }
-
+                var (start, end) = Newest(CollectionsMarshal.AsSpan(list), from, to, perBand);
                 Count(hits, list, start, end);
             }
 
-            if (undated.TryGetValue(band, out var undatedList))
+            if (undated.Count > 0 && undated.TryGetValue(band, out var undatedList))
             {
                 Count(hits, undatedList, Math.Max(0, undatedList.Count - perBand), undatedList.Count);
             }
         }
 
         // Merged clusters are counted under the cluster they merged into, the most-hit ones first
-        // (twice as many as asked for, so that merging cannot leave fewer than asked).
+        // (twice as many as asked for, so that merging cannot leave fewer than asked). When none
+        // of them merged, the most hit of those are the answer as they are.
+        var mostHitFirst = MostHit(hits, 2 * maxClusters, mostHit);
+        if (!AnyMerged(mostHitFirst))
+        {
+            if (mostHitFirst.Count > maxClusters)
+            {
+                mostHitFirst.RemoveRange(maxClusters, mostHitFirst.Count - maxClusters);
+            }
+
+            return mostHitFirst;
+        }
+
         live.Clear();
-        foreach (var (cluster, count) in MostHit(hits, 2 * maxClusters, mostHit))
+        foreach (var (cluster, count) in mostHitFirst)
         {
             CollectionsMarshal.GetValueRefOrAddDefault(live, Live(cluster), out _) += count;
         }
 
         return MostHit(live, maxClusters, ranked);
+    }
+
+    /// <summary>
+    /// The rows of a key's dated list (in time order) that a read takes: those within
+    /// [<paramref name="from"/>, <paramref name="to"/>], from the newest down to the
+    /// <paramref name="perBand"/>-th newest with the rows of that same time. Most reads' windows
+    /// hold the whole list, or its newest end: the ends are checked before any search, which would
+    /// touch a row in each of the list's cache lines on the way.
+    /// </summary>
+    private static (int Start, int End) Newest(ReadOnlySpan<BandRow> rows, long from, long to, int perBand)
+    {
+        var end = rows.Length == 0 || rows[^1].At <= to ? rows.Length : FirstAfter(rows, to);
+        var start = end == 0 || rows[0].At >= from ? 0 : FirstAtOrAfter(rows, from, 0, end);
+        if (end - start > perBand)
+        {
+            var cut = end - perBand;
+            var at = rows[cut].At;
+            start = rows[cut - 1].At < at ? cut : FirstAtOrAfter(rows, at, start, end);
+        }
+
+        return (start, end);
+    }
+
+    private bool AnyMerged(List<(long ClusterId, int Shared)> clusters)
+    {
+        if (mergedInto.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var (cluster, _) in clusters)
+        {
+            if (mergedInto.ContainsKey(cluster))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The keys as a span: a story's keys are an array; walking them through the list interface cost an enumerator and a call a key.</summary>
@@ -208,9 +253,8 @@ internal sealed class BandIndex
         }
     }
 
-    private static int FirstAfter(List<BandRow> list, long at)
+    private static int FirstAfter(ReadOnlySpan<BandRow> rows, long at)
     {
-        var rows = CollectionsMarshal.AsSpan(list);
         int low = 0, high = rows.Length;
         while (low < high)
         {
@@ -228,9 +272,8 @@ internal sealed class BandIndex
         return low;
     }
 
-    private static int FirstAtOrAfter(List<BandRow> list, long at, int start, int end)
+    private static int FirstAtOrAfter(ReadOnlySpan<BandRow> rows, long at, int start, int end)
     {
-        var rows = CollectionsMarshal.AsSpan(list);
         int low = start, high = end;
         while (low < high)
         {
@@ -266,7 +309,7 @@ internal sealed class BandIndex
         var emptied = new List<long>();
         foreach (var (band, list) in dated)
         {
-            var keep = FirstAtOrAfter(list, horizon, 0, list.Count);
+            var keep = FirstAtOrAfter(CollectionsMarshal.AsSpan(list), horizon, 0, list.Count);
             datedRows -= keep;
             if (keep == list.Count)
             {
