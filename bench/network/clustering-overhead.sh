@@ -5,6 +5,10 @@
 # 127.0.0.1 (see run.sh); dedup (story identity keys) is part of the store's write in both modes.
 #
 #   bench/network/clustering-overhead.sh [N] [REPS]        # default N=1000, REPS=3
+#
+# Builds side by side: BUILDS="old=/tmp/pub-old/feeddigest new=/tmp/pub-new/feeddigest" runs each
+# published binary in turn (on and off for one, then the next) instead of publishing this checkout,
+# and prints each one's medians: ratios of two builds measured in one sitting.
 set -euo pipefail
 N=${1:-1000}
 REPS=${2:-3}
@@ -12,6 +16,7 @@ REPO="$(cd "$(dirname "$0")/../.." && pwd)"
 SHARED="${SHARED:-$REPO/../shared/bench}"
 WORK="${BENCH_COPY:-/tmp/feeddigest-bench}"
 OUT="${OUT:-/tmp/feeddigest-clustering-overhead}"
+mkdir -p "$OUT"
 
 if [ ! -d "$WORK" ]; then
   cp -r "$SHARED" "$WORK"
@@ -21,35 +26,46 @@ fi
 # As the README's install publishes it: self-contained, one file, the framework and the service
 # ReadyToRun-compiled as one composite image (a few minutes), so a one-shot `poll --once` does not
 # spend its time in the JIT.
-dotnet publish "$REPO/src/FeedDigest.Service" -c Release -r linux-x64 --self-contained -p:PublishSingleFile=true -o "$OUT/feeddigest" >/dev/null
+if [ -z "${BUILDS:-}" ]; then
+  dotnet publish "$REPO/src/FeedDigest.Service" -c Release -r linux-x64 --self-contained -p:PublishSingleFile=true -o "$OUT/feeddigest" >/dev/null
+  BUILDS="this=$OUT/feeddigest/feeddigest"
+fi
 cd "$WORK"
 [ -d "work/data/feeds-$N" ] || /usr/bin/python3 gen-feeds.py --n "$N" --out "work/data/feeds-$N"
 ./start-http.sh >/dev/null
 . ./bench-env.sh
 
-run() {  # run MODE REP: one first poll into a fresh state folder; prints "MODE seconds"
-  local mode=$1 state="$OUT/state-$1-$2"
+run() {  # run BUILD BINARY MODE REP: one first poll into a fresh state folder; prints "BUILD MODE seconds"
+  local build=$1 binary=$2 mode=$3 state="$OUT/state-$1-$3-$4"
   rm -rf "$state"; mkdir -p "$state"
   /usr/bin/python3 "$REPO/bench/network/make-config.py" "$WORK/work/data/feeds-$N/urls.txt" "$state" 127.0.0.1 "$BENCH_SMTP_PORT" bench@example.org
   local enabled=true; [ "$mode" = off ] && enabled=false
   local start end
   start=$(date +%s.%N)
-  (cd "$state" && FeedDigest__Clustering__Enabled=$enabled "$OUT/feeddigest/feeddigest" poll --once --config "$state/appsettings.json") > "$state/poll.log"
+  (cd "$state" && FeedDigest__Clustering__Enabled=$enabled "$binary" poll --once --config "$state/appsettings.json") > "$state/poll.log"
   end=$(date +%s.%N)
-  echo "$mode $(/usr/bin/python3 -c "print(f\"{$end - $start:.2f}\")") load $(cut -d' ' -f1 /proc/loadavg) :: $(tail -1 "$state/poll.log")"
+  echo "$build $mode $(/usr/bin/python3 -c "print(f\"{$end - $start:.2f}\")") load $(cut -d' ' -f1 /proc/loadavg) :: $(tail -1 "$state/poll.log")"
 }
 
 for rep in $(seq "$REPS"); do
-  # Alternate which mode goes first, so a drift in the machine's load falls on both.
-  if [ $((rep % 2)) = 1 ]; then run on "$rep"; run off "$rep"; else run off "$rep"; run on "$rep"; fi
+  for entry in $BUILDS; do
+    build=${entry%%=*} binary=${entry#*=}
+    # Alternate which mode goes first, so a drift in the machine's load falls on both.
+    if [ $((rep % 2)) = 1 ]; then
+      run "$build" "$binary" on "$rep"; run "$build" "$binary" off "$rep"
+    else
+      run "$build" "$binary" off "$rep"; run "$build" "$binary" on "$rep"
+    fi
+  done
 done | tee "$OUT/runs.txt"
 
 /usr/bin/python3 - "$OUT/runs.txt" <<'PY'
 import statistics, sys
 runs = {}
 for line in open(sys.argv[1]):
-    mode, seconds = line.split()[:2]
-    runs.setdefault(mode, []).append(float(seconds))
-on, off = statistics.median(runs["on"]), statistics.median(runs["off"])
-print(f"median first poll: clustering on {on:.2f} s {sorted(runs['on'])}, off {off:.2f} s {sorted(runs['off'])}; on/off = {on / off:.3f} (+{(on / off - 1) * 100:.1f}%)")
+    build, mode, seconds = line.split()[:3]
+    runs.setdefault(build, {}).setdefault(mode, []).append(float(seconds))
+for build, modes in runs.items():
+    on, off = statistics.median(modes["on"]), statistics.median(modes["off"])
+    print(f"{build}: median first poll: clustering on {on:.2f} s {sorted(modes['on'])}, off {off:.2f} s {sorted(modes['off'])}; on/off = {on / off:.3f} (+{(on / off - 1) * 100:.1f}%)")
 PY
