@@ -202,6 +202,7 @@ internal sealed class BandIndex
         return (start, end);
     }
 
+    /// <summary>Whether one of <paramref name="clusters"/> merged into another: its hits then count for the live one.</summary>
     private bool AnyMerged(List<(long ClusterId, int Shared)> clusters)
     {
         if (mergedInto.Count == 0)
