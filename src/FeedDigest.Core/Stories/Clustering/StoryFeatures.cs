@@ -7,19 +7,17 @@ internal sealed class StoryFeatures
 {
     private readonly TermCounts counts;
 
-    private StoryFeatures(TermCounts termFrequencies, long[] bandKeys)
+    private StoryFeatures(TermCounts counts, long[] bandKeys)
     {
-        counts = termFrequencies;
-        TermFrequencies = termFrequencies;
-        Terms = termFrequencies.Terms;
+        this.counts = counts;
         BandKeys = bandKeys;
     }
 
     /// <summary>Each distinct term's count, enumerated in the order the terms first appear.</summary>
-    public IReadOnlyDictionary<long, int> TermFrequencies { get; }
+    public IReadOnlyDictionary<long, int> TermFrequencies => counts;
 
     /// <summary>The distinct terms, in the order they first appear.</summary>
-    public IReadOnlyList<long> Terms { get; }
+    public IReadOnlyList<long> Terms => counts.Terms;
 
     public IReadOnlyList<long> BandKeys { get; }
 

@@ -42,7 +42,6 @@ namespace FeedDigest.Infrastructure.Storage.Sqlite;
 /// </remarks>
 internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connections) : IStoryClusterIndex, IAsyncDisposable, IDisposable
 {
-
     /// <summary>
     /// Stories' terms are added to document frequencies in batches of this many stories (and when
     /// the index closes). A batch's terms, a few thousand rare ones among them, are spread over most
@@ -492,7 +491,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     {
         foreach (var (clusterId, _) in ranked)
         {
-            if (!knownClusters.ContainsKey(clusterId) && bands.Live(clusterId) == clusterId)
+            if (IsUnknownLive(bands, clusterId))
             {
                 return true;
             }
@@ -501,6 +500,9 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         return false;
     }
 
+    /// <summary>Whether <paramref name="clusterId"/> is live (not merged away) and not in memory yet: one to read.</summary>
+    private bool IsUnknownLive(BandIndex bands, long clusterId) => !knownClusters.ContainsKey(clusterId) && bands.Live(clusterId) == clusterId;
+
     /// <summary>
     /// Reads the live clusters among <paramref name="ids"/> that are not known yet into
     /// <see cref="knownClusters"/>, in one statement. A cluster merged away (in the tables, or by
@@ -508,7 +510,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     /// </summary>
     private async Task ReadClustersAsync(Session s, BandIndex bands, IEnumerable<long> ids, CancellationToken cancellationToken)
     {
-        var unknown = ids.Where(id => !knownClusters.ContainsKey(id) && bands.Live(id) == id).ToList();
+        var unknown = ids.Where(id => IsUnknownLive(bands, id)).ToList();
         if (unknown.Count == 0)
         {
             return;
