@@ -20,8 +20,9 @@ public interface IStoryClusterIndex : IStoryClusterSession
 
     /// <summary>
     /// Removes what the index holds about stories that are no longer stored (pruned by retention):
-    /// their memberships and band keys, their share of their clusters' centroids and of the document
-    /// frequencies, and clusters left without members.
+    /// their memberships and band keys, and clusters left without members. A cluster that keeps
+    /// members keeps its centroid, and document frequencies only grow: neither keeps what each story
+    /// added to it.
     /// </summary>
     Task<ClusterPruneReport> PruneAsync(CancellationToken cancellationToken);
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 
 namespace FeedDigest.Core.Stories.Clustering;
 
@@ -26,6 +27,9 @@ public sealed class ClusterCentroid
     // An array rather than the list interface: every story's verification walks a dozen centroids,
     // and enumerating through the interface cost more than the lookups.
     private readonly CentroidTerm[] terms;
+
+    // Slots of a comparison's table kept on the stack: room for the default 64 terms and more.
+    private const int StackSlots = 256;
 
     public static ClusterCentroid Empty { get; } = new([]);
 
@@ -55,6 +59,12 @@ public sealed class ClusterCentroid
     }
 
     /// <summary>Cosine similarity between two centroids.</summary>
+    /// <remarks>
+    /// The other centroid's terms are found through an open-addressing table of their positions on
+    /// the stack (a story that reaches several clusters compares them all): a Dictionary built for
+    /// each comparison was a tenth of what an assignment allocated. The products are summed in this
+    /// centroid's order, as before.
+    /// </remarks>
     internal double Cosine(ClusterCentroid other)
     {
         if (Norm == 0 || other.Norm == 0)
@@ -62,22 +72,47 @@ public sealed class ClusterCentroid
             return 0;
         }
 
-        var weights = new Dictionary<long, float>(other.terms.Length);
-        foreach (var term in other.terms)
+        var size = (int)BitOperations.RoundUpToPowerOf2((uint)other.terms.Length * 2);
+        var rented = size > StackSlots ? ArrayPool<int>.Shared.Rent(size) : null;
+        var slots = rented is null ? stackalloc int[size] : rented.AsSpan(0, size);
+        try
         {
-            weights[term.Term] = term.Weight;
-        }
-
-        double dot = 0;
-        foreach (var term in terms)
-        {
-            if (weights.TryGetValue(term.Term, out var weight))
+            slots.Clear();
+            var mask = size - 1;
+            for (var position = 0; position < other.terms.Length; position++)
             {
-                dot += (double)weight * term.Weight;
+                var slot = (int)other.terms[position].Term & mask;
+                while (slots[slot] != 0)
+                {
+                    slot = (slot + 1) & mask;
+                }
+
+                slots[slot] = position + 1;
+            }
+
+            double dot = 0;
+            foreach (var term in terms)
+            {
+                for (var slot = (int)term.Term & mask; slots[slot] != 0; slot = (slot + 1) & mask)
+                {
+                    var match = other.terms[slots[slot] - 1];
+                    if (match.Term == term.Term)
+                    {
+                        dot += (double)match.Weight * term.Weight;
+                        break;
+                    }
+                }
+            }
+
+            return dot / (Norm * other.Norm);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<int>.Shared.Return(rented);
             }
         }
-
-        return dot / (Norm * other.Norm);
     }
 
     /// <summary>The centroid of this cluster and <paramref name="other"/> together, keeping the <paramref name="maxTerms"/> heaviest terms.</summary>

@@ -161,16 +161,8 @@ public sealed class StoryClusterer
     }
 
     /// <summary>The story's vector: the new story counts in N and in its own terms' df, as it would among the stored ones.</summary>
-    private static TermVector Weigh(StoryFeatures features, ClusterCandidates found)
-    {
-        var documentFrequencies = new long[features.Terms.Count];
-        for (var i = 0; i < documentFrequencies.Length; i++)
-        {
-            documentFrequencies[i] = found.DocumentFrequencies[i] + 1;
-        }
-
-        return features.Weigh(found.DocumentCount + 1, documentFrequencies);
-    }
+    private static TermVector Weigh(StoryFeatures features, ClusterCandidates found) =>
+        features.Weigh(found.DocumentCount + 1, found.DocumentFrequencies, addedToEach: 1);
 
     /// <summary>
     /// The candidates at or above the threshold, the most similar first; equally similar ones in

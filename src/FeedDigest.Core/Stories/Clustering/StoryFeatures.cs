@@ -23,10 +23,11 @@ internal sealed class StoryFeatures
 
     /// <summary>
     /// The story's vector: its terms, in the order of <see cref="Terms"/>, weighed with their counts
-    /// here and <paramref name="documentFrequencies"/> (in that order too).
+    /// here and <paramref name="documentFrequencies"/> (in that order too), each plus
+    /// <paramref name="addedToEach"/>.
     /// </summary>
-    public TermVector Weigh(long documentCount, ReadOnlySpan<long> documentFrequencies) =>
-        TermVector.Weigh(counts.Terms, counts.CountsInOrder, documentCount, documentFrequencies);
+    public TermVector Weigh(long documentCount, IReadOnlyList<long> documentFrequencies, long addedToEach) =>
+        TermVector.Weigh(counts.Terms, counts.CountsInOrder, documentCount, documentFrequencies, addedToEach);
 
     /// <summary>Title and summary together: a summary, where a feed has one, says much more than a headline.</summary>
     public static StoryFeatures Of(string? title, string? summary, int bands, int rowsPerBand)

@@ -100,13 +100,26 @@ internal sealed class TermVector
     /// Weighs distinct <paramref name="terms"/> with their counts in the story
     /// (<paramref name="frequencies"/>) and their document frequencies, all three in the same order.
     /// </summary>
-    public static TermVector Weigh(ReadOnlySpan<long> terms, ReadOnlySpan<int> frequencies, long documentCount, ReadOnlySpan<long> documentFrequencies)
+    public static TermVector Weigh(ReadOnlySpan<long> terms, ReadOnlySpan<int> frequencies, long documentCount, ReadOnlySpan<long> documentFrequencies) =>
+        Weigh(terms.ToArray(), frequencies, documentCount, documentFrequencies, 0);
+
+    /// <summary>
+    /// As <see cref="Weigh(ReadOnlySpan{long}, ReadOnlySpan{int}, long, ReadOnlySpan{long})"/>, with
+    /// <paramref name="addedToEach"/> added to every document frequency, and keeping
+    /// <paramref name="terms"/> itself: the caller's array, which nothing changes (a story's terms).
+    /// Every story is weighed once: a copy of its terms, and of its frequencies plus one, were a
+    /// tenth of what an assignment allocated.
+    /// </summary>
+    internal static TermVector Weigh(long[] terms, ReadOnlySpan<int> frequencies, long documentCount, IReadOnlyList<long> documentFrequencies, long addedToEach) =>
+        Weigh(terms, frequencies, documentCount, documentFrequencies as long[] ?? [.. documentFrequencies], addedToEach);
+
+    private static TermVector Weigh(long[] terms, ReadOnlySpan<int> frequencies, long documentCount, ReadOnlySpan<long> documentFrequencies, long addedToEach)
     {
         var weights = new double[terms.Length];
         var sumOfSquares = 0.0;
         for (var i = 0; i < terms.Length; i++)
         {
-            var df = Math.Clamp(documentFrequencies[i], 1, documentCount);
+            var df = Math.Clamp(documentFrequencies[i] + addedToEach, 1, documentCount);
             var weight = (1 + Math.Log(frequencies[i])) * (Math.Log((documentCount + 1.0) / (df + 1.0)) + 1);
             weights[i] = weight;
             sumOfSquares += weight * weight;
@@ -121,6 +134,6 @@ internal sealed class TermVector
             }
         }
 
-        return new TermVector(terms.ToArray(), weights);
+        return new TermVector(terms, weights);
     }
 }

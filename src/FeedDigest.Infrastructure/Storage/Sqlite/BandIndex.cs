@@ -50,6 +50,7 @@ internal sealed class BandIndex
     private readonly Dictionary<long, int> live = [];
     private readonly List<(long ClusterId, int Shared)> mostHit = [];
     private readonly List<(long ClusterId, int Shared)> ranked = [];
+    private long[] sortKeys = new long[256];
     private long newest;
     private long datedRows;
 
@@ -229,7 +230,42 @@ internal sealed class BandIndex
     /// each cluster is there once), in <paramref name="into"/>: a list kept for the purpose, valid
     /// until the next call.
     /// </summary>
-    private static List<(long ClusterId, int Shared)> MostHit(Dictionary<long, int> counts, int take, List<(long ClusterId, int Shared)> into)
+    /// <remarks>
+    /// Each entry is sorted as one number, its misses (the most a count can be, less its count) in
+    /// the high half and its cluster id in the low: the runtime sorts primitives without a comparer
+    /// call a comparison, and a sort with a comparer allocated a delegate a story. Cluster ids are
+    /// handed out from 1 up, so they fit; were one not to, the entries are sorted with the comparer.
+    /// </remarks>
+    private List<(long ClusterId, int Shared)> MostHit(Dictionary<long, int> counts, int take, List<(long ClusterId, int Shared)> into)
+    {
+        into.Clear();
+        if (sortKeys.Length < counts.Count)
+        {
+            sortKeys = new long[Math.Max(counts.Count, sortKeys.Length * 2)];
+        }
+
+        var keys = sortKeys.AsSpan(0, counts.Count);
+        var count = 0;
+        foreach (var (cluster, hit) in counts)
+        {
+            if ((ulong)cluster > uint.MaxValue)
+            {
+                return MostHitByComparer(counts, take, into);
+            }
+
+            keys[count++] = ((long)(int.MaxValue - hit) << 32) | cluster;
+        }
+
+        keys.Sort();
+        foreach (var key in keys[..Math.Min(take, keys.Length)])
+        {
+            into.Add((key & uint.MaxValue, int.MaxValue - (int)(key >>> 32)));
+        }
+
+        return into;
+    }
+
+    private static List<(long ClusterId, int Shared)> MostHitByComparer(Dictionary<long, int> counts, int take, List<(long ClusterId, int Shared)> into)
     {
         into.Clear();
         foreach (var (cluster, count) in counts)

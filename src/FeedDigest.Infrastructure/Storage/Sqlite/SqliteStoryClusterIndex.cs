@@ -428,10 +428,11 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             await ReadFrequenciesAsync(s, query.Terms, batch?.Terms, cancellationToken).ConfigureAwait(false);
         }
 
-        var frequencies = new long[query.Terms.Count];
+        var terms = AsSpan(query.Terms);
+        var frequencies = new long[terms.Length];
         for (var i = 0; i < frequencies.Length; i++)
         {
-            frequencies[i] = knownFrequencies.GetValueOrDefault(query.Terms[i]);
+            frequencies[i] = knownFrequencies.GetValueOrDefault(terms[i]);
         }
 
         if (query.BandKeys.Count == 0)
@@ -485,6 +486,23 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
         return new ClusterCandidates(documents, frequencies, clusters);
     }
+
+    /// <summary>Whether every one of the clusters <paramref name="merges"/> names is in memory.</summary>
+    private bool AllKnown(IReadOnlyList<ClusterMerge> merges)
+    {
+        foreach (var merge in merges)
+        {
+            if (!knownClusters.ContainsKey(merge.ClusterId))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A story's terms as a span: they are an array, and walking them through the list interface cost an enumerator a story.</summary>
+    private static ReadOnlySpan<long> AsSpan(IReadOnlyList<long> terms) => terms as long[] ?? [.. terms];
 
     /// <summary>Whether a live cluster among <paramref name="ranked"/> is not in memory yet (most stories find them all there).</summary>
     private bool AnyUnknown(BandIndex bands, List<(long ClusterId, int Shared)> ranked)
@@ -560,7 +578,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     /// else those known (a term read later gets the batch's count with what is read). A batch not
     /// committed drops the state, these counts with it.
     /// </summary>
-    private void CountInOpenBatch(IReadOnlyList<long> terms)
+    private void CountInOpenBatch(ReadOnlySpan<long> terms)
     {
         foreach (var term in terms)
         {
@@ -650,7 +668,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             if (entry.ClusterId is { } joined)
             {
                 // The clusters were read for the story's candidates, so they are in memory, unless the caller did not ask.
-                if (!index.knownClusters.ContainsKey(joined) || entry.Merges.Any(merge => !index.knownClusters.ContainsKey(merge.ClusterId)))
+                if (!index.knownClusters.ContainsKey(joined) || !index.AllKnown(entry.Merges))
                 {
                     var ids = entry.Merges.Select(merge => merge.ClusterId).Append(joined);
                     await s.RunAsync(async () =>
@@ -699,12 +717,13 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             members.Add(new PendingMember(entry.StoryId, clusterId, at, entry.BandKeys));
             memberClusters[entry.StoryId] = clusterId;
             index.lastRecordedStoryId = Math.Max(index.lastRecordedStoryId, entry.StoryId);
-            foreach (var term in entry.Terms)
+            var terms = AsSpan(entry.Terms);
+            foreach (var term in terms)
             {
                 CollectionsMarshal.GetValueRefOrAddDefault(Terms, term, out _)++;
             }
 
-            index.CountInOpenBatch(entry.Terms);
+            index.CountInOpenBatch(terms);
 
             bands.Add(entry.BandKeys, at, entry.StoryId, clusterId);
             return new ClusterIndexResult(ClusterIndexOutcome.Added, clusterId);
