@@ -129,48 +129,99 @@ public sealed class ClusterCentroid
 
     /// <summary>This centroid with <paramref name="vector"/> added, keeping the <paramref name="maxTerms"/> heaviest terms.</summary>
     /// <remarks>
-    /// Every story that joins a cluster pays for this: the sums are built in a rented array through
-    /// the vector's own lookup table, not in a dictionary of their own.
+    /// Every story that joins a cluster pays for this. The centroid's terms are kept heaviest first,
+    /// and most of them are not in the story: their weights stay, and so does their order. Only the
+    /// terms the story changes or brings are sorted, and then merged with the others, in the order
+    /// <see cref="Heaviest(Span{KeyValuePair{long, double}}, int)"/> gives (heaviest first, ties by
+    /// term), so the centroid is the one sorting them all gave. A centroid not in that order (made
+    /// by hand) has all its terms sorted.
     /// </remarks>
     internal ClusterCentroid Add(TermVector vector, int maxTerms)
     {
         var vectorTerms = vector.Terms;
         var vectorValues = vector.Values;
-        var sums = ArrayPool<KeyValuePair<long, double>>.Shared.Rent(terms.Length + vectorTerms.Length);
-        var inCentroid = ArrayPool<bool>.Shared.Rent(vectorTerms.Length);
+        var size = terms.Length + vectorTerms.Length;
+        var changedTermArray = ArrayPool<long>.Shared.Rent(size);
+        var changedNegatedArray = ArrayPool<double>.Shared.Rent(size);
+        var keptArray = ArrayPool<int>.Shared.Rent(terms.Length);
+        var inCentroidArray = ArrayPool<bool>.Shared.Rent(vectorTerms.Length);
         try
         {
-            Array.Clear(inCentroid, 0, vectorTerms.Length);
-            var count = 0;
-            foreach (var term in terms)
+            var inCentroid = inCentroidArray.AsSpan(0, vectorTerms.Length);
+            inCentroid.Clear();
+            var changedTerms = changedTermArray.AsSpan();
+            var changedNegated = changedNegatedArray.AsSpan();
+            var kept = keptArray.AsSpan();
+            int changed = 0, unchanged = 0;
+            var ordered = true;
+            for (var position = 0; position < terms.Length; position++)
             {
-                double sum = term.Weight;
+                var term = terms[position];
                 var index = vector.IndexOf(term.Term);
                 if (index >= 0)
                 {
-                    sum += vectorValues[index];
+                    changedTerms[changed] = term.Term;
+                    changedNegated[changed++] = -((double)term.Weight + vectorValues[index]);
                     inCentroid[index] = true;
                 }
-
-                sums[count++] = new KeyValuePair<long, double>(term.Term, sum);
+                else
+                {
+                    ordered &= unchanged == 0 || HeavierFirst(-(double)terms[kept[unchanged - 1]].Weight, terms[kept[unchanged - 1]].Term, -(double)term.Weight, term.Term);
+                    kept[unchanged++] = position;
+                }
             }
 
             for (var i = 0; i < vectorTerms.Length; i++)
             {
                 if (!inCentroid[i])
                 {
-                    sums[count++] = new KeyValuePair<long, double>(vectorTerms[i], vectorValues[i]);
+                    changedTerms[changed] = vectorTerms[i];
+                    changedNegated[changed++] = -vectorValues[i];
                 }
             }
 
-            return Heaviest(sums.AsSpan(0, count), maxTerms);
+            if (!ordered)
+            {
+                for (var i = 0; i < unchanged; i++)
+                {
+                    changedTerms[changed] = terms[kept[i]].Term;
+                    changedNegated[changed++] = -(double)terms[kept[i]].Weight;
+                }
+
+                unchanged = 0;
+            }
+
+            SortHeaviestFirst(changedNegated[..changed], changedTerms[..changed]);
+            var result = new CentroidTerm[Math.Min(maxTerms, changed + unchanged)];
+            int fromKept = 0, fromChanged = 0;
+            for (var i = 0; i < result.Length; i++)
+            {
+                if (fromChanged == changed
+                    || (fromKept < unchanged && HeavierFirst(-(double)terms[kept[fromKept]].Weight, terms[kept[fromKept]].Term, changedNegated[fromChanged], changedTerms[fromChanged])))
+                {
+                    result[i] = terms[kept[fromKept++]];
+                }
+                else
+                {
+                    result[i] = new CentroidTerm(changedTerms[fromChanged], (float)-changedNegated[fromChanged]);
+                    fromChanged++;
+                }
+            }
+
+            return new ClusterCentroid(result);
         }
         finally
         {
-            ArrayPool<bool>.Shared.Return(inCentroid);
-            ArrayPool<KeyValuePair<long, double>>.Shared.Return(sums);
+            ArrayPool<bool>.Shared.Return(inCentroidArray);
+            ArrayPool<int>.Shared.Return(keptArray);
+            ArrayPool<double>.Shared.Return(changedNegatedArray);
+            ArrayPool<long>.Shared.Return(changedTermArray);
         }
     }
+
+    /// <summary>Whether the term of negated weight <paramref name="negatedX"/> comes before the other: heavier, or as heavy with a lower term.</summary>
+    private static bool HeavierFirst(double negatedX, long termX, double negatedY, long termY) =>
+        negatedX < negatedY || (negatedX == negatedY && termX < termY);
 
     /// <summary>This centroid's weights by term, with room for <paramref name="more"/> terms.</summary>
     private Dictionary<long, double> Sums(int more)
@@ -201,12 +252,6 @@ public sealed class ClusterCentroid
     }
 
     /// <inheritdoc cref="Heaviest(Dictionary{long, double}, int)"/>
-    /// <remarks>
-    /// Sorted as two arrays of primitives, the negated weights and their terms, then each run of
-    /// equal weights by term: the runtime sorts primitive keys without a comparer call a
-    /// comparison, which is what sorting the pairs cost (every story that joins a cluster pays for
-    /// this). Negating a double is exact, so the weights kept are the sums as they were.
-    /// </remarks>
     private static ClusterCentroid Heaviest(Span<KeyValuePair<long, double>> all, int maxTerms)
     {
         var count = all.Length;
@@ -222,27 +267,11 @@ public sealed class ClusterCentroid
                 termsByWeight[i] = all[i].Key;
             }
 
-            negated.Sort(termsByWeight);
+            SortHeaviestFirst(negated, termsByWeight);
             var kept = new CentroidTerm[Math.Min(maxTerms, count)];
-            for (var start = 0; start < kept.Length;)
+            for (var i = 0; i < kept.Length; i++)
             {
-                var end = start + 1;
-                while (end < count && negated[end] == negated[start])
-                {
-                    end++;
-                }
-
-                if (end - start > 1)
-                {
-                    termsByWeight[start..end].Sort();
-                }
-
-                for (var i = start; i < end && i < kept.Length; i++)
-                {
-                    kept[i] = new CentroidTerm(termsByWeight[i], (float)-negated[i]);
-                }
-
-                start = end;
+                kept[i] = new CentroidTerm(termsByWeight[i], (float)-negated[i]);
             }
 
             return new ClusterCentroid(kept);
@@ -251,6 +280,31 @@ public sealed class ClusterCentroid
         {
             ArrayPool<long>.Shared.Return(termArray);
             ArrayPool<double>.Shared.Return(negatedArray);
+        }
+    }
+
+    /// <summary>
+    /// Sorts the negated weights and their terms together, heaviest first, then each run of equal
+    /// weights by term. The runtime sorts primitive keys without a comparer call a comparison, which
+    /// is what sorting the pairs cost. Negating a double is exact.
+    /// </summary>
+    private static void SortHeaviestFirst(Span<double> negated, Span<long> terms)
+    {
+        negated.Sort(terms);
+        for (var start = 0; start < negated.Length;)
+        {
+            var end = start + 1;
+            while (end < negated.Length && negated[end] == negated[start])
+            {
+                end++;
+            }
+
+            if (end - start > 1)
+            {
+                terms[start..end].Sort();
+            }
+
+            start = end;
         }
     }
 }

@@ -34,4 +34,36 @@ public sealed class ClusterCentroidTests
         Assert.Equal(0, centroid.Cosine(ClusterCentroid.Empty));
         Assert.Equal(0, ClusterCentroid.Empty.Cosine(centroid));
     }
+
+    [Theory]
+    [InlineData(64, false)]
+    [InlineData(64, true)]
+    [InlineData(8, false)]
+    [InlineData(8, true)]
+    public void Add_KeepsTheHeaviestSums_HeaviestFirst_TiesByTerm(int maxTerms, bool shuffled)
+    {
+        // Weights with ties, and a story that shares some terms, brings others, and ties with some.
+        var centroidTerms = Enumerable.Range(0, 40).Select(i => new CentroidTerm(TermHash.Of($"c{i}"), 1 + (i % 4))).ToList();
+        var ordered = centroidTerms.OrderByDescending(t => t.Weight).ThenBy(t => t.Term).ToList();
+        var centroid = new ClusterCentroid(shuffled ? [.. centroidTerms] : [.. ordered]);
+        var storyTerms = new Dictionary<long, int>();
+        for (var i = 0; i < 30; i += 3)
+        {
+            storyTerms[TermHash.Of($"c{i}")] = 1;
+            storyTerms[TermHash.Of($"s{i}")] = 1 + (i % 2);
+        }
+
+        var vector = TermVector.Weigh(storyTerms, 100, term => 1 + (term & 7));
+
+        var added = centroid.Add(vector, maxTerms);
+
+        var sums = centroidTerms.ToDictionary(t => t.Term, t => (double)t.Weight);
+        for (var i = 0; i < vector.Terms.Length; i++)
+        {
+            sums[vector.Terms[i]] = sums.GetValueOrDefault(vector.Terms[i]) + vector.Values[i];
+        }
+
+        var expected = sums.OrderByDescending(p => p.Value).ThenBy(p => p.Key).Take(maxTerms).Select(p => new CentroidTerm(p.Key, (float)p.Value));
+        Assert.Equal(expected, added.Terms);
+    }
 }
