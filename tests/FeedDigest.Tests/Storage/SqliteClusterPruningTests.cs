@@ -65,6 +65,11 @@ public sealed class SqliteClusterPruningTests : IAsyncLifetime
         Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM cluster_members WHERE story_id NOT IN (SELECT id FROM stories)"));
         Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM clusters AS c WHERE NOT EXISTS (SELECT 1 FROM cluster_members AS m WHERE m.cluster_id = c.id)"));
         Assert.Equal(1, await database.ScalarAsync<long>($"SELECT size FROM clusters WHERE id = {strikeCluster}"));
+        // The days that had members count only those left: the strike's third report, two days on.
+        var strikeStory = await database.ScalarAsync<long>("SELECT story_id FROM cluster_members");
+        Assert.Equal(
+            $"{T0.AddDays(2).ToUnixTimeSeconds() / 86400} {strikeStory} {strikeStory}",
+            await database.ScalarAsync<string>("SELECT group_concat(day || ' ' || first_story || ' ' || last_story) FROM cluster_member_days"));
         Assert.True(await database.ScalarAsync<long>($"SELECT version FROM clusters WHERE id = {strikeCluster}") > versionBefore);
         // What IDF is learned from stays: every story clustered so far, and their terms.
         Assert.Equal(OldUnrelatedStories + 3, await database.ScalarAsync<long>("SELECT documents FROM cluster_stats"));

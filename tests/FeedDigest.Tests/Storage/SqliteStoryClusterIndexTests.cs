@@ -218,12 +218,17 @@ public sealed class SqliteStoryClusterIndexTests : IAsyncLifetime
     {
         var old = await index.AddAsync(Entry(1, null, [10L], T0), CancellationToken.None);
         await index.AddAsync(Entry(2, null, [10L], T0.AddDays(30)), CancellationToken.None);
+        // A late item of T0, stored after the story a month on: its day's stories are not one run of ids.
+        var late = await index.AddAsync(Entry(3, null, [10L], T0.AddMinutes(5)), CancellationToken.None);
 
         // The second story moved the band index's horizon a month on; a late item dated at T0 still finds the first.
         await using var reopened = new SqliteStoryClusterIndex(database.Connections);
         var found = await reopened.FindCandidatesAsync(Query([10L], T0.AddHours(-1), T0.AddHours(1)), CancellationToken.None);
 
-        Assert.Equal([old.ClusterId], found.Clusters.Select(c => c.ClusterId));
+        Assert.Equal([old.ClusterId, late.ClusterId], found.Clusters.Select(c => c.ClusterId).Order());
+        Assert.Equal(
+            $"{T0.ToUnixTimeSeconds() / 86400} 1 3,{T0.AddDays(30).ToUnixTimeSeconds() / 86400} 2 2",
+            await database.ScalarAsync<string>("SELECT group_concat(day || ' ' || first_story || ' ' || last_story) FROM (SELECT * FROM cluster_member_days ORDER BY day)"));
     }
 
     [Fact]

@@ -42,6 +42,7 @@ internal sealed class SqliteClusterBulkLoader(SqliteConnectionFactory connection
             }
         }
 
+        await SqliteStatements.ExecuteAsync(connection, transaction, ClusterMemberDays.RebuildSql, cancellationToken).ConfigureAwait(false);
         foreach (var (key, df) in documentFrequencies)
         {
             await RunAsync(term, cancellationToken, key, df).ConfigureAwait(false);

@@ -76,6 +76,7 @@ internal static class SqliteClusterPruning
         }
 
         await SqliteStatements.ExecuteAsync(connection, transaction, DeleteMembersSql, cancellationToken).ConfigureAwait(false);
+        await SqliteStatements.ExecuteAsync(connection, transaction, ClusterMemberDays.RebuildSql, cancellationToken).ConfigureAwait(false);
 
         var remaining = new Dictionary<long, long>();
         await using (var left = Command(connection, transaction, RemainingSql))

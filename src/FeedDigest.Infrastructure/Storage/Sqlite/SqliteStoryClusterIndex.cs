@@ -10,7 +10,7 @@ using Microsoft.Data.Sqlite;
 namespace FeedDigest.Infrastructure.Storage.Sqlite;
 
 /// <summary>
-/// The story clusters in SQLite (tables from 0005_story_clusters.sql, 0007, 0010 and 0012), with the
+/// The story clusters in SQLite (tables from 0005_story_clusters.sql, 0007, 0010, 0012 and 0013), with the
 /// index's working state kept in memory for the process: the band index (<see cref="BandIndex"/>,
 /// built from the band keys each member keeps), the clusters read or written (version, size,
 /// centroid), the document frequencies of the terms looked up, the story count and the next cluster
@@ -101,16 +101,29 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             ON CONFLICT (term) DO UPDATE SET df = df + excluded.df
         """;
 
-    private const string NewestSql = "SELECT max(at) FROM cluster_members";
+    // The newest day's members hold the newest time (see 0013_cluster_member_days.sql).
+    private const string NewestSql =
+        """
+        SELECT max(at) FROM cluster_members
+        WHERE story_id BETWEEN (SELECT first_story FROM cluster_member_days WHERE day > -9223372036854775808 ORDER BY day DESC LIMIT 1)
+                           AND (SELECT last_story FROM cluster_member_days WHERE day > -9223372036854775808 ORDER BY day DESC LIMIT 1)
+        """;
 
     private const string LastStorySql = "SELECT COALESCE(max(story_id), 0) FROM cluster_members";
 
-    // Undated members, then those dated in [@from, @to), through ix_cluster_members_at.
+    // Undated members, then those dated in [@from, @to) (days @fromDay to @toDay), each a range of story ids (0013_cluster_member_days.sql).
     private const string MembersSql =
         """
-        SELECT at, story_id, cluster_id, bands FROM cluster_members WHERE at IS NULL AND @undated AND bands IS NOT NULL
+        SELECT at, story_id, cluster_id, bands FROM cluster_members
+        WHERE @undated
+          AND story_id BETWEEN (SELECT first_story FROM cluster_member_days WHERE day = -9223372036854775808)
+                           AND (SELECT last_story FROM cluster_member_days WHERE day = -9223372036854775808)
+          AND at IS NULL AND bands IS NOT NULL
         UNION ALL
-        SELECT at, story_id, cluster_id, bands FROM cluster_members WHERE at >= @from AND at < @to AND bands IS NOT NULL
+        SELECT at, story_id, cluster_id, bands FROM cluster_members
+        WHERE story_id BETWEEN (SELECT min(first_story) FROM cluster_member_days WHERE day BETWEEN @fromDay AND @toDay)
+                           AND (SELECT max(last_story) FROM cluster_member_days WHERE day BETWEEN @fromDay AND @toDay)
+          AND at >= @from AND at < @to AND bands IS NOT NULL
         """;
 
     private const string MergedSql = "SELECT id, merged_into FROM clusters WHERE merged_into IS NOT NULL";
@@ -412,6 +425,8 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         parameters["@undated"].Value = undated;
         parameters["@from"].Value = from;
         parameters["@to"].Value = to;
+        parameters["@fromDay"].Value = ClusterMemberDays.Of(from);
+        parameters["@toDay"].Value = ClusterMemberDays.Of(to);
         await using var reader = await s.Members.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -879,6 +894,22 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                     s.Record.Insert();
                 }
 
+                // Each day's lowest and highest story id among the batch's members, for loads by time.
+                var days = new Dictionary<long, (long First, long Last)>();
+                foreach (var member in members)
+                {
+                    var day = member.At is { } at ? ClusterMemberDays.Of(at) : ClusterMemberDays.Undated;
+                    days[day] = days.TryGetValue(day, out var span) ? (Math.Min(span.First, member.StoryId), Math.Max(span.Last, member.StoryId)) : (member.StoryId, member.StoryId);
+                }
+
+                foreach (var (day, (first, last)) in days)
+                {
+                    s.RecordDay.Bind(1, day);
+                    s.RecordDay.Bind(2, first);
+                    s.RecordDay.Bind(3, last);
+                    s.RecordDay.Execute();
+                }
+
                 foreach (var (absorbedId, clusterId) in absorbed)
                 {
                     s.Absorb.Parameters["@clusterId"].Value = clusterId;
@@ -963,6 +994,8 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
         public SqliteRawStatement Record { get; private set; } = null!;
 
+        public SqliteRawStatement RecordDay { get; private set; } = null!;
+
         public SqliteCommand Clusters { get; private set; } = null!;
 
         public SqliteCommand Newest { get; private set; } = null!;
@@ -1007,10 +1040,11 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                 session.Create = new SqliteRawStatement(connection, CreateSql);
                 session.Absorb = session.Prepare(AbsorbSql, ("@clusterId", SqliteType.Integer), ("@absorbed", SqliteType.Integer));
                 session.Record = new SqliteRawStatement(connection, RecordSql);
+                session.RecordDay = new SqliteRawStatement(connection, ClusterMemberDays.RecordSql);
                 session.Clusters = session.Prepare(ClustersSql, ("@ids", SqliteType.Text));
                 session.Newest = session.Prepare(NewestSql);
                 session.LastStory = session.Prepare(LastStorySql);
-                session.Members = session.Prepare(MembersSql, ("@undated", SqliteType.Integer), ("@from", SqliteType.Integer), ("@to", SqliteType.Integer));
+                session.Members = session.Prepare(MembersSql, ("@undated", SqliteType.Integer), ("@from", SqliteType.Integer), ("@to", SqliteType.Integer), ("@fromDay", SqliteType.Integer), ("@toDay", SqliteType.Integer));
                 session.Merged = session.Prepare(MergedSql);
                 return session;
             }
@@ -1054,6 +1088,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             // Native statements are finalized before their connection closes.
             Create?.Dispose();
             Record?.Dispose();
+            RecordDay?.Dispose();
             await Connection.DisposeAsync().ConfigureAwait(false);
         }
 
