@@ -22,6 +22,16 @@ public sealed class ClusterCentroid
         }
 
         Norm = Math.Sqrt(sumOfSquares);
+        tailNorms = new double[Math.Max(0, (this.terms.Length - 1) / TailStep)];
+        double tail = 0;
+        for (var i = this.terms.Length - 1; i >= TailStep; i--)
+        {
+            tail += (double)this.terms[i].Weight * this.terms[i].Weight;
+            if (i % TailStep == 0)
+            {
+                tailNorms[(i / TailStep) - 1] = Math.Sqrt(tail);
+            }
+        }
     }
 
     // An array rather than the list interface: every story's verification walks a dozen centroids,
@@ -31,6 +41,15 @@ public sealed class ClusterCentroid
     // Slots of a comparison's table kept on the stack: room for the default 64 terms and more.
     private const int StackSlots = 256;
 
+    // The norm of the terms from each TailStep-th one on (tailNorms[k] from term (k + 1) × TailStep),
+    // which bounds what they can still add to a dot product.
+    private const int TailStep = 8;
+    private readonly double[] tailNorms;
+
+    // Below the threshold by more than rounding can account for: a bound under threshold × norm less
+    // this cannot hide a similarity at the threshold.
+    private const double BoundMargin = 1e-9;
+
     public static ClusterCentroid Empty { get; } = new([]);
 
     /// <summary>The centroid's terms, heaviest first.</summary>
@@ -38,20 +57,43 @@ public sealed class ClusterCentroid
 
     public double Norm { get; }
 
-    /// <summary>Cosine similarity between a unit vector and this centroid, in [0, 1] for non-negative weights.</summary>
-    internal double Cosine(TermVector vector)
+    /// <summary>
+    /// Cosine similarity between a unit vector and this centroid, in [0, 1] for non-negative
+    /// weights, when it is at least <paramref name="threshold"/>; below it, some value below it.
+    /// </summary>
+    /// <remarks>
+    /// Most candidates a story is verified against fall short. Every <see cref="TailStep"/> terms,
+    /// the terms not walked yet can add at most their norm times what is left of the vector's
+    /// (Cauchy–Schwarz; the vector is a unit one, and the parts of it matched so far are used up):
+    /// when even that cannot reach the threshold, the walk stops. A similarity that reaches it is
+    /// summed over every term, in the same order, to the same value.
+    /// </remarks>
+    internal double Cosine(TermVector vector, double threshold)
     {
         if (Norm == 0)
         {
             return 0;
         }
 
+        var reach = (threshold * Norm) - BoundMargin;
         double dot = 0;
-        foreach (var term in terms)
+        double matched = 0;
+        for (var i = 0; i < terms.Length; i++)
         {
+            if (i >= TailStep && i % TailStep == 0)
+            {
+                var most = dot + (tailNorms[(i / TailStep) - 1] * Math.Sqrt(Math.Max(0, 1 - matched)));
+                if (most < reach)
+                {
+                    return most / Norm;
+                }
+            }
+
+            var term = terms[i];
             if (vector.TryGetWeight(term.Term, out var weight))
             {
                 dot += weight * term.Weight;
+                matched += weight * weight;
             }
         }
 

@@ -173,7 +173,7 @@ public sealed class StoryClusterer
         var ranked = new List<(CandidateCluster Cluster, double Similarity)>(clusters.Count);
         foreach (var cluster in clusters)
         {
-            var similarity = cluster.Centroid.Cosine(vector);
+            var similarity = cluster.Centroid.Cosine(vector, options.Threshold);
             if (similarity < options.Threshold)
             {
                 continue;

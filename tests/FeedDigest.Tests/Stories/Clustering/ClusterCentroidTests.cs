@@ -66,4 +66,37 @@ public sealed class ClusterCentroidTests
         var expected = sums.OrderByDescending(p => p.Value).ThenBy(p => p.Key).Take(maxTerms).Select(p => new CentroidTerm(p.Key, (float)p.Value));
         Assert.Equal(expected, added.Terms);
     }
+
+    [Fact]
+    public void Cosine_WithAThreshold_IsExactAtOrAboveIt_AndBelowItOtherwise()
+    {
+        var random = new Random(7);
+        var vocabulary = Enumerable.Range(0, 120).Select(i => TermHash.Of($"t{i}")).ToArray();
+        var reached = 0;
+        for (var round = 0; round < 300; round++)
+        {
+            var centroid = new ClusterCentroid([.. vocabulary.OrderBy(_ => random.Next()).Take(64)
+                .Select(term => new CentroidTerm(term, (float)(random.NextDouble() * 3)))
+                .OrderByDescending(t => t.Weight).ThenBy(t => t.Term)]);
+            var story = vocabulary.OrderBy(_ => random.Next()).Take(20 + random.Next(30)).ToDictionary(term => term, _ => 1 + random.Next(3));
+            var vector = TermVector.Weigh(story, 1000, term => 1 + (term & 255));
+            var threshold = random.NextDouble() * 0.6;
+
+            // A threshold of 0 walks every term: the similarity itself.
+            var similarity = centroid.Cosine(vector, 0);
+            var answer = centroid.Cosine(vector, threshold);
+
+            if (similarity >= threshold)
+            {
+                reached++;
+                Assert.Equal(similarity, answer);
+            }
+            else
+            {
+                Assert.True(answer < threshold, $"round {round}: {answer} for a similarity of {similarity} below {threshold}");
+            }
+        }
+
+        Assert.InRange(reached, 30, 270);
+    }
 }
