@@ -462,7 +462,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         if (bands.NeedsFrom(from) is { } missingFrom)
         {
             // A story dated before the rows in memory (a feed's late item): the members of its
-            // window are loaded once, through the members' time index, and stay until evicted. The
+            // window are loaded once, by the days they are dated, and stay until evicted. The
             // open batch's own stories of that time are not in the table yet: they are added too.
             var loadedFrom = bands.Horizon;
             bands.Extended(missingFrom);
