@@ -12,26 +12,8 @@
 set -euo pipefail
 N=${1:-1000}
 REPS=${2:-3}
-REPO="$(cd "$(dirname "$0")/../.." && pwd)"
-SHARED="${SHARED:-$REPO/../shared/bench}"
-WORK="${BENCH_COPY:-/tmp/feeddigest-bench}"
 OUT="${OUT:-/tmp/feeddigest-clustering-overhead}"
-mkdir -p "$OUT"
-
-if [ ! -d "$WORK" ]; then
-  cp -r "$SHARED" "$WORK"
-  chmod -R u+w "$WORK"
-fi
-
-# As the README's install publishes it: self-contained, one file, the framework and the service
-# ReadyToRun-compiled as one composite image (a few minutes), so a one-shot `poll --once` does not
-# spend its time in the JIT.
-if [ -z "${BUILDS:-}" ]; then
-  dotnet publish "$REPO/src/FeedDigest.Service" -c Release -r linux-x64 --self-contained -p:PublishSingleFile=true -o "$OUT/feeddigest" >/dev/null
-  BUILDS="this=$OUT/feeddigest/feeddigest"
-fi
-cd "$WORK"
-[ -d "work/data/feeds-$N" ] || /usr/bin/python3 gen-feeds.py --n "$N" --out "work/data/feeds-$N"
+. "$(dirname "$0")/clustering-common.sh"
 ./start-http.sh >/dev/null
 . ./bench-env.sh
 

@@ -11,23 +11,8 @@
 set -euo pipefail
 N=${1:-1000}
 ROUNDS=${2:-3}
-REPO="$(cd "$(dirname "$0")/../.." && pwd)"
-SHARED="${SHARED:-$REPO/../shared/bench}"
-WORK="${BENCH_COPY:-/tmp/feeddigest-bench}"
 OUT="${OUT:-/tmp/feeddigest-clustering-phases}"
-mkdir -p "$OUT"
-
-if [ ! -d "$WORK" ]; then
-  cp -r "$SHARED" "$WORK"
-  chmod -R u+w "$WORK"
-fi
-
-if [ -z "${BUILDS:-}" ]; then
-  dotnet publish "$REPO/src/FeedDigest.Service" -c Release -r linux-x64 --self-contained -p:PublishSingleFile=true -o "$OUT/feeddigest" >/dev/null
-  BUILDS="this=$OUT/feeddigest/feeddigest"
-fi
-cd "$WORK"
-[ -d "work/data/feeds-$N" ] || /usr/bin/python3 gen-feeds.py --n "$N" --out "work/data/feeds-$N"
+. "$(dirname "$0")/clustering-common.sh"
 started=$(date +%Y-%m-%dT%H:%M:%S)
 
 for round in $(seq "$ROUNDS"); do
