@@ -6,6 +6,10 @@
 #
 #   bench/network/clustering-overhead.sh [N] [REPS]        # default N=1000, REPS=3
 #
+# With BENCH_LATENCY_MS=100 (the shared harness's latency mode, nginx's echo module: every response
+# delayed that long, as a distant server would be) the web server is started afresh with that delay;
+# without it, afresh without one.
+#
 # Builds side by side: BUILDS="old=/tmp/pub-old/feeddigest new=/tmp/pub-new/feeddigest" runs each
 # published binary in turn (on and off for one, then the next) instead of publishing this checkout,
 # and prints each one's medians: ratios of two builds measured in one sitting.
@@ -14,7 +18,8 @@ N=${1:-1000}
 REPS=${2:-3}
 OUT="${OUT:-/tmp/feeddigest-clustering-overhead}"
 . "$(dirname "$0")/clustering-common.sh"
-./start-http.sh >/dev/null
+./stop-http.sh >/dev/null
+./start-http.sh
 . ./bench-env.sh
 
 run() {  # run BUILD BINARY MODE REP: one first poll into a fresh state folder; prints "BUILD MODE seconds"
