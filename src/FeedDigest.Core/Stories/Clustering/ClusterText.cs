@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Text;
 using FeedDigest.Core.Normalizing;
 
@@ -152,7 +151,8 @@ internal static class ClusterText
 
     /// <summary>
     /// The terms of an ASCII text in lower case: its words are the runs of letters and digits. Each
-    /// word is read once, for all that <see cref="AddFolded{TSink}(ReadOnlySpan{char}, WordReading, ref TSink)"/> needs.
+    /// character is read once, for the word's hash and whether it is all letters a to z; what only
+    /// some words need (a stop word's key, a plural's singular) is found from the word afterwards.
     /// </summary>
     private static void AddAsciiTerms<TSink>(ReadOnlySpan<char> text, ref TSink sink)
         where TSink : ITermSink
@@ -167,14 +167,17 @@ internal static class ClusterText
             }
 
             var start = i;
-            var reading = new WordReading();
+            var hash = TermHash.Empty;
+            var letters = true;
             do
             {
-                reading.Read(text[i++]);
+                var c = text[i++];
+                hash = TermHash.Append(hash, c);
+                letters &= char.IsAsciiLetterLower(c);
             }
             while (i < text.Length && char.IsAsciiLetterOrDigit(text[i]));
 
-            AddFolded(text[start..i], reading, ref sink);
+            AddFolded(text[start..i], hash, letters, ref sink);
         }
     }
 
@@ -328,20 +331,24 @@ internal static class ClusterText
             return;
         }
 
-        var reading = new WordReading();
+        var hash = TermHash.Empty;
+        var letters = true;
         foreach (var c in word)
         {
-            reading.Read(c);
+            hash = TermHash.Append(hash, c);
+            letters &= char.IsAsciiLetterLower(c);
         }
 
-        AddFolded(word, reading, ref sink);
+        AddFolded(word, hash, letters, ref sink);
     }
 
     /// <summary>
     /// Drops stop words and single letters, and hands the word on with an English plural folded:
     /// only the unambiguous endings, stories → story, banks → bank; not bus, crisis, class.
     /// </summary>
-    private static void AddFolded<TSink>(ReadOnlySpan<char> word, WordReading reading, ref TSink sink)
+    /// <param name="hash">The word's <see cref="TermHash"/> state (before <see cref="TermHash.Finish"/>).</param>
+    /// <param name="letters">Whether the word is all letters a to z.</param>
+    private static void AddFolded<TSink>(ReadOnlySpan<char> word, ulong hash, bool letters, ref TSink sink)
         where TSink : ITermSink
     {
         if (word.Length == 1 && !char.IsDigit(word[0]))
@@ -349,12 +356,12 @@ internal static class ClusterText
             return;
         }
 
-        if (!reading.IsLetters)
+        if (!letters)
         {
             // Not a stop word either: those are letters a to z.
-            sink.Add(word, TermHash.Finish(reading.Hash));
+            sink.Add(word, TermHash.Finish(hash));
         }
-        else if (word.Length <= LongestStopWord && IsStopWord(reading.LettersKey))
+        else if (word.Length <= LongestStopWord && IsStopWord(LettersKey(word)))
         {
             return;
         }
@@ -364,19 +371,19 @@ internal static class ClusterText
             var singular = stem.Length < 128 ? stackalloc char[stem.Length + 1] : new char[stem.Length + 1];
             stem.CopyTo(singular);
             singular[^1] = 'y';
-            sink.Add(singular, TermHash.Finish(TermHash.Append(reading.HashWithoutLastThree, 'y')));
+            sink.Add(singular, TermHash.Of(singular));
         }
         else if (word.Length > 3 && word[^1] == 's' && word[^2] is not ('s' or 'u' or 'i'))
         {
-            sink.Add(word[..^1], TermHash.Finish(reading.HashWithoutLast));
+            sink.Add(word[..^1], TermHash.Of(word[..^1]));
         }
         else
         {
-            sink.Add(word, TermHash.Finish(reading.Hash));
+            sink.Add(word, TermHash.Finish(hash));
         }
     }
 
-    /// <summary>Whether the word of the <see cref="LettersKey"/> is a stop word.</summary>
+    /// <summary>Whether the word of the <see cref="LettersKey(ReadOnlySpan{char})"/> is a stop word.</summary>
     private static bool IsStopWord(ulong lettersKey)
     {
         var mask = StopWordKeys.Length - 1;
@@ -397,6 +404,18 @@ internal static class ClusterText
     /// </summary>
     private static ulong LettersKey(ulong key, char letter) => (key << 5) | (uint)(letter - 'a' + 1);
 
+    /// <inheritdoc cref="LettersKey(ulong, char)"/>
+    private static ulong LettersKey(ReadOnlySpan<char> word)
+    {
+        var key = 0UL;
+        foreach (var letter in word)
+        {
+            key = LettersKey(key, letter);
+        }
+
+        return key;
+    }
+
     private static int SlotOf(ulong key, int mask) => (int)((key * 0x9E3779B97F4A7C15UL) >> 40) & mask;
 
     private static ulong[] KeyTable(string[] words)
@@ -405,12 +424,7 @@ internal static class ClusterText
         var mask = table.Length - 1;
         foreach (var word in words)
         {
-            var key = 0UL;
-            foreach (var letter in word)
-            {
-                key = LettersKey(key, letter);
-            }
-
+            var key = LettersKey(word);
             var slot = SlotOf(key, mask);
             while (table[slot] != 0)
             {
@@ -441,46 +455,6 @@ internal static class ClusterText
         }
 
         return builder.ToString().Normalize(NormalizationForm.FormC);
-    }
-
-    /// <summary>
-    /// What <see cref="AddFolded{TSink}(ReadOnlySpan{char}, WordReading, ref TSink)"/> needs of a word, found in one
-    /// pass over it: its hash, and the hashes it had one and three characters before its end (its
-    /// singular's, when a plural ending is folded); whether it is letters a to z, and their key.
-    /// </summary>
-    private struct WordReading
-    {
-        private ulong hashWithoutLastTwo;
-
-        // Inlined, as Read is: the reading then stays in registers.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public WordReading()
-        {
-            Hash = TermHash.Empty;
-            IsLetters = true;
-        }
-
-        public ulong Hash { get; private set; }
-
-        public ulong HashWithoutLast { get; private set; }
-
-        public ulong HashWithoutLastThree { get; private set; }
-
-        public bool IsLetters { get; private set; }
-
-        /// <summary>The letters' <see cref="ClusterText.LettersKey"/>, when they are twelve at most.</summary>
-        public ulong LettersKey { get; private set; }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Read(char c)
-        {
-            HashWithoutLastThree = hashWithoutLastTwo;
-            hashWithoutLastTwo = HashWithoutLast;
-            HashWithoutLast = Hash;
-            Hash = TermHash.Append(Hash, c);
-            IsLetters &= char.IsAsciiLetterLower(c);
-            LettersKey = ClusterText.LettersKey(LettersKey, c);
-        }
     }
 
     /// <summary>Collects the terms as strings.</summary>
