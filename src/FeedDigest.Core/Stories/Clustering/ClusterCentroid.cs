@@ -174,7 +174,7 @@ public sealed class ClusterCentroid
     /// Every story that joins a cluster pays for this. The centroid's terms are kept heaviest first,
     /// and most of them are not in the story: their weights stay, and so does their order. Only the
     /// terms the story changes or brings are sorted, and then merged with the others, in the order
-    /// <see cref="Heaviest(Span{KeyValuePair{long, double}}, int)"/> gives (heaviest first, ties by
+    /// <see cref="SortHeaviestFirst"/> gives (heaviest first, ties by
     /// term), so the centroid is the one sorting them all gave. A centroid not in that order (made
     /// by hand) has all its terms sorted.
     /// </remarks>
@@ -283,35 +283,23 @@ public sealed class ClusterCentroid
     /// </summary>
     private static ClusterCentroid Heaviest(Dictionary<long, double> sums, int maxTerms)
     {
-        var all = new KeyValuePair<long, double>[sums.Count];
-        var count = 0;
-        foreach (var pair in sums)
-        {
-            all[count++] = pair;
-        }
-
-        return Heaviest(all, maxTerms);
-    }
-
-    /// <inheritdoc cref="Heaviest(Dictionary{long, double}, int)"/>
-    private static ClusterCentroid Heaviest(Span<KeyValuePair<long, double>> all, int maxTerms)
-    {
-        var count = all.Length;
+        var count = sums.Count;
         var negatedArray = ArrayPool<double>.Shared.Rent(count);
         var termArray = ArrayPool<long>.Shared.Rent(count);
         try
         {
             var negated = negatedArray.AsSpan(0, count);
             var termsByWeight = termArray.AsSpan(0, count);
-            for (var i = 0; i < count; i++)
+            var i = 0;
+            foreach (var (term, sum) in sums)
             {
-                negated[i] = -all[i].Value;
-                termsByWeight[i] = all[i].Key;
+                negated[i] = -sum;
+                termsByWeight[i++] = term;
             }
 
             SortHeaviestFirst(negated, termsByWeight);
             var kept = new CentroidTerm[Math.Min(maxTerms, count)];
-            for (var i = 0; i < kept.Length; i++)
+            for (i = 0; i < kept.Length; i++)
             {
                 kept[i] = new CentroidTerm(termsByWeight[i], (float)-negated[i]);
             }

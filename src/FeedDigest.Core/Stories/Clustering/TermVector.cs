@@ -93,19 +93,13 @@ internal sealed class TermVector
             documentFrequencies[i] = documentFrequency(terms[i]);
         }
 
-        return Weigh(terms, frequencies, documentCount, documentFrequencies);
+        return Weigh(terms, frequencies, documentCount, (ReadOnlySpan<long>)documentFrequencies, 0);
     }
 
     /// <summary>
     /// Weighs distinct <paramref name="terms"/> with their counts in the story
-    /// (<paramref name="frequencies"/>) and their document frequencies, all three in the same order.
-    /// </summary>
-    public static TermVector Weigh(ReadOnlySpan<long> terms, ReadOnlySpan<int> frequencies, long documentCount, ReadOnlySpan<long> documentFrequencies) =>
-        Weigh(terms.ToArray(), frequencies, documentCount, documentFrequencies, 0);
-
-    /// <summary>
-    /// As <see cref="Weigh(ReadOnlySpan{long}, ReadOnlySpan{int}, long, ReadOnlySpan{long})"/>, with
-    /// <paramref name="addedToEach"/> added to every document frequency, and keeping
+    /// (<paramref name="frequencies"/>) and their document frequencies, all three in the same order,
+    /// with <paramref name="addedToEach"/> added to every document frequency. The vector keeps
     /// <paramref name="terms"/> itself: the caller's array, which nothing changes (a story's terms).
     /// Every story is weighed once: a copy of its terms, and of its frequencies plus one, were a
     /// tenth of what an assignment allocated.
