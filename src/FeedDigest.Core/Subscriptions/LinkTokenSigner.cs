@@ -35,13 +35,13 @@ public sealed class LinkTokenSigner
     {
         ArgumentException.ThrowIfNullOrEmpty(subject);
         var payload = Encoding.UTF8.GetBytes(Payload(purpose, expiresAt?.ToUnixTimeSeconds() ?? 0, subject));
-        return $"{Base64Url(payload)}.{Base64Url(HMACSHA256.HashData(key, payload))}";
+        return $"{Convert.ToHexStringLower(payload)}.{Convert.ToHexStringLower(HMACSHA256.HashData(key, payload))}";
     }
 
     public LinkTokenCheck Verify(string? token, LinkTokenPurpose purpose)
     {
         var dot = token?.IndexOf('.', StringComparison.Ordinal) ?? -1;
-        if (token is null || dot <= 0 || !TryFromBase64Url(token[..dot], out var payload) || !TryFromBase64Url(token[(dot + 1)..], out var signature))
+        if (token is null || dot <= 0 || !TryDecode(token[..dot], token[(dot + 1)..], out var payload, out var signature))
         {
             return new LinkTokenCheck(LinkTokenStatus.Forged, null);
         }
@@ -77,8 +77,38 @@ public sealed class LinkTokenSigner
 
     private static string PurposeName(LinkTokenPurpose purpose) => purpose.ToString().ToLowerInvariant();
 
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    /// <summary>
+    /// A token's two parts in hex, or in base64url, as tokens were made before: the links in digests
+    /// already sent never expire. A token is made in hex because each of its parts is then one word
+    /// of letters and digits, longer than 35: base64url's '-' cut words out of the signature, and one
+    /// of 30 to 35 base58 characters now and then (a secret's luck) made spam filters take it for a
+    /// Bitcoin address (SpamAssassin's PDS_BTC_ID). A hex signature has 64 characters; a base64url one 43.
+    /// </summary>
+    private static bool TryDecode(string payloadText, string signatureText, out byte[] payload, out byte[] signature)
+    {
+        if (signatureText.Length == SHA256.HashSizeInBytes * 2)
+        {
+            payload = signature = [];
+            return payloadText.Length % 2 == 0
+                && TryFromHex(payloadText, out payload)
+                && TryFromHex(signatureText, out signature);
+        }
+
+        signature = [];
+        return TryFromBase64Url(payloadText, out payload) && TryFromBase64Url(signatureText, out signature);
+    }
+
+    private static bool TryFromHex(string text, out byte[] bytes)
+    {
+        bytes = new byte[text.Length / 2];
+        if (Convert.FromHexString(text, bytes, out _, out var written) != System.Buffers.OperationStatus.Done || written != bytes.Length)
+        {
+            bytes = [];
+            return false;
+        }
+
+        return true;
+    }
 
     private static bool TryFromBase64Url(string text, out byte[] bytes)
     {

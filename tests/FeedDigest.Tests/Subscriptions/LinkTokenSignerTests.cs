@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
 using FeedDigest.Core.Subscriptions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -77,8 +80,39 @@ public sealed class LinkTokenSignerTests
     }
 
     [Fact]
+    public void Verify_TokenInTheBase64UrlFormOfEarlierDigests_GivesSubject()
+    {
+        // As tokens were made before they were hex: the links in digests already sent never expire.
+        var payload = Encoding.UTF8.GetBytes("unsubscribe\n0\nreader@example.org");
+        var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), payload);
+        var token = $"{Base64Url(payload)}.{Base64Url(signature)}";
+
+        var check = new LinkTokenSigner(Secret, clock).Verify(token, LinkTokenPurpose.Unsubscribe);
+
+        Assert.Equal(LinkTokenStatus.Valid, check.Status);
+        Assert.Equal("reader@example.org", check.Subject);
+    }
+
+    [Fact]
+    public void Create_ManySubjects_NoPartLooksLikeABitcoinAddressToSpamFilters()
+    {
+        // SpamAssassin's __BITCOIN_ID (72_active.cf): a word of 30 to 35 base58 characters starting with 1 or 3.
+        var bitcoinId = new Regex(@"\b[13][a-km-zA-HJ-NP-Z1-9]{29,34}\b");
+        var signer = new LinkTokenSigner(Secret, clock);
+        for (var i = 0; i < 2000; i++)
+        {
+            var token = signer.Create(LinkTokenPurpose.Unsubscribe, $"reader{i}@example.org", expiresAt: null);
+
+            Assert.Matches("^[0-9a-f]{36,}\\.[0-9a-f]{64}$", token);
+            Assert.DoesNotMatch(bitcoinId, token);
+        }
+    }
+
+    [Fact]
     public void Constructor_ShortSecret_IsRefused()
     {
         Assert.Throws<ArgumentException>(() => new LinkTokenSigner("too-short", clock));
     }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
