@@ -1,9 +1,13 @@
 using System.Globalization;
+using FeedDigest.Core.Stories.Clustering;
 
 namespace FeedDigest.ClusterBench;
 
 internal sealed record Arguments(long Stories, int Measure, string Database, int Seed, int Organic, bool Probe = false, int Batch = 1, string? Replay = null)
 {
+    /// <summary>The clustering options the run uses: the service's defaults, with the knobs given on the command line (named as <c>feeddigest cluster</c> names them).</summary>
+    public ClusteringOptions Options { get; init; } = new();
+
     public static Arguments Parse(string[] args)
     {
         var result = new Arguments(1_000_000, 2_000, "/tmp/feeddigest-clusterbench/clusters.db", 1, 0);
@@ -30,10 +34,26 @@ internal sealed record Arguments(long Stories, int Measure, string Database, int
                 "--seed" => result with { Seed = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
                 "--organic" => result with { Organic = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
                 "--replay" => result with { Replay = args[i + 1] },
-                _ => throw new ArgumentException($"unknown option {args[i]}; use --stories N --measure M [--batch B] --db FILE --seed S, --organic N, or --replay FILE"),
+                "--bands" => result.WithOptions(options => options.Bands = int.Parse(args[i + 1], CultureInfo.InvariantCulture)),
+                "--centroid-terms" => result.WithOptions(options => options.CentroidTerms = int.Parse(args[i + 1], CultureInfo.InvariantCulture)),
+                "--candidates-per-band" => result.WithOptions(options => options.CandidatesPerBand = int.Parse(args[i + 1], CultureInfo.InvariantCulture)),
+                "--max-candidate-clusters" => result.WithOptions(options => options.MaxCandidateClusters = int.Parse(args[i + 1], CultureInfo.InvariantCulture)),
+                _ => throw new ArgumentException($"unknown option {args[i]}; use --stories N --measure M [--batch B] --db FILE --seed S, --organic N, or --replay FILE; and to change clustering's knobs --bands, --centroid-terms, --candidates-per-band, --max-candidate-clusters"),
             };
         }
 
+        var problems = result.Options.Validate().ToList();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems));
+        }
+
         return result;
+    }
+
+    private Arguments WithOptions(Action<ClusteringOptions> change)
+    {
+        change(Options);
+        return this;
     }
 }
