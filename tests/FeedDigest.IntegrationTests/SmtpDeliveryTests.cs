@@ -71,6 +71,23 @@ public sealed class SmtpDeliveryTests
         Assert.Equal(3, smtp.Messages.Count);
     }
 
+    [Fact]
+    public async Task Send_AMessageIdWithoutADomain_GoesOutWithTheFromAddresssDomain_AndAWholeOneAsItIs()
+    {
+        using var directory = new TempDirectory();
+        await using var smtp = InProcessSmtpServer.Start();
+        using var host = TestHost.Build(directory.Path, TestHost.Settings(new Uri("http://127.0.0.1:9/unused.xml"), smtp.Port), TimeProvider.System, withScheduler: false);
+        var sender = host.Services.GetRequiredService<IMailSender>();
+
+        // What the dispatcher claims now, and what a digest claimed before ids were qualified holds.
+        Assert.IsType<DeliveryResult.Delivered>(await sender.SendAsync(Message(0) with { MessageId = "digest.20261124070000.0a1b2c" }, default));
+        Assert.IsType<DeliveryResult.Delivered>(await sender.SendAsync(Message(1) with { MessageId = "digest.20261123070000.3d4e5f@feeddigest" }, default));
+
+        Assert.Equal(
+            ["digest.20261124070000.0a1b2c@feeddigest.test", "digest.20261123070000.3d4e5f@feeddigest"],
+            smtp.Messages.Select(message => message.MessageId ?? "(none)").ToList());
+    }
+
     private static OutgoingMessage Message(int i) => new(
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"digest.{i}@feeddigest"), "editor@example.org", "Editor", "Online censorship: 1 new story",
         "<p>Story</p>", "Story", new DateTimeOffset(2026, 11, 24, 7, 0, 0, TimeSpan.Zero));

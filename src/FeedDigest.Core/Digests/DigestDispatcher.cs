@@ -335,11 +335,12 @@ public sealed class DigestDispatcher(
     /// The digest's Message-ID, made from what identifies the claim: the subscriber, the cut-off it
     /// moved to (a subscriber's digests have increasing cut-offs) and when. So the same claim always
     /// has the same Message-ID, and tests and golden files see a stable one; it is stored with the
-    /// claim and a retry sends it again.
+    /// claim and a retry sends it again. It is the part left of the "@": the mail sender adds the
+    /// From address's domain, which the mail settings hold and Core does not.
     /// </summary>
     internal static string MessageIdFor(string subscriberKey, long cutoff, DateTimeOffset claimedAt)
     {
         var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{subscriberKey}\n{cutoff}")));
-        return string.Create(CultureInfo.InvariantCulture, $"digest.{claimedAt.UtcDateTime:yyyyMMddHHmmss}.{Convert.ToHexStringLower(hash.AsSpan(0, 10))}@feeddigest");
+        return string.Create(CultureInfo.InvariantCulture, $"digest.{claimedAt.UtcDateTime:yyyyMMddHHmmss}.{Convert.ToHexStringLower(hash.AsSpan(0, 10))}");
     }
 }

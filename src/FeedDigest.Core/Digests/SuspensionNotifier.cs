@@ -32,7 +32,7 @@ public sealed class SuspensionNotifier(IMailSender mailSender, IOptionsMonitor<A
         }
 
         var html = $"<p>{System.Net.WebUtility.HtmlEncode(text).Replace("\n\n", "</p><p>", StringComparison.Ordinal).Replace("\n", "<br>", StringComparison.Ordinal)}</p>";
-        var message = new OutgoingMessage($"subscriber-suspended.{Guid.NewGuid():N}@feeddigest", admin, null, subject, html, text, timeProvider.GetUtcNow());
+        var message = new OutgoingMessage($"subscriber-suspended.{Guid.NewGuid():N}", admin, null, subject, html, text, timeProvider.GetUtcNow());
         var result = await mailSender.SendAsync(message, cancellationToken).ConfigureAwait(false);
         if (result is DeliveryResult.Delivered)
         {

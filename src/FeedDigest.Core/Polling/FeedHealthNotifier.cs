@@ -42,7 +42,7 @@ public sealed class FeedHealthNotifier(IMailSender mailSender, IOptionsMonitor<A
 
         var now = timeProvider.GetUtcNow();
         var html = $"<p>{System.Net.WebUtility.HtmlEncode(text).Replace("\n\n", "</p><p>", StringComparison.Ordinal).Replace("\n", "<br>", StringComparison.Ordinal)}</p>";
-        var message = new OutgoingMessage($"feed-{kind}.{Guid.NewGuid():N}@feeddigest", admin, null, subject, html, text, now);
+        var message = new OutgoingMessage($"feed-{kind}.{Guid.NewGuid():N}", admin, null, subject, html, text, now);
         var result = await mailSender.SendAsync(message, cancellationToken).ConfigureAwait(false);
         if (result is DeliveryResult.Delivered)
         {

@@ -1,6 +1,10 @@
 namespace FeedDigest.Core.Ports;
 
 /// <summary>A rendered message (a digest or a notice to the admin), ready for a mail transport.</summary>
+/// <param name="MessageId">
+/// Unique to the message: the part left of the "@" (the sender qualifies it with the From address's
+/// domain), or a whole Message-ID, sent as it is (digests claimed before ids were qualified).
+/// </param>
 /// <param name="HtmlBody">Null for a plain-text message.</param>
 public sealed record OutgoingMessage(
     string MessageId,

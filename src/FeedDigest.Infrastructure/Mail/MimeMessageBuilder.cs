@@ -12,13 +12,14 @@ internal static class MimeMessageBuilder
 {
     public static MimeMessage Build(OutgoingMessage digest, MailOptions options, DkimMessageSigner signer)
     {
+        var from = MailboxAddress.Parse(options.From);
         var message = new MimeMessage
         {
-            MessageId = digest.MessageId,
+            MessageId = Qualified(digest.MessageId, from.Domain),
             Date = digest.Date,
             Subject = digest.Subject,
         };
-        message.From.Add(MailboxAddress.Parse(options.From));
+        message.From.Add(from);
         if (!string.IsNullOrWhiteSpace(options.ReplyTo))
         {
             message.ReplyTo.Add(MailboxAddress.Parse(options.ReplyTo));
@@ -45,6 +46,14 @@ internal static class MimeMessageBuilder
         signer.Sign(message, options.Dkim);
         return message;
     }
+
+    /// <summary>
+    /// RFC 5322 §3.6.4: a Message-ID's right part names where it was made unique, and a domain the
+    /// sender owns keeps it unique among all mail (a bare word as right part makes some filters
+    /// count the message as sloppy). A whole id, as digests claimed before this stored them, is kept.
+    /// </summary>
+    private static string Qualified(string messageId, string domain) =>
+        messageId.Contains('@', StringComparison.Ordinal) ? messageId : $"{messageId}@{domain}";
 
     /// <summary>
     /// RFC 2919: "Name" &lt;label.domain&gt;. The label keeps only the characters a dot-atom allows,

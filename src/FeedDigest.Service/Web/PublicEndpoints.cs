@@ -75,7 +75,7 @@ internal static class PublicEndpoints
 
                 If it was not you, ignore this mail: nothing more will come.
                 """;
-            var message = new OutgoingMessage($"confirm.{Guid.NewGuid():N}@feeddigest", subscriber.Email, null, "Confirm your FeedDigest subscription", null, text, now);
+            var message = new OutgoingMessage($"confirm.{Guid.NewGuid():N}", subscriber.Email, null, "Confirm your FeedDigest subscription", null, text, now);
             if (await sender.SendAsync(message, context.RequestAborted).ConfigureAwait(false) is not DeliveryResult.Delivered)
             {
                 logger.LogWarning("The confirmation mail for subscriber {SubscriberId} could not be sent; they can ask again after {ResendInterval}", subscriber.Key, web.ConfirmationResendInterval);
