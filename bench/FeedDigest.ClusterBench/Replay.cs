@@ -51,6 +51,7 @@ internal static class Replay
             var index = new TimedIndex(sqliteIndex);
             var clusterer = new StoryClusterer(index, options);
 
+            var heapAtStart = GC.GetTotalMemory(forceFullCollection: true);
             var process = Process.GetCurrentProcess();
             process.Refresh();
             var cpuAtStart = process.TotalProcessorTime;
@@ -78,6 +79,8 @@ internal static class Replay
             Console.WriteLine($"  index reads {PerStory(index.Reading):F1} µs, index writes {PerStory(index.Writing):F1} µs, begin and commit {PerStory(index.Committing):F1} µs, the rest of the loop {PerStory(elapsed - inIndex):F1} µs (wall, a story)");
             Console.WriteLine($"  GC: {GC.CollectionCount(0) - gen0AtStart} collections ({GC.CollectionCount(2) - gen2AtStart} full), paused {PerStory(GC.GetTotalPauseDuration() - pauseAtStart):F1} µs a story, allocated {(GC.GetTotalAllocatedBytes(precise: false) - allocatedAtStart) / stories.Count:N0} bytes a story");
             Console.WriteLine($"  {clusters.Count:N0} clusters assigned to (before merges)");
+            process.Refresh();
+            Console.WriteLine($"  memory: the index holds {(GC.GetTotalMemory(forceFullCollection: true) - heapAtStart) / (1 << 20):N0} MB of managed heap after a full collection (the stories read are not counted); process peak working set {process.PeakWorkingSet64 / (1 << 20):N0} MB");
         }
         finally
         {

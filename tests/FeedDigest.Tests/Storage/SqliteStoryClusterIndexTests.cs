@@ -282,6 +282,34 @@ public sealed class SqliteStoryClusterIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Batch_MoreClustersThanKeptInMemory_AnEarlyOneIsReadBackAsStored_AndCanBeJoined()
+    {
+        var first = new ClusterCentroid([new CentroidTerm(31, 0.5f), new CentroidTerm(32, 0.25f)]);
+        var stories = SqliteStoryClusterIndex.MaxKnownClusters + 100;
+        long firstCluster = 0;
+        await using (var batch = await index.BeginBatchAsync(CancellationToken.None))
+        {
+            for (var story = 1; story <= stories; story++)
+            {
+                var added = await batch.AddAsync(Entry(story, null, [100_000L + story], T0.AddSeconds(story)) with { Centroid = story == 1 ? first : Centroid }, CancellationToken.None);
+                firstCluster = story == 1 ? added.ClusterId : firstCluster;
+            }
+
+            Assert.True(await batch.CommitAsync(CancellationToken.None));
+        }
+
+        // The commit left the most recently used half in memory: the first story's cluster is read from the table.
+        var found = Assert.Single((await index.FindCandidatesAsync(Query([100_001L], T0, T0.AddHours(1)), CancellationToken.None)).Clusters);
+        Assert.Equal((firstCluster, 1L, 1L), (found.ClusterId, found.Version, found.Size));
+        Assert.Equal(first.Terms, found.Centroid.Terms);
+
+        var joined = await index.AddAsync(Entry(stories + 1, firstCluster, [100_001L], T0) with { ExpectedVersion = 1 }, CancellationToken.None);
+
+        Assert.Equal((ClusterIndexOutcome.Added, firstCluster), (joined.Outcome, joined.ClusterId));
+        Assert.Equal((2L, 2L), (await database.ScalarAsync<long>($"SELECT version FROM clusters WHERE id = {firstCluster}"), await database.ScalarAsync<long>($"SELECT size FROM clusters WHERE id = {firstCluster}")));
+    }
+
+    [Fact]
     public async Task Batch_WhileOpen_LeavesTheDatabaseToOtherWriters_AndOneThatCommittedFirstMakesItFail()
     {
         await using var other = new SqliteStoryClusterIndex(database.Connections);
