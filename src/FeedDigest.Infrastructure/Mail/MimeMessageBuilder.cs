@@ -49,8 +49,8 @@ internal static class MimeMessageBuilder
 
     /// <summary>
     /// RFC 5322 §3.6.4: a Message-ID's right part names where it was made unique, and a domain the
-    /// sender owns keeps it unique among all mail (a bare word as right part makes some filters
-    /// count the message as sloppy). A whole id, as digests claimed before this stored them, is kept.
+    /// sender owns keeps it unique among all mail. A whole id, as digests claimed before this
+    /// stored them, is kept.
     /// </summary>
     private static string Qualified(string messageId, string domain) =>
         messageId.Contains('@', StringComparison.Ordinal) ? messageId : $"{messageId}@{domain}";
