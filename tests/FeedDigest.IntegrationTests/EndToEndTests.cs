@@ -115,6 +115,6 @@ public sealed class EndToEndTests
         Assert.Equal(new DigestRunReport(0, 1, 0), await dispatcher.RunAsync(default));
         Assert.Equal(new DigestRunReport(0, 0, 0), await dispatcher.RunAsync(default));
         var message = Assert.Single(smtp.Messages);
-        Assert.Equal(pending.Digest.MessageId, message.MessageId);
+        Assert.Equal($"{pending.Digest.MessageId}@feeddigest.test", message.MessageId);
     }
 }

@@ -119,7 +119,7 @@ public sealed class SmtpFailureTests : IAsyncLifetime, IDisposable
         Assert.Equal(new DigestRunReport(0, 1, 0), await dispatcher.RunAsync(default));
 
         Assert.Equal(2, smtp.RefusedRecipients.Count);
-        Assert.Equal(pending.Digest.MessageId, Assert.Single(smtp.Messages).MessageId);
+        Assert.Equal($"{pending.Digest.MessageId}@feeddigest.test", Assert.Single(smtp.Messages).MessageId);
         Assert.Empty(await store.GetSuspensionsAsync(default));
     }
 
@@ -142,7 +142,7 @@ public sealed class SmtpFailureTests : IAsyncLifetime, IDisposable
         clock.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(new DigestRunReport(0, 1, 0), await dispatcher.RunAsync(default));
         Assert.Equal(new DigestRunReport(0, 0, 0), await dispatcher.RunAsync(default));
-        Assert.Equal(messageId, Assert.Single(smtp.Messages).MessageId);
+        Assert.Equal($"{messageId}@feeddigest.test", Assert.Single(smtp.Messages).MessageId);
     }
 
     [Fact]
@@ -165,7 +165,7 @@ public sealed class SmtpFailureTests : IAsyncLifetime, IDisposable
         Assert.Equal(new DigestRunReport(0, 1, 0), await dispatcher.RunAsync(default));
         Assert.Equal(new DigestRunReport(0, 0, 0), await dispatcher.RunAsync(default));
         var message = Assert.Single(smtp.Messages);
-        Assert.Equal(messageId, message.MessageId);
+        Assert.Equal($"{messageId}@feeddigest.test", message.MessageId);
         Assert.Contains("Censorship story 1", message.TextBody, StringComparison.Ordinal);
     }
 
