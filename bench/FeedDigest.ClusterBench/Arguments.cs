@@ -5,7 +5,12 @@ namespace FeedDigest.ClusterBench;
 
 internal sealed record Arguments(long Stories, int Measure, string Database, int Seed, int Organic, bool Probe = false, int Batch = 1, string? Replay = null)
 {
-    /// <summary>The clustering options the run uses: the service's defaults, with the knobs given on the command line (named as <c>feeddigest cluster</c> names them).</summary>
+    /// <summary>
+    /// The clustering options the run uses: the service's defaults, with the knobs given on the
+    /// command line (<c>--bands</c>, <c>--candidates-per-band</c> and <c>--max-candidate-clusters</c>
+    /// as <c>feeddigest cluster</c> names them, and <c>--centroid-terms</c>, which it lacks). One
+    /// object, which every copy of the arguments shares and the knobs set in place.
+    /// </summary>
     public ClusteringOptions Options { get; init; } = new();
 
     public static Arguments Parse(string[] args)
@@ -34,10 +39,10 @@ internal sealed record Arguments(long Stories, int Measure, string Database, int
                 "--seed" => result with { Seed = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
                 "--organic" => result with { Organic = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
                 "--replay" => result with { Replay = args[i + 1] },
-                "--bands" => result.WithOptions(options => options.Bands = int.Parse(args[i + 1], CultureInfo.InvariantCulture)),
-                "--centroid-terms" => result.WithOptions(options => options.CentroidTerms = int.Parse(args[i + 1], CultureInfo.InvariantCulture)),
-                "--candidates-per-band" => result.WithOptions(options => options.CandidatesPerBand = int.Parse(args[i + 1], CultureInfo.InvariantCulture)),
-                "--max-candidate-clusters" => result.WithOptions(options => options.MaxCandidateClusters = int.Parse(args[i + 1], CultureInfo.InvariantCulture)),
+                "--bands" => result.SetOption(options => options.Bands = int.Parse(args[i + 1], CultureInfo.InvariantCulture)),
+                "--centroid-terms" => result.SetOption(options => options.CentroidTerms = int.Parse(args[i + 1], CultureInfo.InvariantCulture)),
+                "--candidates-per-band" => result.SetOption(options => options.CandidatesPerBand = int.Parse(args[i + 1], CultureInfo.InvariantCulture)),
+                "--max-candidate-clusters" => result.SetOption(options => options.MaxCandidateClusters = int.Parse(args[i + 1], CultureInfo.InvariantCulture)),
                 _ => throw new ArgumentException($"unknown option {args[i]}; use --stories N --measure M [--batch B] --db FILE --seed S, --organic N, or --replay FILE; and to change clustering's knobs --bands, --centroid-terms, --candidates-per-band, --max-candidate-clusters"),
             };
         }
@@ -51,9 +56,9 @@ internal sealed record Arguments(long Stories, int Measure, string Database, int
         return result;
     }
 
-    private Arguments WithOptions(Action<ClusteringOptions> change)
+    private Arguments SetOption(Action<ClusteringOptions> set)
     {
-        change(Options);
+        set(Options);
         return this;
     }
 }
