@@ -17,4 +17,55 @@ internal static class Scripts
         or >= 0xAC00 and <= 0xD7AF // Hangul syllables
         or >= 0xF900 and <= 0xFAFF // CJK compatibility ideographs
         or >= 0x20000 and <= 0x3FFFF; // CJK unified ideographs extensions B and later
+
+    /// <summary>
+    /// The writing system <paramref name="text"/> is mostly in: Japanese when it has kana among mostly
+    /// CJK characters, Korean or Chinese when Hangul or Han lead, else <see cref="WritingSystem.Other"/>.
+    /// A CJK character counts as a word of about four Latin letters. Only the first
+    /// <paramref name="maxChars"/> characters are read: a headline's start says it.
+    /// </summary>
+    public static WritingSystem WritingSystemOf(ReadOnlySpan<char> text, int maxChars = 256)
+    {
+        int han = 0, kana = 0, hangul = 0, otherLetters = 0;
+        foreach (var rune in text[..Math.Min(text.Length, maxChars)].EnumerateRunes())
+        {
+            switch (rune.Value)
+            {
+                case >= 0x3040 and <= 0x30FF or >= 0x31F0 and <= 0x31FF:
+                    kana++;
+                    break;
+                case >= 0x1100 and <= 0x11FF or >= 0x3130 and <= 0x318F or >= 0xAC00 and <= 0xD7AF:
+                    hangul++;
+                    break;
+                default:
+                    if (IsCjk(rune))
+                    {
+                        han++;
+                    }
+                    else if (Rune.IsLetter(rune))
+                    {
+                        otherLetters++;
+                    }
+
+                    break;
+            }
+        }
+
+        var cjk = han + kana + hangul;
+        if (cjk == 0 || cjk * 4 < otherLetters)
+        {
+            return WritingSystem.Other;
+        }
+
+        return kana > 0 ? WritingSystem.Japanese : hangul >= han ? WritingSystem.Korean : WritingSystem.Chinese;
+    }
+}
+
+/// <summary>The writing systems clustering tells apart: their stories share no terms, and each has its own common words.</summary>
+internal enum WritingSystem
+{
+    Other,
+    Chinese,
+    Japanese,
+    Korean,
 }

@@ -32,6 +32,11 @@ internal static class ClusterCommand
             Description = "Least cosine similarity to a cluster's centroid for a story to join it.",
             DefaultValueFactory = _ => defaults.Threshold,
         };
+        var backgroundMargin = new Option<double>("--background-margin")
+        {
+            Description = "How much more like a cluster than like the recent stories of its writing system a story must be to join it.",
+            DefaultValueFactory = _ => defaults.BackgroundMargin,
+        };
         var windowHours = new Option<double>("--window-hours")
         {
             Description = "Stories join clusters only through members dated within this many hours; undated items are compared with all.",
@@ -60,6 +65,7 @@ internal static class ClusterCommand
         var command = new Command("cluster", "Cluster JSON-lines items from stdin into stories; print one {\"id\",\"cluster\"} line per item.");
         command.Options.Add(threshold);
         command.Options.Add(mergeThreshold);
+        command.Options.Add(backgroundMargin);
         command.Options.Add(windowHours);
         command.Options.Add(bands);
         command.Options.Add(candidatesPerBand);
@@ -70,6 +76,7 @@ internal static class ClusterCommand
             {
                 Threshold = result.GetValue(threshold),
                 MergeThreshold = result.GetValue(mergeThreshold),
+                BackgroundMargin = result.GetValue(backgroundMargin),
                 Window = TimeSpan.FromHours(result.GetValue(windowHours)),
                 Bands = result.GetValue(bands),
                 CandidatesPerBand = result.GetValue(candidatesPerBand),

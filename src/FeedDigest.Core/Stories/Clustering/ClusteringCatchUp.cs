@@ -21,8 +21,13 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
     // 500, and the commit holds the write turn for some 70 ms.
     public const int PageSize = 2000;
 
+    // The stories clustered last that the clusterer's background is learned from when this process
+    // first clusters: a fifth of what the background stands for, one page to read.
+    private const int BackgroundStories = PageSize;
+
     private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(100);
     private readonly SemaphoreSlim running = new(1, 1);
+    private bool backgroundLearned;
 
     public void Dispose() => running.Dispose();
 
@@ -74,15 +79,17 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
         {
             var placed = 0;
             var after = await index.GetLastClusteredStoryIdAsync(cancellationToken).ConfigureAwait(false);
+            if (!backgroundLearned)
+            {
+                var recent = await feedStore.GetStoriesToClusterAfterIdAsync(Math.Max(0, after - BackgroundStories), BackgroundStories, cancellationToken).ConfigureAwait(false);
+                await clusterer.LearnBackgroundAsync(recent.Where(story => story.Id <= after).Select(ForClustering).ToList(), cancellationToken).ConfigureAwait(false);
+                backgroundLearned = true;
+            }
+
             while (true)
             {
                 var page = await feedStore.GetStoriesToClusterAfterIdAsync(after, PageSize, cancellationToken).ConfigureAwait(false);
-                // A feed's date in the future would put the story outside every window.
-                var stories = page.Select(story => new StoryForClustering(
-                    story.Id,
-                    story.Title,
-                    story.Summary,
-                    story.PublishedAt is { } published && published < story.FirstSeenAt ? published : story.FirstSeenAt)).ToList();
+                var stories = page.Select(ForClustering).ToList();
                 await clusterer.AssignAllAsync(stories, cancellationToken).ConfigureAwait(false);
                 placed += stories.Count;
 
@@ -104,4 +111,11 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
             running.Release();
         }
     }
+
+    // A feed's date in the future would put the story outside every window.
+    private static StoryForClustering ForClustering(StoryToCluster story) => new(
+        story.Id,
+        story.Title,
+        story.Summary,
+        story.PublishedAt is { } published && published < story.FirstSeenAt ? published : story.FirstSeenAt);
 }

@@ -36,6 +36,14 @@ public sealed class ClusteringOptions
     public double MergeThreshold { get; set; } = 0.3;
 
     /// <summary>
+    /// How much more like a cluster than like the background of its writing system (a decaying
+    /// average of the recent stories) a story must be to join it. Guards against feeds written from
+    /// a template, whose unrelated items all resemble each other; 0 asks only that the cluster be
+    /// at least as like it as the background, and the background never lowers <see cref="Threshold"/>.
+    /// </summary>
+    public double BackgroundMargin { get; set; } = 0.1;
+
+    /// <summary>
     /// A story joins a cluster only through members dated within this much of it, either side.
     /// A story without a date is compared with every stored story.
     /// </summary>
@@ -69,6 +77,11 @@ public sealed class ClusteringOptions
         if (double.IsNaN(MergeThreshold) || MergeThreshold is <= 0 or > 1)
         {
             yield return $"{SectionName}:MergeThreshold must be above 0 and at most 1 (it is {MergeThreshold.ToString(CultureInfo.InvariantCulture)}).";
+        }
+
+        if (double.IsNaN(BackgroundMargin) || BackgroundMargin is < 0 or > 1)
+        {
+            yield return $"{SectionName}:BackgroundMargin must be at least 0 and at most 1 (it is {BackgroundMargin.ToString(CultureInfo.InvariantCulture)}).";
         }
 
         if (Window <= TimeSpan.Zero || Window > TimeSpan.FromDays(365))

@@ -25,6 +25,10 @@ public sealed class StoryClusterer
     private readonly IStoryClusterIndex index;
     private readonly ClusteringOptions options;
 
+    // Learned from the stories assigned by this instance (and those it is seeded with): one per
+    // process in the service, so a restart learns it again (see SeedBackgroundAsync).
+    private readonly StoryBackground background = new();
+
     public StoryClusterer(IStoryClusterIndex index, ClusteringOptions options)
     {
         ArgumentNullException.ThrowIfNull(index);
@@ -88,6 +92,25 @@ public sealed class StoryClusterer
         }
     }
 
+    /// <summary>
+    /// Learns the background from stories already clustered (the most recent ones, oldest first),
+    /// without placing them: a process that starts with an empty background would otherwise let
+    /// its first stories join clusters on the common words of a template.
+    /// </summary>
+    public async Task LearnBackgroundAsync(IReadOnlyList<StoryForClustering> stories, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stories);
+        foreach (var story in stories)
+        {
+            var features = FeaturesOf(story);
+            // No band keys: the index answers with the document frequencies alone.
+            var found = await index.FindCandidatesAsync(new ClusterQuery(features.Terms, [], null, null, options.CandidatesPerBand, options.MaxCandidateClusters), cancellationToken).ConfigureAwait(false);
+            // The stored stories are counted in the frequencies already (those not yet written out
+            // may not be: at least the story itself is).
+            background.Add(features.WritingSystem, features.Weigh(Math.Max(found.DocumentCount, 1), found.DocumentFrequencies, addedToEach: 0));
+        }
+    }
+
     private StoryFeatures FeaturesOf(StoryForClustering story)
     {
         ArgumentNullException.ThrowIfNull(story);
@@ -109,7 +132,8 @@ public sealed class StoryClusterer
             var found = await session.FindCandidatesAsync(query, cancellationToken).ConfigureAwait(false);
 
             var vector = Weigh(features, found);
-            var ranked = Rank(found.Clusters, vector);
+            var threshold = Math.Max(options.Threshold, background.Similarity(features.WritingSystem, vector) + options.BackgroundMargin);
+            var ranked = Rank(found.Clusters, vector, threshold);
 
             // After repeated conflicts on busy clusters, a new cluster: its insert cannot conflict.
             var join = ranked.Count > 0 && attempt < MaxAttempts;
@@ -146,6 +170,7 @@ public sealed class StoryClusterer
             switch (result.Outcome)
             {
                 case ClusterIndexOutcome.Added:
+                    background.Add(features.WritingSystem, vector);
                     return new ClusterAssignment(result.ClusterId, !join, join ? ranked[0].Similarity : 0)
                     {
                         MergedClusterIds = entry.Merges.Count == 0 ? [] : entry.Merges.Select(merge => merge.ClusterId).ToList(),
@@ -165,16 +190,16 @@ public sealed class StoryClusterer
         features.Weigh(found.DocumentCount + 1, found.DocumentFrequencies, addedToEach: 1);
 
     /// <summary>
-    /// The candidates at or above the threshold, the most similar first; equally similar ones in
+    /// The candidates at or above <paramref name="threshold"/>, the most similar first; equally similar ones in
     /// the order the index gave them (a stable sort: the few candidates go in by insertion).
     /// </summary>
-    private List<(CandidateCluster Cluster, double Similarity)> Rank(IReadOnlyList<CandidateCluster> clusters, TermVector vector)
+    private static List<(CandidateCluster Cluster, double Similarity)> Rank(IReadOnlyList<CandidateCluster> clusters, TermVector vector, double threshold)
     {
         var ranked = new List<(CandidateCluster Cluster, double Similarity)>(clusters.Count);
         foreach (var cluster in clusters)
         {
-            var similarity = cluster.Centroid.Cosine(vector, options.Threshold);
-            if (similarity < options.Threshold)
+            var similarity = cluster.Centroid.Cosine(vector, threshold);
+            if (similarity < threshold)
             {
                 continue;
             }

@@ -1,4 +1,5 @@
 using System.Collections;
+using FeedDigest.Core.Normalizing;
 
 namespace FeedDigest.Core.Stories.Clustering;
 
@@ -7,10 +8,11 @@ internal sealed class StoryFeatures
 {
     private readonly TermCounts counts;
 
-    private StoryFeatures(TermCounts counts, long[] bandKeys)
+    private StoryFeatures(TermCounts counts, long[] bandKeys, WritingSystem writingSystem)
     {
         this.counts = counts;
         BandKeys = bandKeys;
+        WritingSystem = writingSystem;
     }
 
     /// <summary>Each distinct term's count, enumerated in the order the terms first appear.</summary>
@@ -20,6 +22,9 @@ internal sealed class StoryFeatures
     public IReadOnlyList<long> Terms => counts.Terms;
 
     public IReadOnlyList<long> BandKeys { get; }
+
+    /// <summary>The writing system of the headline (of the summary when there is none): whose background the story is weighed against.</summary>
+    public WritingSystem WritingSystem { get; }
 
     /// <summary>
     /// The story's vector: its terms, in the order of <see cref="Terms"/>, weighed with their counts
@@ -36,7 +41,8 @@ internal sealed class StoryFeatures
         ClusterText.AddTerms(title, ref counter);
         ClusterText.AddTerms(summary, ref counter);
         var counts = counter.ToCounts();
-        return new StoryFeatures(counts, MinHash.BandKeys(counts.Terms, bands, rowsPerBand));
+        var writingSystem = string.IsNullOrWhiteSpace(title) ? Scripts.WritingSystemOf(summary) : Scripts.WritingSystemOf(title);
+        return new StoryFeatures(counts, MinHash.BandKeys(counts.Terms, bands, rowsPerBand), writingSystem);
     }
 
     /// <summary>
