@@ -62,7 +62,7 @@ internal static class Scripts
 }
 
 /// <summary>The writing systems clustering tells apart: their stories share no terms, and each has its own common words.</summary>
-internal enum WritingSystem
+public enum WritingSystem
 {
     Other,
     Chinese,

@@ -2,6 +2,7 @@ using FeedDigest.Core.Feeds;
 using FeedDigest.Core.Stories;
 using FeedDigest.Core.Stories.Clustering;
 using FeedDigest.Infrastructure.Storage.Sqlite;
+using FeedDigest.Tests.Stories.Clustering;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -183,8 +184,30 @@ public sealed class SqliteClusterPruningTests : IAsyncLifetime
         await Assert.ThrowsAsync<ObjectDisposedException>(() => catchingUp);
     }
 
-    private static NewStory Story(Feed feed, string key, string title, DateTimeOffset firstSeen) =>
-        new(feed.Id, [key], title, $"https://{feed.Id}.example/{key}", string.Empty, null, [], firstSeen, null, firstSeen);
+    [Fact]
+    public async Task CatchUpAsync_InANewProcess_LearnsTheBackgroundFromTheStoriesClusteredBefore()
+    {
+        // A first process clusters a feed of template alerts.
+        var alerts = TemplateAlerts.Generate(300, seed: 11);
+        await store.SaveFetchAsync(State(Harbor, T0), alerts.Select((alert, i) => Story(Harbor, $"alert-{i}", alert.Title, T0.AddMinutes(i), alert.Summary)).ToList(), EditedStoryPolicy.Ignore, CancellationToken.None);
+        Assert.Equal(300, await CatchUp(enabled: true).CatchUpAsync(CancellationToken.None));
+
+        // The next alert, about a town none was about, reaches the threshold with the template's
+        // words alone. A new process (a clusterer and index of its own) must know that already.
+        var next = TemplateAlerts.Alert(new Random(3), "Petrolia");
+        await store.SaveFetchAsync(State(Harbor, T0.AddHours(6)), [Story(Harbor, "alert-next", next.Title, T0.AddHours(6), next.Summary)], EditedStoryPolicy.Ignore, CancellationToken.None);
+        await using var restartedIndex = new SqliteStoryClusterIndex(database.Connections);
+        var options = new ClusteringOptions();
+        var restarted = new ClusteringCatchUp(store, restartedIndex, new StoryClusterer(restartedIndex, options), Options.Create(options), NullLogger<ClusteringCatchUp>.Instance);
+
+        Assert.Equal(1, await restarted.CatchUpAsync(CancellationToken.None));
+
+        var lastStory = await database.ScalarAsync<long>("SELECT max(story_id) FROM cluster_members");
+        Assert.Equal(1, await database.ScalarAsync<long>($"SELECT count(*) FROM cluster_members WHERE cluster_id = (SELECT cluster_id FROM cluster_members WHERE story_id = {lastStory})"));
+    }
+
+    private static NewStory Story(Feed feed, string key, string title, DateTimeOffset firstSeen, string summary = "") =>
+        new(feed.Id, [key], title, $"https://{feed.Id}.example/{key}", summary, null, [], firstSeen, null, firstSeen);
 
     private static ClusterIndexEntry Member(long storyId, long? clusterId, long expectedVersion, ClusterCentroid centroid) =>
         new(storyId, clusterId, expectedVersion, centroid, [storyId], [11], T0);

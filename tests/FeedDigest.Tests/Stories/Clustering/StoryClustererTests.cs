@@ -237,25 +237,10 @@ public sealed class StoryClustererTests : IAsyncLifetime
     [Fact]
     public async Task AssignAllAsync_AFeedWrittenFromATemplate_KeepsItsUnrelatedItemsApart_AndTwoReportsOfOneItemJoin()
     {
-        // Earthquake alerts: every item the same sentences around a town, a magnitude and a depth.
-        // Each is a different quake; a digest that merged them would show one and hide the rest.
-        string[] towns = ["Hilo", "Anchorage", "Ridgecrest", "Ferndale", "Tonopah", "Parkfield", "Hollister", "Nome", "Kodiak", "Eureka", "Bishop", "Coalinga", "Hawthorne", "Seward", "Valdez", "Talkeetna", "Cordova", "Big Pine", "Ojai", "Fillmore", "Barstow", "Needles", "Blythe", "Calexico", "Brawley", "Borrego", "Julian", "Idyllwild", "Banning", "Yucaipa", "Tehachapi", "Lebec", "Frazier Park", "Taft", "Avenal", "Lemoore", "Hanford", "Visalia", "Porterville", "Lindsay", "Exeter", "Woodlake", "Reedley", "Sanger", "Kerman", "Firebaugh", "Dos Palos", "Los Banos", "Gustine", "Newman", "Patterson", "Westley", "Tracy", "Lathrop", "Manteca", "Ripon", "Escalon", "Oakdale", "Sonora", "Jamestown"];
-        string[] directions = ["north", "south", "east", "west", "northeast", "southwest"];
-        string[] remarks = ["No tsunami warning was issued.", "Residents reported light shaking.", "There were no immediate reports of damage.", "Aftershocks are expected over the coming days.", "The quake was felt across the region.", "Officials said they were assessing roads and bridges."];
-        var random = new Random(7);
-        var stories = new List<StoryForClustering>();
-        for (var i = 0; i < 400; i++)
-        {
-            var town = towns[random.Next(towns.Length)];
-            var magnitude = $"{random.Next(25, 70) / 10.0:0.0}";
-            var distance = random.Next(2, 60);
-            var direction = directions[random.Next(directions.Length)];
-            stories.Add(new StoryForClustering(
-                ++nextStoryId,
-                $"M {magnitude} earthquake - {distance} km {direction} of {town}",
-                $"A magnitude {magnitude} earthquake struck {distance} kilometres {direction} of {town} at a depth of {random.Next(1, 40)} km. {remarks[random.Next(remarks.Length)]} {remarks[random.Next(remarks.Length)]}",
-                T0.AddMinutes(10 * i)));
-        }
+        // A digest that merged these alerts would show one quake and hide the rest.
+        var stories = TemplateAlerts.Generate(400, seed: 7)
+            .Select((alert, i) => new StoryForClustering(++nextStoryId, alert.Title, alert.Summary, T0.AddMinutes(10 * i)))
+            .ToList();
 
         const string Title = "Magnitude 6.4 earthquake shakes Petrolia and the Lost Coast";
         const string Summary = "A magnitude 6.4 earthquake struck near Petrolia on the Lost Coast early on Tuesday, cutting power to thousands in Humboldt County and damaging a bridge on Mattole Road.";
