@@ -7,7 +7,7 @@ internal sealed record Arguments(long Stories, int Measure, string Database, int
 {
     /// <summary>
     /// The clustering options the run uses: the service's defaults, with the knobs given on the
-    /// command line (<c>--bands</c>, <c>--candidates-per-band</c> and <c>--max-candidate-clusters</c>
+    /// command line (<c>--bands</c>, <c>--candidates-per-band</c>, <c>--max-candidate-clusters</c> and <c>--background-margin</c>
     /// as <c>feeddigest cluster</c> names them, and <c>--centroid-terms</c>, which it lacks). One
     /// object, which every copy of the arguments shares and the knobs set in place.
     /// </summary>
@@ -43,6 +43,7 @@ internal sealed record Arguments(long Stories, int Measure, string Database, int
                 "--centroid-terms" => result.SetOption(options => options.CentroidTerms = int.Parse(args[i + 1], CultureInfo.InvariantCulture)),
                 "--candidates-per-band" => result.SetOption(options => options.CandidatesPerBand = int.Parse(args[i + 1], CultureInfo.InvariantCulture)),
                 "--max-candidate-clusters" => result.SetOption(options => options.MaxCandidateClusters = int.Parse(args[i + 1], CultureInfo.InvariantCulture)),
+                "--background-margin" => result.SetOption(options => options.BackgroundMargin = double.Parse(args[i + 1], CultureInfo.InvariantCulture)),
                 _ => throw new ArgumentException($"unknown option {args[i]}; use --stories N --measure M [--batch B] --db FILE --seed S, --organic N, or --replay FILE; and to change clustering's knobs --bands, --centroid-terms, --candidates-per-band, --max-candidate-clusters"),
             };
         }

@@ -14,7 +14,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 //       then report bytes per story as real use leaves them, and how well the events were found.
 //   --replay FILE: cluster the JSON lines of FILE (feeddigest cluster's input) into a new database,
 //       and split the CPU a story costs between features, index reads, writes, commits and the GC.
-// Each mode takes clustering's knobs: --bands B, --candidates-per-band C and --max-candidate-clusters M
+// Each mode takes clustering's knobs: --bands B, --candidates-per-band C, --max-candidate-clusters M and --background-margin G
 // as feeddigest cluster does, and --centroid-terms T (the service's defaults when not given).
 var arguments = Arguments.Parse(args);
 var options = arguments.Options;
