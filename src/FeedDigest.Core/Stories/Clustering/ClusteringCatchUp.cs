@@ -79,16 +79,17 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
         {
             var placed = 0;
             var after = await index.GetLastClusteredStoryIdAsync(cancellationToken).ConfigureAwait(false);
-            if (!backgroundLearned)
-            {
-                var recent = await feedStore.GetStoriesToClusterAfterIdAsync(Math.Max(0, after - BackgroundStories), BackgroundStories, cancellationToken).ConfigureAwait(false);
-                await clusterer.LearnBackgroundAsync(recent.Where(story => story.Id <= after).Select(ForClustering).ToList(), cancellationToken).ConfigureAwait(false);
-                backgroundLearned = true;
-            }
-
             while (true)
             {
                 var page = await feedStore.GetStoriesToClusterAfterIdAsync(after, PageSize, cancellationToken).ConfigureAwait(false);
+                if (page.Count > 0 && !backgroundLearned)
+                {
+                    // Only when there is something to place: a poll that found nothing new reads nothing more.
+                    var recent = await feedStore.GetStoriesToClusterAfterIdAsync(Math.Max(0, after - BackgroundStories), BackgroundStories, cancellationToken).ConfigureAwait(false);
+                    await clusterer.LearnBackgroundAsync(recent.Where(story => story.Id <= after).Select(ForClustering).ToList(), cancellationToken).ConfigureAwait(false);
+                    backgroundLearned = true;
+                }
+
                 var stories = page.Select(ForClustering).ToList();
                 await clusterer.AssignAllAsync(stories, cancellationToken).ConfigureAwait(false);
                 placed += stories.Count;

@@ -16,6 +16,7 @@ public sealed class ClusteringOptionsTests
     [Theory]
     [InlineData("Threshold")]
     [InlineData("MergeThreshold")]
+    [InlineData("BackgroundMargin")]
     [InlineData("Window")]
     [InlineData("Bands")]
     [InlineData("RowsPerBand")]
@@ -29,6 +30,7 @@ public sealed class ClusteringOptionsTests
         {
             case "Threshold": options.Threshold = 0; break;
             case "MergeThreshold": options.MergeThreshold = 1.5; break;
+            case "BackgroundMargin": options.BackgroundMargin = -0.1; break;
             case "Window": options.Window = TimeSpan.Zero; break;
             case "Bands": options.Bands = 0; break;
             case "RowsPerBand": options.RowsPerBand = 9; break;
