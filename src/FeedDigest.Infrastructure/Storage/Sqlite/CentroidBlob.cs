@@ -10,11 +10,21 @@ internal static class CentroidBlob
 
     public static byte[] Encode(ClusterCentroid centroid)
     {
+        var bytes = new byte[SizeOf(centroid)];
+        Encode(centroid, bytes);
+        return bytes;
+    }
+
+    public static int SizeOf(ClusterCentroid centroid) => centroid.Terms.Count * EntrySize;
+
+    /// <summary>Writes <paramref name="centroid"/> into <paramref name="destination"/> (at least <see cref="SizeOf"/> bytes) and returns the bytes written.</summary>
+    public static Span<byte> Encode(ClusterCentroid centroid, Span<byte> destination)
+    {
         var terms = centroid.Terms;
-        var bytes = new byte[terms.Count * EntrySize];
+        var bytes = destination[..(terms.Count * EntrySize)];
         for (var i = 0; i < terms.Count; i++)
         {
-            var entry = bytes.AsSpan(i * EntrySize, EntrySize);
+            var entry = bytes.Slice(i * EntrySize, EntrySize);
             BinaryPrimitives.WriteInt64LittleEndian(entry, terms[i].Term);
             BinaryPrimitives.WriteSingleLittleEndian(entry[8..], terms[i].Weight);
         }

@@ -891,19 +891,26 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                     return false;
                 }
 
+                // Each row's centroid, and each member's band keys, are encoded into one buffer, bound
+                // (SQLite copies them) and overwritten by the next row's: most clusters a first poll
+                // creates hold one story, and a new array each was a twentieth of what it allocated.
+                var buffer = new byte[1024];
                 foreach (var clusterId in created)
                 {
                     // A cluster merged away in the batch that created it is written as created: the merge marks it.
                     var cluster = index.knownClusters.GetValueOrDefault(clusterId) ?? new KnownCluster(1, 1, ClusterCentroid.Empty);
+                    if (CentroidBlob.SizeOf(cluster.Centroid) > buffer.Length)
+                    {
+                        buffer = new byte[CentroidBlob.SizeOf(cluster.Centroid)];
+                    }
+
                     s.Create.Bind(1, clusterId);
                     s.Create.Bind(2, cluster.Version);
                     s.Create.Bind(3, cluster.Size);
-                    s.Create.Bind(4, CentroidBlob.Encode(cluster.Centroid));
+                    s.Create.Bind(4, CentroidBlob.Encode(cluster.Centroid, buffer));
                     s.Create.Insert();
                 }
 
-                // Each row's band keys are encoded into one buffer, bound (SQLite copies them) and overwritten by the next row's.
-                var buffer = new byte[1024];
                 foreach (var member in members)
                 {
                     var size = member.BandKeys.Count * sizeof(long);
