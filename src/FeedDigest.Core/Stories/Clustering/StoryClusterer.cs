@@ -100,15 +100,25 @@ public sealed class StoryClusterer
     public async Task LearnBackgroundAsync(IReadOnlyList<StoryForClustering> stories, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stories);
+        if (stories.Count == 0)
+        {
+            return;
+        }
+
+        // One batch that adds nothing, so its reads share one look at the index's state.
+        await using var batch = await index.BeginBatchAsync(cancellationToken).ConfigureAwait(false);
         foreach (var story in stories)
         {
             var features = FeaturesOf(story);
             // No band keys: the index answers with the document frequencies alone.
-            var found = await index.FindCandidatesAsync(new ClusterQuery(features.Terms, [], null, null, options.CandidatesPerBand, options.MaxCandidateClusters), cancellationToken).ConfigureAwait(false);
+            var found = await batch.FindCandidatesAsync(new ClusterQuery(features.Terms, [], null, null, options.CandidatesPerBand, options.MaxCandidateClusters), cancellationToken).ConfigureAwait(false);
             // The stored stories are counted in the frequencies already (those not yet written out
             // may not be: at least the story itself is).
             background.Add(features.WritingSystem, features.Weigh(Math.Max(found.DocumentCount, 1), found.DocumentFrequencies, addedToEach: 0));
         }
+
+        // Nothing was added: the commit writes nothing, and the state read stays for the next batch.
+        await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private StoryFeatures FeaturesOf(StoryForClustering story)
