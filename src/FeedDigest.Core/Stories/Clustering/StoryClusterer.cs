@@ -8,8 +8,10 @@ namespace FeedDigest.Core.Stories.Clustering;
 /// summary; words, or character bigrams for Chinese, Japanese and Korean), limited to stories dated
 /// within the window. Each candidate cluster is verified by the cosine similarity between the
 /// story's TF-IDF vector (IDF learned from the stored stories) and the cluster's centroid; the story
-/// joins the most similar cluster at or above the threshold, else starts a new one. Other clusters
-/// the story also reaches the threshold with merge with that one when their centroids are at least
+/// joins the most similar cluster at or above the threshold and at least
+/// <see cref="ClusteringOptions.BackgroundMargin"/> above its similarity to the recent stories of
+/// its writing system (<see cref="StoryBackground"/>), else starts a new one. Other clusters
+/// the story also reaches that with merge with that one when their centroids are at least
 /// <see cref="ClusteringOptions.MergeThreshold"/> alike (one event's early stories may have started
 /// several clusters); the largest of them keeps its id. Assign stories in the order they were first seen; assigning a story again
 /// changes nothing. A story's cluster can change later by a merge: ask the index for the current one.
@@ -25,8 +27,10 @@ public sealed class StoryClusterer
     private readonly IStoryClusterIndex index;
     private readonly ClusteringOptions options;
 
-    // Learned from the stories assigned by this instance (and those it is seeded with): one per
-    // process in the service, so a restart learns it again (see SeedBackgroundAsync).
+    // Learned from the stories this instance assigns and those it is given to learn from: one per
+    // process in the service, so a restart learns it again (LearnBackgroundAsync). A page assigned
+    // again after another writer overtook it counts twice in it, which a decaying average of
+    // thousands of stories does not notice.
     private readonly StoryBackground background = new();
 
     public StoryClusterer(IStoryClusterIndex index, ClusteringOptions options)
@@ -112,8 +116,8 @@ public sealed class StoryClusterer
             var features = FeaturesOf(story);
             // No band keys: the index answers with the document frequencies alone.
             var found = await batch.FindCandidatesAsync(new ClusterQuery(features.Terms, [], null, null, options.CandidatesPerBand, options.MaxCandidateClusters), cancellationToken).ConfigureAwait(false);
-            // The stored stories are counted in the frequencies already (those not yet written out
-            // may not be: at least the story itself is).
+            // The stored stories are counted in the frequencies already, so nothing is added to them;
+            // a count of none (frequencies not written out yet) is taken as the story itself.
             background.Add(features.WritingSystem, features.Weigh(Math.Max(found.DocumentCount, 1), found.DocumentFrequencies, addedToEach: 0));
         }
 
