@@ -36,8 +36,9 @@ internal sealed class StoryBackground
     // other): the similarity counts in proportion until then.
     private const double FullStories = 20;
 
-    // Terms are kept to this many: a months-long service sees millions.
-    private const int MaxTerms = 200_000;
+    // Terms kept a writing system, at most (a few megabytes): a months-long service sees millions,
+    // and beyond the heaviest tens of thousands they weigh next to nothing in the similarity.
+    internal const int MaxTerms = 100_000;
 
     private readonly Sum[] sums = [new(), new(), new(), new()];
     private readonly Lock gate = new();
@@ -51,6 +52,15 @@ internal sealed class StoryBackground
         lock (gate)
         {
             return sums[(int)writingSystem].Similarity(vector);
+        }
+    }
+
+    /// <summary>How many terms the background of <paramref name="writingSystem"/> keeps.</summary>
+    internal int TermCount(WritingSystem writingSystem)
+    {
+        lock (gate)
+        {
+            return sums[(int)writingSystem].TermCount;
         }
     }
 
@@ -72,6 +82,8 @@ internal sealed class StoryBackground
 
         // How many stories the background stands for: each counts as much as it weighs now.
         private double stories;
+
+        public int TermCount => weights.Count;
 
         public double Similarity(TermVector vector)
         {

@@ -33,8 +33,37 @@ public sealed class StoryBackgroundTests
         Assert.Equal(1.0 / 20, background.Similarity(WritingSystem.Other, alert), 6);
     }
 
+    [Fact]
+    public void Add_MoreTermsThanKept_DropsTheLightest_AndStillKnowsTheTemplate()
+    {
+        var background = new StoryBackground();
+        var alerts = TemplateAlerts.Generate(400, seed: 9).Select(alert => Vector(alert.Title, alert.Summary)).ToList();
+        foreach (var alert in alerts.Take(300))
+        {
+            background.Add(WritingSystem.Other, alert);
+        }
+
+        var before = background.Similarity(WritingSystem.Other, alerts[399]);
+
+        // Stories of words no other story has, as a months-long service meets them, then the template again.
+        var random = new Random(4);
+        for (var i = 0; background.TermCount(WritingSystem.Other) <= StoryBackground.MaxTerms / 2 || i < 3000; i++)
+        {
+            var words = string.Join(' ', Enumerable.Range(0, 40).Select(_ => $"w{random.Next():x}"));
+            background.Add(WritingSystem.Other, Vector(words, null));
+        }
+
+        foreach (var alert in alerts.Skip(300).Take(99))
+        {
+            background.Add(WritingSystem.Other, alert);
+        }
+
+        Assert.InRange(background.TermCount(WritingSystem.Other), 1, StoryBackground.MaxTerms);
+        Assert.InRange(background.Similarity(WritingSystem.Other, alerts[399]), before * 0.5, 1);
+    }
+
     // Weighed as if each term were in one story of a thousand: enough for the comparisons here.
-    private static TermVector Vector(string title, string summary)
+    private static TermVector Vector(string title, string? summary)
     {
         var features = StoryFeatures.Of(title, summary, bands: 16, rowsPerBand: 1);
         return features.Weigh(1000, features.Terms.Select(_ => 1L).ToList(), addedToEach: 0);
