@@ -75,4 +75,63 @@ public sealed class ClusteredDigestTests : IAsyncLifetime, IDisposable
         Assert.Contains(">Northbridge Wire</a>", digest.HtmlBody, StringComparison.Ordinal);
         Assert.Contains("Harbor port reopens after typhoon", digest.TextBody, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AlertsFromAFeedWrittenFromATemplate_EachListed_WhileOneQuakeTwoOutletsCarry_IsListedOnce()
+    {
+        // Sixty alerts, each a different quake in the same sentences; a news site and a wire both
+        // report a larger one. Merging the alerts would show one quake and hide the rest.
+        // Each in a town of its own: alerts about one town an hour apart may fairly be read as one sequence.
+        string[] towns = ["Hilo", "Anchorage", "Ridgecrest", "Ferndale", "Tonopah", "Parkfield", "Hollister", "Nome", "Kodiak", "Eureka", "Bishop", "Coalinga", "Hawthorne", "Seward", "Valdez", "Talkeetna", "Cordova", "Ojai", "Fillmore", "Barstow", "Needles", "Blythe", "Calexico", "Brawley", "Borrego", "Julian", "Idyllwild", "Banning", "Yucaipa", "Tehachapi", "Lebec", "Taft", "Avenal", "Lemoore", "Hanford", "Visalia", "Porterville", "Lindsay", "Exeter", "Woodlake", "Reedley", "Sanger", "Kerman", "Firebaugh", "Gustine", "Newman", "Patterson", "Westley", "Tracy", "Lathrop", "Manteca", "Ripon", "Escalon", "Oakdale", "Sonora", "Jamestown", "Mariposa", "Coarsegold", "Oakhurst", "Auberry"];
+        string[] directions = ["north", "south", "east", "west"];
+        var random = new Random(2);
+        var alerts = Enumerable.Range(0, 60).Select(i =>
+        {
+            var town = towns[i];
+            var magnitude = $"{random.Next(25, 60) / 10.0:0.0}".Replace(',', '.');
+            var distance = random.Next(2, 60);
+            var direction = directions[random.Next(directions.Length)];
+            return ($"q{i}", $"M {magnitude} earthquake - {distance} km {direction} of {town}",
+                $"A magnitude {magnitude} earthquake struck {distance} kilometres {direction} of {town} at a depth of {random.Next(1, 40)} km. No tsunami warning was issued. Residents reported light shaking.");
+        }).ToArray();
+        var usgs = server.Set("alerts.xml", FeedDocuments.Rss(alerts));
+        var times = server.Set("times-quake.xml", FeedDocuments.Rss(
+            ("t1", "Magnitude 6.4 earthquake shakes Petrolia and the Lost Coast", "The earthquake near Petrolia cut power to thousands in Humboldt County and damaged a bridge on Mattole Road.")));
+        var wire = server.Set("wire-quake.xml", FeedDocuments.Rss(
+            ("w1", "Lost Coast earthquake: magnitude 6.4 quake near Petrolia cuts power", "A magnitude 6.4 earthquake near Petrolia cut power to thousands in Humboldt County and damaged a bridge on Mattole Road.")));
+        var settings = new Dictionary<string, string?>
+        {
+            ["FeedDigest:Feeds:0:Id"] = "alerts",
+            ["FeedDigest:Feeds:0:Url"] = usgs.AbsoluteUri,
+            ["FeedDigest:Feeds:0:Title"] = "Quake Alerts",
+            ["FeedDigest:Feeds:1:Id"] = "times",
+            ["FeedDigest:Feeds:1:Url"] = times.AbsoluteUri,
+            ["FeedDigest:Feeds:1:Title"] = "Harbor Digital Times",
+            ["FeedDigest:Feeds:2:Id"] = "wire",
+            ["FeedDigest:Feeds:2:Url"] = wire.AbsoluteUri,
+            ["FeedDigest:Feeds:2:Title"] = "Northbridge Wire",
+            ["FeedDigest:Topics:0:Id"] = "quakes",
+            ["FeedDigest:Topics:0:Name"] = "Earthquakes",
+            ["FeedDigest:Topics:0:Keywords:0"] = "earthquake",
+            ["FeedDigest:Subscribers:0:Email"] = "editor@example.org",
+            ["FeedDigest:Subscribers:0:Topics:0"] = "quakes",
+            ["FeedDigest:Subscribers:0:SendAt"] = "07:00",
+            ["FeedDigest:Subscribers:0:TimeZone"] = "Asia/Shanghai",
+        };
+        using var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
+        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
+        Assert.Equal(62, (await host.Services.GetRequiredService<FeedPoller>().PollAsync(allFeeds: true, default)).NewStories);
+
+        var subscriber = host.Services.GetRequiredService<ICatalogSource>().Current.Subscribers.Single();
+        var digest = await host.Services.GetRequiredService<DigestDispatcher>().PreviewAsync(subscriber, default);
+
+        Assert.NotNull(digest);
+        var listedAlerts = alerts.Count(alert => digest.TextBody.Contains(alert.Item2, StringComparison.Ordinal));
+        // A few that share more than the template (the magnitude, the direction) may still be read
+        // as one; without the comparison with the background all sixty were one entry.
+        Assert.True(listedAlerts >= 45, $"{listedAlerts} of {alerts.Length} alerts are listed:\n{digest.TextBody}");
+        Assert.Contains("Magnitude 6.4 earthquake shakes Petrolia", digest.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("Lost Coast earthquake: magnitude 6.4", digest.TextBody, StringComparison.Ordinal);
+        Assert.Contains("also: Northbridge Wire https://wire.example/w1", digest.TextBody, StringComparison.Ordinal);
+    }
 }

@@ -34,7 +34,7 @@ internal sealed class StoryBackground
     // Fewer stories than this are not all of a background yet but partly the few stories
     // themselves (the first stories of one event would be "typical" and could not join each
     // other): the similarity counts in proportion until then.
-    private const double FullStories = 20;
+    private const double FullStories = 5;
 
     // Terms kept a writing system, at most (a few megabytes): a months-long service sees millions,
     // and beyond the heaviest tens of thousands they weigh next to nothing in the similarity.
@@ -45,7 +45,7 @@ internal sealed class StoryBackground
 
     /// <summary>
     /// The cosine similarity between <paramref name="vector"/> (a unit vector) and the background of
-    /// its writing system, scaled down while that stands for fewer than twenty stories (0 when empty).
+    /// its writing system, scaled down while that stands for fewer than five stories (0 when empty).
     /// </summary>
     public double Similarity(WritingSystem writingSystem, TermVector vector)
     {

@@ -28,9 +28,7 @@ public sealed class StoryClusterer
     private readonly ClusteringOptions options;
 
     // Learned from the stories this instance assigns and those it is given to learn from: one per
-    // process in the service, so a restart learns it again (LearnBackgroundAsync). A page assigned
-    // again after another writer overtook it counts twice in it, which a decaying average of
-    // thousands of stories does not notice.
+    // process in the service, so a restart learns it again (LearnBackgroundAsync).
     private readonly StoryBackground background = new();
 
     public StoryClusterer(IStoryClusterIndex index, ClusteringOptions options)
@@ -49,7 +47,7 @@ public sealed class StoryClusterer
 
     /// <summary>Assigns one story in a transaction of its own.</summary>
     public Task<ClusterAssignment> AssignAsync(StoryForClustering story, CancellationToken cancellationToken) =>
-        AssignAsync(index, story, FeaturesOf(story), cancellationToken);
+        AssignAsync(index, story, FeaturesOf(story), learn: true, cancellationToken);
 
     /// <summary>
     /// Assigns the stories in order, in one batch of the index: one commit for all of them, so a
@@ -73,8 +71,9 @@ public sealed class StoryClusterer
         var features = new StoryFeatures[Math.Min(stories.Count, FeatureChunk)];
         var parallel = new ParallelOptions { CancellationToken = cancellationToken };
 
-        // A batch another writer overtook is not kept: its stories are assigned again against what that writer left.
-        while (true)
+        // A batch another writer overtook is not kept: its stories are assigned again against what
+        // that writer left. The background learned them the first time.
+        for (var learn = true; ; learn = false)
         {
             assignments.Clear();
             await using var batch = await index.BeginBatchAsync(cancellationToken).ConfigureAwait(false);
@@ -86,7 +85,7 @@ public sealed class StoryClusterer
                     Parallel.For(0, Math.Min(FeatureChunk, stories.Count - start), parallel, j => features[j] = FeaturesOf(stories[start + j]));
                 }
 
-                assignments.Add(await AssignAsync(batch, stories[i], features[i % FeatureChunk], cancellationToken).ConfigureAwait(false));
+                assignments.Add(await AssignAsync(batch, stories[i], features[i % FeatureChunk], learn, cancellationToken).ConfigureAwait(false));
             }
 
             if (await batch.CommitAsync(cancellationToken).ConfigureAwait(false))
@@ -131,7 +130,7 @@ public sealed class StoryClusterer
         return StoryFeatures.Of(story.Title, story.Summary, options.Bands, options.RowsPerBand);
     }
 
-    private async Task<ClusterAssignment> AssignAsync(IStoryClusterSession session, StoryForClustering story, StoryFeatures features, CancellationToken cancellationToken)
+    private async Task<ClusterAssignment> AssignAsync(IStoryClusterSession session, StoryForClustering story, StoryFeatures features, bool learn, CancellationToken cancellationToken)
     {
         var query = new ClusterQuery(
             features.Terms,
@@ -184,7 +183,11 @@ public sealed class StoryClusterer
             switch (result.Outcome)
             {
                 case ClusterIndexOutcome.Added:
-                    background.Add(features.WritingSystem, vector);
+                    if (learn)
+                    {
+                        background.Add(features.WritingSystem, vector);
+                    }
+
                     return new ClusterAssignment(result.ClusterId, !join, join ? ranked[0].Similarity : 0)
                     {
                         MergedClusterIds = entry.Merges.Count == 0 ? [] : entry.Merges.Select(merge => merge.ClusterId).ToList(),

@@ -252,7 +252,7 @@ public sealed class StoryClustererTests : IAsyncLifetime
 
         var clusters = await index.GetClustersAsync(stories.Select(story => story.StoryId).ToList(), CancellationToken.None);
         var largest = clusters.Values.GroupBy(cluster => cluster).Max(group => group.Count());
-        Assert.True(largest <= 40, $"{largest} of 400 unrelated alerts share one cluster (399 before the background was compared).");
+        Assert.True(largest <= 10, $"{largest} of 400 unrelated alerts share one cluster (399 before the background was compared).");
         Assert.Equal(assignments[^2].ClusterId, (await index.GetClustersAsync([report.StoryId, secondReport.StoryId], CancellationToken.None))[secondReport.StoryId]);
     }
 
