@@ -12,7 +12,7 @@ namespace FeedDigest.Core.Stories.Clustering;
 /// vocabulary) break that: any two of their items share a third of their terms, every new one
 /// reaches a cluster of earlier ones, and the cluster's centroid drifts towards their average,
 /// which resembles every later one more than any single member does. On the shared bench's
-/// generated feeds that put 88% of 60,686 unrelated stories into a few dozen clusters (B³
+/// generated feeds that left 6,738 clusters for 54,043 stories, the largest of 24,070 (B³
 /// precision 0.11). Compared with this background as well, a story joins a cluster only when it
 /// is more like that cluster than like the typical story of its writing system; Chinese, Japanese
 /// and Korean stories share no terms with others and have common words of their own, so each has
