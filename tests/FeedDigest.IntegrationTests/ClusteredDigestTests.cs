@@ -1,6 +1,7 @@
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Digests;
 using FeedDigest.Core.Polling;
+using FeedDigest.Core.Ports;
 using FeedDigest.Infrastructure.Storage;
 using FeedDigest.IntegrationTests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -58,12 +59,7 @@ public sealed class ClusteredDigestTests : IAsyncLifetime, IDisposable
             ["FeedDigest:Subscribers:0:SendAt"] = "07:00",
             ["FeedDigest:Subscribers:0:TimeZone"] = "Asia/Shanghai",
         };
-        using var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
-        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
-        Assert.Equal(4, (await host.Services.GetRequiredService<FeedPoller>().PollAsync(allFeeds: true, default)).NewStories);
-
-        var subscriber = host.Services.GetRequiredService<ICatalogSource>().Current.Subscribers.Single();
-        var digest = await host.Services.GetRequiredService<DigestDispatcher>().PreviewAsync(subscriber, default);
+        var digest = await PollThenPreviewAsync(settings, newStories: 4);
 
         Assert.NotNull(digest);
         Assert.StartsWith("Online censorship, Ports: 2 new stories", digest.Subject, StringComparison.Ordinal);
@@ -118,12 +114,7 @@ public sealed class ClusteredDigestTests : IAsyncLifetime, IDisposable
             ["FeedDigest:Subscribers:0:SendAt"] = "07:00",
             ["FeedDigest:Subscribers:0:TimeZone"] = "Asia/Shanghai",
         };
-        using var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
-        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
-        Assert.Equal(62, (await host.Services.GetRequiredService<FeedPoller>().PollAsync(allFeeds: true, default)).NewStories);
-
-        var subscriber = host.Services.GetRequiredService<ICatalogSource>().Current.Subscribers.Single();
-        var digest = await host.Services.GetRequiredService<DigestDispatcher>().PreviewAsync(subscriber, default);
+        var digest = await PollThenPreviewAsync(settings, newStories: 62);
 
         Assert.NotNull(digest);
         var listedAlerts = alerts.Count(alert => digest.TextBody.Contains(alert.Item2, StringComparison.Ordinal));
@@ -133,5 +124,19 @@ public sealed class ClusteredDigestTests : IAsyncLifetime, IDisposable
         Assert.Contains("Magnitude 6.4 earthquake shakes Petrolia", digest.TextBody, StringComparison.Ordinal);
         Assert.DoesNotContain("Lost Coast earthquake: magnitude 6.4", digest.TextBody, StringComparison.Ordinal);
         Assert.Contains("also: Northbridge Wire https://wire.example/w1", digest.TextBody, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Polls every feed of <paramref name="settings"/> once through the real poller and SQLite (all
+    /// <paramref name="newStories"/> of them new), then previews the one subscriber's digest.
+    /// </summary>
+    private async Task<OutgoingMessage?> PollThenPreviewAsync(Dictionary<string, string?> settings, int newStories)
+    {
+        using var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
+        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
+        Assert.Equal(newStories, (await host.Services.GetRequiredService<FeedPoller>().PollAsync(allFeeds: true, default)).NewStories);
+
+        var subscriber = host.Services.GetRequiredService<ICatalogSource>().Current.Subscribers.Single();
+        return await host.Services.GetRequiredService<DigestDispatcher>().PreviewAsync(subscriber, default);
     }
 }

@@ -6,15 +6,21 @@ namespace FeedDigest.Core.Normalizing;
 internal static class Scripts
 {
     /// <summary>Chinese (Han), Japanese (kana) and Korean (Hangul) characters: scripts without spaces between words.</summary>
-    public static bool IsCjk(Rune rune) => rune.Value is
+    public static bool IsCjk(Rune rune) => IsKana(rune) || IsHangul(rune) || IsHan(rune);
+
+    private static bool IsKana(Rune rune) => rune.Value is
+        >= 0x3040 and <= 0x30FF // Hiragana, Katakana
+        or >= 0x31F0 and <= 0x31FF; // Katakana phonetic extensions
+
+    private static bool IsHangul(Rune rune) => rune.Value is
         >= 0x1100 and <= 0x11FF // Hangul Jamo
-        or >= 0x3005 and <= 0x3007 // 々 〆 〇
-        or >= 0x3040 and <= 0x30FF // Hiragana, Katakana
         or >= 0x3130 and <= 0x318F // Hangul compatibility Jamo
-        or >= 0x31F0 and <= 0x31FF // Katakana phonetic extensions
+        or >= 0xAC00 and <= 0xD7AF; // Hangul syllables
+
+    private static bool IsHan(Rune rune) => rune.Value is
+        >= 0x3005 and <= 0x3007 // 々 〆 〇
         or >= 0x3400 and <= 0x4DBF // CJK unified ideographs extension A
         or >= 0x4E00 and <= 0x9FFF // CJK unified ideographs
-        or >= 0xAC00 and <= 0xD7AF // Hangul syllables
         or >= 0xF900 and <= 0xFAFF // CJK compatibility ideographs
         or >= 0x20000 and <= 0x3FFFF; // CJK unified ideographs extensions B and later
 
@@ -29,25 +35,21 @@ internal static class Scripts
         int han = 0, kana = 0, hangul = 0, otherLetters = 0;
         foreach (var rune in text[..Math.Min(text.Length, maxChars)].EnumerateRunes())
         {
-            switch (rune.Value)
+            if (IsKana(rune))
             {
-                case >= 0x3040 and <= 0x30FF or >= 0x31F0 and <= 0x31FF:
-                    kana++;
-                    break;
-                case >= 0x1100 and <= 0x11FF or >= 0x3130 and <= 0x318F or >= 0xAC00 and <= 0xD7AF:
-                    hangul++;
-                    break;
-                default:
-                    if (IsCjk(rune))
-                    {
-                        han++;
-                    }
-                    else if (Rune.IsLetter(rune))
-                    {
-                        otherLetters++;
-                    }
-
-                    break;
+                kana++;
+            }
+            else if (IsHangul(rune))
+            {
+                hangul++;
+            }
+            else if (IsHan(rune))
+            {
+                han++;
+            }
+            else if (Rune.IsLetter(rune))
+            {
+                otherLetters++;
             }
         }
 

@@ -895,34 +895,25 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                 // (SQLite copies them) and overwritten by the next row's: most clusters a first poll
                 // creates hold one story, and a new array each was a twentieth of what it allocated.
                 var buffer = new byte[1024];
+                Span<byte> Room(int size) => size <= buffer.Length ? buffer : buffer = new byte[size];
+
                 foreach (var clusterId in created)
                 {
                     // A cluster merged away in the batch that created it is written as created: the merge marks it.
                     var cluster = index.knownClusters.GetValueOrDefault(clusterId) ?? new KnownCluster(1, 1, ClusterCentroid.Empty);
-                    if (CentroidBlob.SizeOf(cluster.Centroid) > buffer.Length)
-                    {
-                        buffer = new byte[CentroidBlob.SizeOf(cluster.Centroid)];
-                    }
-
                     s.Create.Bind(1, clusterId);
                     s.Create.Bind(2, cluster.Version);
                     s.Create.Bind(3, cluster.Size);
-                    s.Create.Bind(4, CentroidBlob.Encode(cluster.Centroid, buffer));
+                    s.Create.Bind(4, CentroidBlob.Encode(cluster.Centroid, Room(CentroidBlob.SizeOf(cluster.Centroid))));
                     s.Create.Insert();
                 }
 
                 foreach (var member in members)
                 {
-                    var size = member.BandKeys.Count * sizeof(long);
-                    if (size > buffer.Length)
-                    {
-                        buffer = new byte[size];
-                    }
-
                     s.Record.Bind(1, member.StoryId);
                     s.Record.Bind(2, member.ClusterId);
                     s.Record.Bind(3, member.At);
-                    s.Record.Bind(4, BandKeysBlob.Encode(member.BandKeys, buffer));
+                    s.Record.Bind(4, BandKeysBlob.Encode(member.BandKeys, Room(member.BandKeys.Count * sizeof(long))));
                     s.Record.Insert();
                 }
 
