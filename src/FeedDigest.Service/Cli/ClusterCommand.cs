@@ -49,7 +49,7 @@ internal static class ClusterCommand
         };
         var candidatesPerBand = new Option<int>("--candidates-per-band")
         {
-            Description = "The most recent stories read per band key.",
+            Description = "The stories read per band key (those nearest in time to the item, within the window).",
             DefaultValueFactory = _ => defaults.CandidatesPerBand,
         };
         var mergeThreshold = new Option<double>("--merge-threshold")

@@ -20,9 +20,47 @@ public sealed class BandIndexTests
         bands.Add([2L, 3L], At, storyId: 3, clusterId: low);
         bands.Add([3L], At, storyId: 4, clusterId: 99);
 
-        var ranked = bands.Rank([1L, 2L, 3L], At - 3600, At + 3600, perBand: 10, maxClusters: 3);
+        var ranked = bands.Rank([1L, 2L, 3L], At - 3600, At + 3600, near: At, perBand: 10, maxClusters: 3);
 
         Assert.Equal([(high, 3), (low, 2), (middle, 2)], ranked);
+    }
+
+    [Fact]
+    public void Rank_AKeyManyStoriesShare_TakesTheRowsNearestTheStorysTime()
+    {
+        // A first poll: the key's stories span the story's whole window, and its copy (cluster 5)
+        // is an hour from it; the newest rows are two days on.
+        var bands = new BandIndex(long.MinValue, At, []);
+        for (var hour = -60; hour <= 60; hour += 6)
+        {
+            bands.Add([1L], At + (hour * 3600L), storyId: 100 + hour, clusterId: 1000 + hour);
+        }
+
+        bands.Add([1L], At + 3600, storyId: 500, clusterId: 5);
+
+        var nearest = bands.Rank([1L], At - (72 * 3600L), At + (72 * 3600L), near: At + 600, perBand: 3, maxClusters: 10).ToList();
+        var newest = bands.Rank([1L], At - (72 * 3600L), At + (72 * 3600L), near: null, perBand: 3, maxClusters: 10).ToList();
+
+        Assert.Equal([5L, 1000L, 1006L], nearest.Select(r => r.ClusterId).Order());
+        Assert.DoesNotContain(newest, r => r.ClusterId == 5);
+    }
+
+    [Fact]
+    public void Rank_RowsOfTheSameTime_AreAllTaken()
+    {
+        // Feeds that give dates only: every story of the day is as near as any other.
+        var bands = new BandIndex(long.MinValue, At, []);
+        bands.Add([1L], At - 86_400, storyId: 1, clusterId: 1);
+        for (var story = 2; story <= 7; story++)
+        {
+            bands.Add([1L], At, storyId: story, clusterId: story);
+        }
+
+        bands.Add([1L], At + 86_400, storyId: 8, clusterId: 8);
+
+        var ranked = bands.Rank([1L], At - (72 * 3600L), At + (72 * 3600L), near: At, perBand: 3, maxClusters: 10);
+
+        Assert.Equal([2L, 3L, 4L, 5L, 6L, 7L], ranked.Select(r => r.ClusterId).Order());
     }
 
     [Fact]
@@ -34,7 +72,7 @@ public sealed class BandIndexTests
         bands.Add([1L, 2L], At, storyId: 3, clusterId: 3);
         bands.Merged(1, 2);
 
-        var ranked = bands.Rank([1L, 2L], At - 3600, At + 3600, perBand: 10, maxClusters: 5);
+        var ranked = bands.Rank([1L, 2L], At - 3600, At + 3600, near: At, perBand: 10, maxClusters: 5);
 
         Assert.Equal([(2L, 2), (3L, 2)], ranked);
     }

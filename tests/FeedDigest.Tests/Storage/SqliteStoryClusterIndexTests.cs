@@ -45,7 +45,7 @@ public sealed class SqliteStoryClusterIndexTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FindCandidatesAsync_CommonBandKey_ReadsTheNewestWithinTheWindowOnly()
+    public async Task FindCandidatesAsync_CommonBandKey_ReadsTheNearestTheStorysTimeWithinTheWindowOnly()
     {
         var clusters = new Dictionary<int, long>();
         for (var minute = 0; minute < 30; minute++)
@@ -53,9 +53,12 @@ public sealed class SqliteStoryClusterIndexTests : IAsyncLifetime
             clusters[minute] = (await index.AddAsync(Entry(minute + 1, null, [7L], T0.AddMinutes(minute)), CancellationToken.None)).ClusterId;
         }
 
-        var found = await index.FindCandidatesAsync(Query([7L], T0.AddMinutes(5), T0.AddMinutes(20)) with { CandidatesPerBand = 5 }, CancellationToken.None);
+        // A story's window is its time less and plus the same span: here minute 15, and minute 37.
+        var found = await index.FindCandidatesAsync(Query([7L], T0.AddMinutes(5), T0.AddMinutes(25)) with { CandidatesPerBand = 5 }, CancellationToken.None);
+        var atTheEnd = await index.FindCandidatesAsync(Query([7L], T0.AddMinutes(27), T0.AddMinutes(47)) with { CandidatesPerBand = 5 }, CancellationToken.None);
 
-        Assert.Equal(Enumerable.Range(16, 5).Select(m => clusters[m]).Order(), found.Clusters.Select(c => c.ClusterId).Order());
+        Assert.Equal(Enumerable.Range(13, 5).Select(m => clusters[m]).Order(), found.Clusters.Select(c => c.ClusterId).Order());
+        Assert.Equal(Enumerable.Range(27, 3).Select(m => clusters[m]).Order(), atTheEnd.Clusters.Select(c => c.ClusterId).Order());
     }
 
     [Fact]

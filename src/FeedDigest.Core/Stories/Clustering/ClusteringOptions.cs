@@ -62,7 +62,8 @@ public sealed class ClusteringOptions
     public int CentroidTerms { get; set; } = 64;
 
     /// <summary>
-    /// The most recent stories read per band key within the window; bounds the work on common terms.
+    /// The stories read per band key: those nearest in time to the story, within the window; bounds
+    /// the work on common terms.
     /// Since stories are also compared with the background, 3 and 8 clusters (were 10 and 16) score
     /// as well on the DEV set and better on template feeds, for a sixth less work (bench/README.md,
     /// "Fourteenth session").

@@ -488,7 +488,8 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             batch?.AddMembersDated(missingFrom, loadedFrom);
         }
 
-        var ranked = bands.Rank(query.BandKeys, from, to, query.CandidatesPerBand, query.MaxClusters);
+        // The story's time is the window's middle (the window is its time less and plus the same span).
+        var ranked = bands.Rank(query.BandKeys, from, to, windowed ? from + ((to - from) / 2) : null, query.CandidatesPerBand, query.MaxClusters);
         if (ranked.Count == 0)
         {
             return new ClusterCandidates(documents, frequencies, []);

@@ -256,6 +256,26 @@ public sealed class StoryClustererTests : IAsyncLifetime
         Assert.Equal(assignments[^2].ClusterId, (await index.GetClustersAsync([report.StoryId, secondReport.StoryId], CancellationToken.None))[secondReport.StoryId]);
     }
 
+    [Fact]
+    public async Task AssignAllAsync_AFirstPollOfFeedsListingTheirArchives_JoinsTwoOutletsReportsOfOneQuake()
+    {
+        // An alerts feed lists three days of alerts newest first, the oldest a quake near Petrolia;
+        // then a second outlet's report of that quake. Every word of the report is in alerts days
+        // newer than it, which were all its candidates when a key's newest stories were taken.
+        var alerts = TemplateAlerts.Generate(216, seed: 13);
+        var quake = TemplateAlerts.Alert(new Random(17), "Petrolia");
+        var feed = alerts
+            .Select((alert, i) => new StoryForClustering(++nextStoryId, alert.Title, alert.Summary, T0.AddMinutes(20 * (216 - i))))
+            .Append(new StoryForClustering(++nextStoryId, quake.Title, quake.Summary, T0))
+            .ToList();
+        var report = new StoryForClustering(++nextStoryId, "Earthquake: " + quake.Title, quake.Summary, T0.AddMinutes(10));
+        var clusterer = new StoryClusterer(index, new ClusteringOptions());
+
+        var assignments = await clusterer.AssignAllAsync([.. feed, report], CancellationToken.None);
+
+        Assert.Equal(assignments[^2].ClusterId, assignments[^1].ClusterId);
+    }
+
     private async Task SeedUnrelatedAsync(StoryClusterer clusterer)
     {
         string[] titles =
