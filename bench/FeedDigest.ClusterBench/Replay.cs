@@ -118,7 +118,7 @@ internal static class Replay
             using var document = JsonDocument.Parse(line);
             var root = document.RootElement;
             string? Text(string name) => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-            stories.Add(new StoryForClustering(stories.Count + 1, Text("title"), Text("summary"), FeedDateParser.Parse(Text("published"))));
+            stories.Add(new StoryForClustering(stories.Count + 1, Text("title"), Text("summary"), FeedDateParser.Parse(Text("published"))) { Source = Text("source") });
         }
 
         return stories;

@@ -37,6 +37,11 @@ internal static class ClusterCommand
             Description = "How much more like a cluster than like the recent stories of its writing system a story must be to join it.",
             DefaultValueFactory = _ => defaults.BackgroundMargin,
         };
+        var sameSourceThreshold = new Option<double>("--same-source-threshold")
+        {
+            Description = "Least similarity for a story to join a cluster whose items all share its \"source\".",
+            DefaultValueFactory = _ => defaults.SameSourceThreshold,
+        };
         var windowHours = new Option<double>("--window-hours")
         {
             Description = "Stories join clusters only through members dated within this many hours; undated items are compared with all.",
@@ -66,6 +71,7 @@ internal static class ClusterCommand
         command.Options.Add(threshold);
         command.Options.Add(mergeThreshold);
         command.Options.Add(backgroundMargin);
+        command.Options.Add(sameSourceThreshold);
         command.Options.Add(windowHours);
         command.Options.Add(bands);
         command.Options.Add(candidatesPerBand);
@@ -77,6 +83,7 @@ internal static class ClusterCommand
                 Threshold = result.GetValue(threshold),
                 MergeThreshold = result.GetValue(mergeThreshold),
                 BackgroundMargin = result.GetValue(backgroundMargin),
+                SameSourceThreshold = result.GetValue(sameSourceThreshold),
                 Window = TimeSpan.FromHours(result.GetValue(windowHours)),
                 Bands = result.GetValue(bands),
                 CandidatesPerBand = result.GetValue(candidatesPerBand),
@@ -157,7 +164,7 @@ internal static class ClusterCommand
 
             // Story ids are the items' positions: ids in the input need not be numbers or unique.
             ids.Add(item.Id);
-            batch.Add(new StoryForClustering(ids.Count, item.Title, item.Summary, item.Published));
+            batch.Add(new StoryForClustering(ids.Count, item.Title, item.Summary, item.Published) { Source = item.Source });
             if (batch.Count == ClusteringCatchUp.PageSize)
             {
                 await clusterer.AssignAllAsync(batch, cancellationToken).ConfigureAwait(false);
@@ -187,7 +194,7 @@ internal static class ClusterCommand
     }
 
     /// <summary>One input line. The id is echoed back exactly as given (string or number).</summary>
-    private sealed record Item(JsonElement Id, string? Title, string? Summary, DateTimeOffset? Published)
+    private sealed record Item(JsonElement Id, string? Title, string? Summary, DateTimeOffset? Published, string? Source)
     {
         public static Item Read(string line)
         {
@@ -203,7 +210,7 @@ internal static class ClusterCommand
                 throw new InvalidDataException("every item needs an \"id\" (a string or a number)");
             }
 
-            return new Item(id.Clone(), Text(root, "title"), Text(root, "summary"), FeedDateParser.Parse(Text(root, "published")));
+            return new Item(id.Clone(), Text(root, "title"), Text(root, "summary"), FeedDateParser.Parse(Text(root, "published")), Text(root, "source"));
         }
 
         private static string? Text(JsonElement root, string name) =>

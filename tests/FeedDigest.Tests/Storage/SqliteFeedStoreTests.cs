@@ -263,7 +263,7 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GetStoriesToClusterAfterIdAsync_ReadsTextAndDates_OfDeliverableStoriesInIdOrder()
+    public async Task GetStoriesToClusterAfterIdAsync_ReadsFeedTextAndDates_OfDeliverableStoriesInIdOrder()
     {
         await store.SyncFeedsAsync([Harbor], T0, CancellationToken.None);
         var published = new DateTimeOffset(2026, 3, 10, 8, 30, 0, TimeSpan.FromHours(8));
@@ -284,7 +284,7 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
         // The held-back story (an archive item of a new feed) is never delivered, so never clustered.
         Assert.Equal(["One", "Three", "Four"], all.Select(s => s.Title));
         Assert.True(all.Zip(all.Skip(1)).All(p => p.First.Id < p.Second.Id));
-        Assert.Equal(new StoryToCluster(all[0].Id, "One", "网络审查 first", published, T0), all[0]);
+        Assert.Equal(new StoryToCluster(all[0].Id, Harbor.Id, "One", "网络审查 first", published, T0), all[0]);
         Assert.Null(all[1].PublishedAt);
         Assert.Equal(["Three"], page.Select(s => s.Title));
         Assert.Empty(await store.GetStoriesToClusterAfterIdAsync(all[^1].Id, 100, CancellationToken.None));

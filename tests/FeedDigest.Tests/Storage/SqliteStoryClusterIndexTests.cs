@@ -372,6 +372,21 @@ public sealed class SqliteStoryClusterIndexTests : IAsyncLifetime
         Assert.Equal([late.ClusterId], found.Clusters.Select(c => c.ClusterId));
     }
 
+    [Fact]
+    public async Task FindCandidatesAsync_InANewProcess_GivesEachClustersMainSource()
+    {
+        var usgs = MainSource.KeyOf("usgs");
+        var alerts = await index.AddAsync(Entry(1, null, [1L], T0) with { MainSource = MainSource.Of(usgs) }, CancellationToken.None);
+        await index.AddAsync(Entry(2, alerts.ClusterId, [1L], T0) with { ExpectedVersion = 1, MainSource = MainSource.Of(usgs).With(usgs) }, CancellationToken.None);
+        var unknown = await index.AddAsync(Entry(3, null, [2L], T0), CancellationToken.None);
+        await using var reopened = new SqliteStoryClusterIndex(database.Connections);
+
+        var found = await reopened.FindCandidatesAsync(Query([1L, 2L], T0.AddHours(-1), T0.AddHours(1)), CancellationToken.None);
+
+        Assert.Equal(new MainSource(usgs, 2), found.Clusters.Single(c => c.ClusterId == alerts.ClusterId).MainSource);
+        Assert.Equal(default, found.Clusters.Single(c => c.ClusterId == unknown.ClusterId).MainSource);
+    }
+
     private static ClusterIndexEntry Entry(long storyId, long? clusterId, IReadOnlyList<long> bands, DateTimeOffset? time) =>
         new(storyId, clusterId, 0, Centroid, bands, [], time);
 

@@ -19,4 +19,7 @@ public sealed record ClusterIndexEntry(
     DateTimeOffset? Time)
 {
     public IReadOnlyList<ClusterMerge> Merges { get; init; } = [];
+
+    /// <summary>The feed most of the cluster's stories came from once this one is in (and the clusters merged).</summary>
+    public MainSource MainSource { get; init; }
 }

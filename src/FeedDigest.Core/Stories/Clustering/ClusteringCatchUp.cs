@@ -118,5 +118,8 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
         story.Id,
         story.Title,
         story.Summary,
-        story.PublishedAt is { } published && published < story.FirstSeenAt ? published : story.FirstSeenAt);
+        story.PublishedAt is { } published && published < story.FirstSeenAt ? published : story.FirstSeenAt)
+    {
+        Source = story.FeedId,
+    };
 }

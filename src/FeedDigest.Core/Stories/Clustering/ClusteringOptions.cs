@@ -44,6 +44,15 @@ public sealed class ClusteringOptions
     public double BackgroundMargin { get; set; } = 0.1;
 
     /// <summary>
+    /// How alike a story must be to join a cluster mostly of its own feed's stories (<see cref="MainSource"/>).
+    /// A feed written from a template (quake alerts, release notes, scores) makes its unrelated items
+    /// alike enough for <see cref="Threshold"/>, and among other feeds' stories the background of its
+    /// writing system is not its template. One outlet's follow-ups of a story join each other when
+    /// this alike, and a cluster other outlets share at <see cref="Threshold"/>.
+    /// </summary>
+    public double SameSourceThreshold { get; set; } = 0.65;
+
+    /// <summary>
     /// A story joins a cluster only through members dated within this much of it, either side.
     /// A story without a date is compared with every stored story.
     /// </summary>
@@ -88,6 +97,11 @@ public sealed class ClusteringOptions
         if (double.IsNaN(BackgroundMargin) || BackgroundMargin is < 0 or > 1)
         {
             yield return $"{SectionName}:BackgroundMargin must be at least 0 and at most 1 (it is {BackgroundMargin.ToString(CultureInfo.InvariantCulture)}).";
+        }
+
+        if (double.IsNaN(SameSourceThreshold) || SameSourceThreshold is < 0 or > 1)
+        {
+            yield return $"{SectionName}:SameSourceThreshold must be at least 0 and at most 1 (it is {SameSourceThreshold.ToString(CultureInfo.InvariantCulture)}).";
         }
 
         if (Window <= TimeSpan.Zero || Window > TimeSpan.FromDays(365))

@@ -132,6 +132,7 @@ public sealed class StoryClusterer
 
     private async Task<ClusterAssignment> AssignAsync(IStoryClusterSession session, StoryForClustering story, StoryFeatures features, bool learn, CancellationToken cancellationToken)
     {
+        var source = MainSource.KeyOf(story.Source);
         var query = new ClusterQuery(
             features.Terms,
             features.BandKeys,
@@ -146,7 +147,7 @@ public sealed class StoryClusterer
 
             var vector = Weigh(features, found);
             var threshold = Math.Max(options.Threshold, background.Similarity(features.WritingSystem, vector) + options.BackgroundMargin);
-            var ranked = Rank(found.Clusters, vector, threshold);
+            var ranked = Rank(found.Clusters, vector, threshold, source, Math.Max(threshold, options.SameSourceThreshold));
 
             // After repeated conflicts on busy clusters, a new cluster: its insert cannot conflict.
             var join = ranked.Count > 0 && attempt < MaxAttempts;
@@ -158,8 +159,10 @@ public sealed class StoryClusterer
                 List<CandidateCluster>? joined = null;
                 for (var i = 1; i < ranked.Count; i++)
                 {
+                    // Two clusters mostly of the story's own feed merge only as alike as such a cluster takes a story.
                     var other = ranked[i].Cluster;
-                    if (centroid.Cosine(other.Centroid) >= options.MergeThreshold)
+                    var ownFeed = other.MainSource.IsMostly(source) && best.MainSource.IsMostly(source);
+                    if (centroid.Cosine(other.Centroid) >= (ownFeed ? Math.Max(options.MergeThreshold, options.SameSourceThreshold) : options.MergeThreshold))
                     {
                         centroid = centroid.Merge(other.Centroid, options.CentroidTerms);
                         (joined ??= [best]).Add(other);
@@ -172,11 +175,12 @@ public sealed class StoryClusterer
                 IReadOnlyList<ClusterMerge> merges = joined is null
                     ? []
                     : joined.Where(cluster => cluster != survivor).Select(cluster => new ClusterMerge(cluster.ClusterId, cluster.Version)).ToList();
-                entry = new ClusterIndexEntry(story.StoryId, survivor.ClusterId, survivor.Version, centroid, features.BandKeys, features.Terms, story.Time) { Merges = merges };
+                var mainSource = (joined ?? [best]).Aggregate(default(MainSource), (main, cluster) => main.Merge(cluster.MainSource)).With(source);
+                entry = new ClusterIndexEntry(story.StoryId, survivor.ClusterId, survivor.Version, centroid, features.BandKeys, features.Terms, story.Time) { Merges = merges, MainSource = mainSource };
             }
             else
             {
-                entry = new ClusterIndexEntry(story.StoryId, null, 0, ClusterCentroid.Empty.Add(vector, options.CentroidTerms), features.BandKeys, features.Terms, story.Time);
+                entry = new ClusterIndexEntry(story.StoryId, null, 0, ClusterCentroid.Empty.Add(vector, options.CentroidTerms), features.BandKeys, features.Terms, story.Time) { MainSource = MainSource.Of(source) };
             }
 
             var result = await session.AddAsync(entry, cancellationToken).ConfigureAwait(false);
@@ -207,16 +211,19 @@ public sealed class StoryClusterer
         features.Weigh(found.DocumentCount + 1, found.DocumentFrequencies, addedToEach: 1);
 
     /// <summary>
-    /// The candidates at or above <paramref name="threshold"/>, the most similar first; equally similar ones in
-    /// the order the index gave them (a stable sort: the few candidates go in by insertion).
+    /// The candidates at or above <paramref name="threshold"/> (<paramref name="sameSourceThreshold"/>
+    /// for those mostly of the story's own <paramref name="source"/>), the most
+    /// similar first; equally similar ones in the order the index gave them (a stable sort: the few
+    /// candidates go in by insertion).
     /// </summary>
-    private static List<(CandidateCluster Cluster, double Similarity)> Rank(IReadOnlyList<CandidateCluster> clusters, TermVector vector, double threshold)
+    private static List<(CandidateCluster Cluster, double Similarity)> Rank(IReadOnlyList<CandidateCluster> clusters, TermVector vector, double threshold, long? source, double sameSourceThreshold)
     {
         var ranked = new List<(CandidateCluster Cluster, double Similarity)>(clusters.Count);
         foreach (var cluster in clusters)
         {
-            var similarity = cluster.Centroid.Cosine(vector, threshold);
-            if (similarity < threshold)
+            var needed = cluster.MainSource.IsMostly(source) ? sameSourceThreshold : threshold;
+            var similarity = cluster.Centroid.Cosine(vector, needed);
+            if (similarity < needed)
             {
                 continue;
             }

@@ -415,7 +415,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
     {
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var query = connection.CreateCommand();
-        query.CommandText = "SELECT id, title, summary, published_at, first_seen_at FROM stories WHERE id > $afterId AND seq IS NOT NULL ORDER BY id LIMIT $limit";
+        query.CommandText = "SELECT id, feed_id, title, summary, published_at, first_seen_at FROM stories WHERE id > $afterId AND seq IS NOT NULL ORDER BY id LIMIT $limit";
         query.Parameters.AddWithValue("$afterId", afterId);
         query.Parameters.AddWithValue("$limit", limit);
         // Read by position: every story of a first poll passes here once.
@@ -427,8 +427,9 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                 reader.GetInt64(0),
                 reader.GetString(1),
                 reader.GetString(2),
-                reader.IsDBNull(3) ? null : SqliteTime.FromText(reader.GetString(3)),
-                SqliteTime.FromText(reader.GetString(4))));
+                reader.GetString(3),
+                reader.IsDBNull(4) ? null : SqliteTime.FromText(reader.GetString(4)),
+                SqliteTime.FromText(reader.GetString(5))));
         }
 
         return stories;

@@ -74,7 +74,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
     private const string AllFrequenciesSql = "SELECT term, df FROM cluster_terms";
 
-    private const string ClustersSql = "SELECT id, version, size, centroid FROM clusters WHERE id IN (SELECT value FROM json_each(@ids)) AND merged_into IS NULL";
+    private const string ClustersSql = "SELECT id, version, size, centroid, main_source, main_source_lead FROM clusters WHERE id IN (SELECT value FROM json_each(@ids)) AND merged_into IS NULL";
 
     // A member names the cluster it joined; the one it is part of now is where that one merged into, if it did.
     private const string ExistingSql = "SELECT coalesce(c.merged_into, m.cluster_id) FROM cluster_members AS m JOIN clusters AS c ON c.id = m.cluster_id WHERE m.story_id = @storyId";
@@ -86,7 +86,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
     private const string BumpSql = "UPDATE cluster_stats SET version = version + 1 WHERE id = 1";
 
-    private const string SaveClusterSql = "UPDATE clusters SET version = @version, size = @size, centroid = @centroid WHERE id = @clusterId";
+    private const string SaveClusterSql = "UPDATE clusters SET version = @version, size = @size, centroid = @centroid, main_source = @mainSource, main_source_lead = @mainSourceLead WHERE id = @clusterId";
 
     private const string AbsorbSql =
         """
@@ -95,7 +95,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         """;
 
     // Bound by position (SqliteRawStatement): run once per cluster and per story of a commit.
-    private const string CreateSql = "INSERT INTO clusters (id, version, size, centroid) VALUES (?1, ?2, ?3, ?4)";
+    private const string CreateSql = "INSERT INTO clusters (id, version, size, centroid, main_source, main_source_lead) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
     private const string RecordSql = "INSERT INTO cluster_members (story_id, cluster_id, at, bands) VALUES (?1, ?2, ?3, ?4)";
 
@@ -506,7 +506,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             if (knownClusters.TryGetValue(clusterId, out var cluster))
             {
                 cluster.LastUsed = batchNumber;
-                clusters.Add(new CandidateCluster(clusterId, cluster.Version, shared, cluster.Centroid, cluster.Size));
+                clusters.Add(new CandidateCluster(clusterId, cluster.Version, shared, cluster.Centroid, cluster.Size, cluster.MainSource));
             }
         }
 
@@ -579,7 +579,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         await using var reader = await s.Clusters.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            knownClusters[reader.GetInt64(0)] = new KnownCluster(reader.GetInt64(1), reader.GetInt64(2), CentroidBlob.Decode((byte[])reader.GetValue(3))) { LastUsed = batchNumber };
+            knownClusters[reader.GetInt64(0)] = new KnownCluster(reader.GetInt64(1), reader.GetInt64(2), CentroidBlob.Decode((byte[])reader.GetValue(3)), new MainSource(reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.GetInt64(5))) { LastUsed = batchNumber };
         }
     }
 
@@ -743,14 +743,14 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                     bands.Merged(merge.ClusterId, joined);
                 }
 
-                index.knownClusters[joined] = new KnownCluster(target.Version + 1, size, entry.Centroid) { LastUsed = index.batchNumber };
+                index.knownClusters[joined] = new KnownCluster(target.Version + 1, size, entry.Centroid, entry.MainSource) { LastUsed = index.batchNumber };
                 changed.Add(joined);
                 clusterId = joined;
             }
             else
             {
                 clusterId = ++index.lastClusterId;
-                index.knownClusters[clusterId] = new KnownCluster(1, 1, entry.Centroid) { LastUsed = index.batchNumber };
+                index.knownClusters[clusterId] = new KnownCluster(1, 1, entry.Centroid, entry.MainSource) { LastUsed = index.batchNumber };
                 created.Add(clusterId);
             }
 
@@ -901,11 +901,13 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                 foreach (var clusterId in created)
                 {
                     // A cluster merged away in the batch that created it is written as created: the merge marks it.
-                    var cluster = index.knownClusters.GetValueOrDefault(clusterId) ?? new KnownCluster(1, 1, ClusterCentroid.Empty);
+                    var cluster = index.knownClusters.GetValueOrDefault(clusterId) ?? new KnownCluster(1, 1, ClusterCentroid.Empty, default);
                     s.Create.Bind(1, clusterId);
                     s.Create.Bind(2, cluster.Version);
                     s.Create.Bind(3, cluster.Size);
                     s.Create.Bind(4, CentroidBlob.Encode(cluster.Centroid, Room(CentroidBlob.SizeOf(cluster.Centroid))));
+                    s.Create.Bind(5, cluster.MainSource.Key);
+                    s.Create.Bind(6, cluster.MainSource.Lead);
                     s.Create.Insert();
                 }
 
@@ -954,6 +956,8 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                     parameters["@version"].Value = cluster.Version;
                     parameters["@size"].Value = cluster.Size;
                     parameters["@centroid"].Value = CentroidBlob.Encode(cluster.Centroid);
+                    parameters["@mainSource"].Value = cluster.MainSource.Key is { } mainSource ? mainSource : DBNull.Value;
+                    parameters["@mainSourceLead"].Value = cluster.MainSource.Lead;
                     await s.SaveCluster.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
@@ -976,7 +980,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     private sealed record PendingMember(long StoryId, long ClusterId, long? At, IReadOnlyList<long> BandKeys);
 
     /// <summary>A live cluster as <see cref="knownClusters"/> keeps it, with the number of the batch that last used it.</summary>
-    private sealed record KnownCluster(long Version, long Size, ClusterCentroid Centroid)
+    private sealed record KnownCluster(long Version, long Size, ClusterCentroid Centroid, MainSource MainSource)
     {
         public long LastUsed { get; set; }
     }
@@ -1065,7 +1069,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                 session.LastCluster = session.Prepare(LastClusterSql);
                 session.Advance = session.Prepare(AdvanceSql, ("@documents", SqliteType.Integer), ("@version", SqliteType.Integer));
                 session.Bump = session.Prepare(BumpSql);
-                session.SaveCluster = session.Prepare(SaveClusterSql, ("@version", SqliteType.Integer), ("@size", SqliteType.Integer), ("@centroid", SqliteType.Blob), ("@clusterId", SqliteType.Integer));
+                session.SaveCluster = session.Prepare(SaveClusterSql, ("@version", SqliteType.Integer), ("@size", SqliteType.Integer), ("@centroid", SqliteType.Blob), ("@mainSource", SqliteType.Integer), ("@mainSourceLead", SqliteType.Integer), ("@clusterId", SqliteType.Integer));
                 session.Create = new SqliteRawStatement(connection, CreateSql);
                 session.Absorb = session.Prepare(AbsorbSql, ("@clusterId", SqliteType.Integer), ("@absorbed", SqliteType.Integer));
                 session.Record = new SqliteRawStatement(connection, RecordSql);

@@ -17,6 +17,7 @@ public sealed class ClusteringOptionsTests
     [InlineData("Threshold")]
     [InlineData("MergeThreshold")]
     [InlineData("BackgroundMargin")]
+    [InlineData("SameSourceThreshold")]
     [InlineData("Window")]
     [InlineData("Bands")]
     [InlineData("RowsPerBand")]
@@ -31,6 +32,7 @@ public sealed class ClusteringOptionsTests
             case "Threshold": options.Threshold = 0; break;
             case "MergeThreshold": options.MergeThreshold = 1.5; break;
             case "BackgroundMargin": options.BackgroundMargin = -0.1; break;
+            case "SameSourceThreshold": options.SameSourceThreshold = 1.2; break;
             case "Window": options.Window = TimeSpan.Zero; break;
             case "Bands": options.Bands = 0; break;
             case "RowsPerBand": options.RowsPerBand = 9; break;

@@ -276,6 +276,42 @@ public sealed class StoryClustererTests : IAsyncLifetime
         Assert.Equal(assignments[^2].ClusterId, assignments[^1].ClusterId);
     }
 
+    [Theory]
+    [InlineData(0.65, 1, 10)]
+    // Without the rule (the usual threshold for a cluster of one's own feed too) most collapse into one.
+    [InlineData(0.22, 100, 160)]
+    public async Task AssignAllAsync_ATemplateFeedAmongManyOtherFeeds_KeepsItsAlertsApart_AndTwoOutletsReportsOfOneQuakeJoin(double sameSourceThreshold, int least, int most)
+    {
+        // A quake-alerts feed is a twentieth of the stories: the background of their writing system
+        // is everyone's news, not the alerts' template, and any two alerts reach the threshold.
+        var random = new Random(23);
+        var words = Enumerable.Range(0, 20_000).Select(i => "w" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var alerts = TemplateAlerts.Generate(160, seed: 19);
+        var stories = new List<StoryForClustering>();
+        for (var i = 0; i < 3200; i++)
+        {
+            var time = T0.AddMinutes(i);
+            stories.Add(i % 20 == 0
+                ? new StoryForClustering(++nextStoryId, alerts[i / 20].Title, alerts[i / 20].Summary, time) { Source = "usgs" }
+                : new StoryForClustering(++nextStoryId, string.Join(' ', Enumerable.Range(0, 9).Select(_ => words[random.Next(words.Length)])), null, time) { Source = "outlet-" + (i % 50) });
+        }
+
+        var quake = TemplateAlerts.Alert(new Random(29), "Petrolia");
+        var reports = new[]
+        {
+            new StoryForClustering(++nextStoryId, quake.Title, quake.Summary, T0.AddMinutes(3200)) { Source = "usgs" },
+            new StoryForClustering(++nextStoryId, "Earthquake near Petrolia: " + quake.Title, quake.Summary, T0.AddMinutes(3210)) { Source = "outlet-7" },
+        };
+        var clusterer = new StoryClusterer(index, new ClusteringOptions { SameSourceThreshold = sameSourceThreshold });
+
+        var assignments = await clusterer.AssignAllAsync([.. stories, .. reports], CancellationToken.None);
+
+        var alertClusters = assignments.Take(stories.Count).Where((_, i) => i % 20 == 0).Select(a => a.ClusterId).ToList();
+        var largest = alertClusters.GroupBy(cluster => cluster).Max(group => group.Count());
+        Assert.InRange(largest, least, most);
+        Assert.Equal(assignments[^2].ClusterId, assignments[^1].ClusterId);
+    }
+
     private async Task SeedUnrelatedAsync(StoryClusterer clusterer)
     {
         string[] titles =
