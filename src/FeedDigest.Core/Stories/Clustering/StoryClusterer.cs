@@ -10,7 +10,9 @@ namespace FeedDigest.Core.Stories.Clustering;
 /// story's TF-IDF vector (IDF learned from the stored stories) and the cluster's centroid; the story
 /// joins the most similar cluster at or above the threshold and at least
 /// <see cref="ClusteringOptions.BackgroundMargin"/> above its similarity to the recent stories of
-/// its writing system (<see cref="StoryBackground"/>), else starts a new one. Other clusters
+/// its writing system (<see cref="StoryBackground"/>), else starts a new one; a cluster mostly of
+/// the story's own feed (<see cref="MainSource"/>) needs <see cref="ClusteringOptions.SameSourceThreshold"/>
+/// as well. Band keys find the stories nearest in time to the story. Other clusters
 /// the story also reaches that with merge with that one when their centroids are at least
 /// <see cref="ClusteringOptions.MergeThreshold"/> alike (one event's early stories may have started
 /// several clusters); the largest of them keeps its id. Assign stories in the order they were first seen; assigning a story again
