@@ -32,7 +32,9 @@ internal static class CentroidBlob
         return bytes;
     }
 
-    public static ClusterCentroid Decode(byte[] bytes)
+    public static ClusterCentroid Decode(byte[] bytes) => Decode((ReadOnlySpan<byte>)bytes);
+
+    public static ClusterCentroid Decode(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length % EntrySize != 0)
         {
@@ -42,7 +44,7 @@ internal static class CentroidBlob
         var terms = new CentroidTerm[bytes.Length / EntrySize];
         for (var i = 0; i < terms.Length; i++)
         {
-            var entry = bytes.AsSpan(i * EntrySize, EntrySize);
+            var entry = bytes.Slice(i * EntrySize, EntrySize);
             terms[i] = new CentroidTerm(BinaryPrimitives.ReadInt64LittleEndian(entry), BinaryPrimitives.ReadSingleLittleEndian(entry[8..]));
         }
 

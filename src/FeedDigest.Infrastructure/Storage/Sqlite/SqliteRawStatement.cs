@@ -61,6 +61,34 @@ internal sealed class SqliteRawStatement : IDisposable
         }
     }
 
+    /// <summary>Steps a query: true with a row to read (<see cref="Int64"/>, <see cref="Blob"/>), false when there is none left.</summary>
+    /// <remarks>Call <see cref="Reset"/> when done: a query not reset keeps its read open.</remarks>
+    public bool Read()
+    {
+        var result = raw.sqlite3_step(statement);
+        if (result == raw.SQLITE_ROW)
+        {
+            return true;
+        }
+
+        Check(result);
+        return false;
+    }
+
+    public bool IsNull(int column) => raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL;
+
+    public long Int64(int column) => raw.sqlite3_column_int64(statement, column);
+
+    /// <summary>The column's bytes, valid until the next step or reset.</summary>
+    public ReadOnlySpan<byte> Blob(int column) => raw.sqlite3_column_blob(statement, column);
+
+    /// <summary>Ends a query, and clears its bindings, for the next use.</summary>
+    public void Reset()
+    {
+        raw.sqlite3_reset(statement);
+        raw.sqlite3_clear_bindings(statement);
+    }
+
     public void Dispose() => statement.Dispose();
 
     private void Check(int result)

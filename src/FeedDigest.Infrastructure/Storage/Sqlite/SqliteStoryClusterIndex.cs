@@ -74,7 +74,9 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
     private const string AllFrequenciesSql = "SELECT term, df FROM cluster_terms";
 
-    private const string ClustersSql = "SELECT id, version, size, centroid, main_source, main_source_lead FROM clusters WHERE id IN (SELECT value FROM json_each(@ids)) AND merged_into IS NULL";
+    // Bound by position (SqliteRawStatement), once for each cluster not in memory: most reads are of
+    // one or two, and a statement over a JSON array of their ids cost several times one lookup.
+    private const string ClusterSql = "SELECT version, size, centroid, main_source, main_source_lead FROM clusters WHERE id = ?1 AND merged_into IS NULL";
 
     // A member names the cluster it joined; the one it is part of now is where that one merged into, if it did.
     private const string ExistingSql = "SELECT coalesce(c.merged_into, m.cluster_id) FROM cluster_members AS m JOIN clusters AS c ON c.id = m.cluster_id WHERE m.story_id = @storyId";
@@ -497,7 +499,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
         if (AnyUnknown(bands, ranked))
         {
-            await ReadClustersAsync(s, bands, [.. ranked.Select(r => r.ClusterId)], cancellationToken).ConfigureAwait(false);
+            ReadClusters(s, bands, ranked.Select(r => r.ClusterId));
         }
 
         var clusters = new List<CandidateCluster>(ranked.Count);
@@ -564,22 +566,31 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
     /// <summary>
     /// Reads the live clusters among <paramref name="ids"/> that are not known yet into
-    /// <see cref="knownClusters"/>, in one statement. A cluster merged away (in the tables, or by
-    /// the open batch and not written yet) is not read.
+    /// <see cref="knownClusters"/>. A cluster merged away (in the tables, or by the open batch and
+    /// not written yet) is not read.
     /// </summary>
-    private async Task ReadClustersAsync(Session s, BandIndex bands, IEnumerable<long> ids, CancellationToken cancellationToken)
+    private void ReadClusters(Session s, BandIndex bands, IEnumerable<long> ids)
     {
-        var unknown = ids.Where(id => IsUnknownLive(bands, id)).ToList();
-        if (unknown.Count == 0)
+        foreach (var id in ids)
         {
-            return;
-        }
+            if (!IsUnknownLive(bands, id))
+            {
+                continue;
+            }
 
-        s.Clusters.Parameters["@ids"].Value = ToJsonArray(unknown);
-        await using var reader = await s.Clusters.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            knownClusters[reader.GetInt64(0)] = new KnownCluster(reader.GetInt64(1), reader.GetInt64(2), CentroidBlob.Decode((byte[])reader.GetValue(3)), new MainSource(reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.GetInt64(5))) { LastUsed = batchNumber };
+            s.Cluster.Bind(1, id);
+            try
+            {
+                if (s.Cluster.Read())
+                {
+                    var mainSource = new MainSource(s.Cluster.IsNull(3) ? null : s.Cluster.Int64(3), s.Cluster.Int64(4));
+                    knownClusters[id] = new KnownCluster(s.Cluster.Int64(0), s.Cluster.Int64(1), CentroidBlob.Decode(s.Cluster.Blob(2)), mainSource) { LastUsed = batchNumber };
+                }
+            }
+            finally
+            {
+                s.Cluster.Reset();
+            }
         }
     }
 
@@ -712,10 +723,10 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                 if (!index.knownClusters.ContainsKey(joined) || !index.AllKnown(entry.Merges))
                 {
                     var ids = entry.Merges.Select(merge => merge.ClusterId).Append(joined);
-                    await s.RunAsync(async () =>
+                    await s.RunAsync(() =>
                     {
-                        await index.ReadClustersAsync(s, bands, ids, cancellationToken).ConfigureAwait(false);
-                        return true;
+                        index.ReadClusters(s, bands, ids);
+                        return Task.FromResult(true);
                     }).ConfigureAwait(false);
                 }
 
@@ -1027,7 +1038,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
         public SqliteRawStatement RecordDay { get; private set; } = null!;
 
-        public SqliteCommand Clusters { get; private set; } = null!;
+        public SqliteRawStatement Cluster { get; private set; } = null!;
 
         public SqliteCommand Newest { get; private set; } = null!;
 
@@ -1038,7 +1049,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         public SqliteCommand Merged { get; private set; } = null!;
 
         private IEnumerable<SqliteCommand> Commands =>
-            [Stats, Frequencies, TermCount, AllFrequencies, Existing, LastCluster, Advance, Bump, SaveCluster, Absorb, FlushTerms, Clusters, Newest, LastStory, Members, Merged];
+            [Stats, Frequencies, TermCount, AllFrequencies, Existing, LastCluster, Advance, Bump, SaveCluster, Absorb, FlushTerms, Newest, LastStory, Members, Merged];
 
         public bool Broken { get; private set; }
 
@@ -1074,7 +1085,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                 session.Absorb = session.Prepare(AbsorbSql, ("@clusterId", SqliteType.Integer), ("@absorbed", SqliteType.Integer));
                 session.Record = new SqliteRawStatement(connection, RecordSql);
                 session.RecordDay = new SqliteRawStatement(connection, ClusterMemberDays.RecordSql);
-                session.Clusters = session.Prepare(ClustersSql, ("@ids", SqliteType.Text));
+                session.Cluster = new SqliteRawStatement(connection, ClusterSql);
                 session.Newest = session.Prepare(NewestSql);
                 session.LastStory = session.Prepare(LastStorySql);
                 session.Members = session.Prepare(MembersSql, ("@undated", SqliteType.Integer), ("@from", SqliteType.Integer), ("@to", SqliteType.Integer), ("@fromDay", SqliteType.Integer), ("@toDay", SqliteType.Integer));
@@ -1122,6 +1133,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             Create?.Dispose();
             Record?.Dispose();
             RecordDay?.Dispose();
+            Cluster?.Dispose();
             await Connection.DisposeAsync().ConfigureAwait(false);
         }
 
