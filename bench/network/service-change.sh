@@ -9,8 +9,8 @@
 #   bench/network/service-change.sh [N] [REPS] [ROUNDS]     # default N=1000, REPS=3, ROUNDS=4
 #   FEEDDIGEST_BIN=/path/to/feeddigest ...                  # an existing publish instead of a new one
 #
-# The first change after the service starts also pays for loading what clustering keeps in memory;
-# the later ones are the steady state. Prints each mode's medians of both, and their ratios.
+# The first poll after the service starts costs more than the later ones, which are the steady
+# state (bench/README.md, "Fifteenth session"). Prints each mode's medians of both, and their ratios.
 set -euo pipefail
 N=${1:-1000}
 REPS=${2:-3}
