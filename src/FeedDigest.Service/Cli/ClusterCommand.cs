@@ -39,7 +39,7 @@ internal static class ClusterCommand
         };
         var sameSourceThreshold = new Option<double>("--same-source-threshold")
         {
-            Description = "Least similarity for a story to join a cluster whose items all share its \"source\".",
+            Description = "Least similarity for a story to join a cluster mostly of items from its own \"source\".",
             DefaultValueFactory = _ => defaults.SameSourceThreshold,
         };
         var windowHours = new Option<double>("--window-hours")

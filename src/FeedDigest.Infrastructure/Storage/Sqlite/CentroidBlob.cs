@@ -32,8 +32,6 @@ internal static class CentroidBlob
         return bytes;
     }
 
-    public static ClusterCentroid Decode(byte[] bytes) => Decode((ReadOnlySpan<byte>)bytes);
-
     public static ClusterCentroid Decode(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length % EntrySize != 0)
