@@ -89,7 +89,8 @@ public sealed class Catalog
             if (!string.IsNullOrWhiteSpace(feed.Proxy)
                 && (!Uri.TryCreate(feed.Proxy.Trim(), UriKind.Absolute, out proxy) || proxy.Scheme is not ("http" or "https" or "socks5" or "socks4" or "socks4a")))
             {
-                problems.Add($"{path}:Proxy: \"{feed.Proxy}\" is not a proxy URL such as \"socks5://127.0.0.1:1080\" or \"http://proxy:3128\".");
+                // Only the scheme is repeated: the text may hold the proxy's user name and password.
+                problems.Add($"{path}:Proxy: the value (starting \"{ProxyScheme(feed.Proxy)}\"; the rest is not shown) is not a proxy URL such as \"socks5://127.0.0.1:1080\" or \"http://proxy:3128\".");
                 continue;
             }
 
@@ -101,7 +102,8 @@ public sealed class Catalog
                 var name = colon > 0 ? feed.Headers[h][..colon].Trim() : string.Empty;
                 if (name.Length == 0 || name.Any(c => c <= ' ' || c >= 127 || c is '(' or ')' or ',' or '/' or ';' or '<' or '=' or '>' or '?' or '@' or '[' or '\\' or ']' or '{' or '}' or '"'))
                 {
-                    problems.Add($"{path}:Headers:{h}: \"{feed.Headers[h]}\" is not a header written as \"Name: value\".");
+                    // The value is not repeated: a header written wrongly is still likely to hold an API key.
+                problems.Add($"{path}:Headers:{h}: is not a header written as \"Name: value\" (a name of letters, digits and dashes, then a colon); its text is not shown, as it may hold a secret.");
                     badHeader = true;
                     break;
                 }
@@ -144,6 +146,14 @@ public sealed class Catalog
         }
 
         return feeds;
+    }
+
+    /// <summary>What a proxy setting says up to "://", or nothing: enough to find it, and no credentials.</summary>
+    private static string ProxyScheme(string proxy)
+    {
+        var trimmed = proxy.Trim();
+        var end = trimmed.IndexOf("://", StringComparison.Ordinal);
+        return end >= 0 ? trimmed[..(end + 3)] : string.Empty;
     }
 
     private static bool TryResolveSource(string? url, string baseDirectory, out Uri source)

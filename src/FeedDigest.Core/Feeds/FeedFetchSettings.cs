@@ -13,4 +13,7 @@ public sealed record FeedFetchSettings(
     Uri? Proxy)
 {
     public static readonly FeedFetchSettings Default = new(null, new Dictionary<string, string>(), null, null, null);
+
+    /// <summary>Whether requests carry anything of the feed's own to keep from other hosts: basic authentication or extra headers.</summary>
+    public bool HasCredentials => UserName is not null || Headers.Count > 0;
 }

@@ -10,10 +10,11 @@ namespace FeedDigest.Core.Parsing;
 /// <list type="bullet">
 /// <item>only internal entities are expanded; external ones (SYSTEM/PUBLIC) are never fetched and their
 /// references are removed, as a non-validating processor may do (XML 1.0 §4.4.3);</item>
-/// <item>an entity's expansion is capped at <see cref="MaxEntityLength"/> characters and the whole
-/// document may grow by at most <see cref="MaxGrowth"/> characters, so "billion laughs" and quadratic
-/// blow-up documents are refused after a bounded amount of work, leaving the references unexpanded
-/// (the document is then read as broken).</item>
+/// <item>an entity's expansion is capped at <see cref="MaxEntityLength"/> characters, all the declared
+/// entities' expansions together at <see cref="MaxGrowth"/>, and the whole document may grow by at
+/// most <see cref="MaxGrowth"/> characters, so "billion laughs", quadratic blow-up and thousands of
+/// declarations each as large as allowed are refused after a bounded amount of work and memory,
+/// leaving the references unexpanded (the document is then read as broken).</item>
 /// </list>
 /// </summary>
 internal static class InternalEntityExpander
@@ -39,11 +40,15 @@ internal static class InternalEntityExpander
         }
 
         var expanded = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Every expansion is kept until the document is substituted: each is capped, and so is their sum.
+        var budget = MaxGrowth;
         foreach (var name in declarations.Keys)
         {
-            if (ExpandEntity(name, declarations, expanded, 0) is null)
+            if (ExpandEntity(name, declarations, expanded, 0, ref budget) is null)
             {
-                errors.Add($"{SafeXml.Position(text, found.SubsetStart)}: entity &{name}; expands beyond {MaxEntityLength} characters or recursively; entities were not expanded");
+                errors.Add(budget < 0
+                    ? $"{SafeXml.Position(text, found.SubsetStart)}: the document's {declarations.Count} entities expand to more than {MaxGrowth} characters together; entities were not expanded"
+                    : $"{SafeXml.Position(text, found.SubsetStart)}: entity &{name}; expands beyond {MaxEntityLength} characters or recursively; entities were not expanded");
                 return text;
             }
         }
@@ -207,8 +212,11 @@ internal static class InternalEntityExpander
         return i;
     }
 
-    /// <summary>The full expansion of one entity, or null when it is too large, too deep or recursive.</summary>
-    private static string? ExpandEntity(string name, Dictionary<string, string?> declarations, Dictionary<string, string> expanded, int depth)
+    /// <summary>
+    /// The full expansion of one entity, or null when it is too large, too deep or recursive, or
+    /// when it would take more than what is left of <paramref name="budget"/> (then below zero).
+    /// </summary>
+    private static string? ExpandEntity(string name, Dictionary<string, string?> declarations, Dictionary<string, string> expanded, int depth, ref int budget)
     {
         if (expanded.TryGetValue(name, out var done))
         {
@@ -242,7 +250,7 @@ internal static class InternalEntityExpander
             var reference = semicolon < 0 ? null : value[(amp + 1)..semicolon];
             if (reference is not null && reference.Length > 0 && reference[0] != '#' && declarations.ContainsKey(reference))
             {
-                var inner = ExpandEntity(reference, declarations, expanded, depth + 1);
+                var inner = ExpandEntity(reference, declarations, expanded, depth + 1, ref budget);
                 if (inner is null)
                 {
                     return null;
@@ -265,6 +273,12 @@ internal static class InternalEntityExpander
         }
 
         if (builder.Length > MaxEntityLength)
+        {
+            return null;
+        }
+
+        budget -= builder.Length;
+        if (budget < 0)
         {
             return null;
         }

@@ -116,7 +116,7 @@ public sealed class FeedPoller(
 
     private async Task<(bool Ok, int NewStories)> PollFeedAsync(Feed feed, FeedState state, PollingOptions options, bool discoverFeed, CancellationToken cancellationToken)
     {
-        var request = new FetchRequest(state.EffectiveUri, state.ETag, state.LastModified) { Settings = feed.Fetch };
+        var request = new FetchRequest(state.EffectiveUri, state.ETag, state.LastModified) { Settings = feed.Fetch, CredentialsOrigin = feed.Source };
         var result = await fetcher.FetchAsync(request, cancellationToken).ConfigureAwait(false);
         state = state with { LastStatus = result.StatusCode };
         if (result.MovedPermanentlyTo is { } moved)

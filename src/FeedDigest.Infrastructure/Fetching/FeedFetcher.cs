@@ -83,11 +83,14 @@ internal sealed class FeedFetcher(IHttpClientFactory httpClientFactory, IOptions
             : httpClientFactory.CreateClient(HttpClientName);
         var uri = request.Source;
         var permanent = true;
+        var withheld = false;
         try
         {
             for (var hop = 0; ; hop++)
             {
-                using var message = CreateRequest(uri, request, options);
+                var credentials = MayCarryCredentials(uri, request.CredentialsOrigin ?? request.Source);
+                withheld |= !credentials && request.Settings.HasCredentials;
+                using var message = CreateRequest(uri, request, options, credentials);
                 using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
                 var status = (int)response.StatusCode;
                 if (status is >= 300 and < 400 && status != 304 && response.Headers.Location is { } location)
@@ -103,7 +106,13 @@ internal sealed class FeedFetcher(IHttpClientFactory httpClientFactory, IOptions
                 }
 
                 var movedTo = permanent && uri != request.Source ? uri : null;
-                return await ReadResponseAsync(response, uri, options, timeout.Token).ConfigureAwait(false) with
+                var result = await ReadResponseAsync(response, uri, options, timeout.Token).ConfigureAwait(false);
+                if (withheld && result is FetchResult.Failed && status is 401 or 403)
+                {
+                    result = new FetchResult.Failed(FetchErrorKind.ClientError, $"HTTP {status} {response.ReasonPhrase} from {uri}: the feed's credentials and headers go only to {(request.CredentialsOrigin ?? request.Source).GetLeftPart(UriPartial.Authority)}, and it led elsewhere; if the new address is right, make it the feed's Url", null);
+                }
+
+                return result with
                 {
                     MovedPermanentlyTo = movedTo,
                     StatusCode = status,
@@ -121,7 +130,28 @@ internal sealed class FeedFetcher(IHttpClientFactory httpClientFactory, IOptions
         }
     }
 
-    private static HttpRequestMessage CreateRequest(Uri uri, FetchRequest request, PollingOptions options)
+    /// <summary>
+    /// Whether a request to <paramref name="uri"/> may carry the credentials and headers configured
+    /// for <paramref name="origin"/>: the same host and port, or the same host moved from http to
+    /// https on the default ports. Never to another host (a redirect or a discovered link from a
+    /// compromised or hostile page), and never from https down to http.
+    /// </summary>
+    internal static bool MayCarryCredentials(Uri uri, Uri origin)
+    {
+        if (!string.Equals(uri.IdnHost, origin.IdnHost, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        if (uri.Scheme == origin.Scheme)
+        {
+            return uri.Port == origin.Port;
+        }
+
+        return origin.Scheme == Uri.UriSchemeHttp && uri.Scheme == Uri.UriSchemeHttps && origin.IsDefaultPort && uri.IsDefaultPort;
+    }
+
+    private static HttpRequestMessage CreateRequest(Uri uri, FetchRequest request, PollingOptions options, bool withCredentials)
     {
         var message = new HttpRequestMessage(HttpMethod.Get, uri);
         message.Headers.TryAddWithoutValidation("User-Agent", request.Settings.UserAgent ?? options.UserAgent);
@@ -138,6 +168,11 @@ internal sealed class FeedFetcher(IHttpClientFactory httpClientFactory, IOptions
         if (request.LastModified is { } lastModified && DateTimeOffset.TryParseExact(lastModified, "R", CultureInfo.InvariantCulture, DateTimeStyles.None, out var since))
         {
             message.Headers.IfModifiedSince = since;
+        }
+
+        if (!withCredentials)
+        {
+            return message;
         }
 
         if (request.Settings.UserName is { } user)

@@ -50,7 +50,7 @@ internal static class ConfigCommand
             foreach (var (key, value) in root.AsEnumerable().Where(p => p.Value is not null && IsShown(p.Key)).OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase))
             {
                 var source = root.Providers.LastOrDefault(p => p.TryGet(key, out _));
-                Console.WriteLine($"{key} = {(IsSecret(key) ? (value!.Length == 0 ? string.Empty : "(hidden)") : value)}    [{Describe(source)}]");
+                Console.WriteLine($"{key} = {Shown(key, value!)}    [{Describe(source)}]");
             }
 
             return Task.FromResult(0);
@@ -60,6 +60,61 @@ internal static class ConfigCommand
         command.Subcommands.Add(validate);
         command.Subcommands.Add(show);
         return command;
+    }
+
+    /// <summary>
+    /// A setting's value as <c>config show</c> prints it: secrets hidden, the value of a feed's extra
+    /// header (often an API key) hidden after its name, a connection string's password and the user
+    /// information of a URL (a proxy's or a feed's <c>user:password@</c>) hidden.
+    /// </summary>
+    internal static string Shown(string key, string value)
+    {
+        const string Hidden = "(hidden)";
+        if (value.Length == 0)
+        {
+            return value;
+        }
+
+        if (IsSecret(key))
+        {
+            return Hidden;
+        }
+
+        if (key.Contains(":Headers:", StringComparison.OrdinalIgnoreCase))
+        {
+            var colon = value.IndexOf(':', StringComparison.Ordinal);
+            return colon > 0 ? $"{value[..colon]}: {Hidden}" : Hidden;
+        }
+
+        if (key.EndsWith("ConnectionString", StringComparison.OrdinalIgnoreCase))
+        {
+            return WithoutPassword(value);
+        }
+
+        return Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0
+            ? value.Replace(uri.UserInfo + "@", Hidden + "@", StringComparison.Ordinal)
+            : value;
+    }
+
+    private static string WithoutPassword(string connectionString)
+    {
+        var builder = new System.Data.Common.DbConnectionStringBuilder();
+        try
+        {
+            builder.ConnectionString = connectionString;
+        }
+        catch (ArgumentException)
+        {
+            // Not a connection string it can read: nothing of it is shown.
+            return "(hidden: not a readable connection string)";
+        }
+
+        foreach (var name in builder.Keys.Cast<string>().Where(name => name.Equals("Password", StringComparison.OrdinalIgnoreCase) || name.Equals("Pwd", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            builder[name] = "(hidden)";
+        }
+
+        return builder.ConnectionString;
     }
 
     /// <summary>A setting whose value is a secret: a password, a secret, a token, a private key (not a key file's path).</summary>

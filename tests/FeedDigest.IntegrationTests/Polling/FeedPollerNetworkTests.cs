@@ -297,6 +297,69 @@ public sealed class FeedPollerNetworkTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Poll_RedirectToAnotherOrigin_CarriesNeitherTheFeedsCredentialsNorItsHeaders()
+    {
+        // Another port is another origin, as another host would be.
+        await using var elsewhere = await LoopbackFeedServer.StartAsync();
+        var target = elsewhere.Set("collect.xml", FeedDocuments.Rss(("e1", "Story elsewhere", "x")));
+        var sameOrigin = server.Route("same.xml", async context =>
+        {
+            if (context.Request.Headers.Authorization != "Basic cmVhZGVyOnNlY3JldA==")
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return;
+            }
+
+            context.Response.ContentType = "application/rss+xml";
+            await context.Response.WriteAsync(FeedDocuments.Rss(("s1", "Story here", "x")));
+        });
+        var feed = server.Route("private.xml", context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status301MovedPermanently;
+            context.Response.Headers.Location = context.Request.Query.ContainsKey("away") ? target.AbsoluteUri : sameOrigin.AbsoluteUri;
+            return Task.CompletedTask;
+        });
+        var away = new Uri(feed, "?away=1");
+        using var host = await StartAsync(
+            [("here", feed), ("away", away)],
+            new Dictionary<string, string?>
+            {
+                ["FeedDigest:Feeds:0:Headers:0"] = "X-Api-Key: k123",
+                ["FeedDigest:Feeds:0:UserName"] = "reader",
+                ["FeedDigest:Feeds:0:Password"] = "secret",
+                ["FeedDigest:Feeds:1:Headers:0"] = "X-Api-Key: k123",
+                ["FeedDigest:Feeds:1:UserName"] = "reader",
+                ["FeedDigest:Feeds:1:Password"] = "secret",
+            });
+
+        Assert.Equal(2, (await PollAsync(host)).NewStories);
+        // The permanent redirect is followed from then on, still without them.
+        Assert.Equal(target, (await StateAsync(host, "away")).FetchUri);
+        clock.Advance(TimeSpan.FromHours(2));
+        await PollAsync(host);
+
+        Assert.Equal(2, elsewhere.RequestHeaders.Count);
+        Assert.All(elsewhere.RequestHeaders, headers =>
+        {
+            Assert.False(headers.ContainsKey("Authorization"));
+            Assert.False(headers.ContainsKey("X-Api-Key"));
+        });
+        Assert.Contains(server.RequestHeaders, headers => headers.GetValueOrDefault("X-Api-Key") == "k123");
+    }
+
+    [Theory]
+    [InlineData("http://feeds.example/a.xml", "http://feeds.example/b.xml", true)]
+    [InlineData("http://feeds.example/a.xml", "https://feeds.example/a.xml", true)]
+    [InlineData("http://FEEDS.example/a.xml", "http://feeds.example:80/b.xml", true)]
+    [InlineData("https://feeds.example/a.xml", "http://feeds.example/a.xml", false)]
+    [InlineData("http://feeds.example/a.xml", "http://feeds.example:8080/a.xml", false)]
+    [InlineData("http://feeds.example:8080/a.xml", "https://feeds.example/a.xml", false)]
+    [InlineData("https://feeds.example/a.xml", "https://cdn.feeds.example/a.xml", false)]
+    [InlineData("https://feeds.example/a.xml", "https://collector.example/a.xml", false)]
+    public void MayCarryCredentials_OnlyToTheConfiguredOrigin(string origin, string uri, bool expected) =>
+        Assert.Equal(expected, FeedDigest.Infrastructure.Fetching.FeedFetcher.MayCarryCredentials(new Uri(uri), new Uri(origin)));
+
+    [Fact]
     public async Task Poll_FeedWithProxy_GoesThroughTheProxy()
     {
         // The feed's host does not exist; only the proxy (our loopback server) can answer for it.

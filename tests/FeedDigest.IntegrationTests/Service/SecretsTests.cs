@@ -97,6 +97,62 @@ public sealed class SecretsTests
         Assert.DoesNotContain("token-in-the-file", stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ConfigShow_HidesHeaderValuesAndThePasswordsInUrlsAndConnectionStrings()
+    {
+        using var directory = new TempDirectory();
+        var file = Path.Combine(directory.Path, "settings.json");
+        await File.WriteAllTextAsync(file, """
+            {
+              "FeedDigest": {
+                "Storage": { "ConnectionString": "Data Source=data/fd.db;Password=conn-pw-31" },
+                "Feeds": [ {
+                  "Id": "private", "Url": "https://reader:url-pw-32@feeds.example/private.xml",
+                  "Headers": [ "X-Api-Key: key-33" ], "Proxy": "http://puser:proxy-pw-34@127.0.0.1:3128"
+                } ]
+              }
+            }
+            """);
+
+        var (exitCode, stdout, stderr) = await FeedDigestProcess.RunAsync(directory.Path, "config", "show", "--config", file);
+
+        Assert.True(exitCode == 0, stderr);
+        foreach (var secret in new[] { "conn-pw-31", "url-pw-32", "key-33", "proxy-pw-34" })
+        {
+            Assert.DoesNotContain(secret, stdout, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("FeedDigest:Feeds:0:Headers:0 = X-Api-Key: (hidden)", stdout, StringComparison.Ordinal);
+        Assert.Contains("FeedDigest:Feeds:0:Proxy = http://(hidden)@127.0.0.1:3128", stdout, StringComparison.Ordinal);
+        Assert.Contains("FeedDigest:Feeds:0:Url = https://(hidden)@feeds.example/private.xml", stdout, StringComparison.Ordinal);
+        Assert.Contains("data source=data/fd.db;password=(hidden)", stdout, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task ConfigValidate_NamesAMalformedHeaderOrProxy_WithoutRepeatingWhatMayBeASecret()
+    {
+        using var directory = new TempDirectory();
+        var file = Path.Combine(directory.Path, "settings.json");
+        await File.WriteAllTextAsync(file, """
+            {
+              "FeedDigest": {
+                "Feeds": [
+                  { "Id": "a", "Url": "https://feeds.example/a.xml", "Headers": [ "Authorization Bearer tok-secret-41" ] },
+                  { "Id": "b", "Url": "https://feeds.example/b.xml", "Proxy": "puser:proxy-pw-42@proxy.example:3128" }
+                ]
+              }
+            }
+            """);
+
+        var (exitCode, stdout, stderr) = await FeedDigestProcess.RunAsync(directory.Path, "config", "validate", "--config", file);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("FeedDigest:Feeds:0:Headers:0: is not a header written as", stdout + stderr, StringComparison.Ordinal);
+        Assert.Contains("FeedDigest:Feeds:1:Proxy:", stdout + stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("tok-secret-41", stdout + stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("proxy-pw-42", stdout + stderr, StringComparison.Ordinal);
+    }
+
     private static void AssertNoSecret(string text)
     {
         Assert.DoesNotContain(PasswordFromFile, text, StringComparison.Ordinal);

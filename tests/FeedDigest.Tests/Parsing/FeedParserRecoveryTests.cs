@@ -115,6 +115,28 @@ public sealed class FeedParserRecoveryTests
     }
 
     [Fact]
+    public void Parse_ManyDeclaredEntitiesEachAsLargeAsAllowed_AreRefusedWithinAFewMegabytes()
+    {
+        // Each entity stays under its own cap; thousands of them together would have taken gigabytes.
+        var declarations = new StringBuilder(CultureInvariant($"<!ENTITY e0 \"{new string('x', InternalEntityExpander.MaxEntityLength - 100)}\">"));
+        for (var i = 1; i <= 3_000; i++)
+        {
+            declarations.Append(CultureInvariant($"<!ENTITY e{i} \"&e0;\">"));
+        }
+
+        var xml = $"<!DOCTYPE rss [{declarations}]><rss version=\"2.0\"><channel><title>&e1;</title><item><title>Still here</title></item></channel></rss>";
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+
+        var feed = Parse(xml);
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        Assert.True(allocated < 64L << 20, $"allocated {allocated:N0} bytes");
+        Assert.Equal("Still here", Assert.Single(feed.Items).Title);
+        Assert.True(feed.Bozo);
+        Assert.Contains(feed.Errors, e => e.Contains("expand to more than", StringComparison.Ordinal) && e.Contains("together", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Parse_QuadraticBlowup_IsRefusedQuickly()
     {
         var big = new string('x', InternalEntityExpander.MaxEntityLength - 1);
