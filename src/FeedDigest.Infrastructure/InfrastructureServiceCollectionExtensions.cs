@@ -4,6 +4,7 @@ using FeedDigest.Infrastructure.Fetching;
 using FeedDigest.Infrastructure.Mail;
 using FeedDigest.Infrastructure.Storage;
 using FeedDigest.Infrastructure.Storage.Sqlite;
+using FeedDigest.Infrastructure.Threading;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +23,7 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton<IStoryClusterIndex, SqliteStoryClusterIndex>();
         services.AddSingleton<ISubscriptionStore, SqliteSubscriptionStore>();
         services.AddSingleton<IOperationsStore, SqliteOperationsStore>();
+        services.AddSingleton<ILowPriorityRunner, LowPriorityThread>();
 
         services.AddSingleton(new DkimMessageSigner(contentRoot));
         services.AddSingleton<IMailSender>(provider =>

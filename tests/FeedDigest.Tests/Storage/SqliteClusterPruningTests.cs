@@ -1,7 +1,11 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using FeedDigest.Core.Feeds;
+using FeedDigest.Core.Ports;
 using FeedDigest.Core.Stories;
 using FeedDigest.Core.Stories.Clustering;
 using FeedDigest.Infrastructure.Storage.Sqlite;
+using FeedDigest.Infrastructure.Threading;
 using FeedDigest.Tests.Stories.Clustering;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -171,6 +175,51 @@ public sealed class SqliteClusterPruningTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CatchUpDuringAsync_WithALowPriorityRunner_PlacesTheStoriesOnItsThreadWhileTheWorkRuns()
+    {
+        using var lowPriority = new LowPriorityThread(NullLogger<LowPriorityThread>.Instance);
+        var runner = new RecordingRunner(lowPriority);
+        var storedFirst = new TaskCompletionSource();
+        var catchUp = CatchUp(enabled: true, runner);
+
+        async Task PollAsync()
+        {
+            await store.SaveFetchAsync(State(Harbor, T0), [Story(Harbor, "a", "Dockworkers strike closes Rotterdam terminal", T0)], EditedStoryPolicy.Ignore, CancellationToken.None);
+            while (await database.ScalarAsync<long>("SELECT count(*) FROM cluster_members") == 0)
+            {
+                await Task.Delay(10);
+            }
+
+            storedFirst.SetResult();
+            await store.SaveFetchAsync(State(Wire, T0), [Story(Wire, "b", "Rotterdam terminal shut as dockworkers strike", T0)], EditedStoryPolicy.Ignore, CancellationToken.None);
+        }
+
+        var placed = await catchUp.CatchUpDuringAsync(PollAsync(), TimeProvider.System, CancellationToken.None);
+
+        Assert.Equal(2, placed);
+        Assert.Equal(1, await database.ScalarAsync<long>("SELECT count(DISTINCT cluster_id) FROM cluster_members"));
+        // The first story was placed while the poll waited for it: on the runner's thread, at its priority.
+        Assert.Contains(runner.Threads, name => name == "FeedDigest low priority");
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.Contains(19, runner.NiceValues);
+        }
+    }
+
+    [Fact]
+    public async Task CatchUpDuringAsync_WorkAlreadyDone_PlacesTheRestWithoutTheLowPriorityRunner()
+    {
+        using var lowPriority = new LowPriorityThread(NullLogger<LowPriorityThread>.Instance);
+        var runner = new RecordingRunner(lowPriority);
+        await store.SaveFetchAsync(State(Harbor, T0), [Story(Harbor, "a", "Dockworkers strike closes Rotterdam terminal", T0)], EditedStoryPolicy.Ignore, CancellationToken.None);
+
+        // Nothing competes once the work is over: what is left goes at normal priority, and soon.
+        Assert.Equal(1, await CatchUp(enabled: true, runner).CatchUpDuringAsync(Task.CompletedTask, TimeProvider.System, CancellationToken.None));
+
+        Assert.Empty(runner.Threads);
+    }
+
+    [Fact]
     public async Task CatchUpDuringAsync_ClusteringFails_WaitsForTheWorkBeforeFailing()
     {
         await store.SaveFetchAsync(State(Harbor, T0), [Story(Harbor, "a", "Dockworkers strike closes Rotterdam terminal", T0)], EditedStoryPolicy.Ignore, CancellationToken.None);
@@ -214,10 +263,34 @@ public sealed class SqliteClusterPruningTests : IAsyncLifetime
 
     private static FeedState State(Feed feed, DateTimeOffset at) => new(feed.Id, feed.Source, null, null, at, at, at.AddMinutes(30), 0, null);
 
-    private ClusteringCatchUp CatchUp(bool enabled)
+    private ClusteringCatchUp CatchUp(bool enabled, ILowPriorityRunner? lowPriority = null)
     {
         var options = new ClusteringOptions { Enabled = enabled };
-        return new ClusteringCatchUp(store, index, new StoryClusterer(index, options), Options.Create(options), NullLogger<ClusteringCatchUp>.Instance);
+        return new ClusteringCatchUp(store, index, new StoryClusterer(index, options), Options.Create(options), NullLogger<ClusteringCatchUp>.Instance, lowPriority);
+    }
+
+    /// <summary>The real runner, noting the thread each piece of work started on and that thread's nice value (Linux).</summary>
+    private sealed class RecordingRunner(ILowPriorityRunner inner) : ILowPriorityRunner
+    {
+        public ConcurrentQueue<string?> Threads { get; } = new();
+
+        public ConcurrentQueue<int> NiceValues { get; } = new();
+
+        public Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+            inner.RunAsync(
+                token =>
+                {
+                    Threads.Enqueue(Thread.CurrentThread.Name);
+                    if (OperatingSystem.IsLinux())
+                    {
+                        // Field 19 of the thread's stat line, counted after the name in brackets.
+                        var stat = File.ReadAllText("/proc/thread-self/stat");
+                        NiceValues.Enqueue(int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], CultureInfo.InvariantCulture));
+                    }
+
+                    return work(token);
+                },
+                cancellationToken);
     }
 
     /// <summary>The database's pages in use, the write-ahead log folded in first.</summary>

@@ -12,7 +12,7 @@ namespace FeedDigest.Core.Stories.Clustering;
 /// a page not committed is assigned again. Does nothing while clustering is off
 /// (<see cref="ClusteringOptions.Enabled"/>).
 /// </summary>
-public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex index, StoryClusterer clusterer, IOptions<ClusteringOptions> options, ILogger<ClusteringCatchUp> logger) : IDisposable
+public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex index, StoryClusterer clusterer, IOptions<ClusteringOptions> options, ILogger<ClusteringCatchUp> logger, ILowPriorityRunner? lowPriority = null) : IDisposable
 {
     // A page is one batch: big enough that its commit is a small share of its cost, small enough
     // that the write transaction it holds keeps other writers (a digest's claim) waiting well under a
@@ -34,7 +34,10 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
     /// <summary>
     /// Places stories while <paramref name="work"/> (a poll) stores them, and those it stored last
     /// once it is done. A poll spends much of its time waiting on the network, and parses on other
-    /// cores than this one: clustering alongside it adds less to its wall time than after it.
+    /// cores than this one: clustering alongside it adds less to its wall time than after it. While
+    /// clustering keeps up, it runs at low priority (<see cref="ILowPriorityRunner"/>) and takes only
+    /// the processor time the poll leaves; once a full page waits, the poll's end waits for
+    /// clustering, and it runs at normal priority (bench/README.md, "Sixteenth session").
     /// </summary>
     /// <returns>How many stories were placed.</returns>
     public async Task<int> CatchUpDuringAsync(Task work, TimeProvider timeProvider, CancellationToken cancellationToken)
@@ -46,7 +49,8 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
         {
             while (!work.IsCompleted)
             {
-                var now = await CatchUpAsync(cancellationToken).ConfigureAwait(false);
+                // Alongside the work, at low priority where there is a runner for it: the work comes first.
+                var now = await CatchUpAsync(work, cancellationToken).ConfigureAwait(false);
                 placed += now;
                 if (now == 0)
                 {
@@ -67,7 +71,14 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
     }
 
     /// <returns>How many stories were placed.</returns>
-    public async Task<int> CatchUpAsync(CancellationToken cancellationToken)
+    public Task<int> CatchUpAsync(CancellationToken cancellationToken) => CatchUpAsync(alongside: null, cancellationToken);
+
+    /// <summary>
+    /// Places the stories not placed yet, a page at a time; while <paramref name="alongside"/> runs,
+    /// on the low-priority runner (if there is one), so that it yields the processor to that work.
+    /// </summary>
+    /// <returns>How many stories were placed.</returns>
+    private async Task<int> CatchUpAsync(Task? alongside, CancellationToken cancellationToken)
     {
         if (!options.Value.Enabled)
         {
@@ -79,22 +90,18 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
         {
             var placed = 0;
             var after = await index.GetLastClusteredStoryIdAsync(cancellationToken).ConfigureAwait(false);
-            while (true)
+            for (var behind = false; ; behind = true)
             {
-                var page = await feedStore.GetStoriesToClusterAfterIdAsync(after, PageSize, cancellationToken).ConfigureAwait(false);
-                if (page.Count > 0 && !backgroundLearned)
-                {
-                    // Only when there is something to place: a poll that found nothing new reads nothing more.
-                    var recent = await feedStore.GetStoriesToClusterAfterIdAsync(Math.Max(0, after - BackgroundStories), BackgroundStories, cancellationToken).ConfigureAwait(false);
-                    await clusterer.LearnBackgroundAsync(recent.Where(story => story.Id <= after).Select(ForClustering).ToList(), cancellationToken).ConfigureAwait(false);
-                    backgroundLearned = true;
-                }
-
-                var stories = page.Select(ForClustering).ToList();
-                await clusterer.AssignAllAsync(stories, cancellationToken).ConfigureAwait(false);
-                placed += stories.Count;
-
-                if (page.Count < PageSize)
+                // A page at a time: a page's commit finishes on another thread (the index's write
+                // turn is never held at low priority), and the next page starts on the runner again.
+                // Only while this keeps up with the work (the first page of a catch-up): a full page
+                // means more are waiting, and then clustering is what the end of the work waits for.
+                var from = after;
+                var (count, last) = lowPriority is not null && alongside is { IsCompleted: false } && !behind
+                    ? await lowPriority.RunAsync(token => PlacePageAsync(from, token), cancellationToken).ConfigureAwait(false)
+                    : await PlacePageAsync(from, cancellationToken).ConfigureAwait(false);
+                placed += count;
+                if (count < PageSize)
                 {
                     if (placed > 0)
                     {
@@ -104,13 +111,34 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
                     return placed;
                 }
 
-                after = page[^1].Id;
+                after = last;
             }
         }
         finally
         {
             running.Release();
         }
+    }
+
+    /// <summary>Places the page of stories stored after <paramref name="after"/>: how many, and the last one's id.</summary>
+    private async Task<(int Count, long Last)> PlacePageAsync(long after, CancellationToken cancellationToken)
+    {
+        var page = await feedStore.GetStoriesToClusterAfterIdAsync(after, PageSize, cancellationToken).ConfigureAwait(false);
+        if (page.Count == 0)
+        {
+            return (0, after);
+        }
+
+        if (!backgroundLearned)
+        {
+            // Only when there is something to place: a poll that found nothing new reads nothing more.
+            var recent = await feedStore.GetStoriesToClusterAfterIdAsync(Math.Max(0, after - BackgroundStories), BackgroundStories, cancellationToken).ConfigureAwait(false);
+            await clusterer.LearnBackgroundAsync(recent.Where(story => story.Id <= after).Select(ForClustering).ToList(), cancellationToken).ConfigureAwait(false);
+            backgroundLearned = true;
+        }
+
+        await clusterer.AssignAllAsync(page.Select(ForClustering).ToList(), cancellationToken).ConfigureAwait(false);
+        return (page.Count, page[^1].Id);
     }
 
     // A feed's date in the future would put the story outside every window.

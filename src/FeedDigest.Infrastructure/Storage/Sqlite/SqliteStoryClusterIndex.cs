@@ -813,10 +813,18 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                 }
             }
 
-            using (await index.WaitForWriteTurnAsync(cancellationToken).ConfigureAwait(false))
-            {
-                committed = await s.RunAsync(() => WriteAsync(flushed, cancellationToken)).ConfigureAwait(false);
-            }
+            // On the thread pool, at normal priority: a batch may be assigned on a low-priority thread
+            // (LowPriorityThread), and the poll's writers must never queue for the write turn behind
+            // a thread the scheduler seldom runs.
+            committed = await Task.Run(
+                async () =>
+                {
+                    using (await index.WaitForWriteTurnAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        return await s.RunAsync(() => WriteAsync(flushed, cancellationToken)).ConfigureAwait(false);
+                    }
+                },
+                cancellationToken).ConfigureAwait(false);
 
             if (!committed)
             {
