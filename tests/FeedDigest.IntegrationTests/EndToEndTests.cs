@@ -108,7 +108,7 @@ public sealed class EndToEndTests
 
         // Nobody listens on the port: the digest is claimed but not sent.
         Assert.Equal(new DigestRunReport(1, 0, 1), await dispatcher.RunAsync(default));
-        var pending = Assert.Single(await host.Services.GetRequiredService<IDigestStore>().GetUnsentDigestsAsync(clock.GetUtcNow().AddHours(1), 10, default));
+        var pending = Assert.Single(await host.Services.GetRequiredService<IDigestStore>().GetUnsentDigestsAsync(clock.GetUtcNow().AddHours(1), 10, null, default));
 
         await using var smtp = InProcessSmtpServer.Start(port);
         clock.Advance(TimeSpan.FromMinutes(5));

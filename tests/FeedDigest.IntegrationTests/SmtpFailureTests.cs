@@ -2,6 +2,11 @@ using FeedDigest.Core.Digests;
 using FeedDigest.Core.Polling;
 using FeedDigest.Core.Ports;
 using FeedDigest.Infrastructure.Storage;
+using FeedDigest.Infrastructure.Storage.Sqlite;
+using FeedDigest.Service.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using FeedDigest.IntegrationTests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -108,7 +113,7 @@ public sealed class SmtpFailureTests : IAsyncLifetime, IDisposable
         await NewStoryAndNextDayAsync(host);
 
         Assert.Equal(new DigestRunReport(1, 0, 1), await dispatcher.RunAsync(default));
-        var pending = Assert.Single(await store.GetUnsentDigestsAsync(clock.GetUtcNow().AddHours(1), 10, default));
+        var pending = Assert.Single(await store.GetUnsentDigestsAsync(clock.GetUtcNow().AddHours(1), 10, null, default));
         // Not due before its back-off (RetryInterval 1 s, doubling): a run now sends nothing.
         Assert.Equal(new DigestRunReport(0, 0, 0), await dispatcher.RunAsync(default));
         clock.Advance(TimeSpan.FromSeconds(1));
@@ -135,7 +140,7 @@ public sealed class SmtpFailureTests : IAsyncLifetime, IDisposable
         {
             Assert.Equal(new DigestRunReport(1, 0, 1), await dispatcher.RunAsync(default));
             Assert.True(busy.Connections >= 1);
-            messageId = Assert.Single(await host.Services.GetRequiredService<IDigestStore>().GetUnsentDigestsAsync(clock.GetUtcNow().AddHours(1), 10, default)).Digest.MessageId;
+            messageId = Assert.Single(await host.Services.GetRequiredService<IDigestStore>().GetUnsentDigestsAsync(clock.GetUtcNow().AddHours(1), 10, null, default)).Digest.MessageId;
         }
 
         await using var smtp = InProcessSmtpServer.Start(port);
@@ -157,7 +162,7 @@ public sealed class SmtpFailureTests : IAsyncLifetime, IDisposable
         {
             Assert.Equal(new DigestRunReport(1, 0, 1), await dispatcher.RunAsync(default));
             Assert.True(dropping.DataBytesBeforeDrop > 0, "the connection should have dropped after part of the message");
-            messageId = Assert.Single(await host.Services.GetRequiredService<IDigestStore>().GetUnsentDigestsAsync(clock.GetUtcNow().AddHours(1), 10, default)).Digest.MessageId;
+            messageId = Assert.Single(await host.Services.GetRequiredService<IDigestStore>().GetUnsentDigestsAsync(clock.GetUtcNow().AddHours(1), 10, null, default)).Digest.MessageId;
         }
 
         await using var smtp = InProcessSmtpServer.Start(port);
@@ -169,11 +174,153 @@ public sealed class SmtpFailureTests : IAsyncLifetime, IDisposable
         Assert.Contains("Censorship story 1", message.TextBody, StringComparison.Ordinal);
     }
 
-    private async Task<IHost> BuildAsync(int smtpPort)
+    [Fact]
+    public async Task SenderRefused553_DigestWaitsInTheOutbox_AndGoesOutOnceTheSenderIsAccepted()
+    {
+        await using var smtp = InProcessSmtpServer.Start();
+        var refuseSender = true;
+        smtp.SenderReply = _ => Volatile.Read(ref refuseSender) ? 553 : null;
+        using var host = await BuildAsync(smtp.Port);
+        var dispatcher = host.Services.GetRequiredService<DigestDispatcher>();
+        await NewStoryAndNextDayAsync(host);
+
+        // A refusal of the sender is a setting to fix, the same for every digest: nothing is lost, no one suspended.
+        Assert.Equal(new DigestRunReport(1, 0, 1), await dispatcher.RunAsync(default));
+        Assert.Single(await host.Services.GetRequiredService<IDigestStore>().GetUnsentDigestsAsync(clock.GetUtcNow().AddHours(1), 10, null, default));
+        Volatile.Write(ref refuseSender, false);
+        clock.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(new DigestRunReport(0, 1, 0), await dispatcher.RunAsync(default));
+        Assert.Contains("Censorship story 1", Assert.Single(smtp.Messages).TextBody, StringComparison.Ordinal);
+        Assert.Empty(await host.Services.GetRequiredService<IDigestStore>().GetSuspensionsAsync(default));
+    }
+
+    [Fact]
+    public async Task DigestsOfASubscriberWhoLeft_DoNotHoldUpTheOthers()
+    {
+        await using var smtp = InProcessSmtpServer.Start();
+        using var host = await BuildAsync(smtp.Port);
+        var store = host.Services.GetRequiredService<IDigestStore>();
+        await NewStoryAndNextDayAsync(host);
+        // More unsent digests than the outbox reads at once, all older, of addresses no longer configured.
+        var gone = Enumerable.Range(0, 101).Select(i => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"gone-{i}@example.org")).ToList();
+        var story = Assert.Single(await host.Services.GetRequiredService<IFeedStore>().GetStoriesAfterAsync(0, 10, default));
+        foreach (var (address, i) in gone.Select((address, i) => (address, i)))
+        {
+            var state = await store.GetOrCreateStateAsync(address, clock.GetUtcNow().AddDays(-3), clock.GetUtcNow().AddDays(-3), default);
+            var at = clock.GetUtcNow().AddDays(-2).AddMinutes(i);
+            Assert.True(await store.TryClaimAsync(state, at, state.StoryCutoff, new ClaimedDigest($"gone-{i}", address, $"gone.{i}", at, [new DigestEntry(story.Id, "censorship", 0)], 0), default));
+        }
+
+        Assert.Equal(new DigestRunReport(1, 1, 0), await host.Services.GetRequiredService<DigestDispatcher>().RunAsync(default));
+
+        Assert.Equal(Subscriber, Assert.Single(smtp.Messages).To.Mailboxes.Single().Address);
+        // They are kept, not failed: each goes out if its subscriber comes back.
+        Assert.Equal(101, (await store.GetUnsentDigestsAsync(clock.GetUtcNow(), 200, gone, default)).Count);
+    }
+
+    [Fact]
+    public async Task AnAddressThatCannotBeWritten_IsRefusedForThatSubscriberAlone()
+    {
+        await using var smtp = InProcessSmtpServer.Start();
+        const string Unwritable = "a.@example.com";
+        using var host = await BuildAsync(smtp.Port, Unwritable);
+        await host.Services.GetRequiredService<IDigestStore>().GetOrCreateStateAsync(Unwritable, clock.GetUtcNow(), clock.GetUtcNow().AddDays(-1), default);
+        await NewStoryAndNextDayAsync(host);
+
+        var report = await host.Services.GetRequiredService<DigestDispatcher>().RunAsync(default);
+
+        Assert.Equal(new DigestRunReport(2, 1, 1), report);
+        Assert.Equal(Subscriber, Assert.Single(smtp.Messages).To.Mailboxes.Single().Address);
+        // Counted against that address, as a refusal by the server would be.
+        Assert.Empty(await host.Services.GetRequiredService<IDigestStore>().GetUnsentDigestsAsync(clock.GetUtcNow().AddYears(1), 10, [Unwritable], default));
+    }
+
+    [Fact]
+    public async Task DigestSentButNotRecorded_IsNotSentAgain_AndIsRecordedOnceTheStoreCanWrite()
+    {
+        await using var smtp = InProcessSmtpServer.Start();
+        var feedUri = feeds.Set("wire.xml", FeedDocuments.Rss());
+        var settings = TestHost.Settings(feedUri, smtp.Port);
+        using var host = FeedDigestHost.CreateBuilder(
+            configFile: null,
+            withScheduler: false,
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+                builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock));
+                builder.Services.Replace(ServiceDescriptor.Singleton<IDigestStore>(provider => new FullDiskOnMarkSent(new SqliteDigestStore(provider.GetRequiredService<SqliteConnectionFactory>()))));
+                builder.Logging.ClearProviders();
+            },
+            directory.Path).Build();
+        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
+        var store = (FullDiskOnMarkSent)host.Services.GetRequiredService<IDigestStore>();
+        await store.GetOrCreateStateAsync(Subscriber, clock.GetUtcNow(), clock.GetUtcNow().AddDays(-1), default);
+        var dispatcher = host.Services.GetRequiredService<DigestDispatcher>();
+        await NewStoryAndNextDayAsync(host);
+
+        store.Full = true;
+        Assert.Equal(1, (await dispatcher.RunAsync(default)).DigestsSent);
+        // Runs while the disk stays full, past the outbox's hold: the digest is not sent again.
+        for (var run = 0; run < 3; run++)
+        {
+            clock.Advance(TimeSpan.FromMinutes(15));
+            await dispatcher.RunAsync(default);
+        }
+
+        Assert.Single(smtp.Messages);
+        store.Full = false;
+        await dispatcher.RunAsync(default);
+        Assert.Empty(await store.GetUnsentDigestsAsync(clock.GetUtcNow().AddYears(1), 10, null, default));
+        Assert.Single(smtp.Messages);
+    }
+
+    /// <summary>The real store, whose "sent" write fails while <see cref="Full"/> is set, as on a full disk.</summary>
+    private sealed class FullDiskOnMarkSent(IDigestStore inner) : IDigestStore
+    {
+        public bool Full { get; set; }
+
+        public Task MarkSentAsync(string digestId, DateTimeOffset sentAt, CancellationToken cancellationToken) =>
+            Full ? throw new IOException("disk full") : inner.MarkSentAsync(digestId, sentAt, cancellationToken);
+
+        public Task<SubscriberDigestState> GetOrCreateStateAsync(string subscriberKey, DateTimeOffset now, DateTimeOffset lookbackStart, CancellationToken cancellationToken) => inner.GetOrCreateStateAsync(subscriberKey, now, lookbackStart, cancellationToken);
+
+        public Task<IReadOnlyList<SubscriberDigestState>> GetOrCreateStatesAsync(IReadOnlyList<string> subscriberKeys, DateTimeOffset now, DateTimeOffset lookbackStart, CancellationToken cancellationToken) => inner.GetOrCreateStatesAsync(subscriberKeys, now, lookbackStart, cancellationToken);
+
+        public Task<bool> TryClaimAsync(SubscriberDigestState expected, DateTimeOffset slot, long newCutoff, ClaimedDigest? digest, CancellationToken cancellationToken) => inner.TryClaimAsync(expected, slot, newCutoff, digest, cancellationToken);
+
+        public Task<IReadOnlyList<UnsentDigest>> GetUnsentDigestsAsync(DateTimeOffset now, int limit, IReadOnlyCollection<string>? subscriberKeys, CancellationToken cancellationToken) => inner.GetUnsentDigestsAsync(now, limit, subscriberKeys, cancellationToken);
+
+        public Task LeaseAsync(string digestId, DateTimeOffset until, CancellationToken cancellationToken) => inner.LeaseAsync(digestId, until, cancellationToken);
+
+        public Task<IReadOnlyList<long>> GetDeliveredStoryIdsAsync(string subscriberKey, DateTimeOffset since, CancellationToken cancellationToken) => inner.GetDeliveredStoryIdsAsync(subscriberKey, since, cancellationToken);
+
+        public Task MarkFailedAsync(string digestId, string failure, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken) => inner.MarkFailedAsync(digestId, failure, nextAttemptAt, cancellationToken);
+
+        public Task<RecipientRefusal> RecordRecipientRefusedAsync(string subscriberKey, string failure, DateTimeOffset at, int suspendAfter, CancellationToken cancellationToken) => inner.RecordRecipientRefusedAsync(subscriberKey, failure, at, suspendAfter, cancellationToken);
+
+        public Task<IReadOnlyList<SubscriberSuspension>> GetUntoldSuspensionsAsync(CancellationToken cancellationToken) => inner.GetUntoldSuspensionsAsync(cancellationToken);
+
+        public Task MarkSuspensionToldAsync(string subscriberKey, CancellationToken cancellationToken) => inner.MarkSuspensionToldAsync(subscriberKey, cancellationToken);
+
+        public Task<IReadOnlyList<SubscriberSuspension>> GetSuspensionsAsync(CancellationToken cancellationToken) => inner.GetSuspensionsAsync(cancellationToken);
+
+        public Task<bool> ResumeAsync(string subscriberKey, CancellationToken cancellationToken) => inner.ResumeAsync(subscriberKey, cancellationToken);
+    }
+
+    private async Task<IHost> BuildAsync(int smtpPort, string? secondSubscriber = null)
     {
         var feedUri = feeds.Set("wire.xml", FeedDocuments.Rss());
         var settings = TestHost.Settings(feedUri, smtpPort);
         settings["FeedDigest:Admin:Email"] = Admin;
+        if (secondSubscriber is not null)
+        {
+            settings["FeedDigest:Subscribers:1:Email"] = secondSubscriber;
+            settings["FeedDigest:Subscribers:1:Topics:0"] = "censorship";
+            settings["FeedDigest:Subscribers:1:SendAt"] = "07:00";
+            settings["FeedDigest:Subscribers:1:TimeZone"] = "Asia/Shanghai";
+        }
+
         var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
         await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
         await host.Services.GetRequiredService<IDigestStore>().GetOrCreateStateAsync(Subscriber, clock.GetUtcNow(), clock.GetUtcNow().AddDays(-1), default);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using FeedDigest.Core.Configuration;
@@ -34,6 +35,10 @@ public sealed class DigestDispatcher(
 {
     private const int CandidatePageSize = 1000;
     private const int OutboxBatchSize = 100;
+
+    // Digests the mail server took whose "sent" could not be written (a full disk): never sent again
+    // by this process; the write is tried again at each run.
+    private readonly ConcurrentDictionary<string, DateTimeOffset> sentNotRecorded = new(StringComparer.Ordinal);
 
     public async Task<DigestRunReport> RunAsync(CancellationToken cancellationToken)
     {
@@ -261,57 +266,143 @@ public sealed class DigestDispatcher(
     private async Task<(int Sent, int Failures)> SendUnsentAsync(Catalog catalog, DigestOptions options, CancellationToken cancellationToken)
     {
         var subscribers = (await subscriberDirectory.GetSubscribersAsync(catalog, cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Key, StringComparer.Ordinal);
-        var unsent = await digestStore.GetUnsentDigestsAsync(timeProvider.GetUtcNow(), OutboxBatchSize, cancellationToken).ConfigureAwait(false);
+        await RecordSentNotRecordedAsync(cancellationToken).ConfigureAwait(false);
+        // Only current subscribers' digests: one of a subscriber who left waits without holding up the rest.
+        var unsent = await digestStore.GetUnsentDigestsAsync(timeProvider.GetUtcNow(), OutboxBatchSize, subscribers.Keys, cancellationToken).ConfigureAwait(false);
         var sent = 0;
         var failures = 0;
         var suspended = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in unsent)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (suspended.Contains(item.Digest.SubscriberKey) || !subscribers.TryGetValue(item.Digest.SubscriberKey, out var subscriber))
+            if (suspended.Contains(item.Digest.SubscriberKey) || sentNotRecorded.ContainsKey(item.Digest.Id) || !subscribers.TryGetValue(item.Digest.SubscriberKey, out var subscriber))
             {
-                // Suspended in this run, unsubscribed, or gone from the configuration since the digest was claimed: it stays unsent.
+                // Suspended in this run, sent already, or gone since the batch was read: it stays unsent.
                 continue;
             }
 
-            var message = renderer.Render(item, subscriber, catalog, options.SummaryLength);
-            var result = await sender.SendAsync(message, cancellationToken).ConfigureAwait(false);
-            var now = timeProvider.GetUtcNow();
-            switch (result)
+            try
             {
-                case DeliveryResult.Delivered:
-                    await digestStore.MarkSentAsync(item.Digest.Id, now, CancellationToken.None).ConfigureAwait(false);
-                    logger.LogInformation("Sent digest {DigestId} to subscriber {SubscriberId}: {Subject}", item.Digest.Id, subscriber.Key, message.Subject);
-                    sent++;
-                    break;
-                case DeliveryResult.TransientFailure transient:
-                    var retryAt = now + options.RetryInterval * Math.Pow(2, Math.Min(item.Attempts, 10));
-                    await digestStore.MarkFailedAsync(item.Digest.Id, transient.Message, retryAt, CancellationToken.None).ConfigureAwait(false);
-                    logger.LogWarning("Digest {DigestId} for subscriber {SubscriberId} not sent ({Error}); it stays in the outbox and is retried at {RetryAt:u}", item.Digest.Id, subscriber.Key, transient.Message, retryAt);
-                    failures++;
-                    break;
-                case DeliveryResult.PermanentFailure permanent:
-                    await digestStore.MarkFailedAsync(item.Digest.Id, permanent.Message, null, CancellationToken.None).ConfigureAwait(false);
-                    logger.LogError("Digest {DigestId} for subscriber {SubscriberId} was refused for good: {Error}; check the address", item.Digest.Id, subscriber.Key, permanent.Message);
-                    if (permanent.RecipientRefused)
-                    {
-                        var refusal = await digestStore.RecordRecipientRefusedAsync(subscriber.Key, permanent.Message, now, options.SuspendAfterPermanentFailures, CancellationToken.None).ConfigureAwait(false);
-                        if (refusal.SuspendedNow)
-                        {
-                            logger.LogError(
-                                "Subscriber {SubscriberId} suspended: their address was refused {Count} times in a row; no more digests until an admin runs 'feeddigest digest resume --subscriber {Email}'",
-                                subscriber.Key, refusal.FailuresInARow, subscriber.Email);
-                            // Their other digests in this batch wait in the outbox for the resume, as later batches do.
-                            suspended.Add(subscriber.Key);
-                        }
-                    }
-
-                    failures++;
-                    break;
+                switch (await SendOneAsync(item, subscriber, catalog, options, cancellationToken).ConfigureAwait(false))
+                {
+                    case true:
+                        sent++;
+                        break;
+                    case false:
+                        failures++;
+                        break;
+                    case null:
+                        suspended.Add(subscriber.Key);
+                        failures++;
+                        break;
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // A bug, or a store that cannot be written: this digest waits (its lease keeps it from
+                // being sent again soon), and the others go on.
+                logger.LogError(exception, "Digest {DigestId} for subscriber {SubscriberId} could not be sent or its outcome not recorded; it stays in the outbox and the other digests go on. If this repeats, please report it", item.Digest.Id, subscriber.Key);
+                failures++;
             }
         }
 
         return (sent, failures);
+    }
+
+    /// <summary>
+    /// Sends one digest and records the outcome: true when sent, false when it failed, null when it
+    /// failed and its subscriber is suspended now.
+    /// </summary>
+    private async Task<bool?> SendOneAsync(UnsentDigest item, Subscriber subscriber, Catalog catalog, DigestOptions options, CancellationToken cancellationToken)
+    {
+        // First, out of the outbox for a retry interval, as after a failed attempt: if the process
+        // ends before the outcome is written, the next start does not send it at once (within the
+        // process, sentNotRecorded keeps it from going twice).
+        await digestStore.LeaseAsync(item.Digest.Id, timeProvider.GetUtcNow() + options.RetryInterval, cancellationToken).ConfigureAwait(false);
+        DeliveryResult result;
+        string subject;
+        try
+        {
+            var message = renderer.Render(item, subscriber, catalog, options.SummaryLength);
+            subject = message.Subject;
+            result = await sender.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped in the middle of the send: due again at once, for the next start to send.
+            await digestStore.LeaseAsync(item.Digest.Id, timeProvider.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A bug in rendering or in the transport: this digest is tried again later, like one the server deferred.
+            logger.LogError(exception, "Digest {DigestId} for subscriber {SubscriberId} could not be rendered or handed to the mail transport; it is tried again later. Please report this", item.Digest.Id, subscriber.Key);
+            subject = string.Empty;
+            result = new DeliveryResult.TransientFailure($"internal error: {exception.Message}");
+        }
+
+        var now = timeProvider.GetUtcNow();
+        switch (result)
+        {
+            case DeliveryResult.Delivered:
+                try
+                {
+                    await digestStore.MarkSentAsync(item.Digest.Id, now, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception exception)
+                {
+                    sentNotRecorded[item.Digest.Id] = now;
+                    logger.LogError(exception, "Digest {DigestId} for subscriber {SubscriberId} was sent, but that could not be recorded ({Error}); it is not sent again, and the record is tried again at the next run. Check the database's disk", item.Digest.Id, subscriber.Key, exception.Message);
+                }
+
+                logger.LogInformation("Sent digest {DigestId} to subscriber {SubscriberId}: {Subject}", item.Digest.Id, subscriber.Key, subject);
+                return true;
+            case DeliveryResult.TransientFailure transient:
+                var retryAt = now + options.RetryInterval * Math.Pow(2, Math.Min(item.Attempts, 10));
+                await digestStore.MarkFailedAsync(item.Digest.Id, transient.Message, retryAt, CancellationToken.None).ConfigureAwait(false);
+                logger.LogWarning("Digest {DigestId} for subscriber {SubscriberId} not sent ({Error}); it stays in the outbox and is retried at {RetryAt:u}", item.Digest.Id, subscriber.Key, transient.Message, retryAt);
+                return false;
+            case DeliveryResult.PermanentFailure permanent:
+                await digestStore.MarkFailedAsync(item.Digest.Id, permanent.Message, null, CancellationToken.None).ConfigureAwait(false);
+                logger.LogError("Digest {DigestId} for subscriber {SubscriberId} was refused for good: {Error}; check the address", item.Digest.Id, subscriber.Key, permanent.Message);
+                if (!permanent.RecipientRefused)
+                {
+                    return false;
+                }
+
+                var refusal = await digestStore.RecordRecipientRefusedAsync(subscriber.Key, permanent.Message, now, options.SuspendAfterPermanentFailures, CancellationToken.None).ConfigureAwait(false);
+                if (!refusal.SuspendedNow)
+                {
+                    return false;
+                }
+
+                logger.LogError(
+                    "Subscriber {SubscriberId} suspended: their address was refused {Count} times in a row; no more digests until an admin runs 'feeddigest digest resume --subscriber {Email}'",
+                    subscriber.Key, refusal.FailuresInARow, subscriber.Email);
+                // Their other digests in this batch wait in the outbox for the resume, as later batches do.
+                return null;
+            default:
+                throw new InvalidOperationException($"Unknown delivery result {result.GetType().Name}.");
+        }
+    }
+
+    /// <summary>Writes down the digests sent whose "sent" could not be written before; those that still cannot wait for the next run.</summary>
+    private async Task RecordSentNotRecordedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (digestId, sentAt) in sentNotRecorded)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                await digestStore.MarkSentAsync(digestId, sentAt, CancellationToken.None).ConfigureAwait(false);
+                sentNotRecorded.TryRemove(digestId, out _);
+                logger.LogInformation("Digest {DigestId}, sent at {SentAt:u}, is recorded as sent now", digestId, sentAt);
+            }
+            catch (Exception exception)
+            {
+                logger.LogWarning("Digest {DigestId} was sent at {SentAt:u} and still cannot be recorded ({Error}); it is not sent again", digestId, sentAt, exception.Message);
+            }
+        }
     }
 
     /// <summary>

@@ -26,8 +26,20 @@ public interface IDigestStore
     /// </summary>
     Task<bool> TryClaimAsync(SubscriberDigestState expected, DateTimeOffset slot, long newCutoff, ClaimedDigest? digest, CancellationToken cancellationToken);
 
-    /// <summary>Digests due to be sent (or tried again), oldest first; those of suspended subscribers wait until they are resumed.</summary>
-    Task<IReadOnlyList<UnsentDigest>> GetUnsentDigestsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Digests due to be sent (or tried again), oldest first; those of suspended subscribers wait
+    /// until they are resumed. Given <paramref name="subscriberKeys"/>, only theirs: a digest of a
+    /// subscriber no longer configured (or who left) waits without holding up the others', and goes
+    /// out if they come back.
+    /// </summary>
+    Task<IReadOnlyList<UnsentDigest>> GetUnsentDigestsAsync(DateTimeOffset now, int limit, IReadOnlyCollection<string>? subscriberKeys, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Keeps a digest about to be sent from being due again before <paramref name="until"/>, unless
+    /// marked sent or failed first: when a send's outcome cannot be recorded (a full disk), the next
+    /// runs do not send it again.
+    /// </summary>
+    Task LeaseAsync(string digestId, DateTimeOffset until, CancellationToken cancellationToken);
 
     /// <summary>Stories in the subscriber's digests claimed since <paramref name="since"/>: their clusters are not listed again.</summary>
     Task<IReadOnlyList<long>> GetDeliveredStoryIdsAsync(string subscriberKey, DateTimeOffset since, CancellationToken cancellationToken);

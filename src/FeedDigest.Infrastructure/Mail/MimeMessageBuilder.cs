@@ -10,6 +10,24 @@ namespace FeedDigest.Infrastructure.Mail;
 /// </summary>
 internal static class MimeMessageBuilder
 {
+    /// <summary>
+    /// Why the subscriber's address cannot head a message (MimeKit refuses to write, say,
+    /// "a.@example.com"), or null: a refusal of that address, not a failure of the transport.
+    /// </summary>
+    public static string? RecipientProblem(OutgoingMessage digest)
+    {
+        try
+        {
+            _ = new MailboxAddress(digest.ToName ?? string.Empty, digest.ToAddress);
+            return null;
+        }
+        catch (ParseException exception)
+        {
+            // MimeKit's own parse is the test of what it can write; it reports failure only by throwing.
+            return $"\"{digest.ToAddress}\" is not a mail address a message can be sent to ({exception.Message}); correct it or remove the subscriber";
+        }
+    }
+
     public static MimeMessage Build(OutgoingMessage digest, MailOptions options, DkimMessageSigner signer)
     {
         var from = MailboxAddress.Parse(options.From);

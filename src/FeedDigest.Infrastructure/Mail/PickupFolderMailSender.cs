@@ -14,6 +14,11 @@ internal sealed class PickupFolderMailSender(IOptionsMonitor<MailOptions> option
     {
         var options = optionsMonitor.CurrentValue;
         var folder = Path.GetFullPath(options.PickupDirectory, contentRoot);
+        if (MimeMessageBuilder.RecipientProblem(digest) is { } problem)
+        {
+            return new DeliveryResult.PermanentFailure(problem, RecipientRefused: true);
+        }
+
         try
         {
             Directory.CreateDirectory(folder);

@@ -26,6 +26,11 @@ internal sealed class SmtpMailSender(IOptionsMonitor<MailOptions> optionsMonitor
     {
         var options = optionsMonitor.CurrentValue;
         var smtp = options.Smtp;
+        if (MimeMessageBuilder.RecipientProblem(digest) is { } problem)
+        {
+            return new DeliveryResult.PermanentFailure(problem, RecipientRefused: true);
+        }
+
         MimeMessage message;
         try
         {
@@ -106,14 +111,24 @@ internal sealed class SmtpMailSender(IOptionsMonitor<MailOptions> optionsMonitor
             await connected.SendAsync(message, cancellationToken).ConfigureAwait(false);
             return new DeliveryResult.Delivered();
         }
+        catch (SmtpCommandException exception) when ((int)exception.StatusCode >= 500 && exception.ErrorCode == SmtpErrorCode.RecipientNotAccepted)
+        {
+            // The server refused the subscriber's address; the connection stays good for the next.
+            return new DeliveryResult.PermanentFailure($"{smtp.Host}:{smtp.Port} refused the recipient: {(int)exception.StatusCode} {exception.Message}", RecipientRefused: true);
+        }
         catch (SmtpCommandException exception) when ((int)exception.StatusCode >= 500)
         {
-            // The server refused this message or recipient; the connection stays good for the next.
-            // Only a refusal at RCPT TO is about the subscriber's address; one of the sender or of the
-            // message (MAIL FROM, DATA) is the same for everyone and must not suspend them.
-            var recipient = exception.ErrorCode == SmtpErrorCode.RecipientNotAccepted;
-            return new DeliveryResult.PermanentFailure(
-                $"{smtp.Host}:{smtp.Port} refused the {(recipient ? "recipient" : "message")}: {(int)exception.StatusCode} {exception.Message}", recipient);
+            // A refusal of the sender or of the message (MAIL FROM, DATA) is the same for every digest:
+            // a setting or the server's policy to fix, not the subscriber's address. Failing it for
+            // good would lose the digest's stories; it waits in the outbox, retried with back-off.
+            return new DeliveryResult.TransientFailure(
+                $"{smtp.Host}:{smtp.Port} refused the sender or the message: {(int)exception.StatusCode} {exception.Message}; check Mail:From and the server's rules for it");
+        }
+        catch (ServiceNotAuthenticatedException exception)
+        {
+            // 530: the server wants a login before it takes mail.
+            await CloseAsync().ConfigureAwait(false);
+            return new DeliveryResult.TransientFailure($"{smtp.Host}:{smtp.Port} requires authentication ({exception.Message}); set Mail:Smtp:UserName and Mail:Smtp:Password");
         }
         catch (Exception exception) when (exception is SmtpCommandException or SmtpProtocolException or SocketException or IOException or ServiceNotConnectedException or AuthenticationException or SslHandshakeException or TimeoutException
             // A UserName set for a server that offers no AUTH: a setting to fix, the digest waits in the outbox.

@@ -85,6 +85,6 @@ public sealed class GracefulShutdownTests
     {
         using var host = TestHost.Build(directory, settings, TimeProvider.System, withScheduler: false);
         await host.Services.GetRequiredService<Infrastructure.Storage.IDatabaseMigrator>().MigrateAsync(default);
-        return await host.Services.GetRequiredService<IDigestStore>().GetUnsentDigestsAsync(TimeProvider.System.GetUtcNow().AddYears(1), 10, default);
+        return await host.Services.GetRequiredService<IDigestStore>().GetUnsentDigestsAsync(TimeProvider.System.GetUtcNow().AddYears(1), 10, null, default);
     }
 }

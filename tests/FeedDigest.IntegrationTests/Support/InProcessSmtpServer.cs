@@ -60,6 +60,9 @@ public sealed class InProcessSmtpServer : IAsyncDisposable
 
     public ConcurrentQueue<string> RefusedRecipients { get; } = new();
 
+    /// <summary>The reply code to give MAIL FROM for a sender (e.g. 553), or null to accept it.</summary>
+    public Func<string, int?>? SenderReply { get; set; }
+
     /// <param name="port">A fixed port (to restart a server where a client expects it); 0 picks a free one.</param>
     public static InProcessSmtpServer Start(int port = 0) => new(port == 0 ? FreePort() : port);
 
@@ -87,7 +90,15 @@ public sealed class InProcessSmtpServer : IAsyncDisposable
 
     private sealed class RecipientFilter(InProcessSmtpServer server) : IMailboxFilter
     {
-        public Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken) => Task.FromResult(true);
+        public Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken)
+        {
+            if (server.SenderReply?.Invoke(from.AsAddress()) is not { } code)
+            {
+                return Task.FromResult(true);
+            }
+
+            throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)code, "5.7.1 Sender address rejected"));
+        }
 
         public Task<bool> CanDeliverToAsync(ISessionContext context, IMailbox to, IMailbox from, CancellationToken cancellationToken)
         {

@@ -187,7 +187,7 @@ public sealed class SqliteDigestStoreTests : IAsyncLifetime
         await ClaimAsync("ana@example.com", "early", story, createdAt: T0.AddHours(1));
 
         Assert.Equal(["early", "late"], (await Unsent(T0.AddDays(1))).Select(d => d.Digest.Id));
-        Assert.Equal(["early"], (await store.GetUnsentDigestsAsync(T0.AddDays(1), 1, CancellationToken.None)).Select(d => d.Digest.Id));
+        Assert.Equal(["early"], (await store.GetUnsentDigestsAsync(T0.AddDays(1), 1, null, CancellationToken.None)).Select(d => d.Digest.Id));
     }
 
     [Fact]
@@ -254,5 +254,5 @@ public sealed class SqliteDigestStoreTests : IAsyncLifetime
         new(id, "ana@example.com", $"digest.{id}@feeddigest", T0.AddHours(1), entries.Select((e, i) => new DigestEntry(e.Story, e.Topic, i)).ToList(), 0);
 
     private Task<IReadOnlyList<UnsentDigest>> Unsent(DateTimeOffset now) =>
-        store.GetUnsentDigestsAsync(now, 100, CancellationToken.None);
+        store.GetUnsentDigestsAsync(now, 100, null, CancellationToken.None);
 }

@@ -133,7 +133,7 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
         return true;
     }
 
-    public async Task<IReadOnlyList<UnsentDigest>> GetUnsentDigestsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<UnsentDigest>> GetUnsentDigestsAsync(DateTimeOffset now, int limit, IReadOnlyCollection<string>? subscriberKeys, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         var digests = (await connection.QueryAsync<DigestRow>(new CommandDefinition(
@@ -142,10 +142,11 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
             FROM digests
             WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= @now)
                 AND subscriber_key NOT IN (SELECT subscriber_key FROM subscriber_state WHERE suspended_at IS NOT NULL)
+                AND (@keys IS NULL OR subscriber_key IN (SELECT value FROM json_each(@keys)))
             ORDER BY created_at
             LIMIT @limit
             """,
-            new { now = SqliteTime.ToText(now), limit },
+            new { now = SqliteTime.ToText(now), limit, keys = subscriberKeys is null ? null : JsonSerializer.Serialize(subscriberKeys) },
             cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
 
         var result = new List<UnsentDigest>(digests.Count);
@@ -202,6 +203,15 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
             transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task LeaseAsync(string digestId, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        await using var writer = await connections.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await writer.Connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE digests SET next_attempt_at = @until WHERE id = @digestId AND status = 'pending'",
+            new { digestId, until = SqliteTime.ToText(until) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task MarkFailedAsync(string digestId, string failure, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken)
