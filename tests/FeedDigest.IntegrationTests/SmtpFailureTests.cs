@@ -275,6 +275,50 @@ public sealed class SmtpFailureTests : IAsyncLifetime, IDisposable
         Assert.Single(smtp.Messages);
     }
 
+    [Fact]
+    public async Task ADigestTheTransportThrowsOn_WaitsInTheOutbox_AndTheOthersGoOut()
+    {
+        await using var smtp = InProcessSmtpServer.Start();
+        const string Broken = "broken@example.org";
+        var feedUri = feeds.Set("wire.xml", FeedDocuments.Rss());
+        var settings = TestHost.Settings(feedUri, smtp.Port);
+        settings["FeedDigest:Subscribers:1:Email"] = Broken;
+        settings["FeedDigest:Subscribers:1:Topics:0"] = "censorship";
+        settings["FeedDigest:Subscribers:1:SendAt"] = "07:00";
+        settings["FeedDigest:Subscribers:1:TimeZone"] = "Asia/Shanghai";
+        using var host = FeedDigestHost.CreateBuilder(
+            configFile: null,
+            withScheduler: false,
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+                builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock));
+                // The real transport, with a bug for one address: an exception where a result was expected.
+                var real = builder.Services.Last(d => d.ServiceType == typeof(IMailSender));
+                builder.Services.Remove(real);
+                builder.Services.AddSingleton<IMailSender>(provider => new ThrowsFor(Broken, (IMailSender)real.ImplementationFactory!(provider)));
+                builder.Logging.ClearProviders();
+            },
+            directory.Path).Build();
+        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
+        var store = host.Services.GetRequiredService<IDigestStore>();
+        // The broken address is claimed first (its state is older), so its digest comes first in the outbox.
+        await store.GetOrCreateStateAsync(Broken, clock.GetUtcNow().AddMinutes(-1), clock.GetUtcNow().AddDays(-1), default);
+        await store.GetOrCreateStateAsync(Subscriber, clock.GetUtcNow(), clock.GetUtcNow().AddDays(-1), default);
+        await NewStoryAndNextDayAsync(host);
+
+        Assert.Equal(new DigestRunReport(2, 1, 1), await host.Services.GetRequiredService<DigestDispatcher>().RunAsync(default));
+
+        Assert.Equal(Subscriber, Assert.Single(smtp.Messages).To.Mailboxes.Single().Address);
+        Assert.Single(await store.GetUnsentDigestsAsync(clock.GetUtcNow().AddYears(1), 10, [Broken], default));
+    }
+
+    private sealed class ThrowsFor(string address, IMailSender inner) : IMailSender
+    {
+        public Task<DeliveryResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken) =>
+            message.ToAddress == address ? throw new InvalidOperationException("a bug in the transport") : inner.SendAsync(message, cancellationToken);
+    }
+
     /// <summary>The real store, whose "sent" write fails while <see cref="Full"/> is set, as on a full disk.</summary>
     private sealed class FullDiskOnMarkSent(IDigestStore inner) : IDigestStore
     {
