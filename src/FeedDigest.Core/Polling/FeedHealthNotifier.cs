@@ -9,7 +9,8 @@ namespace FeedDigest.Core.Polling;
 
 /// <summary>
 /// Tells the admin, by one email each, that a feed keeps failing (which feed, since when, the error)
-/// and that it recovered. Without an admin address configured it only logs.
+/// and that it recovered. Without an admin address configured it only logs. A notice that cannot be
+/// sent is logged and reported as not sent, never thrown: it must not stop a poll.
 /// </summary>
 public sealed class FeedHealthNotifier(IMailSender mailSender, IOptionsMonitor<AdminOptions> adminOptions, TimeProvider timeProvider, ILogger<FeedHealthNotifier> logger)
 {
@@ -43,7 +44,23 @@ public sealed class FeedHealthNotifier(IMailSender mailSender, IOptionsMonitor<A
         var now = timeProvider.GetUtcNow();
         var html = $"<p>{System.Net.WebUtility.HtmlEncode(text).Replace("\n\n", "</p><p>", StringComparison.Ordinal).Replace("\n", "<br>", StringComparison.Ordinal)}</p>";
         var message = new OutgoingMessage($"feed-{kind}.{Guid.NewGuid():N}", admin, null, subject, html, text, now);
-        var result = await mailSender.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        DeliveryResult result;
+        try
+        {
+            result = await mailSender.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A sender should return a refusal as a value, but one that throws (MailKit's
+            // ServiceNotAuthenticatedException for "530 Authentication required") must not reach the
+            // poller: the poll of every feed would stop over a notice. The alert is tried again later.
+            logger.LogWarning(
+                exception,
+                "Could not tell the admin ({AdminSetting} = {Admin}) about feed {FeedId}: sending the \"{Kind}\" notice failed ({Error}); will try again. Check the mail settings",
+                $"{AdminOptions.SectionName}:Email", admin, feed.Id, kind, exception.Message);
+            return false;
+        }
+
         if (result is DeliveryResult.Delivered)
         {
             logger.LogInformation("Told the admin: {Subject}", subject);

@@ -241,12 +241,14 @@ public sealed class FeedPoller(
         logger.LogWarning(
             "Feed {FeedId} ({FeedUrl}) failed ({ErrorCount} in a row): {Error}. Next try at {NextCheckAt:u}; check the URL or remove the feed if this persists",
             feed.Id, state.EffectiveUri, errors, error, failing.NextCheckAt);
-        if (errors >= options.AlertAfterFailures && !state.AlertSent)
-        {
-            failing = failing with { AlertSent = await healthNotifier.NotifyFailingAsync(feed, failing, cancellationToken).ConfigureAwait(false) };
-        }
-
+        // Saved before the admin is told: the failure and its back-off stand whatever becomes of the
+        // alert (a send that fails, or a stop that cancels it), so the feed is not first in line again.
         await feedStore.SaveStateAsync(failing, cancellationToken).ConfigureAwait(false);
+        if (errors >= options.AlertAfterFailures && !state.AlertSent
+            && await healthNotifier.NotifyFailingAsync(feed, failing, cancellationToken).ConfigureAwait(false))
+        {
+            await feedStore.SaveStateAsync(failing with { AlertSent = true }, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>410 Gone (RFC 9110 §15.5.11): the resource is gone for good; stop polling and tell the admin now.</summary>
@@ -260,10 +262,16 @@ public sealed class FeedPoller(
             LastError = $"{gone.Kind}: {gone.Message}; no longer polled",
             FailingSince = state.FailingSince ?? now,
             Gone = true,
+            // A new notice, whatever was said about earlier failures: set once it has gone out.
+            AlertSent = false,
         };
         logger.LogWarning("Feed {FeedId} ({FeedUrl}) is gone (HTTP 410): it is no longer polled. Remove it or give it a new Url", feed.Id, state.EffectiveUri);
-        stopped = stopped with { AlertSent = await healthNotifier.NotifyFailingAsync(feed, stopped, cancellationToken).ConfigureAwait(false) };
+        // Saved before the admin is told, as a failure is: the feed stops being polled whatever becomes of the alert.
         await feedStore.SaveStateAsync(stopped, cancellationToken).ConfigureAwait(false);
+        if (await healthNotifier.NotifyFailingAsync(feed, stopped, cancellationToken).ConfigureAwait(false))
+        {
+            await feedStore.SaveStateAsync(stopped with { AlertSent = true }, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private List<NewStory> ToStories(Feed feed, FeedState state, List<ParsedItem> items)

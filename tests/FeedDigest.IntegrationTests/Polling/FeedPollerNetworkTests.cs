@@ -6,14 +6,17 @@ using FeedDigest.Infrastructure.Storage;
 using FeedDigest.IntegrationTests.Support;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FeedDigest.IntegrationTests.Polling;
 
 /// <summary>
 /// Feed health, back-off and the admin alert, through the real poller, fetcher and SQLite store,
-/// against a loopback server answering 200, 304, 301, 410, 429 with Retry-After, 500, slowly and hugely.
+/// against a loopback server answering 200, 304, 301, 410, 429 with Retry-After, 500, slowly and hugely,
+/// and an alert whose send throws or is cancelled.
 /// </summary>
 public sealed class FeedPollerNetworkTests : IAsyncLifetime, IDisposable
 {
@@ -169,6 +172,78 @@ public sealed class FeedPollerNetworkTests : IAsyncLifetime, IDisposable
         Assert.Null(recovered.FailingSince);
         Assert.Equal(2, smtp.Messages.Count);
         Assert.Equal("FeedDigest: feed \"flaky\" recovered", smtp.Messages.Last().Subject);
+    }
+
+    [Fact]
+    public async Task Poll_AdminAlertWhoseSendThrows_OtherFeedsAreStored_FailureIsSaved_AlertIsTriedAgainOnTheNextFailure()
+    {
+        var broken = server.Route("broken.xml", context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            return Task.CompletedTask;
+        });
+        var first = server.Set("first.xml", FeedDocuments.Rss(("a1", "First story", "x")));
+        var second = server.Set("second.xml", FeedDocuments.Rss(("b1", "Second story", "x")));
+        var mail = new FailingMailSender { Failure = _ => throw new MailKit.ServiceNotAuthenticatedException("5.7.0 Authentication required") };
+        var logs = new CollectingLoggerProvider();
+        using var host = await StartAsync(
+            [("broken", broken), ("first", first), ("second", second)],
+            new Dictionary<string, string?> { ["FeedDigest:Polling:AlertAfterFailures"] = "1" },
+            builder =>
+            {
+                builder.Services.Replace(ServiceDescriptor.Singleton<IMailSender>(mail));
+                builder.Logging.AddProvider(logs);
+            });
+
+        Assert.Equal(new PollReport(3, 1, 2), await PollAsync(host));
+
+        var failing = await StateAsync(host, "broken");
+        Assert.Equal((1, Start, false), (failing.ConsecutiveErrors, failing.LastCheckedAt, failing.AlertSent));
+        Assert.InRange(failing.NextCheckAt, Start.AddMinutes(30), Start.AddMinutes(33));
+        Assert.Equal(Start, (await StateAsync(host, "first")).LastSuccessAt);
+        Assert.Equal(Start, (await StateAsync(host, "second")).LastSuccessAt);
+        Assert.Contains(logs.Lines, line => line.Level == LogLevel.Warning
+            && line.Message.Contains("FeedDigest:Admin:Email = admin@example.org", StringComparison.Ordinal)
+            && line.Message.Contains("feed broken", StringComparison.Ordinal)
+            && line.Message.Contains("5.7.0 Authentication required", StringComparison.Ordinal));
+
+        // The mail settings fixed: the next failure brings the alert, once.
+        mail.Failure = null;
+        clock.Advance(failing.NextCheckAt - clock.GetUtcNow());
+        await PollAsync(host);
+        var alert = Assert.Single(mail.Delivered);
+        Assert.Equal("FeedDigest: feed \"broken\" is failing", alert.Subject);
+        var alerted = await StateAsync(host, "broken");
+        Assert.Equal((2, true), (alerted.ConsecutiveErrors, alerted.AlertSent));
+        clock.Advance(alerted.NextCheckAt - clock.GetUtcNow());
+        await PollAsync(host);
+        Assert.Equal(3, (await StateAsync(host, "broken")).ConsecutiveErrors);
+        Assert.Single(mail.Delivered);
+    }
+
+    [Fact]
+    public async Task Poll_StoppedWhileTheAdminAlertIsBeingSent_TheFailureAndItsBackOffAreSaved()
+    {
+        var broken = server.Route("broken.xml", context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            return Task.CompletedTask;
+        });
+        var mail = new FailingMailSender { Failure = token => Task.Delay(Timeout.Infinite, token) };
+        using var host = await StartAsync(
+            [("broken", broken)],
+            new Dictionary<string, string?> { ["FeedDigest:Polling:AlertAfterFailures"] = "1" },
+            builder => builder.Services.Replace(ServiceDescriptor.Singleton<IMailSender>(mail)));
+        using var stopping = new CancellationTokenSource();
+
+        var poll = host.Services.GetRequiredService<FeedPoller>().PollAsync(allFeeds: false, stopping.Token);
+        await mail.Attempted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await stopping.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => poll);
+        var state = await StateAsync(host, "broken");
+        Assert.Equal((1, false), (state.ConsecutiveErrors, state.AlertSent));
+        Assert.InRange(state.NextCheckAt, Start.AddMinutes(30), Start.AddMinutes(33));
     }
 
     [Fact]
@@ -375,7 +450,7 @@ public sealed class FeedPollerNetworkTests : IAsyncLifetime, IDisposable
 
     private async Task<IHost> StartAsync(params (string Id, Uri Url)[] feeds) => await StartAsync(feeds, []);
 
-    private async Task<IHost> StartAsync((string Id, Uri Url)[] feeds, Dictionary<string, string?> extra)
+    private async Task<IHost> StartAsync((string Id, Uri Url)[] feeds, Dictionary<string, string?> extra, Action<HostApplicationBuilder>? configure = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -400,7 +475,7 @@ public sealed class FeedPollerNetworkTests : IAsyncLifetime, IDisposable
             settings[key] = value;
         }
 
-        var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
+        var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false, configure);
         await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
         return host;
     }
@@ -410,6 +485,31 @@ public sealed class FeedPollerNetworkTests : IAsyncLifetime, IDisposable
 
     private static async Task<FeedState> StateAsync(IHost host, string feedId) =>
         (await host.Services.GetRequiredService<IFeedStore>().GetFeedStatesAsync(default)).Single(s => s.FeedId == feedId);
+
+    /// <summary>
+    /// The mail port, told how to fail instead of delivering: by throwing, as MailKit's exception
+    /// for "530 Authentication required" escaped the SMTP sender, or by hanging until cancelled.
+    /// </summary>
+    private sealed class FailingMailSender : IMailSender
+    {
+        public Func<CancellationToken, Task>? Failure { get; set; }
+
+        public TaskCompletionSource Attempted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public System.Collections.Concurrent.ConcurrentQueue<OutgoingMessage> Delivered { get; } = new();
+
+        public async Task<DeliveryResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+        {
+            Attempted.TrySetResult();
+            if (Failure is { } failure)
+            {
+                await failure(cancellationToken);
+            }
+
+            Delivered.Enqueue(message);
+            return new DeliveryResult.Delivered();
+        }
+    }
 
     private static byte[] Gzip(byte[] data)
     {

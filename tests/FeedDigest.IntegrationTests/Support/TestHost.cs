@@ -10,7 +10,8 @@ namespace FeedDigest.IntegrationTests.Support;
 /// <summary>Builds the real FeedDigest host (the same composition root as the executable) for a test.</summary>
 public static class TestHost
 {
-    public static IHost Build(string contentRoot, IDictionary<string, string?> settings, TimeProvider clock, bool withScheduler) =>
+    /// <param name="configure">Anything more a test changes (a port's fake, a log collector), after the settings and the clock.</param>
+    public static IHost Build(string contentRoot, IDictionary<string, string?> settings, TimeProvider clock, bool withScheduler, Action<HostApplicationBuilder>? configure = null) =>
         FeedDigestHost.CreateBuilder(
             configFile: null,
             withScheduler,
@@ -19,6 +20,7 @@ public static class TestHost
                 builder.Configuration.AddInMemoryCollection(settings);
                 builder.Services.Replace(ServiceDescriptor.Singleton(clock));
                 builder.Logging.ClearProviders();
+                configure?.Invoke(builder);
             },
             contentRoot).Build();
 
