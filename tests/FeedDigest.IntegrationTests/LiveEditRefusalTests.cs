@@ -38,6 +38,7 @@ public sealed class LiveEditRefusalTests
         { "topic naming a missing feed", "\"Feeds\": [ \"wire\" ]", "FeedDigest:Topics:0:Feeds: topic \"vpn\" names the feed \"gone\", which is not configured", "\"Feeds\": [ \"gone\" ]" },
         { "negative feed interval", "\"Url\": \"feeds/wire.xml\"", "FeedDigest:Feeds:0:PollInterval: must be at least 00:01:00", "\"Url\": \"feeds/wire.xml\", \"PollInterval\": \"-00:05:00\"" },
         { "negative polling interval", "\"DefaultInterval\": \"00:30:00\"", "FeedDigest:Polling:DefaultInterval must be at least 00:01:00", "\"DefaultInterval\": \"-00:30:00\"" },
+        { "polling interval not a time span", "\"DefaultInterval\": \"00:30:00\"", "'30 minutes' at 'FeedDigest:Polling:DefaultInterval' to type 'System.TimeSpan'", "\"DefaultInterval\": \"30 minutes\"" },
     };
 
     [Theory]
@@ -70,9 +71,9 @@ public sealed class LiveEditRefusalTests
         Assert.True(await Eventually.WaitUntilAsync(() => health.RunningOnLastGood, TimeSpan.FromSeconds(5)), $"{kind}: the edit was not refused within 5 s");
         var refusal = Assert.Single(health.Refusals);
         Assert.Contains(refusal.Problems, p => p.Contains(expected, StringComparison.Ordinal));
-        if (kind != "negative polling interval")
+        if (kind is not ("negative polling interval" or "polling interval not a time span"))
         {
-            // The catalog's problems and JSON mistakes name the file they are in.
+            // The catalog's problems and JSON mistakes name the file they are in; a setting's, the setting.
             Assert.All(refusal.Problems, p => Assert.StartsWith(file, p, StringComparison.Ordinal));
         }
 

@@ -7,8 +7,9 @@ namespace FeedDigest.Service.Hosting;
 /// <summary>
 /// Options that survive a bad edit: once a value has validated, a later edit that does not (a
 /// negative interval, say) is refused and the last good value stays in force, instead of every
-/// reader throwing until the file is fixed. At start-up there is no good value yet, so a bad
-/// setting still stops the start.
+/// reader throwing until the file is fixed. A value of the wrong type ("30 minutes" for a
+/// TimeSpan) is refused the same way. At start-up there is no good value yet, so a bad setting
+/// still stops the start.
 /// </summary>
 internal sealed class LastGoodOptionsMonitor<TOptions> : IOptionsMonitor<TOptions>, IDisposable
     where TOptions : class
@@ -50,9 +51,24 @@ internal sealed class LastGoodOptionsMonitor<TOptions> : IOptionsMonitor<TOption
         }
         catch (OptionsValidationException exception) when (lastGood.TryGetValue(name, out var good))
         {
-            health.Refused(Source, clock.GetUtcNow(), [.. exception.Failures]);
-            return good;
+            return Refuse(exception.Failures, good);
         }
+        catch (InvalidOperationException exception)
+        {
+            // The binder's: a value that does not convert to its setting's type ("30 minutes" for a
+            // TimeSpan), the only thing besides validation that fails in building these options. Its
+            // message names the setting, the value and the type; the edit is refused as an invalid one is.
+            IEnumerable<string> failures = [exception.Message];
+            return lastGood.TryGetValue(name, out var good)
+                ? Refuse(failures, good)
+                : throw new OptionsValidationException(name, typeof(TOptions), failures);
+        }
+    }
+
+    private TOptions Refuse(IEnumerable<string> failures, TOptions good)
+    {
+        health.Refused(Source, clock.GetUtcNow(), [.. failures]);
+        return good;
     }
 
     public void Dispose() => inner.Dispose();

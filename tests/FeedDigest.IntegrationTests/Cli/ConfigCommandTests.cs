@@ -41,6 +41,31 @@ public sealed class ConfigCommandTests
     }
 
     [Fact]
+    public async Task ConfigValidate_ValuesOfTheWrongType_NamesEachSettingAndExitsOne()
+    {
+        using var directory = new TempDirectory();
+        var file = Path.Combine(directory.Path, "bad.json");
+        await File.WriteAllTextAsync(file, """
+            {
+              "FeedDigest": {
+                "Polling": { "DefaultInterval": "30 minutes" },
+                "Mail": { "Smtp": { "Port": "twenty-five" } },
+                "Feeds": [ { "Id": "a", "Url": "https://a.example/feed" } ],
+                "Topics": [ { "Id": "t", "Keywords": [ "x" ] } ],
+                "Subscribers": [ { "Email": "someone@example.org", "Topics": [ "t" ] } ]
+              }
+            }
+            """);
+
+        var (exitCode, _, stderr) = await FeedDigestProcess.RunAsync(directory.Path, "config", "validate", "--config", file);
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith("The configuration is not valid; fix these settings:", stderr, StringComparison.Ordinal);
+        Assert.Contains("'30 minutes' at 'FeedDigest:Polling:DefaultInterval' to type 'System.TimeSpan'", stderr, StringComparison.Ordinal);
+        Assert.Contains("'twenty-five' at 'FeedDigest:Mail:Smtp:Port' to type 'System.Int32'", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ConfigValidate_TemplatesFolder_ATemplateThatDoesNotParseIsNamed_AMissingFolderToo_AndAGoodOneIsAccepted()
     {
         using var directory = new TempDirectory();
