@@ -106,6 +106,64 @@ public sealed class LiveEditRefusalTests
         Assert.False(File.Exists(statusFile));
     }
 
+    [Theory]
+    [InlineData("deleted", "the file is gone")]
+    [InlineData("unreadable", "cannot be read")]
+    public async Task FileDeletedOrUnreadable_IsRefused_ServiceKeepsLastGood_ThenPuttingItBackApplies(string kind, string expected)
+    {
+        using var directory = new TempDirectory();
+        var file = Path.Combine(directory.Path, "appsettings.json");
+        await File.WriteAllTextAsync(file, Good);
+        var logs = new CollectingLoggerProvider();
+        using var host = FeedDigestHost.CreateBuilder(file, withScheduler: true, b => b.Logging.ClearProviders().AddProvider(logs), directory.Path).Build();
+        await host.StartAsync();
+        var catalog = host.Services.GetRequiredService<ICatalogSource>();
+        var health = host.Services.GetRequiredService<ConfigurationHealth>();
+        var before = Fingerprint(catalog.Current);
+
+        if (kind == "deleted")
+        {
+            File.Delete(file);
+        }
+        else if (Environment.IsPrivilegedProcess || OperatingSystem.IsWindows())
+        {
+            // Root reads a file whatever its mode (and Windows has no modes): a folder in the file's place cannot be read as one.
+            File.Delete(file);
+            Directory.CreateDirectory(file);
+        }
+        else
+        {
+            // As an edit by another user with a strict umask leaves it: replaced by a file the service may not read.
+            var replacement = file + ".new";
+            await File.WriteAllTextAsync(replacement, Good);
+            File.SetUnixFileMode(replacement, UnixFileMode.None);
+            File.Move(replacement, file, overwrite: true);
+        }
+
+        Assert.True(
+            await Eventually.WaitUntilAsync(() => health.Refusals.Any(r => r.Problems.Any(p => p.StartsWith(file, StringComparison.Ordinal) && p.Contains(expected, StringComparison.Ordinal))), TimeSpan.FromSeconds(5)),
+            $"{kind}: not refused within 5 s; refusals: {string.Join(" | ", health.Refusals.SelectMany(r => r.Problems))}");
+        Assert.True(await Eventually.WaitUntilAsync(
+            () => logs.Lines.Any(l => l.Level == LogLevel.Error && l.Message.Contains("refused", StringComparison.Ordinal) && l.Message.Contains(file, StringComparison.Ordinal) && l.Message.Contains(expected, StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(5)), $"{kind}: no log line names the file and the problem");
+        Assert.Equal(before, Fingerprint(catalog.Current));
+
+        // Put back, with an edit: it applies, and the service runs on the file as written again.
+        if (Directory.Exists(file))
+        {
+            Directory.Delete(file);
+        }
+        else
+        {
+            File.Delete(file);
+        }
+
+        await File.WriteAllTextAsync(file, Good.Replace("\"Id\": \"vpn\", \"Name\": \"VPN\"", "\"Id\": \"vpn\", \"Name\": \"Privacy\"", StringComparison.Ordinal));
+        Assert.True(await Eventually.WaitUntilAsync(() => catalog.Current.Topics[0].Name == "Privacy" && !health.RunningOnLastGood, TimeSpan.FromSeconds(5)), $"{kind}: the file put back was not applied within 5 s");
+
+        await host.StopAsync();
+    }
+
     /// <summary>Every value the bad edits touch, as the running catalog has it.</summary>
     private static string Fingerprint(Catalog catalog) => string.Join(
         " | ",

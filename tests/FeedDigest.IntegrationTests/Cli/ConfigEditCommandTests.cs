@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using FeedDigest.IntegrationTests.Support;
 
@@ -168,6 +169,51 @@ public sealed class ConfigEditCommandTests
         Assert.Equal(5, Section(json, "Topics").Count());
         Assert.Equal(5, Section(json, "Subscribers").Count());
         Assert.Empty(Directory.GetFiles(directory.Path, "*.tmp"));
+    }
+
+    [Fact]
+    public async Task AnEdit_KeepsTheFilesModeOwnerAndGroup_SoTheServicesUserCanStillReadIt()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            // The replacement inherits the folder's ACLs, as the original did: nothing to keep by hand.
+            return;
+        }
+
+        using var directory = new TempDirectory();
+        var config = Path.Combine(directory.Path, "appsettings.json");
+        await File.WriteAllTextAsync(config, Start);
+        const UnixFileMode ownerWritesGroupReads = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
+        File.SetUnixFileMode(config, ownerWritesGroupReads);
+        if (Environment.IsPrivilegedProcess)
+        {
+            // As the service's file would be: owned by another user and group than root, who edits it.
+            await RunToolAsync("chown", "65534:65534", config);
+        }
+
+        var ownerBefore = await RunToolAsync("stat", "--format=%u:%g", config);
+
+        await RunOkAsync(directory.Path, "topics", "add", "censorship", "--query", "censor*");
+
+        Assert.Contains("censorship", await File.ReadAllTextAsync(config), StringComparison.Ordinal);
+        Assert.Equal(ownerWritesGroupReads, File.GetUnixFileMode(config));
+        Assert.Equal(ownerBefore, await RunToolAsync("stat", "--format=%u:%g", config));
+    }
+
+    private static async Task<string> RunToolAsync(string tool, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"{tool} {string.Join(' ', arguments)}: {await stderr}");
+        return (await stdout).Trim();
     }
 
     private static async Task<string> RunOkAsync(string directory, params string[] arguments)
