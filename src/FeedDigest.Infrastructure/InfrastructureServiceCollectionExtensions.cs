@@ -26,14 +26,11 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton<ILowPriorityRunner, LowPriorityThread>();
 
         services.AddSingleton(new DkimMessageSigner(contentRoot));
-        services.AddSingleton<IMailSender>(provider =>
-        {
-            var mail = provider.GetRequiredService<IOptionsMonitor<MailOptions>>();
-            var signer = provider.GetRequiredService<DkimMessageSigner>();
-            return mail.CurrentValue.UsesSmtp
-                ? new SmtpMailSender(mail, signer, provider.GetRequiredService<TimeProvider>())
-                : new PickupFolderMailSender(mail, signer, contentRoot);
-        });
+        // Both transports, chosen per message: the container disposes the SMTP one (its open connection).
+        services.AddSingleton<SmtpMailSender>();
+        services.AddSingleton(provider => new PickupFolderMailSender(
+            provider.GetRequiredService<IOptionsMonitor<MailOptions>>(), provider.GetRequiredService<DkimMessageSigner>(), contentRoot));
+        services.AddSingleton<IMailSender, ConfiguredTransportMailSender>();
         return services;
     }
 

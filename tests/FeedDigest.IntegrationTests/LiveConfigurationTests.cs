@@ -2,11 +2,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Ports;
+using FeedDigest.Infrastructure.Mail;
 using FeedDigest.IntegrationTests.Support;
 using FeedDigest.Service.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FeedDigest.IntegrationTests;
 
@@ -53,4 +55,53 @@ public sealed class LiveConfigurationTests
 
         await host.StopAsync();
     }
+
+    [Fact]
+    public async Task RunningHost_TransportEditedInTheFile_TheNextMessageGoesByTheNewTransport_WithoutRestart()
+    {
+        using var directory = new TempDirectory();
+        await using var smtp = InProcessSmtpServer.Start();
+        var file = Path.Combine(directory.Path, "settings.json");
+        var outbox = Path.Combine(directory.Path, "outbox");
+        var config = new JsonObject
+        {
+            ["FeedDigest"] = new JsonObject
+            {
+                ["Mail"] = new JsonObject
+                {
+                    ["Transport"] = "Pickup",
+                    ["PickupDirectory"] = "outbox",
+                    ["From"] = "FeedDigest <digest@feeddigest.test>",
+                    ["Smtp"] = new JsonObject { ["Host"] = "127.0.0.1", ["Port"] = smtp.Port, ["Security"] = "None" },
+                },
+            },
+        };
+        await File.WriteAllTextAsync(file, config.ToJsonString());
+        using var host = FeedDigestHost.CreateBuilder(file, withScheduler: true, b => b.Logging.ClearProviders(), directory.Path).Build();
+        var sender = host.Services.GetRequiredService<IMailSender>();
+        var mail = host.Services.GetRequiredService<IOptionsMonitor<MailOptions>>();
+
+        Assert.IsType<DeliveryResult.Delivered>(await sender.SendAsync(Message("first"), default));
+        Assert.Single(Directory.GetFiles(outbox, "*.eml"));
+        Assert.Empty(smtp.Messages);
+
+        config["FeedDigest"]!["Mail"]!["Transport"] = "Smtp";
+        await File.WriteAllTextAsync(file, config.ToJsonString());
+        Assert.True(await Eventually.WaitUntilAsync(() => mail.CurrentValue.UsesSmtp, TimeSpan.FromSeconds(5)), "the edit was not read within 5 s");
+        Assert.IsType<DeliveryResult.Delivered>(await sender.SendAsync(Message("second"), default));
+        Assert.Equal(["second@feeddigest.test"], smtp.Messages.Select(m => m.MessageId));
+        Assert.Single(Directory.GetFiles(outbox, "*.eml"));
+
+        // And back.
+        config["FeedDigest"]!["Mail"]!["Transport"] = "Pickup";
+        await File.WriteAllTextAsync(file, config.ToJsonString());
+        Assert.True(await Eventually.WaitUntilAsync(() => !mail.CurrentValue.UsesSmtp, TimeSpan.FromSeconds(5)), "the edit back was not read within 5 s");
+        Assert.IsType<DeliveryResult.Delivered>(await sender.SendAsync(Message("third"), default));
+        Assert.Equal(2, Directory.GetFiles(outbox, "*.eml").Length);
+        Assert.Single(smtp.Messages);
+    }
+
+    private static OutgoingMessage Message(string id) => new(
+        id + "@feeddigest.test", "editor@example.org", "Editor", "Online censorship: 1 new story",
+        "<p>Story</p>", "Story", new DateTimeOffset(2026, 11, 24, 7, 0, 0, TimeSpan.Zero));
 }
