@@ -296,7 +296,7 @@ public sealed class SmtpFailureTests : IAsyncLifetime, IDisposable
                 // The real transport, with a bug for one address: an exception where a result was expected.
                 var real = builder.Services.Last(d => d.ServiceType == typeof(IMailSender));
                 builder.Services.Remove(real);
-                builder.Services.AddSingleton<IMailSender>(provider => new ThrowsFor(Broken, (IMailSender)real.ImplementationFactory!(provider)));
+                builder.Services.AddSingleton<IMailSender>(provider => new ThrowsFor(Broken, (IMailSender)ActivatorUtilities.CreateInstance(provider, real.ImplementationType!)));
                 builder.Logging.ClearProviders();
             },
             directory.Path).Build();
