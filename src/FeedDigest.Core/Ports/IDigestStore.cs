@@ -37,7 +37,8 @@ public interface IDigestStore
     /// <summary>
     /// Keeps a digest about to be sent from being due again before <paramref name="until"/>, unless
     /// marked sent or failed first: when a send's outcome cannot be recorded (a full disk), the next
-    /// runs do not send it again.
+    /// runs do not send it again. Its claim, and everything written before, is durable (survives a
+    /// power cut) once this returns.
     /// </summary>
     Task LeaseAsync(string digestId, DateTimeOffset until, CancellationToken cancellationToken);
 

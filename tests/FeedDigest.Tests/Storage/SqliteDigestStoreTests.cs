@@ -168,6 +168,36 @@ public sealed class SqliteDigestStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LeaseAsync_HidesTheDigestUntilThen_WithoutCountingAnAttempt_AndAnOutcomeEndsIt()
+    {
+        var story = await AddStoryAsync("s1", T0);
+        await ClaimAsync("ana@example.com", "d1", story);
+        await ClaimAsync("bo@example.com", "d2", story);
+
+        await store.LeaseAsync("d1", T0.AddMinutes(5), CancellationToken.None);
+        await store.LeaseAsync("d2", T0.AddMinutes(5), CancellationToken.None);
+
+        Assert.Empty(await Unsent(T0.AddMinutes(5).AddTicks(-1)));
+        Assert.Equal(0, Assert.Single(await Unsent(T0.AddMinutes(5)), d => d.Digest.Id == "d1").Attempts);
+        await store.MarkSentAsync("d1", T0.AddMinutes(1), CancellationToken.None);
+        await store.MarkFailedAsync("d2", "451 later", T0.AddMinutes(2), CancellationToken.None);
+        Assert.Equal(["d2"], (await Unsent(T0.AddMinutes(2))).Select(d => d.Digest.Id));
+        // Every connection opened afterwards is back at NORMAL: only the lease's own commit is synced.
+        Assert.Equal(1L, await database.ScalarAsync<long>("PRAGMA synchronous"));
+    }
+
+    [Fact]
+    public async Task GetUnsentDigestsAsync_ForGivenSubscribers_LeavesTheOthersWaiting()
+    {
+        var story = await AddStoryAsync("s1", T0);
+        await ClaimAsync("ana@example.com", "d1", story, createdAt: T0.AddHours(1));
+        await ClaimAsync("gone@example.com", "d2", story, createdAt: T0);
+
+        Assert.Equal(["d1"], (await store.GetUnsentDigestsAsync(T0.AddDays(1), 1, ["ana@example.com"], CancellationToken.None)).Select(d => d.Digest.Id));
+        Assert.Equal(["d2", "d1"], (await Unsent(T0.AddDays(1))).Select(d => d.Digest.Id));
+    }
+
+    [Fact]
     public async Task MarkFailedAsync_WithoutRetryTime_FailsTheDigestForGood()
     {
         var story = await AddStoryAsync("s1", T0);

@@ -208,6 +208,12 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
     public async Task LeaseAsync(string digestId, DateTimeOffset until, CancellationToken cancellationToken)
     {
         await using var writer = await connections.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        // This commit is synced to disk (the others, at NORMAL, only at checkpoints): the log is
+        // written in order, so the digest's claim and every commit before it survive a power cut
+        // before the digest leaves. Otherwise the claim could be lost after the send, and the
+        // stories claimed again and sent under a second Message-ID. One sync a digest sent, beside
+        // an SMTP exchange. The connection's next opening sets NORMAL again.
+        await writer.Connection.ExecuteAsync(new CommandDefinition("PRAGMA synchronous=FULL;", cancellationToken: cancellationToken)).ConfigureAwait(false);
         await writer.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE digests SET next_attempt_at = @until WHERE id = @digestId AND status = 'pending'",
             new { digestId, until = SqliteTime.ToText(until) },
