@@ -19,7 +19,7 @@ namespace FeedDigest.IntegrationTests;
 /// server on 127.0.0.1 told to fail: 421 on connect, 451 on RCPT and a connection dropped mid-DATA
 /// are retried from the outbox until the digest goes out once, under its Message-ID; 550 on RCPT is
 /// counted against the subscriber, who is suspended after Digests:SuspendAfterPermanentFailures in a
-/// row, with one notice to the admin, until resumed.
+/// row, with one notice to the admin (tried again at the next run if its send throws), until resumed.
 /// </summary>
 public sealed class SmtpFailureTests : IAsyncLifetime, IDisposable
 {
@@ -313,6 +313,55 @@ public sealed class SmtpFailureTests : IAsyncLifetime, IDisposable
         Assert.Single(await store.GetUnsentDigestsAsync(clock.GetUtcNow().AddYears(1), 10, [Broken], default));
     }
 
+    [Fact]
+    public async Task ASuspensionNoticeTheTransportThrowsOn_TheRunStillCompletes_AndTheNoticeGoesOutOnALaterRun()
+    {
+        await using var smtp = InProcessSmtpServer.Start();
+        const string Other = "other@example.org";
+        smtp.RecipientReply = address => address == Subscriber ? 550 : null;
+        AuthenticationRequiredFor? transport = null;
+        var logs = new CollectingLoggerProvider();
+        using var host = await BuildAsync(smtp.Port, Other, builder =>
+        {
+            var real = builder.Services.Last(d => d.ServiceType == typeof(IMailSender));
+            builder.Services.Remove(real);
+            builder.Services.AddSingleton<IMailSender>(provider => transport = new AuthenticationRequiredFor(Admin, (IMailSender)ActivatorUtilities.CreateInstance(provider, real.ImplementationType!)));
+            builder.Logging.AddProvider(logs);
+        });
+        await host.Services.GetRequiredService<IDigestStore>().GetOrCreateStateAsync(Other, clock.GetUtcNow(), clock.GetUtcNow().AddDays(-1), default);
+        var dispatcher = host.Services.GetRequiredService<DigestDispatcher>();
+
+        // The third refusal suspends the subscriber; the notice's send throws, the run reports all the same.
+        for (var day = 1; day <= 3; day++)
+        {
+            await NewStoryAndNextDayAsync(host);
+            Assert.Equal(new DigestRunReport(2, 1, 1), await dispatcher.RunAsync(default));
+        }
+
+        Assert.Equal(3, smtp.Messages.Count(m => m.To.Mailboxes.Single().Address == Other));
+        Assert.DoesNotContain(smtp.Messages, m => m.To.Mailboxes.Single().Address == Admin);
+        Assert.Contains(logs.Lines, line => line.Level == LogLevel.Warning
+            && line.Message.Contains($"FeedDigest:Admin:Email = {Admin}", StringComparison.Ordinal)
+            && line.Message.Contains($"subscriber {Subscriber}", StringComparison.Ordinal)
+            && line.Message.Contains("5.7.0 Authentication required", StringComparison.Ordinal));
+
+        // The mail settings fixed: the next run tells the admin, once.
+        transport!.Fixed = true;
+        Assert.Equal(new DigestRunReport(0, 0, 0), await dispatcher.RunAsync(default));
+        Assert.Equal(new DigestRunReport(0, 0, 0), await dispatcher.RunAsync(default));
+        var notice = Assert.Single(smtp.Messages, m => m.To.Mailboxes.Single().Address == Admin);
+        Assert.Equal($"FeedDigest: subscriber {Subscriber} suspended", notice.Subject);
+    }
+
+    /// <summary>The real transport, throwing for one address as MailKit does on "530 Authentication required", until <see cref="Fixed"/>.</summary>
+    private sealed class AuthenticationRequiredFor(string address, IMailSender inner) : IMailSender
+    {
+        public bool Fixed { get; set; }
+
+        public Task<DeliveryResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken) =>
+            message.ToAddress == address && !Fixed ? throw new MailKit.ServiceNotAuthenticatedException("5.7.0 Authentication required") : inner.SendAsync(message, cancellationToken);
+    }
+
     private sealed class ThrowsFor(string address, IMailSender inner) : IMailSender
     {
         public Task<DeliveryResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken) =>
@@ -352,7 +401,7 @@ public sealed class SmtpFailureTests : IAsyncLifetime, IDisposable
         public Task<bool> ResumeAsync(string subscriberKey, CancellationToken cancellationToken) => inner.ResumeAsync(subscriberKey, cancellationToken);
     }
 
-    private async Task<IHost> BuildAsync(int smtpPort, string? secondSubscriber = null)
+    private async Task<IHost> BuildAsync(int smtpPort, string? secondSubscriber = null, Action<HostApplicationBuilder>? configure = null)
     {
         var feedUri = feeds.Set("wire.xml", FeedDocuments.Rss());
         var settings = TestHost.Settings(feedUri, smtpPort);
@@ -365,7 +414,7 @@ public sealed class SmtpFailureTests : IAsyncLifetime, IDisposable
             settings["FeedDigest:Subscribers:1:TimeZone"] = "Asia/Shanghai";
         }
 
-        var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
+        var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false, configure);
         await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
         await host.Services.GetRequiredService<IDigestStore>().GetOrCreateStateAsync(Subscriber, clock.GetUtcNow(), clock.GetUtcNow().AddDays(-1), default);
         return host;

@@ -9,7 +9,8 @@ namespace FeedDigest.Core.Digests;
 /// <summary>
 /// Tells the admin, by one email, that a subscriber was suspended because their mail server kept
 /// refusing their address (who, since when, the last refusal, how to resume). Without an admin
-/// address configured it only logs.
+/// address configured it only logs. A notice that cannot be sent is logged and reported as not sent,
+/// never thrown: it must not stop a digest run.
 /// </summary>
 public sealed class SuspensionNotifier(IMailSender mailSender, IOptionsMonitor<AdminOptions> adminOptions, TimeProvider timeProvider, ILogger<SuspensionNotifier> logger)
 {
@@ -33,7 +34,24 @@ public sealed class SuspensionNotifier(IMailSender mailSender, IOptionsMonitor<A
 
         var html = $"<p>{System.Net.WebUtility.HtmlEncode(text).Replace("\n\n", "</p><p>", StringComparison.Ordinal).Replace("\n", "<br>", StringComparison.Ordinal)}</p>";
         var message = new OutgoingMessage($"subscriber-suspended.{Guid.NewGuid():N}", admin, null, subject, html, text, timeProvider.GetUtcNow());
-        var result = await mailSender.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        DeliveryResult result;
+        try
+        {
+            result = await mailSender.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A sender should return a refusal as a value, but one that throws (MailKit's
+            // ServiceNotAuthenticatedException for "530 Authentication required") must not reach the
+            // dispatcher: the run would end without its report over a notice. The notice stays untold
+            // and is tried again at the next run.
+            logger.LogWarning(
+                exception,
+                "Could not tell the admin ({AdminSetting} = {Admin}) that subscriber {SubscriberId} was suspended: sending the notice failed ({Error}); will try again. Check the mail settings",
+                $"{AdminOptions.SectionName}:Email", admin, suspension.SubscriberKey, exception.Message);
+            return false;
+        }
+
         if (result is DeliveryResult.Delivered)
         {
             logger.LogInformation("Told the admin: {Subject}", subject);
