@@ -7,9 +7,11 @@ public interface ISubscriptionStore
 {
     /// <summary>
     /// Stores (or updates) the address's pending request; says whether to mail a confirmation, which
-    /// it does unless one went out less than <paramref name="resendAfter"/> ago.
+    /// it does unless one went out less than <paramref name="resendAfter"/> ago. In the same write it
+    /// deletes every request whose last confirmation link is more than <paramref name="linkLifetime"/>
+    /// old (and whose resend interval is over): nobody can confirm those any more.
     /// </summary>
-    Task<SubscriptionRequestResult> RequestAsync(string key, string email, SubscriberPreferences preferences, DateTimeOffset now, TimeSpan resendAfter, CancellationToken cancellationToken);
+    Task<SubscriptionRequestResult> RequestAsync(string key, string email, SubscriberPreferences preferences, DateTimeOffset now, TimeSpan resendAfter, TimeSpan linkLifetime, CancellationToken cancellationToken);
 
     /// <summary>Turns the pending request into an active subscriber; null when there is no such request (already confirmed, or never made).</summary>
     Task<WebSubscriber?> ConfirmAsync(string requestId, DateTimeOffset now, CancellationToken cancellationToken);

@@ -62,7 +62,7 @@ internal static class PublicEndpoints
 
         var now = clock.GetUtcNow();
         var web = options.Value;
-        var request = await store.RequestAsync(subscriber.Key, subscriber.Email, preferences, now, web.ConfirmationResendInterval, context.RequestAborted).ConfigureAwait(false);
+        var request = await store.RequestAsync(subscriber.Key, subscriber.Email, preferences, now, web.ConfirmationResendInterval, web.ConfirmationLinkLifetime, context.RequestAborted).ConfigureAwait(false);
         if (request.SendConfirmation)
         {
             var link = DigestLinks.Link(web, "confirm", signer.Create(LinkTokenPurpose.Confirm, request.RequestId, now + web.ConfirmationLinkLifetime));

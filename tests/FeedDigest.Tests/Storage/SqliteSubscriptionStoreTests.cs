@@ -7,6 +7,7 @@ public sealed class SqliteSubscriptionStoreTests
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly SubscriberPreferences Daily = new(["censorship"], "daily", "07:00", null, "UTC", Paused: false);
+    private static readonly TimeSpan Lifetime = TimeSpan.FromHours(48);
 
     [Fact]
     public async Task RequestAsync_AskedAgainWithinResendInterval_SendsOneConfirmation()
@@ -15,9 +16,9 @@ public sealed class SqliteSubscriptionStoreTests
         var store = new SqliteSubscriptionStore(database.Connections);
         var resend = TimeSpan.FromMinutes(15);
 
-        var first = await store.RequestAsync("ana@example.com", "Ana@example.com", Daily, Now, resend, default);
-        var second = await store.RequestAsync("ana@example.com", "Ana@example.com", Daily with { SendAt = "08:00" }, Now.AddMinutes(5), resend, default);
-        var third = await store.RequestAsync("ana@example.com", "Ana@example.com", Daily, Now.AddMinutes(20), resend, default);
+        var first = await store.RequestAsync("ana@example.com", "Ana@example.com", Daily, Now, resend, Lifetime, default);
+        var second = await store.RequestAsync("ana@example.com", "Ana@example.com", Daily with { SendAt = "08:00" }, Now.AddMinutes(5), resend, Lifetime, default);
+        var third = await store.RequestAsync("ana@example.com", "Ana@example.com", Daily, Now.AddMinutes(20), resend, Lifetime, default);
 
         Assert.Equal((true, false, true), (first.SendConfirmation, second.SendConfirmation, third.SendConfirmation));
         Assert.Equal(first.RequestId, third.RequestId);
@@ -29,7 +30,7 @@ public sealed class SqliteSubscriptionStoreTests
     {
         await using var database = await SqliteTestDatabase.CreateAsync();
         var store = new SqliteSubscriptionStore(database.Connections);
-        var request = await store.RequestAsync("ana@example.com", "Ana@example.com", Daily with { SendAt = "08:00" }, Now, TimeSpan.FromMinutes(15), default);
+        var request = await store.RequestAsync("ana@example.com", "Ana@example.com", Daily with { SendAt = "08:00" }, Now, TimeSpan.FromMinutes(15), Lifetime, default);
 
         var confirmed = await store.ConfirmAsync(request.RequestId, Now.AddMinutes(1), default);
         var again = await store.ConfirmAsync(request.RequestId, Now.AddMinutes(2), default);
@@ -54,8 +55,43 @@ public sealed class SqliteSubscriptionStoreTests
         Assert.Equal(WebSubscriberStatus.Unsubscribed, ben.Status);
 
         // Confirming a new request brings them back.
-        var request = await store.RequestAsync("ben@example.com", "ben@example.com", Daily, Now.AddHours(1), TimeSpan.FromMinutes(15), default);
+        var request = await store.RequestAsync("ben@example.com", "ben@example.com", Daily, Now.AddHours(1), TimeSpan.FromMinutes(15), Lifetime, default);
         await store.ConfirmAsync(request.RequestId, Now.AddHours(1), default);
         Assert.Equal(WebSubscriberStatus.Active, (await store.GetAsync("ben@example.com", default))?.Status);
+    }
+
+    [Fact]
+    public async Task RequestAsync_RequestsWhoseLinkExpired_AreDeleted_TheOthersStayAndCanBeConfirmed()
+    {
+        await using var database = await SqliteTestDatabase.CreateAsync();
+        var store = new SqliteSubscriptionStore(database.Connections);
+        var resend = TimeSpan.FromMinutes(15);
+        var expired = await store.RequestAsync("ana@example.com", "ana@example.com", Daily, Now, resend, Lifetime, default);
+        var pending = await store.RequestAsync("ben@example.com", "ben@example.com", Daily, Now.AddHours(1), resend, Lifetime, default);
+
+        // Ana's link expires at Now + 48 h; the next request, anyone's, takes hers away.
+        await store.RequestAsync("cara@example.com", "cara@example.com", Daily, Now + Lifetime, resend, Lifetime, default);
+
+        Assert.Equal(2, await database.ScalarAsync<int>("SELECT count(*) FROM subscription_requests"));
+        Assert.Null(await store.ConfirmAsync(expired.RequestId, Now + Lifetime, default));
+        Assert.Null(await store.GetAsync("ana@example.com", default));
+        Assert.Equal(WebSubscriberStatus.Active, (await store.ConfirmAsync(pending.RequestId, Now + Lifetime, default))?.Status);
+    }
+
+    [Fact]
+    public async Task RequestAsync_ResendIntervalLongerThanTheLink_KeepsTheExpiredRequestUntilTheIntervalEnds()
+    {
+        await using var database = await SqliteTestDatabase.CreateAsync();
+        var store = new SqliteSubscriptionStore(database.Connections);
+        var resend = TimeSpan.FromHours(72);
+        var first = await store.RequestAsync("ana@example.com", "ana@example.com", Daily, Now, resend, Lifetime, default);
+
+        // Her link has expired, but asking again inside the resend interval still mails nothing.
+        await store.RequestAsync("ben@example.com", "ben@example.com", Daily, Now.AddHours(50), resend, Lifetime, default);
+        var again = await store.RequestAsync("ana@example.com", "ana@example.com", Daily, Now.AddHours(60), resend, Lifetime, default);
+        Assert.Equal((first.RequestId, false), (again.RequestId, again.SendConfirmation));
+
+        await store.RequestAsync("cara@example.com", "cara@example.com", Daily, Now + resend, resend, Lifetime, default);
+        Assert.Null(await store.ConfirmAsync(first.RequestId, Now + resend, default));
     }
 }

@@ -11,12 +11,22 @@ internal sealed class SqliteSubscriptionStore(SqliteConnectionFactory connection
     private const string SubscriberColumns =
         "subscriber_key AS SubscriberKey, email AS Email, status AS Status, topics AS Topics, cadence AS Cadence, send_at AS SendAt, day AS Day, time_zone AS TimeZone, paused AS Paused, updated_at AS UpdatedAt";
 
-    public async Task<SubscriptionRequestResult> RequestAsync(string key, string email, SubscriberPreferences preferences, DateTimeOffset now, TimeSpan resendAfter, CancellationToken cancellationToken)
+    public async Task<SubscriptionRequestResult> RequestAsync(string key, string email, SubscriberPreferences preferences, DateTimeOffset now, TimeSpan resendAfter, TimeSpan linkLifetime, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(preferences);
         await using var writer = await connections.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = writer.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // Requests nobody confirmed (bots, typos) would pile up for good: once the last link mailed for
+        // one has expired it can never be confirmed, so it goes, here where the table grows. Kept while
+        // its resend interval runs, should that be the longer, so the address gets no early second mail.
+        // Pruned at every request, the table holds only recent requests, so reading it whole is cheap.
+        var expiredIfMailedBy = now - (linkLifetime > resendAfter ? linkLifetime : resendAfter);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM subscription_requests WHERE mailed_at <= @expiredIfMailedBy",
+            new { expiredIfMailedBy = SqliteTime.ToText(expiredIfMailedBy) },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
         var existing = await connection.QuerySingleOrDefaultAsync<(string RequestId, string MailedAt)?>(new CommandDefinition(
             "SELECT request_id, mailed_at FROM subscription_requests WHERE subscriber_key = @key", new { key }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var send = existing is not { } pending || SqliteTime.FromText(pending.MailedAt) <= now - resendAfter;
