@@ -17,6 +17,8 @@ fi
 mkdir -p "$OUT"
 cd "$WORK"
 [ -d "work/data/feeds-$N" ] || /usr/bin/python3 gen-feeds.py --n "$N" --out "work/data/feeds-$N"
+# Started afresh, with BENCH_LATENCY_MS (default none) and not whatever delay a server left running has.
+./stop-http.sh >/dev/null
 ./start-http.sh >/dev/null
 ./start-smtp.sh >/dev/null
 . ./bench-env.sh
