@@ -36,6 +36,13 @@ public sealed class DigestDispatcher(
     private const int CandidatePageSize = 1000;
     private const int OutboxBatchSize = 100;
 
+    /// <summary>
+    /// How far after now a subscriber's recorded slot may be before the clock is taken to have gone
+    /// back: a run in another process on the same store (a CLI run beside the service) may have
+    /// claimed with a reading of the clock taken a moment after this run's.
+    /// </summary>
+    private static readonly TimeSpan OtherRunLeeway = TimeSpan.FromMinutes(1);
+
     // Digests the mail server took whose "sent" could not be written (a full disk): never sent again
     // by this process; the write is tried again at each run.
     private readonly ConcurrentDictionary<string, DateTimeOffset> sentNotRecorded = new(StringComparer.Ordinal);
@@ -65,9 +72,11 @@ public sealed class DigestDispatcher(
         var subscribers = await subscriberDirectory.GetSubscribersAsync(catalog, cancellationToken).ConfigureAwait(false);
         var states = await digestStore.GetOrCreateStatesAsync(
             subscribers.Select(s => s.Key).ToList(), now, now - options.NewSubscriberLookback, cancellationToken).ConfigureAwait(false);
-        var due = subscribers
-            .Zip(states)
-            .Where(pair => pair.First.Schedule.NextAfter(pair.Second.LastSlotAt ?? pair.Second.CreatedAt) is { } slot && slot <= now)
+        var pairs = subscribers.Zip(states).ToList();
+        await CountSlotsFromNowAfterClockWentBackAsync(pairs, now, cancellationToken).ConfigureAwait(false);
+        // A subscriber whose slots were just counted from now is not due: their next slot is after now.
+        var due = pairs
+            .Where(pair => pair.First.Schedule.NextAfter(pair.Second.ScheduleAnchor) is { } slot && slot <= now)
             .ToList();
         if (due.Count == 0)
         {
@@ -86,6 +95,35 @@ public sealed class DigestDispatcher(
         }
 
         return claimed;
+    }
+
+    /// <summary>
+    /// A slot recorded (or a subscriber first seen) after now was recorded while the clock was ahead
+    /// (a wrong NTP answer, a mistyped date), and the clock has gone back since: counted from there,
+    /// the subscriber's next digest would wait until the clock catches up, months perhaps. Their
+    /// slot is moved to now instead, so their next digest goes out at their next regular slot, with
+    /// every story since their cut-off; none goes out early.
+    /// </summary>
+    private async Task CountSlotsFromNowAfterClockWentBackAsync(List<(Subscriber Subscriber, SubscriberDigestState State)> pairs, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var movedBack = new List<(string Key, DateTimeOffset Anchor)>();
+        foreach (var (subscriber, state) in pairs.Where(pair => pair.State.ScheduleAnchor > now + OtherRunLeeway))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            // A claim of no digest with the cut-off kept moves the slot alone; a run that moved the
+            // subscriber first wins, as with any claim.
+            if (await digestStore.TryClaimAsync(state, now, state.StoryCutoff, null, cancellationToken).ConfigureAwait(false))
+            {
+                movedBack.Add((subscriber.Key, state.ScheduleAnchor));
+            }
+        }
+
+        if (movedBack.Count > 0)
+        {
+            logger.LogWarning(
+                "The clock appears to have gone back: {Count} subscribers had a digest slot recorded after now ({Now:u}), up to {LatestSlot:u}; their slots are counted from now, so their next digests go out at their next regular slot: {SubscriberIds}",
+                movedBack.Count, now, movedBack.Max(moved => moved.Anchor), string.Join(", ", movedBack.Select(moved => moved.Key)));
+        }
     }
 
     /// <summary>Composes and claims one due subscriber's digest; returns whether one was stored.</summary>

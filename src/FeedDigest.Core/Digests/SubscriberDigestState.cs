@@ -15,4 +15,7 @@ public sealed record SubscriberDigestState(
     /// while they get digests. A suspended subscriber's slots pass with their stories, as when paused.
     /// </summary>
     public DateTimeOffset? SuspendedAt { get; init; }
+
+    /// <summary>What the next slot is counted from: the last digest's slot, or when the subscriber was first seen.</summary>
+    public DateTimeOffset ScheduleAnchor => LastSlotAt ?? CreatedAt;
 }

@@ -43,9 +43,11 @@ public sealed class FeedPoller(
         }
 
         await PruneDailyAsync(now, cancellationToken).ConfigureAwait(false);
+        var latestScheduledCheck = NextCheckCalculator.LatestScheduledCheck(now, options);
         var due = allFeeds
             ? await feedStore.GetFeedStatesAsync(cancellationToken).ConfigureAwait(false)
-            : await feedStore.GetDueFeedsAsync(now, options.MaxFeedsPerTick, cancellationToken).ConfigureAwait(false);
+            : await feedStore.GetDueFeedsAsync(now, latestScheduledCheck, options.MaxFeedsPerTick, cancellationToken).ConfigureAwait(false);
+        WarnOfChecksSetAhead(due, latestScheduledCheck, options);
         var failed = 0;
         var newStories = 0;
         await Parallel.ForEachAsync(
@@ -67,6 +69,25 @@ public sealed class FeedPoller(
             }).ConfigureAwait(false);
 
         return new PollReport(due.Count, failed, newStories);
+    }
+
+    /// <summary>
+    /// A feed next due later than any schedule sets had that time set while the clock was ahead (a
+    /// wrong NTP answer, a mistyped date), and the store hands it over as due. The admin is told, or
+    /// a pause in polling would go unexplained; once polled, the feed is scheduled from the clock as
+    /// it is, so this is said once.
+    /// </summary>
+    private void WarnOfChecksSetAhead(IReadOnlyList<FeedState> due, DateTimeOffset latestScheduledCheck, PollingOptions options)
+    {
+        var setAhead = due.Where(state => state.NextCheckAt > latestScheduledCheck).ToList();
+        if (setAhead.Count == 0)
+        {
+            return;
+        }
+
+        logger.LogWarning(
+            "The clock appears to have gone back (or {Section}:MaxInterval was shortened): {Count} feeds were next due later than MaxInterval ({MaxInterval}) allows, up to {LatestNextCheck:u}; they are polled now and scheduled from the current time: {FeedIds}",
+            PollingOptions.SectionName, setAhead.Count, options.MaxInterval, setAhead.Max(state => state.NextCheckAt), string.Join(", ", setAhead.Select(state => state.FeedId)));
     }
 
     /// <summary>

@@ -3,6 +3,12 @@ namespace FeedDigest.Core.Polling;
 /// <summary>When to check a feed next: honour the server's hints on success, back off on errors.</summary>
 public static class NextCheckCalculator
 {
+    /// <summary>
+    /// Room for a check set by another process on the same store (a CLI poll beside the service)
+    /// from a reading of the clock taken after this poll's, while this one synced and pruned.
+    /// </summary>
+    private static readonly TimeSpan OtherPollLeeway = TimeSpan.FromHours(1);
+
     /// <summary>The longest of the interval, the server's freshness (max-age, Expires) and the feed's own TTL, capped.</summary>
     public static DateTimeOffset AfterSuccess(DateTimeOffset now, TimeSpan interval, TimeSpan? serverMaxAge, TimeSpan? feedTimeToLive, PollingOptions options)
     {
@@ -58,6 +64,14 @@ public static class NextCheckCalculator
         var fraction = (hash % 1000) / 10000.0;
         return next + wait * fraction;
     }
+
+    /// <summary>
+    /// The latest next check a poll up to <paramref name="now"/> can have set: the longest wait and
+    /// its jitter (under a tenth of it), with leeway. A later one was set while the clock was ahead,
+    /// and the clock has gone back since.
+    /// </summary>
+    public static DateTimeOffset LatestScheduledCheck(DateTimeOffset now, PollingOptions options) =>
+        now + options.MaxInterval + options.MaxInterval / 10 + OtherPollLeeway;
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

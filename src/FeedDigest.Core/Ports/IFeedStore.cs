@@ -12,7 +12,12 @@ public interface IFeedStore
     /// </summary>
     Task SyncFeedsAsync(IReadOnlyList<Feed> feeds, DateTimeOffset now, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<FeedState>> GetDueFeedsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Feeds to check now, in order of their next check: those whose next check has come, and those whose next
+    /// check is after <paramref name="latestScheduledCheck"/>, later than any schedule sets: it was
+    /// set while the clock was ahead, and waiting for it would stop the feed until the clock catches up.
+    /// </summary>
+    Task<IReadOnlyList<FeedState>> GetDueFeedsAsync(DateTimeOffset now, DateTimeOffset latestScheduledCheck, int limit, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<FeedState>> GetFeedStatesAsync(CancellationToken cancellationToken);
 

@@ -278,6 +278,40 @@ public sealed class FeedPollerNetworkTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Poll_AfterTheClockWentBackFromAYearAhead_PollsEveryFeedNow_AndTheirLongSchedulesAreNotTakenForAnotherJump()
+    {
+        var wire = server.Set("wire.xml", FeedDocuments.Rss(("w1", "Story", "x")));
+        // A week's TTL and a month's Retry-After: the longest schedules there are, both capped at MaxInterval.
+        var slow = server.Set("slow.xml", FeedDocuments.Rss(("s1", "Slow feed", "x")).Replace("<description>test</description>", "<description>test</description><ttl>10080</ttl>", StringComparison.Ordinal));
+        var busy = server.Route("busy.xml", context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.Response.Headers.RetryAfter = "2592000";
+            return Task.CompletedTask;
+        });
+        var logs = new CollectingLoggerProvider();
+        using var host = await StartAsync([("wire", wire), ("slow", slow), ("busy", busy)], [], builder => builder.Logging.AddProvider(logs));
+        await PollAsync(host);
+        clock.Advance(TimeSpan.FromDays(365));
+        Assert.Equal(3, (await PollAsync(host)).FeedsChecked);
+
+        clock.AdjustTime(Start.AddHours(1));
+
+        Assert.Equal(3, (await PollAsync(host)).FeedsChecked);
+        Assert.Equal(9, server.Requests);
+        var warning = Assert.Single(logs.Lines, line => line.Level == LogLevel.Warning && line.Message.Contains("clock appears to have gone back", StringComparison.Ordinal));
+        Assert.Contains("3 feeds", warning.Message, StringComparison.Ordinal);
+        foreach (var feedId in new[] { "slow", "busy" })
+        {
+            Assert.InRange((await StateAsync(host, feedId)).NextCheckAt, Start.AddHours(25), Start.AddHours(27.4));
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(0, (await PollAsync(host)).FeedsChecked);
+        Assert.Single(logs.Lines, line => line.Message.Contains("clock appears to have gone back", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Poll_GzipBomb_StopsAtTheBodyLimit()
     {
         var bomb = Gzip(new byte[50 * 1024 * 1024]);

@@ -68,4 +68,18 @@ public sealed class NextCheckCalculatorTests
     [Fact]
     public void AfterFailure_RetryAfterBeyondMaxInterval_IsCapped() =>
         Assert.Equal(Now + TimeSpan.FromHours(24), NextCheckCalculator.AfterFailure(Now, Interval, 1, TimeSpan.FromDays(3), Options));
+
+    [Fact]
+    public void LatestScheduledCheck_IsNeverBeforeACheckTheLongestSchedulesSet()
+    {
+        // A week's TTL, a month's Retry-After, a long run of errors: each with the jitter of many feeds.
+        var longest = Enumerable.Range(0, 2000).SelectMany(i => new[]
+        {
+            NextCheckCalculator.WithJitter(NextCheckCalculator.AfterSuccess(Now, Interval, null, TimeSpan.FromDays(7), Options), Now, $"feed{i}"),
+            NextCheckCalculator.WithJitter(NextCheckCalculator.AfterFailure(Now, Interval, 1, TimeSpan.FromDays(30), Options), Now, $"feed{i}"),
+            NextCheckCalculator.WithJitter(NextCheckCalculator.AfterFailure(Now, Interval, 40, null, Options), Now, $"feed{i}"),
+        }).Max();
+
+        Assert.InRange(longest, Now + TimeSpan.FromHours(26), NextCheckCalculator.LatestScheduledCheck(Now, Options));
+    }
 }

@@ -28,11 +28,11 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
     {
         await store.SyncFeedsAsync([Harbor, Wire], T0, CancellationToken.None);
 
-        var due = await store.GetDueFeedsAsync(T0, 10, CancellationToken.None);
+        var due = await store.GetDueFeedsAsync(T0, DateTimeOffset.MaxValue, 10, CancellationToken.None);
         Assert.Equal(["harbor", "wire"], due.Select(f => f.FeedId).Order());
         var harbor = due.Single(f => f.FeedId == "harbor");
         Assert.Equal(new FeedState("harbor", Harbor.Source, null, null, null, null, T0, 0, null), harbor);
-        Assert.Empty(await store.GetDueFeedsAsync(T0.AddTicks(-1), 10, CancellationToken.None));
+        Assert.Empty(await store.GetDueFeedsAsync(T0.AddTicks(-1), DateTimeOffset.MaxValue, 10, CancellationToken.None));
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
         await store.SyncFeedsAsync([Harbor], T0.AddMinutes(1), CancellationToken.None);
 
         Assert.Equal(["harbor"], (await store.GetFeedStatesAsync(CancellationToken.None)).Select(f => f.FeedId));
-        Assert.Equal(["harbor"], (await store.GetDueFeedsAsync(T0.AddDays(1), 10, CancellationToken.None)).Select(f => f.FeedId));
+        Assert.Equal(["harbor"], (await store.GetDueFeedsAsync(T0.AddDays(1), DateTimeOffset.MaxValue, 10, CancellationToken.None)).Select(f => f.FeedId));
     }
 
     [Fact]
@@ -241,9 +241,22 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
         await store.SaveStateAsync(State(Wire, nextCheckAt: T0.AddMinutes(5)), CancellationToken.None);
         await store.SaveStateAsync(State(Ledger, nextCheckAt: T0.AddMinutes(20)), CancellationToken.None);
 
-        Assert.Empty(await store.GetDueFeedsAsync(T0.AddMinutes(4), 10, CancellationToken.None));
-        Assert.Equal(["wire", "harbor"], (await store.GetDueFeedsAsync(T0.AddMinutes(10), 10, CancellationToken.None)).Select(f => f.FeedId));
-        Assert.Equal(["wire"], (await store.GetDueFeedsAsync(T0.AddMinutes(30), 1, CancellationToken.None)).Select(f => f.FeedId));
+        Assert.Empty(await store.GetDueFeedsAsync(T0.AddMinutes(4), DateTimeOffset.MaxValue, 10, CancellationToken.None));
+        Assert.Equal(["wire", "harbor"], (await store.GetDueFeedsAsync(T0.AddMinutes(10), DateTimeOffset.MaxValue, 10, CancellationToken.None)).Select(f => f.FeedId));
+        Assert.Equal(["wire"], (await store.GetDueFeedsAsync(T0.AddMinutes(30), DateTimeOffset.MaxValue, 1, CancellationToken.None)).Select(f => f.FeedId));
+    }
+
+    [Fact]
+    public async Task GetDueFeedsAsync_NextCheckLaterThanAnyScheduleSets_IsDueNow()
+    {
+        await store.SyncFeedsAsync([Harbor, Wire, Ledger], T0, CancellationToken.None);
+        await store.SaveStateAsync(State(Harbor, nextCheckAt: T0.AddYears(1)), CancellationToken.None);
+        await store.SaveStateAsync(State(Wire, nextCheckAt: T0.AddHours(6)), CancellationToken.None);
+        await store.SaveStateAsync(State(Ledger, nextCheckAt: T0.AddMinutes(5)), CancellationToken.None);
+
+        var due = await store.GetDueFeedsAsync(T0.AddMinutes(10), latestScheduledCheck: T0.AddDays(2), 10, CancellationToken.None);
+
+        Assert.Equal(["ledger", "harbor"], due.Select(f => f.FeedId));
     }
 
     [Fact]

@@ -72,12 +72,13 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    public async Task<IReadOnlyList<FeedState>> GetDueFeedsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<FeedState>> GetDueFeedsAsync(DateTimeOffset now, DateTimeOffset latestScheduledCheck, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var query = connection.CreateCommand();
-        query.CommandText = $"SELECT {FeedColumns} FROM feeds WHERE active = 1 AND gone = 0 AND next_check_at <= $now ORDER BY next_check_at LIMIT $limit";
+        query.CommandText = $"SELECT {FeedColumns} FROM feeds WHERE active = 1 AND gone = 0 AND (next_check_at <= $now OR next_check_at > $latest) ORDER BY next_check_at LIMIT $limit";
         query.Parameters.AddWithValue("$now", SqliteTime.ToText(now));
+        query.Parameters.AddWithValue("$latest", SqliteTime.ToText(latestScheduledCheck));
         query.Parameters.AddWithValue("$limit", limit);
         return await ReadFeedStatesAsync(query, cancellationToken).ConfigureAwait(false);
     }

@@ -1,0 +1,74 @@
+using FeedDigest.Core.Digests;
+using FeedDigest.Core.Polling;
+using FeedDigest.Core.Ports;
+using FeedDigest.Infrastructure.Storage;
+using FeedDigest.IntegrationTests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FeedDigest.IntegrationTests;
+
+/// <summary>
+/// A clock set a year ahead (a wrong NTP answer, a mistyped date) and then put right, through the
+/// real host, SQLite store, loopback feed server and in-process SMTP server: what was scheduled
+/// while it was ahead must not stop polling and digests until the real time catches up.
+/// </summary>
+public sealed class ClockWentBackTests
+{
+    // 2026-11-24 00:00 UTC is 08:00 in Shanghai: both subscribers' next 07:00 is 23:00 UTC that day.
+    private static readonly DateTimeOffset Start = new(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task ClockBackFromAYearAhead_NextPollPollsTheFeed_AndSubscribersGetTheirNextRegularDigest()
+    {
+        using var directory = new TempDirectory();
+        await using var feeds = await LoopbackFeedServer.StartAsync();
+        await using var smtp = InProcessSmtpServer.Start();
+        var feedUri = feeds.Set("wire.xml", FeedDocuments.Rss(("a1", "Regulators widen online censorship campaign", "x")));
+        var clock = new FakeTimeProvider(Start);
+        var settings = TestHost.Settings(feedUri, smtp.Port);
+        // First seen by the digest run while the clock is ahead, so it is their creation that lies in the future.
+        settings["FeedDigest:Subscribers:1:Email"] = "reader@example.org";
+        settings["FeedDigest:Subscribers:1:Topics:0"] = "censorship";
+        settings["FeedDigest:Subscribers:1:SendAt"] = "07:00";
+        settings["FeedDigest:Subscribers:1:TimeZone"] = "Asia/Shanghai";
+        var logs = new CollectingLoggerProvider();
+        using var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false, builder => builder.Logging.AddProvider(logs));
+        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
+        var poller = host.Services.GetRequiredService<FeedPoller>();
+        var dispatcher = host.Services.GetRequiredService<DigestDispatcher>();
+        await host.Services.GetRequiredService<IDigestStore>().GetOrCreateStateAsync("editor@example.org", clock.GetUtcNow(), clock.GetUtcNow().AddDays(-1), default);
+        await poller.PollAsync(allFeeds: false, default);
+
+        clock.Advance(TimeSpan.FromDays(365));
+        feeds.Set("wire.xml", FeedDocuments.Rss(
+            ("a1", "Regulators widen online censorship campaign", "x"),
+            ("a2", "Censorship of forums grows", "x")));
+        Assert.Equal(new PollReport(1, 0, 1), await poller.PollAsync(allFeeds: false, default));
+        Assert.Equal(new DigestRunReport(1, 1, 0), await dispatcher.RunAsync(default));
+
+        clock.AdjustTime(Start.AddHours(2));
+        feeds.Set("wire.xml", FeedDocuments.Rss(
+            ("a1", "Regulators widen online censorship campaign", "x"),
+            ("a2", "Censorship of forums grows", "x"),
+            ("a3", "Court fines VPN sellers in censorship case", "x")));
+
+        Assert.Equal(new PollReport(1, 0, 1), await poller.PollAsync(allFeeds: false, default));
+        // Not an extra digest now: the next one waits for the regular 07:00 slot.
+        Assert.Equal(new DigestRunReport(0, 0, 0), await dispatcher.RunAsync(default));
+        var warning = Assert.Single(logs.Lines, line => line.Category == typeof(DigestDispatcher).FullName && line.Level == LogLevel.Warning);
+        Assert.Contains("clock appears to have gone back: 2 subscribers", warning.Message, StringComparison.Ordinal);
+
+        clock.Advance(TimeSpan.FromHours(20));
+        Assert.Equal(new DigestRunReport(0, 0, 0), await dispatcher.RunAsync(default));
+        clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1));
+        Assert.Equal(new DigestRunReport(2, 2, 0), await dispatcher.RunAsync(default));
+        var editors = smtp.Messages.Where(m => m.To.Mailboxes.Single().Address == "editor@example.org").ToList();
+        Assert.Equal(2, editors.Count);
+        Assert.Contains("Court fines VPN sellers", editors[1].TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("Censorship of forums grows", editors[1].TextBody, StringComparison.Ordinal);
+        Assert.Single(smtp.Messages, m => m.To.Mailboxes.Single().Address == "reader@example.org");
+        Assert.Single(logs.Lines, line => line.Message.Contains("clock appears to have gone back: 2 subscribers", StringComparison.Ordinal));
+    }
+}
