@@ -25,40 +25,7 @@ public sealed class SuspensionNotifier(IMailSender mailSender, IOptionsMonitor<A
             $"Last refusal: {suspension.LastFailure}\n\n" +
             $"Check the address (a typo, a closed mailbox). Once it is fixed or confirmed, resume the subscriber with\n\n    feeddigest digest resume --subscriber {email}\n\n" +
             "or remove them from the configuration.";
-        var admin = adminOptions.CurrentValue.Email;
-        if (string.IsNullOrWhiteSpace(admin))
-        {
-            logger.LogWarning("{Subject}. Set FeedDigest:Admin:Email to be told by email", subject);
-            return true;
-        }
-
-        var html = $"<p>{System.Net.WebUtility.HtmlEncode(text).Replace("\n\n", "</p><p>", StringComparison.Ordinal).Replace("\n", "<br>", StringComparison.Ordinal)}</p>";
-        var message = new OutgoingMessage($"subscriber-suspended.{Guid.NewGuid():N}", admin, null, subject, html, text, timeProvider.GetUtcNow());
-        DeliveryResult result;
-        try
-        {
-            result = await mailSender.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // A sender should return a refusal as a value, but one that throws (MailKit's
-            // ServiceNotAuthenticatedException for "530 Authentication required") must not reach the
-            // dispatcher: the run would end without its report over a notice. The notice stays untold
-            // and is tried again at the next run.
-            logger.LogWarning(
-                exception,
-                "Could not tell the admin ({AdminSetting} = {Admin}) that subscriber {SubscriberId} was suspended: sending the notice failed ({Error}); will try again. Check the mail settings",
-                $"{AdminOptions.SectionName}:Email", admin, suspension.SubscriberKey, exception.Message);
-            return false;
-        }
-
-        if (result is DeliveryResult.Delivered)
-        {
-            logger.LogInformation("Told the admin: {Subject}", subject);
-            return true;
-        }
-
-        logger.LogWarning("Could not tell the admin that subscriber {SubscriberId} was suspended: {Result}; will try again", suspension.SubscriberKey, result);
-        return false;
+        return await AdminMail.TrySendAsync(
+            mailSender, adminOptions.CurrentValue.Email, "subscriber-suspended", subject, text, $"that subscriber {suspension.SubscriberKey} was suspended", timeProvider.GetUtcNow(), logger, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -32,42 +32,6 @@ public sealed class FeedHealthNotifier(IMailSender mailSender, IOptionsMonitor<A
         return SendAsync(feed, $"FeedDigest: feed \"{feed.Id}\" recovered", text, "recovered", cancellationToken);
     }
 
-    private async Task<bool> SendAsync(Feed feed, string subject, string text, string kind, CancellationToken cancellationToken)
-    {
-        var admin = adminOptions.CurrentValue.Email;
-        if (string.IsNullOrWhiteSpace(admin))
-        {
-            logger.LogWarning("{Subject}. Set FeedDigest:Admin:Email to be told by email", subject);
-            return true;
-        }
-
-        var now = timeProvider.GetUtcNow();
-        var html = $"<p>{System.Net.WebUtility.HtmlEncode(text).Replace("\n\n", "</p><p>", StringComparison.Ordinal).Replace("\n", "<br>", StringComparison.Ordinal)}</p>";
-        var message = new OutgoingMessage($"feed-{kind}.{Guid.NewGuid():N}", admin, null, subject, html, text, now);
-        DeliveryResult result;
-        try
-        {
-            result = await mailSender.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // A sender should return a refusal as a value, but one that throws (MailKit's
-            // ServiceNotAuthenticatedException for "530 Authentication required") must not reach the
-            // poller: the poll of every feed would stop over a notice. The alert is tried again later.
-            logger.LogWarning(
-                exception,
-                "Could not tell the admin ({AdminSetting} = {Admin}) about feed {FeedId}: sending the \"{Kind}\" notice failed ({Error}); will try again. Check the mail settings",
-                $"{AdminOptions.SectionName}:Email", admin, feed.Id, kind, exception.Message);
-            return false;
-        }
-
-        if (result is DeliveryResult.Delivered)
-        {
-            logger.LogInformation("Told the admin: {Subject}", subject);
-            return true;
-        }
-
-        logger.LogWarning("Could not tell the admin about feed {FeedId}: {Result}; will try again", feed.Id, result);
-        return false;
-    }
+    private Task<bool> SendAsync(Feed feed, string subject, string text, string kind, CancellationToken cancellationToken) =>
+        AdminMail.TrySendAsync(mailSender, adminOptions.CurrentValue.Email, $"feed-{kind}", subject, text, $"about feed {feed.Id} (the \"{kind}\" notice)", timeProvider.GetUtcNow(), logger, cancellationToken);
 }
