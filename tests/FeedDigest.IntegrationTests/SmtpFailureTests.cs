@@ -362,6 +362,31 @@ public sealed class SmtpFailureTests : IAsyncLifetime, IDisposable
             message.ToAddress == address && !Fixed ? throw new MailKit.ServiceNotAuthenticatedException("5.7.0 Authentication required") : inner.SendAsync(message, cancellationToken);
     }
 
+    [Fact]
+    public async Task AStoryEditedAfterItWentOut_GoesOutOnceMore_MarkedUpdated_WithIncludeOnceAndClustering()
+    {
+        await using var smtp = InProcessSmtpServer.Start();
+        var feedUri = feeds.Set("wire.xml", FeedDocuments.Rss(("s1", $"Censorship story 1 {Words(1, "t")}", $"Report on censorship: {Words(1, "s")}.")));
+        var settings = TestHost.Settings(feedUri, smtp.Port);
+        settings["FeedDigest:Stories:EditedStories"] = "IncludeOnce";
+        using var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
+        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
+        await host.Services.GetRequiredService<IDigestStore>().GetOrCreateStateAsync(Subscriber, clock.GetUtcNow(), clock.GetUtcNow().AddDays(-1), default);
+        var poller = host.Services.GetRequiredService<FeedPoller>();
+        var dispatcher = host.Services.GetRequiredService<DigestDispatcher>();
+        await poller.PollAsync(allFeeds: true, default);
+        clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(new DigestRunReport(1, 1, 0), await dispatcher.RunAsync(default));
+
+        // The headline is corrected: the story keeps its cluster, which the subscriber got already.
+        feeds.Set("wire.xml", FeedDocuments.Rss(("s1", $"Censorship story 1, corrected {Words(1, "t")}", $"Report on censorship: {Words(1, "s")}.")));
+        await poller.PollAsync(allFeeds: true, default);
+        clock.Advance(TimeSpan.FromDays(1));
+
+        Assert.Equal(new DigestRunReport(1, 1, 0), await dispatcher.RunAsync(default));
+        Assert.Contains("[Updated] Censorship story 1, corrected", smtp.Messages.Last().TextBody, StringComparison.Ordinal);
+    }
+
     private sealed class ThrowsFor(string address, IMailSender inner) : IMailSender
     {
         public Task<DeliveryResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken) =>

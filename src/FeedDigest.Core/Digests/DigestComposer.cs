@@ -15,7 +15,8 @@ public static class DigestComposer
     /// The digest lists its topics in the subscriber's order, and within a topic the stories carried
     /// by the most outlets first, then the most recent. Over the cap, the stories carried by the most
     /// outlets stay (the most recent among equals), whatever their topic, and the rest are counted
-    /// as omitted. Recency is the publication date, but never later than when the story was first
+    /// as omitted. A story edited and queued again (revision above 0) comes back even when its
+    /// cluster was sent. Recency is the publication date, but never later than when the story was first
     /// seen: a feed that dates its items in the future does not put them on top.
     /// </summary>
     /// <param name="deliveredClusters">Clusters the subscriber already got in an earlier digest.</param>
@@ -42,11 +43,20 @@ public static class DigestComposer
             .ToList();
         var feedRank = catalog.Feeds.Select((feed, index) => (feed.Id, index)).ToDictionary(p => p.Id, p => p.index, StringComparer.Ordinal);
         var matches = new List<(StoredStory Lead, List<StoredStory> Others, int TopicIndex)>();
-        foreach (var group in candidates.GroupBy(story => story.ClusterId ?? -story.Id))
+        foreach (var candidateGroup in candidates.GroupBy(story => story.ClusterId ?? -story.Id))
         {
-            if (group.First().ClusterId is { } cluster && deliveredClusters is not null && deliveredClusters.Contains(cluster))
+            IEnumerable<StoredStory> group = candidateGroup;
+            if (candidateGroup.First().ClusterId is { } cluster && deliveredClusters is not null && deliveredClusters.Contains(cluster))
             {
-                continue;
+                // A cluster the subscriber got stays out, but for its stories edited since and queued
+                // once more (Stories:EditedStories IncludeOnce): those go out again, marked updated.
+                var updated = candidateGroup.Where(story => story.Revision > 0).ToList();
+                if (updated.Count == 0)
+                {
+                    continue;
+                }
+
+                group = updated;
             }
 
             var topicIndex = group

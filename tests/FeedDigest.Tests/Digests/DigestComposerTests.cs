@@ -95,6 +95,23 @@ public sealed class DigestComposerTests
     }
 
     [Fact]
+    public void Compose_DeliveredCluster_StaysOut_ButForAStoryEditedAndQueuedAgain()
+    {
+        var stories = new[]
+        {
+            // Cluster 7 was sent: a second outlet's copy stays out, the first's edit comes back.
+            DigestTestData.Story(5, "Great Firewall blocks news sites, officials say", feedId: "wire") with { ClusterId = 7 },
+            DigestTestData.Story(6, "Great Firewall blocks news sites (corrected)") with { ClusterId = 7, Revision = 1 },
+            DigestTestData.Story(8, "Great Firewall now blocks VPN apps") with { ClusterId = 9 },
+        };
+
+        var (entries, _) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), DigestTestData.Catalog(), stories, 50, new HashSet<long> { 7 });
+
+        Assert.Equal([6L, 8L], entries.Select(entry => entry.StoryId).Order());
+        Assert.DoesNotContain(entries, entry => entry.StoryId == 5);
+    }
+
+    [Fact]
     public void Compose_NonMatchingStories_AreExcludedAndNotCountedAsOmitted()
     {
         var stories = new[]
