@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Feeds;
 using FeedDigest.Core.Normalizing;
@@ -17,6 +18,7 @@ namespace FeedDigest.Core.Polling;
 public sealed class FeedPoller(
     ICatalogSource catalogSource,
     IFeedStore feedStore,
+    IFeedHistory feedHistory,
     IStoryClusterIndex clusterIndex,
     IFeedFetcher fetcher,
     FeedHealthNotifier healthNotifier,
@@ -27,6 +29,8 @@ public sealed class FeedPoller(
 {
     private const int MaxStoredSummaryLength = 4000;
     private readonly HostLimiter hostLimiter = new();
+    // Once a feed has had items stored it always has: the store is not asked again.
+    private readonly ConcurrentDictionary<string, bool> feedsWithStoredItems = new(StringComparer.Ordinal);
     private Catalog? syncedCatalog;
     private DateTimeOffset? lastPrunedAt;
 
@@ -176,8 +180,16 @@ public sealed class FeedPoller(
                     logger.LogInformation("Feed {FeedId} ({FeedUrl}) is malformed but readable: {Errors}", feed.Id, state.EffectiveUri, string.Join("; ", parsed.Errors.Take(3)));
                 }
 
-                var stories = ToStories(feed, state, parsed.Items.Take(options.MaxItemsPerFeed).ToList());
+                var items = parsed.Items.Take(options.MaxItemsPerFeed).ToList();
+                var archive = items.Count > 0 && !await HasStoredItemsAsync(feed.Id, cancellationToken).ConfigureAwait(false);
+                var stories = ToStories(feed, state, items, archive);
                 var saved = await RecordSuccessAsync(feed, state with { ETag = content.ETag, LastModified = content.LastModified, TimeToLive = parsed.TimeToLive }, result.FreshFor, stories, options, cancellationToken).ConfigureAwait(false);
+                if (archive)
+                {
+                    await feedHistory.RecordItemsStoredAsync(feed.Id, cancellationToken).ConfigureAwait(false);
+                    feedsWithStoredItems.TryAdd(feed.Id, true);
+                }
+
                 if (saved.GuidChanges > 0 && !state.GuidsUnstable)
                 {
                     logger.LogWarning(
@@ -295,7 +307,28 @@ public sealed class FeedPoller(
         }
     }
 
-    private List<NewStory> ToStories(Feed feed, FeedState state, List<ParsedItem> items)
+    /// <summary>
+    /// Whether the feed ever had items stored. Not its first successful fetch: that may have been
+    /// empty (a feed briefly serving an empty document) or a 304, and the archive comes after.
+    /// </summary>
+    private async Task<bool> HasStoredItemsAsync(string feedId, CancellationToken cancellationToken)
+    {
+        if (feedsWithStoredItems.ContainsKey(feedId))
+        {
+            return true;
+        }
+
+        var stored = await feedHistory.HasStoredItemsAsync(feedId, cancellationToken).ConfigureAwait(false);
+        if (stored)
+        {
+            feedsWithStoredItems.TryAdd(feedId, true);
+        }
+
+        return stored;
+    }
+
+    /// <param name="archive">The feed's first items to be stored: what they bring is its archive.</param>
+    private List<NewStory> ToStories(Feed feed, FeedState state, List<ParsedItem> items, bool archive)
     {
         var storyOptions = storyOptionsMonitor.CurrentValue;
         var identity = StoryIdentity.Assign(items, feed.Identity, state.GuidsUnstable, storyOptions.TrackingParameterSet);
@@ -305,8 +338,8 @@ public sealed class FeedPoller(
         }
 
         var now = timeProvider.GetUtcNow();
-        // A feed's first fetch brings its archive: only what is recent counts as new.
-        var newSince = state.LastSuccessAt is null ? now - storyOptions.NewFeedWindow : DateTimeOffset.MinValue;
+        // A feed's archive comes with its first items: only what is recent counts as new.
+        var newSince = archive ? now - storyOptions.NewFeedWindow : DateTimeOffset.MinValue;
         // Furniture is judged over the whole document: what recurs in many of its items is the site's, not the story's.
         var titles = items.Select(item => HtmlText.CollapseWhiteSpace(item.Title ?? string.Empty)).ToList();
         var summaries = PageFurniture.StripAll(items.Select((item, i) => (item.Summary ?? item.Content, titles[i])).ToList(), feed.Furniture);

@@ -6,7 +6,8 @@ public sealed class StoryOptions
     public const string SectionName = "FeedDigest:Stories";
 
     /// <summary>
-    /// On a feed's first fetch only items published within this window count as new; older ones are
+    /// On the first fetch that brings a feed's items (not merely its first successful fetch: that may
+    /// have been empty) only items published within this window count as new; older ones are
     /// stored as already seen, so adding a feed with a long archive does not flood the next digests.
     /// </summary>
     public TimeSpan NewFeedWindow { get; set; } = TimeSpan.FromHours(24);

@@ -241,6 +241,26 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task NewlyAddedFeed_FirstFetchEmpty_TheArchiveThatFollowsIsNotNew_LaterItemsAre()
+    {
+        var url = Serve();
+        using var host = await StartAsync(url);
+        Assert.Equal(0, (await PollAsync(host)).NewStories);
+        Assert.NotNull((await StateAsync(host)).LastSuccessAt);
+
+        var archive = Enumerable.Range(0, 20)
+            .Select(i => new Item($"old{i}", $"Archive {i}", $"https://site.example/{i}", Start.AddDays(-30 - i)))
+            .ToArray();
+        Serve(archive);
+        Assert.Equal(0, (await PollAgainAsync(host)).NewStories);
+        Assert.Empty(await DueAfterAsync(host, 0));
+
+        Serve([new Item("fresh", "Published now", "https://site.example/fresh", clock.GetUtcNow()), .. archive]);
+        Assert.Equal(1, (await PollAgainAsync(host)).NewStories);
+        Assert.Equal(["Published now"], (await DueAfterAsync(host, 0)).Select(s => s.Title));
+    }
+
+    [Fact]
     public async Task ForcedTitleIdentity_GuidsAndLinksChangingEveryFetch_NoSecondDelivery()
     {
         var url = Serve(new Item("x1", "Port reopens", "https://site.example/1?session=1"));
