@@ -19,7 +19,6 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton(provider => new SqliteConnectionFactory(provider.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString, contentRoot));
         services.AddSingleton<IDatabaseMigrator, SqliteMigrator>();
         services.AddSingleton<IFeedStore, SqliteFeedStore>();
-        services.AddSingleton<IFeedHistory, SqliteFeedHistory>();
         services.AddSingleton<IDigestStore, SqliteDigestStore>();
         services.AddSingleton<IStoryClusterIndex, SqliteStoryClusterIndex>();
         services.AddSingleton<ISubscriptionStore, SqliteSubscriptionStore>();

@@ -33,6 +33,13 @@ public sealed record FeedState(
     /// <summary>The feed was seen giving known items new GUIDs; its items are told apart by link instead.</summary>
     public bool GuidsUnstable { get; init; }
 
+    /// <summary>
+    /// Whether any item of the feed was ever stored. Until one is, the feed's items are its archive
+    /// and only recent ones count as new (StoryOptions.NewFeedWindow): its first successful fetch
+    /// does not say so, as it may have been empty, or a 304.
+    /// </summary>
+    public bool ItemsStored { get; init; }
+
     /// <summary>How long the feed says it stays fresh (RSS ttl), from its last full fetch; honoured after 304s too.</summary>
     public TimeSpan? TimeToLive { get; init; }
 

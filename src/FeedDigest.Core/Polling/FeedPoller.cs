@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Feeds;
 using FeedDigest.Core.Normalizing;
@@ -18,7 +17,6 @@ namespace FeedDigest.Core.Polling;
 public sealed class FeedPoller(
     ICatalogSource catalogSource,
     IFeedStore feedStore,
-    IFeedHistory feedHistory,
     IStoryClusterIndex clusterIndex,
     IFeedFetcher fetcher,
     FeedHealthNotifier healthNotifier,
@@ -29,8 +27,6 @@ public sealed class FeedPoller(
 {
     private const int MaxStoredSummaryLength = 4000;
     private readonly HostLimiter hostLimiter = new();
-    // Once a feed has had items stored it always has: the store is not asked again.
-    private readonly ConcurrentDictionary<string, bool> feedsWithStoredItems = new(StringComparer.Ordinal);
     private Catalog? syncedCatalog;
     private DateTimeOffset? lastPrunedAt;
 
@@ -181,14 +177,9 @@ public sealed class FeedPoller(
                 }
 
                 var items = parsed.Items.Take(options.MaxItemsPerFeed).ToList();
-                var archive = items.Count > 0 && !await HasStoredItemsAsync(feed.Id, cancellationToken).ConfigureAwait(false);
-                var stories = ToStories(feed, state, items, archive);
+                // Not the feed's first successful fetch, which may have been empty or a 304: its first items.
+                var stories = ToStories(feed, state, items, archive: !state.ItemsStored);
                 var saved = await RecordSuccessAsync(feed, state with { ETag = content.ETag, LastModified = content.LastModified, TimeToLive = parsed.TimeToLive }, result.FreshFor, stories, options, cancellationToken).ConfigureAwait(false);
-                if (archive)
-                {
-                    await feedHistory.RecordItemsStoredAsync(feed.Id, cancellationToken).ConfigureAwait(false);
-                    feedsWithStoredItems.TryAdd(feed.Id, true);
-                }
 
                 if (saved.GuidChanges > 0 && !state.GuidsUnstable)
                 {
@@ -305,26 +296,6 @@ public sealed class FeedPoller(
         {
             await feedStore.SaveStateAsync(stopped with { AlertSent = true }, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    /// <summary>
-    /// Whether the feed ever had items stored. Not its first successful fetch: that may have been
-    /// empty (a feed briefly serving an empty document) or a 304, and the archive comes after.
-    /// </summary>
-    private async Task<bool> HasStoredItemsAsync(string feedId, CancellationToken cancellationToken)
-    {
-        if (feedsWithStoredItems.ContainsKey(feedId))
-        {
-            return true;
-        }
-
-        var stored = await feedHistory.HasStoredItemsAsync(feedId, cancellationToken).ConfigureAwait(false);
-        if (stored)
-        {
-            feedsWithStoredItems.TryAdd(feedId, true);
-        }
-
-        return stored;
     }
 
     /// <param name="archive">The feed's first items to be stored: what they bring is its archive.</param>

@@ -191,14 +191,15 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SaveFetchAsync_NewState_IsStored()
+    public async Task SaveFetchAsync_NewState_IsStored_WithTheFeedsFirstItemsNoted()
     {
         await store.SyncFeedsAsync([Harbor], T0, CancellationToken.None);
         var state = new FeedState("harbor", Harbor.Source, "\"abc\"", "Tue, 10 Mar 2026 11:59:00 GMT", T0.AddSeconds(3), T0.AddSeconds(3), T0.AddMinutes(30).AddTicks(1234567), 0, null);
+        Assert.False(Assert.Single(await store.GetFeedStatesAsync(CancellationToken.None)).ItemsStored);
 
         await store.SaveFetchAsync(state, [Story("guid:1", "One")], EditedStoryPolicy.Ignore, CancellationToken.None);
 
-        Assert.Equal(state, Assert.Single(await store.GetFeedStatesAsync(CancellationToken.None)));
+        Assert.Equal(state with { ItemsStored = true }, Assert.Single(await store.GetFeedStatesAsync(CancellationToken.None)));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
 {
     private const string FeedColumns =
         "id, source, etag, last_modified, last_checked_at, last_success_at, next_check_at, consecutive_errors, last_error, " +
-        "fetch_url, last_status, failing_since, alert_sent, gone, guids_unstable, ttl_seconds";
+        "fetch_url, last_status, failing_since, alert_sent, gone, guids_unstable, ttl_seconds, items_stored";
 
     public Task SyncFeedsAsync(IReadOnlyList<Feed> feeds, DateTimeOffset now, CancellationToken cancellationToken) =>
         connections.WriteAsync(
@@ -37,6 +37,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                         failing_since = CASE WHEN feeds.source = excluded.source THEN feeds.failing_since END,
                         alert_sent = CASE WHEN feeds.source = excluded.source THEN feeds.alert_sent ELSE 0 END,
                         gone = CASE WHEN feeds.source = excluded.source THEN feeds.gone ELSE 0 END,
+                        items_stored = CASE WHEN feeds.source = excluded.source THEN feeds.items_stored ELSE 0 END,
                         next_check_at = CASE WHEN feeds.source = excluded.source AND feeds.active = 1 THEN feeds.next_check_at ELSE excluded.next_check_at END
                     WHERE feeds.source IS NOT excluded.source OR feeds.active = 0
                     """);
@@ -121,6 +122,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                 Gone = reader.GetInt64(13) != 0,
                 GuidsUnstable = reader.GetInt64(14) != 0,
                 TimeToLive = Number(15) is { } ttl ? TimeSpan.FromSeconds(ttl) : null,
+                ItemsStored = reader.GetInt64(16) != 0,
             });
         }
 
@@ -132,7 +134,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             async (scope, token) =>
             {
                 var saved = await SaveStoriesAsync(scope, state.FeedId, stories, editedStories, token).ConfigureAwait(false);
-                await UpdateStateAsync(scope, state with { GuidsUnstable = state.GuidsUnstable || saved.GuidChanges > 0 }, token).ConfigureAwait(false);
+                await UpdateStateAsync(scope, state with { GuidsUnstable = state.GuidsUnstable || saved.GuidChanges > 0, ItemsStored = state.ItemsStored || stories.Count > 0 }, token).ConfigureAwait(false);
                 return saved;
             },
             cancellationToken);
@@ -455,7 +457,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             UPDATE feeds SET etag = ?2, last_modified = ?3, last_checked_at = ?4, last_success_at = ?5,
                 next_check_at = ?6, consecutive_errors = ?7, last_error = ?8,
                 fetch_url = ?9, last_status = ?10, failing_since = ?11, alert_sent = ?12, gone = ?13,
-                guids_unstable = ?14, ttl_seconds = ?15
+                guids_unstable = ?14, ttl_seconds = ?15, items_stored = ?16
             WHERE id = ?1
             """);
         update.Bind(1, state.FeedId);
@@ -473,6 +475,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         update.Bind(13, state.Gone ? 1 : 0);
         update.Bind(14, state.GuidsUnstable ? 1 : 0);
         update.Bind(15, state.TimeToLive is { } ttl ? (long)ttl.TotalSeconds : null);
+        update.Bind(16, state.ItemsStored ? 1 : 0);
         return Task.FromResult(update.Execute());
     }
 
