@@ -3,7 +3,7 @@ namespace FeedDigest.Core.Stories;
 /// <summary>What storing one fetch's items did.</summary>
 /// <param name="New">Stories stored for the first time and to be delivered.</param>
 /// <param name="Updated">Stored stories whose title or text changed.</param>
-/// <param name="GuidChanges">Items recognised by their link whose GUID was new: the feed regenerates GUIDs, which are no longer used for it.</param>
+/// <param name="GuidChanges">Items recognised by their link whose GUID was new, when enough of the fetch's items were to show that the feed regenerates GUIDs, which are no longer used for it.</param>
 public sealed record StoriesSaved(int New, int Updated, int GuidChanges)
 {
     public static readonly StoriesSaved None = new(0, 0, 0);

@@ -9,10 +9,12 @@ using FeedDigest.Core.Parsing;
 namespace FeedDigest.Core.Stories;
 
 /// <summary>
-/// The keys an item is known by within its feed. An item is the same story as a stored one when any
-/// of its keys is stored, so a story survives a change of one identity (GUIDs moved from http to
-/// https, GUIDs regenerated on every fetch, a link given tracking parameters). A GUID or a link that
-/// several items of one document share names none of them, so it is left out for those items.
+/// The keys an item is known by within its feed. An item with a GUID is named by its GUID (in both
+/// its written and canonical forms, so a move from http to https keeps the story); its link is kept
+/// beside it to notice a feed that regenerates GUIDs, whose items are then named by their links. An
+/// item without a GUID is the same story as a stored one when any of its keys is stored, so a link
+/// given tracking parameters keeps the story. A GUID or a link that several items of one document
+/// share names none of them, so it is left out for those items.
 /// </summary>
 public static class StoryIdentity
 {

@@ -63,6 +63,41 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task PictureOfTheDay_NewGuidEachDayOnTheSameLink_EachDayIsDelivered()
+    {
+        var url = Serve(new Item("potd-1", "Harbour at dawn", "https://site.example/potd"));
+        using var host = await StartAsync(url);
+        await FirstPollAsync(host, expectedNew: 1);
+
+        foreach (var (guid, title) in new[] { ("potd-2", "Lighthouse in fog"), ("potd-3", "Gulls over the pier") })
+        {
+            Serve(new Item(guid, title, "https://site.example/potd"));
+            Assert.Equal(1, (await PollAgainAsync(host)).NewStories);
+        }
+
+        Assert.Equal(["Harbour at dawn", "Lighthouse in fog", "Gulls over the pier"], (await DueAfterAsync(host, 0)).Select(s => s.Title));
+        Assert.False((await StateAsync(host)).GuidsUnstable);
+    }
+
+    [Fact]
+    public async Task ChangelogEntriesWhoseLinksDifferOnlyByFragment_EachIsDelivered()
+    {
+        var roadmap = new Item("roadmap", "Roadmap", "https://site.example/roadmap");
+        var url = Serve(new Item("v1.1", "Version 1.1", "https://site.example/changelog#v1.1"), roadmap);
+        using var host = await StartAsync(url);
+        await FirstPollAsync(host, expectedNew: 2);
+
+        foreach (var version in new[] { "v1.2", "v1.3" })
+        {
+            Serve(new Item(version, $"Version {version[1..]}", $"https://site.example/changelog#{version}"), roadmap);
+            Assert.Equal(1, (await PollAgainAsync(host)).NewStories);
+        }
+
+        Assert.Equal(["Version 1.1", "Roadmap", "Version 1.2", "Version 1.3"], (await DueAfterAsync(host, 0)).Select(s => s.Title));
+        Assert.False((await StateAsync(host)).GuidsUnstable);
+    }
+
+    [Fact]
     public async Task TwoItemsShareOneGuid_BothAreDelivered_Once()
     {
         var url = Serve(new Item("same", "Port reopens", "https://site.example/1"), new Item("same", "Rain expected", "https://site.example/2"));

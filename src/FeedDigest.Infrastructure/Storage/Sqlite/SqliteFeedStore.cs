@@ -151,6 +151,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         var hashes = stories.Select(story => story.Keys.Select(key => StoryIdentity.KeyHash(feedId, key)).ToArray()).ToList();
         // Known keys, and the keys this fetch adds as it goes: an item may repeat one before it.
         var known = await FindKeysAsync(scope, hashes.SelectMany(h => h), cancellationToken).ConfigureAwait(false);
+        var (sameStory, regenerated) = await MatchNewGuidsAsync(scope, stories, hashes, known, cancellationToken).ConfigureAwait(false);
         var newKeys = new List<(long Hash, long? StoryId)>();
         var knownStories = new List<(long StoryId, NewStory Story)>();
         var gainedGuid = new HashSet<long>();
@@ -158,7 +159,28 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         {
             var story = stories[i];
             var keys = hashes[i];
-            if (!keys.Any(known.ContainsKey))
+            // While a feed's GUIDs are usable an item with one is named by it alone: a new GUID is
+            // a new story even when its link is stored (a picture of the day, a changelog's anchors).
+            var hasGuid = story.Keys.Any(IsGuid);
+            var naming = Enumerable.Range(0, keys.Length).Where(k => (!hasGuid || IsGuid(story.Keys[k])) && known.ContainsKey(keys[k])).ToList();
+            long? storyId;
+            var keepStoredGuid = false;
+            if (sameStory.TryGetValue(i, out var match))
+            {
+                storyId = match.StoryId;
+                if (match.HadGuid)
+                {
+                    // The new GUID is not recorded beside the stored one: a feed that regenerates
+                    // GUIDs would add a key per item on every fetch for good.
+                    keepStoredGuid = true;
+                    guidChanges += regenerated ? 1 : 0;
+                }
+                else
+                {
+                    gainedGuid.Add(match.StoryId);
+                }
+            }
+            else if (naming.Count == 0)
             {
                 var id = InsertStory(scope, story, story.HeldBack ? null : await sequence.NextAsync(cancellationToken).ConfigureAwait(false));
                 foreach (var key in keys)
@@ -172,26 +194,12 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                 added += story.HeldBack ? 0 : 1;
                 continue;
             }
-
-            var storyId = keys.Where(known.ContainsKey).Select(k => known[k]).FirstOrDefault(v => v is not null);
-            var missing = Enumerable.Range(0, keys.Length).Where(k => !known.ContainsKey(keys[k])).ToList();
-            var missingGuid = missing.Any(k => IsGuid(story.Keys[k]));
-            if (storyId is { } existing
-                && missingGuid
-                && !Enumerable.Range(0, keys.Length).Any(k => known.ContainsKey(keys[k]) && IsGuid(story.Keys[k]))
-                && await HasGuidAsync(scope, existing, cancellationToken).ConfigureAwait(false))
+            else
             {
-                // Known by its link, yet with a GUID it never had: the feed regenerates GUIDs. They
-                // are not recorded, or every fetch would add a key per item for good.
-                guidChanges++;
-                missing.RemoveAll(k => IsGuid(story.Keys[k]));
-            }
-            else if (storyId is { } gaining && missingGuid)
-            {
-                gainedGuid.Add(gaining);
+                storyId = naming.Select(k => known[keys[k]]).FirstOrDefault(v => v is not null);
             }
 
-            foreach (var k in missing)
+            foreach (var k in Enumerable.Range(0, keys.Length).Where(k => !known.ContainsKey(keys[k]) && !(keepStoredGuid && IsGuid(story.Keys[k]))))
             {
                 known[keys[k]] = storyId;
                 newKeys.Add((keys[k], storyId));
@@ -275,11 +283,73 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         }
     }
 
-    private static async Task<bool> HasGuidAsync(SqliteWriteScope scope, long storyId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The items with GUIDs none of which is stored, yet known by their link, that are a stored
+    /// story: one stored without a GUID that now has one, or one with another GUID when the feed
+    /// regenerates GUIDs or the item is sent again unchanged. A new GUID on a known link is
+    /// otherwise a new story, so GUIDs are taken for regenerated only on strong evidence: at least
+    /// two, and at least half, of the fetch's items with GUIDs bring a new one on a stored link.
+    /// This fetch's items are then matched by link, so even the fetch that reveals it delivers
+    /// nothing twice.
+    /// </summary>
+    private static async Task<(Dictionary<int, (long StoryId, bool HadGuid)> SameStory, bool Regenerated)> MatchNewGuidsAsync(
+        SqliteWriteScope scope, IReadOnlyList<NewStory> stories, List<long[]> hashes, Dictionary<long, long?> known, CancellationToken cancellationToken)
     {
-        var query = scope.Command("SELECT has_guid FROM stories WHERE id = $storyId");
-        SqliteWriteScope.Set(query, "$storyId", storyId);
-        return await query.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long hasGuid && hasGuid != 0;
+        var withGuid = 0;
+        var byLink = new Dictionary<int, long>();
+        for (var i = 0; i < stories.Count; i++)
+        {
+            var keys = stories[i].Keys;
+            if (!keys.Any(IsGuid))
+            {
+                continue;
+            }
+
+            withGuid++;
+            if (Enumerable.Range(0, keys.Count).Any(k => IsGuid(keys[k]) && known.ContainsKey(hashes[i][k])))
+            {
+                continue;
+            }
+
+            if (Enumerable.Range(0, keys.Count).Where(k => !IsGuid(keys[k])).Select(k => known.GetValueOrDefault(hashes[i][k])).FirstOrDefault(v => v is not null) is { } linked)
+            {
+                byLink[i] = linked;
+            }
+        }
+
+        var sameStory = new Dictionary<int, (long StoryId, bool HadGuid)>();
+        if (byLink.Count == 0)
+        {
+            return (sameStory, false);
+        }
+
+        var read = scope.Command("SELECT id, has_guid, content_hash FROM stories WHERE id IN (SELECT value FROM json_each($ids))");
+        SqliteWriteScope.Set(read, "$ids", JsonArray(byLink.Values.Distinct()));
+        var stored = new Dictionary<long, (bool HasGuid, string? Hash)>();
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                stored[reader.GetInt64(0)] = (reader.GetInt64(1) != 0, reader.IsDBNull(2) ? null : reader.GetString(2));
+            }
+        }
+
+        var changed = byLink.Where(m => stored.TryGetValue(m.Value, out var s) && s.HasGuid).ToList();
+        var regenerated = changed.Count >= 2 && changed.Count * 2 >= withGuid;
+        foreach (var (item, storyId) in byLink)
+        {
+            if (!stored.TryGetValue(storyId, out var story))
+            {
+                continue;
+            }
+
+            if (!story.HasGuid || regenerated || story.Hash == stories[item].ContentHash)
+            {
+                sameStory[item] = (storyId, story.HasGuid);
+            }
+        }
+
+        return (sameStory, regenerated);
     }
 
     /// <summary>Updates the stories whose title or text changed; their stored state is read in one statement.</summary>
