@@ -119,10 +119,14 @@ public static class StoryIdentity
         return keys;
     }
 
+    /// <summary>
+    /// The title and date alone, not the text: an item's text changes under it ("3 comments" then
+    /// "4 comments"), and that is an edit of the story, not another one.
+    /// </summary>
     private static string TitleAndDateKey(ParsedItem item)
     {
         var date = (item.Published ?? item.Updated)?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) ?? string.Empty;
-        var text = HtmlText.CollapseWhiteSpace(item.Title ?? string.Empty) + "\n" + date + "\n" + HtmlText.ToPlainText(item.Summary ?? item.Content);
+        var text = Normalize(item.Title ?? string.Empty) + "\n" + date;
         return "hash:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 

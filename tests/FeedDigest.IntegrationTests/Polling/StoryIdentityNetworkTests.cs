@@ -187,6 +187,21 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task NoGuidNoLink_DescriptionChanges_IsAnEditOfOneStory_NotSentAgain()
+    {
+        var url = Serve(new Item(null, "Harbour meeting", null, Start.AddHours(-1), "Minutes posted. 3 comments"));
+        using var host = await StartAsync(url);
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+
+        Serve(new Item(null, "Harbour meeting", null, Start.AddHours(-1), "Minutes posted. 4 comments"));
+        var report = await PollAgainAsync(host);
+
+        Assert.Equal(0, report.NewStories);
+        Assert.Empty(await DueAfterAsync(host, cutoff));
+        Assert.Equal("Minutes posted. 4 comments", Assert.Single(await DueAfterAsync(host, 0)).Summary);
+    }
+
+    [Fact]
     public async Task PrunedStory_IsGone_AndNeverComesBackAsNew()
     {
         var url = Serve(new Item("a1", "Port reopens", "https://site.example/1"));
@@ -308,7 +323,7 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
         Assert.Empty(await DueAfterAsync(host, cutoff));
     }
 
-    private sealed record Item(string? Guid, string Title, string? Link, DateTimeOffset? Published = null);
+    private sealed record Item(string? Guid, string Title, string? Link, DateTimeOffset? Published = null, string Description = "Text of the story.");
 
     private Uri Serve(params Item[] items)
     {
@@ -332,7 +347,7 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
                 builder.Append(CultureInfo.InvariantCulture, $"<pubDate>{published.ToString("R", CultureInfo.InvariantCulture)}</pubDate>");
             }
 
-            builder.Append("<description>Text of the story.</description></item>");
+            builder.Append(CultureInfo.InvariantCulture, $"<description>{SecurityElement.Escape(item.Description)}</description></item>");
         }
 
         return server.Set("feed.xml", builder.Append("</channel></rss>").ToString());

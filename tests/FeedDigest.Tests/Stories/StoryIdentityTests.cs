@@ -60,15 +60,17 @@ public sealed class StoryIdentityTests
     }
 
     [Fact]
-    public void Assign_NoGuidNoLink_TitleDateAndTextHash_StableAndDistinct()
+    public void Assign_NoGuidNoLink_TitleAndDateHash_StableAndDistinct_WhateverTheText()
     {
-        var one = Keys(new ParsedItem { Title = "Daily briefing", Published = Published, Summary = "<p>Rain</p>" })[0];
-        var same = Keys(new ParsedItem { Title = "Daily briefing", Published = Published, Summary = "<p>Rain</p>" })[0];
-        var nextDay = Keys(new ParsedItem { Title = "Daily briefing", Published = Published.AddDays(1), Summary = "<p>Rain</p>" })[0];
+        var one = Keys(new ParsedItem { Title = "Daily briefing", Published = Published, Summary = "<p>Rain, 3 comments</p>" })[0];
+        var same = Keys(new ParsedItem { Title = "Daily briefing", Published = Published, Summary = "<p>Rain, 3 comments</p>" })[0];
+        var textChanged = Keys(new ParsedItem { Title = "Daily briefing", Published = Published, Summary = "<p>Rain, 4 comments</p>" })[0];
+        var nextDay = Keys(new ParsedItem { Title = "Daily briefing", Published = Published.AddDays(1), Summary = "<p>Rain, 3 comments</p>" })[0];
 
         Assert.Single(one);
         Assert.StartsWith("hash:", one[0], StringComparison.Ordinal);
         Assert.Equal(one, same);
+        Assert.Equal(one, textChanged);
         Assert.NotEqual(one, nextDay);
     }
 
