@@ -60,6 +60,9 @@ public static class StoryIdentity
             if (automatic.Count == 0)
             {
                 automatic.Add(TitleAndDateKey(items[i]));
+                // The key as it was made before 2026-11-27 (with the text), so that a story stored
+                // then is still known and not sent again; it is only found while the text is unchanged.
+                automatic.Add(EarlierTitleDateAndTextKey(items[i]));
             }
 
             keys.Add(automatic);
@@ -127,6 +130,14 @@ public static class StoryIdentity
     {
         var date = (item.Published ?? item.Updated)?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) ?? string.Empty;
         var text = Normalize(item.Title ?? string.Empty) + "\n" + date;
+        return "hash:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    /// <summary>What <see cref="TitleAndDateKey"/> was before it left the text out: kept to know stories stored then.</summary>
+    private static string EarlierTitleDateAndTextKey(ParsedItem item)
+    {
+        var date = (item.Published ?? item.Updated)?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) ?? string.Empty;
+        var text = HtmlText.CollapseWhiteSpace(item.Title ?? string.Empty) + "\n" + date + "\n" + HtmlText.ToPlainText(item.Summary ?? item.Content);
         return "hash:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
