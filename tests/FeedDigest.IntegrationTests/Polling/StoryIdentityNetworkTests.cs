@@ -323,6 +323,28 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
         Assert.Empty(await DueAfterAsync(host, cutoff));
     }
 
+    [Fact]
+    public async Task IdentityPolicyChanged_TheFeedsItemsAreNotSentAgain_ANewOneIs()
+    {
+        var items = Enumerable.Range(0, 3)
+            .Select(i => new Item($"g{i}", $"Story {i}", $"https://site.example/{i}", Start.AddDays(-3 - i)))
+            .ToArray();
+        var url = Serve(items);
+        using (var host = await StartAsync([url], new() { ["FeedDigest:Stories:NewFeedWindow"] = "7.00:00:00" }))
+        {
+            await FirstPollAsync(host, expectedNew: 3);
+        }
+
+        // The admin forces title keys: none of the feed's items was stored under one.
+        clock.Advance(TimeSpan.FromHours(2));
+        using var changed = await StartAsync([url], new() { ["FeedDigest:Feeds:0:Identity"] = "title" });
+        var cutoff = (await DueAfterAsync(changed, 0))[^1].Sequence;
+        Serve([new Item("g9", "Published now", "https://site.example/9", clock.GetUtcNow()), .. items]);
+
+        Assert.Equal(1, (await PollAsync(changed)).NewStories);
+        Assert.Equal(["Published now"], (await DueAfterAsync(changed, cutoff)).Select(s => s.Title));
+    }
+
     private sealed record Item(string? Guid, string Title, string? Link, DateTimeOffset? Published = null, string Description = "Text of the story.");
 
     private Uri Serve(params Item[] items)

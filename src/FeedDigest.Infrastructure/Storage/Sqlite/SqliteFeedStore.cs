@@ -24,11 +24,12 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                 // a start with 1,000 unchanged feeds rewrote 1,000 rows.
                 var upsert = scope.Command(
                     """
-                    INSERT INTO feeds (id, source, active, next_check_at)
-                    SELECT value ->> 0, value ->> 1, 1, $now FROM json_each($feeds) WHERE true
+                    INSERT INTO feeds (id, source, active, next_check_at, identity)
+                    SELECT value ->> 0, value ->> 1, 1, $now, value ->> 2 FROM json_each($feeds) WHERE true
                     ON CONFLICT (id) DO UPDATE SET
                         active = 1,
                         source = excluded.source,
+                        identity = excluded.identity,
                         etag = CASE WHEN feeds.source = excluded.source THEN feeds.etag END,
                         last_modified = CASE WHEN feeds.source = excluded.source THEN feeds.last_modified END,
                         consecutive_errors = CASE WHEN feeds.source = excluded.source THEN feeds.consecutive_errors ELSE 0 END,
@@ -37,9 +38,10 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                         failing_since = CASE WHEN feeds.source = excluded.source THEN feeds.failing_since END,
                         alert_sent = CASE WHEN feeds.source = excluded.source THEN feeds.alert_sent ELSE 0 END,
                         gone = CASE WHEN feeds.source = excluded.source THEN feeds.gone ELSE 0 END,
-                        items_stored = CASE WHEN feeds.source = excluded.source THEN feeds.items_stored ELSE 0 END,
+                        -- Another feed, or keys made another way: the next items are an archive again.
+                        items_stored = CASE WHEN feeds.source = excluded.source AND (feeds.identity IS NULL OR feeds.identity = excluded.identity) THEN feeds.items_stored ELSE 0 END,
                         next_check_at = CASE WHEN feeds.source = excluded.source AND feeds.active = 1 THEN feeds.next_check_at ELSE excluded.next_check_at END
-                    WHERE feeds.source IS NOT excluded.source OR feeds.active = 0
+                    WHERE feeds.source IS NOT excluded.source OR feeds.active = 0 OR feeds.identity IS NOT excluded.identity
                     """);
                 SqliteWriteScope.Set(upsert, "$now", SqliteTime.ToText(now));
                 var feedList = FeedListJson(feeds);
@@ -52,7 +54,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             },
             cancellationToken);
 
-    /// <summary>[[id, source], …]: written directly, since the serializer's first use (reflection over the type) cost more than the sync.</summary>
+    /// <summary>[[id, source, identity policy], …]: written directly, since the serializer's first use (reflection over the type) cost more than the sync.</summary>
     private static string FeedListJson(IReadOnlyList<Feed> feeds)
     {
         var buffer = new ArrayBufferWriter<byte>();
@@ -64,6 +66,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                 writer.WriteStartArray();
                 writer.WriteStringValue(feed.Id);
                 writer.WriteStringValue(feed.Source.AbsoluteUri);
+                writer.WriteStringValue(feed.Identity.ToString().ToLowerInvariant());
                 writer.WriteEndArray();
             }
 
