@@ -323,13 +323,13 @@ public sealed class DigestDispatcher(
             {
                 switch (await SendOneAsync(item, subscriber, catalog, options, cancellationToken).ConfigureAwait(false))
                 {
-                    case true:
+                    case SendOutcome.Sent:
                         sent++;
                         break;
-                    case false:
+                    case SendOutcome.Failed:
                         failures++;
                         break;
-                    case null:
+                    case SendOutcome.FailedAndSuspended:
                         suspended.Add(subscriber.Key);
                         failures++;
                         break;
@@ -347,11 +347,17 @@ public sealed class DigestDispatcher(
         return (sent, failures);
     }
 
-    /// <summary>
-    /// Sends one digest and records the outcome: true when sent, false when it failed, null when it
-    /// failed and its subscriber is suspended now.
-    /// </summary>
-    private async Task<bool?> SendOneAsync(UnsentDigest item, Subscriber subscriber, Catalog catalog, DigestOptions options, CancellationToken cancellationToken)
+    private enum SendOutcome
+    {
+        Sent,
+        Failed,
+
+        /// <summary>Failed, and the subscriber is suspended now: their other digests wait.</summary>
+        FailedAndSuspended,
+    }
+
+    /// <summary>Sends one digest and records the outcome.</summary>
+    private async Task<SendOutcome> SendOneAsync(UnsentDigest item, Subscriber subscriber, Catalog catalog, DigestOptions options, CancellationToken cancellationToken)
     {
         // First, out of the outbox for a retry interval, as after a failed attempt: if the process
         // ends before the outcome is written, the next start does not send it at once (within the
@@ -394,31 +400,31 @@ public sealed class DigestDispatcher(
                 }
 
                 logger.LogInformation("Sent digest {DigestId} to subscriber {SubscriberId}: {Subject}", item.Digest.Id, subscriber.Key, subject);
-                return true;
+                return SendOutcome.Sent;
             case DeliveryResult.TransientFailure transient:
                 var retryAt = now + options.RetryInterval * Math.Pow(2, Math.Min(item.Attempts, 10));
                 await digestStore.MarkFailedAsync(item.Digest.Id, transient.Message, retryAt, CancellationToken.None).ConfigureAwait(false);
                 logger.LogWarning("Digest {DigestId} for subscriber {SubscriberId} not sent ({Error}); it stays in the outbox and is retried at {RetryAt:u}", item.Digest.Id, subscriber.Key, transient.Message, retryAt);
-                return false;
+                return SendOutcome.Failed;
             case DeliveryResult.PermanentFailure permanent:
                 await digestStore.MarkFailedAsync(item.Digest.Id, permanent.Message, null, CancellationToken.None).ConfigureAwait(false);
                 logger.LogError("Digest {DigestId} for subscriber {SubscriberId} was refused for good: {Error}; check the address", item.Digest.Id, subscriber.Key, permanent.Message);
                 if (!permanent.RecipientRefused)
                 {
-                    return false;
+                    return SendOutcome.Failed;
                 }
 
                 var refusal = await digestStore.RecordRecipientRefusedAsync(subscriber.Key, permanent.Message, now, options.SuspendAfterPermanentFailures, CancellationToken.None).ConfigureAwait(false);
                 if (!refusal.SuspendedNow)
                 {
-                    return false;
+                    return SendOutcome.Failed;
                 }
 
                 logger.LogError(
                     "Subscriber {SubscriberId} suspended: their address was refused {Count} times in a row; no more digests until an admin runs 'feeddigest digest resume --subscriber {Email}'",
                     subscriber.Key, refusal.FailuresInARow, subscriber.Email);
                 // Their other digests in this batch wait in the outbox for the resume, as later batches do.
-                return null;
+                return SendOutcome.FailedAndSuspended;
             default:
                 throw new InvalidOperationException($"Unknown delivery result {result.GetType().Name}.");
         }

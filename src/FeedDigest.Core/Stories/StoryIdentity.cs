@@ -126,20 +126,17 @@ public static class StoryIdentity
     /// The title and date alone, not the text: an item's text changes under it ("3 comments" then
     /// "4 comments"), and that is an edit of the story, not another one.
     /// </summary>
-    private static string TitleAndDateKey(ParsedItem item)
-    {
-        var date = (item.Published ?? item.Updated)?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) ?? string.Empty;
-        var text = Normalize(item.Title ?? string.Empty) + "\n" + date;
-        return "hash:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-    }
+    private static string TitleAndDateKey(ParsedItem item) =>
+        TextKey(Normalize(item.Title ?? string.Empty) + "\n" + DateText(item));
 
     /// <summary>What <see cref="TitleAndDateKey"/> was before it left the text out: kept to know stories stored then.</summary>
-    private static string EarlierTitleDateAndTextKey(ParsedItem item)
-    {
-        var date = (item.Published ?? item.Updated)?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) ?? string.Empty;
-        var text = HtmlText.CollapseWhiteSpace(item.Title ?? string.Empty) + "\n" + date + "\n" + HtmlText.ToPlainText(item.Summary ?? item.Content);
-        return "hash:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-    }
+    private static string EarlierTitleDateAndTextKey(ParsedItem item) =>
+        TextKey(HtmlText.CollapseWhiteSpace(item.Title ?? string.Empty) + "\n" + DateText(item) + "\n" + HtmlText.ToPlainText(item.Summary ?? item.Content));
+
+    private static string DateText(ParsedItem item) =>
+        (item.Published ?? item.Updated)?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) ?? string.Empty;
+
+    private static string TextKey(string text) => "hash:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     private static HashSet<string> Repeated(List<string?> values)
     {
