@@ -232,21 +232,30 @@ public sealed class FeedPoller(
             ConsecutiveErrors = 0,
             LastError = null,
             FailingSince = null,
-            AlertSent = false,
+            // The admin was told it fails: on a healthy feed the flag means the recovery notice is
+            // owed, and it stays set until that notice has gone out.
+            AlertSent = state.AlertSent,
         };
-        if (state.AlertSent && !await healthNotifier.NotifyRecoveredAsync(feed, state, cancellationToken).ConfigureAwait(false))
-        {
-            // Keep the flag so the recovery notice is tried again after the next fetch.
-            healthy = healthy with { AlertSent = true };
-        }
 
+        // Saved before the admin is told, as a failure is: a notice sent and then a save that fails
+        // (a locked database, a full disk, a kill) left the feed "failing", and the next success told
+        // the admin again. A notice not sent keeps the flag, to be tried again after the next fetch.
+        var saved = StoriesSaved.None;
         if (stories.Count == 0)
         {
             await feedStore.SaveStateAsync(healthy, cancellationToken).ConfigureAwait(false);
-            return StoriesSaved.None;
+        }
+        else
+        {
+            saved = await feedStore.SaveFetchAsync(healthy, stories, storyOptionsMonitor.CurrentValue.EditedStories, cancellationToken).ConfigureAwait(false);
         }
 
-        return await feedStore.SaveFetchAsync(healthy, stories, storyOptionsMonitor.CurrentValue.EditedStories, cancellationToken).ConfigureAwait(false);
+        if (state.AlertSent && await healthNotifier.NotifyRecoveredAsync(feed, state, cancellationToken).ConfigureAwait(false))
+        {
+            await RecordNoticeSentAsync(feed, healthy, alertSent: false, "recovered").ConfigureAwait(false);
+        }
+
+        return saved;
     }
 
     private async Task RecordFailureAsync(Feed feed, FeedState state, string error, TimeSpan? retryAfter, PollingOptions options, CancellationToken cancellationToken)
@@ -271,7 +280,7 @@ public sealed class FeedPoller(
         if (errors >= options.AlertAfterFailures && !state.AlertSent
             && await healthNotifier.NotifyFailingAsync(feed, failing, cancellationToken).ConfigureAwait(false))
         {
-            await feedStore.SaveStateAsync(failing with { AlertSent = true }, cancellationToken).ConfigureAwait(false);
+            await RecordNoticeSentAsync(feed, failing, alertSent: true, "failing").ConfigureAwait(false);
         }
     }
 
@@ -294,7 +303,29 @@ public sealed class FeedPoller(
         await feedStore.SaveStateAsync(stopped, cancellationToken).ConfigureAwait(false);
         if (await healthNotifier.NotifyFailingAsync(feed, stopped, cancellationToken).ConfigureAwait(false))
         {
-            await feedStore.SaveStateAsync(stopped with { AlertSent = true }, cancellationToken).ConfigureAwait(false);
+            await RecordNoticeSentAsync(feed, stopped, alertSent: true, "gone").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Writes down that a notice about the feed went out: only <see cref="FeedState.AlertSent"/>,
+    /// the rest of the state was saved before the notice. The mail has left, so a stop does not
+    /// cancel the write; and a write that fails is not the feed's failure (the poller's guard would
+    /// count it as one and tell the admin again at once). What was saved before the notice stands;
+    /// the notice may go out once more after the feed's next fetch.
+    /// </summary>
+    private async Task RecordNoticeSentAsync(Feed feed, FeedState state, bool alertSent, string kind)
+    {
+        try
+        {
+            await feedStore.SaveAlertSentAsync(state.FeedId, alertSent, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            logger.LogWarning(
+                exception,
+                "Feed {FeedId} ({FeedUrl}): the admin was sent the \"{Kind}\" notice, but that could not be recorded ({Error}); the notice may be sent once more after the feed's next fetch",
+                feed.Id, state.EffectiveUri, kind, exception.Message);
         }
     }
 

@@ -33,6 +33,12 @@ public interface IFeedStore
     Task SaveStateAsync(FeedState state, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Records <see cref="FeedState.AlertSent"/> alone, once a notice to the admin about the feed
+    /// went out: the state it is about was saved before the notice was sent.
+    /// </summary>
+    Task SaveAlertSentAsync(string feedId, bool alertSent, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Deletes stories first seen before <paramref name="firstSeenBefore"/> that no unsent digest
     /// holds; their keys stay as tombstones. Returns how many were deleted.
     /// </summary>

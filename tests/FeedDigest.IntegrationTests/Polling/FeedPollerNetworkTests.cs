@@ -2,6 +2,7 @@ using System.IO.Compression;
 using FeedDigest.Core.Feeds;
 using FeedDigest.Core.Polling;
 using FeedDigest.Core.Ports;
+using FeedDigest.Core.Stories;
 using FeedDigest.Infrastructure.Storage;
 using FeedDigest.IntegrationTests.Support;
 using Microsoft.AspNetCore.Http;
@@ -244,6 +245,105 @@ public sealed class FeedPollerNetworkTests : IAsyncLifetime, IDisposable
         var state = await StateAsync(host, "broken");
         Assert.Equal((1, false), (state.ConsecutiveErrors, state.AlertSent));
         Assert.InRange(state.NextCheckAt, Start.AddMinutes(30), Start.AddMinutes(33));
+    }
+
+    [Fact]
+    public async Task Poll_RecoveryWhoseSaveFails_TheNoticeWaitsForTheSave_AndGoesOutOnce()
+    {
+        var failing = true;
+        var feed = server.Route("flaky.xml", async context =>
+        {
+            if (failing)
+            {
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                return;
+            }
+
+            context.Response.ContentType = "application/rss+xml";
+            await context.Response.WriteAsync(FeedDocuments.Rss(("f1", "Back again", "x")));
+        });
+        FaultyFeedStore store = null!;
+        var storedWhenTold = new List<(int ConsecutiveErrors, bool AlertSent)>();
+        var mail = new FailingMailSender
+        {
+            Observe = async message =>
+            {
+                if (message.Subject.EndsWith("recovered", StringComparison.Ordinal))
+                {
+                    var stored = (await store.GetFeedStatesAsync(default)).Single(s => s.FeedId == "flaky");
+                    storedWhenTold.Add((stored.ConsecutiveErrors, stored.AlertSent));
+                }
+            },
+        };
+        using var host = await StartAsync(
+            [("flaky", feed)],
+            new Dictionary<string, string?> { ["FeedDigest:Polling:AlertAfterFailures"] = "1" },
+            builder =>
+            {
+                builder.Services.Replace(ServiceDescriptor.Singleton<IMailSender>(mail));
+                store = FaultyFeedStore.Wrap(builder.Services);
+            });
+
+        await PollAsync(host);
+        Assert.Equal("FeedDigest: feed \"flaky\" is failing", Assert.Single(mail.Delivered).Subject);
+        Assert.True((await StateAsync(host, "flaky")).AlertSent);
+
+        // The feed answers again, but saving that fails (the database locked): the admin is not told yet.
+        failing = false;
+        store.FailWriteAfter(0);
+        clock.Advance((await StateAsync(host, "flaky")).NextCheckAt - clock.GetUtcNow());
+        await PollAsync(host);
+        Assert.Single(mail.Delivered);
+        var notSaved = await StateAsync(host, "flaky");
+        Assert.Equal((2, true), (notSaved.ConsecutiveErrors, notSaved.AlertSent));
+
+        // The next fetch is saved, and only then is the admin told, once.
+        clock.Advance(notSaved.NextCheckAt - clock.GetUtcNow());
+        await PollAsync(host);
+        clock.Advance((await StateAsync(host, "flaky")).NextCheckAt - clock.GetUtcNow());
+        await PollAsync(host);
+
+        Assert.Equal(
+            ["FeedDigest: feed \"flaky\" is failing", "FeedDigest: feed \"flaky\" recovered"],
+            mail.Delivered.Select(m => m.Subject));
+        Assert.Equal([(0, true)], storedWhenTold);
+        var recovered = await StateAsync(host, "flaky");
+        Assert.Equal((0, false), (recovered.ConsecutiveErrors, recovered.AlertSent));
+    }
+
+    [Fact]
+    public async Task Poll_AlertSentButNotRecorded_TheFailureIsCountedOnce_AndTheAdminToldOnce()
+    {
+        var broken = server.Route("broken.xml", context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            return Task.CompletedTask;
+        });
+        var mail = new FailingMailSender();
+        var logs = new CollectingLoggerProvider();
+        FaultyFeedStore store = null!;
+        using var host = await StartAsync(
+            [("broken", broken)],
+            new Dictionary<string, string?> { ["FeedDigest:Polling:AlertAfterFailures"] = "1" },
+            builder =>
+            {
+                builder.Services.Replace(ServiceDescriptor.Singleton<IMailSender>(mail));
+                builder.Logging.AddProvider(logs);
+                store = FaultyFeedStore.Wrap(builder.Services);
+            });
+
+        // The failure is saved; the alert goes out; writing down that it went out fails.
+        store.FailWriteAfter(1);
+        Assert.Equal(new PollReport(1, 1, 0), await PollAsync(host));
+
+        var state = await StateAsync(host, "broken");
+        Assert.Equal((1, false), (state.ConsecutiveErrors, state.AlertSent));
+        Assert.InRange(state.NextCheckAt, Start.AddMinutes(30), Start.AddMinutes(33));
+        Assert.Equal("FeedDigest: feed \"broken\" is failing", Assert.Single(mail.Delivered).Subject);
+        Assert.Contains(logs.Lines, line => line.Level == LogLevel.Warning
+            && line.Message.Contains("Feed broken", StringComparison.Ordinal)
+            && line.Message.Contains("\"failing\" notice, but that could not be recorded", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Lines, line => line.Level >= LogLevel.Error);
     }
 
     [Fact]
@@ -532,6 +632,9 @@ public sealed class FeedPollerNetworkTests : IAsyncLifetime, IDisposable
 
         public System.Collections.Concurrent.ConcurrentQueue<OutgoingMessage> Delivered { get; } = new();
 
+        /// <summary>Called with each message as it is sent, before it is delivered.</summary>
+        public Func<OutgoingMessage, Task>? Observe { get; set; }
+
         public async Task<DeliveryResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
         {
             Attempted.TrySetResult();
@@ -540,9 +643,85 @@ public sealed class FeedPollerNetworkTests : IAsyncLifetime, IDisposable
                 await failure(cancellationToken);
             }
 
+            if (Observe is { } observe)
+            {
+                await observe(message);
+            }
+
             Delivered.Enqueue(message);
             return new DeliveryResult.Delivered();
         }
+    }
+
+    /// <summary>
+    /// The real feed store, one of whose writes of a feed's state can be made to fail once, as a
+    /// database locked by another process or a full disk fails it.
+    /// </summary>
+    private sealed class FaultyFeedStore : IFeedStore
+    {
+        private IFeedStore inner = null!;
+        private int writesBeforeFailure = -1;
+
+        /// <summary>Replaces the registered store with this one around it.</summary>
+        public static FaultyFeedStore Wrap(IServiceCollection services)
+        {
+            var registered = services.Single(d => d.ServiceType == typeof(IFeedStore)).ImplementationType!;
+            var store = new FaultyFeedStore();
+            services.Replace(ServiceDescriptor.Singleton<IFeedStore>(provider =>
+            {
+                store.inner = (IFeedStore)ActivatorUtilities.CreateInstance(provider, registered);
+                return store;
+            }));
+            return store;
+        }
+
+        /// <summary>The feed-state write after <paramref name="writes"/> more that succeed throws, once.</summary>
+        public void FailWriteAfter(int writes) => Volatile.Write(ref writesBeforeFailure, writes);
+
+        private void MaybeFail()
+        {
+            if (Interlocked.Decrement(ref writesBeforeFailure) == -1)
+            {
+                throw new Microsoft.Data.Sqlite.SqliteException("SQLite Error 5: 'database is locked'.", 5);
+            }
+        }
+
+        public Task SyncFeedsAsync(IReadOnlyList<Feed> feeds, DateTimeOffset now, CancellationToken cancellationToken) => inner.SyncFeedsAsync(feeds, now, cancellationToken);
+
+        public Task<IReadOnlyList<FeedState>> GetDueFeedsAsync(DateTimeOffset now, DateTimeOffset latestScheduledCheck, int limit, CancellationToken cancellationToken) =>
+            inner.GetDueFeedsAsync(now, latestScheduledCheck, limit, cancellationToken);
+
+        public Task<IReadOnlyList<FeedState>> GetFeedStatesAsync(CancellationToken cancellationToken) => inner.GetFeedStatesAsync(cancellationToken);
+
+        public Task<StoriesSaved> SaveFetchAsync(FeedState state, IReadOnlyList<NewStory> stories, EditedStoryPolicy editedStories, CancellationToken cancellationToken)
+        {
+            MaybeFail();
+            return inner.SaveFetchAsync(state, stories, editedStories, cancellationToken);
+        }
+
+        public Task SaveStateAsync(FeedState state, CancellationToken cancellationToken)
+        {
+            MaybeFail();
+            return inner.SaveStateAsync(state, cancellationToken);
+        }
+
+        public Task SaveAlertSentAsync(string feedId, bool alertSent, CancellationToken cancellationToken)
+        {
+            MaybeFail();
+            return inner.SaveAlertSentAsync(feedId, alertSent, cancellationToken);
+        }
+
+        public Task<int> PruneStoriesAsync(DateTimeOffset firstSeenBefore, CancellationToken cancellationToken) => inner.PruneStoriesAsync(firstSeenBefore, cancellationToken);
+
+        public Task<DateTimeOffset?> GetLastPruneAsync(CancellationToken cancellationToken) => inner.GetLastPruneAsync(cancellationToken);
+
+        public Task RecordPruneAsync(DateTimeOffset at, CancellationToken cancellationToken) => inner.RecordPruneAsync(at, cancellationToken);
+
+        public Task<IReadOnlyList<StoryToCluster>> GetStoriesToClusterAfterIdAsync(long afterId, int limit, CancellationToken cancellationToken) =>
+            inner.GetStoriesToClusterAfterIdAsync(afterId, limit, cancellationToken);
+
+        public Task<IReadOnlyList<StoredStory>> GetStoriesAfterAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
+            inner.GetStoriesAfterAsync(afterSequence, limit, cancellationToken);
     }
 
     private static byte[] Gzip(byte[] data)

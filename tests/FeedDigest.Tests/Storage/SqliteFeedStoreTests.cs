@@ -214,6 +214,18 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SaveAlertSentAsync_ChangesTheFlagAlone()
+    {
+        await store.SyncFeedsAsync([Harbor], T0, CancellationToken.None);
+        var state = new FeedState("harbor", Harbor.Source, "\"h1\"", null, T0, T0, T0.AddHours(1), 0, null) { GuidsUnstable = true, AlertSent = true };
+        await store.SaveFetchAsync(state, [Story("guid:1", "One")], EditedStoryPolicy.Ignore, CancellationToken.None);
+
+        await store.SaveAlertSentAsync("harbor", false, CancellationToken.None);
+
+        Assert.Equal(state with { ItemsStored = true, AlertSent = false }, Assert.Single(await store.GetFeedStatesAsync(CancellationToken.None)));
+    }
+
+    [Fact]
     public async Task SaveFetchAsync_StoryFields_RoundTrip()
     {
         await store.SyncFeedsAsync([Harbor], T0, CancellationToken.None);

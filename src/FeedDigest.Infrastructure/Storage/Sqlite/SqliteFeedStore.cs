@@ -487,6 +487,17 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
     public Task SaveStateAsync(FeedState state, CancellationToken cancellationToken) =>
         connections.WriteAsync((scope, token) => UpdateStateAsync(scope, state, token), cancellationToken);
 
+    public Task SaveAlertSentAsync(string feedId, bool alertSent, CancellationToken cancellationToken) =>
+        connections.WriteAsync(
+            (scope, token) =>
+            {
+                var update = scope.Command("UPDATE feeds SET alert_sent = $sent WHERE id = $id");
+                SqliteWriteScope.Set(update, "$sent", alertSent ? 1 : 0);
+                SqliteWriteScope.Set(update, "$id", feedId);
+                return update.ExecuteNonQueryAsync(token);
+            },
+            cancellationToken);
+
     public async Task<IReadOnlyList<StoryToCluster>> GetStoriesToClusterAfterIdAsync(long afterId, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
