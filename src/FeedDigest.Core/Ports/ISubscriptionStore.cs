@@ -13,8 +13,21 @@ public interface ISubscriptionStore
     /// </summary>
     Task<SubscriptionRequestResult> RequestAsync(string key, string email, SubscriberPreferences preferences, DateTimeOffset now, TimeSpan resendAfter, TimeSpan linkLifetime, CancellationToken cancellationToken);
 
-    /// <summary>Turns the pending request into an active subscriber; null when there is no such request (already confirmed, or never made).</summary>
-    Task<WebSubscriber?> ConfirmAsync(string requestId, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Where the request stands, changing nothing (a GET of the link: mail scanners open links):
+    /// <see cref="ConfirmationStatus.Pending"/>, <see cref="ConfirmationStatus.AlreadyConfirmed"/> or
+    /// <see cref="ConfirmationStatus.Gone"/>. A request whose last link was mailed
+    /// <paramref name="linkLifetime"/> or more ago is gone even before it is deleted, whatever the
+    /// expiry signed into its link: the lifetime in force is the one that counts.
+    /// </summary>
+    Task<ConfirmationStatus> GetConfirmationStatusAsync(string requestId, DateTimeOffset now, TimeSpan linkLifetime, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Turns the pending request into an active subscriber (<see cref="ConfirmationStatus.Confirmed"/>,
+    /// with it); otherwise says, as <see cref="GetConfirmationStatusAsync"/> does, whether it was
+    /// confirmed already or is gone.
+    /// </summary>
+    Task<ConfirmationResult> ConfirmAsync(string requestId, DateTimeOffset now, TimeSpan linkLifetime, CancellationToken cancellationToken);
 
     Task<WebSubscriber?> GetAsync(string key, CancellationToken cancellationToken);
 

@@ -20,13 +20,14 @@ internal static class PublicEndpoints
 {
     private static readonly string[] Cadences = ["daily", "weekly", "hourly"];
     private static readonly string[] Days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+    private static readonly PageLink SignUpAgain = new("/subscribe", "Sign up again");
 
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/", () => Results.Redirect("/subscribe"));
         app.MapGet("/subscribe", ShowSubscribe);
         app.MapPost("/subscribe", SubscribeAsync).RequireRateLimiting(WebApp.SubscribePolicy);
-        app.MapGet("/confirm", ShowConfirm).RequireRateLimiting(WebApp.TokenPolicy);
+        app.MapGet("/confirm", ShowConfirmAsync).RequireRateLimiting(WebApp.TokenPolicy);
         app.MapPost("/confirm", ConfirmAsync).RequireRateLimiting(WebApp.TokenPolicy);
         app.MapGet("/manage", ShowManageAsync).RequireRateLimiting(WebApp.TokenPolicy);
         app.MapPost("/manage", SaveAsync).RequireRateLimiting(WebApp.TokenPolicy);
@@ -86,13 +87,21 @@ internal static class PublicEndpoints
         return pages.Message("Check your inbox", $"If {subscriber.Email} can receive our mail, a confirmation link is on its way. Your digest starts once you open it.");
     }
 
-    private static IResult ShowConfirm(HttpContext context, WebPages pages, LinkTokenSigner signer, IAntiforgery antiforgery, string? token)
+    private static async Task<IResult> ShowConfirmAsync(
+        HttpContext context, WebPages pages, LinkTokenSigner signer, IAntiforgery antiforgery, ISubscriptionStore store, IOptions<WebOptions> options, TimeProvider clock, string? token)
     {
-        // Mail scanners open links: opening this one only shows the button that confirms.
+        // Mail scanners open links: opening this one only shows the button that confirms, or what
+        // became of the request, so nobody presses a button that can only fail.
         var check = signer.Verify(token, LinkTokenPurpose.Confirm);
-        return check.IsValid
+        if (!check.IsValid)
+        {
+            return InvalidLink(pages, check);
+        }
+
+        var status = await store.GetConfirmationStatusAsync(check.Subject!, clock.GetUtcNow(), options.Value.ConfirmationLinkLifetime, context.RequestAborted).ConfigureAwait(false);
+        return status == ConfirmationStatus.Pending
             ? pages.Render("confirm", "Confirm your subscription", new { csrf = antiforgery.GetAndStoreTokens(context).RequestToken, token })
-            : InvalidLink(pages, check);
+            : NotConfirmed(pages, status);
     }
 
     private static async Task<IResult> ConfirmAsync(
@@ -110,15 +119,29 @@ internal static class PublicEndpoints
             return InvalidLink(pages, check);
         }
 
-        var subscriber = await store.ConfirmAsync(check.Subject!, clock.GetUtcNow(), context.RequestAborted).ConfigureAwait(false);
-        if (subscriber is null)
+        var result = await store.ConfirmAsync(check.Subject!, clock.GetUtcNow(), options.Value.ConfirmationLinkLifetime, context.RequestAborted).ConfigureAwait(false);
+        if (result is not { Status: ConfirmationStatus.Confirmed, Subscriber: { } subscriber })
         {
-            return pages.Message("Already confirmed", "This subscription was confirmed already. The link in each digest leads to your preferences.");
+            return NotConfirmed(pages, result.Status);
         }
 
         var manage = DigestLinks.Link(options.Value, "manage", signer.Create(LinkTokenPurpose.Manage, subscriber.Key, expiresAt: null));
         return Results.Redirect($"{manage.PathAndQuery}&confirmed=1");
     }
+
+    /// <summary>
+    /// A link whose signature and expiry hold but whose request cannot be confirmed: confirmed
+    /// already, or gone (its link expired under the lifetime in force, it was deleted unconfirmed,
+    /// or its subscriber left since). Gone is answered as an expired link is.
+    /// </summary>
+    private static IResult NotConfirmed(WebPages pages, ConfirmationStatus status) =>
+        status == ConfirmationStatus.AlreadyConfirmed
+            ? pages.Message("Already confirmed", "This subscription was confirmed already. The link in each digest leads to your preferences.")
+            : pages.Message(
+                "This link does not work",
+                "This confirmation link has expired or was already used. To get the digest, sign up again.",
+                StatusCodes.Status410Gone,
+                SignUpAgain);
 
     private static async Task<IResult> ShowManageAsync(
         HttpContext context, WebPages pages, LinkTokenSigner signer, IAntiforgery antiforgery, ICatalogSource catalogs, ISubscriptionStore store, IConfiguration configuration, string? token, string? confirmed)
@@ -305,12 +328,9 @@ internal static class PublicEndpoints
         });
 
     private static IResult InvalidLink(WebPages pages, LinkTokenCheck check) =>
-        pages.Message(
-            "This link does not work",
-            check.Status == LinkTokenStatus.Expired
-                ? "This link has expired. Ask again on the subscribe page for a new one."
-                : "This link is not valid: it may have been cut short or changed. Use the link from your mail as it is.",
-            check.Status == LinkTokenStatus.Expired ? StatusCodes.Status410Gone : StatusCodes.Status400BadRequest);
+        check.Status == LinkTokenStatus.Expired
+            ? pages.Message("This link does not work", "This link has expired. Ask again on the subscribe page for a new one.", StatusCodes.Status410Gone, SignUpAgain)
+            : pages.Message("This link does not work", "This link is not valid: it may have been cut short or changed. Use the link from your mail as it is.", StatusCodes.Status400BadRequest);
 
     private static IResult FormExpired(WebPages pages) =>
         pages.Message("Please try again", "This form has expired or did not come from this site. Reload the page and send it again.", StatusCodes.Status400BadRequest);

@@ -44,6 +44,7 @@ internal sealed class WebPages
     /// <summary>A part of a page (the preferences fields), rendered and encoded, to be placed raw into another.</summary>
     public string Fragment(string template, object model) => templates[template].Render(new TemplateContext(model, options), Encoder);
 
-    public IResult Message(string title, string text, int statusCode = StatusCodes.Status200OK) =>
-        Render("message", title, new { heading = title, text }, statusCode);
+    /// <param name="link">A link under the text: where to go from here.</param>
+    public IResult Message(string title, string text, int statusCode = StatusCodes.Status200OK, PageLink? link = null) =>
+        Render("message", title, new { heading = title, text, link = link is null ? null : new { href = link.Href, text = link.Text } }, statusCode);
 }

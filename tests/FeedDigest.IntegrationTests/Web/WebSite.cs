@@ -40,7 +40,11 @@ public sealed class WebSite : IAsyncDisposable
 
     public Uri BaseUri { get; }
 
-    public static async Task<WebSite> StartAsync(params (string Guid, string Title, string Description)[] stories)
+    public static Task<WebSite> StartAsync(params (string Guid, string Title, string Description)[] stories) =>
+        StartAsync(new Dictionary<string, string?>(), stories);
+
+    /// <param name="extra">Settings over the test's own (a shorter <c>FeedDigest:Web:ConfirmationLinkLifetime</c>).</param>
+    public static async Task<WebSite> StartAsync(IReadOnlyDictionary<string, string?> extra, params (string Guid, string Title, string Description)[] stories)
     {
         var directory = new TempDirectory();
         var feeds = await LoopbackFeedServer.StartAsync();
@@ -57,6 +61,11 @@ public sealed class WebSite : IAsyncDisposable
         settings["FeedDigest:Web:AdminToken"] = AdminToken;
         settings["FeedDigest:Web:UnsubscribeMailto"] = "unsubscribe@feeddigest.test";
         settings["FeedDigest:Web:SubscribeRequestsPerMinute"] = "4";
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
         var host = TestHost.Build(directory.Path, settings, clock, withScheduler: true);
         await host.StartAsync();
         return new WebSite(directory, feeds, smtp, clock, host, baseUri);
@@ -71,6 +80,17 @@ public sealed class WebSite : IAsyncDisposable
         command.CommandText = "SELECT COUNT(*) FROM subscriber_state WHERE subscriber_key = $key";
         command.Parameters.AddWithValue("$key", key);
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
+    }
+
+    /// <summary>How many subscription requests for the address wait for their confirmation.</summary>
+    public long PendingRequests(string key)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(directory.Path, "data", "feeddigest.db")};Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM subscription_requests WHERE subscriber_key = $key";
+        command.Parameters.AddWithValue("$key", key);
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
     public Uri Page(string pathAndQuery) => new(BaseUri, pathAndQuery);

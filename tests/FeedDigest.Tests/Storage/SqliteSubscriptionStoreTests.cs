@@ -32,14 +32,50 @@ public sealed class SqliteSubscriptionStoreTests
         var store = new SqliteSubscriptionStore(database.Connections);
         var request = await store.RequestAsync("ana@example.com", "Ana@example.com", Daily with { SendAt = "08:00" }, Now, TimeSpan.FromMinutes(15), Lifetime, default);
 
-        var confirmed = await store.ConfirmAsync(request.RequestId, Now.AddMinutes(1), default);
-        var again = await store.ConfirmAsync(request.RequestId, Now.AddMinutes(2), default);
+        var confirmed = await store.ConfirmAsync(request.RequestId, Now.AddMinutes(1), Lifetime, default);
+        var again = await store.ConfirmAsync(request.RequestId, Now.AddMinutes(2), Lifetime, default);
 
-        Assert.Equal(WebSubscriberStatus.Active, confirmed?.Status);
-        Assert.Equal("08:00", confirmed?.Preferences.SendAt);
-        Assert.Null(again);
+        Assert.Equal(ConfirmationStatus.Confirmed, confirmed.Status);
+        Assert.Equal(WebSubscriberStatus.Active, confirmed.Subscriber?.Status);
+        Assert.Equal("08:00", confirmed.Subscriber?.Preferences.SendAt);
+        Assert.Equal(new ConfirmationResult(ConfirmationStatus.AlreadyConfirmed), again);
         Assert.Equal(["censorship"], (await store.GetAsync("ana@example.com", default))?.Preferences.Topics);
-        Assert.Null(await store.ConfirmAsync("no-such-request", Now, default));
+        Assert.Equal(new ConfirmationResult(ConfirmationStatus.Gone), await store.ConfirmAsync("no-such-request", Now, Lifetime, default));
+    }
+
+    [Fact]
+    public async Task GetConfirmationStatusAsync_PendingThenConfirmed_AlreadyConfirmedUntilTheSubscriberLeaves()
+    {
+        await using var database = await SqliteTestDatabase.CreateAsync();
+        var store = new SqliteSubscriptionStore(database.Connections);
+        var request = await store.RequestAsync("ana@example.com", "ana@example.com", Daily, Now, TimeSpan.FromMinutes(15), Lifetime, default);
+
+        var before = await store.GetConfirmationStatusAsync(request.RequestId, Now.AddMinutes(1), Lifetime, default);
+        await store.ConfirmAsync(request.RequestId, Now.AddMinutes(2), Lifetime, default);
+        var after = await store.GetConfirmationStatusAsync(request.RequestId, Now.AddMinutes(3), Lifetime, default);
+        await store.UnsubscribeAsync("ana@example.com", "ana@example.com", Now.AddMinutes(4), default);
+        var left = await store.GetConfirmationStatusAsync(request.RequestId, Now.AddMinutes(5), Lifetime, default);
+
+        Assert.Equal((ConfirmationStatus.Pending, ConfirmationStatus.AlreadyConfirmed, ConfirmationStatus.Gone), (before, after, left));
+        Assert.Equal(ConfirmationStatus.Gone, (await store.ConfirmAsync(request.RequestId, Now.AddMinutes(6), Lifetime, default)).Status);
+        Assert.Equal(WebSubscriberStatus.Unsubscribed, (await store.GetAsync("ana@example.com", default))?.Status);
+    }
+
+    [Fact]
+    public async Task ConfirmAsync_LinkOlderThanTheLifetimeInForce_IsGone_BeforeItsRequestIsDeleted()
+    {
+        await using var database = await SqliteTestDatabase.CreateAsync();
+        var store = new SqliteSubscriptionStore(database.Connections);
+        // Mailed under a 48 h lifetime; the admin has shortened it to 1 h since.
+        var request = await store.RequestAsync("ana@example.com", "ana@example.com", Daily, Now, TimeSpan.FromMinutes(15), Lifetime, default);
+        var shortened = TimeSpan.FromHours(1);
+
+        Assert.Equal(ConfirmationStatus.Pending, await store.GetConfirmationStatusAsync(request.RequestId, Now.AddMinutes(59), shortened, default));
+        Assert.Equal(ConfirmationStatus.Gone, await store.GetConfirmationStatusAsync(request.RequestId, Now.AddHours(1), shortened, default));
+        Assert.Equal(new ConfirmationResult(ConfirmationStatus.Gone), await store.ConfirmAsync(request.RequestId, Now.AddHours(2), shortened, default));
+
+        Assert.Null(await store.GetAsync("ana@example.com", default));
+        Assert.Equal(1, await database.ScalarAsync<int>("SELECT count(*) FROM subscription_requests"));
     }
 
     [Fact]
@@ -56,7 +92,7 @@ public sealed class SqliteSubscriptionStoreTests
 
         // Confirming a new request brings them back.
         var request = await store.RequestAsync("ben@example.com", "ben@example.com", Daily, Now.AddHours(1), TimeSpan.FromMinutes(15), Lifetime, default);
-        await store.ConfirmAsync(request.RequestId, Now.AddHours(1), default);
+        Assert.Equal(ConfirmationStatus.Confirmed, (await store.ConfirmAsync(request.RequestId, Now.AddHours(1), Lifetime, default)).Status);
         Assert.Equal(WebSubscriberStatus.Active, (await store.GetAsync("ben@example.com", default))?.Status);
     }
 
@@ -73,9 +109,9 @@ public sealed class SqliteSubscriptionStoreTests
         await store.RequestAsync("cara@example.com", "cara@example.com", Daily, Now + Lifetime, resend, Lifetime, default);
 
         Assert.Equal(2, await database.ScalarAsync<int>("SELECT count(*) FROM subscription_requests"));
-        Assert.Null(await store.ConfirmAsync(expired.RequestId, Now + Lifetime, default));
+        Assert.Equal(ConfirmationStatus.Gone, (await store.ConfirmAsync(expired.RequestId, Now + Lifetime, Lifetime, default)).Status);
         Assert.Null(await store.GetAsync("ana@example.com", default));
-        Assert.Equal(WebSubscriberStatus.Active, (await store.ConfirmAsync(pending.RequestId, Now + Lifetime, default))?.Status);
+        Assert.Equal(WebSubscriberStatus.Active, (await store.ConfirmAsync(pending.RequestId, Now + Lifetime, Lifetime, default)).Subscriber?.Status);
     }
 
     [Fact]
@@ -92,6 +128,6 @@ public sealed class SqliteSubscriptionStoreTests
         Assert.Equal((first.RequestId, false), (again.RequestId, again.SendConfirmation));
 
         await store.RequestAsync("cara@example.com", "cara@example.com", Daily, Now + resend, resend, Lifetime, default);
-        Assert.Null(await store.ConfirmAsync(first.RequestId, Now + resend, default));
+        Assert.Equal(ConfirmationStatus.Gone, (await store.ConfirmAsync(first.RequestId, Now + resend, Lifetime, default)).Status);
     }
 }

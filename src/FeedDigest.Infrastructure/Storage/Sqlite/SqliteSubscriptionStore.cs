@@ -60,12 +60,24 @@ internal sealed class SqliteSubscriptionStore(SqliteConnectionFactory connection
         return new SubscriptionRequestResult(requestId, send);
     }
 
-    public async Task<WebSubscriber?> ConfirmAsync(string requestId, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<ConfirmationStatus> GetConfirmationStatusAsync(string requestId, DateTimeOffset now, TimeSpan linkLifetime, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadConfirmationStatusAsync(connection, null, requestId, now, linkLifetime, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ConfirmationResult> ConfirmAsync(string requestId, DateTimeOffset now, TimeSpan linkLifetime, CancellationToken cancellationToken)
     {
         await using var writer = await connections.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = writer.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var request = await connection.QuerySingleOrDefaultAsync<SubscriberRow>(new CommandDefinition(
+        var status = await ReadConfirmationStatusAsync(connection, transaction, requestId, now, linkLifetime, cancellationToken).ConfigureAwait(false);
+        if (status != ConfirmationStatus.Pending)
+        {
+            return new ConfirmationResult(status);
+        }
+
+        var request = await connection.QuerySingleAsync<SubscriberRow>(new CommandDefinition(
             """
             SELECT subscriber_key AS SubscriberKey, email AS Email, 'active' AS Status, topics AS Topics, cadence AS Cadence,
                    send_at AS SendAt, day AS Day, time_zone AS TimeZone, 0 AS Paused, @now AS UpdatedAt
@@ -74,16 +86,39 @@ internal sealed class SqliteSubscriptionStore(SqliteConnectionFactory connection
             new { requestId, now = SqliteTime.ToText(now) },
             transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (request is null)
+        await UpsertAsync(connection, transaction, request, cancellationToken).ConfigureAwait(false);
+        // The request's row goes; the subscriber's keeps its id, so the link opened again says "already confirmed".
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE web_subscribers SET confirmed_request_id = @requestId WHERE subscriber_key = @key;
+            DELETE FROM subscription_requests WHERE request_id = @requestId;
+            """,
+            new { requestId, key = request.SubscriberKey },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new ConfirmationResult(ConfirmationStatus.Confirmed, request.ToSubscriber());
+    }
+
+    /// <summary>
+    /// Pending while the request waits and its last link is younger than <paramref name="linkLifetime"/>:
+    /// the expiry signed into a link mailed under a longer lifetime does not extend it, and the request
+    /// may not have been deleted yet (that happens at the next request anyone makes). Without the
+    /// request, confirmed or deleted unconfirmed alike, only a subscriber confirmed from it tells the two apart.
+    /// </summary>
+    private static async Task<ConfirmationStatus> ReadConfirmationStatusAsync(
+        Microsoft.Data.Sqlite.SqliteConnection connection, System.Data.Common.DbTransaction? transaction, string requestId, DateTimeOffset now, TimeSpan linkLifetime, CancellationToken cancellationToken)
+    {
+        var mailedAt = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            "SELECT mailed_at FROM subscription_requests WHERE request_id = @requestId", new { requestId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (mailedAt is not null)
         {
-            return null;
+            return SqliteTime.FromText(mailedAt) > now - linkLifetime ? ConfirmationStatus.Pending : ConfirmationStatus.Gone;
         }
 
-        await UpsertAsync(connection, transaction, request, cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM subscription_requests WHERE request_id = @requestId", new { requestId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return request.ToSubscriber();
+        var subscriberStatus = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            "SELECT status FROM web_subscribers WHERE confirmed_request_id = @requestId", new { requestId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return subscriberStatus == "active" ? ConfirmationStatus.AlreadyConfirmed : ConfirmationStatus.Gone;
     }
 
     public async Task<WebSubscriber?> GetAsync(string key, CancellationToken cancellationToken)
