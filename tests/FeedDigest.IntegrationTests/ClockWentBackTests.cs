@@ -4,6 +4,7 @@ using FeedDigest.Core.Ports;
 using FeedDigest.Infrastructure.Storage;
 using FeedDigest.IntegrationTests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -70,5 +71,54 @@ public sealed class ClockWentBackTests
         Assert.DoesNotContain("Censorship of forums grows", editors[1].TextBody, StringComparison.Ordinal);
         Assert.Single(smtp.Messages, m => m.To.Mailboxes.Single().Address == "reader@example.org");
         Assert.Single(logs.Lines, line => line.Message.Contains("clock appears to have gone back: 2 subscribers", StringComparison.Ordinal));
+    }
+
+    // After the subscribers' 07:00 in Shanghai (23:00 UTC): their digest is due.
+    private static readonly DateTimeOffset AfterTheSlot = Start.AddHours(23.5);
+
+    [Fact]
+    public async Task DigestRetrySetWhileTheClockWasADayAhead_IsTriedAtOnceWhenItIsPutBack_AndLoggedOnce()
+    {
+        using var directory = new TempDirectory();
+        await using var feeds = await LoopbackFeedServer.StartAsync();
+        await using var smtp = InProcessSmtpServer.Start();
+        var clock = new FakeTimeProvider(Start);
+        var logs = new CollectingLoggerProvider();
+        using var host = await BuildAsync(directory.Path, feeds, smtp, clock, logs, retryInterval: null);
+        var dispatcher = host.Services.GetRequiredService<DigestDispatcher>();
+        await host.Services.GetRequiredService<FeedPoller>().PollAsync(allFeeds: false, default);
+
+        // A day ahead, the digest is claimed and the server defers it: its retry is set a day ahead too.
+        clock.AdjustTime(AfterTheSlot.AddDays(1));
+        smtp.RecipientReply = _ => 451;
+        Assert.Equal(new DigestRunReport(1, 0, 1), await dispatcher.RunAsync(default));
+        smtp.RecipientReply = null;
+
+        clock.AdjustTime(AfterTheSlot.AddMinutes(1));
+
+        Assert.Equal(new DigestRunReport(0, 1, 0), await dispatcher.RunAsync(default));
+        Assert.Equal(new DigestRunReport(0, 0, 0), await dispatcher.RunAsync(default));
+        Assert.Equal("editor@example.org", Assert.Single(smtp.Messages).To.Mailboxes.Single().Address);
+        var warning = Assert.Single(logs.Lines, line => line.Message.Contains("later than any retry is set", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains("clock appears to have gone back", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("1 digests in the outbox", warning.Message, StringComparison.Ordinal);
+        Assert.EndsWith("they are tried now: editor@example.org", warning.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The host over <paramref name="directory"/>'s database, its editor first seen at the start (a day's look-back).</summary>
+    private static async Task<IHost> BuildAsync(string directory, LoopbackFeedServer feeds, InProcessSmtpServer smtp, FakeTimeProvider clock, CollectingLoggerProvider logs, string? retryInterval)
+    {
+        var feedUri = feeds.Set("wire.xml", FeedDocuments.Rss(("a1", "Regulators widen online censorship campaign", "x")));
+        var settings = TestHost.Settings(feedUri, smtp.Port);
+        if (retryInterval is not null)
+        {
+            settings["FeedDigest:Digests:RetryInterval"] = retryInterval;
+        }
+
+        var host = TestHost.Build(directory, settings, clock, withScheduler: false, builder => builder.Logging.AddProvider(logs));
+        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
+        await host.Services.GetRequiredService<IDigestStore>().GetOrCreateStateAsync("editor@example.org", Start, Start.AddDays(-1), default);
+        return host;
     }
 }

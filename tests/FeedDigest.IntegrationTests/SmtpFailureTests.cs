@@ -411,6 +411,10 @@ public sealed class SmtpFailureTests : IAsyncLifetime, IDisposable
 
         public Task LeaseAsync(string digestId, DateTimeOffset until, CancellationToken cancellationToken) => inner.LeaseAsync(digestId, until, cancellationToken);
 
+        public Task<IReadOnlyList<ScheduledAttempt>> GetAttemptsAfterAsync(DateTimeOffset after, CancellationToken cancellationToken) => inner.GetAttemptsAfterAsync(after, cancellationToken);
+
+        public Task<bool> RescheduleAttemptAsync(ScheduledAttempt attempt, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken) => inner.RescheduleAttemptAsync(attempt, nextAttemptAt, cancellationToken);
+
         public Task<IReadOnlyList<long>> GetDeliveredStoryIdsAsync(string subscriberKey, DateTimeOffset since, CancellationToken cancellationToken) => inner.GetDeliveredStoryIdsAsync(subscriberKey, since, cancellationToken);
 
         public Task MarkFailedAsync(string digestId, string failure, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken) => inner.MarkFailedAsync(digestId, failure, nextAttemptAt, cancellationToken);

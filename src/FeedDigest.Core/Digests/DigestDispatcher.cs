@@ -43,6 +43,9 @@ public sealed class DigestDispatcher(
     /// </summary>
     private static readonly TimeSpan OtherRunLeeway = TimeSpan.FromMinutes(1);
 
+    /// <summary>A failed send is tried again after RetryInterval, doubled for each attempt before it up to this many times.</summary>
+    private const int MaxRetryDoublings = 10;
+
     // Digests the mail server took whose "sent" could not be written (a full disk): never sent again
     // by this process; the write is tried again at each run.
     private readonly ConcurrentDictionary<string, DateTimeOffset> sentNotRecorded = new(StringComparer.Ordinal);
@@ -305,8 +308,10 @@ public sealed class DigestDispatcher(
     {
         var subscribers = (await subscriberDirectory.GetSubscribersAsync(catalog, cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Key, StringComparer.Ordinal);
         await RecordSentNotRecordedAsync(cancellationToken).ConfigureAwait(false);
+        var now = timeProvider.GetUtcNow();
+        await MoveAttemptsSetAheadAsync(now, options, cancellationToken).ConfigureAwait(false);
         // Only current subscribers' digests: one of a subscriber who left waits without holding up the rest.
-        var unsent = await digestStore.GetUnsentDigestsAsync(timeProvider.GetUtcNow(), OutboxBatchSize, subscribers.Keys, cancellationToken).ConfigureAwait(false);
+        var unsent = await digestStore.GetUnsentDigestsAsync(now, OutboxBatchSize, subscribers.Keys, cancellationToken).ConfigureAwait(false);
         var sent = 0;
         var failures = 0;
         var suspended = new HashSet<string>(StringComparer.Ordinal);
@@ -346,6 +351,38 @@ public sealed class DigestDispatcher(
 
         return (sent, failures);
     }
+
+    /// <summary>
+    /// A digest's next attempt is set from the clock. One later than any retry is set from now
+    /// (RetryInterval doubled <see cref="MaxRetryDoublings"/> times, with a minute for another
+    /// process's run) was set while the clock was ahead (a wrong NTP answer, a mistyped date), or
+    /// before RetryInterval was shortened: waiting for it would keep the digest in the outbox until
+    /// the real time catches up. It is tried now, and logged once: once tried, its next attempt
+    /// (if any) is set from the clock as it is.
+    /// </summary>
+    private async Task MoveAttemptsSetAheadAsync(DateTimeOffset now, DigestOptions options, CancellationToken cancellationToken)
+    {
+        var latestAttempt = now + LongestRetryWait(options) + OtherRunLeeway;
+        var setAhead = new List<ScheduledAttempt>();
+        foreach (var attempt in await digestStore.GetAttemptsAfterAsync(latestAttempt, cancellationToken).ConfigureAwait(false))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (await digestStore.RescheduleAttemptAsync(attempt, now, cancellationToken).ConfigureAwait(false))
+            {
+                setAhead.Add(attempt);
+            }
+        }
+
+        if (setAhead.Count > 0)
+        {
+            logger.LogWarning(
+                "The clock appears to have gone back (or {Section}:RetryInterval was shortened): {Count} digests in the outbox were to be tried again later than any retry is set (RetryInterval {RetryInterval}, doubled up to {Doublings} times), up to {LatestAttempt:u}; they are tried now: {SubscriberIds}",
+                DigestOptions.SectionName, setAhead.Count, options.RetryInterval, MaxRetryDoublings, setAhead.Max(attempt => attempt.NextAttemptAt),
+                string.Join(", ", setAhead.Select(attempt => attempt.SubscriberKey).Distinct(StringComparer.Ordinal)));
+        }
+    }
+
+    private static TimeSpan LongestRetryWait(DigestOptions options) => options.RetryInterval * Math.Pow(2, MaxRetryDoublings);
 
     private enum SendOutcome
     {
@@ -402,7 +439,7 @@ public sealed class DigestDispatcher(
                 logger.LogInformation("Sent digest {DigestId} to subscriber {SubscriberId}: {Subject}", item.Digest.Id, subscriber.Key, subject);
                 return SendOutcome.Sent;
             case DeliveryResult.TransientFailure transient:
-                var retryAt = now + options.RetryInterval * Math.Pow(2, Math.Min(item.Attempts, 10));
+                var retryAt = now + options.RetryInterval * Math.Pow(2, Math.Min(item.Attempts, MaxRetryDoublings));
                 await digestStore.MarkFailedAsync(item.Digest.Id, transient.Message, retryAt, CancellationToken.None).ConfigureAwait(false);
                 logger.LogWarning("Digest {DigestId} for subscriber {SubscriberId} not sent ({Error}); it stays in the outbox and is retried at {RetryAt:u}", item.Digest.Id, subscriber.Key, transient.Message, retryAt);
                 return SendOutcome.Failed;

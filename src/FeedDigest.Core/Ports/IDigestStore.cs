@@ -42,6 +42,18 @@ public interface IDigestStore
     /// </summary>
     Task LeaseAsync(string digestId, DateTimeOffset until, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Digests in the outbox (suspended subscribers' too) whose next attempt is after
+    /// <paramref name="after"/>, in order of it.
+    /// </summary>
+    Task<IReadOnlyList<ScheduledAttempt>> GetAttemptsAfterAsync(DateTimeOffset after, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves the digest's next attempt to <paramref name="nextAttemptAt"/>, unless it was tried,
+    /// sent or leased since <paramref name="attempt"/> was read. Returns whether it moved.
+    /// </summary>
+    Task<bool> RescheduleAttemptAsync(ScheduledAttempt attempt, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken);
+
     /// <summary>Stories in the subscriber's digests claimed since <paramref name="since"/>: their clusters are not listed again.</summary>
     Task<IReadOnlyList<long>> GetDeliveredStoryIdsAsync(string subscriberKey, DateTimeOffset since, CancellationToken cancellationToken);
 

@@ -187,6 +187,42 @@ public sealed class SqliteDigestStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetAttemptsAfterAsync_GivesPendingDigestsTriedLater_InOrder()
+    {
+        var story = await AddStoryAsync("s1", T0);
+        await ClaimAsync("ana@example.com", "d1", story);
+        await ClaimAsync("bo@example.com", "d2", story);
+        await ClaimAsync("cy@example.com", "d3", story);
+        await ClaimAsync("di@example.com", "d4", story);
+        await store.MarkFailedAsync("d1", "451 later", T0.AddDays(2), CancellationToken.None);
+        await store.LeaseAsync("d2", T0.AddDays(1), CancellationToken.None);
+        await store.MarkFailedAsync("d3", "451 later", T0.AddMinutes(5), CancellationToken.None);
+        await store.MarkFailedAsync("d4", "550 no such user", null, CancellationToken.None);
+
+        Assert.Equal(
+            [new ScheduledAttempt("d2", "bo@example.com", T0.AddDays(1)), new ScheduledAttempt("d1", "ana@example.com", T0.AddDays(2))],
+            await store.GetAttemptsAfterAsync(T0.AddHours(1), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task RescheduleAttemptAsync_MovesTheAttempt_UnlessItWasTriedSinceItWasRead()
+    {
+        var story = await AddStoryAsync("s1", T0);
+        await ClaimAsync("ana@example.com", "d1", story);
+        await ClaimAsync("bo@example.com", "d2", story);
+        await store.MarkFailedAsync("d1", "451 later", T0.AddDays(2), CancellationToken.None);
+        await store.MarkFailedAsync("d2", "451 later", T0.AddDays(2), CancellationToken.None);
+        var read = await store.GetAttemptsAfterAsync(T0, CancellationToken.None);
+        await store.MarkFailedAsync("d2", "451 later", T0.AddDays(3), CancellationToken.None);
+
+        Assert.True(await store.RescheduleAttemptAsync(read[0], T0, CancellationToken.None));
+        Assert.False(await store.RescheduleAttemptAsync(read[1], T0, CancellationToken.None));
+
+        Assert.Equal(["d1"], (await Unsent(T0)).Select(d => d.Digest.Id));
+        Assert.Equal([new ScheduledAttempt("d2", "bo@example.com", T0.AddDays(3))], await store.GetAttemptsAfterAsync(T0, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task GetUnsentDigestsAsync_ForGivenSubscribers_LeavesTheOthersWaiting()
     {
         var story = await AddStoryAsync("s1", T0);

@@ -173,6 +173,28 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
         return result;
     }
 
+    public async Task<IReadOnlyList<ScheduledAttempt>> GetAttemptsAfterAsync(DateTimeOffset after, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // A range of ix_digests_pending: every digest run asks, and it is almost always empty.
+        var rows = await connection.QueryAsync<(string Id, string SubscriberKey, string NextAttemptAt)>(new CommandDefinition(
+            "SELECT id, subscriber_key, next_attempt_at FROM digests WHERE status = 'pending' AND next_attempt_at > @after ORDER BY next_attempt_at",
+            new { after = SqliteTime.ToText(after) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(row => new ScheduledAttempt(row.Id, row.SubscriberKey, SqliteTime.FromText(row.NextAttemptAt))).ToList();
+    }
+
+    public async Task<bool> RescheduleAttemptAsync(ScheduledAttempt attempt, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        await using var writer = await connections.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        var moved = await writer.Connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE digests SET next_attempt_at = @nextAttemptAt WHERE id = @id AND status = 'pending' AND next_attempt_at = @was",
+            new { id = attempt.DigestId, nextAttemptAt = SqliteTime.ToText(nextAttemptAt), was = SqliteTime.ToText(attempt.NextAttemptAt) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return moved > 0;
+    }
+
     public async Task<IReadOnlyList<long>> GetDeliveredStoryIdsAsync(string subscriberKey, DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
