@@ -44,6 +44,7 @@ public sealed class FeedPoller(
 
         await PruneDailyAsync(now, cancellationToken).ConfigureAwait(false);
         var latestScheduledCheck = NextCheckCalculator.LatestScheduledCheck(now, options);
+        await RescheduleChecksBeyondMaxIntervalAsync(now, options, cancellationToken).ConfigureAwait(false);
         var due = allFeeds
             ? await feedStore.GetFeedStatesAsync(cancellationToken).ConfigureAwait(false)
             : await feedStore.GetDueFeedsAsync(now, latestScheduledCheck, options.MaxFeedsPerTick, cancellationToken).ConfigureAwait(false);
@@ -72,10 +73,11 @@ public sealed class FeedPoller(
     }
 
     /// <summary>
-    /// A feed next due later than any schedule sets had that time set while the clock was ahead (a
-    /// wrong NTP answer, a mistyped date), and the store hands it over as due. The admin is told, or
-    /// a pause in polling would go unexplained; once polled, the feed is scheduled from the clock as
-    /// it is, so this is said once.
+    /// A feed next due later than any schedule sets from now, and last checked after now (or never),
+    /// had that time set while the clock was ahead (a wrong NTP answer, a mistyped date), and the
+    /// store hands it over as due. The admin is told, or a pause in polling would go unexplained;
+    /// once polled, the feed is scheduled from the clock as it is, so this is said once. (One last
+    /// checked before now was given a wait MaxInterval no longer allows, and was rescheduled.)
     /// </summary>
     private void WarnOfChecksSetAhead(IReadOnlyList<FeedState> due, DateTimeOffset latestScheduledCheck, PollingOptions options)
     {
@@ -86,8 +88,33 @@ public sealed class FeedPoller(
         }
 
         logger.LogWarning(
-            "The clock appears to have gone back (or {Section}:MaxInterval was shortened): {Count} feeds were next due later than MaxInterval ({MaxInterval}) allows, up to {LatestNextCheck:u}; they are polled now and scheduled from the current time: {FeedIds}",
-            PollingOptions.SectionName, setAhead.Count, options.MaxInterval, setAhead.Max(state => state.NextCheckAt), string.Join(", ", setAhead.Select(state => state.FeedId)));
+            "The clock appears to have gone back: {Count} feeds were next due later than MaxInterval ({MaxInterval}) allows, up to {LatestNextCheck:u}; they are polled now and scheduled from the current time: {FeedIds}",
+            setAhead.Count, options.MaxInterval, setAhead.Max(state => state.NextCheckAt), string.Join(", ", setAhead.Select(state => state.FeedId)));
+    }
+
+    /// <summary>
+    /// A feed last checked before now whose next check lies beyond what MaxInterval allows was given
+    /// that wait under a longer MaxInterval, and the setting was shortened since (a reload, or a
+    /// restart). It is not due at once: ten thousand feeds would be fetched in the same second. It is
+    /// rescheduled within the new bound (<see cref="NextCheckCalculator.WithinMaxInterval"/>), spread
+    /// out, and the change is logged once, as what it is.
+    /// </summary>
+    private async Task RescheduleChecksBeyondMaxIntervalAsync(DateTimeOffset now, PollingOptions options, CancellationToken cancellationToken)
+    {
+        var beyond = (await feedStore.GetFeedsDueAfterAsync(now + NextCheckCalculator.LongestWait(options), cancellationToken).ConfigureAwait(false))
+            .Where(state => state.LastCheckedAt <= now)
+            .ToList();
+        if (beyond.Count == 0)
+        {
+            return;
+        }
+
+        await feedStore.SaveStatesAsync(
+            beyond.Select(state => state with { NextCheckAt = NextCheckCalculator.WithinMaxInterval(state.FeedId, state.LastCheckedAt, now, options) }).ToList(),
+            cancellationToken).ConfigureAwait(false);
+        logger.LogInformation(
+            "{Section}:MaxInterval is {MaxInterval}: {Count} feeds were given longer waits before it was shortened (next due up to {LatestNextCheck:u}); they are rescheduled within it, spread out, not polled at once",
+            PollingOptions.SectionName, options.MaxInterval, beyond.Count, beyond.Max(state => state.NextCheckAt));
     }
 
     /// <summary>

@@ -54,14 +54,7 @@ public static class NextCheckCalculator
             return next;
         }
 
-        var hash = 2166136261u;
-        foreach (var c in feedId)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        hash = (hash ^ (uint)(now.Ticks / TimeSpan.TicksPerSecond)) * 16777619u;
-        var fraction = (hash % 1000) / 10000.0;
+        var fraction = (Hash(feedId, now) % 1000) / 10000.0;
         return next + wait * fraction;
     }
 
@@ -71,7 +64,42 @@ public static class NextCheckCalculator
     /// and the clock has gone back since.
     /// </summary>
     public static DateTimeOffset LatestScheduledCheck(DateTimeOffset now, PollingOptions options) =>
-        now + options.MaxInterval + options.MaxInterval / 10 + OtherPollLeeway;
+        now + LongestWait(options) + OtherPollLeeway;
+
+    /// <summary>The longest a check is ever set after the poll that sets it: MaxInterval and its jitter (under a tenth of it).</summary>
+    public static TimeSpan LongestWait(PollingOptions options) => options.MaxInterval + options.MaxInterval / 10;
+
+    /// <summary>
+    /// A next check for a feed given a longer wait than MaxInterval allows now (it was shortened):
+    /// the one its last check would have set under the current MaxInterval, jitter and all; or, when
+    /// that has passed, a time spread over the next MaxInterval by the feed's id, so that many feeds
+    /// rescheduled at once are not all polled at once.
+    /// </summary>
+    public static DateTimeOffset WithinMaxInterval(string feedId, DateTimeOffset? lastCheckedAt, DateTimeOffset now, PollingOptions options)
+    {
+        if (lastCheckedAt is { } checkedAt && WithJitter(checkedAt + options.MaxInterval, checkedAt, feedId) is var capped && capped > now)
+        {
+            return capped;
+        }
+
+        return SpreadOver(now, options.MaxInterval, feedId);
+    }
+
+    /// <summary>A time in [<paramref name="start"/>, <paramref name="start"/> + <paramref name="window"/>) chosen by the feed's id, as the jitter is.</summary>
+    public static DateTimeOffset SpreadOver(DateTimeOffset start, TimeSpan window, string feedId) =>
+        start + window * ((Hash(feedId, start) % 10000) / 10000.0);
+
+    /// <summary>FNV-1a over the feed's id and the second: repeatable, and different for each feed.</summary>
+    private static uint Hash(string feedId, DateTimeOffset at)
+    {
+        var hash = 2166136261u;
+        foreach (var c in feedId)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (hash ^ (uint)(at.Ticks / TimeSpan.TicksPerSecond)) * 16777619u;
+    }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

@@ -21,6 +21,12 @@ public interface IFeedStore
 
     Task<IReadOnlyList<FeedState>> GetFeedStatesAsync(CancellationToken cancellationToken);
 
+    /// <summary>Active feeds, gone ones aside, whose next check is after <paramref name="after"/>, in order of it.</summary>
+    Task<IReadOnlyList<FeedState>> GetFeedsDueAfterAsync(DateTimeOffset after, CancellationToken cancellationToken);
+
+    /// <summary>Records the states of many feeds at once (their schedules moved), in one transaction.</summary>
+    Task SaveStatesAsync(IReadOnlyList<FeedState> states, CancellationToken cancellationToken);
+
     /// <summary>
     /// Records one successful fetch and the feed's new state, in one transaction. An item any of
     /// whose keys is stored is that story: its other keys are added to it, and an edit updates it

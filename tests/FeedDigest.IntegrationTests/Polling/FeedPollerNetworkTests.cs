@@ -6,6 +6,7 @@ using FeedDigest.Core.Stories;
 using FeedDigest.Infrastructure.Storage;
 using FeedDigest.IntegrationTests.Support;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -412,6 +413,83 @@ public sealed class FeedPollerNetworkTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Poll_MaxIntervalShortenedByAReload_FeedsGivenLongerWaitsAreRescheduledWithinIt_NotPolledAtOnce_AndItIsLoggedAsAConfigurationChange()
+    {
+        var wire = server.Set("wire.xml", FeedDocuments.Rss(("w1", "Story", "x")));
+        // A week's TTL and a month's Retry-After, both capped at MaxInterval (a day).
+        var slow = server.Set("slow.xml", FeedDocuments.Rss(("s1", "Slow feed", "x")).Replace("<description>test</description>", "<description>test</description><ttl>10080</ttl>", StringComparison.Ordinal));
+        var busy = server.Route("busy.xml", context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.Response.Headers.RetryAfter = "2592000";
+            return Task.CompletedTask;
+        });
+        var logs = new CollectingLoggerProvider();
+        using var host = await StartAsync([("wire", wire), ("slow", slow), ("busy", busy)], [], builder => builder.Logging.AddProvider(logs));
+        await PollAsync(host);
+        clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(1, (await PollAsync(host)).FeedsChecked);
+
+        Reload(host, "FeedDigest:Polling:MaxInterval", "02:00:00");
+
+        Assert.Equal(0, (await PollAsync(host)).FeedsChecked);
+        Assert.Equal(4, server.Requests);
+        foreach (var feedId in new[] { "slow", "busy" })
+        {
+            // What their check at the start would have set under the new MaxInterval: two hours and jitter.
+            Assert.InRange((await StateAsync(host, feedId)).NextCheckAt, Start.AddHours(2), Start.AddHours(2.2));
+        }
+
+        var change = Assert.Single(logs.Lines, line => line.Message.Contains("MaxInterval is 02:00:00", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Information, change.Level);
+        Assert.Contains("2 feeds were given longer waits before it was shortened", change.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(logs.Lines, line => line.Message.Contains("clock", StringComparison.OrdinalIgnoreCase));
+
+        clock.Advance(TimeSpan.FromHours(1.2));
+        Assert.Equal(3, (await PollAsync(host)).FeedsChecked);
+        Assert.InRange((await StateAsync(host, "slow")).NextCheckAt, Start.AddHours(4.2), Start.AddHours(4.4));
+        Assert.Single(logs.Lines, line => line.Message.Contains("MaxInterval is", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Poll_MaxIntervalShortened_TenThousandFeedsOverdueUnderIt_AreSpreadOverTheNewInterval_NotFetchedInOneSecond()
+    {
+        const int Count = 10_000;
+        var logs = new CollectingLoggerProvider();
+        using var host = await StartAsync(
+            Enumerable.Range(0, Count).Select(i => ($"feed-{i:D5}", new Uri(server.BaseUri, $"feed-{i:D5}.xml"))).ToArray(),
+            [],
+            builder => builder.Logging.AddProvider(logs));
+        var store = host.Services.GetRequiredService<IFeedStore>();
+        var catalogFeeds = host.Services.GetRequiredService<FeedDigest.Core.Configuration.ICatalogSource>().Current.Feeds;
+        await store.SyncFeedsAsync(catalogFeeds, Start, default);
+        // Each checked six hours ago and given a day (its TTL), under MaxInterval 24 hours.
+        var checkedAt = Start.AddHours(-6);
+        await store.SaveStatesAsync(
+            (await store.GetFeedStatesAsync(default)).Select(state => state with
+            {
+                LastCheckedAt = checkedAt,
+                LastSuccessAt = checkedAt,
+                NextCheckAt = NextCheckCalculator.WithJitter(checkedAt.AddDays(1), checkedAt, state.FeedId),
+            }).ToList(),
+            default);
+
+        Reload(host, "FeedDigest:Polling:MaxInterval", "02:00:00");
+
+        // The few spread into this very second are due now, as they are in any other second.
+        var report = await PollAsync(host);
+        Assert.InRange(report.FeedsChecked, 0, 15);
+        Assert.Equal(report.FeedsChecked, server.Requests);
+        var next = (await store.GetFeedStatesAsync(default)).Select(state => state.NextCheckAt).ToList();
+        Assert.Equal(Count, next.Count);
+        Assert.All(next, at => Assert.InRange(at, Start, Start.AddHours(2)));
+        Assert.InRange(next.GroupBy(at => at.Ticks / TimeSpan.TicksPerSecond).Max(second => second.Count()), 1, 15);
+        Assert.InRange(next.Count(at => at < Start.AddMinutes(15)), 1000, 1500);
+        var change = Assert.Single(logs.Lines, line => line.Message.Contains("MaxInterval is 02:00:00", StringComparison.Ordinal));
+        Assert.Contains("10000 feeds", change.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Poll_GzipBomb_StopsAtTheBodyLimit()
     {
         var bomb = Gzip(new byte[50 * 1024 * 1024]);
@@ -612,6 +690,14 @@ public sealed class FeedPollerNetworkTests : IAsyncLifetime, IDisposable
         var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false, configure);
         await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
         return host;
+    }
+
+    /// <summary>An edit of the configuration while the host runs, as the file watcher or SIGHUP brings it.</summary>
+    private static void Reload(IHost host, string key, string value)
+    {
+        var configuration = (IConfigurationRoot)host.Services.GetRequiredService<IConfiguration>();
+        configuration[key] = value;
+        configuration.Reload();
     }
 
     private static Task<PollReport> PollAsync(IHost host) =>

@@ -82,4 +82,35 @@ public sealed class NextCheckCalculatorTests
 
         Assert.InRange(longest, Now + TimeSpan.FromHours(26), NextCheckCalculator.LatestScheduledCheck(Now, Options));
     }
+
+    [Fact]
+    public void WithinMaxInterval_LastCheckPlusTheNewMaxIntervalStillAhead_IsTheCheckThatPollWouldHaveSet()
+    {
+        var shortened = new PollingOptions { DefaultInterval = Interval, MaxInterval = TimeSpan.FromHours(2) };
+        var checkedAt = Now.AddMinutes(-30);
+
+        var next = NextCheckCalculator.WithinMaxInterval("harbor", checkedAt, Now, shortened);
+
+        Assert.Equal(NextCheckCalculator.WithJitter(checkedAt + TimeSpan.FromHours(2), checkedAt, "harbor"), next);
+        Assert.InRange(next, checkedAt.AddHours(2), checkedAt.AddHours(2.2));
+    }
+
+    [Fact]
+    public void WithinMaxInterval_LastCheckLongerAgoThanTheNewMaxInterval_TenThousandFeedsAreSpreadOverTheNextMaxInterval()
+    {
+        var shortened = new PollingOptions { DefaultInterval = Interval, MaxInterval = TimeSpan.FromHours(2) };
+
+        var next = Enumerable.Range(0, 10_000)
+            .Select(i => NextCheckCalculator.WithinMaxInterval($"feed-{i}", Now.AddHours(-6), Now, shortened))
+            .ToList();
+
+        Assert.All(next, at => Assert.InRange(at, Now, Now.AddHours(2)));
+        // 10,000 feeds over 7,200 s: a few a second (as many at random would be), not all in one, over the whole window.
+        Assert.InRange(next.GroupBy(at => at.Ticks / TimeSpan.TicksPerSecond).Max(second => second.Count()), 1, 15);
+        Assert.All(Enumerable.Range(0, 8), quarterHour => Assert.InRange(next.Count(at => (int)((at - Now).TotalMinutes / 15) == quarterHour), 1000, 1500));
+    }
+
+    [Fact]
+    public void WithinMaxInterval_NeverChecked_IsSpreadOverTheNextMaxInterval() =>
+        Assert.InRange(NextCheckCalculator.WithinMaxInterval("harbor", null, Now, Options), Now, Now.AddHours(24));
 }

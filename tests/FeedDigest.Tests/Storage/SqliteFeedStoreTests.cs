@@ -260,6 +260,30 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetFeedsDueAfterAsync_GivesTheActiveFeedsDueLater_InOrder()
+    {
+        await store.SyncFeedsAsync([Harbor, Wire, Ledger], T0, CancellationToken.None);
+        await store.SaveStateAsync(State(Harbor, nextCheckAt: T0.AddDays(3)), CancellationToken.None);
+        await store.SaveStateAsync(State(Wire, nextCheckAt: T0.AddDays(2)), CancellationToken.None);
+        await store.SaveStateAsync(State(Ledger, nextCheckAt: T0.AddHours(6)), CancellationToken.None);
+
+        Assert.Equal(["wire", "harbor"], (await store.GetFeedsDueAfterAsync(T0.AddDays(1), CancellationToken.None)).Select(f => f.FeedId));
+        await store.SyncFeedsAsync([Wire, Ledger], T0, CancellationToken.None);
+        Assert.Equal(["wire"], (await store.GetFeedsDueAfterAsync(T0.AddDays(1), CancellationToken.None)).Select(f => f.FeedId));
+    }
+
+    [Fact]
+    public async Task SaveStatesAsync_RecordsEveryState()
+    {
+        await store.SyncFeedsAsync([Harbor, Wire], T0, CancellationToken.None);
+        var states = new[] { State(Harbor, etag: "\"h\"", nextCheckAt: T0.AddHours(1)), State(Wire, nextCheckAt: T0.AddHours(2)) with { LastCheckedAt = T0.AddMinutes(-3) } };
+
+        await store.SaveStatesAsync(states, CancellationToken.None);
+
+        Assert.Equal(states, await store.GetFeedStatesAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task GetDueFeedsAsync_NextCheckLaterThanAnyScheduleSets_IsDueNow()
     {
         await store.SyncFeedsAsync([Harbor, Wire, Ledger], T0, CancellationToken.None);

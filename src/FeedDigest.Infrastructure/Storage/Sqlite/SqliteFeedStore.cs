@@ -87,6 +87,29 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         return await ReadFeedStatesAsync(query, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<IReadOnlyList<FeedState>> GetFeedsDueAfterAsync(DateTimeOffset after, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var query = connection.CreateCommand();
+        // A range of ix_feeds_due: every poll asks, and it is almost always empty.
+        query.CommandText = $"SELECT {FeedColumns} FROM feeds WHERE active = 1 AND gone = 0 AND next_check_at > $after ORDER BY next_check_at";
+        query.Parameters.AddWithValue("$after", SqliteTime.ToText(after));
+        return await ReadFeedStatesAsync(query, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task SaveStatesAsync(IReadOnlyList<FeedState> states, CancellationToken cancellationToken) =>
+        connections.WriteAsync(
+            async (scope, token) =>
+            {
+                foreach (var state in states)
+                {
+                    await UpdateStateAsync(scope, state, token).ConfigureAwait(false);
+                }
+
+                return states.Count;
+            },
+            cancellationToken);
+
     public async Task<IReadOnlyList<FeedState>> GetFeedStatesAsync(CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
