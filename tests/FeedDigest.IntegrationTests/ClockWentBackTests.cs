@@ -106,6 +106,95 @@ public sealed class ClockWentBackTests
         Assert.EndsWith("they are tried now: editor@example.org", warning.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task DigestRetrySetWhileTheClockWasHalfAnHourAhead_IsTriedWhenItsBackOffEnds_NotHalfAnHourLater(bool restartedWhileItWasPutBack)
+    {
+        using var directory = new TempDirectory();
+        await using var feeds = await LoopbackFeedServer.StartAsync();
+        await using var smtp = InProcessSmtpServer.Start();
+        var clock = new FakeTimeProvider(Start);
+        var logs = new CollectingLoggerProvider();
+        var host = await BuildAsync(directory.Path, feeds, smtp, clock, logs, retryInterval: "00:01:00");
+        try
+        {
+            await host.Services.GetRequiredService<FeedPoller>().PollAsync(allFeeds: false, default);
+            clock.AdjustTime(AfterTheSlot.AddMinutes(30));
+            smtp.RecipientReply = _ => 451;
+            // Deferred: tried again after RetryInterval, a minute, by the clock half an hour ahead.
+            Assert.Equal(new DigestRunReport(1, 0, 1), await host.Services.GetRequiredService<DigestDispatcher>().RunAsync(default));
+            smtp.RecipientReply = null;
+
+            clock.AdjustTime(AfterTheSlot);
+            if (restartedWhileItWasPutBack)
+            {
+                host.Dispose();
+                host = await BuildAsync(directory.Path, feeds, smtp, clock, logs, retryInterval: "00:01:00");
+            }
+
+            var dispatcher = host.Services.GetRequiredService<DigestDispatcher>();
+            Assert.Equal(new DigestRunReport(0, 0, 0), await dispatcher.RunAsync(default));
+            clock.Advance(TimeSpan.FromMinutes(1));
+            Assert.Equal(new DigestRunReport(0, 1, 0), await dispatcher.RunAsync(default));
+            Assert.Single(smtp.Messages);
+            var warning = Assert.Single(logs.Lines, line => line.Message.Contains("The clock went back by", StringComparison.Ordinal));
+            Assert.Equal((LogLevel.Warning, typeof(DigestDispatcher).FullName), (warning.Level, warning.Category));
+            Assert.Contains("The clock went back by 00:30:00", warning.Message, StringComparison.Ordinal);
+            Assert.Contains("1 digests in the outbox are tried again that much sooner: editor@example.org", warning.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            host.Dispose();
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Poll_ClockPutBackHalfAnHour_FeedsCheckedWhileItWasAheadAreDueOnTime_NotHalfAnHourLate(bool restartedWhileItWasPutBack)
+    {
+        using var directory = new TempDirectory();
+        await using var feeds = await LoopbackFeedServer.StartAsync();
+        await using var smtp = InProcessSmtpServer.Start();
+        var clock = new FakeTimeProvider(Start);
+        var logs = new CollectingLoggerProvider();
+        var host = await BuildAsync(directory.Path, feeds, smtp, clock, logs, retryInterval: null);
+        try
+        {
+            Assert.Equal(1, (await host.Services.GetRequiredService<FeedPoller>().PollAsync(allFeeds: false, default)).FeedsChecked);
+            // An hour on, the clock half an hour ahead: the feed (every 30 minutes) is checked, and next due by that clock.
+            clock.AdjustTime(Start.AddHours(1.5));
+            Assert.Equal(1, (await host.Services.GetRequiredService<FeedPoller>().PollAsync(allFeeds: false, default)).FeedsChecked);
+
+            clock.AdjustTime(Start.AddHours(1).AddMinutes(1));
+            if (restartedWhileItWasPutBack)
+            {
+                host.Dispose();
+                host = await BuildAsync(directory.Path, feeds, smtp, clock, logs, retryInterval: null);
+            }
+
+            var poller = host.Services.GetRequiredService<FeedPoller>();
+            Assert.Equal(0, (await poller.PollAsync(allFeeds: false, default)).FeedsChecked);
+            var state = (await host.Services.GetRequiredService<IFeedStore>().GetFeedStatesAsync(default)).Single();
+            Assert.Equal(Start.AddHours(1).AddMinutes(1), state.LastCheckedAt);
+            // Its 30 minutes and jitter (under 3) from the check, an hour after the start by the true time.
+            Assert.InRange(state.NextCheckAt, Start.AddHours(1).AddMinutes(31), Start.AddHours(1).AddMinutes(34));
+            clock.AdjustTime(Start.AddHours(1).AddMinutes(34));
+            Assert.Equal(1, (await poller.PollAsync(allFeeds: false, default)).FeedsChecked);
+            Assert.Equal(3, feeds.Requests);
+            var warning = Assert.Single(logs.Lines, line => line.Message.Contains("The clock went back by", StringComparison.Ordinal));
+            Assert.Equal((LogLevel.Warning, typeof(FeedPoller).FullName), (warning.Level, warning.Category));
+            Assert.Contains("The clock went back by 00:29:00", warning.Message, StringComparison.Ordinal);
+            Assert.Contains("the next checks of 1 feeds checked while it was ahead move back by as much: wire", warning.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(logs.Lines, line => line.Message.Contains("clock appears to have gone back", StringComparison.Ordinal));
+        }
+        finally
+        {
+            host.Dispose();
+        }
+    }
+
     /// <summary>The host over <paramref name="directory"/>'s database, its editor first seen at the start (a day's look-back).</summary>
     private static async Task<IHost> BuildAsync(string directory, LoopbackFeedServer feeds, InProcessSmtpServer smtp, FakeTimeProvider clock, CollectingLoggerProvider logs, string? retryInterval)
     {

@@ -415,6 +415,10 @@ public sealed class SmtpFailureTests : IAsyncLifetime, IDisposable
 
         public Task<bool> RescheduleAttemptAsync(ScheduledAttempt attempt, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken) => inner.RescheduleAttemptAsync(attempt, nextAttemptAt, cancellationToken);
 
+        public Task<DateTimeOffset?> GetLastRunAsync(CancellationToken cancellationToken) => inner.GetLastRunAsync(cancellationToken);
+
+        public Task RecordRunAsync(DateTimeOffset at, CancellationToken cancellationToken) => inner.RecordRunAsync(at, cancellationToken);
+
         public Task<IReadOnlyList<long>> GetDeliveredStoryIdsAsync(string subscriberKey, DateTimeOffset since, CancellationToken cancellationToken) => inner.GetDeliveredStoryIdsAsync(subscriberKey, since, cancellationToken);
 
         public Task MarkFailedAsync(string digestId, string failure, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken) => inner.MarkFailedAsync(digestId, failure, nextAttemptAt, cancellationToken);

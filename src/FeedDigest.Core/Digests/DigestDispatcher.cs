@@ -6,6 +6,7 @@ using FeedDigest.Core.Ports;
 using FeedDigest.Core.Stories;
 using FeedDigest.Core.Stories.Clustering;
 using FeedDigest.Core.Subscriptions;
+using FeedDigest.Core.Timing;
 using FeedDigest.Core.Topics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -45,6 +46,8 @@ public sealed class DigestDispatcher(
 
     /// <summary>A failed send is tried again after RetryInterval, doubled for each attempt before it up to this many times.</summary>
     private const int MaxRetryDoublings = 10;
+
+    private readonly ClockHighWaterMark clockMark = new();
 
     // Digests the mail server took whose "sent" could not be written (a full disk): never sent again
     // by this process; the write is tried again at each run.
@@ -349,27 +352,46 @@ public sealed class DigestDispatcher(
             }
         }
 
+        // The attempts this run set were set at readings up to now: a step back after them is measured from here.
+        clockMark.Advance(timeProvider.GetUtcNow());
         return (sent, failures);
     }
 
     /// <summary>
-    /// A digest's next attempt is set from the clock. One later than any retry is set from now
-    /// (RetryInterval doubled <see cref="MaxRetryDoublings"/> times, with a minute for another
-    /// process's run) was set while the clock was ahead (a wrong NTP answer, a mistyped date), or
-    /// before RetryInterval was shortened: waiting for it would keep the digest in the outbox until
-    /// the real time catches up. It is tried now, and logged once: once tried, its next attempt
-    /// (if any) is set from the clock as it is.
+    /// A digest's next attempt is set from the clock. One set while the clock was ahead (a wrong NTP
+    /// answer, a mistyped date) would wait, once it is put right, for the real time to catch up:
+    /// <list type="bullet">
+    /// <item>one later than any retry is set from now (RetryInterval doubled <see cref="MaxRetryDoublings"/>
+    /// times) was set ahead, or before RetryInterval was shortened: it is tried now;</item>
+    /// <item>a smaller step back is seen by the run's high-water mark of the clock (a reading
+    /// earlier than the latest one a run acted on, here or written down before a restart): every
+    /// later attempt is moved back by the step. Those set before the clock went ahead cannot be told
+    /// apart and move too: a digest tried a little early costs an attempt, one tried late keeps a
+    /// subscriber waiting.</item>
+    /// </list>
+    /// Each is logged once: the attempts moved are due, and the step is reported once.
+    /// Subscribers' slots need no mark: one recorded after now shows the step itself.
     /// </summary>
     private async Task MoveAttemptsSetAheadAsync(DateTimeOffset now, DigestOptions options, CancellationToken cancellationToken)
     {
+        if (!clockMark.Loaded)
+        {
+            clockMark.Load(await digestStore.GetLastRunAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        var mark = clockMark.Mark;
+        var step = clockMark.Observe(now);
         var latestAttempt = now + LongestRetryWait(options) + OtherRunLeeway;
+        var later = await digestStore.GetAttemptsAfterAsync(step > TimeSpan.Zero ? now : latestAttempt, cancellationToken).ConfigureAwait(false);
         var setAhead = new List<ScheduledAttempt>();
-        foreach (var attempt in await digestStore.GetAttemptsAfterAsync(latestAttempt, cancellationToken).ConfigureAwait(false))
+        var movedBack = new List<ScheduledAttempt>();
+        foreach (var attempt in later)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (await digestStore.RescheduleAttemptAsync(attempt, now, cancellationToken).ConfigureAwait(false))
+            var beyond = attempt.NextAttemptAt > latestAttempt;
+            if (await digestStore.RescheduleAttemptAsync(attempt, beyond ? now : attempt.NextAttemptAt - step, cancellationToken).ConfigureAwait(false))
             {
-                setAhead.Add(attempt);
+                (beyond ? setAhead : movedBack).Add(attempt);
             }
         }
 
@@ -377,9 +399,24 @@ public sealed class DigestDispatcher(
         {
             logger.LogWarning(
                 "The clock appears to have gone back (or {Section}:RetryInterval was shortened): {Count} digests in the outbox were to be tried again later than any retry is set (RetryInterval {RetryInterval}, doubled up to {Doublings} times), up to {LatestAttempt:u}; they are tried now: {SubscriberIds}",
-                DigestOptions.SectionName, setAhead.Count, options.RetryInterval, MaxRetryDoublings, setAhead.Max(attempt => attempt.NextAttemptAt),
-                string.Join(", ", setAhead.Select(attempt => attempt.SubscriberKey).Distinct(StringComparer.Ordinal)));
+                DigestOptions.SectionName, setAhead.Count, options.RetryInterval, MaxRetryDoublings, setAhead.Max(attempt => attempt.NextAttemptAt), SubscriberList(setAhead));
         }
+
+        if (movedBack.Count > 0)
+        {
+            logger.LogWarning(
+                "The clock went back by {Step} (a digest run read {Mark:u}, it reads {Now:u} now): {Count} digests in the outbox are tried again that much sooner: {SubscriberIds}",
+                step, mark, now, movedBack.Count, SubscriberList(movedBack));
+        }
+
+        // Written after the attempts moved: a run stopped in between moves them again, early at worst.
+        if (clockMark.ToRecord() is { } record)
+        {
+            await digestStore.RecordRunAsync(record, cancellationToken).ConfigureAwait(false);
+            clockMark.Recorded(record);
+        }
+
+        static string SubscriberList(List<ScheduledAttempt> attempts) => string.Join(", ", attempts.Select(attempt => attempt.SubscriberKey).Distinct(StringComparer.Ordinal));
     }
 
     private static TimeSpan LongestRetryWait(DigestOptions options) => options.RetryInterval * Math.Pow(2, MaxRetryDoublings);

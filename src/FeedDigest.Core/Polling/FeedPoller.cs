@@ -4,6 +4,7 @@ using FeedDigest.Core.Normalizing;
 using FeedDigest.Core.Parsing;
 using FeedDigest.Core.Ports;
 using FeedDigest.Core.Stories;
+using FeedDigest.Core.Timing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -27,6 +28,7 @@ public sealed class FeedPoller(
 {
     private const int MaxStoredSummaryLength = 4000;
     private readonly HostLimiter hostLimiter = new();
+    private readonly ClockHighWaterMark clockMark = new();
     private Catalog? syncedCatalog;
     private DateTimeOffset? lastPrunedAt;
 
@@ -44,6 +46,7 @@ public sealed class FeedPoller(
 
         await PruneDailyAsync(now, cancellationToken).ConfigureAwait(false);
         var latestScheduledCheck = NextCheckCalculator.LatestScheduledCheck(now, options);
+        await MoveChecksBackAfterAStepBackAsync(now, latestScheduledCheck, cancellationToken).ConfigureAwait(false);
         await RescheduleChecksBeyondMaxIntervalAsync(now, options, cancellationToken).ConfigureAwait(false);
         var due = allFeeds
             ? await feedStore.GetFeedStatesAsync(cancellationToken).ConfigureAwait(false)
@@ -69,6 +72,8 @@ public sealed class FeedPoller(
                 }
             }).ConfigureAwait(false);
 
+        // The checks this poll set were set at readings up to now: a step back after them is measured from here.
+        clockMark.Advance(timeProvider.GetUtcNow());
         return new PollReport(due.Count, failed, newStories);
     }
 
@@ -90,6 +95,57 @@ public sealed class FeedPoller(
         logger.LogWarning(
             "The clock appears to have gone back: {Count} feeds were next due later than MaxInterval ({MaxInterval}) allows, up to {LatestNextCheck:u}; they are polled now and scheduled from the current time: {FeedIds}",
             setAhead.Count, options.MaxInterval, setAhead.Max(state => state.NextCheckAt), string.Join(", ", setAhead.Select(state => state.FeedId)));
+    }
+
+    /// <summary>
+    /// A clock put back by less than the bound of <see cref="WarnOfChecksSetAhead"/> (half an hour,
+    /// say) leaves the checks set while it was ahead that much too late, and nothing in them shows
+    /// it. The poll's high-water mark of the clock does: a reading earlier than the latest one a poll
+    /// acted on (here or, written down, before a restart) means the clock went back by the
+    /// difference. The feeds last checked after now were checked while it was ahead: their times
+    /// move back by the step (a check due by then is due now). Feeds checked earlier in a longer
+    /// spell ahead cannot be told from the others, and keep their times; feeds due later than any
+    /// schedule sets are left to <see cref="WarnOfChecksSetAhead"/>, due now.
+    /// </summary>
+    private async Task MoveChecksBackAfterAStepBackAsync(DateTimeOffset now, DateTimeOffset latestScheduledCheck, CancellationToken cancellationToken)
+    {
+        if (!clockMark.Loaded)
+        {
+            clockMark.Load(await feedStore.GetLastPollAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        var mark = clockMark.Mark;
+        var step = clockMark.Observe(now);
+        if (step > TimeSpan.Zero)
+        {
+            var setAhead = (await feedStore.GetFeedsCheckedAfterAsync(now, cancellationToken).ConfigureAwait(false))
+                .Where(state => state.NextCheckAt <= latestScheduledCheck)
+                .ToList();
+            if (setAhead.Count > 0)
+            {
+                DateTimeOffset? Back(DateTimeOffset? at) => at > now ? at - step : at;
+                await feedStore.SaveStatesAsync(
+                    setAhead.Select(state => state with
+                    {
+                        LastCheckedAt = Back(state.LastCheckedAt),
+                        LastSuccessAt = Back(state.LastSuccessAt),
+                        FailingSince = Back(state.FailingSince),
+                        NextCheckAt = state.NextCheckAt - step,
+                    }).ToList(),
+                    cancellationToken).ConfigureAwait(false);
+                logger.LogWarning(
+                    "The clock went back by {Step} (a poll read {Mark:u}, it reads {Now:u} now): the next checks of {Count} feeds checked while it was ahead move back by as much: {FeedIds}",
+                    step, mark, now, setAhead.Count, string.Join(", ", setAhead.Select(state => state.FeedId)));
+            }
+        }
+
+        // Written after the feeds moved: a poll stopped in between finds the step again, and the
+        // feeds it moved, now checked before now, are not moved twice.
+        if (clockMark.ToRecord() is { } record)
+        {
+            await feedStore.RecordPollAsync(record, cancellationToken).ConfigureAwait(false);
+            clockMark.Recorded(record);
+        }
     }
 
     /// <summary>

@@ -54,6 +54,12 @@ public interface IDigestStore
     /// </summary>
     Task<bool> RescheduleAttemptAsync(ScheduledAttempt attempt, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken);
 
+    /// <summary>The latest reading of the clock a digest run in any process wrote down (<see cref="Timing.ClockHighWaterMark"/>); null before the first.</summary>
+    Task<DateTimeOffset?> GetLastRunAsync(CancellationToken cancellationToken);
+
+    /// <summary>Writes down <paramref name="at"/> as the latest reading of the clock a digest run acted on.</summary>
+    Task RecordRunAsync(DateTimeOffset at, CancellationToken cancellationToken);
+
     /// <summary>Stories in the subscriber's digests claimed since <paramref name="since"/>: their clusters are not listed again.</summary>
     Task<IReadOnlyList<long>> GetDeliveredStoryIdsAsync(string subscriberKey, DateTimeOffset since, CancellationToken cancellationToken);
 

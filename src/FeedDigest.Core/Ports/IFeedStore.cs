@@ -24,6 +24,12 @@ public interface IFeedStore
     /// <summary>Active feeds, gone ones aside, whose next check is after <paramref name="after"/>, in order of it.</summary>
     Task<IReadOnlyList<FeedState>> GetFeedsDueAfterAsync(DateTimeOffset after, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Active feeds last checked after <paramref name="after"/>, and those never checked whose next
+    /// check is after it: what a poll stored at a reading of the clock later than <paramref name="after"/>.
+    /// </summary>
+    Task<IReadOnlyList<FeedState>> GetFeedsCheckedAfterAsync(DateTimeOffset after, CancellationToken cancellationToken);
+
     /// <summary>Records the states of many feeds at once (their schedules moved), in one transaction.</summary>
     Task SaveStatesAsync(IReadOnlyList<FeedState> states, CancellationToken cancellationToken);
 
@@ -55,6 +61,12 @@ public interface IFeedStore
 
     /// <summary>Records that the daily prune ran at <paramref name="at"/>.</summary>
     Task RecordPruneAsync(DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>The latest reading of the clock a poll in any process wrote down (<see cref="Timing.ClockHighWaterMark"/>); null before the first.</summary>
+    Task<DateTimeOffset?> GetLastPollAsync(CancellationToken cancellationToken);
+
+    /// <summary>Writes down <paramref name="at"/> as the latest reading of the clock a poll acted on.</summary>
+    Task RecordPollAsync(DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>Stories that can be delivered (not held back) with an id above <paramref name="afterId"/>, in id order: what clustering still has to place.</summary>
     Task<IReadOnlyList<StoryToCluster>> GetStoriesToClusterAfterIdAsync(long afterId, int limit, CancellationToken cancellationToken);

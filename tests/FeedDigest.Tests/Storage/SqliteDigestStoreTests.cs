@@ -223,6 +223,18 @@ public sealed class SqliteDigestStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RecordRunAsync_IsWhatGetLastRunAsyncReads()
+    {
+        Assert.Null(await store.GetLastRunAsync(CancellationToken.None));
+
+        await store.RecordRunAsync(T0.AddHours(1), CancellationToken.None);
+        await store.RecordRunAsync(T0, CancellationToken.None);
+
+        Assert.Equal(T0, await store.GetLastRunAsync(CancellationToken.None));
+        Assert.Null(await feeds.GetLastPollAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task GetUnsentDigestsAsync_ForGivenSubscribers_LeavesTheOthersWaiting()
     {
         var story = await AddStoryAsync("s1", T0);

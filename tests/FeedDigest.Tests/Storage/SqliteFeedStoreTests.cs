@@ -273,6 +273,19 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetFeedsCheckedAfterAsync_GivesFeedsCheckedLater_AndThoseNeverCheckedDueLater()
+    {
+        await store.SyncFeedsAsync([Harbor, Wire], T0.AddMinutes(30), CancellationToken.None);
+        await store.SyncFeedsAsync([Harbor, Wire, Ledger], T0.AddMinutes(5), CancellationToken.None);
+        await store.SaveStateAsync(State(Harbor) with { LastCheckedAt = T0.AddMinutes(20) }, CancellationToken.None);
+        await store.SaveStateAsync(State(Ledger) with { LastCheckedAt = T0.AddMinutes(-5), NextCheckAt = T0.AddHours(3) }, CancellationToken.None);
+
+        // harbor checked after T0, wire never checked and due after it; ledger checked before, however late it is due.
+        Assert.Equal(["harbor", "wire"], (await store.GetFeedsCheckedAfterAsync(T0.AddMinutes(10), CancellationToken.None)).Select(f => f.FeedId));
+        Assert.Empty(await store.GetFeedsCheckedAfterAsync(T0.AddMinutes(30), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task SaveStatesAsync_RecordsEveryState()
     {
         await store.SyncFeedsAsync([Harbor, Wire], T0, CancellationToken.None);
@@ -281,6 +294,19 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
         await store.SaveStatesAsync(states, CancellationToken.None);
 
         Assert.Equal(states, await store.GetFeedStatesAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task RecordPollAsync_IsWhatGetLastPollAsyncReads_ApartFromThePrune()
+    {
+        Assert.Null(await store.GetLastPollAsync(CancellationToken.None));
+
+        await store.RecordPollAsync(T0.AddMinutes(30), CancellationToken.None);
+        await store.RecordPollAsync(T0, CancellationToken.None);
+        await store.RecordPruneAsync(T0.AddDays(1), CancellationToken.None);
+
+        Assert.Equal(T0, await store.GetLastPollAsync(CancellationToken.None));
+        Assert.Equal(T0.AddDays(1), await store.GetLastPruneAsync(CancellationToken.None));
     }
 
     [Fact]

@@ -195,6 +195,15 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
         return moved > 0;
     }
 
+    /// <summary>The digest run's high-water mark of the clock; in maintenance_runs, as when the run last ran.</summary>
+    private const string RunTask = "digest-run";
+
+    public Task<DateTimeOffset?> GetLastRunAsync(CancellationToken cancellationToken) =>
+        MaintenanceRuns.GetLastRunAsync(connections, RunTask, cancellationToken);
+
+    public Task RecordRunAsync(DateTimeOffset at, CancellationToken cancellationToken) =>
+        MaintenanceRuns.RecordRunAsync(connections, RunTask, at, cancellationToken);
+
     public async Task<IReadOnlyList<long>> GetDeliveredStoryIdsAsync(string subscriberKey, DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);

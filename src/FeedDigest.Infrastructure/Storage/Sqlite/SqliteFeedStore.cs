@@ -97,6 +97,15 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         return await ReadFeedStatesAsync(query, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<IReadOnlyList<FeedState>> GetFeedsCheckedAfterAsync(DateTimeOffset after, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var query = connection.CreateCommand();
+        query.CommandText = $"SELECT {FeedColumns} FROM feeds WHERE active = 1 AND (last_checked_at > $after OR (last_checked_at IS NULL AND next_check_at > $after)) ORDER BY id";
+        query.Parameters.AddWithValue("$after", SqliteTime.ToText(after));
+        return await ReadFeedStatesAsync(query, cancellationToken).ConfigureAwait(false);
+    }
+
     public Task SaveStatesAsync(IReadOnlyList<FeedState> states, CancellationToken cancellationToken) =>
         connections.WriteAsync(
             async (scope, token) =>
@@ -487,25 +496,20 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
 
     private const string PruneTask = "prune";
 
-    public async Task<DateTimeOffset?> GetLastPruneAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var query = connection.CreateCommand();
-        query.CommandText = "SELECT last_run_at FROM maintenance_runs WHERE task = $task";
-        query.Parameters.AddWithValue("$task", PruneTask);
-        return await query.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string at ? SqliteTime.FromText(at) : null;
-    }
+    /// <summary>The poll's high-water mark of the clock; in maintenance_runs, as when the poll last ran.</summary>
+    private const string PollTask = "poll";
+
+    public Task<DateTimeOffset?> GetLastPruneAsync(CancellationToken cancellationToken) =>
+        MaintenanceRuns.GetLastRunAsync(connections, PruneTask, cancellationToken);
 
     public Task RecordPruneAsync(DateTimeOffset at, CancellationToken cancellationToken) =>
-        connections.WriteAsync(
-            (scope, token) =>
-            {
-                var record = scope.Command("INSERT INTO maintenance_runs (task, last_run_at) VALUES ($task, $at) ON CONFLICT (task) DO UPDATE SET last_run_at = excluded.last_run_at");
-                SqliteWriteScope.Set(record, "$task", PruneTask);
-                SqliteWriteScope.Set(record, "$at", SqliteTime.ToText(at));
-                return record.ExecuteNonQueryAsync(token);
-            },
-            cancellationToken);
+        MaintenanceRuns.RecordRunAsync(connections, PruneTask, at, cancellationToken);
+
+    public Task<DateTimeOffset?> GetLastPollAsync(CancellationToken cancellationToken) =>
+        MaintenanceRuns.GetLastRunAsync(connections, PollTask, cancellationToken);
+
+    public Task RecordPollAsync(DateTimeOffset at, CancellationToken cancellationToken) =>
+        MaintenanceRuns.RecordRunAsync(connections, PollTask, at, cancellationToken);
 
     public Task SaveStateAsync(FeedState state, CancellationToken cancellationToken) =>
         connections.WriteAsync((scope, token) => UpdateStateAsync(scope, state, token), cancellationToken);
