@@ -779,6 +779,16 @@ public sealed class FeedPollerNetworkTests : IAsyncLifetime, IDisposable
 
         public Task<IReadOnlyList<FeedState>> GetFeedStatesAsync(CancellationToken cancellationToken) => inner.GetFeedStatesAsync(cancellationToken);
 
+        public Task<IReadOnlyList<FeedState>> GetFeedsDueAfterAsync(DateTimeOffset after, CancellationToken cancellationToken) => inner.GetFeedsDueAfterAsync(after, cancellationToken);
+
+        public Task<IReadOnlyList<FeedState>> GetFeedsCheckedAfterAsync(DateTimeOffset after, CancellationToken cancellationToken) => inner.GetFeedsCheckedAfterAsync(after, cancellationToken);
+
+        public Task SaveStatesAsync(IReadOnlyList<FeedState> states, CancellationToken cancellationToken) => inner.SaveStatesAsync(states, cancellationToken);
+
+        public Task<DateTimeOffset?> GetLastPollAsync(CancellationToken cancellationToken) => inner.GetLastPollAsync(cancellationToken);
+
+        public Task RecordPollAsync(DateTimeOffset at, CancellationToken cancellationToken) => inner.RecordPollAsync(at, cancellationToken);
+
         public Task<StoriesSaved> SaveFetchAsync(FeedState state, IReadOnlyList<NewStory> stories, EditedStoryPolicy editedStories, CancellationToken cancellationToken)
         {
             MaybeFail();
