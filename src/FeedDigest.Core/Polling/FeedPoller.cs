@@ -40,7 +40,7 @@ public sealed class FeedPoller(
         var now = timeProvider.GetUtcNow();
         if (!ReferenceEquals(catalog, syncedCatalog))
         {
-            await feedStore.SyncFeedsAsync(catalog.Feeds, now, cancellationToken).ConfigureAwait(false);
+            LogRenames(await feedStore.SyncFeedsAsync(catalog.Feeds, now, cancellationToken).ConfigureAwait(false));
             syncedCatalog = catalog;
         }
 
@@ -75,6 +75,44 @@ public sealed class FeedPoller(
         // The checks this poll set were set at readings up to now: a step back after them is measured from here.
         clockMark.Advance(timeProvider.GetUtcNow());
         return new PollReport(due.Count, failed, newStories);
+    }
+
+    /// <summary>
+    /// A renamed feed is said once, when the store takes the new Id; so is a new feed that shares a
+    /// stored feed's Url without being taken as its rename, since its items may then be sent again.
+    /// </summary>
+    private void LogRenames(FeedRenames renames)
+    {
+        foreach (var rename in renames.Renamed)
+        {
+            logger.LogInformation(
+                "Feed {OldFeedId} renamed to {FeedId} ({FeedUrl}): same Url, so it keeps its stories, their keys and its polling state, and nothing it sent is sent again",
+                rename.OldId, rename.NewId, rename.Source);
+        }
+
+        const string Consequence = "added as a new feed, with none of the stored history, so its undated items and those within Stories:NewFeedWindow may be sent again";
+        foreach (var unclear in renames.Ambiguous)
+        {
+            var stored = string.Join(", ", unclear.RemovedIds.Concat(unclear.ConfiguredIds));
+            if (unclear.NewIds.Count > 1)
+            {
+                logger.LogWarning(
+                    "Feeds {FeedIds} ({FeedUrl}) all have the Url of {StoredFeedIds}, so none of them is taken as a rename: each was " + Consequence,
+                    string.Join(", ", unclear.NewIds), unclear.Source, stored);
+            }
+            else if (unclear.RemovedIds.Count > 1)
+            {
+                logger.LogWarning(
+                    "Feed {FeedId} ({FeedUrl}) has the Url of the removed feeds {StoredFeedIds}, so it is not taken as the rename of either: it was " + Consequence,
+                    unclear.NewIds[0], unclear.Source, stored);
+            }
+            else
+            {
+                logger.LogWarning(
+                    "Feed {FeedId} ({FeedUrl}) has the Url of feed {StoredFeedIds}, which is still configured, so it is not taken as its rename: it was " + Consequence + ". To rename a feed, change its Id rather than adding a second entry",
+                    unclear.NewIds[0], unclear.Source, stored);
+            }
+        }
     }
 
     /// <summary>

@@ -8,9 +8,13 @@ public interface IFeedStore
 {
     /// <summary>
     /// Makes the stored feeds match configuration: new feeds become due now, changed URLs are
-    /// updated, feeds no longer configured stop being polled (their stories stay).
+    /// updated, feeds no longer configured stop being polled (their stories stay). First, in the same
+    /// transaction, a stored feed that the configuration gives another Id (<see cref="FeedRenames.Find"/>)
+    /// is renamed with everything stored under its Id, and its story keys stay valid: the feed keeps
+    /// its history, and nothing it sent is sent again.
     /// </summary>
-    Task SyncFeedsAsync(IReadOnlyList<Feed> feeds, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <returns>The feeds renamed, and those not renamed because it was not clear which feed they continue.</returns>
+    Task<FeedRenames> SyncFeedsAsync(IReadOnlyList<Feed> feeds, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// Feeds to check now, in order of their next check: those whose next check has come, and those whose next

@@ -80,9 +80,13 @@ public static class StoryIdentity
     /// XXH3 rather than SHA-256: nothing here defends against an adversary, and the one-shot
     /// SHA-256 call cost microseconds per key, a tenth of a first poll's store time.
     /// </summary>
-    public static long KeyHash(string feedId, string key)
+    /// <param name="feedSeed">
+    /// What stands for the feed: its id when it was first stored, kept when the feed is renamed
+    /// (a stored key cannot be hashed again, its text is not kept), and unique among stored feeds.
+    /// </param>
+    public static long KeyHash(string feedSeed, string key)
     {
-        var feedHash = Hash64(feedId, seed: 0);
+        var feedHash = Hash64(feedSeed, seed: 0);
         return (long)((feedHash & 0xFFFF_0000_0000_0000UL) | (Hash64(key, (long)feedHash) & 0x0000_FFFF_FFFF_FFFFUL));
     }
 

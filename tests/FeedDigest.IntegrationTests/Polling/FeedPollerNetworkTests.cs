@@ -772,7 +772,7 @@ public sealed class FeedPollerNetworkTests : IAsyncLifetime, IDisposable
             }
         }
 
-        public Task SyncFeedsAsync(IReadOnlyList<Feed> feeds, DateTimeOffset now, CancellationToken cancellationToken) => inner.SyncFeedsAsync(feeds, now, cancellationToken);
+        public Task<FeedRenames> SyncFeedsAsync(IReadOnlyList<Feed> feeds, DateTimeOffset now, CancellationToken cancellationToken) => inner.SyncFeedsAsync(feeds, now, cancellationToken);
 
         public Task<IReadOnlyList<FeedState>> GetDueFeedsAsync(DateTimeOffset now, DateTimeOffset latestScheduledCheck, int limit, CancellationToken cancellationToken) =>
             inner.GetDueFeedsAsync(now, latestScheduledCheck, limit, cancellationToken);

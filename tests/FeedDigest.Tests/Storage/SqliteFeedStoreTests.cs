@@ -1,6 +1,7 @@
 using FeedDigest.Core.Feeds;
 using FeedDigest.Core.Ports;
 using FeedDigest.Core.Stories;
+using FeedDigest.Core.Stories.Clustering;
 using FeedDigest.Infrastructure.Storage.Sqlite;
 
 namespace FeedDigest.Tests.Storage;
@@ -101,6 +102,126 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
         var state = Assert.Single(await store.GetFeedStatesAsync(CancellationToken.None));
         Assert.Equal(0, state.ConsecutiveErrors);
         Assert.Null(state.LastError);
+    }
+
+    [Fact]
+    public async Task SyncFeedsAsync_IdChangedUrlKept_RenamesTheFeed_WithItsStateStoriesAndKeys()
+    {
+        await store.SyncFeedsAsync([Harbor], T0, CancellationToken.None);
+        var saved = new FeedState("harbor", Harbor.Source, "\"h1\"", "Tue, 10 Mar 2026 11:00:00 GMT", T0, T0.AddHours(-2), T0.AddHours(1), 2, "Timeout: no answer in 30 s")
+        {
+            FailingSince = T0.AddHours(-1),
+            AlertSent = true,
+            GuidsUnstable = true,
+            ItemsStored = true,
+            TimeToLive = TimeSpan.FromMinutes(45),
+        };
+        await store.SaveFetchAsync(saved, [Story("guid:1", "One"), Story("hash:2", "Two")], EditedStoryPolicy.Ignore, CancellationToken.None);
+        var renamed = Harbor with { Id = "harbor-times" };
+
+        var renames = await store.SyncFeedsAsync([renamed], T0.AddMinutes(5), CancellationToken.None);
+
+        Assert.Equal([new FeedRename("harbor", "harbor-times", Harbor.Source)], renames.Renamed);
+        Assert.Empty(renames.Ambiguous);
+        Assert.Equal(saved with { FeedId = "harbor-times" }, Assert.Single(await store.GetFeedStatesAsync(CancellationToken.None)));
+        Assert.All(await store.GetStoriesAfterAsync(0, 100, CancellationToken.None), s => Assert.Equal("harbor-times", s.FeedId));
+        // Its stories are known under the new id: only a new item is new.
+        var again = await store.SaveFetchAsync(
+            State(renamed), [Story("guid:1", "One", "harbor-times"), Story("hash:2", "Two", "harbor-times"), Story("guid:3", "Three", "harbor-times")], EditedStoryPolicy.Ignore, CancellationToken.None);
+        Assert.Equal(1, again.New);
+        Assert.Equal(["One", "Two", "Three"], (await store.GetStoriesAfterAsync(0, 100, CancellationToken.None)).Select(s => s.Title));
+        Assert.Same(FeedRenames.None, await store.SyncFeedsAsync([renamed], T0.AddMinutes(6), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task SyncFeedsAsync_FeedRemovedThenAddedBackUnderAnotherId_IsRenamed_AndDueNow()
+    {
+        // feeds remove harbor, then feeds add URL --id harbor-times: the sync between sees it removed.
+        await store.SyncFeedsAsync([Harbor, Wire], T0, CancellationToken.None);
+        await store.SaveFetchAsync(State(Harbor, etag: "\"h1\"", nextCheckAt: T0.AddHours(1)), [Story("guid:1", "One")], EditedStoryPolicy.Ignore, CancellationToken.None);
+        await store.SyncFeedsAsync([Wire], T0.AddMinutes(1), CancellationToken.None);
+
+        var renames = await store.SyncFeedsAsync([Wire, Harbor with { Id = "harbor-times" }], T0.AddMinutes(2), CancellationToken.None);
+
+        Assert.Equal([new FeedRename("harbor", "harbor-times", Harbor.Source)], renames.Renamed);
+        var state = (await store.GetFeedStatesAsync(CancellationToken.None)).Single(s => s.FeedId == "harbor-times");
+        Assert.Equal("\"h1\"", state.ETag);
+        Assert.True(state.ItemsStored);
+        Assert.Equal(T0.AddMinutes(2), state.NextCheckAt);
+        Assert.Equal(0, (await store.SaveFetchAsync(State(Harbor with { Id = "harbor-times" }), [Story("guid:1", "One", "harbor-times")], EditedStoryPolicy.Ignore, CancellationToken.None)).New);
+    }
+
+    [Fact]
+    public async Task SyncFeedsAsync_NewFeedGivenARenamedFeedsOldId_SharesNoStoryKeysWithIt()
+    {
+        var renamed = Harbor with { Id = "harbor-times" };
+        await store.SyncFeedsAsync([Harbor], T0, CancellationToken.None);
+        await store.SaveFetchAsync(State(Harbor), [Story("guid:1", "One")], EditedStoryPolicy.Ignore, CancellationToken.None);
+        await store.SyncFeedsAsync([renamed], T0.AddMinutes(1), CancellationToken.None);
+        var other = new Feed("harbor", new Uri("https://harbor.example/opinion.xml"), null, [], null);
+
+        Assert.Same(FeedRenames.None, await store.SyncFeedsAsync([renamed, other], T0.AddMinutes(2), CancellationToken.None));
+        var added = await store.SaveFetchAsync(State(other), [Story("guid:1", "Opinion one")], EditedStoryPolicy.Ignore, CancellationToken.None);
+        var known = await store.SaveFetchAsync(State(renamed), [Story("guid:1", "One", "harbor-times")], EditedStoryPolicy.Ignore, CancellationToken.None);
+
+        Assert.Equal(1, added.New);
+        Assert.Equal(StoriesSaved.None, known);
+        Assert.Equal([("harbor-times", "One"), ("harbor", "Opinion one")], (await store.GetStoriesAfterAsync(0, 100, CancellationToken.None)).Select(s => (s.FeedId, s.Title)));
+        Assert.Equal(2, await database.ScalarAsync<long>("SELECT count(DISTINCT key_seed) FROM feeds"));
+    }
+
+    [Fact]
+    public async Task SyncFeedsAsync_TwoRemovedFeedsHadTheUrl_RenamesNeither_TheNewIdIsANewFeed()
+    {
+        await store.SyncFeedsAsync([Harbor, Harbor with { Id = "harbor-copy" }], T0, CancellationToken.None);
+        await store.SaveFetchAsync(State(Harbor, etag: "\"h1\""), [Story("guid:1", "One")], EditedStoryPolicy.Ignore, CancellationToken.None);
+
+        var renames = await store.SyncFeedsAsync([Harbor with { Id = "harbor-times" }], T0.AddMinutes(1), CancellationToken.None);
+
+        Assert.Empty(renames.Renamed);
+        var ambiguous = Assert.Single(renames.Ambiguous);
+        Assert.Equal(["harbor-times"], ambiguous.NewIds);
+        Assert.Equal(["harbor", "harbor-copy"], ambiguous.RemovedIds);
+        Assert.Equal(new FeedState("harbor-times", Harbor.Source, null, null, null, null, T0.AddMinutes(1), 0, null), Assert.Single(await store.GetFeedStatesAsync(CancellationToken.None)));
+        Assert.Equal("harbor", Assert.Single(await store.GetStoriesAfterAsync(0, 100, CancellationToken.None)).FeedId);
+    }
+
+    [Fact]
+    public async Task SyncFeedsAsync_OldIdStillConfigured_RenamesNothing_TheNewIdIsANewFeed()
+    {
+        await store.SyncFeedsAsync([Harbor], T0, CancellationToken.None);
+        await store.SaveStateAsync(State(Harbor, etag: "\"h1\""), CancellationToken.None);
+
+        var renames = await store.SyncFeedsAsync([Harbor, Harbor with { Id = "harbor-times" }], T0.AddMinutes(1), CancellationToken.None);
+
+        Assert.Empty(renames.Renamed);
+        Assert.Equal(["harbor"], Assert.Single(renames.Ambiguous).ConfiguredIds);
+        var states = await store.GetFeedStatesAsync(CancellationToken.None);
+        Assert.Equal([("harbor", "\"h1\""), ("harbor-times", null)], states.Select(s => (s.FeedId, s.ETag)));
+    }
+
+    [Fact]
+    public async Task SyncFeedsAsync_FeedRenamed_TheClustersOfItsStoriesKeepItAsTheirMainSource()
+    {
+        await store.SyncFeedsAsync([Harbor, Wire], T0, CancellationToken.None);
+        await store.SaveFetchAsync(State(Harbor), [Story("guid:1", "One"), Story("guid:2", "Two")], EditedStoryPolicy.Ignore, CancellationToken.None);
+        await store.SaveFetchAsync(State(Wire), [Story("guid:3", "Three", feedId: "wire")], EditedStoryPolicy.Ignore, CancellationToken.None);
+        // Cluster 1 holds harbor's two stories, cluster 2 wire's one; cluster 3 was merged into 1.
+        await ExecuteAsync(string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"""
+            INSERT INTO clusters (id, version, size, merged_into, centroid, main_source, main_source_lead) VALUES
+                (1, 4, 1, NULL, x'', {MainSource.KeyOf("harbor")}, 1), (2, 1, 1, NULL, x'', {MainSource.KeyOf("wire")}, 1), (3, 1, 1, 1, x'', {MainSource.KeyOf("harbor")}, 1);
+            INSERT INTO cluster_members (story_id, cluster_id) SELECT id, CASE title WHEN 'One' THEN 1 WHEN 'Two' THEN 3 ELSE 2 END FROM stories;
+            """));
+        var version = await database.ScalarAsync<long>("SELECT version FROM cluster_stats");
+
+        await store.SyncFeedsAsync([Harbor with { Id = "harbor-times" }, Wire], T0.AddMinutes(1), CancellationToken.None);
+
+        Assert.Equal(MainSource.KeyOf("harbor-times"), await database.ScalarAsync<long>("SELECT main_source FROM clusters WHERE id = 1"));
+        Assert.Equal(5, await database.ScalarAsync<long>("SELECT version FROM clusters WHERE id = 1"));
+        Assert.Equal(MainSource.KeyOf("wire"), await database.ScalarAsync<long>("SELECT main_source FROM clusters WHERE id = 2"));
+        Assert.Equal(version + 1, await database.ScalarAsync<long>("SELECT version FROM cluster_stats"));
     }
 
     [Fact]
@@ -364,6 +485,14 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
         Assert.Null(all[1].PublishedAt);
         Assert.Equal(["Three"], page.Select(s => s.Title));
         Assert.Empty(await store.GetStoriesToClusterAfterIdAsync(all[^1].Id, 100, CancellationToken.None));
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = await database.Connections.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
     }
 
     private static FeedState State(Feed feed, string? etag = null, string? lastModified = null, DateTimeOffset? nextCheckAt = null) =>

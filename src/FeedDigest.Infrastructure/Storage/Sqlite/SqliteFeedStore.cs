@@ -5,6 +5,7 @@ using Dapper;
 using FeedDigest.Core.Feeds;
 using FeedDigest.Core.Ports;
 using FeedDigest.Core.Stories;
+using FeedDigest.Core.Stories.Clustering;
 using Microsoft.Data.Sqlite;
 
 namespace FeedDigest.Infrastructure.Storage.Sqlite;
@@ -15,17 +16,28 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         "id, source, etag, last_modified, last_checked_at, last_success_at, next_check_at, consecutive_errors, last_error, " +
         "fetch_url, last_status, failing_since, alert_sent, gone, guids_unstable, ttl_seconds, items_stored";
 
-    public Task SyncFeedsAsync(IReadOnlyList<Feed> feeds, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<FeedRenames> SyncFeedsAsync(IReadOnlyList<Feed> feeds, DateTimeOffset now, CancellationToken cancellationToken) =>
         connections.WriteAsync(
             async (scope, token) =>
             {
+                // Renamed first: the renamed row is then one more feed already as configured.
+                var renames = FeedRenames.Find(feeds, await ReadStoredFeedsAsync(scope, token).ConfigureAwait(false));
+                foreach (var rename in renames.Renamed)
+                {
+                    await RenameAsync(scope, rename, token).ConfigureAwait(false);
+                }
+
                 // A feed whose URL changed is a new source: forget its validators and check it now.
                 // One statement for the whole list, and rows already as configured are left alone:
-                // a start with 1,000 unchanged feeds rewrote 1,000 rows.
+                // a start with 1,000 unchanged feeds rewrote 1,000 rows. A new feed's key seed is its
+                // id, unless a renamed feed's seed holds that id (see 0018_feed_key_seed.sql).
                 var upsert = scope.Command(
                     """
-                    INSERT INTO feeds (id, source, active, next_check_at, identity)
-                    SELECT value ->> 0, value ->> 1, 1, $now, value ->> 2 FROM json_each($feeds) WHERE true
+                    INSERT INTO feeds (id, source, active, next_check_at, identity, key_seed)
+                    SELECT value ->> 0, value ->> 1, 1, $now, value ->> 2,
+                        CASE WHEN EXISTS (SELECT 1 FROM feeds WHERE key_seed = value ->> 0)
+                            THEN (value ->> 0) || ' ' || lower(hex(randomblob(8))) ELSE value ->> 0 END
+                    FROM json_each($feeds) WHERE true
                     ON CONFLICT (id) DO UPDATE SET
                         active = 1,
                         source = excluded.source,
@@ -50,9 +62,70 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
 
                 var deactivate = scope.Command("UPDATE feeds SET active = 0 WHERE active = 1 AND id NOT IN (SELECT value ->> 0 FROM json_each($feeds))");
                 SqliteWriteScope.Set(deactivate, "$feeds", feedList);
-                return await deactivate.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                await deactivate.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                return renames;
             },
             cancellationToken);
+
+    /// <summary>Every stored feed, configured or not: one short row per feed ever configured, read once per configuration.</summary>
+    private static async Task<List<StoredFeed>> ReadStoredFeedsAsync(SqliteWriteScope scope, CancellationToken cancellationToken)
+    {
+        var stored = new List<StoredFeed>();
+        await using var reader = await scope.Command("SELECT id, source FROM feeds").ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            stored.Add(new StoredFeed(reader.GetString(0), new Uri(reader.GetString(1))));
+        }
+
+        return stored;
+    }
+
+    /// <summary>
+    /// Gives a stored feed its new id everywhere the id is kept: its row (validators, schedule,
+    /// failures, Gone and all), its stories, and the main source of the clusters its stories are in.
+    /// </summary>
+    /// <remarks>
+    /// Story keys are not rewritten, and need not be. They are 64-bit hashes of the feed's key seed
+    /// and the key (StoryIdentity.KeyHash), without the key's text (0006), so they could not be
+    /// hashed again under the new id; and a feed's keys, tombstones of pruned stories included, are
+    /// far more rows than its stories. The row keeps its seed (its first id, 0018_feed_key_seed.sql),
+    /// so every key it stored stays its own. The stories' feed_id has no index: renaming reads the
+    /// stories table once, and writes only the feed's own stories, which retention bounds.
+    /// </remarks>
+    private static async Task RenameAsync(SqliteWriteScope scope, FeedRename rename, CancellationToken cancellationToken)
+    {
+        // stories.feed_id references feeds.id: checked when the transaction commits, once both say the new id.
+        await scope.Command("PRAGMA defer_foreign_keys = ON").ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var feed = scope.Command("UPDATE feeds SET id = $new, key_seed = coalesce(key_seed, id) WHERE id = $old");
+        SqliteWriteScope.Set(feed, "$old", rename.OldId);
+        SqliteWriteScope.Set(feed, "$new", rename.NewId);
+        await feed.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var stories = scope.Command("UPDATE stories SET feed_id = $new WHERE feed_id = $old");
+        SqliteWriteScope.Set(stories, "$old", rename.OldId);
+        SqliteWriteScope.Set(stories, "$new", rename.NewId);
+        await stories.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+        // A cluster's main source is a feed id, hashed (MainSource), and always the source of one of
+        // its stories: the clusters holding the feed's stories follow the rename, so one made mostly
+        // of them still takes its next ones only at SameSourceThreshold. (Clusters whose stories were
+        // all pruned keep the old hash; they are long out of the clustering window.) The version
+        // moves on, as with every write to the clustering tables: an index holding the old state reloads.
+        var clusters = scope.Command(
+            """
+            UPDATE clusters SET main_source = $newSource, version = version + 1
+            WHERE main_source = $oldSource AND merged_into IS NULL
+              AND id IN (SELECT coalesce(c.merged_into, m.cluster_id)
+                         FROM stories AS s JOIN cluster_members AS m ON m.story_id = s.id JOIN clusters AS c ON c.id = m.cluster_id
+                         WHERE s.feed_id = $new)
+            """);
+        SqliteWriteScope.Set(clusters, "$oldSource", MainSource.KeyOf(rename.OldId));
+        SqliteWriteScope.Set(clusters, "$newSource", MainSource.KeyOf(rename.NewId));
+        SqliteWriteScope.Set(clusters, "$new", rename.NewId);
+        if (await clusters.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0)
+        {
+            await scope.Command("UPDATE cluster_stats SET version = version + 1 WHERE id = 1").ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>[[id, source, identity policy], …]: written directly, since the serializer's first use (reflection over the type) cost more than the sync.</summary>
     private static string FeedListJson(IReadOnlyList<Feed> feeds)
@@ -183,7 +256,8 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
     {
         int added = 0, guidChanges = 0;
         var sequence = new SequenceAllocator(scope);
-        var hashes = stories.Select(story => story.Keys.Select(key => StoryIdentity.KeyHash(feedId, key)).ToArray()).ToList();
+        var seed = await KeySeedAsync(scope, feedId, cancellationToken).ConfigureAwait(false);
+        var hashes = stories.Select(story => story.Keys.Select(key => StoryIdentity.KeyHash(seed, key)).ToArray()).ToList();
         // Known keys, and the keys this fetch adds as it goes: an item may repeat one before it.
         var known = await FindKeysAsync(scope, hashes.SelectMany(h => h), cancellationToken).ConfigureAwait(false);
         var (sameStory, regenerated) = await MatchNewGuidsAsync(scope, stories, hashes, known, cancellationToken).ConfigureAwait(false);
@@ -250,6 +324,14 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         var updated = await UpdateEditedAsync(scope, knownStories, editedStories, sequence, cancellationToken).ConfigureAwait(false);
         await sequence.SaveAsync(cancellationToken).ConfigureAwait(false);
         return new StoriesSaved(added, updated, guidChanges);
+    }
+
+    /// <summary>What the feed's keys are hashed with: its first id, kept when it is renamed (0018_feed_key_seed.sql).</summary>
+    private static async Task<string> KeySeedAsync(SqliteWriteScope scope, string feedId, CancellationToken cancellationToken)
+    {
+        var read = scope.Command("SELECT coalesce(key_seed, id) FROM feeds WHERE id = $id");
+        SqliteWriteScope.Set(read, "$id", feedId);
+        return await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string ?? feedId;
     }
 
     private static bool IsGuid(string key) => key.StartsWith(StoryIdentity.GuidPrefix, StringComparison.Ordinal);
