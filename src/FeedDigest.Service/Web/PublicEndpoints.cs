@@ -139,7 +139,7 @@ internal static class PublicEndpoints
             ? pages.Message("Already confirmed", "This subscription was confirmed already. The link in each digest leads to your preferences.")
             : pages.Message(
                 "This link does not work",
-                "This confirmation link has expired or was already used. To get the digest, sign up again.",
+                "This confirmation link has expired or was already used. If you get the digest already, the link in each one leads to your preferences; if not, sign up again.",
                 StatusCodes.Status410Gone,
                 SignUpAgain);
 

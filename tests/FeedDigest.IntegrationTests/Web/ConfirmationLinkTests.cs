@@ -110,7 +110,7 @@ public sealed partial class ConfirmationLinkTests
     private static void AssertExpiredOrUsed((HttpStatusCode Status, string Page) answer)
     {
         Assert.Equal(HttpStatusCode.Gone, answer.Status);
-        Assert.Contains("This confirmation link has expired or was already used", answer.Page, StringComparison.Ordinal);
+        Assert.Contains("This confirmation link has expired or was already used. If you get the digest already, the link in each one leads to your preferences; if not, sign up again.", answer.Page, StringComparison.Ordinal);
         Assert.Contains("<a id=\"link\" href=\"/subscribe\">Sign up again</a>", answer.Page, StringComparison.Ordinal);
         Assert.DoesNotContain("Already confirmed", answer.Page, StringComparison.Ordinal);
     }

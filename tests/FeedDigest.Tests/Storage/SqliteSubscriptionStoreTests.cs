@@ -62,6 +62,38 @@ public sealed class SqliteSubscriptionStoreTests
     }
 
     [Fact]
+    public async Task GetConfirmationStatusAsync_SubscriberConfirmsASecondRequest_TheFirstLinkStillSaysAlreadyConfirmed()
+    {
+        await using var database = await SqliteTestDatabase.CreateAsync();
+        var store = new SqliteSubscriptionStore(database.Connections);
+        var first = await store.RequestAsync("ana@example.com", "ana@example.com", Daily, Now, TimeSpan.FromMinutes(15), Lifetime, default);
+        await store.ConfirmAsync(first.RequestId, Now.AddMinutes(1), Lifetime, default);
+        var second = await store.RequestAsync("ana@example.com", "ana@example.com", Daily with { SendAt = "08:00" }, Now.AddMinutes(30), TimeSpan.FromMinutes(15), Lifetime, default);
+        await store.ConfirmAsync(second.RequestId, Now.AddMinutes(31), Lifetime, default);
+
+        Assert.NotEqual(first.RequestId, second.RequestId);
+        Assert.Equal(ConfirmationStatus.AlreadyConfirmed, await store.GetConfirmationStatusAsync(first.RequestId, Now.AddMinutes(32), Lifetime, default));
+        Assert.Equal(ConfirmationStatus.AlreadyConfirmed, await store.GetConfirmationStatusAsync(second.RequestId, Now.AddMinutes(32), Lifetime, default));
+    }
+
+    [Fact]
+    public async Task RequestAsync_PrunesConfirmationsOlderThanTheLinkLifetime_AndKeepsNewerOnes()
+    {
+        await using var database = await SqliteTestDatabase.CreateAsync();
+        var store = new SqliteSubscriptionStore(database.Connections);
+        var old = await store.RequestAsync("ana@example.com", "ana@example.com", Daily, Now, TimeSpan.FromMinutes(15), Lifetime, default);
+        await store.ConfirmAsync(old.RequestId, Now.AddMinutes(1), Lifetime, default);
+        var recent = await store.RequestAsync("bo@example.com", "bo@example.com", Daily, Now.AddHours(47), TimeSpan.FromMinutes(15), Lifetime, default);
+        await store.ConfirmAsync(recent.RequestId, Now.AddHours(47), Lifetime, default);
+
+        // Anyone's next request prunes: the first confirmation is a lifetime old, the second is not.
+        await store.RequestAsync("cy@example.com", "cy@example.com", Daily, Now.AddHours(48).AddMinutes(2), TimeSpan.FromMinutes(15), Lifetime, default);
+
+        Assert.Equal(1L, await database.ScalarAsync<long>($"SELECT count(*) FROM confirmed_requests WHERE request_id = '{recent.RequestId}'"));
+        Assert.Equal(0L, await database.ScalarAsync<long>($"SELECT count(*) FROM confirmed_requests WHERE request_id = '{old.RequestId}'"));
+    }
+
+    [Fact]
     public async Task ConfirmAsync_LinkOlderThanTheLifetimeInForce_IsGone_BeforeItsRequestIsDeleted()
     {
         await using var database = await SqliteTestDatabase.CreateAsync();

@@ -22,9 +22,13 @@ internal sealed class SqliteSubscriptionStore(SqliteConnectionFactory connection
         // its resend interval runs, should that be the longer, so the address gets no early second mail.
         // Pruned at every request, the table holds only recent requests, so reading it whole is cheap.
         var expiredIfMailedBy = now - (linkLifetime > resendAfter ? linkLifetime : resendAfter);
+        // A confirmed request is remembered as long as its link could still be opened, no longer.
         await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM subscription_requests WHERE mailed_at <= @expiredIfMailedBy",
-            new { expiredIfMailedBy = SqliteTime.ToText(expiredIfMailedBy) },
+            """
+            DELETE FROM subscription_requests WHERE mailed_at <= @expiredIfMailedBy;
+            DELETE FROM confirmed_requests WHERE confirmed_at <= @expiredIfConfirmedBy;
+            """,
+            new { expiredIfMailedBy = SqliteTime.ToText(expiredIfMailedBy), expiredIfConfirmedBy = SqliteTime.ToText(now - linkLifetime) },
             transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         var existing = await connection.QuerySingleOrDefaultAsync<(string RequestId, string MailedAt)?>(new CommandDefinition(
@@ -87,13 +91,13 @@ internal sealed class SqliteSubscriptionStore(SqliteConnectionFactory connection
             transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         await UpsertAsync(connection, transaction, request, cancellationToken).ConfigureAwait(false);
-        // The request's row goes; the subscriber's keeps its id, so the link opened again says "already confirmed".
+        // The request's row goes and the confirmation is remembered, so the link opened again says "already confirmed".
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE web_subscribers SET confirmed_request_id = @requestId WHERE subscriber_key = @key;
+            INSERT INTO confirmed_requests (request_id, subscriber_key, confirmed_at) VALUES (@requestId, @key, @now);
             DELETE FROM subscription_requests WHERE request_id = @requestId;
             """,
-            new { requestId, key = request.SubscriberKey },
+            new { requestId, key = request.SubscriberKey, now = SqliteTime.ToText(now) },
             transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -104,7 +108,7 @@ internal sealed class SqliteSubscriptionStore(SqliteConnectionFactory connection
     /// Pending while the request waits and its last link is younger than <paramref name="linkLifetime"/>:
     /// the expiry signed into a link mailed under a longer lifetime does not extend it, and the request
     /// may not have been deleted yet (that happens at the next request anyone makes). Without the
-    /// request, confirmed or deleted unconfirmed alike, only a subscriber confirmed from it tells the two apart.
+    /// request, confirmed or deleted unconfirmed alike, only the confirmation remembered (confirmed_requests) tells the two apart.
     /// </summary>
     private static async Task<ConfirmationStatus> ReadConfirmationStatusAsync(
         Microsoft.Data.Sqlite.SqliteConnection connection, System.Data.Common.DbTransaction? transaction, string requestId, DateTimeOffset now, TimeSpan linkLifetime, CancellationToken cancellationToken)
@@ -117,7 +121,13 @@ internal sealed class SqliteSubscriptionStore(SqliteConnectionFactory connection
         }
 
         var subscriberStatus = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
-            "SELECT status FROM web_subscribers WHERE confirmed_request_id = @requestId", new { requestId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """
+            SELECT s.status FROM confirmed_requests AS c JOIN web_subscribers AS s ON s.subscriber_key = c.subscriber_key
+            WHERE c.request_id = @requestId
+            """,
+            new { requestId },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
         return subscriberStatus == "active" ? ConfirmationStatus.AlreadyConfirmed : ConfirmationStatus.Gone;
     }
 
