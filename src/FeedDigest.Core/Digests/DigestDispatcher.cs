@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using FeedDigest.Core.Configuration;
+using FeedDigest.Core.Feeds;
 using FeedDigest.Core.Ports;
 using FeedDigest.Core.Stories;
 using FeedDigest.Core.Stories.Clustering;
@@ -20,7 +21,7 @@ namespace FeedDigest.Core.Digests;
 /// Claiming before sending means a crash can delay a digest but never lose or duplicate its stories.
 /// </summary>
 public sealed class DigestDispatcher(
-    ICatalogSource catalogSource,
+    FeedCatalogSync catalogSync,
     SubscriberDirectory subscriberDirectory,
     IFeedStore feedStore,
     IDigestStore digestStore,
@@ -55,7 +56,8 @@ public sealed class DigestDispatcher(
 
     public async Task<DigestRunReport> RunAsync(CancellationToken cancellationToken)
     {
-        var catalog = catalogSource.Current;
+        // Synced first: a renamed feed's stories are stored under its new id before they are matched.
+        var catalog = await catalogSync.GetSyncedAsync(cancellationToken).ConfigureAwait(false);
         var options = optionsMonitor.CurrentValue;
         // Every stored story is placed in its cluster first, so the digests list each story once.
         await clustering.CatchUpAsync(cancellationToken).ConfigureAwait(false);
@@ -251,7 +253,8 @@ public sealed class DigestDispatcher(
     /// </summary>
     public async Task<OutgoingMessage?> PreviewAsync(Subscriber subscriber, CancellationToken cancellationToken)
     {
-        var catalog = catalogSource.Current;
+        // Synced first: a renamed feed's stories are stored under its new id before they are matched.
+        var catalog = await catalogSync.GetSyncedAsync(cancellationToken).ConfigureAwait(false);
         var options = optionsMonitor.CurrentValue;
         var now = timeProvider.GetUtcNow();
         await clustering.CatchUpAsync(cancellationToken).ConfigureAwait(false);

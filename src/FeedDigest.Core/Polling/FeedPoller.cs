@@ -16,7 +16,7 @@ namespace FeedDigest.Core.Polling;
 /// failing feed is recorded, backed off and reported to the admin; the others go on.
 /// </summary>
 public sealed class FeedPoller(
-    ICatalogSource catalogSource,
+    FeedCatalogSync catalogSync,
     IFeedStore feedStore,
     IStoryClusterIndex clusterIndex,
     IFeedFetcher fetcher,
@@ -29,20 +29,14 @@ public sealed class FeedPoller(
     private const int MaxStoredSummaryLength = 4000;
     private readonly HostLimiter hostLimiter = new();
     private readonly ClockHighWaterMark clockMark = new();
-    private Catalog? syncedCatalog;
     private DateTimeOffset? lastPrunedAt;
 
     /// <param name="allFeeds">Check every configured feed now, not only those that are due.</param>
     public async Task<PollReport> PollAsync(bool allFeeds, CancellationToken cancellationToken)
     {
-        var catalog = catalogSource.Current;
+        var catalog = await catalogSync.GetSyncedAsync(cancellationToken).ConfigureAwait(false);
         var options = optionsMonitor.CurrentValue;
         var now = timeProvider.GetUtcNow();
-        if (!ReferenceEquals(catalog, syncedCatalog))
-        {
-            LogRenames(await feedStore.SyncFeedsAsync(catalog.Feeds, now, cancellationToken).ConfigureAwait(false));
-            syncedCatalog = catalog;
-        }
 
         await PruneDailyAsync(now, cancellationToken).ConfigureAwait(false);
         var latestScheduledCheck = NextCheckCalculator.LatestScheduledCheck(now, options);
@@ -75,44 +69,6 @@ public sealed class FeedPoller(
         // The checks this poll set were set at readings up to now: a step back after them is measured from here.
         clockMark.Advance(timeProvider.GetUtcNow());
         return new PollReport(due.Count, failed, newStories);
-    }
-
-    /// <summary>
-    /// A renamed feed is said once, when the store takes the new Id; so is a new feed that shares a
-    /// stored feed's Url without being taken as its rename, since its items may then be sent again.
-    /// </summary>
-    private void LogRenames(FeedRenames renames)
-    {
-        foreach (var rename in renames.Renamed)
-        {
-            logger.LogInformation(
-                "Feed {OldFeedId} renamed to {FeedId} ({FeedUrl}): same Url, so it keeps its stories, their keys and its polling state, and nothing it sent is sent again",
-                rename.OldId, rename.NewId, rename.Source);
-        }
-
-        const string Consequence = "added as a new feed, with none of the stored history, so its undated items and those within Stories:NewFeedWindow may be sent again";
-        foreach (var unclear in renames.Ambiguous)
-        {
-            var stored = string.Join(", ", unclear.RemovedIds.Concat(unclear.ConfiguredIds));
-            if (unclear.NewIds.Count > 1)
-            {
-                logger.LogWarning(
-                    "Feeds {FeedIds} ({FeedUrl}) all have the Url of {StoredFeedIds}, so none of them is taken as a rename: each was " + Consequence,
-                    string.Join(", ", unclear.NewIds), unclear.Source, stored);
-            }
-            else if (unclear.RemovedIds.Count > 1)
-            {
-                logger.LogWarning(
-                    "Feed {FeedId} ({FeedUrl}) has the Url of the removed feeds {StoredFeedIds}, so it is not taken as the rename of either: it was " + Consequence,
-                    unclear.NewIds[0], unclear.Source, stored);
-            }
-            else
-            {
-                logger.LogWarning(
-                    "Feed {FeedId} ({FeedUrl}) has the Url of feed {StoredFeedIds}, which is still configured, so it is not taken as its rename: it was " + Consequence + ". To rename a feed, change its Id rather than adding a second entry",
-                    unclear.NewIds[0], unclear.Source, stored);
-            }
-        }
     }
 
     /// <summary>

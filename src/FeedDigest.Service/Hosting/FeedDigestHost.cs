@@ -1,5 +1,6 @@
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Digests;
+using FeedDigest.Core.Feeds;
 using FeedDigest.Core.Polling;
 using FeedDigest.Core.Ports;
 using FeedDigest.Core.Stories;
@@ -87,6 +88,7 @@ internal static class FeedDigestHost
         AddValidatedOptions<AdminOptions>(services, builder.Configuration, AdminOptions.SectionName, o => o.Validate());
 
         services.AddSingleton<ICatalogSource, CatalogSource>();
+        services.AddSingleton<FeedCatalogSync>();
         services.AddSingleton<FeedHealthNotifier>();
         services.AddSingleton<FeedPoller>();
         // Clustering settings are read at start-up: a changed threshold applies after a restart.

@@ -1,5 +1,6 @@
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Digests;
+using FeedDigest.Core.Feeds;
 using FeedDigest.Core.Ports;
 using FeedDigest.Core.Stories.Clustering;
 using FeedDigest.Core.Subscriptions;
@@ -90,8 +91,9 @@ public sealed class SharedDigestRunTests
         }
 
         var sender = new RecordingSender();
+        using var catalogSync = new FeedCatalogSync(new FixedCatalog(catalog), feedStore, new FakeTimeProvider(Now), NullLogger<FeedCatalogSync>.Instance);
         var dispatcher = new DigestDispatcher(
-            new FixedCatalog(catalog),
+            catalogSync,
             new SubscriberDirectory(new SqliteSubscriptionStore(database.Connections)),
             feedStore,
             digestStore,
