@@ -59,6 +59,13 @@ public sealed class FeedCatalogSync(ICatalogSource catalogSource, IFeedStore fee
                 rename.OldId, rename.NewId, rename.Source);
         }
 
+        foreach (var archive in renames.Archived)
+        {
+            logger.LogInformation(
+                "Feed {OldFeedId} ({FeedUrl}), no longer configured, had a stored row under the Id a renamed feed takes: that row is kept as {ArchivedFeedId}, with its stories and their keys, and configuring its Url again takes it back",
+                archive.OldId, archive.Source, archive.NewId);
+        }
+
         const string Consequence = "added as a new feed, with none of the stored history, so its undated items and those within Stories:NewFeedWindow may be sent again";
         foreach (var unclear in renames.Ambiguous)
         {

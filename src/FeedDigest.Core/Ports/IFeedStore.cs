@@ -11,7 +11,8 @@ public interface IFeedStore
     /// updated, feeds no longer configured stop being polled (their stories stay). First, in the same
     /// transaction, a stored feed that the configuration gives another Id (<see cref="FeedRenames.Find"/>)
     /// is renamed with everything stored under its Id, and its story keys stay valid: the feed keeps
-    /// its history, and nothing it sent is sent again.
+    /// its history, and nothing it sent is sent again. The ids change as <see cref="FeedRenames.Moves"/>
+    /// orders them (a row in a rename's way archived, a swap through a temporary id).
     /// </summary>
     /// <returns>The feeds renamed, and those not renamed because it was not clear which feed they continue.</returns>
     Task<FeedRenames> SyncFeedsAsync(IReadOnlyList<Feed> feeds, DateTimeOffset now, CancellationToken cancellationToken);

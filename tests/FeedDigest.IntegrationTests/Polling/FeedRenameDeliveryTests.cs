@@ -8,6 +8,7 @@ using FeedDigest.Infrastructure.Storage;
 using FeedDigest.IntegrationTests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FeedDigest.IntegrationTests.Polling;
@@ -62,6 +63,76 @@ public sealed class FeedRenameDeliveryTests : IAsyncLifetime, IDisposable
         Assert.Equal([Recent, Undated], Delivered(smtp, Undated, Recent).Order());
     }
 
+    [Fact]
+    public async Task TwoFeedsSwapTheirIds_AndSwapThemBack_NothingIsDeliveredTwice()
+    {
+        await using var smtp = InProcessSmtpServer.Start();
+        var clock = new FakeTimeProvider(Start);
+        var one = Serve("one.xml", ("a1", Alpha, Start.AddHours(-2)));
+        var two = Serve("two.xml", ("b1", Beta, Start.AddHours(-2)));
+        await FirstDigestAsync(Settings(smtp.Port, ("alpha", one, null), ("beta", two, null)), clock);
+        Assert.Equal(2, Delivered(smtp, Alpha, Beta).Count);
+
+        await NextDayAsync(Settings(smtp.Port, ("beta", one, null), ("alpha", two, null)), clock);
+        await NextDayAsync(Settings(smtp.Port, ("alpha", one, null), ("beta", two, null)), clock);
+
+        Assert.Equal([Alpha, Beta], Delivered(smtp, Alpha, Beta).Order());
+    }
+
+    [Fact]
+    public async Task FeedRenamedAndItsOldIdGivenToAnotherFeedInTheSameEdit_NothingIsDeliveredTwice_AndNothingIsWarned()
+    {
+        await using var smtp = InProcessSmtpServer.Start();
+        var clock = new FakeTimeProvider(Start);
+        var one = Serve("one.xml", ("a1", Alpha, Start.AddHours(-2)));
+        var two = Serve("two.xml", ("b1", Beta, Start.AddHours(-2)));
+        await FirstDigestAsync(Settings(smtp.Port, ("wire", one, null)), clock);
+        var log = new CollectingLoggerProvider();
+
+        await NextDayAsync(Settings(smtp.Port, ("newswire", one, null), ("wire", two, null)), clock, log);
+
+        Assert.Equal([Alpha, Beta], Delivered(smtp, Alpha, Beta).Order());
+        Assert.Contains(log.Lines, l => l.Message.StartsWith("Feed wire renamed to newswire (", StringComparison.Ordinal));
+        Assert.DoesNotContain(log.Lines, l => l.Level >= LogLevel.Warning);
+    }
+
+    [Fact]
+    public async Task FeedRenamedToTheIdOfAFeedRemovedLongAgo_NothingIsDeliveredTwice()
+    {
+        await using var smtp = InProcessSmtpServer.Start();
+        var clock = new FakeTimeProvider(Start);
+        var one = Serve("one.xml", ("a1", Alpha, Start.AddHours(-2)));
+        var gone = Serve("gone.xml", ("g1", "Gamma", Start.AddDays(-20)));
+        using (var host = Build(Settings(smtp.Port, ("old", gone, null)), clock))
+        {
+            await PollAsync(host);
+        }
+
+        await FirstDigestAsync(Settings(smtp.Port, ("wire", one, null)), clock);
+        await NextDayAsync(Settings(smtp.Port, ("old", one, null)), clock);
+
+        Assert.Single(Delivered(smtp, Alpha));
+    }
+
+    /// <summary>Polls, subscribes the editor, and runs the digest of the first day, after a poll.</summary>
+    private async Task FirstDigestAsync(Dictionary<string, string?> settings, FakeTimeProvider clock)
+    {
+        using var host = Build(settings, clock);
+        await PollAsync(host);
+        await SubscribeAsync(host);
+        clock.Advance(TimeSpan.FromHours(23) + TimeSpan.FromMinutes(1));
+        await DigestAsync(host);
+    }
+
+    /// <summary>With the configuration edited: a poll, and the digest of the next day.</summary>
+    private async Task NextDayAsync(Dictionary<string, string?> settings, FakeTimeProvider clock, CollectingLoggerProvider? log = null)
+    {
+        using var host = Build(settings, clock, log);
+        await PollAsync(host);
+        clock.Advance(TimeSpan.FromDays(1));
+        await DigestAsync(host);
+    }
+
     private static Dictionary<string, string?> Settings(int smtpPort, params (string Id, Uri Url, string? TopicFeed)[] feeds)
     {
         var settings = TestHost.Settings(feeds[0].Url, smtpPort);
@@ -86,8 +157,14 @@ public sealed class FeedRenameDeliveryTests : IAsyncLifetime, IDisposable
         return settings;
     }
 
-    private IHost Build(Dictionary<string, string?> settings, FakeTimeProvider clock) =>
-        TestHost.Build(directory.Path, settings, clock, withScheduler: false);
+    private IHost Build(Dictionary<string, string?> settings, FakeTimeProvider clock, CollectingLoggerProvider? log = null) =>
+        TestHost.Build(directory.Path, settings, clock, withScheduler: false, builder =>
+        {
+            if (log is not null)
+            {
+                builder.Logging.AddProvider(log);
+            }
+        });
 
     private static async Task PollAsync(IHost host)
     {

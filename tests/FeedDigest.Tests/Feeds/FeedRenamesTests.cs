@@ -85,6 +85,92 @@ public sealed class FeedRenamesTests
         Assert.Equal([new FeedRename("harbor", "harbor-times", HarborUrl), new FeedRename("wire", "newswire", WireUrl)], renames.Renamed);
     }
 
+    [Fact]
+    public void Find_TwoFeedsSwapTheirIds_BothAreRenamed_ThroughATemporaryId()
+    {
+        var renames = FeedRenames.Find([Feed("wire", HarborUrl), Feed("harbor", WireUrl)], [Stored("harbor", HarborUrl), Stored("wire", WireUrl)]);
+
+        Assert.Equal([new FeedRename("harbor", "wire", HarborUrl), new FeedRename("wire", "harbor", WireUrl)], renames.Renamed);
+        Assert.Empty(renames.Ambiguous);
+        Assert.Empty(renames.Archived);
+        Assert.Equal(3, renames.Moves.Count);
+        Assert.Equal(new Dictionary<string, string> { ["harbor"] = "wire", ["wire"] = "harbor" }, Apply(renames.Moves, ["harbor", "wire"]));
+    }
+
+    [Fact]
+    public void Find_OldIdGivenToAnotherUrlInTheSameEdit_IsARename_AndNotAmbiguous()
+    {
+        var renames = FeedRenames.Find([Feed("newswire", WireUrl), Feed("wire", new Uri("https://wire.example/opinion.atom"))], [Stored("wire", WireUrl)]);
+
+        Assert.Equal([new FeedRename("wire", "newswire", WireUrl)], renames.Renamed);
+        Assert.Empty(renames.Ambiguous);
+        Assert.Empty(renames.Archived);
+        Assert.Equal([new FeedIdMove("wire", "newswire")], renames.Moves);
+    }
+
+    [Fact]
+    public void Find_RenamedToTheIdOfARemovedFeed_IsARename_AndTheRemovedFeedsRowIsArchived()
+    {
+        var oldUrl = new Uri("https://old.example/rss");
+        var renames = FeedRenames.Find([Feed("old", WireUrl)], [Stored("old", oldUrl), Stored("wire", WireUrl)]);
+
+        Assert.Equal([new FeedRename("wire", "old", WireUrl)], renames.Renamed);
+        var archived = Assert.Single(renames.Archived);
+        Assert.Equal("old", archived.OldId);
+        Assert.Matches("^old~removed-[0-9a-f]{8}$", archived.NewId);
+        Assert.Equal(oldUrl, archived.Source);
+        Assert.Equal([new FeedIdMove("old", archived.NewId), new FeedIdMove("wire", "old")], renames.Moves);
+    }
+
+    [Fact]
+    public void Find_ArchivedFeedsUrlConfiguredAgain_IsARenameOfTheArchivedRow()
+    {
+        var oldUrl = new Uri("https://old.example/rss");
+
+        var renames = FeedRenames.Find([Feed("old", WireUrl), Feed("gazette", oldUrl)], [Stored("old~removed-0123abcd", oldUrl), Stored("old", WireUrl)]);
+
+        Assert.Equal([new FeedRename("old~removed-0123abcd", "gazette", oldUrl)], renames.Renamed);
+    }
+
+    [Fact]
+    public void Find_RenamedAlongAChain_EachIsRenamedOnceItsNewIdIsFree()
+    {
+        var ledgerUrl = new Uri("https://ledger.example/rss");
+
+        var renames = FeedRenames.Find(
+            [Feed("wire", HarborUrl), Feed("ledger", WireUrl), Feed("gazette", ledgerUrl)],
+            [Stored("harbor", HarborUrl), Stored("wire", WireUrl), Stored("ledger", ledgerUrl)]);
+
+        Assert.Equal([new FeedIdMove("ledger", "gazette"), new FeedIdMove("wire", "ledger"), new FeedIdMove("harbor", "wire")], renames.Moves);
+    }
+
+    [Fact]
+    public void Find_TwoConfiguredFeedsHaveTheUrlOfAFeedWhoseIdMovedElsewhere_IsNoRename_ButAmbiguous()
+    {
+        var renames = FeedRenames.Find(
+            [Feed("newswire", WireUrl), Feed("wire-news", WireUrl), Feed("wire", new Uri("https://wire.example/opinion.atom"))],
+            [Stored("wire", WireUrl)]);
+
+        Assert.Empty(renames.Renamed);
+        var ambiguous = Assert.Single(renames.Ambiguous);
+        Assert.Equal(["newswire", "wire-news"], ambiguous.NewIds);
+        Assert.Equal(["wire"], ambiguous.RemovedIds);
+    }
+
+    /// <returns>Where each of <paramref name="ids"/> ends up after <paramref name="moves"/>, checking no two rows ever share an id.</returns>
+    private static Dictionary<string, string> Apply(IReadOnlyList<FeedIdMove> moves, string[] ids)
+    {
+        var rows = ids.ToDictionary(id => id, id => id, StringComparer.Ordinal);
+        foreach (var move in moves)
+        {
+            Assert.DoesNotContain(move.To, rows.Values);
+            var row = Assert.Single(rows, r => r.Value == move.From).Key;
+            rows[row] = move.To;
+        }
+
+        return rows;
+    }
+
     private static Feed Feed(string id, Uri url) => new(id, url, null, [], null);
 
     private static StoredFeed Stored(string id, Uri url) => new(id, url);

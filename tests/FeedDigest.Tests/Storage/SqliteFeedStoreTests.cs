@@ -201,6 +201,76 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SyncFeedsAsync_TwoFeedsSwapTheirIds_EachKeepsItsStoriesKeysAndState()
+    {
+        await store.SyncFeedsAsync([Harbor, Wire], T0, CancellationToken.None);
+        await store.SaveFetchAsync(State(Harbor, etag: "\"h1\""), [Story("guid:1", "Harbor one")], EditedStoryPolicy.Ignore, CancellationToken.None);
+        await store.SaveFetchAsync(State(Wire, etag: "\"w1\""), [Story("guid:1", "Wire one", "wire")], EditedStoryPolicy.Ignore, CancellationToken.None);
+        var harborNowWire = Harbor with { Id = "wire" };
+        var wireNowHarbor = Wire with { Id = "harbor" };
+
+        var renames = await store.SyncFeedsAsync([harborNowWire, wireNowHarbor], T0.AddMinutes(1), CancellationToken.None);
+
+        Assert.Equal([new FeedRename("harbor", "wire", Harbor.Source), new FeedRename("wire", "harbor", Wire.Source)], renames.Renamed);
+        Assert.Equal([("harbor", Wire.Source, "\"w1\""), ("wire", Harbor.Source, "\"h1\"")], (await store.GetFeedStatesAsync(CancellationToken.None)).Select(s => (s.FeedId, s.Source, s.ETag)));
+        Assert.Equal([("wire", "Harbor one"), ("harbor", "Wire one")], (await store.GetStoriesAfterAsync(0, 100, CancellationToken.None)).Select(s => (s.FeedId, s.Title)));
+        // Each feed's items are known under its new id: nothing is new.
+        Assert.Equal(StoriesSaved.None, await store.SaveFetchAsync(State(harborNowWire), [Story("guid:1", "Harbor one", "wire")], EditedStoryPolicy.Ignore, CancellationToken.None));
+        Assert.Equal(StoriesSaved.None, await store.SaveFetchAsync(State(wireNowHarbor), [Story("guid:1", "Wire one")], EditedStoryPolicy.Ignore, CancellationToken.None));
+        Assert.Equal(2, await database.ScalarAsync<long>("SELECT count(*) FROM feeds"));
+
+        // And back again.
+        Assert.Equal(2, (await store.SyncFeedsAsync([Harbor, Wire], T0.AddMinutes(2), CancellationToken.None)).Renamed.Count);
+        Assert.Equal([("harbor", "Harbor one"), ("wire", "Wire one")], (await store.GetStoriesAfterAsync(0, 100, CancellationToken.None)).Select(s => (s.FeedId, s.Title)));
+        Assert.Equal(StoriesSaved.None, await store.SaveFetchAsync(State(Harbor), [Story("guid:1", "Harbor one")], EditedStoryPolicy.Ignore, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task SyncFeedsAsync_FeedRenamedAndItsOldIdGivenToAnotherUrl_RenamesIt_AndTheOtherIsANewFeedWithAKeySeedOfItsOwn()
+    {
+        await store.SyncFeedsAsync([Wire], T0, CancellationToken.None);
+        await store.SaveFetchAsync(State(Wire, etag: "\"w1\""), [Story("guid:1", "Wire one", "wire")], EditedStoryPolicy.Ignore, CancellationToken.None);
+        var newswire = Wire with { Id = "newswire" };
+        var opinion = new Feed("wire", new Uri("https://wire.example/opinion.atom"), null, [], null);
+
+        var renames = await store.SyncFeedsAsync([newswire, opinion], T0.AddMinutes(1), CancellationToken.None);
+
+        Assert.Equal([new FeedRename("wire", "newswire", Wire.Source)], renames.Renamed);
+        Assert.Empty(renames.Ambiguous);
+        var states = await store.GetFeedStatesAsync(CancellationToken.None);
+        Assert.Equal([("newswire", Wire.Source, "\"w1\""), ("wire", opinion.Source, null)], states.Select(s => (s.FeedId, s.Source, s.ETag)));
+        Assert.Equal(StoriesSaved.None, await store.SaveFetchAsync(State(newswire), [Story("guid:1", "Wire one", "newswire")], EditedStoryPolicy.Ignore, CancellationToken.None));
+        Assert.Equal(1, (await store.SaveFetchAsync(State(opinion), [Story("guid:1", "Opinion one", "wire")], EditedStoryPolicy.Ignore, CancellationToken.None)).New);
+        Assert.Equal(2, await database.ScalarAsync<long>("SELECT count(DISTINCT key_seed) FROM feeds"));
+    }
+
+    [Fact]
+    public async Task SyncFeedsAsync_RenamedToTheIdOfARemovedFeed_RenamesIt_AndArchivesTheRemovedFeedsRowWithItsStoriesAndKeys()
+    {
+        var gazette = new Feed("old", new Uri("https://gazette.example/rss"), null, [], null);
+        await store.SyncFeedsAsync([gazette], T0, CancellationToken.None);
+        await store.SaveFetchAsync(State(gazette), [Story("guid:1", "Gazette one", "old")], EditedStoryPolicy.Ignore, CancellationToken.None);
+        await store.SyncFeedsAsync([Wire], T0.AddMinutes(1), CancellationToken.None);
+        await store.SaveFetchAsync(State(Wire, etag: "\"w1\""), [Story("guid:1", "Wire one", "wire")], EditedStoryPolicy.Ignore, CancellationToken.None);
+        var renamed = Wire with { Id = "old" };
+
+        var renames = await store.SyncFeedsAsync([renamed], T0.AddMinutes(2), CancellationToken.None);
+
+        Assert.Equal([new FeedRename("wire", "old", Wire.Source)], renames.Renamed);
+        var archive = Assert.Single(renames.Archived).NewId;
+        Assert.StartsWith("old~removed-", archive, StringComparison.Ordinal);
+        Assert.Equal([("old", "\"w1\"")], (await store.GetFeedStatesAsync(CancellationToken.None)).Select(s => (s.FeedId, s.ETag)));
+        Assert.Equal([(archive, "Gazette one"), ("old", "Wire one")], (await store.GetStoriesAfterAsync(0, 100, CancellationToken.None)).Select(s => (s.FeedId, s.Title)));
+        Assert.Equal(0L, await database.ScalarAsync<long>($"SELECT active FROM feeds WHERE id = '{archive}'"));
+        Assert.Equal(StoriesSaved.None, await store.SaveFetchAsync(State(renamed), [Story("guid:1", "Wire one", "old")], EditedStoryPolicy.Ignore, CancellationToken.None));
+
+        // The removed feed's Url configured again finds its archived row: its items are known.
+        var back = gazette with { Id = "gazette" };
+        Assert.Equal([new FeedRename(archive, "gazette", gazette.Source)], (await store.SyncFeedsAsync([renamed, back], T0.AddMinutes(3), CancellationToken.None)).Renamed);
+        Assert.Equal(StoriesSaved.None, await store.SaveFetchAsync(State(back), [Story("guid:1", "Gazette one", "gazette")], EditedStoryPolicy.Ignore, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task SyncFeedsAsync_FeedRenamed_TheClustersOfItsStoriesKeepItAsTheirMainSource()
     {
         await store.SyncFeedsAsync([Harbor, Wire], T0, CancellationToken.None);

@@ -20,11 +20,12 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         connections.WriteAsync(
             async (scope, token) =>
             {
-                // Renamed first: the renamed row is then one more feed already as configured.
+                // Renamed first: the renamed row is then one more feed already as configured. The
+                // rows moved out of a rename's way, and the temporary ids of a swap, come in Moves.
                 var renames = FeedRenames.Find(feeds, await ReadStoredFeedsAsync(scope, token).ConfigureAwait(false));
-                foreach (var rename in renames.Renamed)
+                foreach (var move in renames.Moves)
                 {
-                    await RenameAsync(scope, rename, token).ConfigureAwait(false);
+                    await RenameAsync(scope, move, token).ConfigureAwait(false);
                 }
 
                 // A feed whose URL changed is a new source: forget its validators and check it now.
@@ -92,17 +93,18 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
     /// so every key it stored stays its own. The stories' feed_id has no index: renaming reads the
     /// stories table once, and writes only the feed's own stories, which retention bounds.
     /// </remarks>
-    private static async Task RenameAsync(SqliteWriteScope scope, FeedRename rename, CancellationToken cancellationToken)
+    private static async Task RenameAsync(SqliteWriteScope scope, FeedIdMove rename, CancellationToken cancellationToken)
     {
-        // stories.feed_id references feeds.id: checked when the transaction commits, once both say the new id.
+        // stories.feed_id references feeds.id: checked when the transaction commits, once both say the new id
+        // (and, in a swap, once the second feed has taken the first one's old id).
         await scope.Command("PRAGMA defer_foreign_keys = ON").ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         var feed = scope.Command("UPDATE feeds SET id = $new, key_seed = coalesce(key_seed, id) WHERE id = $old");
-        SqliteWriteScope.Set(feed, "$old", rename.OldId);
-        SqliteWriteScope.Set(feed, "$new", rename.NewId);
+        SqliteWriteScope.Set(feed, "$old", rename.From);
+        SqliteWriteScope.Set(feed, "$new", rename.To);
         await feed.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         var stories = scope.Command("UPDATE stories SET feed_id = $new WHERE feed_id = $old");
-        SqliteWriteScope.Set(stories, "$old", rename.OldId);
-        SqliteWriteScope.Set(stories, "$new", rename.NewId);
+        SqliteWriteScope.Set(stories, "$old", rename.From);
+        SqliteWriteScope.Set(stories, "$new", rename.To);
         await stories.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
         // A cluster's main source is a feed id, hashed (MainSource), and always the source of one of
@@ -118,9 +120,9 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                          FROM stories AS s JOIN cluster_members AS m ON m.story_id = s.id JOIN clusters AS c ON c.id = m.cluster_id
                          WHERE s.feed_id = $new)
             """);
-        SqliteWriteScope.Set(clusters, "$oldSource", MainSource.KeyOf(rename.OldId));
-        SqliteWriteScope.Set(clusters, "$newSource", MainSource.KeyOf(rename.NewId));
-        SqliteWriteScope.Set(clusters, "$new", rename.NewId);
+        SqliteWriteScope.Set(clusters, "$oldSource", MainSource.KeyOf(rename.From));
+        SqliteWriteScope.Set(clusters, "$newSource", MainSource.KeyOf(rename.To));
+        SqliteWriteScope.Set(clusters, "$new", rename.To);
         if (await clusters.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0)
         {
             await scope.Command("UPDATE cluster_stats SET version = version + 1 WHERE id = 1").ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
