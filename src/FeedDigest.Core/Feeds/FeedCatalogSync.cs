@@ -82,6 +82,13 @@ public sealed class FeedCatalogSync(ICatalogSource catalogSource, IFeedStore fee
                     "Feed {FeedId} ({FeedUrl}) has the Url of the removed feeds {StoredFeedIds}, so it is not taken as the rename of either: it was " + Consequence,
                     unclear.NewIds[0], unclear.Source, stored);
             }
+            else if (unclear.ConfiguredIds.Count == 0)
+            {
+                // The stored feed's web page and the feed it advertises are both configured, under other Ids.
+                logger.LogWarning(
+                    "Feed {FeedId} ({FeedUrl}) has a Url of the removed feed {StoredFeedIds}, and another configured feed has its other Url (its web page's or its feed's), so neither is taken as its rename: it was " + Consequence,
+                    unclear.NewIds[0], unclear.Source, stored);
+            }
             else
             {
                 logger.LogWarning(

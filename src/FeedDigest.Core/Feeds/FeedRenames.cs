@@ -10,9 +10,11 @@ namespace FeedDigest.Core.Feeds;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A stored feed S moves to the configured feed C's Id when C's Url is S's Url, S's Id is not C's,
-/// S is the only stored feed with that Url, C the only configured feed with it, and the configuration
-/// does not keep S's Id at S's Url. Whether C's Id is stored already does not matter: two feeds may
+/// A stored feed S moves to the configured feed C's Id when C's Url is a Url of S, S's Id is not C's,
+/// S is the only stored feed with that Url, C the only configured feed with a Url of S, and the
+/// configuration does not keep S's Id at a Url of S. A stored feed's Urls are its configured one and
+/// the one it is fetched from (<see cref="StoredFeed.FetchUri"/>: the feed its web page advertises,
+/// which is what <c>feeds add</c> writes for a page's address). Whether C's Id is stored already does not matter: two feeds may
 /// swap their Ids, a renamed feed's old Id may go to another feed in the same edit, and a feed may be
 /// renamed to an Id that a feed removed long ago still has a row for. Urls compare as
 /// <see cref="Uri.AbsoluteUri"/> writes them (scheme and host lower-cased, default port dropped), the
@@ -106,7 +108,9 @@ public sealed record FeedRenames(IReadOnlyList<FeedRename> Renamed, IReadOnlyLis
         return new FeedRenames(renamed, ambiguous) { Archived = archived, Moves = Order(archived, renamed, stored, taken) };
     }
 
-    private static IEnumerable<string> UrlsOf(StoredFeed feed) => [feed.Source.AbsoluteUri];
+    /// <summary>A stored feed's Urls: the one configured, and the one it is fetched from when that differs.</summary>
+    private static IEnumerable<string> UrlsOf(StoredFeed feed) =>
+        feed.FetchUri is { } fetched && fetched.AbsoluteUri != feed.Source.AbsoluteUri ? [feed.Source.AbsoluteUri, fetched.AbsoluteUri] : [feed.Source.AbsoluteUri];
 
     /// <summary>The archives, then each rename once its Id is free; a cycle is broken with a temporary Id.</summary>
     private static List<FeedIdMove> Order(List<FeedRename> archived, List<FeedRename> renamed, IReadOnlyList<StoredFeed> stored, HashSet<string> taken)

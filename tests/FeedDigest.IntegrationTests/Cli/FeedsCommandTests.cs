@@ -63,4 +63,56 @@ public sealed class FeedsCommandTests
         await File.WriteAllTextAsync(path, $"""<?xml version="1.0"?><opml version="2.0"><head/><body>{outlines}</body></opml>""");
         return path;
     }
+
+    /// <summary>
+    /// The feed's Url is a web page: <c>feeds add</c> writes the feed the page advertises, which the
+    /// store knows as where it fetched the removed feed from. It is the same feed, renamed.
+    /// </summary>
+    [Fact]
+    public async Task RemoveThenAddWithAnotherId_FeedConfiguredByItsWebPage_IsRenamed_AndItsItemsAreNotStoredAgain()
+    {
+        using var directory = new TempDirectory();
+        await using var server = await LoopbackFeedServer.StartAsync();
+        server.Set("news/feed.xml", """
+            <?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Test Wire</title><link>https://wire.example/</link><description>d</description>
+            <item><guid isPermaLink="false">u1</guid><title>Undated story</title><link>https://wire.example/u1</link><description>x</description></item>
+            </channel></rss>
+            """);
+        var page = server.Set("news/", """<html><head><title>News</title><link rel="alternate" type="application/rss+xml" href="feed.xml"></head><body>hi</body></html>""", "text/html; charset=utf-8");
+        await File.WriteAllTextAsync(Path.Combine(directory.Path, "appsettings.json"), $$"""
+            { "FeedDigest": {
+                "Storage": { "ConnectionString": "Data Source=data/feeddigest.db" },
+                "Feeds": [ { "Id": "wire", "Url": "{{page.AbsoluteUri}}" } ],
+                "Topics": [ { "Id": "vpn", "Name": "VPN", "Query": "story" } ],
+                "Subscribers": [ { "Email": "ann@example.org", "Topics": [ "vpn" ] } ] } }
+            """);
+
+        await RunAsync(directory.Path, "poll", "--once");
+        await RunAsync(directory.Path, "feeds", "remove", "wire");
+        await RunAsync(directory.Path, "feeds", "add", page.AbsoluteUri, "--id", "newswire");
+        var poll = await RunAsync(directory.Path, "poll", "--once");
+
+        Assert.Contains("Feed wire renamed to newswire", poll.Stdout + poll.Stderr, StringComparison.Ordinal);
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(directory.Path, "data", "feeddigest.db")};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT feed_id || ':' || title FROM stories ORDER BY id";
+        var stories = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                stories.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Equal(["newswire:Undated story"], stories);
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string directory, params string[] arguments)
+    {
+        var result = await FeedDigestProcess.RunAsync(directory, arguments);
+        Assert.True(result.ExitCode == 0, $"{string.Join(' ', arguments)}: {result.Stdout} {result.Stderr}");
+        return result;
+    }
 }

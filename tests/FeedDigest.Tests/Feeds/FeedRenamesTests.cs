@@ -157,6 +157,39 @@ public sealed class FeedRenamesTests
         Assert.Equal(["wire"], ambiguous.RemovedIds);
     }
 
+    [Fact]
+    public void Find_ConfiguredWithTheFeedItsRemovedWebPageAdvertised_IsARename()
+    {
+        var page = new Uri("https://wire.example/news/");
+
+        var renames = FeedRenames.Find([Feed("newswire", WireUrl)], [new StoredFeed("wire", page, WireUrl)]);
+
+        Assert.Equal([new FeedRename("wire", "newswire", WireUrl)], renames.Renamed);
+    }
+
+    [Fact]
+    public void Find_WebPageAndTheFeedItAdvertisesBothConfigured_IsNoRename_ButAmbiguous()
+    {
+        var page = new Uri("https://wire.example/news/");
+
+        var renames = FeedRenames.Find([Feed("wire-page", page), Feed("newswire", WireUrl)], [new StoredFeed("wire", page, WireUrl)]);
+
+        Assert.Empty(renames.Renamed);
+        Assert.Equal([["wire-page"], ["newswire"]], renames.Ambiguous.Select(a => a.NewIds));
+        Assert.All(renames.Ambiguous, a => Assert.Equal(["wire"], a.RemovedIds));
+    }
+
+    [Fact]
+    public void Find_FeedAddedWithTheUrlAStoredFeedStillConfiguredByItsPageIsFetchedFrom_IsNoRename_ButAmbiguous()
+    {
+        var page = new Uri("https://wire.example/news/");
+
+        var renames = FeedRenames.Find([Feed("wire", page), Feed("newswire", WireUrl)], [new StoredFeed("wire", page, WireUrl)]);
+
+        Assert.Empty(renames.Renamed);
+        Assert.Equal(["wire"], Assert.Single(renames.Ambiguous).ConfiguredIds);
+    }
+
     /// <returns>Where each of <paramref name="ids"/> ends up after <paramref name="moves"/>, checking no two rows ever share an id.</returns>
     private static Dictionary<string, string> Apply(IReadOnlyList<FeedIdMove> moves, string[] ids)
     {

@@ -271,6 +271,24 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SyncFeedsAsync_RemovedFeedsWebPageAddedBackAsTheFeedItAdvertises_UnderAnotherId_IsRenamed()
+    {
+        // feeds remove wire, then feeds add PAGE --id newswire: the file now has the advertised feed's Url.
+        var page = Wire with { Source = new Uri("https://wire.example/news/") };
+        await store.SyncFeedsAsync([page], T0, CancellationToken.None);
+        await store.SaveFetchAsync(State(page) with { FetchUri = Wire.Source }, [Story("guid:1", "Wire one", "wire")], EditedStoryPolicy.Ignore, CancellationToken.None);
+        await store.SyncFeedsAsync([], T0.AddMinutes(1), CancellationToken.None);
+        var newswire = Wire with { Id = "newswire" };
+
+        var renames = await store.SyncFeedsAsync([newswire], T0.AddMinutes(2), CancellationToken.None);
+
+        Assert.Equal([new FeedRename("wire", "newswire", Wire.Source)], renames.Renamed);
+        var state = Assert.Single(await store.GetFeedStatesAsync(CancellationToken.None));
+        Assert.Equal(("newswire", Wire.Source), (state.FeedId, state.Source));
+        Assert.Equal(StoriesSaved.None, await store.SaveFetchAsync(State(newswire), [Story("guid:1", "Wire one", "newswire")], EditedStoryPolicy.Ignore, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task SyncFeedsAsync_FeedRenamed_TheClustersOfItsStoriesKeepItAsTheirMainSource()
     {
         await store.SyncFeedsAsync([Harbor, Wire], T0, CancellationToken.None);

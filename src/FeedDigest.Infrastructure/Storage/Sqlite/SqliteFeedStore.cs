@@ -72,10 +72,10 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
     private static async Task<List<StoredFeed>> ReadStoredFeedsAsync(SqliteWriteScope scope, CancellationToken cancellationToken)
     {
         var stored = new List<StoredFeed>();
-        await using var reader = await scope.Command("SELECT id, source FROM feeds").ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var reader = await scope.Command("SELECT id, source, fetch_url FROM feeds").ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            stored.Add(new StoredFeed(reader.GetString(0), new Uri(reader.GetString(1))));
+            stored.Add(new StoredFeed(reader.GetString(0), new Uri(reader.GetString(1)), reader.IsDBNull(2) ? null : new Uri(reader.GetString(2))));
         }
 
         return stored;
