@@ -1,6 +1,6 @@
 -- The name a feed's story keys are hashed with (StoryIdentity.KeyHash): its id when it was first
--- stored, kept when the admin renames the feed (a configured feed whose id is not stored takes over
--- the one stored feed no longer configured with the same Url: FeedRenames in Core). The keys are
+-- stored, kept when the admin renames the feed (a stored feed moves to the configured id that has
+-- its Url, when each is the only one with it: FeedRenames in Core). The keys are
 -- 64-bit hashes seeded with it, and their text is gone (0006), so they could not be hashed again
 -- under a new id; keeping the seed keeps every key, tombstones included, without writing one.
 -- A new feed given an id that a renamed feed's seed still holds gets a seed of its own, so the two
