@@ -89,6 +89,20 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SyncFeedsAsync_UrlChangedToTheAddressTheFeedWasFetchedFrom_KeepsItsValidatorsAndSchedule()
+    {
+        // Configured by its web page, fetched from the feed the page advertises (or a redirect's target).
+        await store.SyncFeedsAsync([Harbor], T0, CancellationToken.None);
+        var fetchedFrom = new Uri("https://harbor.example/v2/feed.xml");
+        await store.SaveStateAsync(State(Harbor, etag: "\"h1\"", lastModified: "Tue, 10 Mar 2026 11:00:00 GMT", nextCheckAt: T0.AddHours(1)) with { FetchUri = fetchedFrom }, CancellationToken.None);
+
+        await store.SyncFeedsAsync([Harbor with { Source = fetchedFrom }], T0.AddMinutes(5), CancellationToken.None);
+
+        var state = Assert.Single(await store.GetFeedStatesAsync(CancellationToken.None));
+        Assert.Equal((fetchedFrom, fetchedFrom, "\"h1\"", T0.AddHours(1)), (state.Source, state.FetchUri, state.ETag, state.NextCheckAt));
+    }
+
+    [Fact]
     public async Task SyncFeedsAsync_UrlChanged_ForgetsTheOldSourcesErrors()
     {
         // The old URL's failures say nothing about the new one; keeping the count makes the new

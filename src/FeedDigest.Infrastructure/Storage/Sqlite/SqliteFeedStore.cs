@@ -28,7 +28,9 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                     await RenameAsync(scope, move, token).ConfigureAwait(false);
                 }
 
-                // A feed whose URL changed is a new source: forget its validators and check it now.
+                // A feed whose URL changed is a new source: forget its validators and check it now. A URL
+                // changed to the one the feed was fetched from (the feed a configured page advertised, or
+                // where a permanent redirect led) is the same document, and keeps its state.
                 // One statement for the whole list, and rows already as configured are left alone:
                 // a start with 1,000 unchanged feeds rewrote 1,000 rows. A new feed's key seed is its
                 // id, unless a renamed feed's seed holds that id (see 0018_feed_key_seed.sql).
@@ -43,17 +45,17 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                         active = 1,
                         source = excluded.source,
                         identity = excluded.identity,
-                        etag = CASE WHEN feeds.source = excluded.source THEN feeds.etag END,
-                        last_modified = CASE WHEN feeds.source = excluded.source THEN feeds.last_modified END,
-                        consecutive_errors = CASE WHEN feeds.source = excluded.source THEN feeds.consecutive_errors ELSE 0 END,
-                        last_error = CASE WHEN feeds.source = excluded.source THEN feeds.last_error END,
-                        fetch_url = CASE WHEN feeds.source = excluded.source THEN feeds.fetch_url END,
-                        failing_since = CASE WHEN feeds.source = excluded.source THEN feeds.failing_since END,
-                        alert_sent = CASE WHEN feeds.source = excluded.source THEN feeds.alert_sent ELSE 0 END,
-                        gone = CASE WHEN feeds.source = excluded.source THEN feeds.gone ELSE 0 END,
+                        etag = CASE WHEN (feeds.source = excluded.source OR feeds.fetch_url = excluded.source) THEN feeds.etag END,
+                        last_modified = CASE WHEN (feeds.source = excluded.source OR feeds.fetch_url = excluded.source) THEN feeds.last_modified END,
+                        consecutive_errors = CASE WHEN (feeds.source = excluded.source OR feeds.fetch_url = excluded.source) THEN feeds.consecutive_errors ELSE 0 END,
+                        last_error = CASE WHEN (feeds.source = excluded.source OR feeds.fetch_url = excluded.source) THEN feeds.last_error END,
+                        fetch_url = CASE WHEN (feeds.source = excluded.source OR feeds.fetch_url = excluded.source) THEN feeds.fetch_url END,
+                        failing_since = CASE WHEN (feeds.source = excluded.source OR feeds.fetch_url = excluded.source) THEN feeds.failing_since END,
+                        alert_sent = CASE WHEN (feeds.source = excluded.source OR feeds.fetch_url = excluded.source) THEN feeds.alert_sent ELSE 0 END,
+                        gone = CASE WHEN (feeds.source = excluded.source OR feeds.fetch_url = excluded.source) THEN feeds.gone ELSE 0 END,
                         -- Another feed, or keys made another way: the next items are an archive again.
-                        items_stored = CASE WHEN feeds.source = excluded.source AND (feeds.identity IS NULL OR feeds.identity = excluded.identity) THEN feeds.items_stored ELSE 0 END,
-                        next_check_at = CASE WHEN feeds.source = excluded.source AND feeds.active = 1 THEN feeds.next_check_at ELSE excluded.next_check_at END
+                        items_stored = CASE WHEN (feeds.source = excluded.source OR feeds.fetch_url = excluded.source) AND (feeds.identity IS NULL OR feeds.identity = excluded.identity) THEN feeds.items_stored ELSE 0 END,
+                        next_check_at = CASE WHEN (feeds.source = excluded.source OR feeds.fetch_url = excluded.source) AND feeds.active = 1 THEN feeds.next_check_at ELSE excluded.next_check_at END
                     WHERE feeds.source IS NOT excluded.source OR feeds.active = 0 OR feeds.identity IS NOT excluded.identity
                     """);
                 SqliteWriteScope.Set(upsert, "$now", SqliteTime.ToText(now));
