@@ -56,8 +56,23 @@ public sealed class DigestDispatcher(
 
     public async Task<DigestRunReport> RunAsync(CancellationToken cancellationToken)
     {
-        // Synced first: a renamed feed's stories are stored under its new id before they are matched.
-        var catalog = await catalogSync.GetSyncedAsync(cancellationToken).ConfigureAwait(false);
+        // Synced first: a renamed feed's stories are stored under its new id before they are matched;
+        // held to the end, so no sync changes the ids under the run's feet.
+        CatalogLease lease;
+        try
+        {
+            lease = await catalogSync.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (CatalogNotSyncedException)
+        {
+            // Logged where it failed. No digest is claimed (stories may sit under ids this catalog
+            // does not name), but those claimed before are built already, and go out.
+            var (sentBefore, failuresBefore) = await SendUnsentAsync(catalogSync.Configured, optionsMonitor.CurrentValue, cancellationToken).ConfigureAwait(false);
+            return new DigestRunReport(0, sentBefore, failuresBefore);
+        }
+
+        using var held = lease;
+        var catalog = lease.Catalog;
         var options = optionsMonitor.CurrentValue;
         // Every stored story is placed in its cluster first, so the digests list each story once.
         await clustering.CatchUpAsync(cancellationToken).ConfigureAwait(false);
@@ -253,8 +268,10 @@ public sealed class DigestDispatcher(
     /// </summary>
     public async Task<OutgoingMessage?> PreviewAsync(Subscriber subscriber, CancellationToken cancellationToken)
     {
-        // Synced first: a renamed feed's stories are stored under its new id before they are matched.
-        var catalog = await catalogSync.GetSyncedAsync(cancellationToken).ConfigureAwait(false);
+        // Synced first: a renamed feed's stories are stored under its new id before they are matched;
+        // held to the end, so no sync changes the ids under the run's feet.
+        using var lease = await catalogSync.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        var catalog = lease.Catalog;
         var options = optionsMonitor.CurrentValue;
         var now = timeProvider.GetUtcNow();
         await clustering.CatchUpAsync(cancellationToken).ConfigureAwait(false);

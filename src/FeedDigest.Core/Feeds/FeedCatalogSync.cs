@@ -1,6 +1,7 @@
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Ports;
 using Microsoft.Extensions.Logging;
+using Nito.AsyncEx;
 
 namespace FeedDigest.Core.Feeds;
 
@@ -11,40 +12,84 @@ namespace FeedDigest.Core.Feeds;
 /// digest run before the poll's sync would otherwise read a renamed feed's stories under its old id,
 /// match none of them to topics limited to the new one, and move the subscriber's cut-off past them.
 /// </summary>
-public sealed class FeedCatalogSync(ICatalogSource catalogSource, IFeedStore feedStore, TimeProvider timeProvider, ILogger<FeedCatalogSync> logger) : IDisposable
+/// <remarks>
+/// Each takes a <see cref="CatalogLease"/> for the whole of its work, and a sync waits until no lease
+/// is held (a reader/writer lock, writers first): a sync in the middle of a poll would let the poll
+/// save a fetched feed under an id that now names another feed (two feeds that swapped ids), and
+/// one in the middle of a digest run would let it match stories under ids its catalog does not know.
+/// A sync that fails (the database locked for long, a disk full) leaves the last catalog synced in
+/// force, so polls go on and digests already claimed still go out; it is tried again at each lease.
+/// </remarks>
+public sealed class FeedCatalogSync(ICatalogSource catalogSource, IFeedStore feedStore, TimeProvider timeProvider, ILogger<FeedCatalogSync> logger)
 {
-    private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly AsyncReaderWriterLock gate = new();
     private Catalog? synced;
+    private Catalog? failed;
 
-    /// <summary>The catalog in force, its feeds synced to the store. Syncs once per catalog instance.</summary>
-    public async Task<Catalog> GetSyncedAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The catalog in force, its feeds synced to the store, held until the lease is disposed: no sync
+    /// runs meanwhile. Syncs once per catalog instance; when that fails, the last catalog synced.
+    /// </summary>
+    public async Task<CatalogLease> AcquireAsync(CancellationToken cancellationToken)
     {
-        var catalog = catalogSource.Current;
-        if (ReferenceEquals(catalog, Volatile.Read(ref synced)))
+        while (true)
         {
-            return catalog;
-        }
-
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // Read again under the lock: the other caller may have synced it, or a newer one, meanwhile.
-            catalog = catalogSource.Current;
-            if (!ReferenceEquals(catalog, synced))
+            var read = await gate.ReaderLockAsync(cancellationToken).ConfigureAwait(false);
+            var current = catalogSource.Current;
+            var held = ReferenceEquals(current, synced) || (ReferenceEquals(current, failed) && synced is not null) ? synced : null;
+            if (held is not null)
             {
-                LogRenames(await feedStore.SyncFeedsAsync(catalog.Feeds, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false));
-                Volatile.Write(ref synced, catalog);
+                return new CatalogLease(held, read);
             }
 
-            return catalog;
-        }
-        finally
-        {
-            gate.Release();
+            read.Dispose();
+            using (await gate.WriterLockAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // Read again under the lock: another caller may have synced it, or a newer one, meanwhile.
+                current = catalogSource.Current;
+                if (!ReferenceEquals(current, synced))
+                {
+                    await SyncAsync(current, cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
     }
 
-    public void Dispose() => gate.Dispose();
+    private async Task SyncAsync(Catalog catalog, CancellationToken cancellationToken)
+    {
+        try
+        {
+            LogRenames(await feedStore.SyncFeedsAsync(catalog.Feeds, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false));
+            synced = catalog;
+            failed = null;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Said once a configuration; tried again at each lease, quietly.
+            if (!ReferenceEquals(catalog, failed))
+            {
+                logger.LogError(
+                    exception,
+                    "The feeds could not be brought in line with the configuration ({Error}); {Meanwhile}; it is tried again at each poll and digest run",
+                    exception.Message,
+                    synced is null
+                        ? "no poll runs and no digest is claimed until they are (digests claimed before still go out)"
+                        : "polls and digests go on with the configuration applied before");
+            }
+
+            failed = catalog;
+            if (synced is null)
+            {
+                throw new CatalogNotSyncedException(exception);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The catalog as configured, synced or not: for work that names no feed, such as sending
+    /// digests already built, when no catalog could be synced (<see cref="CatalogNotSyncedException"/>).
+    /// </summary>
+    public Catalog Configured => catalogSource.Current;
 
     /// <summary>
     /// A renamed feed is said once, when the store takes the new Id; so is a new feed that shares a

@@ -34,7 +34,9 @@ public sealed class FeedPoller(
     /// <param name="allFeeds">Check every configured feed now, not only those that are due.</param>
     public async Task<PollReport> PollAsync(bool allFeeds, CancellationToken cancellationToken)
     {
-        var catalog = await catalogSync.GetSyncedAsync(cancellationToken).ConfigureAwait(false);
+        // Held to the end: a sync (renames) waits until no fetch can save under an id it changes.
+        using var lease = await catalogSync.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        var catalog = lease.Catalog;
         var options = optionsMonitor.CurrentValue;
         var now = timeProvider.GetUtcNow();
 

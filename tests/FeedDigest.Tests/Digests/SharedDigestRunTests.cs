@@ -91,7 +91,7 @@ public sealed class SharedDigestRunTests
         }
 
         var sender = new RecordingSender();
-        using var catalogSync = new FeedCatalogSync(new FixedCatalog(catalog), feedStore, new FakeTimeProvider(Now), NullLogger<FeedCatalogSync>.Instance);
+        var catalogSync = new FeedCatalogSync(new FixedCatalog(catalog), feedStore, new FakeTimeProvider(Now), NullLogger<FeedCatalogSync>.Instance);
         var dispatcher = new DigestDispatcher(
             catalogSync,
             new SubscriberDirectory(new SqliteSubscriptionStore(database.Connections)),
