@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using FeedDigest.Core.Feeds;
 using FeedDigest.Core.Polling;
 using FeedDigest.Infrastructure.Storage;
 using FeedDigest.Service.Hosting;
@@ -178,6 +179,10 @@ internal sealed class ControlServer(
         catch (OperationCanceledException) when (shutdownDeadline.Token.IsCancellationRequested)
         {
             return Failed("the service stopped before the poll ended; the feeds not reached are polled after it starts again");
+        }
+        catch (CatalogNotSyncedException exception)
+        {
+            return Failed($"{exception.Message}; no feed is polled until they are, and the service's log has the details");
         }
         catch (Exception exception)
         {

@@ -1,3 +1,4 @@
+using FeedDigest.Core.Feeds;
 using FeedDigest.Core.Polling;
 using FeedDigest.Service.Hosting;
 using Microsoft.Extensions.Logging;
@@ -29,6 +30,10 @@ internal sealed class PollFeedsJob(ShutdownDeadline shutdownDeadline, PollRunner
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Shutting down: the feeds not reached stay due and are polled after restart.
+        }
+        catch (CatalogNotSyncedException)
+        {
+            // Said once, where the feeds failed to sync; each tick tries again.
         }
         catch (Exception exception)
         {
