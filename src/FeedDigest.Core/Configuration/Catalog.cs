@@ -73,6 +73,13 @@ public sealed class Catalog
                 continue;
             }
 
+            if (FeedRenames.IsReserved(id))
+            {
+                // An archived row has such an id, and taking it would take over that feed's stories.
+                problems.Add($"{path}:Id: \"{id}\" has the form the service gives feeds it sets aside (\"{FeedRenames.ArchiveMark}\", \"{FeedRenames.TemporaryMark}\"); choose another id.");
+                continue;
+            }
+
             if (!TryResolveSource(feed.Url, baseDirectory, out var source))
             {
                 problems.Add($"{path}:Url: \"{feed.Url}\" is not an http(s) URL, a file:// URL or a file path.");

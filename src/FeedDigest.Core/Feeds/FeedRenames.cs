@@ -35,7 +35,12 @@ public sealed record FeedRenames(IReadOnlyList<FeedRename> Renamed, IReadOnlyLis
     /// <summary>What an archived row's new Id is made of: <c>{id}~removed-{8 hex digits}</c>.</summary>
     public const string ArchiveMark = "~removed-";
 
-    private const string TemporaryMark = "~renaming-";
+    /// <summary>What a swap's temporary Ids are made of, for the length of one transaction.</summary>
+    public const string TemporaryMark = "~renaming-";
+
+    /// <summary>Whether a configured id has a form the store keeps for the ids it gives (archived rows, a swap's temporary ids).</summary>
+    public static bool IsReserved(string id) =>
+        id.Contains(ArchiveMark, StringComparison.Ordinal) || id.Contains(TemporaryMark, StringComparison.Ordinal);
 
     public static FeedRenames None { get; } = new([], []);
 

@@ -42,6 +42,24 @@ public sealed class CatalogTests
             subscriber.Schedule.NextAfter(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero)));
     }
 
+    [Theory]
+    [InlineData("wire~removed-0a1b2c3d")]
+    [InlineData("wire~renaming-0a1b2c3d")]
+    public void TryCreate_FeedIdOfTheFormTheStoreGivesFeedsItSetsAside_IsRefused(string id)
+    {
+        var options = ValidOptions();
+        options.Feeds[1].Id = id;
+        foreach (var topic in options.Topics)
+        {
+            topic.Feeds = [.. topic.Feeds.Select(feed => feed == "wire" ? id : feed)];
+        }
+
+        Assert.False(Catalog.TryCreate(options, BaseDirectory, out _, out var errors));
+        var error = Assert.Single(errors);
+        Assert.StartsWith("FeedDigest:Feeds:1:Id:", error, StringComparison.Ordinal);
+        Assert.Contains("the form the service gives feeds it sets aside", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TryCreate_NoTimeZoneOrSendAt_DefaultsToSevenUtc()
     {
