@@ -49,8 +49,6 @@ internal static class SqliteClusterPruning
 
     private const string DeleteClusterSql = "DELETE FROM clusters WHERE merged_into = @id; DELETE FROM clusters WHERE id = @id";
 
-    private const string BumpSql = "UPDATE cluster_stats SET version = version + 1 WHERE id = 1";
-
     public static async Task<ClusterPruneReport> PruneAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
         await SqliteStatements.ExecuteAsync(connection, transaction, ChooseSql, cancellationToken).ConfigureAwait(false);
@@ -110,7 +108,7 @@ internal static class SqliteClusterPruning
             }
         }
 
-        await SqliteStatements.ExecuteAsync(connection, transaction, BumpSql, cancellationToken).ConfigureAwait(false);
+        await SqliteStatements.ExecuteAsync(connection, transaction, SqliteStoryClusterIndex.BumpSql, cancellationToken).ConfigureAwait(false);
         return new ClusterPruneReport((int)members, removedClusters);
     }
 

@@ -127,7 +127,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         SqliteWriteScope.Set(clusters, "$new", rename.To);
         if (await clusters.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0)
         {
-            await scope.Command("UPDATE cluster_stats SET version = version + 1 WHERE id = 1").ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await scope.Command(SqliteStoryClusterIndex.BumpSql).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -86,7 +86,9 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     // The first statement of every commit: it fails to match when another writer committed since the state was read.
     private const string AdvanceSql = "UPDATE cluster_stats SET version = version + 1, documents = documents + @documents WHERE id = 1 AND version = @version";
 
-    private const string BumpSql = "UPDATE cluster_stats SET version = version + 1 WHERE id = 1";
+    // Any other write to the clustering tables (a prune, a feed renamed) moves the version on as well,
+    // so an index holding the state from before reads it again.
+    internal const string BumpSql = "UPDATE cluster_stats SET version = version + 1 WHERE id = 1";
 
     private const string SaveClusterSql = "UPDATE clusters SET version = @version, size = @size, centroid = @centroid, main_source = @mainSource, main_source_lead = @mainSourceLead WHERE id = @clusterId";
 
