@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Feeds;
 using FeedDigest.Core.Normalizing;
@@ -29,6 +30,10 @@ public sealed class FeedPoller(
     private const int MaxStoredSummaryLength = 4000;
     private readonly HostLimiter hostLimiter = new();
     private readonly ClockHighWaterMark clockMark = new();
+
+    // Notices that went out but whose record failed (RecordNoticeSentAsync), by feed: what the stored
+    // AlertSent should be. The store still says otherwise, and its word would send them again.
+    private readonly ConcurrentDictionary<string, (bool AlertSent, string Kind)> noticesNotRecorded = new(StringComparer.Ordinal);
     private DateTimeOffset? lastPrunedAt;
 
     /// <param name="allFeeds">Check every configured feed now, not only those that are due.</param>
@@ -204,6 +209,12 @@ public sealed class FeedPoller(
         try
         {
             using var slot = await hostLimiter.AcquireAsync(state.EffectiveUri, options.MaxConcurrentPerHost, cancellationToken).ConfigureAwait(false);
+            if (noticesNotRecorded.TryGetValue(feed.Id, out var notice))
+            {
+                state = state with { AlertSent = notice.AlertSent };
+                await RecordNoticeSentAsync(feed, state, notice.AlertSent, notice.Kind).ConfigureAwait(false);
+            }
+
             return await PollFeedAsync(feed, state, options, discoverFeed: true, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -390,20 +401,24 @@ public sealed class FeedPoller(
     /// Writes down that a notice about the feed went out: only <see cref="FeedState.AlertSent"/>,
     /// the rest of the state was saved before the notice. The mail has left, so a stop does not
     /// cancel the write; and a write that fails is not the feed's failure (the poller's guard would
-    /// count it as one and tell the admin again at once). What was saved before the notice stands;
-    /// the notice may go out once more after the feed's next fetch.
+    /// count it as one and tell the admin again at once). What was saved before the notice stands,
+    /// and the notice is remembered in memory (<see cref="noticesNotRecorded"/>): the feed's next
+    /// fetch goes by it, not by the store, and tries the record again. Only a restart before that
+    /// record succeeds can send the notice once more.
     /// </summary>
     private async Task RecordNoticeSentAsync(Feed feed, FeedState state, bool alertSent, string kind)
     {
         try
         {
             await feedStore.SaveAlertSentAsync(state.FeedId, alertSent, CancellationToken.None).ConfigureAwait(false);
+            noticesNotRecorded.TryRemove(state.FeedId, out _);
         }
         catch (Exception exception)
         {
+            noticesNotRecorded[state.FeedId] = (alertSent, kind);
             logger.LogWarning(
                 exception,
-                "Feed {FeedId} ({FeedUrl}): the admin was sent the \"{Kind}\" notice, but that could not be recorded ({Error}); the notice may be sent once more after the feed's next fetch",
+                "Feed {FeedId} ({FeedUrl}): the admin was sent the \"{Kind}\" notice, but that could not be recorded ({Error}); it is not sent again, and the record is tried again at the feed's next fetch",
                 feed.Id, state.EffectiveUri, kind, exception.Message);
         }
     }

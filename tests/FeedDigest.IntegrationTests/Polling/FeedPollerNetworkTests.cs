@@ -348,6 +348,60 @@ public sealed class FeedPollerNetworkTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Poll_NoticesSentButNotRecorded_AreNotSentAgainAtTheNextFetch_AndAreRecordedThen()
+    {
+        var failing = true;
+        var feed = server.Route("shaky.xml", async context =>
+        {
+            if (failing)
+            {
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                return;
+            }
+
+            context.Response.ContentType = "application/rss+xml";
+            await context.Response.WriteAsync(FeedDocuments.Rss(("s1", "Back", "x")));
+        });
+        var mail = new FailingMailSender();
+        FaultyFeedStore store = null!;
+        using var host = await StartAsync(
+            [("shaky", feed)],
+            new Dictionary<string, string?> { ["FeedDigest:Polling:AlertAfterFailures"] = "1" },
+            builder =>
+            {
+                builder.Services.Replace(ServiceDescriptor.Singleton<IMailSender>(mail));
+                store = FaultyFeedStore.Wrap(builder.Services);
+            });
+
+        // The failure is saved, the alert goes out, and writing down that it went out fails.
+        store.FailWriteAfter(1);
+        await PollAsync(host);
+        Assert.False((await StateAsync(host, "shaky")).AlertSent);
+
+        // Still failing: the admin was told already, and now the store says so too.
+        clock.Advance((await StateAsync(host, "shaky")).NextCheckAt - clock.GetUtcNow());
+        await PollAsync(host);
+        var told = await StateAsync(host, "shaky");
+        Assert.Equal((2, true), (told.ConsecutiveErrors, told.AlertSent));
+        Assert.Equal(["FeedDigest: feed \"shaky\" is failing"], mail.Delivered.Select(m => m.Subject));
+
+        // It recovers: the recovery is saved, the notice goes out, and its record fails; the next
+        // fetch sends no second notice.
+        failing = false;
+        store.FailWriteAfter(1);
+        clock.Advance(told.NextCheckAt - clock.GetUtcNow());
+        await PollAsync(host);
+        Assert.True((await StateAsync(host, "shaky")).AlertSent);
+        clock.Advance((await StateAsync(host, "shaky")).NextCheckAt - clock.GetUtcNow());
+        await PollAsync(host);
+
+        Assert.Equal(
+            ["FeedDigest: feed \"shaky\" is failing", "FeedDigest: feed \"shaky\" recovered"],
+            mail.Delivered.Select(m => m.Subject));
+        Assert.Equal((0, false), ((await StateAsync(host, "shaky")).ConsecutiveErrors, (await StateAsync(host, "shaky")).AlertSent));
+    }
+
+    [Fact]
     public async Task Poll_CacheControlMaxAgeLongerThanInterval_IsHonoured()
     {
         var feed = server.Route("cached.xml", async context =>
