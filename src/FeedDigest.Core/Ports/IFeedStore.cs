@@ -26,6 +26,12 @@ public interface IFeedStore
 
     Task<IReadOnlyList<FeedState>> GetFeedStatesAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The stored feeds whose Id is none of <paramref name="configuredIds"/> (removed from the
+    /// configuration, or archived by a rename), with how many of their stories are stored, in order of Id.
+    /// </summary>
+    Task<IReadOnlyList<UnconfiguredFeed>> GetUnconfiguredFeedsAsync(IReadOnlyCollection<string> configuredIds, CancellationToken cancellationToken);
+
     /// <summary>Active feeds, gone ones aside, whose next check is after <paramref name="after"/>, in order of it.</summary>
     Task<IReadOnlyList<FeedState>> GetFeedsDueAfterAsync(DateTimeOffset after, CancellationToken cancellationToken);
 

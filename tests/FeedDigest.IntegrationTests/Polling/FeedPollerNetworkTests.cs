@@ -833,6 +833,9 @@ public sealed class FeedPollerNetworkTests : IAsyncLifetime, IDisposable
 
         public Task<IReadOnlyList<FeedState>> GetFeedStatesAsync(CancellationToken cancellationToken) => inner.GetFeedStatesAsync(cancellationToken);
 
+        public Task<IReadOnlyList<UnconfiguredFeed>> GetUnconfiguredFeedsAsync(IReadOnlyCollection<string> configuredIds, CancellationToken cancellationToken) =>
+            inner.GetUnconfiguredFeedsAsync(configuredIds, cancellationToken);
+
         public Task<IReadOnlyList<FeedState>> GetFeedsDueAfterAsync(DateTimeOffset after, CancellationToken cancellationToken) => inner.GetFeedsDueAfterAsync(after, cancellationToken);
 
         public Task<IReadOnlyList<FeedState>> GetFeedsCheckedAfterAsync(DateTimeOffset after, CancellationToken cancellationToken) => inner.GetFeedsCheckedAfterAsync(after, cancellationToken);

@@ -327,6 +327,42 @@ public sealed class SqliteFeedStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetUnconfiguredFeedsAsync_RemovedAndArchivedFeeds_AreListedWithTheirStoryCounts_ConfiguredOnesAreNot()
+    {
+        var gazette = new Feed("old", new Uri("https://gazette.example/news/"), null, [], null);
+        var gazetteFeed = new Uri("https://gazette.example/rss");
+        var quiet = new Feed("quiet", new Uri("https://quiet.example/rss"), null, [], null);
+        await store.SyncFeedsAsync([Harbor, Ledger, gazette, quiet], T0, CancellationToken.None);
+        await store.SaveFetchAsync(State(Harbor), [Story("guid:1", "Harbor one")], EditedStoryPolicy.Ignore, CancellationToken.None);
+        await store.SaveFetchAsync(State(Ledger), [Story("guid:1", "Ledger one", "ledger"), Story("guid:2", "Ledger two", "ledger")], EditedStoryPolicy.Ignore, CancellationToken.None);
+        await store.SaveFetchAsync(
+            State(gazette) with { FetchUri = gazetteFeed, LastSuccessAt = T0.AddMinutes(-5) },
+            [Story("guid:1", "Gazette one", "old"), Story("guid:2", "Gazette two", "old"), Story("guid:3", "Gazette three", "old")],
+            EditedStoryPolicy.Ignore,
+            CancellationToken.None);
+        Assert.Empty(await store.GetUnconfiguredFeedsAsync([Harbor.Id, Ledger.Id, gazette.Id, quiet.Id], CancellationToken.None));
+
+        // Ledger and a feed never fetched removed from the configuration; Wire renamed to the Id of
+        // the removed gazette, whose row is archived.
+        await store.SyncFeedsAsync([Harbor, Wire], T0.AddMinutes(1), CancellationToken.None);
+        await store.SaveFetchAsync(State(Wire), [Story("guid:1", "Wire one", "wire")], EditedStoryPolicy.Ignore, CancellationToken.None);
+        var archive = Assert.Single((await store.SyncFeedsAsync([Harbor, Wire with { Id = "old" }], T0.AddMinutes(2), CancellationToken.None)).Archived).NewId;
+        var unconfigured = await store.GetUnconfiguredFeedsAsync([Harbor.Id, "old"], CancellationToken.None);
+
+        Assert.Equal(
+            [
+                new UnconfiguredFeed(new StoredFeed("ledger", Ledger.Source), 2, T0),
+                new UnconfiguredFeed(new StoredFeed(archive, gazette.Source, gazetteFeed), 3, T0.AddMinutes(-5)),
+                new UnconfiguredFeed(new StoredFeed("quiet", quiet.Source), 0, null),
+            ],
+            unconfigured);
+        Assert.Equal([false, true, false], unconfigured.Select(f => f.Archived));
+
+        // The Ids given are what counts, not what the store last applied: a feed just removed from the file is listed.
+        Assert.Equal(["ledger", "old", archive, "quiet"], (await store.GetUnconfiguredFeedsAsync([Harbor.Id], CancellationToken.None)).Select(f => f.Feed.Id));
+    }
+
+    [Fact]
     public async Task SaveFetchAsync_SameStoriesTwice_InsertsThemOnce()
     {
         await store.SyncFeedsAsync([Harbor], T0, CancellationToken.None);

@@ -74,13 +74,49 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
     private static async Task<List<StoredFeed>> ReadStoredFeedsAsync(SqliteWriteScope scope, CancellationToken cancellationToken)
     {
         var stored = new List<StoredFeed>();
-        await using var reader = await scope.Command("SELECT id, source, fetch_url FROM feeds").ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var reader = await scope.Command($"SELECT {StoredFeedColumns} FROM feeds").ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            stored.Add(new StoredFeed(reader.GetString(0), new Uri(reader.GetString(1)), reader.IsDBNull(2) ? null : new Uri(reader.GetString(2))));
+            stored.Add(ReadStoredFeed(reader));
         }
 
         return stored;
+    }
+
+    /// <summary>The columns <see cref="ReadStoredFeed"/> reads, first in a query's row.</summary>
+    private const string StoredFeedColumns = "id, source, fetch_url";
+
+    private static StoredFeed ReadStoredFeed(SqliteDataReader reader) =>
+        new(reader.GetString(0), new Uri(reader.GetString(1)), reader.IsDBNull(2) ? null : new Uri(reader.GetString(2)));
+
+    public async Task<IReadOnlyList<UnconfiguredFeed>> GetUnconfiguredFeedsAsync(IReadOnlyCollection<string> configuredIds, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var query = connection.CreateCommand();
+        // stories.feed_id has no index (see RenameAsync): one pass over the stories counts those of
+        // every feed listed, where a count per feed would read the whole table once for each.
+        query.CommandText =
+            $"""
+            SELECT {StoredFeedColumns}, last_success_at, coalesce(held.story_count, 0)
+            FROM feeds LEFT JOIN (
+                SELECT feed_id, count(*) AS story_count FROM stories
+                WHERE feed_id NOT IN (SELECT value FROM json_each($configured))
+                GROUP BY feed_id) AS held ON held.feed_id = feeds.id
+            WHERE id NOT IN (SELECT value FROM json_each($configured))
+            ORDER BY id
+            """;
+        query.Parameters.AddWithValue("$configured", JsonSerializer.Serialize(configuredIds));
+        var unconfigured = new List<UnconfiguredFeed>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            unconfigured.Add(new UnconfiguredFeed(
+                ReadStoredFeed(reader),
+                (int)reader.GetInt64(4),
+                SqliteTime.FromNullableText(reader.IsDBNull(3) ? null : reader.GetString(3))));
+        }
+
+        return unconfigured;
     }
 
     /// <summary>
