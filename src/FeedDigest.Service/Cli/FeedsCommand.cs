@@ -15,15 +15,27 @@ internal static class FeedsCommand
 {
     private static readonly string[] Header = ["ID", "STATUS", "LAST SUCCESS", "ERRORS", "NEXT CHECK", "LAST ERROR", "URL"];
 
+    private static readonly string[] UnconfiguredHeader = ["ID", "STORIES", "LAST SUCCESS", "NOTE", "URL"];
+
     public static Command Create(Option<string?> config)
     {
-        var list = new Command("list", "List the configured feeds with their health: status, last success, errors, next check.");
+        var list = new Command(
+            "list",
+            "List the configured feeds with their health: status, last success, errors, next check; then the stored feeds not configured (removed, or archived by a rename) with their stored stories.");
         list.SetAction((result, cancellationToken) => HostRunner.RunAsync(result.GetValue(config), withScheduler: false, async host =>
         {
             await HostRunner.PrepareAsync(host, cancellationToken).ConfigureAwait(false);
             var catalog = host.Services.GetRequiredService<ICatalogSource>().Current;
-            var states = (await host.Services.GetRequiredService<IFeedStore>().GetFeedStatesAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.FeedId);
+            var store = host.Services.GetRequiredService<IFeedStore>();
+            var states = (await store.GetFeedStatesAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.FeedId);
+            var unconfigured = await store.GetUnconfiguredFeedsAsync(catalog.Feeds.Select(f => f.Id).ToList(), cancellationToken).ConfigureAwait(false);
             Console.WriteLine(FormatTable(catalog.Feeds, states));
+            if (unconfigured.Count > 0)
+            {
+                Console.WriteLine();
+                Console.WriteLine(FormatUnconfigured(unconfigured));
+            }
+
             return 0;
         }));
 
@@ -189,6 +201,35 @@ internal static class FeedsCommand
             ]);
         }
 
+        return Layout(rows);
+    }
+
+    /// <summary>
+    /// The stored feeds no configured feed has, under a title that says they are not polled. Both
+    /// Urls of a feed are shown: configuring either takes it back.
+    /// </summary>
+    private static string FormatUnconfigured(IReadOnlyList<UnconfiguredFeed> feeds)
+    {
+        var rows = new List<string[]> { UnconfiguredHeader };
+        foreach (var unconfigured in feeds)
+        {
+            var feed = unconfigured.Feed;
+            rows.Add(
+            [
+                feed.Id,
+                unconfigured.StoredStories.ToString(CultureInfo.InvariantCulture),
+                Time(unconfigured.LastSuccessAt),
+                unconfigured.Archived ? "archived by a rename: configure its URL to take it back" : "removed from the configuration",
+                feed.FetchUri is { } fetched && fetched.AbsoluteUri != feed.Source.AbsoluteUri ? $"{feed.Source} (fetched from {fetched})" : feed.Source.ToString(),
+            ]);
+        }
+
+        return "Stored feeds not configured (not polled; their stories stay until pruned):\n" + Layout(rows);
+    }
+
+    /// <summary>Columns padded to their widest cell (at most 60 characters), but the last: a URL, printed whole.</summary>
+    private static string Layout(List<string[]> rows)
+    {
         var widths = Enumerable.Range(0, rows[0].Length - 1).Select(i => Math.Min(60, rows.Max(r => r[i].Length))).ToArray();
         return string.Join('\n', rows.Select(row => string.Join("  ", row.Select((cell, i) => i < widths.Length ? Fit(cell, widths[i]) : cell))));
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using FeedDigest.IntegrationTests.Support;
 
 namespace FeedDigest.IntegrationTests.Cli;
@@ -108,6 +109,60 @@ public sealed class FeedsCommandTests
 
         Assert.Equal(["newswire:Undated story"], stories);
     }
+
+    /// <summary>
+    /// A feed removed with <c>feeds remove</c> and one archived when a rename took its Id keep their
+    /// rows and stories: <c>feeds list</c> shows them apart from the configured feeds. The removed one
+    /// was configured by its web page, and is also known by the feed it was fetched from.
+    /// </summary>
+    [Fact]
+    public async Task List_FeedRemovedAndFeedArchivedByARename_AreListedAsNotConfigured_WithTheirStoredStories()
+    {
+        using var directory = new TempDirectory();
+        await using var server = await LoopbackFeedServer.StartAsync();
+        var gazette = server.Set("gazette.xml", Rss("Gazette", "g1", "g2"));
+        var wire = server.Set("wire.xml", Rss("Wire", "w1"));
+        var harborFeed = server.Set("harbor/feed.xml", Rss("Harbor", "h1", "h2", "h3"));
+        var harbor = server.Set("harbor/", """<html><head><title>Harbor</title><link rel="alternate" type="application/rss+xml" href="feed.xml"></head><body>hi</body></html>""", "text/html; charset=utf-8");
+        var config = Path.Combine(directory.Path, "appsettings.json");
+        await File.WriteAllTextAsync(config, Configuration(("gazette", gazette), ("wire", wire), ("harbor", harbor)));
+        await RunAsync(directory.Path, "poll", "--once");
+
+        var before = await RunAsync(directory.Path, "feeds", "list");
+
+        Assert.DoesNotContain("not configured", before.Stdout, StringComparison.Ordinal);
+        Assert.Equal(4, before.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
+        // gazette is dropped and wire renamed to its Id in one edit, which archives gazette's row; then harbor is removed.
+        await File.WriteAllTextAsync(config, Configuration(("gazette", wire), ("harbor", harbor)));
+        await RunAsync(directory.Path, "feeds", "remove", "harbor");
+        await RunAsync(directory.Path, "poll", "--once");
+
+        var (_, stdout, _) = await RunAsync(directory.Path, "feeds", "list");
+
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd()).ToList();
+        var section = lines.FindIndex(l => l.StartsWith("Stored feeds not configured (not polled", StringComparison.Ordinal));
+        Assert.True(section > 0, stdout);
+        Assert.Matches($@"^gazette +ok +.+ {Regex.Escape(wire.AbsoluteUri)}$", Assert.Single(lines[..section], l => l.StartsWith("gazette", StringComparison.Ordinal)));
+        Assert.Matches("^ID +STORIES +LAST SUCCESS +NOTE +URL$", lines[section + 1]);
+        Assert.Equal(section + 4, lines.Count);
+        Assert.Matches($@"^gazette~removed-[0-9a-f]{{8}} +2 +\d{{4}}-\d\d-\d\d \d\d:\d\dZ +archived by a rename: configure its URL to take it back +{Regex.Escape(gazette.AbsoluteUri)}$", lines[section + 2]);
+        Assert.Matches($@"^harbor +3 +\d{{4}}-\d\d-\d\d \d\d:\d\dZ +removed from the configuration +{Regex.Escape(harbor.AbsoluteUri)} \(fetched from {Regex.Escape(harborFeed.AbsoluteUri)}\)$", lines[section + 3]);
+    }
+
+    private static string Configuration(params (string Id, Uri Url)[] feeds) =>
+        $$"""
+        { "FeedDigest": {
+            "Storage": { "ConnectionString": "Data Source=data/feeddigest.db" },
+            "Feeds": [ {{string.Join(", ", feeds.Select(f => $$"""{ "Id": "{{f.Id}}", "Url": "{{f.Url.AbsoluteUri}}" }"""))}} ] } }
+        """;
+
+    private static string Rss(string title, params string[] guids) =>
+        $"""
+        <?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title><link>https://{title.ToLowerInvariant()}.example/</link><description>d</description>
+        {string.Concat(guids.Select(g => $"<item><guid isPermaLink=\"false\">{g}</guid><title>{title} story {g}</title><link>https://{title.ToLowerInvariant()}.example/{g}</link><description>x</description></item>"))}
+        </channel></rss>
+        """;
 
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string directory, params string[] arguments)
     {
