@@ -3,11 +3,15 @@ using System.Globalization;
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Digests;
 using FeedDigest.Core.Ports;
+using FeedDigest.Service.Control;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FeedDigest.Service.Cli;
 
-/// <summary><c>feeddigest digest preview --subscriber EMAIL</c>: writes the HTML the next digest would have.</summary>
+/// <summary>
+/// <c>feeddigest digest preview --subscriber EMAIL</c>: writes the HTML the next digest would have.
+/// When the service runs on the same database, it renders the preview (through its control socket).
+/// </summary>
 internal static class DigestCommand
 {
     public static Command Create(Option<string?> config)
@@ -17,37 +21,55 @@ internal static class DigestCommand
         var preview = new Command("preview", "Write the HTML of the digest a subscriber would get now, without sending or claiming anything.");
         preview.Options.Add(subscriberOption);
         preview.Options.Add(output);
-        preview.SetAction((result, cancellationToken) => HostRunner.RunAsync(result.GetValue(config), withScheduler: false, async host =>
+        preview.SetAction(async (result, cancellationToken) =>
         {
-            await HostRunner.PrepareAsync(host, cancellationToken).ConfigureAwait(false);
+            var configFile = result.GetValue(config);
             var email = result.GetValue(subscriberOption)!.Trim();
-            var catalog = host.Services.GetRequiredService<ICatalogSource>().Current;
-            var subscriber = catalog.Subscribers.FirstOrDefault(s => string.Equals(s.Email, email, StringComparison.OrdinalIgnoreCase));
-            if (subscriber is null)
+            var outFile = result.GetValue(output);
+            // Rendered by the running service when there is one: a preview in this process would sync
+            // the catalog (rename feeds in the store) under the service's poll after an edit.
+            if (ControlSocket.PathFromConfiguration(configFile, Directory.GetCurrentDirectory()) is { } socket
+                && await ControlClient.TryPreviewAsync(socket, email, cancellationToken).ConfigureAwait(false) is { } reply)
             {
-                await Console.Error.WriteLineAsync($"No subscriber {email} in the configuration; known: {string.Join(", ", catalog.Subscribers.Select(s => s.Email))}").ConfigureAwait(false);
-                return 1;
+                return await WritePreviewAsync(reply, email, outFile, cancellationToken).ConfigureAwait(false);
             }
 
-            var digest = await host.Services.GetRequiredService<DigestDispatcher>().PreviewAsync(subscriber, cancellationToken).ConfigureAwait(false);
-            if (digest is null)
+            return await HostRunner.RunAsync(configFile, withScheduler: false, async host =>
             {
-                Console.WriteLine($"No new stories match {email}'s topics: the next digest would be empty, so none would be sent.");
-                return 0;
-            }
-
-            var extension = digest.HtmlBody is null ? "txt" : "html";
-            var path = Path.GetFullPath(result.GetValue(output) ?? Path.Combine("data", $"preview-{subscriber.Key}.{extension}"));
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await File.WriteAllTextAsync(path, digest.HtmlBody ?? digest.TextBody, cancellationToken).ConfigureAwait(false);
-            Console.WriteLine($"{digest.Subject}\nWritten to {path}");
-            return 0;
-        }));
+                await HostRunner.PrepareAsync(host, cancellationToken).ConfigureAwait(false);
+                var catalog = host.Services.GetRequiredService<ICatalogSource>().Current;
+                var rendered = await DigestPreview.RenderAsync(catalog, host.Services.GetRequiredService<DigestDispatcher>(), email, cancellationToken).ConfigureAwait(false);
+                return await WritePreviewAsync(rendered, email, outFile, cancellationToken).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        });
         var command = new Command("digest", "Digest tools.");
         command.Subcommands.Add(preview);
         command.Subcommands.Add(Suspended(config));
         command.Subcommands.Add(Resume(config));
         return command;
+    }
+
+    /// <summary>Writes the preview's HTML (its text for a plain-text subscriber) to the file, or says why there is none.</summary>
+    private static async Task<int> WritePreviewAsync(PreviewReply reply, string email, string? outFile, CancellationToken cancellationToken)
+    {
+        if (reply.SubscriberKey is not { } subscriberKey)
+        {
+            await Console.Error.WriteLineAsync(reply.Error).ConfigureAwait(false);
+            return 1;
+        }
+
+        if (reply.Digest is not { } digest)
+        {
+            Console.WriteLine($"No new stories match {email}'s topics: the next digest would be empty, so none would be sent.");
+            return 0;
+        }
+
+        var extension = digest.HtmlBody is null ? "txt" : "html";
+        var path = Path.GetFullPath(outFile ?? Path.Combine("data", $"preview-{subscriberKey}.{extension}"));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, digest.HtmlBody ?? digest.TextBody, cancellationToken).ConfigureAwait(false);
+        Console.WriteLine($"{digest.Subject}\nWritten to {path}");
+        return 0;
     }
 
     /// <summary><c>feeddigest digest suspended</c>: the subscribers suspended after permanent delivery failures.</summary>

@@ -1,6 +1,8 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using FeedDigest.Core.Configuration;
+using FeedDigest.Core.Digests;
 using FeedDigest.Core.Feeds;
 using FeedDigest.Core.Polling;
 using FeedDigest.Infrastructure.Storage;
@@ -13,13 +15,18 @@ using Microsoft.Extensions.Options;
 namespace FeedDigest.Service.Control;
 
 /// <summary>
-/// Listens on the control socket (<see cref="ControlSocket"/>) while the service runs and polls every
-/// feed when a command asks. A second process polling the same database would fetch the same feeds
-/// twice and contend with the service for the database; the service, started and warm, also answers
-/// sooner than a new process can start. Requests are served one at a time, as polls run anyway.
+/// Listens on the control socket (<see cref="ControlSocket"/>) while the service runs, and polls every
+/// feed or renders a subscriber's digest preview when a command asks. A second process polling the
+/// same database would fetch the same feeds twice and contend with the service for the database; one
+/// rendering a preview would sync the catalog (rename feeds in the store) after an edit while the
+/// service's poll runs on the catalog before it, which the service's catalog lease only prevents
+/// within its own process. The service, started and warm, also answers sooner than a new process can
+/// start. Requests are served one at a time, as polls run anyway.
 /// </summary>
 internal sealed class ControlServer(
     PollRunner polls,
+    ICatalogSource catalogs,
+    DigestDispatcher digests,
     IConfiguration configuration,
     IOptions<StorageOptions> storage,
     IHostEnvironment environment,
@@ -62,7 +69,7 @@ internal sealed class ControlServer(
         catch (SocketException exception)
         {
             // The socket itself failed (its file removed, the system out of resources): the service runs on without it.
-            logger.LogWarning("The control socket {Socket} stopped accepting requests: {Reason}. Commands such as poll --once now poll from their own process", path, exception.Message);
+            logger.LogWarning("The control socket {Socket} stopped accepting requests: {Reason}. Commands such as poll --once and digest preview now do their work in their own process", path, exception.Message);
         }
         finally
         {
@@ -104,7 +111,7 @@ internal sealed class ControlServer(
         {
             socket.Dispose();
             logger.LogWarning(
-                "Cannot open the control socket {Socket}: {Reason}. The service runs on; commands such as poll --once then poll from their own process",
+                "Cannot open the control socket {Socket}: {Reason}. The service runs on; commands such as poll --once and digest preview then do their work in their own process",
                 path,
                 exception.Message);
             return null;
@@ -139,23 +146,29 @@ internal sealed class ControlServer(
             return;
         }
 
-        PollReply reply;
-        if (request != ControlSocket.PollRequest)
+        string reply;
+        if (request == ControlSocket.PollRequest)
         {
-            reply = Failed($"unknown request \"{request}\"; the only one is \"{ControlSocket.PollRequest}\"");
+            reply = JsonSerializer.Serialize(await PollAsync(configurationFiles).ConfigureAwait(false), ControlJson.Default.PollReply);
+        }
+        else if (ControlSocket.IsPreviewRequest(request))
+        {
+            reply = JsonSerializer.Serialize(await PreviewAsync(ControlSocket.PreviewedAddress(request), configurationFiles).ConfigureAwait(false), ControlJson.Default.PreviewReply);
         }
         else
         {
-            reply = await PollAsync(configurationFiles).ConfigureAwait(false);
+            reply = JsonSerializer.Serialize(
+                Failed($"unknown request \"{request}\"; the requests are {ControlSocket.PollRequest} and {ControlSocket.PreviewRequestFor("EMAIL")} (the address as a JSON string)"),
+                ControlJson.Default.PollReply);
         }
 
         try
         {
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(reply, ControlJson.Default.PollReply) + "\n"), stoppingToken).ConfigureAwait(false);
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(reply + "\n"), stoppingToken).ConfigureAwait(false);
         }
         catch (IOException)
         {
-            // The command went away (Ctrl+C) before the poll ended; the poll's work is kept all the same.
+            // The command went away (Ctrl+C) before the reply: a poll's work is kept all the same.
         }
     }
 
@@ -193,6 +206,44 @@ internal sealed class ControlServer(
     }
 
     private static PollReply Failed(string error) => new(Environment.ProcessId, null, error);
+
+    private async Task<PreviewReply> PreviewAsync(string? email, ConfigurationFiles configurationFiles)
+    {
+        if (email is null)
+        {
+            return PreviewFailed($"the request names no subscriber; it is {ControlSocket.PreviewRequestFor("EMAIL")}, the address as a JSON string");
+        }
+
+        // A subscriber added a moment before the command (`subscribers add`, then `digest preview`) counts.
+        configurationFiles.ReloadIfChanged();
+        try
+        {
+            // As a poll does: a stop lets the preview under way finish within the shutdown grace.
+            var reply = await DigestPreview.RenderAsync(catalogs.Current, digests, email, shutdownDeadline.Token).ConfigureAwait(false);
+            logger.LogInformation(
+                "Digest preview for {Subscriber} asked for through the control socket: {Result}",
+                email,
+                reply.Error ?? (reply.Digest is null ? "no new stories match their topics" : "rendered"));
+            return reply;
+        }
+        catch (OperationCanceledException) when (shutdownDeadline.Token.IsCancellationRequested)
+        {
+            return PreviewFailed("the service stopped before the preview was rendered; run the command again (it renders the preview itself while no service runs)");
+        }
+        catch (CatalogNotSyncedException exception)
+        {
+            return PreviewFailed($"{exception.Message}; no digest is previewed until they are, and the service's log has the details");
+        }
+        catch (Exception exception)
+        {
+            // A bug, not an expected failure: the service runs on.
+            logger.LogError(exception, "Digest preview asked for through the control socket failed unexpectedly");
+            return PreviewFailed($"the preview failed unexpectedly ({exception.GetType().Name}: {exception.Message}); the service's log has the details");
+        }
+    }
+
+    private static PreviewReply PreviewFailed(string error) =>
+        new(null, null, $"The running service (pid {Environment.ProcessId}) did not render the preview: {error}");
 
     private void TryDelete(string path)
     {

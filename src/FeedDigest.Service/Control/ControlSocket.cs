@@ -1,5 +1,7 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using FeedDigest.Core.Polling;
+using FeedDigest.Core.Ports;
 using FeedDigest.Infrastructure.Storage;
 using FeedDigest.Infrastructure.Storage.Sqlite;
 using FeedDigest.Service.Hosting;
@@ -9,12 +11,13 @@ namespace FeedDigest.Service.Control;
 
 /// <summary>
 /// The running service's control socket: a Unix domain socket beside the database, open to the
-/// account the service runs as only. A command such as <c>poll --once</c> asks the service through
-/// it instead of polling the same feeds from a second process.
+/// account the service runs as only. Commands such as <c>poll --once</c> and <c>digest preview</c>
+/// ask the service through it instead of acting on the same feeds from a second process.
 /// </summary>
 /// <remarks>
-/// The protocol is one request line (<see cref="PollRequest"/>) and one JSON line in reply, then the
-/// connection closes. Nothing else is accepted.
+/// The protocol is one request line (<see cref="PollRequest"/>, or a preview request made by
+/// <see cref="PreviewRequestFor"/>) and one JSON line in reply, then the connection closes.
+/// Nothing else is accepted.
 /// </remarks>
 internal static class ControlSocket
 {
@@ -22,6 +25,33 @@ internal static class ControlSocket
 
     /// <summary>Poll every configured feed now and reply with a <see cref="PollReply"/>.</summary>
     public const string PollRequest = "poll";
+
+    /// <summary>
+    /// Render the digest a subscriber would get now, without sending or claiming anything, and reply
+    /// with a <see cref="PreviewReply"/>. The word is followed by a space and the subscriber's address
+    /// as a JSON string, so that no address can end the request's line early.
+    /// </summary>
+    public const string PreviewRequest = "preview";
+
+    /// <summary>The request line asking for the preview of the subscriber with that address.</summary>
+    public static string PreviewRequestFor(string email) => $"{PreviewRequest} {JsonSerializer.Serialize(email, ControlJson.Default.String)}";
+
+    /// <summary>Whether the line asks for a preview, well formed or not.</summary>
+    public static bool IsPreviewRequest(string request) =>
+        request == PreviewRequest || request.StartsWith(PreviewRequest + " ", StringComparison.Ordinal);
+
+    /// <summary>The address a preview request names; null when it names none (no JSON string after the word).</summary>
+    public static string? PreviewedAddress(string request)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(request.AsSpan(PreviewRequest.Length), ControlJson.Default.String);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     public static string PathFor(StorageOptions storage, string contentRoot) =>
         SqliteDatabaseMaintenance.PathBesideDatabase(storage, contentRoot, FileName);
@@ -60,6 +90,14 @@ internal static class ControlSocket
 /// <summary>The reply to <see cref="ControlSocket.PollRequest"/>: the poll's figures, or why it did not run.</summary>
 internal sealed record PollReply(int ProcessId, PollOutcome? Outcome, string? Error);
 
-/// <summary>The replies' JSON, generated at build time: a command reads one reply and would otherwise pay for reflection over it first.</summary>
+/// <summary>The reply to <see cref="ControlSocket.PreviewRequest"/>, and what the command makes in its own process when no service runs.</summary>
+/// <param name="SubscriberKey">The subscriber's key (their lower-cased address), which names the file written by default; null when there is no preview.</param>
+/// <param name="Digest">The digest rendered; null when no new story matches the subscriber's topics, or when there is no preview.</param>
+/// <param name="Error">Why there is no preview (no such subscriber, or the service could not render it), as the command prints it.</param>
+internal sealed record PreviewReply(string? SubscriberKey, OutgoingMessage? Digest, string? Error);
+
+/// <summary>The requests' and replies' JSON, generated at build time: a command reads one reply and would otherwise pay for reflection over it first.</summary>
 [JsonSerializable(typeof(PollReply))]
+[JsonSerializable(typeof(PreviewReply))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class ControlJson : JsonSerializerContext;
