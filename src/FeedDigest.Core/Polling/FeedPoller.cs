@@ -31,9 +31,12 @@ public sealed class FeedPoller(
     private readonly HostLimiter hostLimiter = new();
     private readonly ClockHighWaterMark clockMark = new();
 
-    // Notices that went out but whose record failed (RecordNoticeSentAsync), by feed: what the stored
-    // AlertSent should be. The store still says otherwise, and its word would send them again.
-    private readonly ConcurrentDictionary<string, (bool AlertSent, string Kind)> noticesNotRecorded = new(StringComparer.Ordinal);
+    // Notices that went out but whose record failed (RecordNoticeSentAsync): what the stored AlertSent
+    // should be. The store still says otherwise, and its word would send them again. Kept by the
+    // feed's configured Url, which a rename keeps and a new Url (a new source, its state started
+    // afresh) does not, with the failing spell the notice was about: a state that moved on since
+    // (started afresh, or a new spell) is not the one the notice was about.
+    private readonly ConcurrentDictionary<string, NoticeNotRecorded> noticesNotRecorded = new(StringComparer.Ordinal);
     private DateTimeOffset? lastPrunedAt;
 
     /// <param name="allFeeds">Check every configured feed now, not only those that are due.</param>
@@ -44,6 +47,7 @@ public sealed class FeedPoller(
         var catalog = lease.Catalog;
         var options = optionsMonitor.CurrentValue;
         var now = timeProvider.GetUtcNow();
+        ForgetNoticesOfFeedsNoLongerConfigured(catalog);
 
         await PruneDailyAsync(now, cancellationToken).ConfigureAwait(false);
         var latestScheduledCheck = NextCheckCalculator.LatestScheduledCheck(now, options);
@@ -209,7 +213,7 @@ public sealed class FeedPoller(
         try
         {
             using var slot = await hostLimiter.AcquireAsync(state.EffectiveUri, options.MaxConcurrentPerHost, cancellationToken).ConfigureAwait(false);
-            if (noticesNotRecorded.TryGetValue(feed.Id, out var notice))
+            if (noticesNotRecorded.TryRemove(feed.Source.AbsoluteUri, out var notice) && notice.FailingSince == state.FailingSince)
             {
                 state = state with { AlertSent = notice.AlertSent };
                 await RecordNoticeSentAsync(feed, state, notice.AlertSent, notice.Kind).ConfigureAwait(false);
@@ -397,6 +401,18 @@ public sealed class FeedPoller(
         }
     }
 
+    /// <summary>A feed removed, or given another Url, starts afresh if it comes back: a notice about what it was is not its own.</summary>
+    private void ForgetNoticesOfFeedsNoLongerConfigured(Catalog catalog)
+    {
+        foreach (var url in noticesNotRecorded.Keys)
+        {
+            if (!catalog.Feeds.Any(feed => feed.Source.AbsoluteUri == url))
+            {
+                noticesNotRecorded.TryRemove(url, out _);
+            }
+        }
+    }
+
     /// <summary>
     /// Writes down that a notice about the feed went out: only <see cref="FeedState.AlertSent"/>,
     /// the rest of the state was saved before the notice. The mail has left, so a stop does not
@@ -411,11 +427,10 @@ public sealed class FeedPoller(
         try
         {
             await feedStore.SaveAlertSentAsync(state.FeedId, alertSent, CancellationToken.None).ConfigureAwait(false);
-            noticesNotRecorded.TryRemove(state.FeedId, out _);
         }
         catch (Exception exception)
         {
-            noticesNotRecorded[state.FeedId] = (alertSent, kind);
+            noticesNotRecorded[feed.Source.AbsoluteUri] = new NoticeNotRecorded(alertSent, kind, state.FailingSince);
             logger.LogWarning(
                 exception,
                 "Feed {FeedId} ({FeedUrl}): the admin was sent the \"{Kind}\" notice, but that could not be recorded ({Error}); it is not sent again, and the record is tried again at the feed's next fetch",
@@ -473,4 +488,7 @@ public sealed class FeedPoller(
             ContentHash = StoryIdentity.ContentHash(title, HtmlText.Truncate(HtmlText.ToPlainText(item.Summary ?? item.Content), MaxStoredSummaryLength)),
         };
     }
+
+    /// <summary>A notice sent whose record failed: the AlertSent it set, which notice, and the failing spell it was about (null for a recovery).</summary>
+    private sealed record NoticeNotRecorded(bool AlertSent, string Kind, DateTimeOffset? FailingSince);
 }

@@ -65,11 +65,21 @@ internal static class DigestCommand
         }
 
         var extension = digest.HtmlBody is null ? "txt" : "html";
-        var path = Path.GetFullPath(outFile ?? Path.Combine("data", $"preview-{subscriberKey}.{extension}"));
+        var path = Path.GetFullPath(outFile ?? Path.Combine("data", $"preview-{AsFileName(subscriberKey)}.{extension}"));
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllTextAsync(path, digest.HtmlBody ?? digest.TextBody, cancellationToken).ConfigureAwait(false);
         Console.WriteLine($"{digest.Subject}\nWritten to {path}");
         return 0;
+    }
+
+    /// <summary>
+    /// The subscriber's key as one file name under data/: an address may hold a slash, and the key comes
+    /// from whatever answers on the control socket, so no character of it may lead out of the folder.
+    /// </summary>
+    private static string AsFileName(string subscriberKey)
+    {
+        var invalid = Path.GetInvalidFileNameChars();
+        return string.Concat(subscriberKey.Select(c => c is '/' or '\\' || invalid.Contains(c) ? '_' : c));
     }
 
     /// <summary><c>feeddigest digest suspended</c>: the subscribers suspended after permanent delivery failures.</summary>

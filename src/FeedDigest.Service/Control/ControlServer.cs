@@ -36,6 +36,13 @@ internal sealed class ControlServer(
     // A client that connects and says nothing is not waited for long.
     private static readonly TimeSpan RequestWait = TimeSpan.FromSeconds(5);
 
+    // Requests are served one at a time: a client that does not read its reply (a digest's HTML is
+    // larger than the socket's buffer) must not hold the socket from every other command.
+    private static readonly TimeSpan ReplyWait = TimeSpan.FromSeconds(10);
+
+    // The longest request there is: "preview" and an address (at most 254 characters), JSON-escaped.
+    private const int MaxRequestLength = 4096;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var path = ControlSocket.PathFor(storage.Value, environment.ContentRootPath);
@@ -128,7 +135,7 @@ internal sealed class ControlServer(
             using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 256, leaveOpen: true);
             try
             {
-                request = await reader.ReadLineAsync(wait.Token).ConfigureAwait(false);
+                request = await ReadRequestAsync(reader, wait.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
             {
@@ -147,7 +154,13 @@ internal sealed class ControlServer(
         }
 
         string reply;
-        if (request == ControlSocket.PollRequest)
+        if (request.Length > MaxRequestLength)
+        {
+            reply = JsonSerializer.Serialize(
+                Failed($"the request is longer than {MaxRequestLength} characters; the requests are {ControlSocket.PollRequest} and {ControlSocket.PreviewRequestFor("EMAIL")} (the address as a JSON string)"),
+                ControlJson.Default.PollReply);
+        }
+        else if (request == ControlSocket.PollRequest)
         {
             reply = JsonSerializer.Serialize(await PollAsync(configurationFiles).ConfigureAwait(false), ControlJson.Default.PollReply);
         }
@@ -158,18 +171,51 @@ internal sealed class ControlServer(
         else
         {
             reply = JsonSerializer.Serialize(
-                Failed($"unknown request \"{request}\"; the requests are {ControlSocket.PollRequest} and {ControlSocket.PreviewRequestFor("EMAIL")} (the address as a JSON string)"),
+                Failed($"unknown request \"{(request.Length > 100 ? request[..100] + "…" : request)}\"; the requests are {ControlSocket.PollRequest} and {ControlSocket.PreviewRequestFor("EMAIL")} (the address as a JSON string)"),
                 ControlJson.Default.PollReply);
         }
 
+        using var replyWait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        replyWait.CancelAfter(ReplyWait);
         try
         {
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(reply + "\n"), stoppingToken).ConfigureAwait(false);
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(reply + "\n"), replyWait.Token).ConfigureAwait(false);
         }
         catch (IOException)
         {
             // The command went away (Ctrl+C) before the reply: a poll's work is kept all the same.
         }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            logger.LogWarning("A command on the control socket did not read its reply within {Seconds} s; it was dropped, and the next request is served", ReplyWait.TotalSeconds);
+        }
+    }
+
+    /// <summary>
+    /// The request line, without its end; null when the client sent nothing. Read up to one character
+    /// past <see cref="MaxRequestLength"/>: a longer line is refused, not held in memory.
+    /// </summary>
+    private static async Task<string?> ReadRequestAsync(StreamReader reader, CancellationToken cancellationToken)
+    {
+        var line = new StringBuilder();
+        var buffer = new char[256];
+        while (line.Length <= MaxRequestLength)
+        {
+            var read = await reader.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return line.Length == 0 ? null : line.ToString();
+            }
+
+            var end = Array.IndexOf(buffer, '\n', 0, read);
+            line.Append(buffer, 0, end < 0 ? read : end);
+            if (end >= 0)
+            {
+                return line.ToString().TrimEnd('\r');
+            }
+        }
+
+        return line.ToString();
     }
 
     private async Task<PollReply> PollAsync(ConfigurationFiles configurationFiles)

@@ -401,6 +401,88 @@ public sealed class FeedPollerNetworkTests : IAsyncLifetime, IDisposable
         Assert.Equal((0, false), ((await StateAsync(host, "shaky")).ConsecutiveErrors, (await StateAsync(host, "shaky")).AlertSent));
     }
 
+    /// <summary>
+    /// A notice sent but not recorded is remembered by the feed's Url: a rename (same Url, new Id)
+    /// moves the stored state, failures and all, to the new Id, and the renamed feed's next failure
+    /// does not tell the admin again.
+    /// </summary>
+    [Fact]
+    public async Task Poll_FailingNoticeNotRecorded_ThenTheFeedIsRenamed_TheAdminIsNotToldAgain()
+    {
+        var feed = server.Route("renamed.xml", context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            return Task.CompletedTask;
+        });
+        var mail = new FailingMailSender();
+        FaultyFeedStore store = null!;
+        using var host = await StartAsync(
+            [("shaky", feed)],
+            new Dictionary<string, string?> { ["FeedDigest:Polling:AlertAfterFailures"] = "1" },
+            builder =>
+            {
+                builder.Services.Replace(ServiceDescriptor.Singleton<IMailSender>(mail));
+                store = FaultyFeedStore.Wrap(builder.Services);
+            });
+
+        // The failure is saved, the alert goes out, and writing down that it went out fails.
+        store.FailWriteAfter(1);
+        await PollAsync(host);
+        Assert.Equal(["FeedDigest: feed \"shaky\" is failing"], mail.Delivered.Select(m => m.Subject));
+
+        // The admin renames the feed (same Url): the store keeps its state (failures) under the new Id.
+        Reload(host, "FeedDigest:Feeds:0:Id", "wobbly");
+        clock.Advance((await StateAsync(host, "shaky")).NextCheckAt - clock.GetUtcNow());
+        await PollAsync(host);
+        Assert.Equal(2, (await StateAsync(host, "wobbly")).ConsecutiveErrors);
+
+        // Still failing, and the admin was told: no second notice.
+        Assert.Equal(["FeedDigest: feed \"shaky\" is failing"], mail.Delivered.Select(m => m.Subject));
+    }
+
+    /// <summary>
+    /// A feed's Url changed in the configuration is a new source, and the store forgets its failures
+    /// and its notice: a failure of the new Url is told to the admin, even when the notice about the
+    /// old Url went out and was not recorded.
+    /// </summary>
+    [Fact]
+    public async Task Poll_FailingNoticeNotRecorded_ThenTheUrlIsChangedToOneThatAlsoFails_TheAdminIsToldOfTheNewUrl()
+    {
+        var oldUrl = server.Route("old-broken.xml", context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            return Task.CompletedTask;
+        });
+        var newUrl = server.Route("new-broken.xml", context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        });
+        var mail = new FailingMailSender();
+        FaultyFeedStore store = null!;
+        using var host = await StartAsync(
+            [("shaky", oldUrl)],
+            new Dictionary<string, string?> { ["FeedDigest:Polling:AlertAfterFailures"] = "1" },
+            builder =>
+            {
+                builder.Services.Replace(ServiceDescriptor.Singleton<IMailSender>(mail));
+                store = FaultyFeedStore.Wrap(builder.Services);
+            });
+
+        store.FailWriteAfter(1);
+        await PollAsync(host);
+        Assert.Equal(["FeedDigest: feed \"shaky\" is failing"], mail.Delivered.Select(m => m.Subject));
+
+        // The admin gives the feed another Url: the store starts it afresh (no errors, no notice owed).
+        Reload(host, "FeedDigest:Feeds:0:Url", newUrl.AbsoluteUri);
+        await PollAsync(host);
+        var state = await StateAsync(host, "shaky");
+        Assert.Equal((1, newUrl), (state.ConsecutiveErrors, state.EffectiveUri));
+
+        // The new Url fails from its first fetch: the admin is told, as when the record had succeeded.
+        Assert.Equal(2, mail.Delivered.Count);
+    }
+
     [Fact]
     public async Task Poll_CacheControlMaxAgeLongerThanInterval_IsHonoured()
     {
