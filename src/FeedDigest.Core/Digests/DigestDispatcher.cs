@@ -163,7 +163,7 @@ public sealed class DigestDispatcher(
         var stories = subscriber.Paused || state.SuspendedAt is not null ? [] : candidates.For(subscriber, state.StoryCutoff);
         if (stories.Count > 0)
         {
-            var delivered = await GetDeliveredClustersAsync(subscriber, now, cancellationToken).ConfigureAwait(false);
+            var delivered = await GetDeliveredClustersAsync(subscriber, state, now, cancellationToken).ConfigureAwait(false);
             (entries, omitted) = DigestComposer.Compose(subscriber, catalog, stories, candidates.TopicsOf, subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered);
         }
 
@@ -198,25 +198,14 @@ public sealed class DigestDispatcher(
     /// </summary>
     private async Task<RunCandidates> ReadRunCandidatesAsync(Catalog catalog, long cutoff, CancellationToken cancellationToken)
     {
-        var matches = new Dictionary<long, IReadOnlyList<Topic>>();
-        var matchingClusters = new HashSet<long>();
-        var last = cutoff;
-        await foreach (var (page, clusters) in ReadPagesAsync(cutoff, long.MaxValue, cancellationToken).ConfigureAwait(false))
+        var (matches, matchingClusters, last, unclustered) = await MatchAsync(catalog, cutoff, long.MaxValue, cancellationToken).ConfigureAwait(false);
+        if (unclustered && clustering.Enabled)
         {
-            foreach (var story in page)
-            {
-                var topics = catalog.TopicMatcher.Match(story);
-                if (topics.Count > 0)
-                {
-                    matches[story.Id] = topics;
-                    if (clusters.TryGetValue(story.Id, out var cluster))
-                    {
-                        matchingClusters.Add(cluster);
-                    }
-                }
-            }
-
-            last = page[^1].Sequence;
+            // A poll stored stories after the run's catch-up: placed now (by this catch-up, or by the
+            // poll's, which this one waits for), and read again up to the same story, or a copy
+            // would be listed apart from its cluster (or sent again when its cluster was).
+            await clustering.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+            (matches, matchingClusters, last, _) = await MatchAsync(catalog, cutoff, last, cancellationToken).ConfigureAwait(false);
         }
 
         var kept = new List<StoredStory>();
@@ -241,6 +230,41 @@ public sealed class DigestDispatcher(
     }
 
     /// <summary>The stories after <paramref name="cutoff"/> up to <paramref name="upTo"/>, a page at a time, with the clusters of those that have one.</summary>
+    /// <summary>
+    /// The first reading: the stories after <paramref name="cutoff"/> (up to <paramref name="upTo"/>)
+    /// that match a topic, the clusters of those, the last story read, and whether any story read
+    /// had no cluster yet.
+    /// </summary>
+    private async Task<(Dictionary<long, IReadOnlyList<Topic>> Matches, HashSet<long> MatchingClusters, long Last, bool Unclustered)> MatchAsync(
+        Catalog catalog, long cutoff, long upTo, CancellationToken cancellationToken)
+    {
+        var matches = new Dictionary<long, IReadOnlyList<Topic>>();
+        var matchingClusters = new HashSet<long>();
+        var last = cutoff;
+        var unclustered = false;
+        await foreach (var (page, clusters) in ReadPagesAsync(cutoff, upTo, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var story in page)
+            {
+                var clustered = clusters.TryGetValue(story.Id, out var cluster);
+                unclustered |= !clustered;
+                var topics = catalog.TopicMatcher.Match(story);
+                if (topics.Count > 0)
+                {
+                    matches[story.Id] = topics;
+                    if (clustered)
+                    {
+                        matchingClusters.Add(cluster);
+                    }
+                }
+            }
+
+            last = page[^1].Sequence;
+        }
+
+        return (matches, matchingClusters, last, unclustered);
+    }
+
     private async IAsyncEnumerable<(IReadOnlyList<StoredStory> Page, IReadOnlyDictionary<long, long> Clusters)> ReadPagesAsync(
         long cutoff, long upTo, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -277,7 +301,7 @@ public sealed class DigestDispatcher(
         await clustering.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         var state = await digestStore.GetOrCreateStateAsync(subscriber.Key, now, now - options.NewSubscriberLookback, cancellationToken).ConfigureAwait(false);
         var candidates = await GetNewStoriesAsync(state, cancellationToken).ConfigureAwait(false);
-        var (clustered, delivered) = await WithClustersAsync(subscriber, candidates, now, cancellationToken).ConfigureAwait(false);
+        var (clustered, delivered) = await WithClustersAsync(subscriber, state, candidates, now, cancellationToken).ConfigureAwait(false);
         var (entries, omitted) = DigestComposer.Compose(subscriber, catalog, clustered, subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered);
         if (entries.Count == 0)
         {
@@ -294,17 +318,24 @@ public sealed class DigestDispatcher(
     /// clusters the subscriber already got within the clustering window.
     /// </summary>
     private async Task<(List<StoredStory> Stories, IReadOnlySet<long> Delivered)> WithClustersAsync(
-        Subscriber subscriber, List<StoredStory> candidates, DateTimeOffset now, CancellationToken cancellationToken)
+        Subscriber subscriber, SubscriberDigestState state, List<StoredStory> candidates, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var clusters = await clusterIndex.GetClustersAsync(candidates.Select(s => s.Id).ToList(), cancellationToken).ConfigureAwait(false);
         var stories = candidates.Select(s => clusters.TryGetValue(s.Id, out var cluster) ? s with { ClusterId = cluster } : s).ToList();
-        return (stories, await GetDeliveredClustersAsync(subscriber, now, cancellationToken).ConfigureAwait(false));
+        return (stories, await GetDeliveredClustersAsync(subscriber, state, now, cancellationToken).ConfigureAwait(false));
     }
 
-    /// <summary>The clusters the subscriber already got within the clustering window.</summary>
-    private async Task<IReadOnlySet<long>> GetDeliveredClustersAsync(Subscriber subscriber, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// The clusters the subscriber already got in a digest made within the clustering window before
+    /// their last digest's slot (or before now, whichever is earlier). A copy joins its cluster up to
+    /// the window after the copy sent; a subscriber who gets a digest a week apart gets it then, a
+    /// week after the one that listed the cluster: counted from now, that digest would be forgotten
+    /// and the copy sent as a new story.
+    /// </summary>
+    private async Task<IReadOnlySet<long>> GetDeliveredClustersAsync(Subscriber subscriber, SubscriberDigestState state, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var sent = await digestStore.GetDeliveredStoryIdsAsync(subscriber.Key, now - clusteringOptions.Value.Window, cancellationToken).ConfigureAwait(false);
+        var since = (state.LastSlotAt is { } lastSlot && lastSlot < now ? lastSlot : now) - clusteringOptions.Value.Window;
+        var sent = await digestStore.GetDeliveredStoryIdsAsync(subscriber.Key, since, cancellationToken).ConfigureAwait(false);
         return sent.Count == 0
             ? new HashSet<long>()
             : (await clusterIndex.GetClustersAsync(sent, cancellationToken).ConfigureAwait(false)).Values.ToHashSet();

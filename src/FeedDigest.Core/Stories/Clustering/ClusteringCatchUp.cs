@@ -29,6 +29,9 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
     private readonly SemaphoreSlim running = new(1, 1);
     private bool backgroundLearned;
 
+    /// <summary>Whether stories are placed in clusters at all (<see cref="ClusteringOptions.Enabled"/>).</summary>
+    public bool Enabled => options.Value.Enabled;
+
     public void Dispose() => running.Dispose();
 
     /// <summary>

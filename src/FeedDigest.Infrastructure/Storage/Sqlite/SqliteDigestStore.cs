@@ -12,10 +12,13 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
     {
         await using var writer = await connections.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = writer.Connection;
+        // A new subscriber's cut-off sits just before the first story first seen within the look-back:
+        // not after the last one seen before it, which an old story edited and queued again
+        // (EditedStories IncludeOnce: a new sequence, its old first-seen time) would put past the whole day.
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO subscriber_state (subscriber_key, created_at, last_slot_at, story_cutoff)
-            VALUES (@subscriberKey, @now, NULL, (SELECT COALESCE(MAX(seq), 0) FROM stories WHERE first_seen_at < @lookbackStart))
+            VALUES (@subscriberKey, @now, NULL, (SELECT COALESCE((SELECT MIN(seq) FROM stories WHERE first_seen_at >= @lookbackStart) - 1, (SELECT MAX(seq) FROM stories), 0)))
             ON CONFLICT (subscriber_key) DO NOTHING
             """,
             new { subscriberKey, now = SqliteTime.ToText(now), lookbackStart = SqliteTime.ToText(lookbackStart) },
@@ -38,7 +41,7 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO subscriber_state (subscriber_key, created_at, last_slot_at, story_cutoff)
-            SELECT keys.value, @now, NULL, (SELECT COALESCE(MAX(seq), 0) FROM stories WHERE first_seen_at < @lookbackStart)
+            SELECT keys.value, @now, NULL, (SELECT COALESCE((SELECT MIN(seq) FROM stories WHERE first_seen_at >= @lookbackStart) - 1, (SELECT MAX(seq) FROM stories), 0))
             FROM json_each(@keys) AS keys
             WHERE true
             ON CONFLICT (subscriber_key) DO NOTHING

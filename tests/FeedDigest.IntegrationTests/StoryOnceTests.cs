@@ -1,0 +1,293 @@
+using System.Globalization;
+using System.Security;
+using System.Text;
+using FeedDigest.Core.Digests;
+using FeedDigest.Core.Polling;
+using FeedDigest.Core.Ports;
+using FeedDigest.Core.Stories.Clustering;
+using FeedDigest.Infrastructure.Storage;
+using FeedDigest.IntegrationTests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using Xunit.Abstractions;
+
+namespace FeedDigest.IntegrationTests;
+
+/// <summary>
+/// Issue 4's promise across polls and digest runs: every story reaches a subscriber once, listed
+/// once with every outlet named. Real poller, clusterer, SQLite and SMTP server. (From an audit:
+/// each of these failed before its fix.)
+/// </summary>
+public sealed class StoryOnceTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
+{
+    // A Tuesday, 00:00 UTC.
+    private static readonly DateTimeOffset Start = new(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);
+
+    private const string TimesTitle = "China blocks VPN services in new internet censorship drive";
+    private const string TimesSummary = "Regulators ordered the shutdown of VPN services used to get around the Great Firewall, tightening online censorship.";
+    private const string WireTitle = "China widens internet censorship, blocks VPN services";
+    private const string WireSummary = "Chinese regulators blocked VPN services that let users get around the Great Firewall, widening online censorship.";
+    private const string AgencyTitle = "Regulators block VPN services to tighten internet censorship";
+    private const string AgencySummary = "The regulators said VPN services that get around the Great Firewall are blocked under online censorship rules.";
+
+    private readonly TempDirectory directory = new();
+    private LoopbackFeedServer server = null!;
+
+    public async Task InitializeAsync() => server = await LoopbackFeedServer.StartAsync();
+
+    public async Task DisposeAsync() => await server.DisposeAsync();
+
+    public void Dispose() => directory.Dispose();
+
+    /// <summary>
+    /// A weekly subscriber gets the story from the Times on Wednesday; the wire's copy of it comes
+    /// two hours later and joins its cluster. The next Wednesday the wire's copy must not go out as
+    /// a story of its own: the clusters already delivered are counted from the subscriber's last
+    /// digest, not only the Clustering:Window (72 h) before now, which a week's gap outlasts.
+    /// </summary>
+    [Fact]
+    public async Task WeeklySubscriber_CopyArrivingAfterItsClusterWentOut_IsNotSentAgainTheWeekAfter()
+    {
+        await using var smtp = InProcessSmtpServer.Start();
+        var clock = new FakeTimeProvider(Start);
+        var times = server.Set("times.xml", Rss([("t1", TimesTitle, TimesSummary, Start.AddHours(-2)), .. OtherNews]));
+        var wire = server.Set("wire.xml", Rss());
+        var settings = Settings(smtp.Port, times, wire);
+        settings["FeedDigest:Subscribers:0:Cadence"] = "weekly";
+        settings["FeedDigest:Subscribers:0:Day"] = "Wednesday";
+        settings["FeedDigest:Subscribers:0:SendAt"] = "07:00";
+        settings["FeedDigest:Subscribers:0:TimeZone"] = "UTC";
+        using var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
+        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
+        await host.Services.GetRequiredService<IDigestStore>().GetOrCreateStateAsync("editor@example.org", Start, Start.AddDays(-1), default);
+        var poller = host.Services.GetRequiredService<FeedPoller>();
+        var dispatcher = host.Services.GetRequiredService<DigestDispatcher>();
+        Assert.Equal(5, (await poller.PollAsync(allFeeds: true, default)).NewStories);
+
+        // Wednesday 07:01: the weekly digest carries the Times' story.
+        clock.Advance(TimeSpan.FromHours(31) + TimeSpan.FromMinutes(1));
+        Assert.Equal(new DigestRunReport(1, 1, 0), await dispatcher.RunAsync(default));
+        Assert.Contains(TimesTitle, Assert.Single(smtp.Messages).TextBody, StringComparison.Ordinal);
+
+        // Wednesday 09:00: the wire carries the same story, published at 08:30.
+        clock.Advance(TimeSpan.FromHours(2));
+        server.Set("wire.xml", Rss(("w1", WireTitle, WireSummary, clock.GetUtcNow().AddMinutes(-30))));
+        Assert.Equal(1, (await poller.PollAsync(allFeeds: true, default)).NewStories);
+        await AssertOneClusterAsync(host, TimesTitle, WireTitle);
+
+        // The next Wednesday 07:01.
+        clock.Advance(TimeSpan.FromDays(7) - TimeSpan.FromHours(2));
+        var report = await dispatcher.RunAsync(default);
+        var again = smtp.Messages.Skip(1).Where(m => m.TextBody!.Contains(WireTitle, StringComparison.Ordinal)).Select(m => m.TextBody).ToList();
+        Assert.True(again.Count == 0, $"the story the subscriber got last week went out again ({report}):\n{string.Join("\n----\n", again)}");
+    }
+
+    /// <summary>
+    /// A digest run that overlaps a poll (the poll job and the digest job run side by side; the
+    /// catalog lease is a reader lock): the run places every stored story in its cluster first,
+    /// then reads the stories after the cut-off. A story the poll stores in between, read with no
+    /// cluster, must not be listed on its own beside its own cluster (one story twice in one digest,
+    /// with no "also"): the run places it and reads again. The poll's clustering runs at low
+    /// priority after it stores, so such a story waits unclustered for a while.
+    /// </summary>
+    [Fact]
+    public async Task DigestRunOverlappingAPoll_CopyStoredAfterTheRunsClusteringCatchUp_IsNotListedAsASecondStory()
+    {
+        await using var smtp = InProcessSmtpServer.Start();
+        var clock = new FakeTimeProvider(Start);
+        var times = server.Set("times.xml", Rss([("t1", TimesTitle, TimesSummary, Start.AddHours(-2)), .. OtherNews]));
+        var wire = server.Set("wire.xml", Rss());
+        var settings = Settings(smtp.Port, times, wire);
+        var holdClustering = false;
+        var armed = false;
+        var releaseClustering = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        IServiceProvider services = null!;
+        IFeedStore realFeedStore = null!;
+        Task? poll = null;
+        var pollStarted = false;
+        using var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false, builder =>
+        {
+            var feedStore = builder.Services.Last(s => s.ServiceType == typeof(IFeedStore));
+            builder.Services.AddSingleton<IFeedStore>(sp => CallHook<IFeedStore>.Wrap(
+                realFeedStore = (IFeedStore)ActivatorUtilities.CreateInstance(sp, feedStore.ImplementationType!),
+                async name =>
+                {
+                    // The poll's clustering has not reached its stories yet (it runs at low priority).
+                    if (name == "GetStoriesToClusterAfterIdAsync" && holdClustering)
+                    {
+                        await releaseClustering.Task;
+                    }
+                }));
+            var digestStore = builder.Services.Last(s => s.ServiceType == typeof(IDigestStore));
+            builder.Services.AddSingleton<IDigestStore>(sp => CallHook<IDigestStore>.Wrap(
+                (IDigestStore)ActivatorUtilities.CreateInstance(sp, digestStore.ImplementationType!),
+                async name =>
+                {
+                    // After the run's own clustering catch-up, before it reads the new stories: the
+                    // poll job stores the wire's copy.
+                    if (name == "GetOrCreateStatesAsync" && armed && !pollStarted)
+                    {
+                        pollStarted = true;
+                        holdClustering = true;
+                        poll = Task.Run(() => services.GetRequiredService<PollRunner>().RunAsync(allFeeds: true, default));
+                        var waited = System.Diagnostics.Stopwatch.StartNew();
+                        while ((await realFeedStore.GetStoriesAfterAsync(0, 100, default)).Count < 6 && waited.Elapsed < TimeSpan.FromSeconds(20))
+                        {
+                            await Task.Delay(20);
+                        }
+
+                        // The poll's clustering gets to its stories a moment later, as at low priority.
+                        _ = Task.Delay(TimeSpan.FromMilliseconds(500)).ContinueWith(_ => releaseClustering.TrySetResult(), TaskScheduler.Default);
+                    }
+                }));
+        });
+        services = host.Services;
+        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
+        await host.Services.GetRequiredService<IDigestStore>().GetOrCreateStateAsync("editor@example.org", Start, Start.AddDays(-1), default);
+        Assert.Equal(5, (await host.Services.GetRequiredService<PollRunner>().RunAsync(allFeeds: true, default)).Report.NewStories);
+
+        // 07:00 in Shanghai; the wire publishes its copy as the digest run starts.
+        clock.Advance(TimeSpan.FromHours(23) + TimeSpan.FromMinutes(1));
+        server.Set("wire.xml", Rss(("w1", WireTitle, WireSummary, clock.GetUtcNow().AddMinutes(-30))));
+        armed = true;
+        var report = await host.Services.GetRequiredService<DigestDispatcher>().RunAsync(default);
+        releaseClustering.TrySetResult();
+        await poll!.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(pollStarted);
+        await AssertOneClusterAsync(host, TimesTitle, WireTitle);
+
+        var digest = Assert.Single(smtp.Messages).TextBody!;
+        output.WriteLine($"{report}\n{digest}");
+        Assert.True(
+            digest.Contains(TimesTitle, StringComparison.Ordinal) && !digest.Contains(WireTitle, StringComparison.Ordinal) && digest.Contains("also: Northbridge Wire", StringComparison.Ordinal),
+            $"one story, carried by two outlets, should be listed once with the wire as \"also\":\n{digest}");
+    }
+
+    /// <summary>
+    /// A subscriber added to the configuration gets the stories first seen in the last
+    /// Digests:NewSubscriberLookback (24 h). Under IncludeOnce an old story edited just now has a new,
+    /// highest sequence but its old first-seen time: a cut-off taken as the highest sequence first
+    /// seen before the look-back jumped past every story of the last day.
+    /// </summary>
+    [Fact]
+    public async Task NewSubscriber_AfterAnOldStoryWasEditedUnderIncludeOnce_StillGetsTheLastDaysStories()
+    {
+        await using var smtp = InProcessSmtpServer.Start();
+        var clock = new FakeTimeProvider(Start);
+        var old = ("o1", "Harbor port reopens after typhoon", "Ships returned to the port.", (DateTimeOffset?)Start.AddHours(-1));
+        var times = server.Set("times.xml", Rss(old));
+        var wire = server.Set("wire.xml", Rss());
+        var settings = Settings(smtp.Port, times, wire);
+        settings["FeedDigest:Stories:EditedStories"] = "IncludeOnce";
+        using var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
+        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
+        var poller = host.Services.GetRequiredService<FeedPoller>();
+        var dispatcher = host.Services.GetRequiredService<DigestDispatcher>();
+        Assert.Equal(1, (await poller.PollAsync(allFeeds: true, default)).NewStories);
+
+        // Two days later the wire carries a censorship story.
+        clock.Advance(TimeSpan.FromDays(2));
+        server.Set("wire.xml", Rss(("w1", WireTitle, WireSummary, clock.GetUtcNow().AddMinutes(-30))));
+        Assert.Equal(1, (await poller.PollAsync(allFeeds: true, default)).NewStories);
+
+        // An hour later the Times edits its old port story.
+        clock.Advance(TimeSpan.FromHours(1));
+        server.Set("times.xml", Rss(("o1", "Harbor port reopens after typhoon, ferries resume", "Ships and ferries returned to the port.", old.Item4)));
+        await poller.PollAsync(allFeeds: true, default);
+
+        // The subscriber is added now (their state is created by this run), and their first digest
+        // goes out at the next 07:00 Shanghai.
+        Assert.Equal(new DigestRunReport(0, 0, 0), await dispatcher.RunAsync(default));
+        clock.Advance(TimeSpan.FromHours(22) + TimeSpan.FromMinutes(1));
+        var report = await dispatcher.RunAsync(default);
+
+        var bodies = smtp.Messages.Select(m => m.TextBody!).ToList();
+        Assert.True(
+            bodies.Any(body => body.Contains(WireTitle, StringComparison.Ordinal)),
+            $"the new subscriber should get the censorship story first seen 23 hours before their first digest; run {report}, {bodies.Count} digests:\n{string.Join("\n----\n", bodies)}");
+    }
+
+    /// <summary>
+    /// A topic that leaves the Times out (ExcludeFeeds) must not show the Times' version of a story
+    /// (its title, outlet and link) when the Times carries the story too, neither as the headline
+    /// nor under "also".
+    /// </summary>
+    [Fact]
+    public async Task TopicExcludingAFeed_ClusterAlsoCarriedByThatFeed_IsNotHeadedByTheExcludedFeedsVersion()
+    {
+        await using var smtp = InProcessSmtpServer.Start();
+        var clock = new FakeTimeProvider(Start);
+        var times = server.Set("times.xml", Rss([("t1", TimesTitle, TimesSummary, Start.AddHours(-2)), .. OtherNews]));
+        var wire = server.Set("wire.xml", Rss(("w1", WireTitle, WireSummary, Start.AddHours(-1))));
+        var agency = server.Set("agency.xml", Rss(("a1", AgencyTitle, AgencySummary, Start.AddHours(-1))));
+        var settings = Settings(smtp.Port, times, wire);
+        settings["FeedDigest:Feeds:2:Id"] = "agency";
+        settings["FeedDigest:Feeds:2:Url"] = agency.AbsoluteUri;
+        settings["FeedDigest:Feeds:2:Title"] = "State Agency";
+        settings["FeedDigest:Topics:0:ExcludeFeeds:0"] = "times";
+        using var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
+        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
+        await host.Services.GetRequiredService<IDigestStore>().GetOrCreateStateAsync("editor@example.org", Start, Start.AddDays(-1), default);
+        Assert.Equal(7, (await host.Services.GetRequiredService<FeedPoller>().PollAsync(allFeeds: true, default)).NewStories);
+        await AssertOneClusterAsync(host, TimesTitle, WireTitle, AgencyTitle);
+
+        clock.Advance(TimeSpan.FromHours(23) + TimeSpan.FromMinutes(1));
+        await host.Services.GetRequiredService<DigestDispatcher>().RunAsync(default);
+
+        var digest = Assert.Single(smtp.Messages).TextBody!;
+        output.WriteLine(digest);
+        Assert.True(
+            !digest.Contains(TimesTitle, StringComparison.Ordinal) && !digest.Contains("Harbor Digital Times", StringComparison.Ordinal),
+            $"the topic excludes the Times, yet its version heads the story:\n{digest}");
+    }
+
+    /// <summary>Precondition: the stories with these titles are stored and in one cluster.</summary>
+    private static async Task AssertOneClusterAsync(IHost host, params string[] titles)
+    {
+        // As every digest run does first.
+        await host.Services.GetRequiredService<ClusteringCatchUp>().CatchUpAsync(default);
+        var stored = (await host.Services.GetRequiredService<IFeedStore>().GetStoriesAfterAsync(0, 100, default)).Where(s => titles.Contains(s.Title)).ToList();
+        Assert.Equal(titles.Length, stored.Count);
+        var clusters = await host.Services.GetRequiredService<IStoryClusterIndex>().GetClustersAsync(stored.Select(s => s.Id).ToList(), default);
+        Assert.True(clusters.Count == titles.Length && clusters.Values.Distinct().Count() == 1, $"precondition: the copies are one cluster ({string.Join(", ", clusters.Select(c => $"{c.Key}->{c.Value}"))})");
+    }
+
+    /// <summary>Other news of the day: what a feed carries besides the story (and what clustering weighs against).</summary>
+    private static readonly (string Guid, string Title, string Summary, DateTimeOffset? Published)[] OtherNews =
+    [
+        ("n1", "Harbor port reopens after typhoon", "Ships returned to the port on Monday after the typhoon passed.", Start.AddHours(-3)),
+        ("n2", "City council approves new budget for schools", "The council voted to raise spending on teachers and buildings.", Start.AddHours(-4)),
+        ("n3", "Local team wins regional football final", "Fans celebrated in the streets after the late winning goal.", Start.AddHours(-5)),
+        ("n4", "Heavy rain expected across the south this weekend", "Forecasters warned of flooding in low-lying areas.", Start.AddHours(-6)),
+    ];
+
+    private static Dictionary<string, string?> Settings(int smtpPort, Uri times, Uri wire)
+    {
+        var settings = TestHost.Settings(times, smtpPort);
+        settings["FeedDigest:Feeds:0:Id"] = "times";
+        settings["FeedDigest:Feeds:0:Url"] = times.AbsoluteUri;
+        settings["FeedDigest:Feeds:0:Title"] = "Harbor Digital Times";
+        settings["FeedDigest:Feeds:1:Id"] = "wire";
+        settings["FeedDigest:Feeds:1:Url"] = wire.AbsoluteUri;
+        settings["FeedDigest:Feeds:1:Title"] = "Northbridge Wire";
+        return settings;
+    }
+
+    private static string Rss(params (string Guid, string Title, string Summary, DateTimeOffset? Published)[] items)
+    {
+        var builder = new StringBuilder("""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title><link>https://x.example/</link><description>d</description>""");
+        foreach (var (guid, title, summary, published) in items)
+        {
+            builder.Append(CultureInfo.InvariantCulture, $"<item><guid isPermaLink=\"false\">{SecurityElement.Escape(guid)}</guid><title>{SecurityElement.Escape(title)}</title><link>https://x.example/{guid}</link>");
+            if (published is { } at)
+            {
+                builder.Append(CultureInfo.InvariantCulture, $"<pubDate>{at.ToString("R", CultureInfo.InvariantCulture)}</pubDate>");
+            }
+
+            builder.Append(CultureInfo.InvariantCulture, $"<description>{SecurityElement.Escape(summary)}</description></item>");
+        }
+
+        return builder.Append("</channel></rss>").ToString();
+    }
+}
