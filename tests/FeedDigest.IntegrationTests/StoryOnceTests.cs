@@ -165,6 +165,52 @@ public sealed class StoryOnceTests(ITestOutputHelper output) : IAsyncLifetime, I
     }
 
     /// <summary>
+    /// Stories:EditedStories IncludeOnce. A typo in a headline fixed an hour after publication,
+    /// before any digest carried the story, must not use up the story's one "Updated": the
+    /// subscriber's first sight of it is not marked "[Updated]", and when the story really is
+    /// updated after they got it, the update reaches them.
+    /// </summary>
+    [Fact]
+    public async Task IncludeOnce_TypoFixedBeforeTheFirstDigest_NotMarkedUpdated_AndTheLaterRealUpdateStillGoesOut()
+    {
+        await using var smtp = InProcessSmtpServer.Start();
+        var clock = new FakeTimeProvider(Start);
+        var published = Start.AddHours(-1);
+        var times = server.Set("times.xml", Rss(("t1", "Regulators widen online censorship campaing", "Hundreds of accounts closed.", published)));
+        var wire = server.Set("wire.xml", Rss());
+        var settings = Settings(smtp.Port, times, wire);
+        settings["FeedDigest:Stories:EditedStories"] = "IncludeOnce";
+        using var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
+        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
+        await host.Services.GetRequiredService<IDigestStore>().GetOrCreateStateAsync("editor@example.org", Start, Start.AddDays(-1), default);
+        var poller = host.Services.GetRequiredService<FeedPoller>();
+        var dispatcher = host.Services.GetRequiredService<DigestDispatcher>();
+        Assert.Equal(1, (await poller.PollAsync(allFeeds: true, default)).NewStories);
+
+        // An hour later the typo is fixed.
+        clock.Advance(TimeSpan.FromHours(1));
+        server.Set("times.xml", Rss(("t1", "Regulators widen online censorship campaign", "Hundreds of accounts closed.", published)));
+        await poller.PollAsync(allFeeds: true, default);
+
+        // 07:00 in Shanghai: the first digest with the story.
+        clock.Advance(TimeSpan.FromHours(22) + TimeSpan.FromMinutes(1));
+        await dispatcher.RunAsync(default);
+
+        // Two hours later the story is really updated: 40 more sites blocked.
+        clock.Advance(TimeSpan.FromHours(2));
+        server.Set("times.xml", Rss(("t1", "Regulators widen online censorship campaign, block 40 more sites", "Hundreds of accounts closed, and 40 more sites blocked on Tuesday.", published)));
+        await poller.PollAsync(allFeeds: true, default);
+        clock.Advance(TimeSpan.FromDays(1));
+        await dispatcher.RunAsync(default);
+
+        var digests = smtp.Messages.Select(m => m.TextBody!).ToList();
+        output.WriteLine(string.Join("\n----\n", digests));
+        Assert.True(digests.Count == 2, $"the real update after the subscriber got the story should go out once, marked updated; {digests.Count} digests:\n{string.Join("\n----\n", digests)}");
+        Assert.DoesNotContain("[Updated]", digests[0], StringComparison.Ordinal);
+        Assert.Contains("[Updated] Regulators widen online censorship campaign, block 40 more sites", digests[1], StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// A subscriber added to the configuration gets the stories first seen in the last
     /// Digests:NewSubscriberLookback (24 h). Under IncludeOnce an old story edited just now has a new,
     /// highest sequence but its old first-seen time: a cut-off taken as the highest sequence first

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security;
 using System.Text;
+using FeedDigest.Core.Digests;
 using FeedDigest.Core.Feeds;
 using FeedDigest.Core.Polling;
 using FeedDigest.Core.Ports;
@@ -131,6 +132,17 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
         using var host = await StartAsync([url], new() { ["FeedDigest:Stories:EditedStories"] = "IncludeOnce" });
         var cutoff = await FirstPollAsync(host, expectedNew: 1);
 
+        // An edit before anyone got the story is the story: not queued again, not marked.
+        Serve(new Item("a1", "Port reopens!", "https://site.example/1"));
+        await PollAgainAsync(host);
+        Assert.Empty(await DueAfterAsync(host, cutoff));
+        var first = Assert.Single(await DueAfterAsync(host, 0));
+        Assert.Equal(("Port reopens!", 0), (first.Title, first.Revision));
+
+        // A subscriber gets it; the next edit goes out once more, marked.
+        var digests = host.Services.GetRequiredService<IDigestStore>();
+        var state = await digests.GetOrCreateStateAsync("reader@example.org", Start, Start, default);
+        Assert.True(await digests.TryClaimAsync(state, Start, cutoff, new ClaimedDigest("d1", state.SubscriberKey, "<d1@test>", Start, [new DigestEntry(first.Id, "all", 0)], 0), default));
         Serve(new Item("a1", "Port reopens after storm", "https://site.example/1"));
         await PollAgainAsync(host);
         var again = Assert.Single(await DueAfterAsync(host, cutoff));

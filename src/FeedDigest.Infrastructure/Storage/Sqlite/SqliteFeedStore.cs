@@ -540,7 +540,10 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             // A story stored before edits were tracked, or hashed another way, gets the hash as it
             // is now, and that is no edit.
             var isEdit = state.Hash is not null && StoryIdentity.IsCurrentContentHash(state.Hash);
-            var sendAgain = isEdit && editedStories == EditedStoryPolicy.IncludeOnce && state.Revision == 0 && state.Due;
+            // Only once someone got the story: an edit before any digest carried it (a typo fixed
+            // within the hour) is what they will get, not an update, and must not use up the one.
+            var sendAgain = isEdit && editedStories == EditedStoryPolicy.IncludeOnce && state.Revision == 0 && state.Due
+                && await IsInAnyDigestAsync(scope, storyId, cancellationToken).ConfigureAwait(false);
             var update = scope.Command(
                 """
                 UPDATE stories SET title = $title, link = $link, summary = $summary, author = $author, categories = $categories,
@@ -564,6 +567,13 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         }
 
         return edited;
+    }
+
+    private static async Task<bool> IsInAnyDigestAsync(SqliteWriteScope scope, long storyId, CancellationToken cancellationToken)
+    {
+        var query = scope.Command("SELECT EXISTS (SELECT 1 FROM digest_stories WHERE story_id = $id)");
+        SqliteWriteScope.Set(query, "$id", storyId);
+        return await query.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long exists && exists != 0;
     }
 
     public Task<int> PruneStoriesAsync(DateTimeOffset firstSeenBefore, CancellationToken cancellationToken) =>
