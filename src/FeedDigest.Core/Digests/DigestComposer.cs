@@ -10,8 +10,8 @@ public static class DigestComposer
     /// <summary>
     /// The versions of one story from several outlets (a cluster) are listed once: the version from
     /// the outlet listed first in the configuration leads (the earliest seen among equals), the others
-    /// follow as "also"; a feed the topic leaves out (its feed filter) is neither. A cluster is in when any version matches one of the subscriber's topics, and
-    /// is listed under the first such topic. Clusters already sent to the subscriber are left out.
+    /// follow as "also"; a feed the topic leaves out (its feed filter) is neither. A cluster is in when
+    /// any version matches one of the subscriber's topics, and is listed under the first such topic. Clusters already sent to the subscriber are left out.
     /// The digest lists its topics in the subscriber's order, and within a topic the stories carried
     /// by the most outlets first, then the most recent. Over the cap, the stories carried by the most
     /// outlets stay (the most recent among equals), whatever their topic, and the rest are counted

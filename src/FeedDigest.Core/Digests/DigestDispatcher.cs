@@ -229,7 +229,6 @@ public sealed class DigestDispatcher(
         return new RunCandidates(kept, matches, last);
     }
 
-    /// <summary>The stories after <paramref name="cutoff"/> up to <paramref name="upTo"/>, a page at a time, with the clusters of those that have one.</summary>
     /// <summary>
     /// The first reading: the stories after <paramref name="cutoff"/> (up to <paramref name="upTo"/>)
     /// that match a topic, the clusters of those, the last story read, and whether any story read
@@ -265,6 +264,7 @@ public sealed class DigestDispatcher(
         return (matches, matchingClusters, last, unclustered);
     }
 
+    /// <summary>The stories after <paramref name="cutoff"/> up to <paramref name="upTo"/>, a page at a time, with the clusters of those that have one.</summary>
     private async IAsyncEnumerable<(IReadOnlyList<StoredStory> Page, IReadOnlyDictionary<long, long> Clusters)> ReadPagesAsync(
         long cutoff, long upTo, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

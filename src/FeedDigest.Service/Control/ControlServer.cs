@@ -43,6 +43,9 @@ internal sealed class ControlServer(
     // The longest request there is: "preview" and an address (at most 254 characters), JSON-escaped.
     private const int MaxRequestLength = 4096;
 
+    // What a refused request is told.
+    private static readonly string KnownRequests = $"the requests are {ControlSocket.PollRequest} and {ControlSocket.PreviewRequestFor("EMAIL")} (the address as a JSON string)";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var path = ControlSocket.PathFor(storage.Value, environment.ContentRootPath);
@@ -157,7 +160,7 @@ internal sealed class ControlServer(
         if (request.Length > MaxRequestLength)
         {
             reply = JsonSerializer.Serialize(
-                Failed($"the request is longer than {MaxRequestLength} characters; the requests are {ControlSocket.PollRequest} and {ControlSocket.PreviewRequestFor("EMAIL")} (the address as a JSON string)"),
+                Failed($"the request is longer than {MaxRequestLength} characters; {KnownRequests}"),
                 ControlJson.Default.PollReply);
         }
         else if (request == ControlSocket.PollRequest)
@@ -171,7 +174,7 @@ internal sealed class ControlServer(
         else
         {
             reply = JsonSerializer.Serialize(
-                Failed($"unknown request \"{(request.Length > 100 ? request[..100] + "…" : request)}\"; the requests are {ControlSocket.PollRequest} and {ControlSocket.PreviewRequestFor("EMAIL")} (the address as a JSON string)"),
+                Failed($"unknown request \"{(request.Length > 100 ? request[..100] + "…" : request)}\"; {KnownRequests}"),
                 ControlJson.Default.PollReply);
         }
 
