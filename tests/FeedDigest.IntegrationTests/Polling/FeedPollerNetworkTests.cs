@@ -362,16 +362,8 @@ public sealed class FeedPollerNetworkTests : IAsyncLifetime, IDisposable
             context.Response.ContentType = "application/rss+xml";
             await context.Response.WriteAsync(FeedDocuments.Rss(("s1", "Back", "x")));
         });
-        var mail = new FailingMailSender();
-        FaultyFeedStore store = null!;
-        using var host = await StartAsync(
-            [("shaky", feed)],
-            new Dictionary<string, string?> { ["FeedDigest:Polling:AlertAfterFailures"] = "1" },
-            builder =>
-            {
-                builder.Services.Replace(ServiceDescriptor.Singleton<IMailSender>(mail));
-                store = FaultyFeedStore.Wrap(builder.Services);
-            });
+        var (host, store, mail) = await StartAlertingOnFirstFailureAsync("shaky", feed);
+        using var hostToDispose = host;
 
         // The failure is saved, the alert goes out, and writing down that it went out fails.
         store.FailWriteAfter(1);
@@ -414,16 +406,8 @@ public sealed class FeedPollerNetworkTests : IAsyncLifetime, IDisposable
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
             return Task.CompletedTask;
         });
-        var mail = new FailingMailSender();
-        FaultyFeedStore store = null!;
-        using var host = await StartAsync(
-            [("shaky", feed)],
-            new Dictionary<string, string?> { ["FeedDigest:Polling:AlertAfterFailures"] = "1" },
-            builder =>
-            {
-                builder.Services.Replace(ServiceDescriptor.Singleton<IMailSender>(mail));
-                store = FaultyFeedStore.Wrap(builder.Services);
-            });
+        var (host, store, mail) = await StartAlertingOnFirstFailureAsync("shaky", feed);
+        using var hostToDispose = host;
 
         // The failure is saved, the alert goes out, and writing down that it went out fails.
         store.FailWriteAfter(1);
@@ -458,16 +442,8 @@ public sealed class FeedPollerNetworkTests : IAsyncLifetime, IDisposable
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
         });
-        var mail = new FailingMailSender();
-        FaultyFeedStore store = null!;
-        using var host = await StartAsync(
-            [("shaky", oldUrl)],
-            new Dictionary<string, string?> { ["FeedDigest:Polling:AlertAfterFailures"] = "1" },
-            builder =>
-            {
-                builder.Services.Replace(ServiceDescriptor.Singleton<IMailSender>(mail));
-                store = FaultyFeedStore.Wrap(builder.Services);
-            });
+        var (host, store, mail) = await StartAlertingOnFirstFailureAsync("shaky", oldUrl);
+        using var hostToDispose = host;
 
         store.FailWriteAfter(1);
         await PollAsync(host);
@@ -794,6 +770,22 @@ public sealed class FeedPollerNetworkTests : IAsyncLifetime, IDisposable
         Assert.Equal(1, (await PollAsync(host)).NewStories);
 
         Assert.Equal("feeds.invalid /via-proxy.xml", server.RequestLog.Single());
+    }
+
+    /// <summary>One feed whose first failure alerts the admin, the mail caught, and a feed store that can be made to fail a write.</summary>
+    private async Task<(IHost Host, FaultyFeedStore Store, FailingMailSender Mail)> StartAlertingOnFirstFailureAsync(string id, Uri url)
+    {
+        var mail = new FailingMailSender();
+        FaultyFeedStore store = null!;
+        var host = await StartAsync(
+            [(id, url)],
+            new Dictionary<string, string?> { ["FeedDigest:Polling:AlertAfterFailures"] = "1" },
+            builder =>
+            {
+                builder.Services.Replace(ServiceDescriptor.Singleton<IMailSender>(mail));
+                store = FaultyFeedStore.Wrap(builder.Services);
+            });
+        return (host, store, mail);
     }
 
     private async Task<IHost> StartAsync(params (string Id, Uri Url)[] feeds) => await StartAsync(feeds, []);
