@@ -63,15 +63,18 @@ public sealed class Browser : IDisposable
 
     /// <summary>
     /// The first matching element's text, or null when there is none yet or the page was replaced
-    /// between finding the element and reading it (the old page's element is then stale).
+    /// while it was read. One script finds and reads the element, so no element reference can go
+    /// stale in between; a script that runs while the next page replaces the document fails with
+    /// whichever error chromium gives at that moment ("stale element", "node does not belong to
+    /// the document", "execution context destroyed"), so any driver error counts as "not yet".
     /// </summary>
     private string? CurrentText(string cssSelector)
     {
         try
         {
-            return Driver.FindElements(By.CssSelector(cssSelector)).FirstOrDefault()?.Text;
+            return Driver.ExecuteScript("const e = document.querySelector(arguments[0]); return e ? e.innerText : null;", cssSelector) as string;
         }
-        catch (StaleElementReferenceException)
+        catch (WebDriverException)
         {
             return null;
         }
