@@ -289,6 +289,97 @@ public sealed class StoryOnceTests(ITestOutputHelper output) : IAsyncLifetime, I
     }
 
     /// <summary>Precondition: the stories with these titles are stored and in one cluster.</summary>
+    /// <summary>
+    /// The Times carries the story before the subscriber's digest, under a headline their topic
+    /// (title:censorship) does not match, so it is not sent; the wire's copy, after the digest,
+    /// matches. The next digest lists the wire's copy, and names the Times under "also" though its
+    /// copy came before the subscriber's cut-off (it was missing until the run read cluster-mates
+    /// from before the cut-off).
+    /// </summary>
+    [Fact]
+    public async Task ClusterStraddlingTheCutoff_OutletWhoseCopyCameBeforeTheLastDigest_IsNamedAsAlso()
+    {
+        await using var smtp = InProcessSmtpServer.Start();
+        var clock = new FakeTimeProvider(Start);
+        const string timesTitle = "China blocks VPN services in new internet crackdown";
+        var times = server.Set("times.xml", Rss([("t1", timesTitle, TimesSummary, Start.AddHours(-2)), .. OtherNews]));
+        var wire = server.Set("wire.xml", Rss());
+        var settings = Settings(smtp.Port, times, wire);
+        settings.Remove("FeedDigest:Topics:0:Keywords:0");
+        settings.Remove("FeedDigest:Topics:0:Keywords:1");
+        settings["FeedDigest:Topics:0:Query"] = "title:censorship OR title:port";
+        using var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
+        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
+        await host.Services.GetRequiredService<IDigestStore>().GetOrCreateStateAsync("editor@example.org", Start, Start.AddDays(-1), default);
+        var poller = host.Services.GetRequiredService<FeedPoller>();
+        var dispatcher = host.Services.GetRequiredService<DigestDispatcher>();
+        Assert.Equal(5, (await poller.PollAsync(allFeeds: true, default)).NewStories);
+
+        // 07:00 Shanghai: a digest with the port story; the Times' VPN headline matches nothing.
+        clock.Advance(TimeSpan.FromHours(23) + TimeSpan.FromMinutes(1));
+        Assert.Equal(new DigestRunReport(1, 1, 0), await dispatcher.RunAsync(default));
+        Assert.DoesNotContain(timesTitle, Assert.Single(smtp.Messages).TextBody, StringComparison.Ordinal);
+
+        // An hour later the wire carries the story, under a headline the topic matches.
+        clock.Advance(TimeSpan.FromHours(1));
+        server.Set("wire.xml", Rss(("w1", WireTitle, WireSummary, clock.GetUtcNow().AddMinutes(-30))));
+        Assert.Equal(1, (await poller.PollAsync(allFeeds: true, default)).NewStories);
+        await AssertOneClusterAsync(host, timesTitle, WireTitle);
+
+        clock.Advance(TimeSpan.FromDays(1) - TimeSpan.FromHours(1));
+        await dispatcher.RunAsync(default);
+        var digest = smtp.Messages.Last().TextBody!;
+        output.WriteLine(digest);
+        Assert.Equal(2, smtp.Messages.Count);
+        Assert.Contains(WireTitle, digest, StringComparison.Ordinal);
+        Assert.True(digest.Contains("also: Harbor Digital Times https://x.example/t1", StringComparison.Ordinal), $"the Times carried the story too:\n{digest}");
+    }
+
+    /// <summary>
+    /// A daily subscriber gets the Times' story; five days later the wire lists its own copy, dated
+    /// the day after the Times' (within the clustering window, so it joins the cluster). The
+    /// subscriber's digests of the last 72 hours before their last slot carried nothing of it, but
+    /// they got the story: the copy is not sent as a new one, and the Times' copy, reached as an
+    /// earlier copy of the cluster, is not listed twice (a second delivery of one story would break
+    /// the claim).
+    /// </summary>
+    [Fact]
+    public async Task LateCopy_OfAStoryTheSubscriberGotDaysBefore_IsNotSentAgain()
+    {
+        await using var smtp = InProcessSmtpServer.Start();
+        var clock = new FakeTimeProvider(Start);
+        var times = server.Set("times.xml", Rss([("t1", TimesTitle, TimesSummary, Start.AddHours(-2)), .. OtherNews]));
+        var wire = server.Set("wire.xml", Rss(("w0", "Harbor cranes repainted", "The port's cranes get a new coat.", Start.AddHours(-3))));
+        using var host = TestHost.Build(directory.Path, Settings(smtp.Port, times, wire), clock, withScheduler: false);
+        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
+        await host.Services.GetRequiredService<IDigestStore>().GetOrCreateStateAsync("editor@example.org", Start, Start.AddDays(-1), default);
+        var poller = host.Services.GetRequiredService<FeedPoller>();
+        var dispatcher = host.Services.GetRequiredService<DigestDispatcher>();
+        Assert.Equal(6, (await poller.PollAsync(allFeeds: true, default)).NewStories);
+
+        // 07:00 Shanghai: the digest carries the Times' story; then four days without news.
+        clock.Advance(TimeSpan.FromHours(23) + TimeSpan.FromMinutes(1));
+        Assert.Equal(new DigestRunReport(1, 1, 0), await dispatcher.RunAsync(default));
+        Assert.Contains(TimesTitle, Assert.Single(smtp.Messages).TextBody, StringComparison.Ordinal);
+        for (var day = 0; day < 4; day++)
+        {
+            clock.Advance(TimeSpan.FromDays(1));
+            await dispatcher.RunAsync(default);
+        }
+
+        // The wire's copy, dated a day after the Times', is listed only now.
+        clock.Advance(TimeSpan.FromHours(1));
+        server.Set("wire.xml", Rss(("w1", WireTitle, WireSummary, Start.AddHours(20)), ("w0", "Harbor cranes repainted", "The port's cranes get a new coat.", Start.AddHours(-3))));
+        Assert.Equal(1, (await poller.PollAsync(allFeeds: true, default)).NewStories);
+        await AssertOneClusterAsync(host, TimesTitle, WireTitle);
+
+        clock.Advance(TimeSpan.FromDays(1) - TimeSpan.FromHours(1));
+        var report = await dispatcher.RunAsync(default);
+        var again = smtp.Messages.Skip(1).Select(m => m.TextBody).ToList();
+        Assert.True(again.Count == 0, $"the story the subscriber got five days ago went out again ({report}):\n{string.Join("\n----\n", again)}");
+        Assert.Equal(0, report.SendFailures);
+    }
+
     private static async Task AssertOneClusterAsync(IHost host, params string[] titles)
     {
         // As every digest run does first.

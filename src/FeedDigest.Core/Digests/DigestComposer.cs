@@ -20,9 +20,19 @@ public static class DigestComposer
     /// seen: a feed that dates its items in the future does not put them on top.
     /// </summary>
     /// <param name="deliveredClusters">Clusters the subscriber already got in an earlier digest.</param>
+    /// <param name="earlierCopies">
+    /// Stories of the candidates' clusters that came before the subscriber's cut-off and were not
+    /// sent to them (no topic matched their wording): they never lead or make a story match, but
+    /// their outlets carried it, and are named under "also".
+    /// </param>
     public static (IReadOnlyList<DigestEntry> Entries, int Omitted) Compose(
-        Subscriber subscriber, Catalog catalog, IReadOnlyList<StoredStory> candidates, int maxStories, IReadOnlySet<long>? deliveredClusters = null) =>
-        Compose(subscriber, catalog, candidates, catalog.TopicMatcher.Match, maxStories, deliveredClusters);
+        Subscriber subscriber,
+        Catalog catalog,
+        IReadOnlyList<StoredStory> candidates,
+        int maxStories,
+        IReadOnlySet<long>? deliveredClusters = null,
+        IReadOnlyList<StoredStory>? earlierCopies = null) =>
+        Compose(subscriber, catalog, candidates, catalog.TopicMatcher.Match, maxStories, deliveredClusters, earlierCopies);
 
     /// <summary>
     /// As above, with each story's topics already matched: a digest run matches every new story
@@ -35,8 +45,10 @@ public static class DigestComposer
         IReadOnlyList<StoredStory> candidates,
         Func<StoredStory, IReadOnlyList<Topic>> topicsOf,
         int maxStories,
-        IReadOnlySet<long>? deliveredClusters = null)
+        IReadOnlySet<long>? deliveredClusters = null,
+        IReadOnlyList<StoredStory>? earlierCopies = null)
     {
+        var earlierByCluster = (earlierCopies ?? []).Where(story => story.ClusterId is not null).ToLookup(story => story.ClusterId!.Value);
         var topics = subscriber.TopicIds
             .Select(id => catalog.TopicsById.GetValueOrDefault(id))
             .OfType<Topic>()
@@ -46,6 +58,7 @@ public static class DigestComposer
         foreach (var candidateGroup in candidates.GroupBy(story => story.ClusterId ?? -story.Id))
         {
             IEnumerable<StoredStory> group = candidateGroup;
+            var earlier = candidateGroup.First().ClusterId is { } clusterId ? earlierByCluster[clusterId] : [];
             if (candidateGroup.First().ClusterId is { } cluster && deliveredClusters is not null && deliveredClusters.Contains(cluster))
             {
                 // A cluster the subscriber got stays out, but for its stories edited since and queued
@@ -57,6 +70,7 @@ public static class DigestComposer
                 }
 
                 group = updated;
+                earlier = [];
             }
 
             var topicIndex = group
@@ -78,8 +92,17 @@ public static class DigestComposer
                 .OrderBy(story => feedRank.GetValueOrDefault(story.FeedId, int.MaxValue))
                 .ThenBy(story => story.Sequence)
                 .ToList();
-            // One version per outlet: a feed that carries the story twice adds nothing to "also".
-            var others = versions.Skip(1).Where(story => story.FeedId != versions[0].FeedId).DistinctBy(story => story.FeedId).ToList();
+            // One version per outlet: a feed that carries the story twice adds nothing to "also"; an
+            // outlet with a new copy is named by it rather than by one it carried before.
+            var others = versions.Skip(1).Select(story => (Story: story, Earlier: false))
+                .Concat(earlier.Where(story => topic.Feeds.Allows(story.FeedId)).Select(story => (Story: story, Earlier: true)))
+                .OrderBy(other => feedRank.GetValueOrDefault(other.Story.FeedId, int.MaxValue))
+                .ThenBy(other => other.Earlier)
+                .ThenBy(other => other.Story.Sequence)
+                .Select(other => other.Story)
+                .Where(story => story.FeedId != versions[0].FeedId)
+                .DistinctBy(story => story.FeedId)
+                .ToList();
             matches.Add((versions[0], others, topicIndex));
         }
 

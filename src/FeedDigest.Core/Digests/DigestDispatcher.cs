@@ -163,8 +163,9 @@ public sealed class DigestDispatcher(
         var stories = subscriber.Paused || state.SuspendedAt is not null ? [] : candidates.For(subscriber, state.StoryCutoff);
         if (stories.Count > 0)
         {
-            var delivered = await GetDeliveredClustersAsync(subscriber, state, now, cancellationToken).ConfigureAwait(false);
-            (entries, omitted) = DigestComposer.Compose(subscriber, catalog, stories, candidates.TopicsOf, subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered);
+            var earlier = candidates.EarlierCopies(stories, state.StoryCutoff);
+            var delivered = await GetDeliveredClustersAsync(subscriber, state, now, earlier, cancellationToken).ConfigureAwait(false);
+            (entries, omitted) = DigestComposer.Compose(subscriber, catalog, stories, candidates.TopicsOf, subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered, earlier);
         }
 
         var digest = entries.Count == 0
@@ -211,7 +212,7 @@ public sealed class DigestDispatcher(
         var kept = new List<StoredStory>();
         if (matches.Count == 0)
         {
-            return new RunCandidates(kept, matches, last);
+            return new RunCandidates(kept, [], matches, last);
         }
 
         await foreach (var (page, clusters) in ReadPagesAsync(cutoff, last, cancellationToken).ConfigureAwait(false))
@@ -226,8 +227,41 @@ public sealed class DigestDispatcher(
             }
         }
 
-        return new RunCandidates(kept, matches, last);
+        return new RunCandidates(kept, await GetEarlierCopiesAsync(kept, cutoff, cancellationToken).ConfigureAwait(false), matches, last);
     }
+
+    /// <summary>
+    /// The copies, up to <paramref name="cutoff"/>, of the clustered <paramref name="stories"/>
+    /// (those that came after it): stored within the clustering window of them, they are the same
+    /// story from outlets that carried it before the subscriber's last digest, unsent because no
+    /// topic matched their wording (or the digest was full). A digest names them under "also".
+    /// </summary>
+    private async Task<IReadOnlyList<StoredStory>> GetEarlierCopiesAsync(IReadOnlyList<StoredStory> stories, long cutoff, CancellationToken cancellationToken)
+    {
+        var clustered = stories.Where(story => story.ClusterId is not null).ToList();
+        if (clustered.Count == 0)
+        {
+            return [];
+        }
+
+        var window = clusteringOptions.Value.Window;
+        var times = clustered.Select(ClusteringTime).ToList();
+        var members = await clusterIndex.GetClusterStoriesAsync(
+            clustered.Select(story => story.ClusterId!.Value).ToHashSet(),
+            times.Min() - window,
+            times.Max() + window,
+            cancellationToken).ConfigureAwait(false);
+        var known = stories.Select(story => story.Id).ToHashSet();
+        var earlier = await feedStore.GetStoriesAsync(members.Keys.Where(id => !known.Contains(id)).ToList(), cancellationToken).ConfigureAwait(false);
+        return earlier
+            .Where(story => story.Sequence <= cutoff && members.ContainsKey(story.Id))
+            .Select(story => story with { ClusterId = members[story.Id] })
+            .ToList();
+    }
+
+    /// <summary>The time clustering dated a story by (ClusteringCatchUp): published, but never after first seen.</summary>
+    private static DateTimeOffset ClusteringTime(StoredStory story) =>
+        story.PublishedAt is { } published && published < story.FirstSeenAt ? published : story.FirstSeenAt;
 
     /// <summary>
     /// The first reading: the stories after <paramref name="cutoff"/> (up to <paramref name="upTo"/>)
@@ -301,8 +335,12 @@ public sealed class DigestDispatcher(
         await clustering.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         var state = await digestStore.GetOrCreateStateAsync(subscriber.Key, now, now - options.NewSubscriberLookback, cancellationToken).ConfigureAwait(false);
         var candidates = await GetNewStoriesAsync(state, cancellationToken).ConfigureAwait(false);
-        var (clustered, delivered) = await WithClustersAsync(subscriber, state, candidates, now, cancellationToken).ConfigureAwait(false);
-        var (entries, omitted) = DigestComposer.Compose(subscriber, catalog, clustered, subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered);
+        // The candidates with their current clusters (clusters merge, so they are read now).
+        var clusters = await clusterIndex.GetClustersAsync(candidates.Select(s => s.Id).ToList(), cancellationToken).ConfigureAwait(false);
+        var clustered = candidates.Select(s => clusters.TryGetValue(s.Id, out var cluster) ? s with { ClusterId = cluster } : s).ToList();
+        var earlier = await GetEarlierCopiesAsync(clustered, state.StoryCutoff, cancellationToken).ConfigureAwait(false);
+        var delivered = await GetDeliveredClustersAsync(subscriber, state, now, earlier, cancellationToken).ConfigureAwait(false);
+        var (entries, omitted) = DigestComposer.Compose(subscriber, catalog, clustered, subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered, earlier);
         if (entries.Count == 0)
         {
             return null;
@@ -310,19 +348,7 @@ public sealed class DigestDispatcher(
 
         var chosen = entries.Select(e => e.StoryId).ToHashSet();
         var preview = new ClaimedDigest("preview", subscriber.Key, MessageIdFor(subscriber.Key, state.StoryCutoff, now), now, entries, omitted);
-        return renderer.Render(new UnsentDigest(preview, clustered.Where(s => chosen.Contains(s.Id)).ToList(), 0), subscriber, catalog, options.SummaryLength);
-    }
-
-    /// <summary>
-    /// The candidates with their current clusters (clusters merge, so they are read now), and the
-    /// clusters the subscriber already got within the clustering window.
-    /// </summary>
-    private async Task<(List<StoredStory> Stories, IReadOnlySet<long> Delivered)> WithClustersAsync(
-        Subscriber subscriber, SubscriberDigestState state, List<StoredStory> candidates, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var clusters = await clusterIndex.GetClustersAsync(candidates.Select(s => s.Id).ToList(), cancellationToken).ConfigureAwait(false);
-        var stories = candidates.Select(s => clusters.TryGetValue(s.Id, out var cluster) ? s with { ClusterId = cluster } : s).ToList();
-        return (stories, await GetDeliveredClustersAsync(subscriber, state, now, cancellationToken).ConfigureAwait(false));
+        return renderer.Render(new UnsentDigest(preview, clustered.Concat(earlier).Where(s => chosen.Contains(s.Id)).ToList(), 0), subscriber, catalog, options.SummaryLength);
     }
 
     /// <summary>
@@ -330,11 +356,18 @@ public sealed class DigestDispatcher(
     /// their last digest's slot (or before now, whichever is earlier). A copy joins its cluster up to
     /// the window after the copy sent; a subscriber who gets a digest a week apart gets it then, a
     /// week after the one that listed the cluster: counted from now, that digest would be forgotten
-    /// and the copy sent as a new story.
+    /// and the copy sent as a new story. Reaching back to the first of the <paramref name="earlier"/>
+    /// copies as well: one the subscriber got is their cluster sent, and is never listed again.
     /// </summary>
-    private async Task<IReadOnlySet<long>> GetDeliveredClustersAsync(Subscriber subscriber, SubscriberDigestState state, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<IReadOnlySet<long>> GetDeliveredClustersAsync(
+        Subscriber subscriber, SubscriberDigestState state, DateTimeOffset now, IReadOnlyList<StoredStory> earlier, CancellationToken cancellationToken)
     {
         var since = (state.LastSlotAt is { } lastSlot && lastSlot < now ? lastSlot : now) - clusteringOptions.Value.Window;
+        foreach (var copy in earlier)
+        {
+            since = copy.FirstSeenAt < since ? copy.FirstSeenAt : since;
+        }
+
         var sent = await digestStore.GetDeliveredStoryIdsAsync(subscriber.Key, since, cancellationToken).ConfigureAwait(false);
         return sent.Count == 0
             ? new HashSet<long>()

@@ -17,13 +17,14 @@ internal sealed class RunCandidates
     private readonly Dictionary<string, HashSet<long>> clustersByTopic = new(StringComparer.Ordinal);
 
     /// <param name="stories">The kept stories with their clusters, in sequence order.</param>
+    /// <param name="earlier">Copies, up to the lowest cut-off, of the kept stories' clusters (shown as "also" only).</param>
     /// <param name="matches">The topics of every kept story that matches one (a story missing here matches none).</param>
     /// <param name="lastSequence">The last story the run read (or the lowest cut-off when none was new): every due subscriber's new cut-off.</param>
-    public RunCandidates(IReadOnlyList<StoredStory> stories, Dictionary<long, IReadOnlyList<Topic>> matches, long lastSequence)
+    public RunCandidates(IReadOnlyList<StoredStory> stories, IReadOnlyList<StoredStory> earlier, Dictionary<long, IReadOnlyList<Topic>> matches, long lastSequence)
     {
         this.matches = matches;
         LastSequence = lastSequence;
-        foreach (var story in stories)
+        foreach (var story in earlier.Concat(stories))
         {
             var cluster = ClusterKey(story);
             if (!storiesByCluster.TryGetValue(cluster, out var versions))
@@ -73,6 +74,21 @@ internal sealed class RunCandidates
 
         candidates.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
         return candidates;
+    }
+
+    /// <summary>
+    /// The copies up to <paramref name="cutoff"/> of the <paramref name="candidates"/>' clusters:
+    /// the outlets that carried a story before the subscriber's cut-off, named under "also".
+    /// </summary>
+    public List<StoredStory> EarlierCopies(IReadOnlyList<StoredStory> candidates, long cutoff)
+    {
+        var earlier = new List<StoredStory>();
+        foreach (var cluster in candidates.Where(story => story.ClusterId is not null).Select(ClusterKey).Distinct())
+        {
+            earlier.AddRange(storiesByCluster[cluster].Where(story => story.Sequence <= cutoff));
+        }
+
+        return earlier;
     }
 
     /// <summary>The composer's grouping: a story not clustered (yet) stands alone.</summary>

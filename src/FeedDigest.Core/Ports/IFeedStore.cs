@@ -84,4 +84,7 @@ public interface IFeedStore
 
     /// <summary>Stories due after <paramref name="afterSequence"/>, oldest first.</summary>
     Task<IReadOnlyList<StoredStory>> GetStoriesAfterAsync(long afterSequence, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The stories with these ids that are still stored and can be delivered, in sequence order.</summary>
+    Task<IReadOnlyList<StoredStory>> GetStoriesAsync(IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken);
 }

@@ -19,6 +19,13 @@ public interface IStoryClusterIndex : IStoryClusterSession
     Task<IReadOnlyDictionary<long, long>> GetClustersAsync(IReadOnlyList<long> storyIds, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The stories placed in these clusters (as they are now, after merges) whose clustering time
+    /// (published, or first seen) falls in [<paramref name="datedFrom"/>, <paramref name="datedBefore"/>), with their
+    /// cluster: the copies of a story a digest names under "also" though they came before its cut-off.
+    /// </summary>
+    Task<IReadOnlyDictionary<long, long>> GetClusterStoriesAsync(IReadOnlyCollection<long> clusterIds, DateTimeOffset datedFrom, DateTimeOffset datedBefore, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Removes what the index holds about stories that are no longer stored (pruned by retention):
     /// their memberships and band keys, and clusters left without members. A cluster that keeps
     /// members keeps its centroid, and document frequencies only grow: neither keeps what each story

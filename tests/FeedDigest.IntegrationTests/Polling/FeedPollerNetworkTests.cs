@@ -949,6 +949,9 @@ public sealed class FeedPollerNetworkTests : IAsyncLifetime, IDisposable
 
         public Task<IReadOnlyList<StoredStory>> GetStoriesAfterAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
             inner.GetStoriesAfterAsync(afterSequence, limit, cancellationToken);
+
+        public Task<IReadOnlyList<StoredStory>> GetStoriesAsync(IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken) =>
+            inner.GetStoriesAsync(storyIds, cancellationToken);
     }
 
     private static byte[] Gzip(byte[] data)

@@ -67,6 +67,58 @@ public sealed class DigestComposerTests
     }
 
     [Fact]
+    public void Compose_EarlierCopies_AreNamedAsAlso_ButNeverLead_NorMakeAStoryMatch()
+    {
+        // Harbor, listed first, carried the story before the cut-off under a headline no topic matched.
+        var harborEarlier = DigestTestData.Story(1, "VPN services cut off", feedId: "harbor") with { ClusterId = 4 };
+        var wireNew = DigestTestData.Story(5, "Censorship: VPNs blocked", feedId: "wire") with { ClusterId = 4 };
+        // A matching story before the cut-off (sent, or over the cap) does not bring its cluster's new, unmatching copy in.
+        var matchingEarlier = DigestTestData.Story(2, "Censorship of maps", feedId: "harbor") with { ClusterId = 8 };
+        var plainNew = DigestTestData.Story(6, "Map apps updated", feedId: "wire") with { ClusterId = 8 };
+
+        var (entries, omitted) = DigestComposer.Compose(
+            DigestTestData.Subscriber("censorship"), DigestTestData.Catalog(), [wireNew, plainNew], 50, earlierCopies: [harborEarlier, matchingEarlier]);
+
+        Assert.Equal([new DigestEntry(5, "censorship", 0), new DigestEntry(1, "censorship", 1, LeadStoryId: 5)], entries);
+        Assert.Equal(0, omitted);
+    }
+
+    [Fact]
+    public void Compose_EarlierCopies_AnOutletWithANewCopyIsNamedByIt_AndATopicsFeedFilterLeavesThemOut()
+    {
+        var options = new CatalogOptions
+        {
+            Feeds =
+            [
+                new FeedOptions { Id = "harbor", Url = "https://harbor.example/feed.xml" },
+                new FeedOptions { Id = "wire", Url = "https://wire.example/feed.atom" },
+                new FeedOptions { Id = "tabloid", Url = "https://tabloid.example/feed.xml" },
+            ],
+            Topics = [new TopicOptions { Id = "vpn", Keywords = ["VPN"], ExcludeFeeds = ["tabloid"] }],
+        };
+        Assert.True(Catalog.TryCreate(options, "/", out var catalog, out var errors), string.Join("\n", errors));
+        var harborNew = DigestTestData.Story(7, "VPN ban widens", feedId: "harbor") with { ClusterId = 3 };
+        var wireEarlier = DigestTestData.Story(1, "Apps cut off", feedId: "wire") with { ClusterId = 3 };
+        var wireNew = DigestTestData.Story(8, "VPN apps cut off", feedId: "wire") with { ClusterId = 3 };
+        var tabloidEarlier = DigestTestData.Story(2, "Apps gone!", feedId: "tabloid") with { ClusterId = 3 };
+
+        var (entries, _) = DigestComposer.Compose(DigestTestData.Subscriber("vpn"), catalog, [harborNew, wireNew], 50, earlierCopies: [wireEarlier, tabloidEarlier]);
+
+        Assert.Equal([new DigestEntry(7, "vpn", 0), new DigestEntry(8, "vpn", 1, LeadStoryId: 7)], entries);
+    }
+
+    [Fact]
+    public void Compose_EarlierCopies_OfADeliveredCluster_AreNotListedWithItsUpdatedStory()
+    {
+        var updated = DigestTestData.Story(9, "Censorship: more VPNs blocked", feedId: "harbor") with { ClusterId = 4, Revision = 1 };
+        var wireEarlier = DigestTestData.Story(3, "VPN services cut off", feedId: "wire") with { ClusterId = 4 };
+
+        var (entries, _) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), DigestTestData.Catalog(), [updated], 50, new HashSet<long> { 4 }, [wireEarlier]);
+
+        Assert.Equal([new DigestEntry(9, "censorship", 0)], entries);
+    }
+
+    [Fact]
     public void Compose_ClusterAlreadySentToTheSubscriber_IsLeftOut()
     {
         var late = DigestTestData.Story(5, "Censorship: more VPNs blocked", feedId: "wire") with { ClusterId = 9 };

@@ -124,13 +124,13 @@ public sealed class SharedDigestRunTests
         }
 
         // The scenario exercises what could go wrong: a capped digest, cluster-mates as "also", a
-        // cluster whose only matching version is below the cut-off, a delivered cluster, a paused
-        // and a not-yet-due subscriber.
+        // cluster whose only matching version is below the cut-off (named as "also", never leading),
+        // a delivered cluster, a paused and a not-yet-due subscriber.
         Assert.True(expected["di@example.com"].Omitted > 0);
         Assert.Contains(expected["ana@example.com"].Entries, e => e.LeadStoryId is not null);
         Assert.DoesNotContain(claimed["bo@example.com"].Entries, e => e.StoryId is 5 or 6);
         Assert.Contains(claimed["cy@example.com"].Entries, e => e.StoryId == 8 && e.LeadStoryId is null);
-        Assert.DoesNotContain(claimed["cy@example.com"].Entries, e => e.StoryId == 3);
+        Assert.Contains(claimed["cy@example.com"].Entries, e => e.StoryId == 3 && e.LeadStoryId == 8);
         Assert.DoesNotContain(claimed["gu@example.com"].Entries, e => e.StoryId is 13 or 21);
         Assert.False(claimed.ContainsKey("ed@example.com"));
         Assert.False(claimed.ContainsKey("fa@example.com"));
@@ -150,12 +150,17 @@ public sealed class SharedDigestRunTests
         Subscriber subscriber, Catalog catalog, SqliteFeedStore feedStore, SqliteDigestStore digestStore, SqliteStoryClusterIndex clusterIndex)
     {
         var state = await digestStore.GetOrCreateStateAsync(subscriber.Key, Now, Now, CancellationToken.None);
-        var stories = await feedStore.GetStoriesAfterAsync(state.StoryCutoff, 1000, CancellationToken.None);
+        var stories = await feedStore.GetStoriesAfterAsync(0, 1000, CancellationToken.None);
         var clusters = await clusterIndex.GetClustersAsync(stories.Select(s => s.Id).ToList(), CancellationToken.None);
-        var clustered = stories.Select(s => clusters.TryGetValue(s.Id, out var c) ? s with { ClusterId = c } : s).ToList();
-        var sent = await digestStore.GetDeliveredStoryIdsAsync(subscriber.Key, Now - new ClusteringOptions().Window, CancellationToken.None);
+        var all = stories.Select(s => clusters.TryGetValue(s.Id, out var c) ? s with { ClusterId = c } : s).ToList();
+        var clustered = all.Where(s => s.Sequence > state.StoryCutoff).ToList();
+        // Every story is within the clustering window of the others: a new story's cluster-mates up to the cut-off are its earlier copies.
+        var newClusters = clustered.Select(s => s.ClusterId).OfType<long>().ToHashSet();
+        var earlier = all.Where(s => s.Sequence <= state.StoryCutoff && s.ClusterId is { } c && newClusters.Contains(c)).ToList();
+        var since = earlier.Select(s => s.FirstSeenAt).Append(Now - new ClusteringOptions().Window).Min();
+        var sent = await digestStore.GetDeliveredStoryIdsAsync(subscriber.Key, since, CancellationToken.None);
         var delivered = (await clusterIndex.GetClustersAsync(sent, CancellationToken.None)).Values.ToHashSet();
-        return DigestComposer.Compose(subscriber, catalog, clustered, subscriber.MaxStories ?? new DigestOptions().MaxStoriesPerDigest, delivered);
+        return DigestComposer.Compose(subscriber, catalog, clustered, subscriber.MaxStories ?? new DigestOptions().MaxStoriesPerDigest, delivered, earlier);
     }
 
     private static Catalog BuildCatalog()
@@ -208,15 +213,17 @@ public sealed class SharedDigestRunTests
 
         foreach (var (id, feed, title, cluster) in Stories)
         {
-            var firstSeen = SqliteTime.ToText(Now.AddHours(-30).AddMinutes(id * 60));
+            var firstSeen = Now.AddHours(-30).AddMinutes(id * 60);
             await ExecuteAsync(
                 "INSERT INTO stories (id, seq, feed_id, title, link, summary, categories, first_seen_at) VALUES ($p0, $p0, $p1, $p2, $p3, '', '[]', $p4)",
-                id, feed, title, $"https://{feed}.example/{id}", firstSeen);
+                id, feed, title, $"https://{feed}.example/{id}", SqliteTime.ToText(firstSeen));
             if (cluster is { } c)
             {
-                await ExecuteAsync("INSERT INTO cluster_members (story_id, cluster_id, at) VALUES ($p0, $p1, 0)", id, c);
+                await ExecuteAsync("INSERT INTO cluster_members (story_id, cluster_id, at) VALUES ($p0, $p1, $p2)", id, c, firstSeen.ToUnixTimeSeconds());
             }
         }
+
+        await ExecuteAsync(ClusterMemberDays.RebuildSql);
 
         await ExecuteAsync("UPDATE story_sequence SET value = $p0", Stories[^1].Id);
         await transaction.CommitAsync();

@@ -691,6 +691,22 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         return rows.Select(r => r.ToStory()).ToList();
     }
 
+    public async Task<IReadOnlyList<StoredStory>> GetStoriesAsync(IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(storyIds);
+        if (storyIds.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<StoryRow>(new CommandDefinition(
+            $"SELECT {StoryRow.Columns} FROM stories WHERE id IN (SELECT value FROM json_each(@ids)) AND seq IS NOT NULL ORDER BY seq",
+            new { ids = SqliteStoryClusterIndex.ToJsonArray(storyIds) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(r => r.ToStory()).ToList();
+    }
+
     private static Task<int> UpdateStateAsync(SqliteWriteScope scope, FeedState state, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

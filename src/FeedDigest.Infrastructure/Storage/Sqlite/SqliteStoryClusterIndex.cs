@@ -252,6 +252,38 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         return rows.ToDictionary(r => r.StoryId, r => r.ClusterId);
     }
 
+    public async Task<IReadOnlyDictionary<long, long>> GetClusterStoriesAsync(IReadOnlyCollection<long> clusterIds, DateTimeOffset datedFrom, DateTimeOffset datedBefore, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(clusterIds);
+        if (clusterIds.Count == 0 || datedFrom >= datedBefore)
+        {
+            return new Dictionary<long, long>();
+        }
+
+        // Members have no index by cluster (0012: it cost every story clustered a write): those of
+        // the span are read as a range of their key (0013's days), and kept when their cluster is asked for.
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<MemberRow>(new CommandDefinition(
+            """
+            SELECT m.story_id AS StoryId, coalesce(c.merged_into, m.cluster_id) AS ClusterId
+            FROM cluster_members AS m JOIN clusters AS c ON c.id = m.cluster_id
+            WHERE m.story_id BETWEEN (SELECT min(first_story) FROM cluster_member_days WHERE day BETWEEN @fromDay AND @toDay)
+                                 AND (SELECT max(last_story) FROM cluster_member_days WHERE day BETWEEN @fromDay AND @toDay)
+              AND m.at >= @from AND m.at < @to
+              AND coalesce(c.merged_into, m.cluster_id) IN (SELECT value FROM json_each(@clusters))
+            """,
+            new
+            {
+                from = datedFrom.ToUnixTimeSeconds(),
+                to = datedBefore.ToUnixTimeSeconds(),
+                fromDay = ClusterMemberDays.Of(datedFrom.ToUnixTimeSeconds()),
+                toDay = ClusterMemberDays.Of(datedBefore.ToUnixTimeSeconds()),
+                clusters = ToJsonArray(clusterIds),
+            },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.StoryId, r => r.ClusterId);
+    }
+
     public async Task<ClusterPruneReport> PruneAsync(CancellationToken cancellationToken)
     {
         await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -349,17 +381,17 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     // A container disposed synchronously calls this; Microsoft.Data.Sqlite does its I/O synchronously anyway.
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    internal static string ToJsonArray(IReadOnlyList<long> values)
+    internal static string ToJsonArray(IReadOnlyCollection<long> values)
     {
         var builder = new StringBuilder((values.Count * 21) + 2).Append('[');
-        for (var i = 0; i < values.Count; i++)
+        foreach (var value in values)
         {
-            if (i > 0)
+            if (builder.Length > 1)
             {
                 builder.Append(',');
             }
 
-            builder.Append(values[i].ToString(CultureInfo.InvariantCulture));
+            builder.Append(value.ToString(CultureInfo.InvariantCulture));
         }
 
         return builder.Append(']').ToString();

@@ -171,6 +171,29 @@ public sealed class StoryClustererTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetClusterStoriesAsync_MembersOfMergedClusters_AreFoundByTheSurvivor_WithinTheSpanAsked()
+    {
+        var clusterer = new StoryClusterer(index, new ClusteringOptions { Threshold = 0.2, MergeThreshold = 0.2 });
+        await SeedUnrelatedAsync(clusterer);
+        var first = await AssignAsync(clusterer, "Malaysia Airlines jet vanishes with 239 aboard", null, T0);
+        var firstId = nextStoryId;
+        var second = await AssignAsync(clusterer, "Flight MH370 search widens over the South China Sea", null, T0.AddHours(1));
+        var secondId = nextStoryId;
+        var bridge = await AssignAsync(clusterer, "Search for Malaysia Airlines flight MH370 and its 239 aboard widens", null, T0.AddHours(2));
+        var bridgeId = nextStoryId;
+        Assert.NotEmpty(bridge.MergedClusterIds);
+
+        var all = await index.GetClusterStoriesAsync([bridge.ClusterId], T0.AddDays(-1), T0.AddDays(1), CancellationToken.None);
+        var firstTwoHours = await index.GetClusterStoriesAsync([bridge.ClusterId], T0, T0.AddHours(2), CancellationToken.None);
+        var absorbed = await index.GetClusterStoriesAsync(bridge.MergedClusterIds.ToList(), T0.AddDays(-1), T0.AddDays(1), CancellationToken.None);
+
+        Assert.Equal(new Dictionary<long, long> { [firstId] = bridge.ClusterId, [secondId] = bridge.ClusterId, [bridgeId] = bridge.ClusterId }, all);
+        Assert.Equal([firstId, secondId], firstTwoHours.Keys.Order());
+        Assert.Empty(absorbed);
+        Assert.NotEqual(first.ClusterId, second.ClusterId);
+    }
+
+    [Fact]
     public async Task AssignAsync_MergeThresholdOne_NeverMerges()
     {
         var clusterer = new StoryClusterer(index, new ClusteringOptions { Threshold = 0.2, MergeThreshold = 1 });
@@ -352,6 +375,9 @@ public sealed class StoryClustererTests : IAsyncLifetime
         public Task<long> GetLastClusteredStoryIdAsync(CancellationToken cancellationToken) => inner.GetLastClusteredStoryIdAsync(cancellationToken);
 
         public Task<IReadOnlyDictionary<long, long>> GetClustersAsync(IReadOnlyList<long> storyIds, CancellationToken cancellationToken) => inner.GetClustersAsync(storyIds, cancellationToken);
+
+        public Task<IReadOnlyDictionary<long, long>> GetClusterStoriesAsync(IReadOnlyCollection<long> clusterIds, DateTimeOffset datedFrom, DateTimeOffset datedBefore, CancellationToken cancellationToken) =>
+            inner.GetClusterStoriesAsync(clusterIds, datedFrom, datedBefore, cancellationToken);
 
         public Task<ClusterPruneReport> PruneAsync(CancellationToken cancellationToken) => inner.PruneAsync(cancellationToken);
 
