@@ -88,6 +88,18 @@ internal static class AdminEndpoints
                 Cell(state is null || state.Gone ? "-" : Time(state.NextCheckAt)),
                 Cell((state?.EffectiveUri ?? feed.Source).ToString()));
         }).ToList();
+
+        // Stored feeds no configured feed has (removed, or archived by a rename), as `feeds list` shows
+        // them: not polled, their stories kept until pruned, and taken back by configuring their URL.
+        var unconfigured = await feeds.GetUnconfiguredFeedsAsync(catalog.Feeds.Select(feed => feed.Id).ToList(), context.RequestAborted).ConfigureAwait(false);
+        rows.AddRange(unconfigured.Select(stored => Row(
+            Cell(stored.Feed.Id),
+            Cell($"{(stored.Archived ? "archived by a rename: configure its URL to take it back" : "removed from the configuration")}; {stored.StoredStories.ToString(CultureInfo.InvariantCulture)} stories still stored"),
+            Cell(Time(stored.LastSuccessAt)),
+            Cell("-"),
+            Cell("-"),
+            Cell("not polled"),
+            Cell(stored.Feed.Source.ToString()))));
         return Table(context, pages, antiforgery, "Feeds", string.Empty, ["feed", "status", "last success", "errors in a row", "last error", "next check", "URL"], rows, "No feeds are configured.");
     }
 

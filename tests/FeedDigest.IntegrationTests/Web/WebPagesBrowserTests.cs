@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using FeedDigest.Core.Configuration;
+using FeedDigest.Core.Feeds;
 using FeedDigest.Core.Ports;
 using FeedDigest.Core.Subscriptions;
 using FeedDigest.IntegrationTests.Support;
@@ -248,9 +250,15 @@ public sealed partial class WebPagesBrowserTests
         Assert.Equal("Subscribers", browser.TextAfterLoad("h1", "Subscribers"));
         Assert.Contains("editor@example.org", browser.Text("#report"), StringComparison.Ordinal);
         browser.Screenshot("09-admin-subscribers");
+        // A feed the admin removed from the configuration is listed too, as not polled.
+        var configured = site.Host.Services.GetRequiredService<ICatalogSource>().Current.Feeds;
+        await feedStore.SyncFeedsAsync([.. configured, new Feed("retired", new Uri("https://retired.example/feed.xml"), null, [], null)], site.Clock.GetUtcNow(), default);
+        await feedStore.SyncFeedsAsync(configured, site.Clock.GetUtcNow(), default);
         browser.Open(site.Page("admin"));
         Assert.Contains("wire", browser.Text("#report"), StringComparison.Ordinal);
         Assert.Contains("ok", browser.Text("#report"), StringComparison.Ordinal);
+        Assert.Contains("retired", browser.Text("#report"), StringComparison.Ordinal);
+        Assert.Contains("removed from the configuration; 0 stories still stored", browser.Text("#report"), StringComparison.Ordinal);
         browser.Screenshot("10-admin-feeds");
         browser.Open(site.Page("admin/topics"));
         Assert.Contains("Regulators widen online censorship campaign", browser.Text("#report"), StringComparison.Ordinal);
