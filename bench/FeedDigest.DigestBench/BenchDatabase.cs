@@ -50,6 +50,9 @@ internal static class BenchDatabase
         }
 
         await ExecuteAsync(connection, transaction, "UPDATE story_sequence SET value = $p0", (long)stories.Count).ConfigureAwait(false);
+        // Each day's range of member ids, as the clusterer's commits keep it: reads by time (the
+        // clusterer's window, a digest run's earlier copies) go through it.
+        await ExecuteAsync(connection, transaction, ClusterMemberDays.RebuildSql).ConfigureAwait(false);
         await transaction.CommitAsync().ConfigureAwait(false);
         await ExecuteAsync(connection, null, "ANALYZE").ConfigureAwait(false);
     }
