@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security;
 using System.Text;
+using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Digests;
 using FeedDigest.Core.Polling;
 using FeedDigest.Core.Ports;
@@ -325,6 +326,11 @@ public sealed class StoryOnceTests(ITestOutputHelper output) : IAsyncLifetime, I
         server.Set("wire.xml", Rss(("w1", WireTitle, WireSummary, clock.GetUtcNow().AddMinutes(-30))));
         Assert.Equal(1, (await poller.PollAsync(allFeeds: true, default)).NewStories);
         await AssertOneClusterAsync(host, timesTitle, WireTitle);
+
+        // The preview shows what the digest will be.
+        var subscriber = host.Services.GetRequiredService<ICatalogSource>().Current.Subscribers.Single();
+        var preview = await dispatcher.PreviewAsync(subscriber, default);
+        Assert.Contains("also: Harbor Digital Times https://x.example/t1", preview?.TextBody, StringComparison.Ordinal);
 
         clock.Advance(TimeSpan.FromDays(1) - TimeSpan.FromHours(1));
         await dispatcher.RunAsync(default);

@@ -338,7 +338,12 @@ public sealed class DigestDispatcher(
         // The candidates with their current clusters (clusters merge, so they are read now).
         var clusters = await clusterIndex.GetClustersAsync(candidates.Select(s => s.Id).ToList(), cancellationToken).ConfigureAwait(false);
         var clustered = candidates.Select(s => clusters.TryGetValue(s.Id, out var cluster) ? s with { ClusterId = cluster } : s).ToList();
-        var earlier = await GetEarlierCopiesAsync(clustered, state.StoryCutoff, cancellationToken).ConfigureAwait(false);
+        // The earlier copies of the clusters one of the subscriber's topics matches: the others are not listed.
+        var matchingClusters = clustered
+            .Where(story => story.ClusterId is not null && catalog.TopicMatcher.Match(story).Any(topic => subscriber.TopicIds.Contains(topic.Id)))
+            .Select(story => story.ClusterId)
+            .ToHashSet();
+        var earlier = await GetEarlierCopiesAsync(clustered.Where(story => matchingClusters.Contains(story.ClusterId)).ToList(), state.StoryCutoff, cancellationToken).ConfigureAwait(false);
         var delivered = await GetDeliveredClustersAsync(subscriber, state, now, earlier, cancellationToken).ConfigureAwait(false);
         var (entries, omitted) = DigestComposer.Compose(subscriber, catalog, clustered, subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered, earlier);
         if (entries.Count == 0)
