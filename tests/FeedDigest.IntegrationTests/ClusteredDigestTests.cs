@@ -29,36 +29,7 @@ public sealed class ClusteredDigestTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task SameStoryFromThreeOutlets_ListedOnce_WithEveryOutletNamed()
     {
-        var times = server.Set("times.xml", FeedDocuments.Rss(
-            ("t1", "China blocks VPN services in new internet censorship drive", "Regulators ordered the shutdown of VPN services used to get around the Great Firewall, tightening online censorship."),
-            ("t2", "Harbor port reopens after typhoon", "Ships returned to the port on Monday after the typhoon passed.")));
-        var wire = server.Set("wire.xml", FeedDocuments.Rss(
-            ("w1", "China widens internet censorship, blocks VPN services", "Chinese regulators blocked VPN services that let users get around the Great Firewall, widening online censorship.")));
-        var agency = server.Set("agency.xml", FeedDocuments.Rss(
-            ("a1", "Regulators block VPN services to tighten internet censorship", "The regulators said VPN services that get around the Great Firewall are blocked under online censorship rules.")));
-        var settings = new Dictionary<string, string?>
-        {
-            ["FeedDigest:Feeds:0:Id"] = "times",
-            ["FeedDigest:Feeds:0:Url"] = times.AbsoluteUri,
-            ["FeedDigest:Feeds:0:Title"] = "Harbor Digital Times",
-            ["FeedDigest:Feeds:1:Id"] = "wire",
-            ["FeedDigest:Feeds:1:Url"] = wire.AbsoluteUri,
-            ["FeedDigest:Feeds:1:Title"] = "Northbridge Wire",
-            ["FeedDigest:Feeds:2:Id"] = "agency",
-            ["FeedDigest:Feeds:2:Url"] = agency.AbsoluteUri,
-            ["FeedDigest:Feeds:2:Title"] = "State Agency",
-            ["FeedDigest:Topics:0:Id"] = "censorship",
-            ["FeedDigest:Topics:0:Name"] = "Online censorship",
-            ["FeedDigest:Topics:0:Keywords:0"] = "censorship",
-            ["FeedDigest:Topics:1:Id"] = "ports",
-            ["FeedDigest:Topics:1:Name"] = "Ports",
-            ["FeedDigest:Topics:1:Keywords:0"] = "port",
-            ["FeedDigest:Subscribers:0:Email"] = "editor@example.org",
-            ["FeedDigest:Subscribers:0:Topics:0"] = "censorship",
-            ["FeedDigest:Subscribers:0:Topics:1"] = "ports",
-            ["FeedDigest:Subscribers:0:SendAt"] = "07:00",
-            ["FeedDigest:Subscribers:0:TimeZone"] = "Asia/Shanghai",
-        };
+        var settings = ThreeOutlets();
         var digest = await PollThenPreviewAsync(settings, newStories: 4);
 
         Assert.NotNull(digest);
@@ -124,6 +95,60 @@ public sealed class ClusteredDigestTests : IAsyncLifetime, IDisposable
         Assert.Contains("Magnitude 6.4 earthquake shakes Petrolia", digest.TextBody, StringComparison.Ordinal);
         Assert.DoesNotContain("Lost Coast earthquake: magnitude 6.4", digest.TextBody, StringComparison.Ordinal);
         Assert.Contains("also: Northbridge Wire https://wire.example/w1", digest.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ClusteringTurnedOff_StoriesClusteredBefore_AreEachListedOnTheirOwn()
+    {
+        var settings = ThreeOutlets();
+        Assert.Contains("also: Northbridge Wire", (await PollThenPreviewAsync(settings, newStories: 4))?.TextBody, StringComparison.Ordinal);
+
+        settings["FeedDigest:Clustering:Enabled"] = "false";
+        using var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
+        var subscriber = host.Services.GetRequiredService<ICatalogSource>().Current.Subscribers.Single();
+        var digest = await host.Services.GetRequiredService<DigestDispatcher>().PreviewAsync(subscriber, default);
+
+        Assert.NotNull(digest);
+        Assert.DoesNotContain("also:", digest.TextBody, StringComparison.Ordinal);
+        Assert.Contains("China blocks VPN services in new internet censorship drive", digest.TextBody, StringComparison.Ordinal);
+        Assert.Contains("China widens internet censorship, blocks VPN services", digest.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Regulators block VPN services to tighten internet censorship", digest.TextBody, StringComparison.Ordinal);
+    }
+
+    /// <summary>The Times, a wire and an agency carry one censorship story; the Times a port story too.</summary>
+    private Dictionary<string, string?> ThreeOutlets()
+    {
+        var times = server.Set("times.xml", FeedDocuments.Rss(
+            ("t1", "China blocks VPN services in new internet censorship drive", "Regulators ordered the shutdown of VPN services used to get around the Great Firewall, tightening online censorship."),
+            ("t2", "Harbor port reopens after typhoon", "Ships returned to the port on Monday after the typhoon passed.")));
+        var wire = server.Set("wire.xml", FeedDocuments.Rss(
+            ("w1", "China widens internet censorship, blocks VPN services", "Chinese regulators blocked VPN services that let users get around the Great Firewall, widening online censorship.")));
+        var agency = server.Set("agency.xml", FeedDocuments.Rss(
+            ("a1", "Regulators block VPN services to tighten internet censorship", "The regulators said VPN services that get around the Great Firewall are blocked under online censorship rules.")));
+        var settings = new Dictionary<string, string?>
+        {
+            ["FeedDigest:Feeds:0:Id"] = "times",
+            ["FeedDigest:Feeds:0:Url"] = times.AbsoluteUri,
+            ["FeedDigest:Feeds:0:Title"] = "Harbor Digital Times",
+            ["FeedDigest:Feeds:1:Id"] = "wire",
+            ["FeedDigest:Feeds:1:Url"] = wire.AbsoluteUri,
+            ["FeedDigest:Feeds:1:Title"] = "Northbridge Wire",
+            ["FeedDigest:Feeds:2:Id"] = "agency",
+            ["FeedDigest:Feeds:2:Url"] = agency.AbsoluteUri,
+            ["FeedDigest:Feeds:2:Title"] = "State Agency",
+            ["FeedDigest:Topics:0:Id"] = "censorship",
+            ["FeedDigest:Topics:0:Name"] = "Online censorship",
+            ["FeedDigest:Topics:0:Keywords:0"] = "censorship",
+            ["FeedDigest:Topics:1:Id"] = "ports",
+            ["FeedDigest:Topics:1:Name"] = "Ports",
+            ["FeedDigest:Topics:1:Keywords:0"] = "port",
+            ["FeedDigest:Subscribers:0:Email"] = "editor@example.org",
+            ["FeedDigest:Subscribers:0:Topics:0"] = "censorship",
+            ["FeedDigest:Subscribers:0:Topics:1"] = "ports",
+            ["FeedDigest:Subscribers:0:SendAt"] = "07:00",
+            ["FeedDigest:Subscribers:0:TimeZone"] = "Asia/Shanghai",
+        };
+        return settings;
     }
 
     /// <summary>

@@ -259,6 +259,15 @@ public sealed class DigestDispatcher(
             .ToList();
     }
 
+    /// <summary>
+    /// The clusters of these stories; none while clustering is off (Clustering:Enabled), so every
+    /// story is listed on its own, also those placed in clusters before it was turned off.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<long, long>> ClustersOfAsync(IReadOnlyList<long> storyIds, CancellationToken cancellationToken) =>
+        clustering.Enabled
+            ? await clusterIndex.GetClustersAsync(storyIds, cancellationToken).ConfigureAwait(false)
+            : new Dictionary<long, long>();
+
     /// <summary>The time clustering dated a story by (ClusteringCatchUp): published, but never after first seen.</summary>
     private static DateTimeOffset ClusteringTime(StoredStory story) =>
         story.PublishedAt is { } published && published < story.FirstSeenAt ? published : story.FirstSeenAt;
@@ -308,7 +317,7 @@ public sealed class DigestDispatcher(
             var page = read.Where(story => story.Sequence <= upTo).ToList();
             if (page.Count > 0)
             {
-                yield return (page, await clusterIndex.GetClustersAsync(page.Select(s => s.Id).ToList(), cancellationToken).ConfigureAwait(false));
+                yield return (page, await ClustersOfAsync(page.Select(s => s.Id).ToList(), cancellationToken).ConfigureAwait(false));
             }
 
             if (read.Count < CandidatePageSize || page.Count < read.Count)
@@ -336,7 +345,7 @@ public sealed class DigestDispatcher(
         var state = await digestStore.GetOrCreateStateAsync(subscriber.Key, now, now - options.NewSubscriberLookback, cancellationToken).ConfigureAwait(false);
         var candidates = await GetNewStoriesAsync(state, cancellationToken).ConfigureAwait(false);
         // The candidates with their current clusters (clusters merge, so they are read now).
-        var clusters = await clusterIndex.GetClustersAsync(candidates.Select(s => s.Id).ToList(), cancellationToken).ConfigureAwait(false);
+        var clusters = await ClustersOfAsync(candidates.Select(s => s.Id).ToList(), cancellationToken).ConfigureAwait(false);
         var clustered = candidates.Select(s => clusters.TryGetValue(s.Id, out var cluster) ? s with { ClusterId = cluster } : s).ToList();
         // The earlier copies of the clusters one of the subscriber's topics matches: the others are not listed.
         var matchingClusters = clustered
@@ -376,7 +385,7 @@ public sealed class DigestDispatcher(
         var sent = await digestStore.GetDeliveredStoryIdsAsync(subscriber.Key, since, cancellationToken).ConfigureAwait(false);
         return sent.Count == 0
             ? new HashSet<long>()
-            : (await clusterIndex.GetClustersAsync(sent, cancellationToken).ConfigureAwait(false)).Values.ToHashSet();
+            : (await ClustersOfAsync(sent, cancellationToken).ConfigureAwait(false)).Values.ToHashSet();
     }
 
     private async Task<List<StoredStory>> GetNewStoriesAsync(SubscriberDigestState state, CancellationToken cancellationToken)
