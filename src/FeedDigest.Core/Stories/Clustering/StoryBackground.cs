@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using FeedDigest.Core.Normalizing;
 
 namespace FeedDigest.Core.Stories.Clustering;
@@ -116,9 +117,9 @@ internal sealed class StoryBackground
             for (var i = 0; i < terms.Length; i++)
             {
                 var added = values[i] / scale;
-                weights.TryGetValue(terms[i], out var weight);
+                ref var weight = ref CollectionsMarshal.GetValueRefOrAddDefault(weights, terms[i], out _);
                 squares += (2 * weight * added) + (added * added);
-                weights[terms[i]] = weight + added;
+                weight += added;
             }
 
             if (scale < SmallestScale || weights.Count > MaxTerms)

@@ -148,7 +148,10 @@ public sealed class StoryClusterer
             var found = await session.FindCandidatesAsync(query, cancellationToken).ConfigureAwait(false);
 
             var vector = Weigh(features, found);
-            var threshold = Math.Max(options.Threshold, background.Similarity(features.WritingSystem, vector) + options.BackgroundMargin);
+            // The background only raises the bar a candidate must reach: a story without candidates starts a cluster anyway.
+            var threshold = found.Clusters.Count == 0
+                ? options.Threshold
+                : Math.Max(options.Threshold, background.Similarity(features.WritingSystem, vector) + options.BackgroundMargin);
             var ranked = Rank(found.Clusters, vector, threshold, source, Math.Max(threshold, options.SameSourceThreshold));
 
             // After repeated conflicts on busy clusters, a new cluster: its insert cannot conflict.
