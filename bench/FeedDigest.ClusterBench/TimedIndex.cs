@@ -52,8 +52,8 @@ internal sealed class TimedIndex(IStoryClusterIndex inner) : IStoryClusterIndex
     public Task<IReadOnlyDictionary<long, long>> GetClustersAsync(IReadOnlyList<long> storyIds, CancellationToken cancellationToken) =>
         inner.GetClustersAsync(storyIds, cancellationToken);
 
-    public Task<IReadOnlyDictionary<long, long>> GetClusterStoriesAsync(IReadOnlyCollection<long> clusterIds, DateTimeOffset datedFrom, DateTimeOffset datedBefore, CancellationToken cancellationToken) =>
-        inner.GetClusterStoriesAsync(clusterIds, datedFrom, datedBefore, cancellationToken);
+    public Task<IReadOnlyDictionary<long, long>> GetClusterStoriesAsync(IReadOnlyCollection<ClusterSpan> spans, CancellationToken cancellationToken) =>
+        inner.GetClusterStoriesAsync(spans, cancellationToken);
 
     /// <summary>A batch whose reads and writes count as the index's, and whose begin, commit and roll-back count as committing.</summary>
     private sealed class TimedBatch(TimedIndex index, IStoryClusterBatch inner) : IStoryClusterBatch

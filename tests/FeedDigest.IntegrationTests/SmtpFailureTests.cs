@@ -396,6 +396,9 @@ public sealed class SmtpFailureTests : IAsyncLifetime, IDisposable
     /// <summary>The real store, whose "sent" write fails while <see cref="Full"/> is set, as on a full disk.</summary>
     private sealed class FullDiskOnMarkSent(IDigestStore inner) : IDigestStore
     {
+        public Task<IReadOnlyList<long>> GetDeliveredAmongAsync(string subscriberKey, IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken) =>
+            inner.GetDeliveredAmongAsync(subscriberKey, storyIds, cancellationToken);
+
         public bool Full { get; set; }
 
         public Task MarkSentAsync(string digestId, DateTimeOffset sentAt, CancellationToken cancellationToken) =>

@@ -109,11 +109,11 @@ public static class DigestComposer
         var entries = new List<DigestEntry>();
         var kept = matches
             .OrderByDescending(m => m.Others.Count)
-            .ThenByDescending(m => Recency(m.Lead))
+            .ThenByDescending(m => m.Lead.DatedAt)
             .Take(maxStories)
             .OrderBy(m => m.TopicIndex)
             .ThenByDescending(m => m.Others.Count)
-            .ThenByDescending(m => Recency(m.Lead));
+            .ThenByDescending(m => m.Lead.DatedAt);
         foreach (var (lead, others, topicIndex) in kept)
         {
             var topicId = topics[topicIndex].Id;
@@ -126,7 +126,4 @@ public static class DigestComposer
 
         return (entries, matches.Count - Math.Min(matches.Count, maxStories));
     }
-
-    private static DateTimeOffset Recency(StoredStory story) =>
-        story.PublishedAt is { } published && published < story.FirstSeenAt ? published : story.FirstSeenAt;
 }

@@ -163,7 +163,7 @@ public sealed class DigestDispatcher(
         var stories = subscriber.Paused || state.SuspendedAt is not null ? [] : candidates.For(subscriber, state.StoryCutoff);
         if (stories.Count > 0)
         {
-            var earlier = candidates.EarlierCopies(stories, state.StoryCutoff);
+            var earlier = candidates.EarlierCopies(stories, state.StoryCutoff, clusteringOptions.Value.Window);
             var delivered = await GetDeliveredClustersAsync(subscriber, state, now, earlier, cancellationToken).ConfigureAwait(false);
             (entries, omitted) = DigestComposer.Compose(subscriber, catalog, stories, candidates.TopicsOf, subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered, earlier);
         }
@@ -232,25 +232,20 @@ public sealed class DigestDispatcher(
 
     /// <summary>
     /// The copies, up to <paramref name="cutoff"/>, of the clustered <paramref name="stories"/>
-    /// (those that came after it): stored within the clustering window of them, they are the same
-    /// story from outlets that carried it before the subscriber's last digest, unsent because no
-    /// topic matched their wording (or the digest was full). A digest names them under "also".
+    /// (those that came after it), each dated within the clustering window of its cluster's stories
+    /// among them: the same story from outlets that carried it before the subscriber's last digest,
+    /// unsent because no topic matched their wording (or the digest was full). A digest names them
+    /// under "also".
     /// </summary>
     private async Task<IReadOnlyList<StoredStory>> GetEarlierCopiesAsync(IReadOnlyList<StoredStory> stories, long cutoff, CancellationToken cancellationToken)
     {
-        var clustered = stories.Where(story => story.ClusterId is not null).ToList();
-        if (clustered.Count == 0)
+        var spans = RunCandidates.EarlierCopySpans(stories, clusteringOptions.Value.Window);
+        if (spans.Count == 0)
         {
             return [];
         }
 
-        var window = clusteringOptions.Value.Window;
-        var times = clustered.Select(ClusteringTime).ToList();
-        var members = await clusterIndex.GetClusterStoriesAsync(
-            clustered.Select(story => story.ClusterId!.Value).ToHashSet(),
-            times.Min() - window,
-            times.Max() + window,
-            cancellationToken).ConfigureAwait(false);
+        var members = await clusterIndex.GetClusterStoriesAsync(spans.Values, cancellationToken).ConfigureAwait(false);
         var known = stories.Select(story => story.Id).ToHashSet();
         var earlier = await feedStore.GetStoriesAsync(members.Keys.Where(id => !known.Contains(id)).ToList(), cancellationToken).ConfigureAwait(false);
         return earlier
@@ -268,9 +263,6 @@ public sealed class DigestDispatcher(
             ? await clusterIndex.GetClustersAsync(storyIds, cancellationToken).ConfigureAwait(false)
             : new Dictionary<long, long>();
 
-    /// <summary>The time clustering dated a story by (ClusteringCatchUp): published, but never after first seen.</summary>
-    private static DateTimeOffset ClusteringTime(StoredStory story) =>
-        story.PublishedAt is { } published && published < story.FirstSeenAt ? published : story.FirstSeenAt;
 
     /// <summary>
     /// The first reading: the stories after <paramref name="cutoff"/> (up to <paramref name="upTo"/>)
@@ -370,22 +362,25 @@ public sealed class DigestDispatcher(
     /// their last digest's slot (or before now, whichever is earlier). A copy joins its cluster up to
     /// the window after the copy sent; a subscriber who gets a digest a week apart gets it then, a
     /// week after the one that listed the cluster: counted from now, that digest would be forgotten
-    /// and the copy sent as a new story. Reaching back to the first of the <paramref name="earlier"/>
-    /// copies as well: one the subscriber got is their cluster sent, and is never listed again.
+    /// and the copy sent as a new story. And the clusters of the <paramref name="earlier"/> copies
+    /// the subscriber got, whenever: a copy dated within the window of one they got (a feed that
+    /// lists its items days late) is the story they got, and is not sent again.
     /// </summary>
     private async Task<IReadOnlySet<long>> GetDeliveredClustersAsync(
         Subscriber subscriber, SubscriberDigestState state, DateTimeOffset now, IReadOnlyList<StoredStory> earlier, CancellationToken cancellationToken)
     {
         var since = (state.LastSlotAt is { } lastSlot && lastSlot < now ? lastSlot : now) - clusteringOptions.Value.Window;
-        foreach (var copy in earlier)
-        {
-            since = copy.FirstSeenAt < since ? copy.FirstSeenAt : since;
-        }
-
         var sent = await digestStore.GetDeliveredStoryIdsAsync(subscriber.Key, since, cancellationToken).ConfigureAwait(false);
-        return sent.Count == 0
+        var delivered = sent.Count == 0
             ? new HashSet<long>()
             : (await ClustersOfAsync(sent, cancellationToken).ConfigureAwait(false)).Values.ToHashSet();
+        if (earlier.Count > 0)
+        {
+            var got = (await digestStore.GetDeliveredAmongAsync(subscriber.Key, earlier.Select(copy => copy.Id).ToList(), cancellationToken).ConfigureAwait(false)).ToHashSet();
+            delivered.UnionWith(earlier.Where(copy => got.Contains(copy.Id)).Select(copy => copy.ClusterId).OfType<long>());
+        }
+
+        return delivered;
     }
 
     private async Task<List<StoredStory>> GetNewStoriesAsync(SubscriberDigestState state, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using FeedDigest.Core.Stories;
+using FeedDigest.Core.Stories.Clustering;
 using FeedDigest.Core.Topics;
 
 namespace FeedDigest.Core.Digests;
@@ -77,18 +78,42 @@ internal sealed class RunCandidates
     }
 
     /// <summary>
-    /// The copies up to <paramref name="cutoff"/> of the <paramref name="candidates"/>' clusters:
-    /// the outlets that carried a story before the subscriber's cut-off, named under "also".
+    /// The copies up to <paramref name="cutoff"/> of the <paramref name="candidates"/>' clusters,
+    /// dated within the window of the candidates of their cluster: the outlets that carried a story
+    /// before the subscriber's cut-off, named under "also". What the subscriber's own reading would
+    /// find: the run read them for the spans of all its stories, which hold each subscriber's.
     /// </summary>
-    public List<StoredStory> EarlierCopies(IReadOnlyList<StoredStory> candidates, long cutoff)
+    public List<StoredStory> EarlierCopies(IReadOnlyList<StoredStory> candidates, long cutoff, TimeSpan window)
     {
         var earlier = new List<StoredStory>();
-        foreach (var cluster in candidates.Where(story => story.ClusterId is not null).Select(ClusterKey).Distinct())
+        foreach (var span in EarlierCopySpans(candidates, window).Values)
         {
-            earlier.AddRange(storiesByCluster[cluster].Where(story => story.Sequence <= cutoff));
+            earlier.AddRange(storiesByCluster[span.ClusterId].Where(story =>
+                story.Sequence <= cutoff && story.DatedAt >= span.DatedFrom && story.DatedAt < span.DatedBefore));
         }
 
         return earlier;
+    }
+
+    /// <summary>For each cluster among <paramref name="stories"/>, the span its earlier copies may be dated in: its stories' dates, widened by the window.</summary>
+    internal static Dictionary<long, ClusterSpan> EarlierCopySpans(IEnumerable<StoredStory> stories, TimeSpan window)
+    {
+        var spans = new Dictionary<long, ClusterSpan>();
+        foreach (var story in stories)
+        {
+            if (story.ClusterId is not { } cluster)
+            {
+                continue;
+            }
+
+            var from = story.DatedAt - window;
+            var before = story.DatedAt + window + TimeSpan.FromSeconds(1);
+            spans[cluster] = spans.TryGetValue(cluster, out var span)
+                ? span with { DatedFrom = from < span.DatedFrom ? from : span.DatedFrom, DatedBefore = before > span.DatedBefore ? before : span.DatedBefore }
+                : new ClusterSpan(cluster, from, before);
+        }
+
+        return spans;
     }
 
     /// <summary>The composer's grouping: a story not clustered (yet) stands alone.</summary>

@@ -63,6 +63,9 @@ public interface IDigestStore
     /// <summary>Stories in the subscriber's digests claimed since <paramref name="since"/>: their clusters are not listed again.</summary>
     Task<IReadOnlyList<long>> GetDeliveredStoryIdsAsync(string subscriberKey, DateTimeOffset since, CancellationToken cancellationToken);
 
+    /// <summary>Which of these stories were in one of the subscriber's digests (claimed, sent or not), whenever.</summary>
+    Task<IReadOnlyList<long>> GetDeliveredAmongAsync(string subscriberKey, IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken);
+
     /// <summary>Marks the digest sent; its subscriber's count of permanent failures in a row starts again at 0.</summary>
     Task MarkSentAsync(string digestId, DateTimeOffset sentAt, CancellationToken cancellationToken);
 

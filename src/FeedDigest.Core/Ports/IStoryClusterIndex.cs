@@ -19,11 +19,11 @@ public interface IStoryClusterIndex : IStoryClusterSession
     Task<IReadOnlyDictionary<long, long>> GetClustersAsync(IReadOnlyList<long> storyIds, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The stories placed in these clusters (as they are now, after merges) whose clustering time
-    /// (published, or first seen) falls in [<paramref name="datedFrom"/>, <paramref name="datedBefore"/>), with their
-    /// cluster: the copies of a story a digest names under "also" though they came before its cut-off.
+    /// The stories placed in each span's cluster (as it is now, after merges) whose clustering time
+    /// (published, or first seen) falls in the span, with their cluster: the copies of a story a
+    /// digest names under "also" though they came before its cut-off.
     /// </summary>
-    Task<IReadOnlyDictionary<long, long>> GetClusterStoriesAsync(IReadOnlyCollection<long> clusterIds, DateTimeOffset datedFrom, DateTimeOffset datedBefore, CancellationToken cancellationToken);
+    Task<IReadOnlyDictionary<long, long>> GetClusterStoriesAsync(IReadOnlyCollection<ClusterSpan> spans, CancellationToken cancellationToken);
 
     /// <summary>
     /// Removes what the index holds about stories that are no longer stored (pruned by retention):

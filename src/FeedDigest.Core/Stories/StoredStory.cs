@@ -22,4 +22,11 @@ public sealed record StoredStory(
 
     /// <summary>The cross-outlet story it belongs to; null until clustered (or when clustering is off).</summary>
     public long? ClusterId { get; init; }
+
+    /// <summary>
+    /// When it happened, as digests rank it and clustering dates it: published, but never later than
+    /// first seen (a feed that dates its items in the future does not put them on top, nor outside
+    /// every cluster's window).
+    /// </summary>
+    public DateTimeOffset DatedAt => PublishedAt is { } published && published < FirstSeenAt ? published : FirstSeenAt;
 }

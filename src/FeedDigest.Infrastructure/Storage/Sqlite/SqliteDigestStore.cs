@@ -217,6 +217,23 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
         return ids.ToList();
     }
 
+    public async Task<IReadOnlyList<long>> GetDeliveredAmongAsync(string subscriberKey, IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(storyIds);
+        if (storyIds.Count == 0)
+        {
+            return [];
+        }
+
+        // By the delivered index, which leads with the subscriber and then the story.
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var ids = await connection.QueryAsync<long>(new CommandDefinition(
+            "SELECT DISTINCT story_id FROM digest_stories WHERE subscriber_key = @subscriberKey AND story_id IN (SELECT value FROM json_each(@ids))",
+            new { subscriberKey, ids = SqliteStoryClusterIndex.ToJsonArray(storyIds) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return ids.ToList();
+    }
+
     public async Task MarkSentAsync(string digestId, DateTimeOffset sentAt, CancellationToken cancellationToken)
     {
         await using var writer = await connections.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);

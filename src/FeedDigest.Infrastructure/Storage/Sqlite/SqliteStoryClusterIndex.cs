@@ -252,34 +252,32 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         return rows.ToDictionary(r => r.StoryId, r => r.ClusterId);
     }
 
-    public async Task<IReadOnlyDictionary<long, long>> GetClusterStoriesAsync(IReadOnlyCollection<long> clusterIds, DateTimeOffset datedFrom, DateTimeOffset datedBefore, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<long, long>> GetClusterStoriesAsync(IReadOnlyCollection<ClusterSpan> spans, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(clusterIds);
-        if (clusterIds.Count == 0 || datedFrom >= datedBefore)
+        ArgumentNullException.ThrowIfNull(spans);
+        if (spans.Count == 0)
         {
             return new Dictionary<long, long>();
         }
 
-        // Members have no index by cluster (0012: it cost every story clustered a write): those of
-        // the span are read as a range of their key (0013's days), and kept when their cluster is asked for.
+        // Each cluster that is still live (one merged away since it was read has none of its own),
+        // and those merged into it, by the index on members' cluster (0020).
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<MemberRow>(new CommandDefinition(
             """
-            SELECT m.story_id AS StoryId, coalesce(c.merged_into, m.cluster_id) AS ClusterId
-            FROM cluster_members AS m JOIN clusters AS c ON c.id = m.cluster_id
-            WHERE m.story_id BETWEEN (SELECT min(first_story) FROM cluster_member_days WHERE day BETWEEN @fromDay AND @toDay)
-                                 AND (SELECT max(last_story) FROM cluster_member_days WHERE day BETWEEN @fromDay AND @toDay)
-              AND m.at >= @from AND m.at < @to
-              AND coalesce(c.merged_into, m.cluster_id) IN (SELECT value FROM json_each(@clusters))
+            WITH spans (live, dated_from, dated_before) AS (
+                SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2
+                FROM json_each(@spans) AS j JOIN clusters AS l ON l.id = j.value ->> 0
+                WHERE l.merged_into IS NULL),
+            wanted (cluster_id, live, dated_from, dated_before) AS (
+                SELECT live, live, dated_from, dated_before FROM spans
+                UNION ALL
+                SELECT c.id, s.live, s.dated_from, s.dated_before FROM spans AS s JOIN clusters AS c ON c.merged_into = s.live)
+            SELECT m.story_id AS StoryId, w.live AS ClusterId
+            FROM wanted AS w JOIN cluster_members AS m ON m.cluster_id = w.cluster_id
+            WHERE m.at >= w.dated_from AND m.at < w.dated_before
             """,
-            new
-            {
-                from = datedFrom.ToUnixTimeSeconds(),
-                to = datedBefore.ToUnixTimeSeconds(),
-                fromDay = ClusterMemberDays.Of(datedFrom.ToUnixTimeSeconds()),
-                toDay = ClusterMemberDays.Of(datedBefore.ToUnixTimeSeconds()),
-                clusters = ToJsonArray(clusterIds),
-            },
+            new { spans = SpansJson(spans) },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.ToDictionary(r => r.StoryId, r => r.ClusterId);
     }
@@ -380,6 +378,21 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
     // A container disposed synchronously calls this; Microsoft.Data.Sqlite does its I/O synchronously anyway.
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>[[cluster, from, before], …] in unix seconds, as cluster_members.at keeps times.</summary>
+    private static string SpansJson(IReadOnlyCollection<ClusterSpan> spans)
+    {
+        var builder = new StringBuilder((spans.Count * 40) + 2).Append('[');
+        foreach (var span in spans)
+        {
+            builder.Append(builder.Length > 1 ? ",[" : "[")
+                .Append(span.ClusterId.ToString(CultureInfo.InvariantCulture)).Append(',')
+                .Append(span.DatedFrom.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)).Append(',')
+                .Append(span.DatedBefore.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)).Append(']');
+        }
+
+        return builder.Append(']').ToString();
+    }
 
     internal static string ToJsonArray(IReadOnlyCollection<long> values)
     {

@@ -47,7 +47,7 @@ internal sealed class FakeClusterIndex : IStoryClusterIndex
     public Task<IReadOnlyDictionary<long, long>> GetClustersAsync(IReadOnlyList<long> storyIds, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyDictionary<long, long>>(new Dictionary<long, long>());
 
-    public Task<IReadOnlyDictionary<long, long>> GetClusterStoriesAsync(IReadOnlyCollection<long> clusterIds, DateTimeOffset datedFrom, DateTimeOffset datedBefore, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyDictionary<long, long>> GetClusterStoriesAsync(IReadOnlyCollection<ClusterSpan> spans, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyDictionary<long, long>>(new Dictionary<long, long>());
 
     private sealed class Batch(FakeClusterIndex index) : IStoryClusterBatch

@@ -183,9 +183,9 @@ public sealed class StoryClustererTests : IAsyncLifetime
         var bridgeId = nextStoryId;
         Assert.NotEmpty(bridge.MergedClusterIds);
 
-        var all = await index.GetClusterStoriesAsync([bridge.ClusterId], T0.AddDays(-1), T0.AddDays(1), CancellationToken.None);
-        var firstTwoHours = await index.GetClusterStoriesAsync([bridge.ClusterId], T0, T0.AddHours(2), CancellationToken.None);
-        var absorbed = await index.GetClusterStoriesAsync(bridge.MergedClusterIds.ToList(), T0.AddDays(-1), T0.AddDays(1), CancellationToken.None);
+        var all = await index.GetClusterStoriesAsync([new ClusterSpan(bridge.ClusterId, T0.AddDays(-1), T0.AddDays(1))], CancellationToken.None);
+        var firstTwoHours = await index.GetClusterStoriesAsync([new ClusterSpan(bridge.ClusterId, T0, T0.AddHours(2))], CancellationToken.None);
+        var absorbed = await index.GetClusterStoriesAsync(bridge.MergedClusterIds.Select(id => new ClusterSpan(id, T0.AddDays(-1), T0.AddDays(1))).ToList(), CancellationToken.None);
 
         Assert.Equal(new Dictionary<long, long> { [firstId] = bridge.ClusterId, [secondId] = bridge.ClusterId, [bridgeId] = bridge.ClusterId }, all);
         Assert.Equal([firstId, secondId], firstTwoHours.Keys.Order());
@@ -376,8 +376,8 @@ public sealed class StoryClustererTests : IAsyncLifetime
 
         public Task<IReadOnlyDictionary<long, long>> GetClustersAsync(IReadOnlyList<long> storyIds, CancellationToken cancellationToken) => inner.GetClustersAsync(storyIds, cancellationToken);
 
-        public Task<IReadOnlyDictionary<long, long>> GetClusterStoriesAsync(IReadOnlyCollection<long> clusterIds, DateTimeOffset datedFrom, DateTimeOffset datedBefore, CancellationToken cancellationToken) =>
-            inner.GetClusterStoriesAsync(clusterIds, datedFrom, datedBefore, cancellationToken);
+        public Task<IReadOnlyDictionary<long, long>> GetClusterStoriesAsync(IReadOnlyCollection<ClusterSpan> spans, CancellationToken cancellationToken) =>
+            inner.GetClusterStoriesAsync(spans, cancellationToken);
 
         public Task<ClusterPruneReport> PruneAsync(CancellationToken cancellationToken) => inner.PruneAsync(cancellationToken);
 
