@@ -23,7 +23,8 @@ public static class DigestComposer
     /// <param name="earlierCopies">
     /// Stories of the candidates' clusters that came before the subscriber's cut-off and were not
     /// sent to them (no topic matched their wording): they never lead or make a story match, but
-    /// their outlets carried it, and are named under "also".
+    /// their outlets carried it, and are named under "also" (those of feeds still configured: a
+    /// removed or archived feed has no name to show).
     /// </param>
     public static (IReadOnlyList<DigestEntry> Entries, int Omitted) Compose(
         Subscriber subscriber,
@@ -95,7 +96,7 @@ public static class DigestComposer
             // One version per outlet: a feed that carries the story twice adds nothing to "also"; an
             // outlet with a new copy is named by it rather than by one it carried before.
             var others = versions.Skip(1).Select(story => (Story: story, Earlier: false))
-                .Concat(earlier.Where(story => topic.Feeds.Allows(story.FeedId)).Select(story => (Story: story, Earlier: true)))
+                .Concat(earlier.Where(story => topic.Feeds.Allows(story.FeedId) && feedRank.ContainsKey(story.FeedId)).Select(story => (Story: story, Earlier: true)))
                 .OrderBy(other => feedRank.GetValueOrDefault(other.Story.FeedId, int.MaxValue))
                 .ThenBy(other => other.Earlier)
                 .ThenBy(other => other.Story.Sequence)

@@ -164,7 +164,7 @@ public sealed class DigestDispatcher(
         if (stories.Count > 0)
         {
             var earlier = candidates.EarlierCopies(stories, state.StoryCutoff, clusteringOptions.Value.Window);
-            var delivered = await GetDeliveredClustersAsync(subscriber, state, now, earlier, cancellationToken).ConfigureAwait(false);
+            var delivered = await GetDeliveredClustersAsync(subscriber, state, now, stories, earlier, cancellationToken).ConfigureAwait(false);
             (entries, omitted) = DigestComposer.Compose(subscriber, catalog, stories, candidates.TopicsOf, subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered, earlier);
         }
 
@@ -345,7 +345,7 @@ public sealed class DigestDispatcher(
             .Select(story => story.ClusterId)
             .ToHashSet();
         var earlier = await GetEarlierCopiesAsync(clustered.Where(story => matchingClusters.Contains(story.ClusterId)).ToList(), state.StoryCutoff, cancellationToken).ConfigureAwait(false);
-        var delivered = await GetDeliveredClustersAsync(subscriber, state, now, earlier, cancellationToken).ConfigureAwait(false);
+        var delivered = await GetDeliveredClustersAsync(subscriber, state, now, clustered, earlier, cancellationToken).ConfigureAwait(false);
         var (entries, omitted) = DigestComposer.Compose(subscriber, catalog, clustered, subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered, earlier);
         if (entries.Count == 0)
         {
@@ -362,22 +362,25 @@ public sealed class DigestDispatcher(
     /// their last digest's slot (or before now, whichever is earlier). A copy joins its cluster up to
     /// the window after the copy sent; a subscriber who gets a digest a week apart gets it then, a
     /// week after the one that listed the cluster: counted from now, that digest would be forgotten
-    /// and the copy sent as a new story. And the clusters of the <paramref name="earlier"/> copies
-    /// the subscriber got, whenever: a copy dated within the window of one they got (a feed that
-    /// lists its items days late) is the story they got, and is not sent again.
+    /// and the copy sent as a new story. And the clusters of the stories the subscriber got,
+    /// whenever, among the <paramref name="earlier"/> copies and the <paramref name="candidates"/>
+    /// edited and queued again: a copy dated within the window of one they got (a feed that lists
+    /// its items days late) is the story they got, and is not sent again (an edit of it goes out as
+    /// an update).
     /// </summary>
     private async Task<IReadOnlySet<long>> GetDeliveredClustersAsync(
-        Subscriber subscriber, SubscriberDigestState state, DateTimeOffset now, IReadOnlyList<StoredStory> earlier, CancellationToken cancellationToken)
+        Subscriber subscriber, SubscriberDigestState state, DateTimeOffset now, IReadOnlyList<StoredStory> candidates, IReadOnlyList<StoredStory> earlier, CancellationToken cancellationToken)
     {
         var since = (state.LastSlotAt is { } lastSlot && lastSlot < now ? lastSlot : now) - clusteringOptions.Value.Window;
         var sent = await digestStore.GetDeliveredStoryIdsAsync(subscriber.Key, since, cancellationToken).ConfigureAwait(false);
         var delivered = sent.Count == 0
             ? new HashSet<long>()
             : (await ClustersOfAsync(sent, cancellationToken).ConfigureAwait(false)).Values.ToHashSet();
-        if (earlier.Count > 0)
+        var mayHaveGot = earlier.Concat(candidates.Where(story => story.Revision > 0)).Where(story => story.ClusterId is not null).ToList();
+        if (mayHaveGot.Count > 0)
         {
-            var got = (await digestStore.GetDeliveredAmongAsync(subscriber.Key, earlier.Select(copy => copy.Id).ToList(), cancellationToken).ConfigureAwait(false)).ToHashSet();
-            delivered.UnionWith(earlier.Where(copy => got.Contains(copy.Id)).Select(copy => copy.ClusterId).OfType<long>());
+            var got = (await digestStore.GetDeliveredAmongAsync(subscriber.Key, mayHaveGot.Select(story => story.Id).ToList(), cancellationToken).ConfigureAwait(false)).ToHashSet();
+            delivered.UnionWith(mayHaveGot.Where(story => got.Contains(story.Id)).Select(story => story.ClusterId!.Value));
         }
 
         return delivered;

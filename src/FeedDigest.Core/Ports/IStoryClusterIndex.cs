@@ -19,9 +19,10 @@ public interface IStoryClusterIndex : IStoryClusterSession
     Task<IReadOnlyDictionary<long, long>> GetClustersAsync(IReadOnlyList<long> storyIds, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The stories placed in each span's cluster (as it is now, after merges) whose clustering time
-    /// (published, or first seen) falls in the span, with their cluster: the copies of a story a
-    /// digest names under "also" though they came before its cut-off.
+    /// The stories placed in each span's cluster (as it is now: with the clusters merged into it, and
+    /// all of the one it was merged into since the caller read it) whose clustering time (published,
+    /// or first seen) falls in the span, each named by the cluster the span asked for: the copies of
+    /// a story a digest names under "also" though they came before its cut-off.
     /// </summary>
     Task<IReadOnlyDictionary<long, long>> GetClusterStoriesAsync(IReadOnlyCollection<ClusterSpan> spans, CancellationToken cancellationToken);
 

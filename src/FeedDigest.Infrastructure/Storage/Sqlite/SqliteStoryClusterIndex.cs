@@ -260,26 +260,34 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             return new Dictionary<long, long>();
         }
 
-        // Each cluster that is still live (one merged away since it was read has none of its own),
-        // and those merged into it, by the index on members' cluster (0020).
+        // Each span's cluster as it is now (the caller read it before a merge may have moved it into
+        // another), all of whose members are read, by the index on members' cluster (0020): those
+        // that joined it and those of the clusters merged into it (members keep the cluster they
+        // joined; merged_into is one hop). Each is named by the cluster the caller asked for.
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<MemberRow>(new CommandDefinition(
             """
-            WITH spans (live, dated_from, dated_before) AS (
-                SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2
-                FROM json_each(@spans) AS j JOIN clusters AS l ON l.id = j.value ->> 0
-                WHERE l.merged_into IS NULL),
-            wanted (cluster_id, live, dated_from, dated_before) AS (
-                SELECT live, live, dated_from, dated_before FROM spans
+            WITH spans (asked, live, dated_from, dated_before) AS (
+                SELECT j.value ->> 0, coalesce(c.merged_into, c.id), j.value ->> 1, j.value ->> 2
+                FROM json_each(@spans) AS j JOIN clusters AS c ON c.id = j.value ->> 0),
+            wanted (cluster_id, asked, dated_from, dated_before) AS (
+                SELECT live, asked, dated_from, dated_before FROM spans
                 UNION ALL
-                SELECT c.id, s.live, s.dated_from, s.dated_before FROM spans AS s JOIN clusters AS c ON c.merged_into = s.live)
-            SELECT m.story_id AS StoryId, w.live AS ClusterId
+                SELECT c.id, s.asked, s.dated_from, s.dated_before FROM spans AS s JOIN clusters AS c ON c.merged_into = s.live)
+            SELECT m.story_id AS StoryId, w.asked AS ClusterId
             FROM wanted AS w JOIN cluster_members AS m ON m.cluster_id = w.cluster_id
             WHERE m.at >= w.dated_from AND m.at < w.dated_before
             """,
             new { spans = SpansJson(spans) },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return rows.ToDictionary(r => r.StoryId, r => r.ClusterId);
+        // Two clusters asked for that a merge has joined name the same members: the first one asked keeps them.
+        var found = new Dictionary<long, long>();
+        foreach (var row in rows)
+        {
+            found.TryAdd(row.StoryId, row.ClusterId);
+        }
+
+        return found;
     }
 
     public async Task<ClusterPruneReport> PruneAsync(CancellationToken cancellationToken)
