@@ -101,8 +101,8 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
                 // means more are waiting, and then clustering is what the end of the work waits for.
                 var from = after;
                 var (count, last) = lowPriority is not null && alongside is { IsCompleted: false } && !behind
-                    ? await lowPriority.RunAsync(token => PlacePageAsync(from, token), cancellationToken).ConfigureAwait(false)
-                    : await PlacePageAsync(from, cancellationToken).ConfigureAwait(false);
+                    ? await lowPriority.RunAsync(token => PlacePageAsync(from, atLowPriority: true, token), cancellationToken).ConfigureAwait(false)
+                    : await PlacePageAsync(from, atLowPriority: false, cancellationToken).ConfigureAwait(false);
                 placed += count;
                 if (count < PageSize)
                 {
@@ -124,7 +124,7 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
     }
 
     /// <summary>Places the page of stories stored after <paramref name="after"/>: how many, and the last one's id.</summary>
-    private async Task<(int Count, long Last)> PlacePageAsync(long after, CancellationToken cancellationToken)
+    private async Task<(int Count, long Last)> PlacePageAsync(long after, bool atLowPriority, CancellationToken cancellationToken)
     {
         var page = await feedStore.GetStoriesToClusterAfterIdAsync(after, PageSize, cancellationToken).ConfigureAwait(false);
         if (page.Count == 0)
@@ -140,7 +140,8 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
             backgroundLearned = true;
         }
 
-        await clusterer.AssignAllAsync(page.Select(ForClustering).ToList(), cancellationToken).ConfigureAwait(false);
+        // At low priority on one thread: the poll's threads come first (bench/README.md, "Nineteenth session").
+        await clusterer.AssignAllAsync(page.Select(ForClustering).ToList(), featuresOnEveryCore: !atLowPriority, cancellationToken).ConfigureAwait(false);
         return (page.Count, page[^1].Id);
     }
 

@@ -57,7 +57,16 @@ public sealed class StoryClusterer
     /// kept when this fails; the stories can be assigned again. When another writer changed the
     /// index meanwhile, the batch is assigned again.
     /// </summary>
-    public async Task<IReadOnlyList<ClusterAssignment>> AssignAllAsync(IReadOnlyList<StoryForClustering> stories, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ClusterAssignment>> AssignAllAsync(IReadOnlyList<StoryForClustering> stories, CancellationToken cancellationToken) =>
+        AssignAllAsync(stories, featuresOnEveryCore: true, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="AssignAllAsync(IReadOnlyList{StoryForClustering}, CancellationToken)"/>; with
+    /// <paramref name="featuresOnEveryCore"/> false the stories' terms are found on the calling
+    /// thread alone: a caller at low priority would otherwise draw the thread pool's threads, at
+    /// normal priority, into work meant to take only the processor time others leave.
+    /// </summary>
+    public async Task<IReadOnlyList<ClusterAssignment>> AssignAllAsync(IReadOnlyList<StoryForClustering> stories, bool featuresOnEveryCore, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stories);
         var assignments = new List<ClusterAssignment>(stories.Count);
@@ -71,7 +80,7 @@ public sealed class StoryClusterer
         // A chunk at a time, just before it is assigned: found for the whole batch at once, they
         // lived until its end and the collector copied them from generation to generation.
         var features = new StoryFeatures[Math.Min(stories.Count, FeatureChunk)];
-        var parallel = new ParallelOptions { CancellationToken = cancellationToken };
+        var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = featuresOnEveryCore ? -1 : 1 };
 
         // A batch another writer overtook is not kept: its stories are assigned again against what
         // that writer left. The background learned them the first time.
