@@ -1,5 +1,6 @@
 using FeedDigest.Core.Stories;
 using FeedDigest.Core.Stories.Clustering;
+using FeedDigest.Core.Timing;
 using FeedDigest.Core.Topics;
 
 namespace FeedDigest.Core.Digests;
@@ -106,8 +107,8 @@ internal sealed class RunCandidates
                 continue;
             }
 
-            var from = story.DatedAt - window;
-            var before = story.DatedAt + window + TimeSpan.FromSeconds(1);
+            var from = SaturatingTime.Add(story.DatedAt, -window);
+            var before = SaturatingTime.Add(story.DatedAt, window + TimeSpan.FromSeconds(1));
             spans[cluster] = spans.TryGetValue(cluster, out var span)
                 ? span with { DatedFrom = from < span.DatedFrom ? from : span.DatedFrom, DatedBefore = before > span.DatedBefore ? before : span.DatedBefore }
                 : new ClusterSpan(cluster, from, before);

@@ -1,4 +1,5 @@
 using FeedDigest.Core.Ports;
+using FeedDigest.Core.Timing;
 
 namespace FeedDigest.Core.Stories.Clustering;
 
@@ -147,8 +148,8 @@ public sealed class StoryClusterer
         var query = new ClusterQuery(
             features.Terms,
             features.BandKeys,
-            story.Time - options.Window,
-            story.Time + options.Window,
+            story.Time is { } earliest ? SaturatingTime.Add(earliest, -options.Window) : null,
+            story.Time is { } latest ? SaturatingTime.Add(latest, options.Window) : null,
             options.CandidatesPerBand,
             options.MaxCandidateClusters);
 

@@ -196,6 +196,25 @@ public sealed class StoryClustererTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AssignAllAsync_StoriesDatedAtTheEndsOfTime_ArePlaced_AndClusteringGoesOn()
+    {
+        // A feed's empty date read as the year 1, or a far-future one: the window around them
+        // reaches past what a DateTimeOffset holds.
+        var clusterer = new StoryClusterer(index, new ClusteringOptions());
+        var stories = new[]
+        {
+            new StoryForClustering(1, "Malaysia Airlines flight MH370 missing over the South China Sea", null, DateTimeOffset.MinValue),
+            new StoryForClustering(2, "Search for missing Malaysia Airlines flight MH370 widens", null, DateTimeOffset.MaxValue),
+            new StoryForClustering(3, "Search for missing Malaysia Airlines flight MH370 widens again", null, T0),
+        };
+
+        var assignments = await clusterer.AssignAllAsync(stories, CancellationToken.None);
+
+        Assert.Equal(3, assignments.Count);
+        Assert.Equal(3, (await index.GetClustersAsync([1, 2, 3], CancellationToken.None)).Count);
+    }
+
+    [Fact]
     public async Task AssignAsync_MergeThresholdOne_NeverMerges()
     {
         var clusterer = new StoryClusterer(index, new ClusteringOptions { Threshold = 0.2, MergeThreshold = 1 });
