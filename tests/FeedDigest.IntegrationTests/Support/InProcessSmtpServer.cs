@@ -66,11 +66,41 @@ public sealed class InProcessSmtpServer : IAsyncDisposable
     /// <param name="port">A fixed port (to restart a server where a client expects it); 0 picks a free one.</param>
     public static InProcessSmtpServer Start(int port = 0) => new(port == 0 ? FreePort() : port);
 
+    /// <summary>
+    /// A port free now, below the system's ephemeral range where it can: a test that stops a server
+    /// and starts another on the same port leaves it free meanwhile, and a port from the ephemeral
+    /// range can be taken then as the local port of any outgoing connection (CI once failed so:
+    /// "Address already in use"). Ports below the range are only ever bound on purpose.
+    /// </summary>
     public static int FreePort()
     {
+        var (ephemeralFrom, _) = EphemeralRange();
+        for (var attempt = 0; attempt < 50 && ephemeralFrom > 20_000; attempt++)
+        {
+            var port = Random.Shared.Next(10_000, ephemeralFrom);
+            try
+            {
+                using var probe = new TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: another try.
+            }
+        }
+
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Linux's range for outgoing connections' local ports; elsewhere, none known.</summary>
+    private static (int From, int To) EphemeralRange()
+    {
+        const string RangeFile = "/proc/sys/net/ipv4/ip_local_port_range";
+        var parts = File.Exists(RangeFile) ? File.ReadAllText(RangeFile).Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries) : [];
+        return parts.Length == 2 && int.TryParse(parts[0], out var from) && int.TryParse(parts[1], out var to) ? (from, to) : (0, 0);
     }
 
     public async ValueTask DisposeAsync()
