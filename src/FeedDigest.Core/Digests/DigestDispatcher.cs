@@ -263,7 +263,6 @@ public sealed class DigestDispatcher(
             ? await clusterIndex.GetClustersAsync(storyIds, cancellationToken).ConfigureAwait(false)
             : new Dictionary<long, long>();
 
-
     /// <summary>
     /// The first reading: the stories after <paramref name="cutoff"/> (up to <paramref name="upTo"/>)
     /// that match a topic, the clusters of those, the last story read, and whether any story read
