@@ -206,18 +206,4 @@ public sealed class EarlierCopiesMergeAuditTests
 
         public Task<ClusterPruneReport> PruneAsync(CancellationToken cancellationToken) => inner.PruneAsync(cancellationToken);
     }
-
-    private sealed class FixedCatalog(Catalog catalog) : ICatalogSource
-    {
-        public Catalog Current => catalog;
-    }
-
-    private sealed class FixedOptions<T>(T value) : IOptionsMonitor<T>
-    {
-        public T CurrentValue => value;
-
-        public T Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<T, string?> listener) => null;
-    }
 }

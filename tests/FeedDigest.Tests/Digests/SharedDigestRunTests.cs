@@ -268,29 +268,4 @@ public sealed class SharedDigestRunTests
 
         return claimed;
     }
-
-    private sealed class FixedCatalog(Catalog catalog) : ICatalogSource
-    {
-        public Catalog Current => catalog;
-    }
-
-    private sealed class FixedOptions<T>(T value) : IOptionsMonitor<T>
-    {
-        public T CurrentValue => value;
-
-        public T Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<T, string?> listener) => null;
-    }
-
-    private sealed class RecordingSender : IMailSender
-    {
-        public List<OutgoingMessage> Sent { get; } = [];
-
-        public Task<DeliveryResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
-        {
-            Sent.Add(message);
-            return Task.FromResult<DeliveryResult>(new DeliveryResult.Delivered());
-        }
-    }
 }
