@@ -54,7 +54,11 @@ internal static class DigestCommand
     {
         if (reply.SubscriberKey is not { } subscriberKey)
         {
-            await Console.Error.WriteLineAsync(reply.Error).ConfigureAwait(false);
+            // A service started from an earlier release answers a request it does not know so: the
+            // binaries were upgraded and the service not restarted.
+            await Console.Error.WriteLineAsync(reply.Error is { } error && error.StartsWith(ControlSocket.UnknownRequest, StringComparison.Ordinal)
+                ? $"The running service does not render previews: it was started from an earlier release than this command (it answered: {error}). Restart the service, then run the command again."
+                : reply.Error).ConfigureAwait(false);
             return 1;
         }
 

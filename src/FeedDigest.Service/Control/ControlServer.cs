@@ -174,7 +174,7 @@ internal sealed class ControlServer(
         else
         {
             reply = JsonSerializer.Serialize(
-                Failed($"unknown request \"{(request.Length > 100 ? request[..100] + "…" : request)}\"; {KnownRequests}"),
+                Failed($"{ControlSocket.UnknownRequest} \"{(request.Length > 100 ? request[..100] + "…" : request)}\"; {KnownRequests}"),
                 ControlJson.Default.PollReply);
         }
 

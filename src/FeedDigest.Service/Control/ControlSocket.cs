@@ -26,6 +26,9 @@ internal static class ControlSocket
     /// <summary>Poll every configured feed now and reply with a <see cref="PollReply"/>.</summary>
     public const string PollRequest = "poll";
 
+    /// <summary>How the service's error for a request it does not know begins, in every release (a command newer than the service reads it).</summary>
+    public const string UnknownRequest = "unknown request";
+
     /// <summary>
     /// Render the digest a subscriber would get now, without sending or claiming anything, and reply
     /// with a <see cref="PreviewReply"/>. The word is followed by a space and the subscriber's address

@@ -76,6 +76,39 @@ public sealed class PreviewThroughServiceTests
         Assert.False(service.HasExited);
     }
 
+    /// <summary>
+    /// The binaries were upgraded and the service, started from an earlier release, not restarted:
+    /// it answers the preview request as one it does not know. The command says what to do.
+    /// </summary>
+    [Fact]
+    public async Task DigestPreview_WhileAServiceFromAnEarlierReleaseRuns_SaysToRestartIt()
+    {
+        using var directory = new TempDirectory();
+        await WriteSettingsAsync(directory);
+        var socket = SocketPath(directory);
+        Directory.CreateDirectory(Path.GetDirectoryName(socket)!);
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(socket));
+        listener.Listen();
+        var answering = Task.Run(async () =>
+        {
+            // As the release before `digest preview` went through the service answered.
+            using var client = await listener.AcceptAsync();
+            await using var stream = new NetworkStream(client);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            var request = await reader.ReadLineAsync();
+            var reply = JsonSerializer.Serialize(new { ProcessId = 4242, Outcome = (object?)null, Error = $"unknown request \"{request}\"; the only one is \"poll\"" });
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(reply + "\n"));
+        });
+
+        var (exitCode, _, stderr) = await FeedDigestProcess.RunAsync(directory.Path, "digest", "preview", "--subscriber", "editor@example.org");
+        await answering.WaitAsync(Patience);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("The running service does not render previews: it was started from an earlier release than this command", stderr, StringComparison.Ordinal);
+        Assert.Contains("Restart the service, then run the command again.", stderr, StringComparison.Ordinal);
+    }
+
     private static async Task<RunningService> StartServiceAsync(TempDirectory directory)
     {
         var service = RunningService.Start(directory.Path, ServiceOnlySubscriber);
