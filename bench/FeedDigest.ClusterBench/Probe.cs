@@ -48,7 +48,7 @@ internal static class Probe
             await using var connection = await connections.OpenAsync(CancellationToken.None).ConfigureAwait(false);
             foreach (var (query, _) in queries)
             {
-                await connection.QueryAsync("SELECT term, df FROM cluster_terms WHERE term IN (SELECT value FROM json_each(@terms))", new { terms = SqliteStoryClusterIndex.ToJsonArray(query.Terms) }).ConfigureAwait(false);
+                await connection.QueryAsync("SELECT term, df FROM cluster_terms WHERE term IN (SELECT value FROM json_each(@terms))", new { terms = SqliteJson.Array(query.Terms) }).ConfigureAwait(false);
             }
         }).ConfigureAwait(false);
         var block = new byte[64 * 1024];

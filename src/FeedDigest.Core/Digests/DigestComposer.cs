@@ -59,8 +59,9 @@ public static class DigestComposer
         foreach (var candidateGroup in candidates.GroupBy(story => story.ClusterId ?? -story.Id))
         {
             IEnumerable<StoredStory> group = candidateGroup;
-            var earlier = candidateGroup.First().ClusterId is { } clusterId ? earlierByCluster[clusterId] : [];
-            if (candidateGroup.First().ClusterId is { } cluster && deliveredClusters is not null && deliveredClusters.Contains(cluster))
+            var cluster = candidateGroup.First().ClusterId;
+            var earlier = cluster is { } clustered ? earlierByCluster[clustered] : [];
+            if (cluster is { } delivered && deliveredClusters is not null && deliveredClusters.Contains(delivered))
             {
                 // A cluster the subscriber got stays out, but for its stories edited since and queued
                 // once more (Stories:EditedStories IncludeOnce): those go out again, marked updated.

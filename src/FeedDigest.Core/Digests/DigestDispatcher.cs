@@ -338,14 +338,16 @@ public sealed class DigestDispatcher(
         // The candidates with their current clusters (clusters merge, so they are read now).
         var clusters = await ClustersOfAsync(candidates.Select(s => s.Id).ToList(), cancellationToken).ConfigureAwait(false);
         var clustered = candidates.Select(s => clusters.TryGetValue(s.Id, out var cluster) ? s with { ClusterId = cluster } : s).ToList();
-        // The earlier copies of the clusters one of the subscriber's topics matches: the others are not listed.
+        // Each story matched once; the earlier copies read only for the clusters one of the
+        // subscriber's topics matches: the others are not listed.
+        var topicsOf = clustered.ToDictionary(story => story.Id, catalog.TopicMatcher.Match);
         var matchingClusters = clustered
-            .Where(story => story.ClusterId is not null && catalog.TopicMatcher.Match(story).Any(topic => subscriber.TopicIds.Contains(topic.Id)))
+            .Where(story => story.ClusterId is not null && topicsOf[story.Id].Any(topic => subscriber.TopicIds.Contains(topic.Id)))
             .Select(story => story.ClusterId)
             .ToHashSet();
         var earlier = await GetEarlierCopiesAsync(clustered.Where(story => matchingClusters.Contains(story.ClusterId)).ToList(), state.StoryCutoff, cancellationToken).ConfigureAwait(false);
         var delivered = await GetDeliveredClustersAsync(subscriber, state, now, clustered, earlier, cancellationToken).ConfigureAwait(false);
-        var (entries, omitted) = DigestComposer.Compose(subscriber, catalog, clustered, subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered, earlier);
+        var (entries, omitted) = DigestComposer.Compose(subscriber, catalog, clustered, story => topicsOf[story.Id], subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered, earlier);
         if (entries.Count == 0)
         {
             return null;

@@ -28,5 +28,9 @@ public sealed record StoredStory(
     /// first seen (a feed that dates its items in the future does not put them on top, nor outside
     /// every cluster's window).
     /// </summary>
-    public DateTimeOffset DatedAt => PublishedAt is { } published && published < FirstSeenAt ? published : FirstSeenAt;
+    public DateTimeOffset DatedAt => DateOf(PublishedAt, FirstSeenAt);
+
+    /// <summary>The rule of <see cref="DatedAt"/>, for a story read in another shape (clustering's).</summary>
+    public static DateTimeOffset DateOf(DateTimeOffset? publishedAt, DateTimeOffset firstSeenAt) =>
+        publishedAt is { } published && published < firstSeenAt ? published : firstSeenAt;
 }

@@ -150,7 +150,7 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
         story.Id,
         story.Title,
         story.Summary,
-        story.PublishedAt is { } published && published < story.FirstSeenAt ? published : story.FirstSeenAt)
+        StoredStory.DateOf(story.PublishedAt, story.FirstSeenAt))
     {
         Source = story.FeedId,
     };

@@ -229,7 +229,7 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         var ids = await connection.QueryAsync<long>(new CommandDefinition(
             "SELECT DISTINCT story_id FROM digest_stories WHERE subscriber_key = @subscriberKey AND story_id IN (SELECT value FROM json_each(@ids))",
-            new { subscriberKey, ids = SqliteStoryClusterIndex.ToJsonArray(storyIds) },
+            new { subscriberKey, ids = SqliteJson.Array(storyIds) },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return ids.ToList();
     }

@@ -380,14 +380,11 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         story.Categories.Count == 0 ? "[]" : JsonSerializer.Serialize(story.Categories);
 
     /// <summary>A list of numbers as a JSON array, for json_each: one parameter however many there are.</summary>
-    private static string JsonArray(IEnumerable<long> values) =>
-        "[" + string.Join(',', values.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
-
     /// <returns>Each stored key among <paramref name="hashes"/>, with its story (null for a pruned one's tombstone).</returns>
     private static async Task<Dictionary<long, long?>> FindKeysAsync(SqliteWriteScope scope, IEnumerable<long> hashes, CancellationToken cancellationToken)
     {
         var find = scope.Command("SELECT key_hash, story_id FROM story_keys WHERE key_hash IN (SELECT value FROM json_each($hashes))");
-        SqliteWriteScope.Set(find, "$hashes", JsonArray(hashes));
+        SqliteWriteScope.Set(find, "$hashes", SqliteJson.Array(hashes));
         var found = new Dictionary<long, long?>();
         await using var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -435,7 +432,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         if (gainedGuid.Count > 0)
         {
             var mark = scope.Command("UPDATE stories SET has_guid = 1 WHERE id IN (SELECT value FROM json_each($ids)) AND has_guid = 0");
-            SqliteWriteScope.Set(mark, "$ids", JsonArray(gainedGuid));
+            SqliteWriteScope.Set(mark, "$ids", SqliteJson.Array(gainedGuid));
             await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -481,7 +478,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         }
 
         var read = scope.Command("SELECT id, has_guid, content_hash FROM stories WHERE id IN (SELECT value FROM json_each($ids))");
-        SqliteWriteScope.Set(read, "$ids", JsonArray(byLink.Values.Distinct()));
+        SqliteWriteScope.Set(read, "$ids", SqliteJson.Array(byLink.Values.Distinct()));
         var stored = new Dictionary<long, (bool HasGuid, string? Hash)>();
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -519,7 +516,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         }
 
         var read = scope.Command("SELECT id, content_hash, revision, seq IS NOT NULL FROM stories WHERE id IN (SELECT value FROM json_each($ids))");
-        SqliteWriteScope.Set(read, "$ids", JsonArray(knownStories.Select(k => k.StoryId).Distinct()));
+        SqliteWriteScope.Set(read, "$ids", SqliteJson.Array(knownStories.Select(k => k.StoryId).Distinct()));
         var stored = new Dictionary<long, (string? Hash, long Revision, bool Due)>();
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -702,7 +699,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<StoryRow>(new CommandDefinition(
             $"SELECT {StoryRow.Columns} FROM stories WHERE id IN (SELECT value FROM json_each(@ids)) AND seq IS NOT NULL ORDER BY seq",
-            new { ids = SqliteStoryClusterIndex.ToJsonArray(storyIds) },
+            new { ids = SqliteJson.Array(storyIds) },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.Select(r => r.ToStory()).ToList();
     }

@@ -247,7 +247,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             FROM cluster_members AS m JOIN clusters AS c ON c.id = m.cluster_id
             WHERE m.story_id IN (SELECT value FROM json_each(@ids))
             """,
-            new { ids = ToJsonArray(storyIds) },
+            new { ids = SqliteJson.Array(storyIds) },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.ToDictionary(r => r.StoryId, r => r.ClusterId);
     }
@@ -397,22 +397,6 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
                 .Append(span.ClusterId.ToString(CultureInfo.InvariantCulture)).Append(',')
                 .Append(span.DatedFrom.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)).Append(',')
                 .Append(span.DatedBefore.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)).Append(']');
-        }
-
-        return builder.Append(']').ToString();
-    }
-
-    internal static string ToJsonArray(IReadOnlyCollection<long> values)
-    {
-        var builder = new StringBuilder((values.Count * 21) + 2).Append('[');
-        foreach (var value in values)
-        {
-            if (builder.Length > 1)
-            {
-                builder.Append(',');
-            }
-
-            builder.Append(value.ToString(CultureInfo.InvariantCulture));
         }
 
         return builder.Append(']').ToString();
@@ -672,7 +656,7 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
             knownFrequencies[term] = pendingTerms.GetValueOrDefault(term) + (batchTerms?.GetValueOrDefault(term) ?? 0);
         }
 
-        s.Frequencies.Parameters["@terms"].Value = ToJsonArray(unknown);
+        s.Frequencies.Parameters["@terms"].Value = SqliteJson.Array(unknown);
         await using var reader = await s.Frequencies.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
