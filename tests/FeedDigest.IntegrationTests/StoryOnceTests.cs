@@ -60,10 +60,7 @@ public sealed class StoryOnceTests(ITestOutputHelper output) : IAsyncLifetime, I
         settings["FeedDigest:Subscribers:0:SendAt"] = "07:00";
         settings["FeedDigest:Subscribers:0:TimeZone"] = "UTC";
         using var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
-        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
-        await host.Services.GetRequiredService<IDigestStore>().GetOrCreateStateAsync("editor@example.org", Start, Start.AddDays(-1), default);
-        var poller = host.Services.GetRequiredService<FeedPoller>();
-        var dispatcher = host.Services.GetRequiredService<DigestDispatcher>();
+        var (poller, dispatcher) = await PrepareAsync(host);
         Assert.Equal(5, (await poller.PollAsync(allFeeds: true, default)).NewStories);
 
         // Wednesday 07:01: the weekly digest carries the Times' story.
@@ -144,8 +141,7 @@ public sealed class StoryOnceTests(ITestOutputHelper output) : IAsyncLifetime, I
                 }));
         });
         services = host.Services;
-        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
-        await host.Services.GetRequiredService<IDigestStore>().GetOrCreateStateAsync("editor@example.org", Start, Start.AddDays(-1), default);
+        await PrepareAsync(host);
         Assert.Equal(5, (await host.Services.GetRequiredService<PollRunner>().RunAsync(allFeeds: true, default)).Report.NewStories);
 
         // 07:00 in Shanghai; the wire publishes its copy as the digest run starts.
@@ -182,10 +178,7 @@ public sealed class StoryOnceTests(ITestOutputHelper output) : IAsyncLifetime, I
         var settings = Settings(smtp.Port, times, wire);
         settings["FeedDigest:Stories:EditedStories"] = "IncludeOnce";
         using var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
-        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
-        await host.Services.GetRequiredService<IDigestStore>().GetOrCreateStateAsync("editor@example.org", Start, Start.AddDays(-1), default);
-        var poller = host.Services.GetRequiredService<FeedPoller>();
-        var dispatcher = host.Services.GetRequiredService<DigestDispatcher>();
+        var (poller, dispatcher) = await PrepareAsync(host);
         Assert.Equal(1, (await poller.PollAsync(allFeeds: true, default)).NewStories);
 
         // An hour later the typo is fixed.
@@ -274,8 +267,7 @@ public sealed class StoryOnceTests(ITestOutputHelper output) : IAsyncLifetime, I
         settings["FeedDigest:Feeds:2:Title"] = "State Agency";
         settings["FeedDigest:Topics:0:ExcludeFeeds:0"] = "times";
         using var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
-        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
-        await host.Services.GetRequiredService<IDigestStore>().GetOrCreateStateAsync("editor@example.org", Start, Start.AddDays(-1), default);
+        await PrepareAsync(host);
         Assert.Equal(7, (await host.Services.GetRequiredService<FeedPoller>().PollAsync(allFeeds: true, default)).NewStories);
         await AssertOneClusterAsync(host, TimesTitle, WireTitle, AgencyTitle);
 
@@ -310,10 +302,7 @@ public sealed class StoryOnceTests(ITestOutputHelper output) : IAsyncLifetime, I
         settings.Remove("FeedDigest:Topics:0:Keywords:1");
         settings["FeedDigest:Topics:0:Query"] = "title:censorship OR title:port";
         using var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
-        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
-        await host.Services.GetRequiredService<IDigestStore>().GetOrCreateStateAsync("editor@example.org", Start, Start.AddDays(-1), default);
-        var poller = host.Services.GetRequiredService<FeedPoller>();
-        var dispatcher = host.Services.GetRequiredService<DigestDispatcher>();
+        var (poller, dispatcher) = await PrepareAsync(host);
         Assert.Equal(5, (await poller.PollAsync(allFeeds: true, default)).NewStories);
 
         // 07:00 Shanghai: a digest with the port story; the Times' VPN headline matches nothing.
@@ -357,10 +346,7 @@ public sealed class StoryOnceTests(ITestOutputHelper output) : IAsyncLifetime, I
         var times = server.Set("times.xml", Rss([("t1", TimesTitle, TimesSummary, Start.AddHours(-2)), .. OtherNews]));
         var wire = server.Set("wire.xml", Rss(("w0", "Harbor cranes repainted", "The port's cranes get a new coat.", Start.AddHours(-3))));
         using var host = TestHost.Build(directory.Path, Settings(smtp.Port, times, wire), clock, withScheduler: false);
-        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
-        await host.Services.GetRequiredService<IDigestStore>().GetOrCreateStateAsync("editor@example.org", Start, Start.AddDays(-1), default);
-        var poller = host.Services.GetRequiredService<FeedPoller>();
-        var dispatcher = host.Services.GetRequiredService<DigestDispatcher>();
+        var (poller, dispatcher) = await PrepareAsync(host);
         Assert.Equal(6, (await poller.PollAsync(allFeeds: true, default)).NewStories);
 
         // 07:00 Shanghai: the digest carries the Times' story; then four days without news.
@@ -384,6 +370,17 @@ public sealed class StoryOnceTests(ITestOutputHelper output) : IAsyncLifetime, I
         var again = smtp.Messages.Skip(1).Select(m => m.TextBody).ToList();
         Assert.True(again.Count == 0, $"the story the subscriber got five days ago went out again ({report}):\n{string.Join("\n----\n", again)}");
         Assert.Equal(0, report.SendFailures);
+    }
+
+    /// <summary>
+    /// Migrates the test's database and registers the subscriber as the service does on their first
+    /// run (looking back a day before <see cref="Start"/>); the poller and the dispatcher to drive.
+    /// </summary>
+    private static async Task<(FeedPoller Poller, DigestDispatcher Dispatcher)> PrepareAsync(IHost host)
+    {
+        await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
+        await host.Services.GetRequiredService<IDigestStore>().GetOrCreateStateAsync("editor@example.org", Start, Start.AddDays(-1), default);
+        return (host.Services.GetRequiredService<FeedPoller>(), host.Services.GetRequiredService<DigestDispatcher>());
     }
 
     private static async Task AssertOneClusterAsync(IHost host, params string[] titles)
