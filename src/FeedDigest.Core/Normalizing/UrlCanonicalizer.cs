@@ -12,7 +12,11 @@ public static class UrlCanonicalizer
     };
 
     /// <param name="extraTrackingParameters">Query parameters the admin named as tracking, besides utm_* and the well-known ones.</param>
-    public static string Canonicalize(string url, IReadOnlySet<string>? extraTrackingParameters = null)
+    /// <param name="keepFragment">
+    /// Keep the fragment: a GUID written as a URL names one item, and a changelog's entries often
+    /// differ only by their anchor (<c>/changelog#v1.1</c>, <c>/changelog#v1.2</c>).
+    /// </param>
+    public static string Canonicalize(string url, IReadOnlySet<string>? extraTrackingParameters = null, bool keepFragment = false)
     {
         if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
@@ -25,7 +29,8 @@ public static class UrlCanonicalizer
             .Split('&', StringSplitOptions.RemoveEmptyEntries)
             .Where(pair => !IsTracking(pair[..(pair.IndexOf('=', StringComparison.Ordinal) is var i and >= 0 ? i : pair.Length)], extraTrackingParameters)));
         var port = uri.IsDefaultPort ? string.Empty : ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return string.Concat("https://", uri.IdnHost, port, uri.AbsolutePath, query.Length == 0 ? string.Empty : "?", query);
+        var fragment = keepFragment && uri.Fragment.Length > 1 ? uri.Fragment : string.Empty;
+        return string.Concat("https://", uri.IdnHost, port, uri.AbsolutePath, query.Length == 0 ? string.Empty : "?", query) + fragment;
     }
 
     private static bool IsTracking(string name, IReadOnlySet<string>? extra) =>

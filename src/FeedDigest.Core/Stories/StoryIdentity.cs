@@ -112,12 +112,15 @@ public static class StoryIdentity
         return hash;
     }
 
-    /// <summary>The GUID as written, and when it is a URL also its canonical form, so a move from http to https keeps the story.</summary>
+    /// <summary>
+    /// The GUID as written, and when it is a URL also its canonical form, so a move from http to
+    /// https keeps the story. The fragment stays: items whose GUIDs differ only by it are distinct.
+    /// </summary>
     private static List<string> GuidKeys(string guid, IReadOnlySet<string>? trackingParameters)
     {
         var keys = new List<string>(2) { GuidPrefix + guid };
         if (guid.StartsWith("http", StringComparison.OrdinalIgnoreCase)
-            && UrlCanonicalizer.Canonicalize(guid, trackingParameters) is var canonical
+            && UrlCanonicalizer.Canonicalize(guid, trackingParameters, keepFragment: true) is var canonical
             && canonical != guid)
         {
             keys.Add(GuidPrefix + canonical);

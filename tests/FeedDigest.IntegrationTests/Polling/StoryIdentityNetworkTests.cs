@@ -99,6 +99,21 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task ChangelogEntriesWhoseGuidsAreUrlsDifferingOnlyByFragment_EachIsDelivered_AndNoneOverwritten()
+    {
+        var roadmap = new Item("https://site.example/roadmap", "Roadmap", "https://site.example/roadmap");
+        Item Entry(string version) => new($"https://site.example/changelog#{version}", $"Version {version[1..]}", $"https://site.example/changelog#{version}");
+        var url = Serve(Entry("v1.0"), Entry("v1.1"), roadmap);
+        using var host = await StartAsync(url);
+        await FirstPollAsync(host, expectedNew: 3);
+
+        Serve(Entry("v1.2"), Entry("v1.1"), Entry("v1.0"), roadmap);
+        Assert.Equal(1, (await PollAgainAsync(host)).NewStories);
+
+        Assert.Equal(["Version 1.0", "Version 1.1", "Roadmap", "Version 1.2"], (await DueAfterAsync(host, 0)).Select(s => s.Title));
+    }
+
+    [Fact]
     public async Task TwoItemsShareOneGuid_BothAreDelivered_Once()
     {
         var url = Serve(new Item("same", "Port reopens", "https://site.example/1"), new Item("same", "Rain expected", "https://site.example/2"));

@@ -12,6 +12,10 @@ public sealed class UrlCanonicalizerTests
     public void Canonicalize_Fragment_IsDropped() =>
         Assert.Equal("https://news.example/a", UrlCanonicalizer.Canonicalize("https://news.example/a#comments"));
 
+    [Fact]
+    public void Canonicalize_KeepFragment_KeepsIt_AndCanonicalizesTheRest() =>
+        Assert.Equal("https://news.example/changelog#v1.2", UrlCanonicalizer.Canonicalize("http://NEWS.example:80/changelog?utm_source=rss#v1.2", keepFragment: true));
+
     [Theory]
     [InlineData("https://news.example/a?utm_source=rss&utm_medium=feed&utm_campaign=x", "https://news.example/a")]
     [InlineData("https://news.example/a?UTM_Source=rss", "https://news.example/a")]

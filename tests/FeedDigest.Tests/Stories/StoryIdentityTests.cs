@@ -26,6 +26,15 @@ public sealed class StoryIdentityTests
     }
 
     [Fact]
+    public void Assign_UrlGuidsDifferingOnlyByFragment_ShareNoKey()
+    {
+        var keys = StoryIdentity.Assign([new ParsedItem { Id = "http://site.example/changelog#v1.1" }, new ParsedItem { Id = "https://site.example/changelog#v1.2" }], IdentityPolicy.Auto, guidsUnstable: false).Keys;
+
+        Assert.Empty(keys[0].Intersect(keys[1]));
+        Assert.Contains("guid:https://site.example/changelog#v1.1", keys[0]);
+    }
+
+    [Fact]
     public void Assign_GuidSharedByTwoItems_IsLeftOutForBoth_AndCounted()
     {
         var identity = StoryIdentity.Assign(
