@@ -40,6 +40,14 @@ public sealed record FeedState(
     /// </summary>
     public bool ItemsStored { get; init; }
 
+    /// <summary>
+    /// Set when the admin changed the feed's identity policy: the feed's last success before that.
+    /// Until its next items are stored (under keys of the new policy, which were never stored), those
+    /// dated up to then, or undated, were seen already and are its archive; those dated after it are
+    /// new. Without it, a changed policy would send the new feed window's items a second time.
+    /// </summary>
+    public DateTimeOffset? SeenUntil { get; init; }
+
     /// <summary>How long the feed says it stays fresh (RSS ttl), from its last full fetch; honoured after 304s too.</summary>
     public TimeSpan? TimeToLive { get; init; }
 

@@ -449,12 +449,16 @@ public sealed class FeedPoller(
         }
 
         var now = timeProvider.GetUtcNow();
-        // A feed's archive comes with its first items: only what is recent counts as new.
-        var newSince = archive ? now - storyOptions.NewFeedWindow : DateTimeOffset.MinValue;
+        // A feed's archive comes with its first items: only what is recent counts as new. Items
+        // stored under another identity policy were read up to SeenUntil: only what is dated after
+        // it is new, and an undated item is taken as seen.
+        var seenUntil = archive ? state.SeenUntil : null;
+        var newSince = archive ? seenUntil ?? now - storyOptions.NewFeedWindow : DateTimeOffset.MinValue;
+        var undatedAt = seenUntil is null ? now : DateTimeOffset.MinValue;
         // Furniture is judged over the whole document: what recurs in many of its items is the site's, not the story's.
         var titles = items.Select(item => HtmlText.CollapseWhiteSpace(item.Title ?? string.Empty)).ToList();
         var summaries = PageFurniture.StripAll(items.Select((item, i) => (item.Summary ?? item.Content, titles[i])).ToList(), feed.Furniture);
-        var stories = items.Select((item, i) => ToStory(feed.Id, item, titles[i], summaries[i].Text, identity.Keys[i], now) with { HeldBack = (item.Published ?? item.Updated ?? now) < newSince }).ToList();
+        var stories = items.Select((item, i) => ToStory(feed.Id, item, titles[i], summaries[i].Text, identity.Keys[i], now) with { HeldBack = (item.Published ?? item.Updated ?? undatedAt) < newSince }).ToList();
         var timedOut = summaries.Count(s => s.PatternTimedOut);
         if (timedOut > 0)
         {

@@ -372,6 +372,35 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
         Assert.Equal(["Published now"], (await DueAfterAsync(changed, cutoff)).Select(s => s.Title));
     }
 
+    [Fact]
+    public async Task IdentityPolicyChanged_ItemsOfTheLastDayAlreadySent_AreNotSentAgain_OnesPublishedSinceAre()
+    {
+        // Within the new feed window: a changed policy once took these for new and sent them again.
+        Item[] items =
+        [
+            new("g0", "An hour old", "https://site.example/0", Start.AddHours(-1)),
+            new("g1", "Five hours old", "https://site.example/1", Start.AddHours(-5)),
+            new("g2", "Undated", "https://site.example/2"),
+        ];
+        var url = Serve(items);
+        using (var host = await StartAsync(url))
+        {
+            await FirstPollAsync(host, expectedNew: 3);
+        }
+
+        clock.Advance(TimeSpan.FromHours(2));
+        using var changed = await StartAsync([url], new() { ["FeedDigest:Feeds:0:Identity"] = "title" });
+        var cutoff = (await DueAfterAsync(changed, 0))[^1].Sequence;
+        Serve([new Item("g9", "Published since", "https://site.example/9", clock.GetUtcNow().AddMinutes(-30)), .. items]);
+
+        Assert.Equal(1, (await PollAsync(changed)).NewStories);
+        Assert.Equal(["Published since"], (await DueAfterAsync(changed, cutoff)).Select(s => s.Title));
+
+        // Stored under the new keys now: the next fetch finds every item known.
+        clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(0, (await PollAsync(changed)).NewStories);
+    }
+
     private sealed record Item(string? Guid, string Title, string? Link, DateTimeOffset? Published = null, string Description = "Text of the story.");
 
     private Uri Serve(params Item[] items)

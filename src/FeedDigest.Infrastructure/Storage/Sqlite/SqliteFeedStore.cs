@@ -14,7 +14,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
 {
     private const string FeedColumns =
         "id, source, etag, last_modified, last_checked_at, last_success_at, next_check_at, consecutive_errors, last_error, " +
-        "fetch_url, last_status, failing_since, alert_sent, gone, guids_unstable, ttl_seconds, items_stored";
+        "fetch_url, last_status, failing_since, alert_sent, gone, guids_unstable, ttl_seconds, items_stored, seen_until";
 
     public Task<FeedRenames> SyncFeedsAsync(IReadOnlyList<Feed> feeds, DateTimeOffset now, CancellationToken cancellationToken) =>
         connections.WriteAsync(
@@ -55,6 +55,11 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                         gone = CASE WHEN (feeds.source = excluded.source OR feeds.fetch_url = excluded.source) THEN feeds.gone ELSE 0 END,
                         -- Another feed, or keys made another way: the next items are an archive again.
                         items_stored = CASE WHEN (feeds.source = excluded.source OR feeds.fetch_url = excluded.source) AND (feeds.identity IS NULL OR feeds.identity = excluded.identity) THEN feeds.items_stored ELSE 0 END,
+                        -- Keys made another way for the same feed: how far it had been read (0021_feed_seen_until.sql).
+                        seen_until = CASE
+                            WHEN NOT (feeds.source = excluded.source OR feeds.fetch_url = excluded.source) THEN NULL
+                            WHEN feeds.identity IS NOT NULL AND feeds.identity IS NOT excluded.identity THEN feeds.last_success_at
+                            ELSE feeds.seen_until END,
                         next_check_at = CASE WHEN (feeds.source = excluded.source OR feeds.fetch_url = excluded.source) AND feeds.active = 1 THEN feeds.next_check_at ELSE excluded.next_check_at END
                     WHERE feeds.source IS NOT excluded.source OR feeds.active = 0 OR feeds.identity IS NOT excluded.identity
                     """);
@@ -271,6 +276,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                 GuidsUnstable = reader.GetInt64(14) != 0,
                 TimeToLive = Number(15) is { } ttl ? TimeSpan.FromSeconds(ttl) : null,
                 ItemsStored = reader.GetInt64(16) != 0,
+                SeenUntil = SqliteTime.FromNullableText(Text(17)),
             });
         }
 
