@@ -1,4 +1,5 @@
 using FeedDigest.Core.Configuration;
+using FeedDigest.Core.Normalizing;
 using FeedDigest.Core.Stories;
 using FeedDigest.Core.Topics;
 
@@ -105,6 +106,15 @@ public static class DigestComposer
                 .Where(story => story.FeedId != versions[0].FeedId)
                 .DistinctBy(story => story.FeedId)
                 .ToList();
+            // Two feeds of one outlet (its world and its Asia pages) carry one article: naming the
+            // second under "also" would link to the page the headline already opens.
+            var linked = new HashSet<string>(StringComparer.Ordinal);
+            if (LinkOf(versions[0]) is { } leadLink)
+            {
+                linked.Add(leadLink);
+            }
+
+            others.RemoveAll(story => LinkOf(story) is { } link && !linked.Add(link));
             matches.Add((versions[0], others, topicIndex));
         }
 
@@ -128,4 +138,6 @@ public static class DigestComposer
 
         return (entries, matches.Count - Math.Min(matches.Count, maxStories));
     }
+
+    private static string? LinkOf(StoredStory story) => string.IsNullOrWhiteSpace(story.Link) ? null : UrlCanonicalizer.Canonicalize(story.Link);
 }

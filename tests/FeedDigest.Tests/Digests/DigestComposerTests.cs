@@ -37,6 +37,20 @@ public sealed class DigestComposerTests
     }
 
     [Fact]
+    public void Compose_AnotherFeedOfTheOutletWithTheSameArticle_IsNotNamedAsAlso()
+    {
+        // Harbor's Asia page carries the world page's article (with a tracking parameter); the wire has its own.
+        var catalog = DigestTestData.Catalog(new FeedOptions { Id = "harbor-asia", Url = "https://harbor.example/asia.xml" });
+        var world = DigestTestData.Story(1, "Censors block VPN services", link: "https://harbor.example/news/vpn") with { ClusterId = 7 };
+        var asia = DigestTestData.Story(2, "Censors block VPN services", link: "http://harbor.example/news/vpn?utm_source=asia", feedId: "harbor-asia") with { ClusterId = 7 };
+        var wire = DigestTestData.Story(3, "Great Firewall blocks VPNs", feedId: "wire") with { ClusterId = 7 };
+
+        var (entries, _) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), catalog, [world, asia, wire], 50);
+
+        Assert.Equal([new DigestEntry(1, "censorship", 0), new DigestEntry(3, "censorship", 1, LeadStoryId: 1)], entries);
+    }
+
+    [Fact]
     public void Compose_RanksByTheSubscribersTopicOrder_ThenOutlets_ThenRecency_NeverTrustingFutureDates()
     {
         var port = DigestTestData.Story(1, "Port reopens");

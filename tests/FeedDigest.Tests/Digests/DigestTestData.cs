@@ -9,7 +9,8 @@ internal static class DigestTestData
 {
     public static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
-    public static Catalog Catalog()
+    /// <param name="moreFeeds">Feeds listed after harbor and wire.</param>
+    public static Catalog Catalog(params FeedOptions[] moreFeeds)
     {
         var options = new CatalogOptions
         {
@@ -17,6 +18,7 @@ internal static class DigestTestData
             [
                 new FeedOptions { Id = "harbor", Url = "https://harbor.example/feed.xml", Title = "Harbor Times" },
                 new FeedOptions { Id = "wire", Url = "https://wire.example/feed.atom" },
+                .. moreFeeds,
             ],
             Topics =
             [
