@@ -8,6 +8,8 @@ using FeedDigest.Core.Stories.Clustering;
 using FeedDigest.Infrastructure;
 using FeedDigest.Infrastructure.Storage;
 using Microsoft.Data.Sqlite;
+using FeedDigest.Service.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -24,49 +26,19 @@ internal static class ClusterCommand
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static Command Create()
+    public static Command Create(Option<string?> config)
     {
+        // Each knob left out takes the configuration's value (FeedDigest:Clustering), else the default:
+        // what the tool reports is then what the service, run on that configuration, would do.
         var defaults = new ClusteringOptions();
-        var threshold = new Option<double>("--threshold")
-        {
-            Description = "Least cosine similarity to a cluster's centroid for a story to join it.",
-            DefaultValueFactory = _ => defaults.Threshold,
-        };
-        var backgroundMargin = new Option<double>("--background-margin")
-        {
-            Description = "How much more like a cluster than like the recent stories of its writing system a story must be to join it.",
-            DefaultValueFactory = _ => defaults.BackgroundMargin,
-        };
-        var sameSourceThreshold = new Option<double>("--same-source-threshold")
-        {
-            Description = "Least similarity for a story to join a cluster mostly of items from its own \"source\".",
-            DefaultValueFactory = _ => defaults.SameSourceThreshold,
-        };
-        var windowHours = new Option<double>("--window-hours")
-        {
-            Description = "Stories join clusters only through members dated within this many hours; undated items are compared with all.",
-            DefaultValueFactory = _ => defaults.Window.TotalHours,
-        };
-        var bands = new Option<int>("--bands")
-        {
-            Description = "LSH bands (MinHash values per story, with one row per band).",
-            DefaultValueFactory = _ => defaults.Bands,
-        };
-        var candidatesPerBand = new Option<int>("--candidates-per-band")
-        {
-            Description = "The stories read per band key (those nearest in time to the item, within the window).",
-            DefaultValueFactory = _ => defaults.CandidatesPerBand,
-        };
-        var mergeThreshold = new Option<double>("--merge-threshold")
-        {
-            Description = "Least cosine similarity between two clusters' centroids for a story that matches both to merge them.",
-            DefaultValueFactory = _ => defaults.MergeThreshold,
-        };
-        var maxCandidateClusters = new Option<int>("--max-candidate-clusters")
-        {
-            Description = "The most clusters verified per story.",
-            DefaultValueFactory = _ => defaults.MaxCandidateClusters,
-        };
+        var threshold = Knob<double>("--threshold", "Least cosine similarity to a cluster's centroid for a story to join it.", nameof(ClusteringOptions.Threshold), defaults.Threshold);
+        var backgroundMargin = Knob<double>("--background-margin", "How much more like a cluster than like the recent stories of its writing system a story must be to join it.", nameof(ClusteringOptions.BackgroundMargin), defaults.BackgroundMargin);
+        var sameSourceThreshold = Knob<double>("--same-source-threshold", "Least similarity for a story to join a cluster mostly of items from its own \"source\".", nameof(ClusteringOptions.SameSourceThreshold), defaults.SameSourceThreshold);
+        var windowHours = Knob<double>("--window-hours", "Stories join clusters only through members dated within this many hours; undated items are compared with all.", nameof(ClusteringOptions.Window), defaults.Window.TotalHours);
+        var bands = Knob<int>("--bands", "LSH bands (MinHash values per story, with one row per band).", nameof(ClusteringOptions.Bands), defaults.Bands);
+        var candidatesPerBand = Knob<int>("--candidates-per-band", "The stories read per band key (those nearest in time to the item, within the window).", nameof(ClusteringOptions.CandidatesPerBand), defaults.CandidatesPerBand);
+        var mergeThreshold = Knob<double>("--merge-threshold", "Least cosine similarity between two clusters' centroids for a story that matches both to merge them.", nameof(ClusteringOptions.MergeThreshold), defaults.MergeThreshold);
+        var maxCandidateClusters = Knob<int>("--max-candidate-clusters", "The most clusters verified per story.", nameof(ClusteringOptions.MaxCandidateClusters), defaults.MaxCandidateClusters);
         var command = new Command("cluster", "Cluster JSON-lines items from stdin into stories; print one {\"id\",\"cluster\"} line per item.");
         command.Options.Add(threshold);
         command.Options.Add(mergeThreshold);
@@ -76,22 +48,47 @@ internal static class ClusterCommand
         command.Options.Add(bands);
         command.Options.Add(candidatesPerBand);
         command.Options.Add(maxCandidateClusters);
-        command.SetAction((result, cancellationToken) =>
+        command.SetAction(async (result, cancellationToken) =>
         {
+            ClusteringOptions configured;
+            try
+            {
+                configured = Configured(result.GetValue(config));
+            }
+            catch (Exception exception) when (exception is IOException or InvalidDataException or FormatException or InvalidOperationException)
+            {
+                await Console.Error.WriteLineAsync($"Cannot read the configuration's {ClusteringOptions.SectionName} settings: {exception.Message}").ConfigureAwait(false);
+                return 1;
+            }
+
             var options = new ClusteringOptions
             {
-                Threshold = result.GetValue(threshold),
-                MergeThreshold = result.GetValue(mergeThreshold),
-                BackgroundMargin = result.GetValue(backgroundMargin),
-                SameSourceThreshold = result.GetValue(sameSourceThreshold),
-                Window = TimeSpan.FromHours(result.GetValue(windowHours)),
-                Bands = result.GetValue(bands),
-                CandidatesPerBand = result.GetValue(candidatesPerBand),
-                MaxCandidateClusters = result.GetValue(maxCandidateClusters),
+                Threshold = result.GetValue(threshold) ?? configured.Threshold,
+                MergeThreshold = result.GetValue(mergeThreshold) ?? configured.MergeThreshold,
+                BackgroundMargin = result.GetValue(backgroundMargin) ?? configured.BackgroundMargin,
+                SameSourceThreshold = result.GetValue(sameSourceThreshold) ?? configured.SameSourceThreshold,
+                Window = result.GetValue(windowHours) is { } hours ? TimeSpan.FromHours(hours) : configured.Window,
+                Bands = result.GetValue(bands) ?? configured.Bands,
+                RowsPerBand = configured.RowsPerBand,
+                CentroidTerms = configured.CentroidTerms,
+                CandidatesPerBand = result.GetValue(candidatesPerBand) ?? configured.CandidatesPerBand,
+                MaxCandidateClusters = result.GetValue(maxCandidateClusters) ?? configured.MaxCandidateClusters,
             };
-            return RunAsync(options, Console.In, Console.OpenStandardOutput(), cancellationToken);
+            return await RunAsync(options, Console.In, Console.OpenStandardOutput(), cancellationToken).ConfigureAwait(false);
         });
         return command;
+    }
+
+    private static Option<T?> Knob<T>(string name, string description, string setting, T builtIn)
+        where T : struct =>
+        new(name) { Description = string.Create(CultureInfo.InvariantCulture, $"{description} Default: {ClusteringOptions.SectionName}:{setting} in the configuration, else {builtIn}.") };
+
+    /// <summary>The Clustering settings of the configuration the service would read here (none: the defaults).</summary>
+    private static ClusteringOptions Configured(string? configFile)
+    {
+        var configured = new ClusteringOptions();
+        FeedDigestHost.ReadSettings(configFile, Directory.GetCurrentDirectory()).GetSection(ClusteringOptions.SectionName).Bind(configured);
+        return configured;
     }
 
     private static async Task<int> RunAsync(ClusteringOptions options, TextReader input, Stream output, CancellationToken cancellationToken)

@@ -20,7 +20,7 @@ internal static class FeedDigestCommandLine
         root.Subcommands.Add(TopicsCommand.Create(config));
         root.Subcommands.Add(SubscribersCommand.Create(config));
         root.Subcommands.Add(DbCommand.Create(config));
-        root.Subcommands.Add(ClusterCommand.Create());
+        root.Subcommands.Add(ClusterCommand.Create(config));
         root.SetAction((result, cancellationToken) => RunCommand.RunAsync(result.GetValue(config), cancellationToken));
         var parsed = root.Parse(args);
         // The service's host handles SIGTERM and Ctrl+C itself and stops within its ShutdownTimeout;

@@ -68,15 +68,9 @@ internal static class ControlSocket
     {
         try
         {
-            var builder = new ConfigurationBuilder().SetBasePath(contentRoot).AddJsonFile(FeedDigestHost.DefaultConfigFile, optional: true, reloadOnChange: false);
-            if (configFile is not null)
-            {
-                builder.AddJsonFile(Path.GetFullPath(configFile, contentRoot), optional: false, reloadOnChange: false);
-            }
-
             // The one setting read directly: the options binder's reflection cost a command more than its request.
             var storage = new StorageOptions();
-            if (builder.AddEnvironmentVariables().Build()[$"{StorageOptions.SectionName}:{nameof(StorageOptions.ConnectionString)}"] is { } connectionString)
+            if (FeedDigestHost.ReadSettings(configFile, contentRoot)[$"{StorageOptions.SectionName}:{nameof(StorageOptions.ConnectionString)}"] is { } connectionString)
             {
                 storage.ConnectionString = connectionString;
             }

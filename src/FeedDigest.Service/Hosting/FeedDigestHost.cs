@@ -27,6 +27,23 @@ internal static class FeedDigestHost
     public const string DefaultConfigFile = "appsettings.json";
     public const string ExampleConfigFile = "appsettings.example.json";
 
+    /// <summary>
+    /// The settings as the service reads them (appsettings.json in <paramref name="contentRoot"/>,
+    /// then <paramref name="configFile"/>, then the environment), without building a host: for a
+    /// command that needs a setting or two and nothing else. Throws as the host would on a file
+    /// that cannot be read.
+    /// </summary>
+    public static IConfiguration ReadSettings(string? configFile, string contentRoot)
+    {
+        var builder = new ConfigurationBuilder().SetBasePath(contentRoot).AddJsonFile(DefaultConfigFile, optional: true, reloadOnChange: false);
+        if (configFile is not null)
+        {
+            builder.AddJsonFile(Path.GetFullPath(configFile, contentRoot), optional: false, reloadOnChange: false);
+        }
+
+        return builder.AddEnvironmentVariables().Build();
+    }
+
     /// <param name="configFile">A configuration file to use instead of appsettings.json.</param>
     /// <param name="withScheduler">Run the Quartz jobs (the service); CLI commands run without them.</param>
     /// <param name="configure">Lets tests replace settings or services (a fake clock) before the host is built.</param>

@@ -56,6 +56,35 @@ public sealed class ClusterCommandTests
     }
 
     [Fact]
+    public async Task Cluster_TakesTheConfiguredKnobs_AndAnOptionGivenOverridesThem()
+    {
+        // The service in this folder would leave every item alone: so does the tool, unless told otherwise.
+        using var folder = new TempDirectory();
+        await File.WriteAllTextAsync(Path.Combine(folder.Path, "appsettings.json"), """{ "FeedDigest": { "Clustering": { "Threshold": 0.99 } } }""");
+
+        var configured = await FeedDigestProcess.RunWithInputAsync(folder.Path, Items, "cluster");
+        var overridden = await FeedDigestProcess.RunWithInputAsync(folder.Path, Items, "cluster", "--threshold", "0.22");
+
+        Assert.True(configured.ExitCode == 0, configured.Stderr);
+        Assert.Equal(6, ClusterCount(configured.Stdout));
+        Assert.True(overridden.ExitCode == 0, overridden.Stderr);
+        Assert.Equal(6 - 2, ClusterCount(overridden.Stdout));
+    }
+
+    [Fact]
+    public async Task Cluster_ConfiguredKnobOutOfRange_ExitsNonZeroNamingTheSetting()
+    {
+        using var folder = new TempDirectory();
+        var settings = Path.Combine(folder.Path, "digest.json");
+        await File.WriteAllTextAsync(settings, """{ "FeedDigest": { "Clustering": { "Threshold": 1.5 } } }""");
+
+        var (exitCode, _, stderr) = await FeedDigestProcess.RunWithInputAsync(folder.Path, Items, "cluster", "--config", settings);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("FeedDigest:Clustering:Threshold", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cluster_LineWithoutId_ExitsNonZeroNamingTheLine()
     {
         var (exitCode, _, stderr) = await FeedDigestProcess.RunWithInputAsync(AppContext.BaseDirectory, "{\"id\": \"x\"}\n{\"title\": \"no id\"}\n", "cluster");
@@ -63,4 +92,7 @@ public sealed class ClusterCommandTests
         Assert.Equal(1, exitCode);
         Assert.Contains("line 2:", stderr, StringComparison.Ordinal);
     }
+
+    private static int ClusterCount(string stdout) =>
+        stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("cluster").GetString()).Distinct().Count();
 }
