@@ -27,7 +27,6 @@ public sealed class FeedPoller(
     TimeProvider timeProvider,
     ILogger<FeedPoller> logger)
 {
-    private const int MaxStoredSummaryLength = 4000;
     private readonly HostLimiter hostLimiter = new();
     private readonly ClockHighWaterMark clockMark = new();
 
@@ -468,19 +467,15 @@ public sealed class FeedPoller(
         return stories;
     }
 
-    private static NewStory ToStory(string feedId, ParsedItem item, string title, string summary, IReadOnlyList<string> keys, DateTimeOffset now)
+    private static NewStory ToStory(string feedId, ParsedItem item, string itemTitle, string itemSummary, IReadOnlyList<string> keys, DateTimeOffset now)
     {
-        if (title.Length == 0)
-        {
-            title = summary.Length > 0 ? HtmlText.Truncate(summary, 80) : "(untitled)";
-        }
-
+        var (title, summary) = StoryText.Of(itemTitle, itemSummary);
         return new NewStory(
             feedId,
             keys,
             title,
             item.Link,
-            HtmlText.Truncate(summary, MaxStoredSummaryLength),
+            summary,
             item.Author,
             item.Categories,
             item.Published,
@@ -489,7 +484,7 @@ public sealed class FeedPoller(
         {
             // An edit is a change in what the feed says, not in what the furniture rules remove: a new
             // rule, or a block that starts recurring across the document, must not send a story again.
-            ContentHash = StoryIdentity.ContentHash(title, HtmlText.Truncate(HtmlText.ToPlainText(item.Summary ?? item.Content), MaxStoredSummaryLength)),
+            ContentHash = StoryIdentity.ContentHash(title, HtmlText.Truncate(HtmlText.ToPlainText(item.Summary ?? item.Content), StoryText.MaxSummaryLength)),
         };
     }
 

@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using FeedDigest.Core.Normalizing;
 using FeedDigest.Core.Ports;
+using FeedDigest.Core.Stories;
 using FeedDigest.Core.Stories.Clustering;
 using FeedDigest.Infrastructure;
 using FeedDigest.Infrastructure.Storage;
@@ -161,7 +162,8 @@ internal static class ClusterCommand
 
             // Story ids are the items' positions: ids in the input need not be numbers or unique.
             ids.Add(item.Id);
-            batch.Add(new StoryForClustering(ids.Count, item.Title, item.Summary, item.Published) { Source = item.Source });
+            var (title, summary) = AsStored(item);
+            batch.Add(new StoryForClustering(ids.Count, title, summary, item.Published) { Source = item.Source });
             if (batch.Count == ClusteringCatchUp.PageSize)
             {
                 await clusterer.AssignAllAsync(batch, cancellationToken).ConfigureAwait(false);
@@ -188,6 +190,18 @@ internal static class ClusterCommand
 
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>
+    /// The item's text as the service would store it from a feed: markup read as text, the page
+    /// furniture the default rules find in one item cleared, the title filled in and the summary cut
+    /// (<see cref="StoryText"/>). Plain headlines come through unchanged.
+    /// </summary>
+    private static (string Title, string Summary) AsStored(Item item)
+    {
+        var title = HtmlText.CollapseWhiteSpace(HtmlText.ToPlainText(item.Title));
+        var summary = PageFurniture.StripAll([(item.Summary, title)], FurnitureRules.Default)[0].Text;
+        return StoryText.Of(title, summary);
     }
 
     /// <summary>One input line. The id is echoed back exactly as given (string or number).</summary>

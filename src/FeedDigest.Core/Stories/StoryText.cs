@@ -1,0 +1,27 @@
+using FeedDigest.Core.Normalizing;
+
+namespace FeedDigest.Core.Stories;
+
+/// <summary>
+/// The title and summary a story is stored, shown and clustered with, from an item's title and its
+/// summary's plain text (cleared of page furniture): the one rule the poller and
+/// <c>feeddigest cluster</c> share, so the tool clusters what the service would.
+/// </summary>
+public static class StoryText
+{
+    /// <summary>Longer summaries are cut: a full-text item's first screens say what it is about.</summary>
+    public const int MaxSummaryLength = 4000;
+
+    /// <summary>The story's title (the start of its summary when it has none) and its summary, cut to <see cref="MaxSummaryLength"/>.</summary>
+    public static (string Title, string Summary) Of(string title, string summary)
+    {
+        ArgumentNullException.ThrowIfNull(title);
+        ArgumentNullException.ThrowIfNull(summary);
+        if (title.Length == 0)
+        {
+            title = summary.Length > 0 ? HtmlText.Truncate(summary, 80) : "(untitled)";
+        }
+
+        return (title, HtmlText.Truncate(summary, MaxSummaryLength));
+    }
+}
