@@ -205,6 +205,51 @@ public sealed class StoryOnceTests(ITestOutputHelper output) : IAsyncLifetime, I
     }
 
     /// <summary>
+    /// Stories:EditedStories IncludeOnce with a story from two outlets. The subscriber read the
+    /// Times' version; the wire's was only named under "also". The wire then fixing its copy is not
+    /// an update of what they read: it must not bring the story back. The Times' own update does,
+    /// once. (Before, every outlet's edit of its copy sent the story again.)
+    /// </summary>
+    [Fact]
+    public async Task IncludeOnce_AnOutletNamedUnderAlsoEditsItsCopy_NotSentAgain_TheHeadlinesOutletsUpdateIs()
+    {
+        await using var smtp = InProcessSmtpServer.Start();
+        var clock = new FakeTimeProvider(Start);
+        var published = Start.AddHours(-1);
+        var times = server.Set("times.xml", Rss(("t1", TimesTitle, TimesSummary, published)));
+        var wire = server.Set("wire.xml", Rss(("w1", WireTitle, WireSummary, published.AddMinutes(10))));
+        var settings = Settings(smtp.Port, times, wire);
+        settings["FeedDigest:Stories:EditedStories"] = "IncludeOnce";
+        using var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
+        var (poller, dispatcher) = await PrepareAsync(host);
+        Assert.Equal(2, (await poller.PollAsync(allFeeds: true, default)).NewStories);
+        await AssertOneClusterAsync(host, TimesTitle, WireTitle);
+
+        // 07:00 in Shanghai: the Times' headline, the wire under "also".
+        clock.Advance(TimeSpan.FromHours(23) + TimeSpan.FromMinutes(1));
+        Assert.Equal(new DigestRunReport(1, 1, 0), await dispatcher.RunAsync(default));
+
+        // The wire edits its copy; a day later, nothing goes out.
+        clock.Advance(TimeSpan.FromHours(2));
+        server.Set("wire.xml", Rss(("w1", WireTitle + ", sources say", WireSummary + " Officials did not comment.", published.AddMinutes(10))));
+        await poller.PollAsync(allFeeds: true, default);
+        clock.Advance(TimeSpan.FromDays(1) - TimeSpan.FromHours(2));
+        var afterWireEdit = await dispatcher.RunAsync(default);
+
+        // The Times updates the story the subscriber read: it goes out once more, marked updated.
+        clock.Advance(TimeSpan.FromHours(2));
+        server.Set("times.xml", Rss(("t1", TimesTitle + ", 40 more sites blocked", TimesSummary + " Forty more sites were blocked on Tuesday.", published)));
+        await poller.PollAsync(allFeeds: true, default);
+        clock.Advance(TimeSpan.FromDays(1) - TimeSpan.FromHours(2));
+        await dispatcher.RunAsync(default);
+
+        var digests = smtp.Messages.Select(m => m.TextBody!).ToList();
+        output.WriteLine(string.Join("\n----\n", digests));
+        Assert.True(digests.Count == 2, $"the wire's edit of a copy named under \"also\" should send nothing (that run: {afterWireEdit}), the Times' update one digest; {digests.Count} digests:\n{string.Join("\n----\n", digests)}");
+        Assert.Contains("[Updated] " + TimesTitle + ", 40 more sites blocked", digests[1], StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// A subscriber added to the configuration gets the stories first seen in the last
     /// Digests:NewSubscriberLookback (24 h). Under IncludeOnce an old story edited just now has a new,
     /// highest sequence but its old first-seen time: a cut-off taken as the highest sequence first

@@ -546,7 +546,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             // Only once someone got the story: an edit before any digest carried it (a typo fixed
             // within the hour) is what they will get, not an update, and must not use up the one.
             var sendAgain = isEdit && editedStories == EditedStoryPolicy.IncludeOnce && state.Revision == 0 && state.Due
-                && await IsInAnyDigestAsync(scope, storyId, cancellationToken).ConfigureAwait(false);
+                && await WasHeadlineAsync(scope, storyId, cancellationToken).ConfigureAwait(false);
             var update = scope.Command(
                 """
                 UPDATE stories SET title = $title, link = $link, summary = $summary, author = $author, categories = $categories,
@@ -572,9 +572,13 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         return edited;
     }
 
-    private static async Task<bool> IsInAnyDigestAsync(SqliteWriteScope scope, long storyId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether some digest showed the story as a headline: an edit of a copy only named under "also"
+    /// is not an update of what anyone read, and would send the story again once per outlet.
+    /// </summary>
+    private static async Task<bool> WasHeadlineAsync(SqliteWriteScope scope, long storyId, CancellationToken cancellationToken)
     {
-        var query = scope.Command("SELECT EXISTS (SELECT 1 FROM digest_stories WHERE story_id = $id)");
+        var query = scope.Command("SELECT EXISTS (SELECT 1 FROM digest_stories WHERE story_id = $id AND lead_story_id IS NULL)");
         SqliteWriteScope.Set(query, "$id", storyId);
         return await query.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long exists && exists != 0;
     }
