@@ -21,6 +21,9 @@ public static class StoryIdentity
     public const string GuidPrefix = "guid:";
     public const string LinkPrefix = "link:";
 
+    /// <summary>The keys of an item with neither GUID nor link (its title and date, hashed).</summary>
+    public const string TextKeyPrefix = "hash:";
+
     /// <summary>The keys of each item of one document, in the items' order; the first key of each is its main one.</summary>
     /// <param name="guidsUnstable">The feed was seen regenerating GUIDs: they are not used, whatever the document says.</param>
     public static DocumentIdentity Assign(IReadOnlyList<ParsedItem> items, IdentityPolicy policy, bool guidsUnstable, IReadOnlySet<string>? trackingParameters = null)
@@ -143,7 +146,7 @@ public static class StoryIdentity
     private static string DateText(ParsedItem item) =>
         (item.Published ?? item.Updated)?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) ?? string.Empty;
 
-    private static string TextKey(string text) => "hash:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    private static string TextKey(string text) => TextKeyPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     private static HashSet<string> Repeated(List<string?> values)
     {

@@ -126,18 +126,29 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
         Assert.Equal(["Third"], (await DueAfterAsync(host, cutoff)).Select(s => s.Title));
     }
 
-    [Fact]
-    public async Task TitleEditedAfterPublication_UpdatesTheStory_WithoutSendingItAgain()
+    /// <summary>How an item is named: by its GUID, by its link alone, or by neither (its title and date).</summary>
+    public enum ItemNaming
     {
-        var url = Serve(new Item("a1", "Port reopns", "https://site.example/1"));
-        using var host = await StartAsync(url);
-        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+        ByGuid,
+        ByLinkAlone,
+        ByTitleAndDate,
+    }
 
-        Serve(new Item("a1", "Port reopens (12 comments)", "https://site.example/1"));
+    [Theory]
+    [InlineData(ItemNaming.ByGuid)]
+    [InlineData(ItemNaming.ByLinkAlone)]
+    [InlineData(ItemNaming.ByTitleAndDate)]
+    public async Task TitleEditedAfterPublication_UpdatesTheStory_WithoutSendingItAgain(ItemNaming naming)
+    {
+        var url = Serve(Named(naming, "Port reopns", Start.AddHours(-2)), Named(naming, "Rain expected", Start.AddHours(-3), "Storm warning."));
+        using var host = await StartAsync(url);
+        var cutoff = await FirstPollAsync(host, expectedNew: 2);
+
+        Serve(Named(naming, "Port reopens (12 comments)", Start.AddHours(-2)), Named(naming, "Rain expected", Start.AddHours(-3), "Storm warning."));
         await PollAgainAsync(host);
 
         Assert.Empty(await DueAfterAsync(host, cutoff));
-        Assert.Equal("Port reopens (12 comments)", Assert.Single(await DueAfterAsync(host, 0)).Title);
+        Assert.Equal(["Port reopens (12 comments)", "Rain expected"], (await DueAfterAsync(host, 0)).Select(story => story.Title));
     }
 
     [Fact]
@@ -168,20 +179,49 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
         Assert.Empty(await DueAfterAsync(host, again.Sequence));
     }
 
-    [Fact]
-    public async Task PubDateBumpedOnEveryEdit_NoSecondDelivery()
+    [Theory]
+    [InlineData(ItemNaming.ByGuid)]
+    [InlineData(ItemNaming.ByLinkAlone)]
+    [InlineData(ItemNaming.ByTitleAndDate)]
+    public async Task PubDateBumpedOnEveryEdit_NoSecondDelivery(ItemNaming naming)
     {
-        var url = Serve(new Item("a1", "Port reopens", "https://site.example/1", Start.AddHours(-2)));
+        var url = Serve(Named(naming, "Port reopens", Start.AddHours(-2)));
         using var host = await StartAsync(url);
         var cutoff = await FirstPollAsync(host, expectedNew: 1);
 
         for (var bump = 1; bump <= 3; bump++)
         {
-            Serve(new Item("a1", "Port reopens", "https://site.example/1", Start.AddHours(bump)));
+            Serve(Named(naming, "Port reopens", Start.AddHours(bump)));
             await PollAgainAsync(host);
         }
 
         Assert.Empty(await DueAfterAsync(host, cutoff));
+    }
+
+    [Fact]
+    public async Task NoGuidNoLink_ADailyItemWithYesterdaysTitleAndText_IsANewStory()
+    {
+        // Neither an edit of yesterday's item (its date moved on, and it left the feed) nor a repeat of it.
+        var url = Serve(new Item(null, "Tide table", null, Start.AddHours(-1), "High water 06:10 and 18:32."));
+        using var host = await StartAsync(url);
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+
+        clock.Advance(TimeSpan.FromDays(1));
+        Serve(new Item(null, "Tide table", null, clock.GetUtcNow().AddHours(-1), "High water 06:55 and 19:14."));
+
+        Assert.Equal(1, (await PollAsync(host)).NewStories);
+        Assert.Equal(["Tide table"], (await DueAfterAsync(host, cutoff)).Select(story => story.Title));
+    }
+
+    private static Item Named(ItemNaming naming, string title, DateTimeOffset published, string description = "Ships returned to the port.")
+    {
+        var slug = title.Split(' ')[0].ToLowerInvariant();
+        return naming switch
+        {
+            ItemNaming.ByGuid => new Item("id-" + slug, title, "https://site.example/" + slug, published, description),
+            ItemNaming.ByLinkAlone => new Item(null, title, "https://site.example/" + slug, published, description),
+            _ => new Item(null, title, null, published, description),
+        };
     }
 
     [Fact]

@@ -307,6 +307,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         // Known keys, and the keys this fetch adds as it goes: an item may repeat one before it.
         var known = await FindKeysAsync(scope, hashes.SelectMany(h => h), cancellationToken).ConfigureAwait(false);
         var (sameStory, regenerated) = await MatchNewGuidsAsync(scope, stories, hashes, known, cancellationToken).ConfigureAwait(false);
+        var editedWithoutIdentity = await MatchEditsWithoutIdentityAsync(scope, feedId, stories, hashes, known, sameStory, cancellationToken).ConfigureAwait(false);
         var newKeys = new List<(long Hash, long? StoryId)>();
         var knownStories = new List<(long StoryId, NewStory Story)>();
         var gainedGuid = new HashSet<long>();
@@ -320,7 +321,11 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             var naming = Enumerable.Range(0, keys.Length).Where(k => (!hasGuid || IsGuid(story.Keys[k])) && known.ContainsKey(keys[k])).ToList();
             long? storyId;
             var keepStoredGuid = false;
-            if (sameStory.TryGetValue(i, out var match))
+            if (editedWithoutIdentity.TryGetValue(i, out var edited))
+            {
+                storyId = edited;
+            }
+            else if (sameStory.TryGetValue(i, out var match))
             {
                 storyId = match.StoryId;
                 if (match.HadGuid)
@@ -510,6 +515,66 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         }
 
         return (sameStory, regenerated);
+    }
+
+    /// <summary>
+    /// Items with neither GUID nor link are known by title and date, so an edit of either makes a
+    /// key never stored. Such an item, unknown, is the stored story of the feed (also without GUID
+    /// or link) that no item of this fetch names, when it has the same text and either the same
+    /// title (its date bumped) or the same date (its title edited); only when one story alone fits.
+    /// Not on the text alone: a daily item may repeat yesterday's words under a new title and date.
+    /// </summary>
+    /// <returns>The item's index and the story it is an edit of.</returns>
+    private static async Task<Dictionary<int, long>> MatchEditsWithoutIdentityAsync(
+        SqliteWriteScope scope, string feedId, IReadOnlyList<NewStory> stories, List<long[]> hashes, Dictionary<long, long?> known,
+        Dictionary<int, (long StoryId, bool HadGuid)> sameStory, CancellationToken cancellationToken)
+    {
+        var matches = new Dictionary<int, long>();
+        var unknown = Enumerable.Range(0, stories.Count)
+            .Where(i => stories[i].Keys.All(key => key.StartsWith(StoryIdentity.TextKeyPrefix, StringComparison.Ordinal))
+                && !hashes[i].Any(known.ContainsKey) && !sameStory.ContainsKey(i) && stories[i].Summary.Length > 0)
+            .ToList();
+        if (unknown.Count == 0)
+        {
+            return matches;
+        }
+
+        // The feed's latest stories of that kind that this fetch does not name: an item still in the feed is no edit's source.
+        var named = hashes.SelectMany(keys => keys).Select(key => known.GetValueOrDefault(key)).OfType<long>().Concat(sameStory.Values.Select(match => match.StoryId));
+        var read = scope.Command(
+            """
+            SELECT id, title, summary, published_at FROM stories
+            WHERE feed_id = $feed AND link IS NULL AND has_guid = 0 AND id NOT IN (SELECT value FROM json_each($named))
+            ORDER BY id DESC LIMIT 200
+            """);
+        SqliteWriteScope.Set(read, "$feed", feedId);
+        SqliteWriteScope.Set(read, "$named", SqliteJson.Array(named.Distinct()));
+        var candidates = new List<(long Id, string Title, string Summary, string? Published)>();
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                candidates.Add((reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? string.Empty : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+            }
+        }
+
+        foreach (var i in unknown)
+        {
+            var story = stories[i];
+            var published = SqliteTime.ToText(story.PublishedAt);
+            var fits = candidates
+                .Where(c => string.Equals(c.Summary, story.Summary, StringComparison.Ordinal)
+                    && (string.Equals(c.Title, story.Title, StringComparison.OrdinalIgnoreCase) || (published is not null && c.Published == published)))
+                .Take(2)
+                .ToList();
+            if (fits.Count == 1)
+            {
+                matches[i] = fits[0].Id;
+                candidates.Remove(fits[0]);
+            }
+        }
+
+        return matches;
     }
 
     /// <summary>Updates the stories whose title or text changed; their stored state is read in one statement.</summary>
