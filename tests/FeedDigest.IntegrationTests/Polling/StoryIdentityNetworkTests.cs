@@ -47,6 +47,21 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task GuidsMovedFromHttpToHttps_WhileTheLinksMoveToNewPaths_NoSecondDelivery()
+    {
+        // Only the GUID's canonical form ties the two: the links differ, and the title is edited.
+        var url = Serve(new Item("http://site.example/?p=101", "Port reopns", "http://site.example/2026/11/port"));
+        using var host = await StartAsync(url);
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+
+        Serve(new Item("https://site.example/?p=101", "Port reopens", "https://site.example/news/port-reopens"));
+        await PollAgainAsync(host);
+
+        Assert.Empty(await DueAfterAsync(host, cutoff));
+        Assert.Equal("Port reopens", Assert.Single(await DueAfterAsync(host, 0)).Title);
+    }
+
+    [Fact]
     public async Task GuidsRegeneratedOnEveryFetch_NoSecondDelivery_AndTheFeedIsToldApartByLink()
     {
         var url = Serve(new Item(Guid.NewGuid().ToString(), "Port reopens", "https://site.example/1"), new Item(Guid.NewGuid().ToString(), "Rain", "https://site.example/2"));
