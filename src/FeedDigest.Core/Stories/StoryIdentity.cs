@@ -75,6 +75,42 @@ public static class StoryIdentity
     }
 
     /// <summary>
+    /// Whether <paramref name="edited"/> reads as an edit of <paramref name="title"/> (a typo fixed,
+    /// a comment count or "Update:" added) rather than another headline: most of the shorter one's
+    /// character pairs, case and spacing aside, are in the other.
+    /// </summary>
+    public static bool TitlesAlike(string title, string edited)
+    {
+        ArgumentNullException.ThrowIfNull(title);
+        ArgumentNullException.ThrowIfNull(edited);
+        var a = CharacterPairs(title);
+        var b = CharacterPairs(edited);
+        if (a.Count == 0 || b.Count == 0)
+        {
+            return false;
+        }
+
+        var shared = a.Count(b.Contains);
+        return shared >= MinSharedPairs * Math.Min(a.Count, b.Count);
+    }
+
+    // Of the shorter title's character pairs, the share the other must have: a typo changes two or
+    // three of a headline's dozens; another headline on the same beat shares a few common ones.
+    private const double MinSharedPairs = 0.6;
+
+    private static HashSet<string> CharacterPairs(string title)
+    {
+        var text = Normalize(title);
+        var pairs = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < text.Length; i++)
+        {
+            pairs.Add(text.Substring(i, 2));
+        }
+
+        return pairs;
+    }
+
+    /// <summary>
     /// A key as stores keep it, in 64 bits: the top 16 from the feed, so a feed's keys sit together
     /// in an index (a fetch reads and writes a few pages, not one per item), the other 48 from the
     /// key within its feed. Eight bytes index far more cheaply than a key's text (often a

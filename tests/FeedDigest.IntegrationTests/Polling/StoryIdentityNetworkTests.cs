@@ -228,6 +228,21 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
         Assert.Equal(["Tide table"], (await DueAfterAsync(host, cutoff)).Select(story => story.Title));
     }
 
+    [Fact]
+    public async Task NoGuidNoLink_ANewItemOfTheSameDayWithTheFeedsUsualBlurb_IsANewStory()
+    {
+        // One item at a time, dated by the day, every item with the same blurb: a new headline is a new story.
+        var day = new DateTimeOffset(Start.Date, TimeSpan.Zero);
+        var url = Serve(new Item(null, "Council meets on Tuesday", null, day, "Posted on the town notice board."));
+        using var host = await StartAsync(url);
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+
+        Serve(new Item(null, "Budget approved", null, day, "Posted on the town notice board."));
+
+        Assert.Equal(1, (await PollAgainAsync(host)).NewStories);
+        Assert.Equal(["Budget approved"], (await DueAfterAsync(host, cutoff)).Select(story => story.Title));
+    }
+
     private static Item Named(ItemNaming naming, string title, DateTimeOffset published, string description = "Ships returned to the port.")
     {
         var slug = title.Split(' ')[0].ToLowerInvariant();

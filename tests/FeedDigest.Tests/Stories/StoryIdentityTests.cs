@@ -117,6 +117,15 @@ public sealed class StoryIdentityTests
         Assert.Equal(["link:https://harbor.example/1?id=7"], identity.Keys[0]);
     }
 
+    [Theory]
+    [InlineData("Port reopns", "Port reopens (12 comments)", true)]
+    [InlineData("Port reopens", "Update: Port reopens after the storm", true)]
+    [InlineData("港口重新开放", "港口重新开放（更新）", true)]
+    [InlineData("Council meets on Tuesday", "Budget approved", false)]
+    [InlineData("Port reopens", "Rain expected", false)]
+    public void TitlesAlike_AnEditedHeadline_NotAnotherOne(string title, string edited, bool alike) =>
+        Assert.Equal(alike, StoryIdentity.TitlesAlike(title, edited));
+
     private static IReadOnlyList<IReadOnlyList<string>> Keys(ParsedItem item) =>
         StoryIdentity.Assign([item], IdentityPolicy.Auto, guidsUnstable: false).Keys;
 }

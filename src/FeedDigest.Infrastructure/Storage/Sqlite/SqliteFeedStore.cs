@@ -521,8 +521,9 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
     /// Items with neither GUID nor link are known by title and date, so an edit of either makes a
     /// key never stored. Such an item, unknown, is the stored story of the feed (also without GUID
     /// or link) that no item of this fetch names, when it has the same text and either the same
-    /// title (its date bumped) or the same date (its title edited); only when one story alone fits.
-    /// Not on the text alone: a daily item may repeat yesterday's words under a new title and date.
+    /// title (its date bumped) or the same date and a title alike (its title edited: a typo fixed,
+    /// a comment count added); only when one story alone fits. Not on the text alone, nor on the
+    /// text and date: a feed may give every item one blurb, and date them by the day.
     /// </summary>
     /// <returns>The item's index and the story it is an edit of.</returns>
     private static async Task<Dictionary<int, long>> MatchEditsWithoutIdentityAsync(
@@ -564,7 +565,8 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             var published = SqliteTime.ToText(story.PublishedAt);
             var fits = candidates
                 .Where(c => string.Equals(c.Summary, story.Summary, StringComparison.Ordinal)
-                    && (string.Equals(c.Title, story.Title, StringComparison.OrdinalIgnoreCase) || (published is not null && c.Published == published)))
+                    && (string.Equals(c.Title, story.Title, StringComparison.OrdinalIgnoreCase)
+                        || (published is not null && c.Published == published && StoryIdentity.TitlesAlike(c.Title, story.Title))))
                 .Take(2)
                 .ToList();
             if (fits.Count == 1)
