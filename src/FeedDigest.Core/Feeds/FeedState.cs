@@ -1,3 +1,5 @@
+using FeedDigest.Core.Stories;
+
 namespace FeedDigest.Core.Feeds;
 
 /// <summary>What the service remembers about polling one feed between fetches: its schedule and health.</summary>
@@ -41,12 +43,11 @@ public sealed record FeedState(
     public bool ItemsStored { get; init; }
 
     /// <summary>
-    /// Set when the admin changed the feed's identity policy: the feed's last success before that.
-    /// Until its next items are stored (under keys of the new policy, which were never stored), those
-    /// dated up to then, or undated, were seen already and are its archive; those dated after it are
-    /// new. Without it, a changed policy would send the new feed window's items a second time.
+    /// The identity policy the feed's stored keys were made under, when the admin changed it and no
+    /// item was stored since: its next items are also keyed that way, and those known by it are the
+    /// stored stories, not new ones.
     /// </summary>
-    public DateTimeOffset? SeenUntil { get; init; }
+    public IdentityPolicy? PreviousIdentity { get; init; }
 
     /// <summary>How long the feed says it stays fresh (RSS ttl), from its last full fetch; honoured after 304s too.</summary>
     public TimeSpan? TimeToLive { get; init; }

@@ -271,7 +271,7 @@ public sealed class FeedPoller(
 
                 var items = parsed.Items.Take(options.MaxItemsPerFeed).ToList();
                 // Not the feed's first successful fetch, which may have been empty or a 304: its first items.
-                var stories = ToStories(feed, state, items, archive: !state.ItemsStored);
+                var stories = ToStories(feed, state, items);
                 var saved = await RecordSuccessAsync(feed, state with { ETag = content.ETag, LastModified = content.LastModified, TimeToLive = parsed.TimeToLive }, result.FreshFor, stories, options, cancellationToken).ConfigureAwait(false);
 
                 if (saved.GuidChanges > 0 && !state.GuidsUnstable)
@@ -437,27 +437,29 @@ public sealed class FeedPoller(
         }
     }
 
-    /// <param name="archive">The feed's first items to be stored: what they bring is its archive.</param>
-    private List<NewStory> ToStories(Feed feed, FeedState state, List<ParsedItem> items, bool archive)
+    private List<NewStory> ToStories(Feed feed, FeedState state, List<ParsedItem> items)
     {
         var storyOptions = storyOptionsMonitor.CurrentValue;
         var identity = StoryIdentity.Assign(items, feed.Identity, state.GuidsUnstable, storyOptions.TrackingParameterSet);
+        // The admin changed the feed's identity policy since its items were stored: they are known
+        // by the keys of the policy they were stored under, made again; the others are new.
+        var previousKeys = !state.ItemsStored && state.PreviousIdentity is { } previous
+            ? StoryIdentity.Assign(items, previous, state.GuidsUnstable, storyOptions.TrackingParameterSet).Keys
+            : null;
+        // Else a feed's first items to be stored are its archive.
+        var archive = !state.ItemsStored && previousKeys is null;
         if (identity.RepeatedGuids > 0)
         {
             logger.LogInformation("Feed {FeedId} ({FeedUrl}) gives {Count} GUIDs to more than one item; those items are told apart by their links", feed.Id, state.EffectiveUri, identity.RepeatedGuids);
         }
 
         var now = timeProvider.GetUtcNow();
-        // A feed's archive comes with its first items: only what is recent counts as new. Items
-        // stored under another identity policy were read up to SeenUntil: only what is dated after
-        // it is new, and an undated item is taken as seen.
-        var seenUntil = archive ? state.SeenUntil : null;
-        var newSince = archive ? seenUntil ?? now - storyOptions.NewFeedWindow : DateTimeOffset.MinValue;
-        var undatedAt = seenUntil is null ? now : DateTimeOffset.MinValue;
+        // A feed's archive comes with its first items: only what is recent counts as new.
+        var newSince = archive ? now - storyOptions.NewFeedWindow : DateTimeOffset.MinValue;
         // Furniture is judged over the whole document: what recurs in many of its items is the site's, not the story's.
         var titles = items.Select(item => HtmlText.CollapseWhiteSpace(item.Title ?? string.Empty)).ToList();
         var summaries = PageFurniture.StripAll(items.Select((item, i) => (item.Summary ?? item.Content, titles[i])).ToList(), feed.Furniture);
-        var stories = items.Select((item, i) => ToStory(feed.Id, item, titles[i], summaries[i].Text, identity.Keys[i], now) with { HeldBack = (item.Published ?? item.Updated ?? undatedAt) < newSince }).ToList();
+        var stories = items.Select((item, i) => ToStory(feed.Id, item, titles[i], summaries[i].Text, identity.Keys[i], now) with { HeldBack = (item.Published ?? item.Updated ?? now) < newSince, PreviousKeys = previousKeys?[i] ?? [] }).ToList();
         var timedOut = summaries.Count(s => s.PatternTimedOut);
         if (timedOut > 0)
         {

@@ -19,4 +19,10 @@ public sealed record NewStory(
 
     /// <summary>Stored as already seen, never delivered: an old item on a newly added feed.</summary>
     public bool HeldBack { get; init; }
+
+    /// <summary>
+    /// The item's keys under the feed's previous identity policy (<see cref="Feeds.FeedState.PreviousIdentity"/>):
+    /// looked up, never stored, so that a changed policy does not make known items new.
+    /// </summary>
+    public IReadOnlyList<string> PreviousKeys { get; init; } = [];
 }

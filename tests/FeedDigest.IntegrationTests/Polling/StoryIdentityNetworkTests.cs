@@ -471,6 +471,54 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
         Assert.Equal(0, (await PollAsync(changed)).NewStories);
     }
 
+    [Fact]
+    public async Task IdentityPolicyChanged_AnItemDatedBeforeTheLastFetchThatAppearedAfterIt_IsDelivered()
+    {
+        // Written at 11:50, out at 12:20 (a CDN's delay), after the 12:00 fetch: never seen, so new.
+        var old = new Item("g0", "Earlier story", "https://site.example/0", Start.AddHours(-3));
+        var url = Serve(old);
+        using (var host = await StartAsync(url))
+        {
+            await FirstPollAsync(host, expectedNew: 1);
+        }
+
+        clock.Advance(TimeSpan.FromHours(1));
+        using var changed = await StartAsync([url], new() { ["FeedDigest:Feeds:0:Identity"] = "title" });
+        var cutoff = (await DueAfterAsync(changed, 0))[^1].Sequence;
+        Serve(new Item("g1", "Written at 11:50, out at 12:20", "https://site.example/1", Start.AddMinutes(-10)), old);
+
+        Assert.Equal(1, (await PollAsync(changed)).NewStories);
+        Assert.Equal(["Written at 11:50, out at 12:20"], (await DueAfterAsync(changed, cutoff)).Select(s => s.Title));
+    }
+
+    [Fact]
+    public async Task IdentityPolicyChangedTwice_BeforeAFetch_AFeedDatingItsItemsAhead_NothingIsSentAgain()
+    {
+        // Local time written as GMT, three hours ahead: no date says what was seen; the first policy's keys do.
+        var ahead = new Item("g0", "Dated three hours ahead", "https://site.example/0", Start.AddHours(3).AddMinutes(-30));
+        var url = Serve(ahead);
+        using (var host = await StartAsync(url))
+        {
+            await FirstPollAsync(host, expectedNew: 1);
+        }
+
+        clock.Advance(TimeSpan.FromHours(1));
+        using (var once = await StartAsync([url], new() { ["FeedDigest:Feeds:0:Identity"] = "title" }))
+        {
+            // Applies the configuration to the stored feed without fetching it.
+            using var lease = await once.Services.GetRequiredService<FeedCatalogSync>().AcquireAsync(default);
+        }
+
+        using var changed = await StartAsync([url], new() { ["FeedDigest:Feeds:0:Identity"] = "content" });
+        var cutoff = (await DueAfterAsync(changed, 0))[^1].Sequence;
+        Serve(ahead, new Item("g5", "Yesterday's story", "https://site.example/5", Start.AddDays(-1)));
+
+        Assert.Equal(1, (await PollAsync(changed)).NewStories);
+        Assert.Equal(["Yesterday's story"], (await DueAfterAsync(changed, cutoff)).Select(s => s.Title));
+        clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(0, (await PollAsync(changed)).NewStories);
+    }
+
     private sealed record Item(string? Guid, string Title, string? Link, DateTimeOffset? Published = null, string Description = "Text of the story.");
 
     private Uri Serve(params Item[] items)

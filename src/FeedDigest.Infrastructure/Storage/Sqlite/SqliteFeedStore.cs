@@ -14,7 +14,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
 {
     private const string FeedColumns =
         "id, source, etag, last_modified, last_checked_at, last_success_at, next_check_at, consecutive_errors, last_error, " +
-        "fetch_url, last_status, failing_since, alert_sent, gone, guids_unstable, ttl_seconds, items_stored, seen_until";
+        "fetch_url, last_status, failing_since, alert_sent, gone, guids_unstable, ttl_seconds, items_stored, previous_identity";
 
     public Task<FeedRenames> SyncFeedsAsync(IReadOnlyList<Feed> feeds, DateTimeOffset now, CancellationToken cancellationToken) =>
         connections.WriteAsync(
@@ -55,11 +55,13 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                         gone = CASE WHEN (feeds.source = excluded.source OR feeds.fetch_url = excluded.source) THEN feeds.gone ELSE 0 END,
                         -- Another feed, or keys made another way: the next items are an archive again.
                         items_stored = CASE WHEN (feeds.source = excluded.source OR feeds.fetch_url = excluded.source) AND (feeds.identity IS NULL OR feeds.identity = excluded.identity) THEN feeds.items_stored ELSE 0 END,
-                        -- Keys made another way for the same feed: how far it had been read (0021_feed_seen_until.sql).
-                        seen_until = CASE
+                        -- Keys made another way for the same feed: the policy its stored keys were made under
+                        -- (0021_feed_previous_identity.sql), kept through a second change before any item is stored.
+                        previous_identity = CASE
                             WHEN NOT (feeds.source = excluded.source OR feeds.fetch_url = excluded.source) THEN NULL
-                            WHEN feeds.identity IS NOT NULL AND feeds.identity IS NOT excluded.identity THEN feeds.last_success_at
-                            ELSE feeds.seen_until END,
+                            WHEN feeds.identity IS NOT NULL AND feeds.identity IS NOT excluded.identity
+                                THEN CASE WHEN feeds.items_stored = 0 AND feeds.previous_identity IS NOT NULL THEN feeds.previous_identity ELSE feeds.identity END
+                            ELSE feeds.previous_identity END,
                         next_check_at = CASE WHEN (feeds.source = excluded.source OR feeds.fetch_url = excluded.source) AND feeds.active = 1 THEN feeds.next_check_at ELSE excluded.next_check_at END
                     WHERE feeds.source IS NOT excluded.source OR feeds.active = 0 OR feeds.identity IS NOT excluded.identity
                     """);
@@ -276,7 +278,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                 GuidsUnstable = reader.GetInt64(14) != 0,
                 TimeToLive = Number(15) is { } ttl ? TimeSpan.FromSeconds(ttl) : null,
                 ItemsStored = reader.GetInt64(16) != 0,
-                SeenUntil = SqliteTime.FromNullableText(Text(17)),
+                PreviousIdentity = Enum.TryParse<IdentityPolicy>(Text(17), ignoreCase: true, out var previous) ? previous : null,
             });
         }
 
@@ -304,8 +306,9 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         var sequence = new SequenceAllocator(scope);
         var seed = await KeySeedAsync(scope, feedId, cancellationToken).ConfigureAwait(false);
         var hashes = stories.Select(story => story.Keys.Select(key => StoryIdentity.KeyHash(seed, key)).ToArray()).ToList();
+        var previousHashes = stories.Select(story => story.PreviousKeys.Select(key => StoryIdentity.KeyHash(seed, key)).ToArray()).ToList();
         // Known keys, and the keys this fetch adds as it goes: an item may repeat one before it.
-        var known = await FindKeysAsync(scope, hashes.SelectMany(h => h), cancellationToken).ConfigureAwait(false);
+        var known = await FindKeysAsync(scope, hashes.SelectMany(h => h).Concat(previousHashes.SelectMany(h => h)), cancellationToken).ConfigureAwait(false);
         var (sameStory, regenerated) = await MatchNewGuidsAsync(scope, stories, hashes, known, cancellationToken).ConfigureAwait(false);
         var editedWithoutIdentity = await MatchEditsWithoutIdentityAsync(scope, feedId, stories, hashes, known, sameStory, cancellationToken).ConfigureAwait(false);
         var newKeys = new List<(long Hash, long? StoryId)>();
@@ -321,7 +324,12 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             var naming = Enumerable.Range(0, keys.Length).Where(k => (!hasGuid || IsGuid(story.Keys[k])) && known.ContainsKey(keys[k])).ToList();
             long? storyId;
             var keepStoredGuid = false;
-            if (editedWithoutIdentity.TryGetValue(i, out var edited))
+            if (previousHashes[i].FirstOrDefault(known.ContainsKey) is var previousKey and not 0)
+            {
+                // Known under the keys of the feed's previous identity policy: the stored story (or its tombstone).
+                storyId = known[previousKey];
+            }
+            else if (editedWithoutIdentity.TryGetValue(i, out var edited))
             {
                 storyId = edited;
             }
