@@ -28,20 +28,29 @@ internal static class FeedDigestHost
     public const string ExampleConfigFile = "appsettings.example.json";
 
     /// <summary>
-    /// The settings as the service reads them (appsettings.json in <paramref name="contentRoot"/>,
-    /// then <paramref name="configFile"/>, then the environment), without building a host: for a
-    /// command that needs a setting or two and nothing else. Throws as the host would on a file
-    /// that cannot be read.
+    /// The settings as the service reads them, in its order (appsettings.json and
+    /// appsettings.{environment}.json in <paramref name="contentRoot"/>, the environment,
+    /// <paramref name="configFile"/> and the environment again, the secret files), without building
+    /// a host: for a command that needs a setting or two and nothing else. Throws as the host would
+    /// on a file that cannot be read.
     /// </summary>
     public static IConfiguration ReadSettings(string? configFile, string contentRoot)
     {
-        var builder = new ConfigurationBuilder().SetBasePath(contentRoot).AddJsonFile(DefaultConfigFile, optional: true, reloadOnChange: false);
+        // The host's environment: DOTNET_ENVIRONMENT, Production when unset (the deploy/ units set it).
+        var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") is { Length: > 0 } named ? named : Environments.Production;
+        var configuration = new ConfigurationManager();
+        configuration.SetBasePath(contentRoot)
+            .AddJsonFile(DefaultConfigFile, optional: true, reloadOnChange: false)
+            .AddJsonFile($"appsettings.{environment}.json", optional: true, reloadOnChange: false)
+            .AddEnvironmentVariables();
         if (configFile is not null)
         {
-            builder.AddJsonFile(Path.GetFullPath(configFile, contentRoot), optional: false, reloadOnChange: false);
+            configuration.AddJsonFile(Path.GetFullPath(configFile, contentRoot), optional: false, reloadOnChange: false);
+            configuration.AddEnvironmentVariables();
         }
 
-        return builder.AddEnvironmentVariables().Build();
+        AddSecretFiles(configuration, contentRoot, reloadOnChange: false);
+        return configuration;
     }
 
     /// <param name="configFile">A configuration file to use instead of appsettings.json.</param>

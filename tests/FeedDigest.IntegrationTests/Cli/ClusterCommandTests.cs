@@ -72,6 +72,20 @@ public sealed class ClusterCommandTests
     }
 
     [Fact]
+    public async Task Cluster_TakesTheSettingsOfTheServicesEnvironment()
+    {
+        // deploy/ runs the service with DOTNET_ENVIRONMENT=Production: appsettings.Production.json is its own.
+        using var folder = new TempDirectory();
+        await File.WriteAllTextAsync(Path.Combine(folder.Path, "appsettings.json"), """{ "FeedDigest": { } }""");
+        await File.WriteAllTextAsync(Path.Combine(folder.Path, "appsettings.Production.json"), """{ "FeedDigest": { "Clustering": { "Threshold": 0.99 } } }""");
+
+        var (exitCode, stdout, stderr) = await FeedDigestProcess.RunAsync(folder.Path, Items, new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = "Production" }, "cluster");
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.Equal(6, ClusterCount(stdout));
+    }
+
+    [Fact]
     public async Task Cluster_ConfiguredKnobOutOfRange_ExitsNonZeroNamingTheSetting()
     {
         using var folder = new TempDirectory();
