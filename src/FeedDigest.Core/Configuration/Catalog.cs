@@ -32,6 +32,10 @@ public sealed class Catalog
 
     public IReadOnlyDictionary<string, Topic> TopicsById { get; }
 
+    /// <summary>How digests name the outlet of a feed: its configured title, else its id.</summary>
+    public string OutletName(string feedId) =>
+        FeedsById.TryGetValue(feedId, out var feed) && feed.Title is not null ? feed.Title : feedId;
+
     /// <summary>Every topic compiled into one matcher, built once per configuration.</summary>
     public TopicMatcher TopicMatcher { get; }
 

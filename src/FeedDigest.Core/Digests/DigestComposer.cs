@@ -104,17 +104,24 @@ public static class DigestComposer
                 .ThenBy(other => other.Story.Sequence)
                 .Select(other => other.Story)
                 .Where(story => story.FeedId != versions[0].FeedId)
-                .DistinctBy(story => story.FeedId)
                 .ToList();
-            // Two feeds of one outlet (its world and its Asia pages) carry one article: naming the
-            // second under "also" would link to the page the headline already opens.
+            // Each outlet once, and not the headline's again: two feeds of one outlet (its world and
+            // its Asia pages, both titled "Reuters") often carry one article, and "also" would name
+            // the outlet twice or link to the page the headline already opens. An outlet's copy
+            // that is the headline's article gives way to another copy of its, if it has one.
+            var lead = versions[0];
+            var named = new HashSet<string>([catalog.OutletName(lead.FeedId)], StringComparer.OrdinalIgnoreCase);
             var linked = new HashSet<string>(StringComparer.Ordinal);
-            if (LinkOf(versions[0]) is { } leadLink)
+            if (LinkOf(lead) is { } leadLink)
             {
                 linked.Add(leadLink);
             }
 
-            others.RemoveAll(story => LinkOf(story) is { } link && !linked.Add(link));
+            others = others
+                .Where(story => LinkOf(story) is not { } link || !linked.Contains(link))
+                .DistinctBy(story => story.FeedId)
+                .Where(story => named.Add(catalog.OutletName(story.FeedId)) && (LinkOf(story) is not { } link || linked.Add(link)))
+                .ToList();
             matches.Add((versions[0], others, topicIndex));
         }
 

@@ -102,15 +102,12 @@ public sealed class DigestRenderer
     private static List<OutletView> AlsoFor(DigestEntry lead, IEnumerable<DigestEntry> section, Dictionary<long, StoredStory> storiesById, Catalog catalog) =>
         section.Where(e => e.LeadStoryId == lead.StoryId && storiesById.ContainsKey(e.StoryId))
             .Select(e => storiesById[e.StoryId])
-            .Select(story => new OutletView(OutletName(story, catalog), SafeLink(story.Link)))
+            .Select(story => new OutletView(catalog.OutletName(story.FeedId), SafeLink(story.Link)))
             .ToList();
-
-    private static string OutletName(StoredStory story, Catalog catalog) =>
-        catalog.FeedsById.TryGetValue(story.FeedId, out var feed) && feed.Title is not null ? feed.Title : story.FeedId;
 
     private static StoryView ToView(StoredStory story, int number, Catalog catalog, TimeZoneInfo zone, DigestLanguage language, int summaryLength, IReadOnlyList<OutletView> also)
     {
-        var outlet = OutletName(story, catalog);
+        var outlet = catalog.OutletName(story.FeedId);
         var time = story.PublishedAt is { } published
             ? language.Time(TimeZoneInfo.ConvertTime(published, zone))
             : null;

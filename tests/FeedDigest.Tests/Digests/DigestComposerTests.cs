@@ -51,6 +51,26 @@ public sealed class DigestComposerTests
     }
 
     [Fact]
+    public void Compose_TwoFeedsOfOneOutlet_TheOutletIsNamedOnce_AndNotUnderItsOwnHeadline()
+    {
+        var catalog = DigestTestData.Catalog(
+            new FeedOptions { Id = "reuters-world", Url = "https://reuters.example/world.xml", Title = "Reuters" },
+            new FeedOptions { Id = "reuters-china", Url = "https://reuters.example/china.xml", Title = "Reuters" });
+        var world = DigestTestData.Story(1, "China widens censorship, blocks VPN services", feedId: "reuters-world") with { ClusterId = 7 };
+        var china = DigestTestData.Story(2, "Beijing's VPN ban widens", feedId: "reuters-china") with { ClusterId = 7 };
+        var wire = DigestTestData.Story(3, "Great Firewall blocks VPNs", feedId: "wire") with { ClusterId = 7 };
+        var harbor = DigestTestData.Story(4, "Censors block VPN services", feedId: "harbor") with { ClusterId = 7 };
+
+        // Harbor, listed first, leads: Reuters is named once, by its first feed's copy.
+        var (withHarbor, _) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), catalog, [world, china, wire, harbor], 50);
+        // Carried by Reuters alone, its world page leads and its China page is not named under it.
+        var (reutersAlone, _) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), catalog, [world, china], 50);
+
+        Assert.Equal([4L, 3L, 1L], withHarbor.Select(entry => entry.StoryId));
+        Assert.Equal([1L], reutersAlone.Select(entry => entry.StoryId));
+    }
+
+    [Fact]
     public void Compose_RanksByTheSubscribersTopicOrder_ThenOutlets_ThenRecency_NeverTrustingFutureDates()
     {
         var port = DigestTestData.Story(1, "Port reopens");
