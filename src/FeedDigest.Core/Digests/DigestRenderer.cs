@@ -6,6 +6,7 @@ using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Normalizing;
 using FeedDigest.Core.Ports;
 using FeedDigest.Core.Stories;
+using FeedDigest.Core.Topics;
 
 namespace FeedDigest.Core.Digests;
 
@@ -61,8 +62,9 @@ public sealed class DigestRenderer
         // A subscriber who asked for plain text gets a single text part.
         var html = subscriber.Format == DigestFormat.Text ? null : htmlTemplate.Render(new TemplateContext(view, templateOptions), Encoder);
         var text = textTemplate.Render(new TemplateContext(view, templateOptions), NullEncoder.Default);
-        // The list a digest belongs to is its first topic: mail clients file and filter by it.
-        var listTopic = unsent.Digest.Entries.Select(e => e.TopicId).FirstOrDefault() is { } topicId && catalog.TopicsById.TryGetValue(topicId, out var topic)
+        // The list a subscriber's digests belong to is their first topic, whichever topics have stories
+        // that day: mail clients file and filter by it, and a filter must catch every digest.
+        var listTopic = subscriber.TopicIds.Select(id => catalog.TopicsById.GetValueOrDefault(id)).OfType<Topic>().FirstOrDefault() is { } topic
             ? new MailingList(topic.Id, topic.Name)
             : null;
         return new OutgoingMessage(unsent.Digest.MessageId, subscriber.Email, subscriber.DisplayName, view.Subject, html, text, unsent.Digest.CreatedAt)
@@ -108,8 +110,10 @@ public sealed class DigestRenderer
     private static StoryView ToView(StoredStory story, int number, Catalog catalog, TimeZoneInfo zone, DigestLanguage language, int summaryLength, IReadOnlyList<OutletView> also)
     {
         var outlet = catalog.OutletName(story.FeedId);
-        var time = story.PublishedAt is { } published
-            ? language.Time(TimeZoneInfo.ConvertTime(published, zone))
+        // Never a time to come: a feed dating its items ahead (a local time written as GMT, a
+        // scheduled post) is shown when FeedDigest first saw the story.
+        var time = story.PublishedAt is not null
+            ? language.Time(TimeZoneInfo.ConvertTime(story.DatedAt, zone))
             : null;
         return new StoryView(number, story.Title, SafeLink(story.Link), outlet, time, HtmlText.Truncate(story.Summary, summaryLength), story.Revision > 0, also);
     }

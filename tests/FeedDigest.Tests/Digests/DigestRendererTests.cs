@@ -108,7 +108,7 @@ public sealed class DigestRendererTests
     [InlineData("fr-FR", "Online censorship, Shipping: 2 new stories · 11 mars 2026", "2 new stories on Online censorship, Shipping", "10 mars 08:30", "fr-FR")]
     public void Render_SubscriberLanguage_WritesSubjectHeadingAndTimesInIt(string? language, string subject, string heading, string time, string lang)
     {
-        var stories = new[] { DigestTestData.Story(1, "Censorship one", published: PublishedAt), DigestTestData.Story(2, "Port two", feedId: "wire") };
+        var stories = new[] { DigestTestData.Story(1, "Censorship one", published: PublishedAt) with { FirstSeenAt = PublishedAt.AddMinutes(5) }, DigestTestData.Story(2, "Port two", feedId: "wire") };
         var entries = new[] { new DigestEntry(1, "censorship", 0), new DigestEntry(2, "shipping", 1) };
         var subscriber = DigestTestData.Subscriber("censorship", "shipping") with { Language = language is null ? null : System.Globalization.CultureInfo.GetCultureInfo(language) };
 
@@ -131,7 +131,7 @@ public sealed class DigestRendererTests
     [Fact]
     public void Render_PublishedTime_IsShownInTheSubscribersZone()
     {
-        var story = DigestTestData.Story(1, "Censorship story", published: PublishedAt);
+        var story = DigestTestData.Story(1, "Censorship story", published: PublishedAt) with { FirstSeenAt = PublishedAt.AddMinutes(5) };
 
         var message = Render([story]);
 
@@ -139,6 +139,29 @@ public sealed class DigestRendererTests
         Assert.Contains("10 Mar 08:30", message.TextBody, StringComparison.Ordinal);
         Assert.DoesNotContain("00:30", message.HtmlBody, StringComparison.Ordinal);
         Assert.DoesNotContain("00:30", message.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_ListId_IsTheSubscribersFirstTopic_WhicheverTopicsHaveStoriesThatDay()
+    {
+        var subscriber = DigestTestData.Subscriber("censorship", "shipping");
+        var port = DigestTestData.Story(1, "Port reopens");
+
+        var message = Render([port], [new DigestEntry(1, "shipping", 0)], subscriber);
+
+        Assert.Equal(new MailingList("censorship", "Online censorship"), message.List);
+    }
+
+    [Fact]
+    public void Render_ADateAheadOfWhenTheStoryWasFirstSeen_ShowsWhenItWasFirstSeen()
+    {
+        // Dated a month ahead by its feed, first seen at 00:30 UTC: 08:30 in Shanghai, not next month.
+        var story = DigestTestData.Story(1, "Censorship story", published: PublishedAt.AddDays(30)) with { FirstSeenAt = PublishedAt };
+
+        var message = Render([story]);
+
+        Assert.Contains("10 Mar 08:30", message.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("9 Apr", message.TextBody, StringComparison.Ordinal);
     }
 
     [Fact]
