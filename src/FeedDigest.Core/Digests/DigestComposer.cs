@@ -88,17 +88,20 @@ public static class DigestComposer
             }
 
             // A topic that leaves a feed out (ExcludeFeeds, or Feeds and Tags naming others) shows
-            // neither that feed's version as the story nor its name under "also".
-            var topic = topics[topicIndex];
+            // neither that feed's version as the story nor its name under "also", unless another of
+            // the subscriber's topics the story matches takes that feed: the topics' order says
+            // where the story is listed, not which outlets it names.
+            var storyTopics = group.SelectMany(topicsOf).Where(topics.Contains).Distinct().ToList();
+            bool Allowed(string feedId) => storyTopics.Any(matched => matched.Feeds.Allows(feedId));
             var versions = group
-                .Where(story => topic.Feeds.Allows(story.FeedId))
+                .Where(story => Allowed(story.FeedId))
                 .OrderBy(story => feedRank.GetValueOrDefault(story.FeedId, int.MaxValue))
                 .ThenBy(story => story.Sequence)
                 .ToList();
             // One version per outlet: a feed that carries the story twice adds nothing to "also"; an
             // outlet with a new copy is named by it rather than by one it carried before.
             var others = versions.Skip(1).Select(story => (Story: story, Earlier: false))
-                .Concat(earlier.Where(story => topic.Feeds.Allows(story.FeedId) && feedRank.ContainsKey(story.FeedId)).Select(story => (Story: story, Earlier: true)))
+                .Concat(earlier.Where(story => Allowed(story.FeedId) && feedRank.ContainsKey(story.FeedId)).Select(story => (Story: story, Earlier: true)))
                 .OrderBy(other => feedRank.GetValueOrDefault(other.Story.FeedId, int.MaxValue))
                 .ThenBy(other => other.Earlier)
                 .ThenBy(other => other.Story.Sequence)

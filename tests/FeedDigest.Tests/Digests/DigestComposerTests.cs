@@ -142,6 +142,38 @@ public sealed class DigestComposerTests
     }
 
     [Fact]
+    public void Compose_AFeedOneTopicLeavesOut_IsStillNamed_WhenTheStoryAlsoMatchesATopicThatTakesIt_WhateverTheirOrder()
+    {
+        var options = new CatalogOptions
+        {
+            Feeds =
+            [
+                new FeedOptions { Id = "harbor", Url = "https://harbor.example/feed.xml" },
+                new FeedOptions { Id = "ledger", Url = "https://ledger.example/feed.xml" },
+            ],
+            Topics =
+            [
+                new TopicOptions { Id = "wechat", Keywords = ["WeChat"], ExcludeFeeds = ["ledger"] },
+                new TopicOptions { Id = "censorship", Keywords = ["censorship"] },
+            ],
+        };
+        Assert.True(Catalog.TryCreate(options, "/", out var catalog, out var errors), string.Join("\n", errors));
+        var harbor = DigestTestData.Story(1, "WeChat accounts closed in censorship drive", feedId: "harbor") with { ClusterId = 5 };
+        var ledger = DigestTestData.Story(2, "Censorship drive closes WeChat accounts", feedId: "ledger") with { ClusterId = 5 };
+        Subscriber Following(params string[] topics) => new("ana@example.com", "ana@example.com", "Ana", topics, DigestSchedule.Daily(new TimeOnly(7, 0), DigestTestData.Shanghai));
+
+        var (wechatFirst, _) = DigestComposer.Compose(Following("wechat", "censorship"), catalog, [harbor, ledger], 50);
+        var (censorshipFirst, _) = DigestComposer.Compose(Following("censorship", "wechat"), catalog, [harbor, ledger], 50);
+
+        Assert.Equal([new DigestEntry(1, "wechat", 0), new DigestEntry(2, "wechat", 1, LeadStoryId: 1)], wechatFirst);
+        Assert.Equal([new DigestEntry(1, "censorship", 0), new DigestEntry(2, "censorship", 1, LeadStoryId: 1)], censorshipFirst);
+
+        // Following the topic that leaves the ledger out, and only it: the ledger stays unnamed.
+        var (wechatOnly, _) = DigestComposer.Compose(Following("wechat"), catalog, [harbor, ledger], 50);
+        Assert.Equal([new DigestEntry(1, "wechat", 0)], wechatOnly);
+    }
+
+    [Fact]
     public void Compose_EarlierCopies_OfADeliveredCluster_AreNotListedWithItsUpdatedStory()
     {
         var updated = DigestTestData.Story(9, "Censorship: more VPNs blocked", feedId: "harbor") with { ClusterId = 4, Revision = 1 };
