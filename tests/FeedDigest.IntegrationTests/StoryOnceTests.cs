@@ -250,6 +250,51 @@ public sealed class StoryOnceTests(ITestOutputHelper output) : IAsyncLifetime, I
     }
 
     /// <summary>
+    /// IncludeOnce, two subscribers. The wire's copy led one's digest (their topic leaves the Times
+    /// out) and was only named under "also" in the other's. The wire's edit goes out as an update
+    /// to the first, and not to the second, who read the Times' version.
+    /// </summary>
+    [Fact]
+    public async Task IncludeOnce_AnEditGoesToTheSubscriberWhoReadThatVersion_NotToOneWhoSawItUnderAlso()
+    {
+        await using var smtp = InProcessSmtpServer.Start();
+        var clock = new FakeTimeProvider(Start);
+        var published = Start.AddHours(-1);
+        var times = server.Set("times.xml", Rss(("t1", TimesTitle, TimesSummary, published)));
+        var wire = server.Set("wire.xml", Rss(("w1", WireTitle, WireSummary, published.AddMinutes(10))));
+        var settings = Settings(smtp.Port, times, wire);
+        settings["FeedDigest:Stories:EditedStories"] = "IncludeOnce";
+        settings["FeedDigest:Topics:1:Id"] = "censorship-wires";
+        settings["FeedDigest:Topics:1:Name"] = "Censorship on the wires";
+        settings["FeedDigest:Topics:1:Keywords:0"] = "censorship";
+        settings["FeedDigest:Topics:1:ExcludeFeeds:0"] = "times";
+        settings["FeedDigest:Subscribers:1:Email"] = "desk@example.org";
+        settings["FeedDigest:Subscribers:1:Topics:0"] = "censorship-wires";
+        settings["FeedDigest:Subscribers:1:SendAt"] = "07:00";
+        settings["FeedDigest:Subscribers:1:TimeZone"] = "Asia/Shanghai";
+        using var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
+        var (poller, dispatcher) = await PrepareAsync(host);
+        await host.Services.GetRequiredService<IDigestStore>().GetOrCreateStateAsync("desk@example.org", Start, Start.AddDays(-1), default);
+        Assert.Equal(2, (await poller.PollAsync(allFeeds: true, default)).NewStories);
+        await AssertOneClusterAsync(host, TimesTitle, WireTitle);
+
+        clock.Advance(TimeSpan.FromHours(23) + TimeSpan.FromMinutes(1));
+        Assert.Equal(new DigestRunReport(2, 2, 0), await dispatcher.RunAsync(default));
+
+        clock.Advance(TimeSpan.FromHours(2));
+        server.Set("wire.xml", Rss(("w1", WireTitle + ", 40 more sites blocked", WireSummary + " Forty more sites were blocked.", published.AddMinutes(10))));
+        await poller.PollAsync(allFeeds: true, default);
+        clock.Advance(TimeSpan.FromDays(1) - TimeSpan.FromHours(2));
+        await dispatcher.RunAsync(default);
+
+        var later = smtp.Messages.Skip(2).ToList();
+        output.WriteLine(string.Join("\n----\n", smtp.Messages.Select(m => $"{m.To}: {m.TextBody}")));
+        var update = Assert.Single(later);
+        Assert.Equal("desk@example.org", Assert.Single(update.To.Mailboxes).Address);
+        Assert.Contains("[Updated] " + WireTitle + ", 40 more sites blocked", update.TextBody, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// A subscriber added to the configuration gets the stories first seen in the last
     /// Digests:NewSubscriberLookback (24 h). Under IncludeOnce an old story edited just now has a new,
     /// highest sequence but its old first-seen time: a cut-off taken as the highest sequence first

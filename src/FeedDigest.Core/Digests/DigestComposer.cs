@@ -21,6 +21,11 @@ public static class DigestComposer
     /// seen: a feed that dates its items in the future does not put them on top.
     /// </summary>
     /// <param name="deliveredClusters">Clusters the subscriber already got in an earlier digest.</param>
+    /// <param name="updatesWanted">
+    /// Of the stories edited and queued again (Stories:EditedStories IncludeOnce) whose cluster the
+    /// subscriber got, those their digest showed as a headline: only those go out again, marked
+    /// updated. Null: all of them.
+    /// </param>
     /// <param name="earlierCopies">
     /// Stories of the candidates' clusters that came before the subscriber's cut-off and were not
     /// sent to them (no topic matched their wording): they never lead or make a story match, but
@@ -33,8 +38,9 @@ public static class DigestComposer
         IReadOnlyList<StoredStory> candidates,
         int maxStories,
         IReadOnlySet<long>? deliveredClusters = null,
-        IReadOnlyList<StoredStory>? earlierCopies = null) =>
-        Compose(subscriber, catalog, candidates, catalog.TopicMatcher.Match, maxStories, deliveredClusters, earlierCopies);
+        IReadOnlyList<StoredStory>? earlierCopies = null,
+        IReadOnlySet<long>? updatesWanted = null) =>
+        Compose(subscriber, catalog, candidates, catalog.TopicMatcher.Match, maxStories, deliveredClusters, earlierCopies, updatesWanted);
 
     /// <summary>
     /// As above, with each story's topics already matched: a digest run matches every new story
@@ -48,7 +54,8 @@ public static class DigestComposer
         Func<StoredStory, IReadOnlyList<Topic>> topicsOf,
         int maxStories,
         IReadOnlySet<long>? deliveredClusters = null,
-        IReadOnlyList<StoredStory>? earlierCopies = null)
+        IReadOnlyList<StoredStory>? earlierCopies = null,
+        IReadOnlySet<long>? updatesWanted = null)
     {
         var earlierByCluster = (earlierCopies ?? []).Where(story => story.ClusterId is not null).ToLookup(story => story.ClusterId!.Value);
         var topics = subscriber.TopicIds
@@ -65,8 +72,9 @@ public static class DigestComposer
             if (cluster is { } delivered && deliveredClusters is not null && deliveredClusters.Contains(delivered))
             {
                 // A cluster the subscriber got stays out, but for its stories edited since and queued
-                // once more (Stories:EditedStories IncludeOnce): those go out again, marked updated.
-                var updated = candidateGroup.Where(story => story.Revision > 0).ToList();
+                // once more (Stories:EditedStories IncludeOnce) that they read as its headline: those go
+                // out again, marked updated. An outlet's edit of a copy only named under "also" is not.
+                var updated = candidateGroup.Where(story => story.Revision > 0 && (updatesWanted is null || updatesWanted.Contains(story.Id))).ToList();
                 if (updated.Count == 0)
                 {
                     continue;

@@ -165,7 +165,8 @@ public sealed class DigestDispatcher(
         {
             var earlier = candidates.EarlierCopies(stories, state.StoryCutoff, clusteringOptions.Value.Window);
             var delivered = await GetDeliveredClustersAsync(subscriber, state, now, stories, earlier, cancellationToken).ConfigureAwait(false);
-            (entries, omitted) = DigestComposer.Compose(subscriber, catalog, stories, candidates.TopicsOf, subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered, earlier);
+            var updates = await GetUpdatesWantedAsync(subscriber, stories, delivered, cancellationToken).ConfigureAwait(false);
+            (entries, omitted) = DigestComposer.Compose(subscriber, catalog, stories, candidates.TopicsOf, subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered, earlier, updates);
         }
 
         var digest = entries.Count == 0
@@ -347,7 +348,8 @@ public sealed class DigestDispatcher(
             .ToHashSet();
         var earlier = await GetEarlierCopiesAsync(clustered.Where(story => matchingClusters.Contains(story.ClusterId)).ToList(), state.StoryCutoff, cancellationToken).ConfigureAwait(false);
         var delivered = await GetDeliveredClustersAsync(subscriber, state, now, clustered, earlier, cancellationToken).ConfigureAwait(false);
-        var (entries, omitted) = DigestComposer.Compose(subscriber, catalog, clustered, story => topicsOf[story.Id], subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered, earlier);
+        var updates = await GetUpdatesWantedAsync(subscriber, clustered, delivered, cancellationToken).ConfigureAwait(false);
+        var (entries, omitted) = DigestComposer.Compose(subscriber, catalog, clustered, story => topicsOf[story.Id], subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered, earlier, updates);
         if (entries.Count == 0)
         {
             return null;
@@ -385,6 +387,18 @@ public sealed class DigestDispatcher(
         }
 
         return delivered;
+    }
+
+    /// <summary>
+    /// Of the candidates edited and queued again whose cluster the subscriber got, those a digest of
+    /// theirs showed as a headline (DigestComposer's updatesWanted).
+    /// </summary>
+    private async Task<IReadOnlySet<long>> GetUpdatesWantedAsync(Subscriber subscriber, IReadOnlyList<StoredStory> candidates, IReadOnlySet<long> delivered, CancellationToken cancellationToken)
+    {
+        var updated = candidates.Where(story => story.Revision > 0 && story.ClusterId is { } cluster && delivered.Contains(cluster)).Select(story => story.Id).ToList();
+        return updated.Count == 0
+            ? new HashSet<long>()
+            : (await digestStore.GetHeadlinesAmongAsync(subscriber.Key, updated, cancellationToken).ConfigureAwait(false)).ToHashSet();
     }
 
     private async Task<List<StoredStory>> GetNewStoriesAsync(SubscriberDigestState state, CancellationToken cancellationToken)

@@ -66,6 +66,9 @@ public interface IDigestStore
     /// <summary>Which of these stories were in one of the subscriber's digests (claimed, sent or not), whenever.</summary>
     Task<IReadOnlyList<long>> GetDeliveredAmongAsync(string subscriberKey, IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken);
 
+    /// <summary>Which of these stories one of the subscriber's digests showed as a headline (not only named under "also"), whenever.</summary>
+    Task<IReadOnlyList<long>> GetHeadlinesAmongAsync(string subscriberKey, IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken);
+
     /// <summary>Marks the digest sent; its subscriber's count of permanent failures in a row starts again at 0.</summary>
     Task MarkSentAsync(string digestId, DateTimeOffset sentAt, CancellationToken cancellationToken);
 

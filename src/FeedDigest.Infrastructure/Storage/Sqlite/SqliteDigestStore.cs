@@ -217,7 +217,13 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
         return ids.ToList();
     }
 
-    public async Task<IReadOnlyList<long>> GetDeliveredAmongAsync(string subscriberKey, IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<long>> GetDeliveredAmongAsync(string subscriberKey, IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken) =>
+        GetAmongAsync(subscriberKey, storyIds, headlinesOnly: false, cancellationToken);
+
+    public Task<IReadOnlyList<long>> GetHeadlinesAmongAsync(string subscriberKey, IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken) =>
+        GetAmongAsync(subscriberKey, storyIds, headlinesOnly: true, cancellationToken);
+
+    private async Task<IReadOnlyList<long>> GetAmongAsync(string subscriberKey, IReadOnlyCollection<long> storyIds, bool headlinesOnly, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(storyIds);
         if (storyIds.Count == 0)
@@ -225,10 +231,11 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
             return [];
         }
 
-        // By the delivered index, which leads with the subscriber and then the story.
+        // By the delivered index, which leads with the subscriber and then the story; a headline has no lead story.
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         var ids = await connection.QueryAsync<long>(new CommandDefinition(
-            "SELECT DISTINCT story_id FROM digest_stories WHERE subscriber_key = @subscriberKey AND story_id IN (SELECT value FROM json_each(@ids))",
+            "SELECT DISTINCT story_id FROM digest_stories WHERE subscriber_key = @subscriberKey AND story_id IN (SELECT value FROM json_each(@ids))"
+                + (headlinesOnly ? " AND lead_story_id IS NULL" : string.Empty),
             new { subscriberKey, ids = SqliteJson.Array(storyIds) },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return ids.ToList();
