@@ -53,6 +53,7 @@ public sealed class DigestRenderer
         templateOptions.MemberAccessStrategy.Register<SectionView>();
         templateOptions.MemberAccessStrategy.Register<StoryView>();
         templateOptions.MemberAccessStrategy.Register<OutletView>();
+        templateOptions.MemberAccessStrategy.Register<DigestLabels>();
     }
 
     public OutgoingMessage Render(UnsentDigest unsent, Subscriber subscriber, Catalog catalog, int summaryLength)
@@ -95,9 +96,10 @@ public sealed class DigestRenderer
         var localDate = TimeZoneInfo.ConvertTime(unsent.Digest.CreatedAt, zone);
         var topicNames = sections.Select(s => s.TopicName).ToList();
         var subject = language.Subject(topicNames, count, localDate);
-        var subscribedTo = string.Join(", ", subscriber.TopicIds.Select(id => catalog.TopicsById.TryGetValue(id, out var topic) ? topic.Name : id));
-        var reason = $"You get this digest because {subscriber.Email} is subscribed to {subscribedTo}, {subscriber.Schedule.Description}.";
-        return new DigestView(language.Tag, subject, language.Heading(topicNames, count), sections, unsent.Digest.OmittedCount, reason, subscriberLinks?.Unsubscribe.AbsoluteUri, subscriberLinks?.Manage.AbsoluteUri);
+        var subscribedTo = subscriber.TopicIds.Select(id => catalog.TopicsById.TryGetValue(id, out var topic) ? topic.Name : id);
+        var reason = language.Reason(subscriber.Email, subscribedTo, subscriber.Schedule.Description);
+        var omitted = unsent.Digest.OmittedCount;
+        return new DigestView(language.Tag, subject, language.Heading(topicNames, count), sections, omitted, omitted > 0 ? language.Omitted(omitted) : string.Empty, reason, subscriberLinks?.Unsubscribe.AbsoluteUri, subscriberLinks?.Manage.AbsoluteUri, language.Labels);
     }
 
     /// <summary>The other outlets' versions of a listed story, in the digest's order.</summary>
@@ -154,7 +156,7 @@ public sealed class DigestRenderer
             : throw new InvalidOperationException($"The built-in template {name} does not parse: {error}");
     }
 
-    private sealed record DigestView(string Lang, string Subject, string Heading, IReadOnlyList<SectionView> Sections, int Omitted, string Reason, string? UnsubscribeUrl, string? ManageUrl);
+    private sealed record DigestView(string Lang, string Subject, string Heading, IReadOnlyList<SectionView> Sections, int Omitted, string OmittedText, string Reason, string? UnsubscribeUrl, string? ManageUrl, DigestLabels Labels);
 
     private sealed record SectionView(string TopicName, IReadOnlyList<StoryView> Stories);
 

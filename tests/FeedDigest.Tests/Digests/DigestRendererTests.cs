@@ -174,6 +174,25 @@ public sealed class DigestRendererTests
     }
 
     [Fact]
+    public void Render_ChineseSubscriber_GetsTheWordsAroundTheStoriesInChinese()
+    {
+        var lead = DigestTestData.Story(1, "审查 story") with { ClusterId = 3, Revision = 1 };
+        var also = DigestTestData.Story(2, "审查 copy", feedId: "wire") with { ClusterId = 3 };
+        var subscriber = DigestTestData.Subscriber("censorship") with { Language = System.Globalization.CultureInfo.GetCultureInfo("zh-CN") };
+
+        var message = Render([lead, also], [new DigestEntry(1, "censorship", 0), new DigestEntry(2, "censorship", 1, LeadStoryId: 1)], subscriber, omitted: 2);
+
+        foreach (var body in new[] { message.TextBody, message.HtmlBody! })
+        {
+            Assert.Contains("另见", body, StringComparison.Ordinal);
+            Assert.Contains("更新", body, StringComparison.Ordinal);
+            Assert.Contains("……另有 2 条相关报道未列出。", body, StringComparison.Ordinal);
+            Assert.Contains("您收到这份摘要，是因为 ana@example.com 订阅了 Online censorship。", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("also:", body, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Render_LongSummary_IsTruncatedToTheSummaryLength()
     {
         var summary = string.Join(' ', Enumerable.Repeat("censorship", 40));
