@@ -75,39 +75,17 @@ public static class StoryIdentity
     }
 
     /// <summary>
-    /// Whether <paramref name="edited"/> reads as an edit of <paramref name="title"/> (a typo fixed,
-    /// a comment count or "Update:" added) rather than another headline: most of the shorter one's
-    /// character pairs, case and spacing aside, are in the other.
+    /// Whether <paramref name="edited"/> is <paramref name="title"/> with words added or taken away
+    /// at its ends (a comment count, "Update:", "(corrected)"), case and spacing aside. Not a title
+    /// alike in letters: a notice board's "Council meets on Tuesday" and "… on Thursday", or "Ward 3"
+    /// and "Ward 5", are two items; so a typo fixed in a title is taken for another item too.
     /// </summary>
-    public static bool TitlesAlike(string title, string edited)
+    public static bool TitleExtends(string title, string edited)
     {
         ArgumentNullException.ThrowIfNull(title);
         ArgumentNullException.ThrowIfNull(edited);
-        var a = CharacterPairs(title);
-        var b = CharacterPairs(edited);
-        if (a.Count == 0 || b.Count == 0)
-        {
-            return false;
-        }
-
-        var shared = a.Count(b.Contains);
-        return shared >= MinSharedPairs * Math.Min(a.Count, b.Count);
-    }
-
-    // Of the shorter title's character pairs, the share the other must have: a typo changes two or
-    // three of a headline's dozens; another headline on the same beat shares a few common ones.
-    private const double MinSharedPairs = 0.6;
-
-    private static HashSet<string> CharacterPairs(string title)
-    {
-        var text = Normalize(title);
-        var pairs = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i + 1 < text.Length; i++)
-        {
-            pairs.Add(text.Substring(i, 2));
-        }
-
-        return pairs;
+        var (shorter, longer) = Normalize(title) is var a && Normalize(edited) is var b && a.Length <= b.Length ? (a, b) : (b, a);
+        return shorter.Length > 0 && shorter != longer && longer.Contains(shorter, StringComparison.Ordinal);
     }
 
     /// <summary>

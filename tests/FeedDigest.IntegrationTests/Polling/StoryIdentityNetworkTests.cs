@@ -155,7 +155,8 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
     [InlineData(ItemNaming.ByTitleAndDate)]
     public async Task TitleEditedAfterPublication_UpdatesTheStory_WithoutSendingItAgain(ItemNaming naming)
     {
-        var url = Serve(Named(naming, "Port reopns", Start.AddHours(-2)), Named(naming, "Rain expected", Start.AddHours(-3), "Storm warning."));
+        // A comment count added: an item with neither GUID nor link is known by its title, which may grow but not change.
+        var url = Serve(Named(naming, "Port reopens", Start.AddHours(-2)), Named(naming, "Rain expected", Start.AddHours(-3), "Storm warning."));
         using var host = await StartAsync(url);
         var cutoff = await FirstPollAsync(host, expectedNew: 2);
 
@@ -226,6 +227,20 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(1, (await PollAsync(host)).NewStories);
         Assert.Equal(["Tide table"], (await DueAfterAsync(host, cutoff)).Select(story => story.Title));
+    }
+
+    [Fact]
+    public async Task NoGuidNoLink_ANewItemOfTheSameDayWithTheFeedsUsualBlurb_AndATitleOfTheSamePattern_IsANewStory()
+    {
+        var day = new DateTimeOffset(Start.Date, TimeSpan.Zero);
+        var url = Serve(new Item(null, "Council meets on Tuesday", null, day, "Posted on the town notice board."));
+        using var host = await StartAsync(url);
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+
+        Serve(new Item(null, "Council meets on Thursday", null, day, "Posted on the town notice board."));
+
+        Assert.Equal(1, (await PollAgainAsync(host)).NewStories);
+        Assert.Equal(["Council meets on Thursday"], (await DueAfterAsync(host, cutoff)).Select(story => story.Title));
     }
 
     [Fact]
@@ -517,6 +532,46 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
         Assert.Equal(["Yesterday's story"], (await DueAfterAsync(changed, cutoff)).Select(s => s.Title));
         clock.Advance(TimeSpan.FromHours(1));
         Assert.Equal(0, (await PollAsync(changed)).NewStories);
+    }
+
+    [Fact]
+    public async Task IdentityPolicyChanged_BeforeTheFeedsFirstItemsWereStored_ItsArchiveIsStillHeldBack()
+    {
+        var url = Serve();
+        using (var host = await StartAsync(url))
+        {
+            Assert.Equal(0, (await PollAsync(host)).NewStories);
+        }
+
+        clock.Advance(TimeSpan.FromHours(1));
+        using var changed = await StartAsync([url], new() { ["FeedDigest:Feeds:0:Identity"] = "title" });
+        Serve(
+            new Item("g1", "Published now", "https://site.example/1", clock.GetUtcNow().AddMinutes(-5)),
+            new Item("g2", "A week old", "https://site.example/2", Start.AddDays(-7)),
+            new Item("g3", "A year old", "https://site.example/3", Start.AddDays(-365)));
+
+        Assert.Equal(1, (await PollAsync(changed)).NewStories);
+        Assert.Equal(["Published now"], (await DueAfterAsync(changed, 0)).Select(s => s.Title));
+    }
+
+    [Fact]
+    public async Task IdentityPolicyChangedFromTitleToGuid_TodaysItemWithYesterdaysTitle_IsDelivered_YesterdaysIsNotAgain()
+    {
+        // The title policy merged each day's "Daily briefing" into the first: the admin switches to GUIDs.
+        var yesterday = new Item("g1", "Daily briefing", "https://site.example/1", Start.AddHours(-20), "Monday's news.");
+        var url = Serve(yesterday);
+        using (var host = await StartAsync([url], new() { ["FeedDigest:Feeds:0:Identity"] = "title" }))
+        {
+            await FirstPollAsync(host, expectedNew: 1);
+        }
+
+        clock.Advance(TimeSpan.FromHours(4));
+        using var changed = await StartAsync([url], new() { ["FeedDigest:Feeds:0:Identity"] = "guid" });
+        var cutoff = (await DueAfterAsync(changed, 0))[^1].Sequence;
+        Serve(new Item("g2", "Daily briefing", "https://site.example/2", clock.GetUtcNow().AddMinutes(-30), "Tuesday's news."), yesterday);
+
+        Assert.Equal(1, (await PollAsync(changed)).NewStories);
+        Assert.Equal(["Tuesday's news."], (await DueAfterAsync(changed, cutoff)).Select(s => s.Summary));
     }
 
     private sealed record Item(string? Guid, string Title, string? Link, DateTimeOffset? Published = null, string Description = "Text of the story.");

@@ -39,6 +39,34 @@ public sealed class SqliteMigratorTests : IAsyncLifetime
         var highest = names.Max(n => long.Parse(n.Split('.')[^2].Split('_')[0], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(highest, await database.ScalarAsync<long>("SELECT MAX(version) FROM schema_migrations"));
     }
+
+    [Theory]
+    [InlineData("0021_feed_seen_until.sql", "seen_until")]
+    [InlineData("0021_feed_previous_identity.sql", "previous_identity")]
+    public async Task MigrateAsync_ADatabaseThatRanAnEarlier0021_GetsThePriorIdentityColumn_AndItsFeedsRead(string earlierScript, string earlierColumn)
+    {
+        // For a few commits on main 0021 added one of these columns; such a database has version 21 recorded.
+        await ExecuteAsync($"""
+            ALTER TABLE feeds DROP COLUMN prior_identity;
+            DELETE FROM schema_migrations WHERE version = 23;
+            ALTER TABLE feeds ADD COLUMN {earlierColumn} TEXT;
+            UPDATE schema_migrations SET name = '{earlierScript}' WHERE version = 21;
+            INSERT INTO feeds (id, source, active, next_check_at, identity) VALUES ('harbor', 'https://harbor.example/feed.xml', 1, '2026-03-01T00:00:00.0000000Z', 'auto');
+            """);
+
+        await database.Migrator.MigrateAsync(CancellationToken.None);
+
+        Assert.Equal(1L, await database.ScalarAsync<long>("SELECT COUNT(*) FROM pragma_table_info('feeds') WHERE name = 'prior_identity'"));
+        Assert.Equal("harbor", Assert.Single(await new SqliteFeedStore(database.Connections).GetFeedStatesAsync(CancellationToken.None)).FeedId);
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = await database.Connections.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
 }
 
 public sealed class SqliteStoryKeyHashMigrationTests

@@ -14,7 +14,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
 {
     private const string FeedColumns =
         "id, source, etag, last_modified, last_checked_at, last_success_at, next_check_at, consecutive_errors, last_error, " +
-        "fetch_url, last_status, failing_since, alert_sent, gone, guids_unstable, ttl_seconds, items_stored, previous_identity";
+        "fetch_url, last_status, failing_since, alert_sent, gone, guids_unstable, ttl_seconds, items_stored, prior_identity";
 
     public Task<FeedRenames> SyncFeedsAsync(IReadOnlyList<Feed> feeds, DateTimeOffset now, CancellationToken cancellationToken) =>
         connections.WriteAsync(
@@ -53,15 +53,17 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                         failing_since = CASE WHEN (feeds.source = excluded.source OR feeds.fetch_url = excluded.source) THEN feeds.failing_since END,
                         alert_sent = CASE WHEN (feeds.source = excluded.source OR feeds.fetch_url = excluded.source) THEN feeds.alert_sent ELSE 0 END,
                         gone = CASE WHEN (feeds.source = excluded.source OR feeds.fetch_url = excluded.source) THEN feeds.gone ELSE 0 END,
-                        -- Another feed, or keys made another way: the next items are an archive again.
+                        -- Another feed, or keys made another way: the next items are stored as new ones are.
                         items_stored = CASE WHEN (feeds.source = excluded.source OR feeds.fetch_url = excluded.source) AND (feeds.identity IS NULL OR feeds.identity = excluded.identity) THEN feeds.items_stored ELSE 0 END,
                         -- Keys made another way for the same feed: the policy its stored keys were made under
-                        -- (0021_feed_previous_identity.sql), kept through a second change before any item is stored.
-                        previous_identity = CASE
+                        -- (0023_feed_prior_identity.sql); none while no item was stored since (a feed whose
+                        -- items were never stored takes its next ones as its archive), so a second change
+                        -- before a fetch keeps the first's.
+                        prior_identity = CASE
                             WHEN NOT (feeds.source = excluded.source OR feeds.fetch_url = excluded.source) THEN NULL
                             WHEN feeds.identity IS NOT NULL AND feeds.identity IS NOT excluded.identity
-                                THEN CASE WHEN feeds.items_stored = 0 AND feeds.previous_identity IS NOT NULL THEN feeds.previous_identity ELSE feeds.identity END
-                            ELSE feeds.previous_identity END,
+                                THEN CASE WHEN feeds.items_stored = 0 THEN feeds.prior_identity ELSE feeds.identity END
+                            ELSE feeds.prior_identity END,
                         next_check_at = CASE WHEN (feeds.source = excluded.source OR feeds.fetch_url = excluded.source) AND feeds.active = 1 THEN feeds.next_check_at ELSE excluded.next_check_at END
                     WHERE feeds.source IS NOT excluded.source OR feeds.active = 0 OR feeds.identity IS NOT excluded.identity
                     """);
@@ -310,6 +312,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         // Known keys, and the keys this fetch adds as it goes: an item may repeat one before it.
         var known = await FindKeysAsync(scope, hashes.SelectMany(h => h).Concat(previousHashes.SelectMany(h => h)), cancellationToken).ConfigureAwait(false);
         var (sameStory, regenerated) = await MatchNewGuidsAsync(scope, stories, hashes, known, cancellationToken).ConfigureAwait(false);
+        var knownBefore = await MatchPreviousKeysAsync(scope, stories, previousHashes, known, cancellationToken).ConfigureAwait(false);
         var editedWithoutIdentity = await MatchEditsWithoutIdentityAsync(scope, feedId, stories, hashes, known, sameStory, cancellationToken).ConfigureAwait(false);
         var newKeys = new List<(long Hash, long? StoryId)>();
         var knownStories = new List<(long StoryId, NewStory Story)>();
@@ -324,10 +327,10 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             var naming = Enumerable.Range(0, keys.Length).Where(k => (!hasGuid || IsGuid(story.Keys[k])) && known.ContainsKey(keys[k])).ToList();
             long? storyId;
             var keepStoredGuid = false;
-            if (previousHashes[i].FirstOrDefault(known.ContainsKey) is var previousKey and not 0)
+            if (knownBefore.TryGetValue(i, out var storedBefore))
             {
                 // Known under the keys of the feed's previous identity policy: the stored story (or its tombstone).
-                storyId = known[previousKey];
+                storyId = storedBefore;
             }
             else if (editedWithoutIdentity.TryGetValue(i, out var edited))
             {
@@ -526,12 +529,70 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
     }
 
     /// <summary>
+    /// The items known under the keys of the feed's previous identity policy, and their stories (null
+    /// for a pruned one's tombstone). A GUID or link key names its item; a key made from the text
+    /// (a title, or title and date) names it only with the same text: an admin leaving the title
+    /// policy because it merged the days of a "Daily briefing" wants today's as a story of its own.
+    /// </summary>
+    private static async Task<Dictionary<int, long?>> MatchPreviousKeysAsync(
+        SqliteWriteScope scope, IReadOnlyList<NewStory> stories, List<long[]> previousHashes, Dictionary<long, long?> known, CancellationToken cancellationToken)
+    {
+        var matches = new Dictionary<int, long?>();
+        var byText = new Dictionary<int, long>();
+        for (var i = 0; i < stories.Count; i++)
+        {
+            var k = Array.FindIndex(previousHashes[i], known.ContainsKey);
+            if (k < 0)
+            {
+                continue;
+            }
+
+            var storyId = known[previousHashes[i][k]];
+            var key = stories[i].PreviousKeys[k];
+            if (storyId is not { } stored || IsGuid(key) || key.StartsWith(StoryIdentity.LinkPrefix, StringComparison.Ordinal))
+            {
+                matches[i] = storyId;
+            }
+            else
+            {
+                byText[i] = stored;
+            }
+        }
+
+        if (byText.Count == 0)
+        {
+            return matches;
+        }
+
+        var read = scope.Command("SELECT id, content_hash FROM stories WHERE id IN (SELECT value FROM json_each($ids))");
+        SqliteWriteScope.Set(read, "$ids", SqliteJson.Array(byText.Values.Distinct()));
+        var hashes = new Dictionary<long, string?>();
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                hashes[reader.GetInt64(0)] = reader.IsDBNull(1) ? null : reader.GetString(1);
+            }
+        }
+
+        foreach (var (i, storyId) in byText)
+        {
+            if (hashes.GetValueOrDefault(storyId) == stories[i].ContentHash)
+            {
+                matches[i] = storyId;
+            }
+        }
+
+        return matches;
+    }
+
+    /// <summary>
     /// Items with neither GUID nor link are known by title and date, so an edit of either makes a
     /// key never stored. Such an item, unknown, is the stored story of the feed (also without GUID
     /// or link) that no item of this fetch names, when it has the same text and either the same
-    /// title (its date bumped) or the same date and a title alike (its title edited: a typo fixed,
-    /// a comment count added); only when one story alone fits. Not on the text alone, nor on the
-    /// text and date: a feed may give every item one blurb, and date them by the day.
+    /// title (its date bumped) or the same date and a title it extends or cuts (a comment count,
+    /// "Update:" added); only when one story alone fits. Not on the text alone, nor on the text and
+    /// date: a feed may give every item one blurb, date them by the day and title them alike.
     /// </summary>
     /// <returns>The item's index and the story it is an edit of.</returns>
     private static async Task<Dictionary<int, long>> MatchEditsWithoutIdentityAsync(
@@ -574,7 +635,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             var fits = candidates
                 .Where(c => string.Equals(c.Summary, story.Summary, StringComparison.Ordinal)
                     && (string.Equals(c.Title, story.Title, StringComparison.OrdinalIgnoreCase)
-                        || (published is not null && c.Published == published && StoryIdentity.TitlesAlike(c.Title, story.Title))))
+                        || (published is not null && c.Published == published && StoryIdentity.TitleExtends(c.Title, story.Title))))
                 .Take(2)
                 .ToList();
             if (fits.Count == 1)
