@@ -101,9 +101,12 @@ public static class DigestComposer
             // where the story is listed, not which outlets it names.
             var storyTopics = group.SelectMany(topicsOf).Where(topics.Contains).Distinct().ToList();
             bool Allowed(string feedId) => storyTopics.Any(matched => matched.Feeds.Allows(feedId));
+            // The story leads with a version of a feed the topic it is listed under takes.
+            var listedUnder = topics[topicIndex];
             var versions = group
                 .Where(story => Allowed(story.FeedId))
-                .OrderBy(story => feedRank.GetValueOrDefault(story.FeedId, int.MaxValue))
+                .OrderBy(story => listedUnder.Feeds.Allows(story.FeedId) ? 0 : 1)
+                .ThenBy(story => feedRank.GetValueOrDefault(story.FeedId, int.MaxValue))
                 .ThenBy(story => story.Sequence)
                 .ToList();
             // One version per outlet: a feed that carries the story twice adds nothing to "also"; an

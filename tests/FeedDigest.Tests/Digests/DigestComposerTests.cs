@@ -168,6 +168,12 @@ public sealed class DigestComposerTests
         Assert.Equal([new DigestEntry(1, "wechat", 0), new DigestEntry(2, "wechat", 1, LeadStoryId: 1)], wechatFirst);
         Assert.Equal([new DigestEntry(1, "censorship", 0), new DigestEntry(2, "censorship", 1, LeadStoryId: 1)], censorshipFirst);
 
+        // Listed first in Feeds, the ledger still does not head the section of the topic that leaves it out.
+        var ledgerFirst = new CatalogOptions { Feeds = [options.Feeds[1], options.Feeds[0]], Topics = options.Topics };
+        Assert.True(Catalog.TryCreate(ledgerFirst, "/", out var reordered, out _));
+        var (ledgerListedFirst, _) = DigestComposer.Compose(Following("wechat", "censorship"), reordered, [harbor, ledger], 50);
+        Assert.Equal([new DigestEntry(1, "wechat", 0), new DigestEntry(2, "wechat", 1, LeadStoryId: 1)], ledgerListedFirst);
+
         // Following the topic that leaves the ledger out, and only it: the ledger stays unnamed.
         var (wechatOnly, _) = DigestComposer.Compose(Following("wechat"), catalog, [harbor, ledger], 50);
         Assert.Equal([new DigestEntry(1, "wechat", 0)], wechatOnly);
