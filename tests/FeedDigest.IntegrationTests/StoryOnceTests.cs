@@ -230,18 +230,10 @@ public sealed class StoryOnceTests(ITestOutputHelper output) : IAsyncLifetime, I
         Assert.Equal(new DigestRunReport(1, 1, 0), await dispatcher.RunAsync(default));
 
         // The wire edits its copy; a day later, nothing goes out.
-        clock.Advance(TimeSpan.FromHours(2));
-        server.Set("wire.xml", Rss(("w1", WireTitle + ", sources say", WireSummary + " Officials did not comment.", published.AddMinutes(10))));
-        await poller.PollAsync(allFeeds: true, default);
-        clock.Advance(TimeSpan.FromDays(1) - TimeSpan.FromHours(2));
-        var afterWireEdit = await dispatcher.RunAsync(default);
+        var afterWireEdit = await EditThenRunTheNextDigestAsync(clock, poller, dispatcher, "wire.xml", Rss(("w1", WireTitle + ", sources say", WireSummary + " Officials did not comment.", published.AddMinutes(10))));
 
         // The Times updates the story the subscriber read: it goes out once more, marked updated.
-        clock.Advance(TimeSpan.FromHours(2));
-        server.Set("times.xml", Rss(("t1", TimesTitle + ", 40 more sites blocked", TimesSummary + " Forty more sites were blocked on Tuesday.", published)));
-        await poller.PollAsync(allFeeds: true, default);
-        clock.Advance(TimeSpan.FromDays(1) - TimeSpan.FromHours(2));
-        await dispatcher.RunAsync(default);
+        await EditThenRunTheNextDigestAsync(clock, poller, dispatcher, "times.xml", Rss(("t1", TimesTitle + ", 40 more sites blocked", TimesSummary + " Forty more sites were blocked on Tuesday.", published)));
 
         var digests = smtp.Messages.Select(m => m.TextBody!).ToList();
         output.WriteLine(string.Join("\n----\n", digests));
@@ -281,11 +273,7 @@ public sealed class StoryOnceTests(ITestOutputHelper output) : IAsyncLifetime, I
         clock.Advance(TimeSpan.FromHours(23) + TimeSpan.FromMinutes(1));
         Assert.Equal(new DigestRunReport(2, 2, 0), await dispatcher.RunAsync(default));
 
-        clock.Advance(TimeSpan.FromHours(2));
-        server.Set("wire.xml", Rss(("w1", WireTitle + ", 40 more sites blocked", WireSummary + " Forty more sites were blocked.", published.AddMinutes(10))));
-        await poller.PollAsync(allFeeds: true, default);
-        clock.Advance(TimeSpan.FromDays(1) - TimeSpan.FromHours(2));
-        await dispatcher.RunAsync(default);
+        await EditThenRunTheNextDigestAsync(clock, poller, dispatcher, "wire.xml", Rss(("w1", WireTitle + ", 40 more sites blocked", WireSummary + " Forty more sites were blocked.", published.AddMinutes(10))));
 
         var later = smtp.Messages.Skip(2).ToList();
         output.WriteLine(string.Join("\n----\n", smtp.Messages.Select(m => $"{m.To}: {m.TextBody}")));
@@ -471,6 +459,16 @@ public sealed class StoryOnceTests(ITestOutputHelper output) : IAsyncLifetime, I
         await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
         await host.Services.GetRequiredService<IDigestStore>().GetOrCreateStateAsync("editor@example.org", Start, Start.AddDays(-1), default);
         return (host.Services.GetRequiredService<FeedPoller>(), host.Services.GetRequiredService<DigestDispatcher>());
+    }
+
+    /// <summary>Two hours after a digest the feed edits an item; a poll reads it, and the next day's digest run follows.</summary>
+    private async Task<DigestRunReport> EditThenRunTheNextDigestAsync(FakeTimeProvider clock, FeedPoller poller, DigestDispatcher dispatcher, string feed, string rss)
+    {
+        clock.Advance(TimeSpan.FromHours(2));
+        server.Set(feed, rss);
+        await poller.PollAsync(allFeeds: true, default);
+        clock.Advance(TimeSpan.FromDays(1) - TimeSpan.FromHours(2));
+        return await dispatcher.RunAsync(default);
     }
 
     private static async Task AssertOneClusterAsync(IHost host, params string[] titles)
