@@ -283,6 +283,33 @@ public sealed class StoryOnceTests(ITestOutputHelper output) : IAsyncLifetime, I
     }
 
     /// <summary>
+    /// A feed added to the configuration by hand, without a Title: its digest entries name it by the
+    /// title the feed gives itself, read at each full fetch, not by its id.
+    /// </summary>
+    [Fact]
+    public async Task AFeedWithoutATitleInTheConfiguration_IsNamedInDigestsByItsOwnTitle()
+    {
+        await using var smtp = InProcessSmtpServer.Start();
+        var clock = new FakeTimeProvider(Start);
+        var times = server.Set("times.xml", Rss(("t1", TimesTitle, TimesSummary, Start.AddHours(-1))));
+        var wire = server.Set("wire.xml", Rss(("w1", WireTitle, WireSummary, Start.AddMinutes(-50))).Replace("<title>T</title>", "<title>  Northbridge   Wire </title>", StringComparison.Ordinal));
+        var settings = Settings(smtp.Port, times, wire);
+        settings.Remove("FeedDigest:Feeds:1:Title");
+        using var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
+        var (poller, dispatcher) = await PrepareAsync(host);
+        Assert.Equal(2, (await poller.PollAsync(allFeeds: true, default)).NewStories);
+        await AssertOneClusterAsync(host, TimesTitle, WireTitle);
+
+        clock.Advance(TimeSpan.FromHours(23) + TimeSpan.FromMinutes(1));
+        Assert.Equal(new DigestRunReport(1, 1, 0), await dispatcher.RunAsync(default));
+
+        var body = Assert.Single(smtp.Messages).TextBody!;
+        output.WriteLine(body);
+        Assert.Contains("also: Northbridge Wire", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("also: wire", body, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// A subscriber added to the configuration gets the stories first seen in the last
     /// Digests:NewSubscriberLookback (24 h). Under IncludeOnce an old story edited just now has a new,
     /// highest sequence but its old first-seen time: a cut-off taken as the highest sequence first

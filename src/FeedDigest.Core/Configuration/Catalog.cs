@@ -22,6 +22,20 @@ public sealed class Catalog
         TopicMatcher = new TopicMatcher(topics, feeds);
     }
 
+    private Catalog(Catalog catalog, IReadOnlyDictionary<string, string> feedTitles)
+    {
+        Feeds = catalog.Feeds;
+        Topics = catalog.Topics;
+        Subscribers = catalog.Subscribers;
+        FeedsById = catalog.FeedsById;
+        TopicsById = catalog.TopicsById;
+        TopicMatcher = catalog.TopicMatcher;
+        this.feedTitles = feedTitles;
+    }
+
+    // The feeds' own titles, for those the configuration gives none (WithFeedTitles).
+    private readonly IReadOnlyDictionary<string, string> feedTitles = new Dictionary<string, string>();
+
     public IReadOnlyList<Feed> Feeds { get; }
 
     public IReadOnlyList<Topic> Topics { get; }
@@ -32,9 +46,16 @@ public sealed class Catalog
 
     public IReadOnlyDictionary<string, Topic> TopicsById { get; }
 
-    /// <summary>How digests name the outlet of a feed: its configured title, else its id.</summary>
+    /// <summary>How digests name the outlet of a feed: its configured title, else its own (<see cref="WithFeedTitles"/>), else its id.</summary>
     public string OutletName(string feedId) =>
-        FeedsById.TryGetValue(feedId, out var feed) && feed.Title is not null ? feed.Title : feedId;
+        FeedsById.TryGetValue(feedId, out var feed) && feed.Title is not null ? feed.Title : feedTitles.GetValueOrDefault(feedId) ?? feedId;
+
+    /// <summary>This catalog, naming the feeds it gives no Title by their own titles (by feed id), as read from them.</summary>
+    public Catalog WithFeedTitles(IReadOnlyDictionary<string, string> titles)
+    {
+        ArgumentNullException.ThrowIfNull(titles);
+        return new Catalog(this, titles);
+    }
 
     /// <summary>Every topic compiled into one matcher, built once per configuration.</summary>
     public TopicMatcher TopicMatcher { get; }

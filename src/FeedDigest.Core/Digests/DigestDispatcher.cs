@@ -72,7 +72,7 @@ public sealed class DigestDispatcher(
         }
 
         using var held = lease;
-        var catalog = lease.Catalog;
+        var catalog = await WithFeedTitlesAsync(lease.Catalog, cancellationToken).ConfigureAwait(false);
         var options = optionsMonitor.CurrentValue;
         // Every stored story is placed in its cluster first, so the digests list each story once.
         await clustering.CatchUpAsync(cancellationToken).ConfigureAwait(false);
@@ -330,7 +330,7 @@ public sealed class DigestDispatcher(
         // Synced first: a renamed feed's stories are stored under its new id before they are matched;
         // held to the end, so no sync changes the ids under the run's feet.
         using var lease = await catalogSync.AcquireAsync(cancellationToken).ConfigureAwait(false);
-        var catalog = lease.Catalog;
+        var catalog = await WithFeedTitlesAsync(lease.Catalog, cancellationToken).ConfigureAwait(false);
         var options = optionsMonitor.CurrentValue;
         var now = timeProvider.GetUtcNow();
         await clustering.CatchUpAsync(cancellationToken).ConfigureAwait(false);
@@ -387,6 +387,13 @@ public sealed class DigestDispatcher(
         }
 
         return delivered;
+    }
+
+    /// <summary>The catalog, naming the feeds the configuration gives no Title by the titles they give themselves.</summary>
+    private async Task<Catalog> WithFeedTitlesAsync(Catalog catalog, CancellationToken cancellationToken)
+    {
+        var states = await feedStore.GetFeedStatesAsync(cancellationToken).ConfigureAwait(false);
+        return catalog.WithFeedTitles(states.Where(state => state.ChannelTitle is not null).ToDictionary(state => state.FeedId, state => state.ChannelTitle!, StringComparer.Ordinal));
     }
 
     /// <summary>

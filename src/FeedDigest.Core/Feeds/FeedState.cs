@@ -49,6 +49,12 @@ public sealed record FeedState(
     /// </summary>
     public IdentityPolicy? PreviousIdentity { get; init; }
 
+    /// <summary>
+    /// The feed's own title (its channel's), from its last full fetch that gave one: how digests name
+    /// a feed the configuration gives no Title.
+    /// </summary>
+    public string? ChannelTitle { get; init; }
+
     /// <summary>How long the feed says it stays fresh (RSS ttl), from its last full fetch; honoured after 304s too.</summary>
     public TimeSpan? TimeToLive { get; init; }
 

@@ -27,6 +27,9 @@ public sealed class FeedPoller(
     TimeProvider timeProvider,
     ILogger<FeedPoller> logger)
 {
+    // A feed's title names it in digests: a sentence, not a page.
+    private const int MaxChannelTitleLength = 120;
+
     private readonly HostLimiter hostLimiter = new();
     private readonly ClockHighWaterMark clockMark = new();
 
@@ -270,9 +273,15 @@ public sealed class FeedPoller(
                 }
 
                 var items = parsed.Items.Take(options.MaxItemsPerFeed).ToList();
-                // Not the feed's first successful fetch, which may have been empty or a 304: its first items.
                 var stories = ToStories(feed, state, items);
-                var saved = await RecordSuccessAsync(feed, state with { ETag = content.ETag, LastModified = content.LastModified, TimeToLive = parsed.TimeToLive }, result.FreshFor, stories, options, cancellationToken).ConfigureAwait(false);
+                var channelTitle = HtmlText.Truncate(HtmlText.CollapseWhiteSpace(parsed.Title ?? string.Empty), MaxChannelTitleLength);
+                var saved = await RecordSuccessAsync(
+                    feed,
+                    state with { ETag = content.ETag, LastModified = content.LastModified, TimeToLive = parsed.TimeToLive, ChannelTitle = channelTitle.Length > 0 ? channelTitle : state.ChannelTitle },
+                    result.FreshFor,
+                    stories,
+                    options,
+                    cancellationToken).ConfigureAwait(false);
 
                 if (saved.GuidChanges > 0 && !state.GuidsUnstable)
                 {

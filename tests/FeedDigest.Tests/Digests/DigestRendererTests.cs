@@ -1,3 +1,4 @@
+using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Ports;
 using FeedDigest.Core.Digests;
 using FeedDigest.Core.Stories;
@@ -139,6 +140,24 @@ public sealed class DigestRendererTests
         Assert.Contains("10 Mar 08:30", message.TextBody, StringComparison.Ordinal);
         Assert.DoesNotContain("00:30", message.HtmlBody, StringComparison.Ordinal);
         Assert.DoesNotContain("00:30", message.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_AFeedWithoutATitleInTheConfiguration_IsNamedByItsOwnTitle_ElseByItsId()
+    {
+        // Harbor has a Title in the configuration; the wire has none, and gave "Northbridge Wire" itself.
+        var harbor = DigestTestData.Story(1, "Censorship story") with { ClusterId = 2 };
+        var wire = DigestTestData.Story(2, "Censorship copy", feedId: "wire") with { ClusterId = 2 };
+        var entries = new[] { new DigestEntry(1, "censorship", 0), new DigestEntry(2, "censorship", 1, LeadStoryId: 1) };
+        var titled = DigestTestData.Catalog().WithFeedTitles(new Dictionary<string, string> { ["wire"] = "Northbridge Wire", ["harbor"] = "Harbor's own title" });
+
+        var named = Render([harbor, wire], entries, catalog: titled);
+        var unnamed = Render([harbor, wire], entries);
+
+        Assert.Contains("also: Northbridge Wire", named.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Harbor Times", named.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("Harbor's own title", named.TextBody, StringComparison.Ordinal);
+        Assert.Contains("also: wire", unnamed.TextBody, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -300,11 +319,12 @@ public sealed class DigestRendererTests
         IReadOnlyList<DigestEntry>? entries = null,
         Subscriber? subscriber = null,
         int omitted = 0,
-        int summaryLength = 300)
+        int summaryLength = 300,
+        Catalog? catalog = null)
     {
         entries ??= stories.Select((s, i) => new DigestEntry(s.Sequence, "censorship", i)).ToList();
         subscriber ??= DigestTestData.Subscriber("censorship");
         var digest = new ClaimedDigest("d-1", subscriber.Key, "digest.1@feeddigest", CreatedAt, entries, omitted);
-        return new DigestRenderer().Render(new UnsentDigest(digest, stories, 0), subscriber, DigestTestData.Catalog(), summaryLength);
+        return new DigestRenderer().Render(new UnsentDigest(digest, stories, 0), subscriber, catalog ?? DigestTestData.Catalog(), summaryLength);
     }
 }

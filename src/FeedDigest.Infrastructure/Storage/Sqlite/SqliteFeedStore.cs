@@ -14,7 +14,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
 {
     private const string FeedColumns =
         "id, source, etag, last_modified, last_checked_at, last_success_at, next_check_at, consecutive_errors, last_error, " +
-        "fetch_url, last_status, failing_since, alert_sent, gone, guids_unstable, ttl_seconds, items_stored, prior_identity";
+        "fetch_url, last_status, failing_since, alert_sent, gone, guids_unstable, ttl_seconds, items_stored, prior_identity, channel_title";
 
     public Task<FeedRenames> SyncFeedsAsync(IReadOnlyList<Feed> feeds, DateTimeOffset now, CancellationToken cancellationToken) =>
         connections.WriteAsync(
@@ -281,6 +281,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                 TimeToLive = Number(15) is { } ttl ? TimeSpan.FromSeconds(ttl) : null,
                 ItemsStored = reader.GetInt64(16) != 0,
                 PreviousIdentity = Enum.TryParse<IdentityPolicy>(Text(17), ignoreCase: true, out var previous) ? previous : null,
+                ChannelTitle = Text(18),
             });
         }
 
@@ -859,7 +860,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             UPDATE feeds SET etag = ?2, last_modified = ?3, last_checked_at = ?4, last_success_at = ?5,
                 next_check_at = ?6, consecutive_errors = ?7, last_error = ?8,
                 fetch_url = ?9, last_status = ?10, failing_since = ?11, alert_sent = ?12, gone = ?13,
-                guids_unstable = ?14, ttl_seconds = ?15, items_stored = ?16
+                guids_unstable = ?14, ttl_seconds = ?15, items_stored = ?16, channel_title = ?17
             WHERE id = ?1
             """);
         update.Bind(1, state.FeedId);
@@ -878,6 +879,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         update.Bind(14, state.GuidsUnstable ? 1 : 0);
         update.Bind(15, state.TimeToLive is { } ttl ? (long)ttl.TotalSeconds : null);
         update.Bind(16, state.ItemsStored ? 1 : 0);
+        update.Bind(17, state.ChannelTitle);
         return Task.FromResult(update.Execute());
     }
 
