@@ -123,20 +123,26 @@ public static class DigestComposer
             // its Asia pages, both titled "Reuters") often carry one article, and "also" would name
             // the outlet twice or link to the page the headline already opens. An outlet's copy
             // that is the headline's article gives way to another copy of its, if it has one.
+            // Links are read only then: most stories come from one outlet, and this runs for every subscriber.
             var lead = versions[0];
-            var named = new HashSet<string>([catalog.OutletName(lead.FeedId)], StringComparer.OrdinalIgnoreCase);
-            var linked = new HashSet<string>(StringComparer.Ordinal);
-            if (LinkOf(lead) is { } leadLink)
+            if (others.Count > 0)
             {
-                linked.Add(leadLink);
+                var named = new HashSet<string>([catalog.OutletName(lead.FeedId)], StringComparer.OrdinalIgnoreCase);
+                var links = others.Prepend(lead).DistinctBy(story => story.Id).ToDictionary(story => story.Id, LinkOf);
+                var linked = new HashSet<string>(StringComparer.Ordinal);
+                if (links[lead.Id] is { } leadLink)
+                {
+                    linked.Add(leadLink);
+                }
+
+                others = others
+                    .Where(story => links[story.Id] is not { } link || !linked.Contains(link))
+                    .DistinctBy(story => story.FeedId)
+                    .Where(story => named.Add(catalog.OutletName(story.FeedId)) && (links[story.Id] is not { } link || linked.Add(link)))
+                    .ToList();
             }
 
-            others = others
-                .Where(story => LinkOf(story) is not { } link || !linked.Contains(link))
-                .DistinctBy(story => story.FeedId)
-                .Where(story => named.Add(catalog.OutletName(story.FeedId)) && (LinkOf(story) is not { } link || linked.Add(link)))
-                .ToList();
-            matches.Add((versions[0], others, topicIndex));
+            matches.Add((lead, others, topicIndex));
         }
 
         var entries = new List<DigestEntry>();

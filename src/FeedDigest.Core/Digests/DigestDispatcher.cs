@@ -392,6 +392,12 @@ public sealed class DigestDispatcher(
     /// <summary>The catalog, naming the feeds the configuration gives no Title by the titles they give themselves.</summary>
     private async Task<Catalog> WithFeedTitlesAsync(Catalog catalog, CancellationToken cancellationToken)
     {
+        // Runs may come every minute: with every feed titled (as `feeds add` leaves them) nothing is read.
+        if (catalog.Feeds.All(feed => feed.Title is not null))
+        {
+            return catalog;
+        }
+
         var states = await feedStore.GetFeedStatesAsync(cancellationToken).ConfigureAwait(false);
         return catalog.WithFeedTitles(states.Where(state => state.ChannelTitle is not null).ToDictionary(state => state.FeedId, state => state.ChannelTitle!, StringComparer.Ordinal));
     }

@@ -24,4 +24,16 @@ public static class StoryText
 
         return (title, HtmlText.Truncate(summary, MaxSummaryLength));
     }
+
+    /// <summary>
+    /// <see cref="Of"/> for an item known on its own, not in its feed's document (what
+    /// <c>feeddigest cluster</c> reads): markup read as text, and the page furniture the default
+    /// rules find in one item cleared; what recurs across a document's items cannot be seen. Plain
+    /// headlines come through unchanged.
+    /// </summary>
+    public static (string Title, string Summary) OfLoneItem(string? title, string? summaryMarkup)
+    {
+        var plainTitle = HtmlText.CollapseWhiteSpace(HtmlText.ToPlainText(title));
+        return Of(plainTitle, PageFurniture.StripAll([(summaryMarkup, plainTitle)], FurnitureRules.Default)[0].Text);
+    }
 }

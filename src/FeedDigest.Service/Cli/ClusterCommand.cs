@@ -51,10 +51,10 @@ internal static class ClusterCommand
         command.Options.Add(maxCandidateClusters);
         command.SetAction(async (result, cancellationToken) =>
         {
-            ClusteringOptions configured;
+            ClusteringOptions options;
             try
             {
-                configured = Configured(result.GetValue(config));
+                options = Configured(result.GetValue(config));
             }
             catch (Exception exception) when (exception is IOException or InvalidDataException or FormatException or InvalidOperationException)
             {
@@ -62,19 +62,15 @@ internal static class ClusterCommand
                 return 1;
             }
 
-            var options = new ClusteringOptions
-            {
-                Threshold = result.GetValue(threshold) ?? configured.Threshold,
-                MergeThreshold = result.GetValue(mergeThreshold) ?? configured.MergeThreshold,
-                BackgroundMargin = result.GetValue(backgroundMargin) ?? configured.BackgroundMargin,
-                SameSourceThreshold = result.GetValue(sameSourceThreshold) ?? configured.SameSourceThreshold,
-                Window = result.GetValue(windowHours) is { } hours ? TimeSpan.FromHours(hours) : configured.Window,
-                Bands = result.GetValue(bands) ?? configured.Bands,
-                RowsPerBand = configured.RowsPerBand,
-                CentroidTerms = configured.CentroidTerms,
-                CandidatesPerBand = result.GetValue(candidatesPerBand) ?? configured.CandidatesPerBand,
-                MaxCandidateClusters = result.GetValue(maxCandidateClusters) ?? configured.MaxCandidateClusters,
-            };
+            // The knobs given override the configuration's; every other setting stays as configured.
+            options.Threshold = result.GetValue(threshold) ?? options.Threshold;
+            options.MergeThreshold = result.GetValue(mergeThreshold) ?? options.MergeThreshold;
+            options.BackgroundMargin = result.GetValue(backgroundMargin) ?? options.BackgroundMargin;
+            options.SameSourceThreshold = result.GetValue(sameSourceThreshold) ?? options.SameSourceThreshold;
+            options.Window = result.GetValue(windowHours) is { } hours ? TimeSpan.FromHours(hours) : options.Window;
+            options.Bands = result.GetValue(bands) ?? options.Bands;
+            options.CandidatesPerBand = result.GetValue(candidatesPerBand) ?? options.CandidatesPerBand;
+            options.MaxCandidateClusters = result.GetValue(maxCandidateClusters) ?? options.MaxCandidateClusters;
             return await RunAsync(options, Console.In, Console.OpenStandardOutput(), cancellationToken).ConfigureAwait(false);
         });
         return command;
@@ -162,7 +158,7 @@ internal static class ClusterCommand
 
             // Story ids are the items' positions: ids in the input need not be numbers or unique.
             ids.Add(item.Id);
-            var (title, summary) = AsStored(item);
+            var (title, summary) = StoryText.OfLoneItem(item.Title, item.Summary);
             batch.Add(new StoryForClustering(ids.Count, title, summary, item.Published) { Source = item.Source });
             if (batch.Count == ClusteringCatchUp.PageSize)
             {
@@ -190,18 +186,6 @@ internal static class ClusterCommand
 
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         return 0;
-    }
-
-    /// <summary>
-    /// The item's text as the service would store it from a feed: markup read as text, the page
-    /// furniture the default rules find in one item cleared, the title filled in and the summary cut
-    /// (<see cref="StoryText"/>). Plain headlines come through unchanged.
-    /// </summary>
-    private static (string Title, string Summary) AsStored(Item item)
-    {
-        var title = HtmlText.CollapseWhiteSpace(HtmlText.ToPlainText(item.Title));
-        var summary = PageFurniture.StripAll([(item.Summary, title)], FurnitureRules.Default)[0].Text;
-        return StoryText.Of(title, summary);
     }
 
     /// <summary>One input line. The id is echoed back exactly as given (string or number).</summary>

@@ -402,7 +402,6 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
     private static string CategoriesJson(NewStory story) =>
         story.Categories.Count == 0 ? "[]" : JsonSerializer.Serialize(story.Categories);
 
-    /// <summary>A list of numbers as a JSON array, for json_each: one parameter however many there are.</summary>
     /// <returns>Each stored key among <paramref name="hashes"/>, with its story (null for a pruned one's tombstone).</returns>
     private static async Task<Dictionary<long, long?>> FindKeysAsync(SqliteWriteScope scope, IEnumerable<long> hashes, CancellationToken cancellationToken)
     {
@@ -500,16 +499,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             return (sameStory, false);
         }
 
-        var read = scope.Command("SELECT id, has_guid, content_hash FROM stories WHERE id IN (SELECT value FROM json_each($ids))");
-        SqliteWriteScope.Set(read, "$ids", SqliteJson.Array(byLink.Values.Distinct()));
-        var stored = new Dictionary<long, (bool HasGuid, string? Hash)>();
-        await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                stored[reader.GetInt64(0)] = (reader.GetInt64(1) != 0, reader.IsDBNull(2) ? null : reader.GetString(2));
-            }
-        }
+        var stored = await ReadGuidsAndHashesAsync(scope, byLink.Values, cancellationToken).ConfigureAwait(false);
 
         var changed = byLink.Where(m => stored.TryGetValue(m.Value, out var s) && s.HasGuid).ToList();
         var regenerated = changed.Count >= 2 && changed.Count * 2 >= withGuid;
@@ -527,6 +517,21 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         }
 
         return (sameStory, regenerated);
+    }
+
+    /// <summary>Whether each of these stored stories was seen with a GUID, and the hash of its text.</summary>
+    private static async Task<Dictionary<long, (bool HasGuid, string? Hash)>> ReadGuidsAndHashesAsync(SqliteWriteScope scope, IEnumerable<long> storyIds, CancellationToken cancellationToken)
+    {
+        var read = scope.Command("SELECT id, has_guid, content_hash FROM stories WHERE id IN (SELECT value FROM json_each($ids))");
+        SqliteWriteScope.Set(read, "$ids", SqliteJson.Array(storyIds.Distinct()));
+        var stored = new Dictionary<long, (bool HasGuid, string? Hash)>();
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            stored[reader.GetInt64(0)] = (reader.GetInt64(1) != 0, reader.IsDBNull(2) ? null : reader.GetString(2));
+        }
+
+        return stored;
     }
 
     /// <summary>
@@ -565,20 +570,10 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             return matches;
         }
 
-        var read = scope.Command("SELECT id, content_hash FROM stories WHERE id IN (SELECT value FROM json_each($ids))");
-        SqliteWriteScope.Set(read, "$ids", SqliteJson.Array(byText.Values.Distinct()));
-        var hashes = new Dictionary<long, string?>();
-        await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                hashes[reader.GetInt64(0)] = reader.IsDBNull(1) ? null : reader.GetString(1);
-            }
-        }
-
+        var storedTexts = await ReadGuidsAndHashesAsync(scope, byText.Values, cancellationToken).ConfigureAwait(false);
         foreach (var (i, storyId) in byText)
         {
-            if (hashes.GetValueOrDefault(storyId) == stories[i].ContentHash)
+            if (storedTexts.TryGetValue(storyId, out var story) && story.Hash == stories[i].ContentHash)
             {
                 matches[i] = storyId;
             }
