@@ -19,26 +19,29 @@ internal sealed record DigestLanguage(
     DigestLabels Labels,
     string OneOmitted,
     string ManyOmitted,
-    string ReasonFormat)
+    string ReasonFormat,
+    ScheduleWords ScheduleWords)
 {
     private static readonly DigestLanguage English = new(
         CultureInfo.InvariantCulture, ", ", "1 new story", "{0} new stories", "{0}: {1} · {2}", "{1} on {0}", "d MMM yyyy", "d MMM HH:mm",
         new DigestLabels("also", "Updated", "Manage your preferences", "Unsubscribe"),
         "…and 1 more matching story not shown.", "…and {0} more matching stories not shown.",
-        "You get this digest because {0} is subscribed to {1}, {2}.");
+        "You get this digest because {0} is subscribed to {1}, {2}.",
+        ScheduleWords.English);
 
-    // The schedule's description is English: the Chinese reason leaves it out.
     private static readonly DigestLanguage SimplifiedChinese = new(
         CultureInfo.GetCultureInfo("zh-CN"), "、", "1 条新报道", "{0} 条新报道", "{0}：{1} · {2}", "{0}：{1}", "yyyy年M月d日", "M月d日 HH:mm",
         new DigestLabels("另见", "更新", "管理订阅设置", "退订"),
         "……另有 1 条相关报道未列出。", "……另有 {0} 条相关报道未列出。",
-        "您收到这份摘要，是因为 {0} 订阅了 {1}。");
+        "您收到这份摘要，是因为 {0} 订阅了 {1}。发送时间：{2}。",
+        ScheduleWords.SimplifiedChinese);
 
     private static readonly DigestLanguage TraditionalChinese = new(
         CultureInfo.GetCultureInfo("zh-TW"), "、", "1 則新報導", "{0} 則新報導", "{0}：{1} · {2}", "{0}：{1}", "yyyy年M月d日", "M月d日 HH:mm",
         new DigestLabels("另見", "更新", "管理訂閱設定", "取消訂閱"),
         "……另有 1 則相關報導未列出。", "……另有 {0} 則相關報導未列出。",
-        "您收到這份摘要，是因為 {0} 訂閱了 {1}。");
+        "您收到這份摘要，是因為 {0} 訂閱了 {1}。發送時間：{2}。",
+        ScheduleWords.TraditionalChinese);
 
     /// <summary>The HTML lang attribute (BCP 47): "en" unless the subscriber's culture says otherwise.</summary>
     public string Tag => Culture.Name.Length == 0 ? "en" : Culture.Name;
@@ -72,8 +75,8 @@ internal sealed record DigestLanguage(
 
     public string Omitted(int count) => count == 1 ? OneOmitted : string.Format(Culture, ManyOmitted, count);
 
-    public string Reason(string email, IEnumerable<string> topicNames, string schedule) =>
-        string.Format(Culture, ReasonFormat, email, string.Join(TopicSeparator, topicNames), schedule);
+    public string Reason(string email, IEnumerable<string> topicNames, DigestSchedule schedule) =>
+        string.Format(Culture, ReasonFormat, email, string.Join(TopicSeparator, topicNames), schedule.Describe(ScheduleWords));
 }
 
 /// <summary>The words around a digest's stories, as templates see them (<c>labels.also</c> …).</summary>

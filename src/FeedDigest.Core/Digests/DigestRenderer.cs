@@ -97,7 +97,7 @@ public sealed class DigestRenderer
         var topicNames = sections.Select(s => s.TopicName).ToList();
         var subject = language.Subject(topicNames, count, localDate);
         var subscribedTo = subscriber.TopicIds.Select(id => catalog.TopicsById.TryGetValue(id, out var topic) ? topic.Name : id);
-        var reason = language.Reason(subscriber.Email, subscribedTo, subscriber.Schedule.Description);
+        var reason = language.Reason(subscriber.Email, subscribedTo, subscriber.Schedule);
         var omitted = unsent.Digest.OmittedCount;
         return new DigestView(language.Tag, subject, language.Heading(topicNames, count), sections, omitted, omitted > 0 ? language.Omitted(omitted) : string.Empty, reason, subscriberLinks?.Unsubscribe.AbsoluteUri, subscriberLinks?.Manage.AbsoluteUri, language.Labels);
     }

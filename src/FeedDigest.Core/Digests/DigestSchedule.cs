@@ -29,19 +29,23 @@ public sealed class DigestSchedule
     /// </summary>
     private readonly int? hourlyMinute;
 
-    private DigestSchedule(CronExpression expression, TimeZoneInfo timeZone, string description, IReadOnlySet<DayOfWeek>? weekdays = null, QuietHours? quietHours = null, int? hourlyMinute = null)
+    /// <summary>What the slots are, as written in the configuration, for describing them in any language.</summary>
+    private readonly ScheduleSlots slots;
+
+    private DigestSchedule(CronExpression expression, TimeZoneInfo timeZone, ScheduleSlots slots, IReadOnlySet<DayOfWeek>? weekdays = null, QuietHours? quietHours = null, int? hourlyMinute = null)
     {
         this.expression = expression;
         this.hourlyMinute = hourlyMinute;
+        this.slots = slots;
         TimeZone = timeZone;
-        Description = description;
         Weekdays = weekdays;
         QuietHours = quietHours;
+        Description = Describe(ScheduleWords.English);
     }
 
     public TimeZoneInfo TimeZone { get; }
 
-    /// <summary>How the schedule reads to a person, e.g. "daily at 07:00 (Asia/Shanghai)".</summary>
+    /// <summary>How the schedule reads to an admin, e.g. "daily at 07:00 (Asia/Shanghai)".</summary>
     public string Description { get; }
 
     /// <summary>The local days digests may go out on; null: every day.</summary>
@@ -51,13 +55,13 @@ public sealed class DigestSchedule
 
     /// <summary>Every hour at <paramref name="minute"/> past.</summary>
     public static DigestSchedule Hourly(int minute, TimeZoneInfo timeZone) =>
-        new(CronExpression.Parse($"{minute} * * * *"), timeZone, string.Create(CultureInfo.InvariantCulture, $"hourly at :{minute:00} ({timeZone.Id})"), hourlyMinute: minute);
+        new(CronExpression.Parse($"{minute} * * * *"), timeZone, new ScheduleSlots.Hourly(minute), hourlyMinute: minute);
 
     public static DigestSchedule Daily(TimeOnly at, TimeZoneInfo timeZone) =>
-        new(CronExpression.Parse($"{at.Minute} {at.Hour} * * *"), timeZone, $"daily at {at:HH\\:mm} ({timeZone.Id})");
+        new(CronExpression.Parse($"{at.Minute} {at.Hour} * * *"), timeZone, new ScheduleSlots.Daily(at));
 
     public static DigestSchedule Weekly(DayOfWeek day, TimeOnly at, TimeZoneInfo timeZone) =>
-        new(CronExpression.Parse($"{at.Minute} {at.Hour} * * {(int)day}"), timeZone, $"weekly on {day} at {at:HH\\:mm} ({timeZone.Id})");
+        new(CronExpression.Parse($"{at.Minute} {at.Hour} * * {(int)day}"), timeZone, new ScheduleSlots.Weekly(day, at));
 
     /// <summary>
     /// A cron expression in the subscriber's zone: five fields (minute hour day month weekday), or six
@@ -78,7 +82,7 @@ public sealed class DigestSchedule
         try
         {
             var format = fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard;
-            schedule = new DigestSchedule(CronExpression.Parse(text, format), timeZone, $"cron \"{text}\" ({timeZone.Id})");
+            schedule = new DigestSchedule(CronExpression.Parse(text, format), timeZone, new ScheduleSlots.Cron(text));
             error = null;
             return true;
         }
@@ -91,20 +95,35 @@ public sealed class DigestSchedule
     }
 
     /// <summary>The same slots, only on <paramref name="weekdays"/> (null: any day) and outside <paramref name="quietHours"/>.</summary>
-    public DigestSchedule Limited(IReadOnlySet<DayOfWeek>? weekdays, QuietHours? quietHours)
+    public DigestSchedule Limited(IReadOnlySet<DayOfWeek>? weekdays, QuietHours? quietHours) =>
+        new(expression, TimeZone, slots, weekdays, quietHours, hourlyMinute);
+
+    /// <summary>How the schedule reads to a person in the language of <paramref name="words"/>.</summary>
+    internal string Describe(ScheduleWords words)
     {
-        var description = Description;
-        if (weekdays is not null)
+        var culture = CultureInfo.InvariantCulture;
+        var text = slots switch
         {
-            description += ", only on " + string.Join(", ", weekdays.Order().Select(d => d.ToString()[..3]));
+            ScheduleSlots.Hourly hourly => string.Format(culture, words.Hourly, hourly.Minute.ToString("00", culture)),
+            ScheduleSlots.Daily daily => string.Format(culture, words.Daily, Clock(daily.At)),
+            ScheduleSlots.Weekly weekly => string.Format(culture, words.Weekly, Clock(weekly.At), words.Day(weekly.Day)),
+            ScheduleSlots.Cron cron => string.Format(culture, words.Cron, cron.Expression),
+            _ => throw new InvalidOperationException($"Unknown schedule slots {slots}."),
+        };
+        text += string.Format(culture, words.Zone, TimeZone.Id);
+        if (Weekdays is not null)
+        {
+            text += string.Format(culture, words.OnlyOn, string.Join(words.DaySeparator, Weekdays.Order().Select(words.ShortDay)));
         }
 
-        if (quietHours is not null)
+        if (QuietHours is not null)
         {
-            description += ", quiet " + quietHours;
+            text += string.Format(culture, words.Quiet, QuietHours);
         }
 
-        return new DigestSchedule(expression, TimeZone, description, weekdays, quietHours, hourlyMinute);
+        return text;
+
+        static string Clock(TimeOnly at) => at.ToString("HH\\:mm", CultureInfo.InvariantCulture);
     }
 
     /// <summary>The first send time strictly after <paramref name="after"/>; null when there is none.</summary>

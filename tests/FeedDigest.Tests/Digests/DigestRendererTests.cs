@@ -206,7 +206,8 @@ public sealed class DigestRendererTests
             Assert.Contains("另见", body, StringComparison.Ordinal);
             Assert.Contains("更新", body, StringComparison.Ordinal);
             Assert.Contains("……另有 2 条相关报道未列出。", body, StringComparison.Ordinal);
-            Assert.Contains("您收到这份摘要，是因为 ana@example.com 订阅了 Online censorship。", body, StringComparison.Ordinal);
+            Assert.Contains("您收到这份摘要，是因为 ana@example.com 订阅了 Online censorship。发送时间：每天 07:00（Asia/Shanghai）。", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("daily at", body, StringComparison.Ordinal);
             Assert.DoesNotContain("also:", body, StringComparison.Ordinal);
         }
     }

@@ -31,6 +31,26 @@ public sealed class DigestScheduleTests
         Assert.Equal("daily at 07:05 (Asia/Shanghai)", DigestSchedule.Daily(new TimeOnly(7, 5), Shanghai).Description);
 
     [Fact]
+    public void Describe_InChinese_NamesEachKindOfSlotItsLimitsAndTheZone()
+    {
+        var weekdays = new HashSet<DayOfWeek> { DayOfWeek.Wednesday, DayOfWeek.Monday };
+        var quiet = new QuietHours(new TimeOnly(22, 0), new TimeOnly(7, 0));
+        Assert.True(DigestSchedule.TryCron("0 7 * * 1-5", Shanghai, out var cron, out _));
+
+        Assert.Equal("每天 07:05（Asia/Shanghai）", DigestSchedule.Daily(new TimeOnly(7, 5), Shanghai).Describe(ScheduleWords.SimplifiedChinese));
+        Assert.Equal("每小时第 15 分（Asia/Shanghai），22:00-07:00 免打扰", DigestSchedule.Hourly(15, Shanghai).Limited(null, quiet).Describe(ScheduleWords.SimplifiedChinese));
+        Assert.Equal("每周五 18:30（Asia/Shanghai），仅限周一、周三", DigestSchedule.Weekly(DayOfWeek.Friday, new TimeOnly(18, 30), Shanghai).Limited(weekdays, null).Describe(ScheduleWords.SimplifiedChinese));
+        Assert.Equal("依 cron 運算式「0 7 * * 1-5」（Asia/Shanghai）", cron!.Describe(ScheduleWords.TraditionalChinese));
+        Assert.Equal("每週日 07:00（Asia/Shanghai），僅限週一、週三，22:00-07:00 勿擾", DigestSchedule.Weekly(DayOfWeek.Sunday, new TimeOnly(7, 0), Shanghai).Limited(weekdays, quiet).Describe(ScheduleWords.TraditionalChinese));
+    }
+
+    [Fact]
+    public void Description_IsTheEnglishWording() =>
+        Assert.Equal(
+            "weekly on Friday at 18:30 (Asia/Shanghai), only on Mon, Wed, quiet 22:00-07:00",
+            DigestSchedule.Weekly(DayOfWeek.Friday, new TimeOnly(18, 30), Shanghai).Limited(new HashSet<DayOfWeek> { DayOfWeek.Wednesday, DayOfWeek.Monday }, new QuietHours(new TimeOnly(22, 0), new TimeOnly(7, 0))).Description);
+
+    [Fact]
     public void NextAfter_NewYorkSpringForward_RunsOnceAtTheNextValidMoment()
     {
         // 2026-03-08: 02:00 EST jumps to 03:00 EDT, so 02:30 does not exist that day.
