@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Fluid;
+using Microsoft.Extensions.Options;
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Normalizing;
 using FeedDigest.Core.Ports;
@@ -28,6 +29,7 @@ public sealed class DigestRenderer
     private readonly IFluidTemplate textTemplate;
     private readonly TemplateOptions templateOptions;
     private readonly IDigestLinks? links;
+    private readonly IOptionsMonitor<StoryOptions>? storyOptions;
 
     /// <summary>A renderer for digests without unsubscribe and manage links (no web pages to point to).</summary>
     public DigestRenderer()
@@ -41,10 +43,12 @@ public sealed class DigestRenderer
     }
 
     /// <param name="templates">Templates to use instead of the built-in ones; check them with <see cref="Problems"/> first.</param>
-    public DigestRenderer(IDigestLinks? links, DigestTemplates templates)
+    /// <param name="storyOptions">Where the admin's own tracking parameters come from, taken out of links as the built-in ones are.</param>
+    public DigestRenderer(IDigestLinks? links, DigestTemplates templates, IOptionsMonitor<StoryOptions>? storyOptions = null)
     {
         ArgumentNullException.ThrowIfNull(templates);
         this.links = links;
+        this.storyOptions = storyOptions;
         htmlTemplate = templates.Html is { } html ? Parse(html, $"{templates.Origin}/{HtmlTemplateName}") : LoadTemplate(HtmlTemplateName);
         textTemplate = templates.Text is { } text ? Parse(text, $"{templates.Origin}/{TextTemplateName}") : LoadTemplate(TextTemplateName);
         templateOptions = new TemplateOptions { CultureInfo = CultureInfo.InvariantCulture };
@@ -59,7 +63,7 @@ public sealed class DigestRenderer
     public OutgoingMessage Render(UnsentDigest unsent, Subscriber subscriber, Catalog catalog, int summaryLength)
     {
         var subscriberLinks = links?.LinksFor(subscriber);
-        var view = BuildView(unsent, subscriber, catalog, summaryLength, subscriberLinks);
+        var view = BuildView(unsent, subscriber, catalog, summaryLength, subscriberLinks, storyOptions?.CurrentValue.TrackingParameterSet);
         // A subscriber who asked for plain text gets a single text part.
         var html = subscriber.Format == DigestFormat.Text ? null : htmlTemplate.Render(new TemplateContext(view, templateOptions), Encoder);
         var text = textTemplate.Render(new TemplateContext(view, templateOptions), NullEncoder.Default);
@@ -75,8 +79,10 @@ public sealed class DigestRenderer
         };
     }
 
-    private static DigestView BuildView(UnsentDigest unsent, Subscriber subscriber, Catalog catalog, int summaryLength, SubscriberLinks? subscriberLinks)
+    private static DigestView BuildView(UnsentDigest unsent, Subscriber subscriber, Catalog catalog, int summaryLength, SubscriberLinks? subscriberLinks, IReadOnlySet<string>? trackingParameters)
     {
+        string? Link(StoredStory story) => UrlCanonicalizer.WithoutTracking(story.Link, trackingParameters);
+
         var zone = subscriber.Schedule.TimeZone;
         var language = DigestLanguage.For(subscriber.Language);
         var storiesById = unsent.Stories.ToDictionary(s => s.Id);
@@ -87,7 +93,7 @@ public sealed class DigestRenderer
             .Select(group => new SectionView(
                 catalog.TopicsById.TryGetValue(group.Key, out var topic) ? topic.Name : group.Key,
                 group.Where(e => e.LeadStoryId is null && storiesById.ContainsKey(e.StoryId))
-                    .Select(e => ToView(storiesById[e.StoryId], ++number, catalog, zone, language, summaryLength, AlsoFor(e, group, storiesById, catalog)))
+                    .Select(e => ToView(storiesById[e.StoryId], Link, ++number, catalog, zone, language, summaryLength, AlsoFor(e, group, storiesById, catalog, Link)))
                     .ToList()))
             .Where(section => section.Stories.Count > 0)
             .ToList();
@@ -103,13 +109,13 @@ public sealed class DigestRenderer
     }
 
     /// <summary>The other outlets' versions of a listed story, in the digest's order.</summary>
-    private static List<OutletView> AlsoFor(DigestEntry lead, IEnumerable<DigestEntry> section, Dictionary<long, StoredStory> storiesById, Catalog catalog) =>
+    private static List<OutletView> AlsoFor(DigestEntry lead, IEnumerable<DigestEntry> section, Dictionary<long, StoredStory> storiesById, Catalog catalog, Func<StoredStory, string?> link) =>
         section.Where(e => e.LeadStoryId == lead.StoryId && storiesById.ContainsKey(e.StoryId))
             .Select(e => storiesById[e.StoryId])
-            .Select(story => new OutletView(catalog.OutletName(story.FeedId), SafeLink(story.Link)))
+            .Select(story => new OutletView(catalog.OutletName(story.FeedId), link(story)))
             .ToList();
 
-    private static StoryView ToView(StoredStory story, int number, Catalog catalog, TimeZoneInfo zone, DigestLanguage language, int summaryLength, IReadOnlyList<OutletView> also)
+    private static StoryView ToView(StoredStory story, Func<StoredStory, string?> link, int number, Catalog catalog, TimeZoneInfo zone, DigestLanguage language, int summaryLength, IReadOnlyList<OutletView> also)
     {
         var outlet = catalog.OutletName(story.FeedId);
         // Never a time to come: a feed dating its items ahead (a local time written as GMT, a
@@ -117,12 +123,8 @@ public sealed class DigestRenderer
         var time = story.PublishedAt is not null
             ? language.Time(TimeZoneInfo.ConvertTime(story.DatedAt, zone))
             : null;
-        return new StoryView(number, story.Title, SafeLink(story.Link), outlet, time, HtmlText.Truncate(story.Summary, summaryLength), story.Revision > 0, also);
+        return new StoryView(number, story.Title, link(story), outlet, time, HtmlText.Truncate(story.Summary, summaryLength), story.Revision > 0, also);
     }
-
-    /// <summary>Only http(s) links reach a digest: javascript: or data: URLs from a feed are dropped.</summary>
-    private static string? SafeLink(string? link) =>
-        Uri.TryCreate(link, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri.AbsoluteUri : null;
 
     /// <summary>What is wrong with an admin's templates: each one that does not parse, with Fluid's error (line and column).</summary>
     public static IReadOnlyList<string> Problems(DigestTemplates templates)

@@ -33,6 +33,36 @@ public static class UrlCanonicalizer
         return string.Concat("https://", uri.IdnHost, port, uri.AbsolutePath, query.Length == 0 ? string.Empty : "?", query) + fragment;
     }
 
+    /// <summary>
+    /// The link as a reader should follow it: the same address with its tracking parameters (utm_*,
+    /// the well-known click ids, the admin's list) taken out, and nothing else changed. Null for
+    /// anything but an absolute http(s) URL: a javascript: or data: link from a feed never reaches a
+    /// digest.
+    /// </summary>
+    public static string? WithoutTracking(string? url, IReadOnlySet<string>? extraTrackingParameters = null)
+    {
+        if (!Uri.TryCreate(url?.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            return null;
+        }
+
+        var link = uri.AbsoluteUri;
+        if (uri.Query.Length <= 1)
+        {
+            return link;
+        }
+
+        var pairs = uri.Query[1..].Split('&');
+        var kept = pairs.Where(pair => !IsTracking(pair[..(pair.IndexOf('=', StringComparison.Ordinal) is var i and >= 0 ? i : pair.Length)], extraTrackingParameters)).ToList();
+        if (kept.Count == pairs.Length)
+        {
+            return link;
+        }
+
+        var query = string.Join('&', kept);
+        return string.Concat(uri.GetLeftPart(UriPartial.Path), query.Length == 0 ? string.Empty : "?", query, uri.Fragment);
+    }
+
     private static bool IsTracking(string name, IReadOnlySet<string>? extra) =>
         name.StartsWith("utm_", StringComparison.OrdinalIgnoreCase) || TrackingParameters.Contains(name) || (extra?.Contains(name) ?? false);
 }

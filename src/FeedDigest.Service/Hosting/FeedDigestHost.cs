@@ -123,7 +123,7 @@ internal static class FeedDigestHost
         services.AddSingleton<PollRunner>();
         // Templates are read at start: an edited template applies after a restart.
         services.AddSingleton(provider => DigestTemplateFolder.Read(provider.GetRequiredService<IOptions<DigestOptions>>().Value.TemplatesFolder, contentRoot));
-        services.AddSingleton(provider => new DigestRenderer(provider.GetService<IDigestLinks>(), provider.GetRequiredService<DigestTemplateFolder>().Templates));
+        services.AddSingleton(provider => new DigestRenderer(provider.GetService<IDigestLinks>(), provider.GetRequiredService<DigestTemplateFolder>().Templates, provider.GetRequiredService<IOptionsMonitor<StoryOptions>>()));
         services.AddSingleton<SuspensionNotifier>();
         services.AddSingleton<DigestDispatcher>();
         services.AddFeedDigestInfrastructure(contentRoot);

@@ -213,6 +213,28 @@ public sealed class DigestRendererTests
     }
 
     [Fact]
+    public void Render_Links_LoseTheirTrackingParameters_BuiltInAndTheAdminsOwn()
+    {
+        var lead = DigestTestData.Story(1, "Censorship story", link: "https://harbor.example/news/1?utm_source=rss&id=1&ref=feed") with { ClusterId = 3 };
+        var also = DigestTestData.Story(2, "Censorship copy", link: "https://wire.example/2?fbclid=abc", feedId: "wire") with { ClusterId = 3 };
+        var storyOptions = new FixedOptions<StoryOptions>(new StoryOptions { TrackingParameters = ["ref"] });
+        var subscriber = DigestTestData.Subscriber("censorship");
+        var digest = new ClaimedDigest("d-1", subscriber.Key, "digest.1@feeddigest", CreatedAt, [new DigestEntry(1, "censorship", 0), new DigestEntry(2, "censorship", 1, LeadStoryId: 1)], 0);
+
+        var message = new DigestRenderer(null, DigestTemplates.BuiltIn, storyOptions)
+            .Render(new UnsentDigest(digest, [lead, also], 0), subscriber, DigestTestData.Catalog(), 300);
+
+        foreach (var body in new[] { message.TextBody, message.HtmlBody! })
+        {
+            Assert.Contains("https://harbor.example/news/1?id=1", body, StringComparison.Ordinal);
+            Assert.Contains("https://wire.example/2", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("utm_source", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("ref=feed", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("fbclid", body, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Render_LongSummary_IsTruncatedToTheSummaryLength()
     {
         var summary = string.Join(' ', Enumerable.Repeat("censorship", 40));

@@ -54,4 +54,20 @@ public sealed class UrlCanonicalizerTests
     [InlineData("/relative/path?utm_source=x", "/relative/path?utm_source=x")]
     public void Canonicalize_NonHttpInput_IsReturnedTrimmed(string url, string expected) =>
         Assert.Equal(expected, UrlCanonicalizer.Canonicalize(url));
+
+    [Theory]
+    [InlineData("https://News.example/a?utm_source=rss&utm_medium=feed", "https://news.example/a")]
+    [InlineData("http://news.example:8080/a?id=7&fbclid=x&page=2#comments", "http://news.example:8080/a?id=7&page=2#comments")]
+    [InlineData("https://news.example/a?id=7&page=2#top", "https://news.example/a?id=7&page=2#top")]
+    [InlineData("https://news.example/a?ref=homepage&id=7", "https://news.example/a?id=7")]
+    public void WithoutTracking_TakesOutTrackingParametersOnly_KeepingSchemePortAndFragment(string url, string expected) =>
+        Assert.Equal(expected, UrlCanonicalizer.WithoutTracking(url, new HashSet<string>(["ref"], StringComparer.OrdinalIgnoreCase)));
+
+    [Theory]
+    [InlineData("javascript:alert(1)")]
+    [InlineData("data:text/html,hi")]
+    [InlineData("/relative?utm_source=x")]
+    [InlineData(null)]
+    public void WithoutTracking_AnythingButAnAbsoluteHttpLink_IsNull(string? url) =>
+        Assert.Null(UrlCanonicalizer.WithoutTracking(url));
 }
