@@ -205,6 +205,52 @@ public sealed class StoryOnceTests(ITestOutputHelper output) : IAsyncLifetime, I
     }
 
     /// <summary>
+    /// IncludeOnce, two subscribers. The editor got a story, which was then updated; a colleague
+    /// whose first digest comes after the update gets the story as new, not marked "[Updated]": they
+    /// never had an earlier version. The editor gets it marked.
+    /// </summary>
+    [Fact]
+    public async Task IncludeOnce_UpdatedStory_IsMarkedOnlyForTheSubscriberWhoGotItBefore()
+    {
+        await using var smtp = InProcessSmtpServer.Start();
+        var clock = new FakeTimeProvider(Start);
+        var published = Start.AddHours(-1);
+        var times = server.Set("times.xml", Rss(("t1", "Regulators widen online censorship campaign", "Hundreds of accounts closed.", published)));
+        var wire = server.Set("wire.xml", Rss());
+        var settings = Settings(smtp.Port, times, wire);
+        settings["FeedDigest:Stories:EditedStories"] = "IncludeOnce";
+        settings["FeedDigest:Subscribers:1:Email"] = "colleague@example.org";
+        settings["FeedDigest:Subscribers:1:Topics:0"] = "censorship";
+        settings["FeedDigest:Subscribers:1:SendAt"] = "09:30";
+        settings["FeedDigest:Subscribers:1:TimeZone"] = "Asia/Shanghai";
+        using var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
+        var (poller, dispatcher) = await PrepareAsync(host);
+        Assert.Equal(1, (await poller.PollAsync(allFeeds: true, default)).NewStories);
+
+        // 07:00 in Shanghai: the editor's digest; the colleague's first is at 09:30.
+        clock.Advance(TimeSpan.FromHours(23) + TimeSpan.FromMinutes(1));
+        Assert.Equal(new DigestRunReport(1, 1, 0), await dispatcher.RunAsync(default));
+
+        // At 09:01 the story is updated; at 09:31 the colleague's first digest goes out, and the
+        // next morning the editor's.
+        clock.Advance(TimeSpan.FromHours(2));
+        server.Set("times.xml", Rss(("t1", "Regulators widen online censorship campaign, block 40 more sites", "Hundreds of accounts closed, and 40 more sites blocked on Tuesday.", published)));
+        await poller.PollAsync(allFeeds: true, default);
+        clock.Advance(TimeSpan.FromMinutes(30));
+        await dispatcher.RunAsync(default);
+        clock.Advance(TimeSpan.FromHours(22));
+        await dispatcher.RunAsync(default);
+
+        output.WriteLine(string.Join("\n----\n", smtp.Messages.Select(m => $"{m.To}: {m.TextBody}")));
+        var colleague = Assert.Single(smtp.Messages, m => m.To.Mailboxes.Single().Address == "colleague@example.org").TextBody!;
+        Assert.Contains("Regulators widen online censorship campaign, block 40 more sites", colleague, StringComparison.Ordinal);
+        Assert.DoesNotContain("[Updated]", colleague, StringComparison.Ordinal);
+        var editor = smtp.Messages.Where(m => m.To.Mailboxes.Single().Address == "editor@example.org").Select(m => m.TextBody!).ToList();
+        Assert.Equal(2, editor.Count);
+        Assert.Contains("[Updated] Regulators widen online censorship campaign, block 40 more sites", editor[1], StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// Stories:EditedStories IncludeOnce with a story from two outlets. The subscriber read the
     /// Times' version; the wire's was only named under "also". The wire then fixing its copy is not
     /// an update of what they read: it must not bring the story back. The Times' own update does,

@@ -63,12 +63,13 @@ public static class DigestComposer
             .OfType<Topic>()
             .ToList();
         var feedRank = catalog.Feeds.Select((feed, index) => (feed.Id, index)).ToDictionary(p => p.Id, p => p.index, StringComparer.Ordinal);
-        var matches = new List<(StoredStory Lead, List<StoredStory> Others, int TopicIndex)>();
+        var matches = new List<(StoredStory Lead, List<StoredStory> Others, int TopicIndex, bool Updated)>();
         foreach (var candidateGroup in candidates.GroupBy(story => story.ClusterId ?? -story.Id))
         {
             IEnumerable<StoredStory> group = candidateGroup;
             var cluster = candidateGroup.First().ClusterId;
             var earlier = cluster is { } clustered ? earlierByCluster[clustered] : [];
+            var resent = false;
             if (cluster is { } delivered && deliveredClusters is not null && deliveredClusters.Contains(delivered))
             {
                 // A cluster the subscriber got stays out, but for its stories edited since and queued
@@ -82,6 +83,7 @@ public static class DigestComposer
 
                 group = updated;
                 earlier = [];
+                resent = true;
             }
 
             var topicIndex = group
@@ -142,7 +144,7 @@ public static class DigestComposer
                     .ToList();
             }
 
-            matches.Add((lead, others, topicIndex));
+            matches.Add((lead, others, topicIndex, resent));
         }
 
         var entries = new List<DigestEntry>();
@@ -153,10 +155,10 @@ public static class DigestComposer
             .OrderBy(m => m.TopicIndex)
             .ThenByDescending(m => m.Others.Count)
             .ThenByDescending(m => m.Lead.DatedAt);
-        foreach (var (lead, others, topicIndex) in kept)
+        foreach (var (lead, others, topicIndex, updated) in kept)
         {
             var topicId = topics[topicIndex].Id;
-            entries.Add(new DigestEntry(lead.Id, topicId, entries.Count));
+            entries.Add(new DigestEntry(lead.Id, topicId, entries.Count, Updated: updated));
             foreach (var other in others)
             {
                 entries.Add(new DigestEntry(other.Id, topicId, entries.Count, lead.Id));

@@ -93,7 +93,7 @@ public sealed class DigestRenderer
             .Select(group => new SectionView(
                 catalog.TopicsById.TryGetValue(group.Key, out var topic) ? topic.Name : group.Key,
                 group.Where(e => e.LeadStoryId is null && storiesById.ContainsKey(e.StoryId))
-                    .Select(e => ToView(storiesById[e.StoryId], Link, ++number, catalog, zone, language, summaryLength, AlsoFor(e, group, storiesById, catalog, Link)))
+                    .Select(e => ToView(storiesById[e.StoryId], e.Updated, Link, ++number, catalog, zone, language, summaryLength, AlsoFor(e, group, storiesById, catalog, Link)))
                     .ToList()))
             .Where(section => section.Stories.Count > 0)
             .ToList();
@@ -115,7 +115,7 @@ public sealed class DigestRenderer
             .Select(story => new OutletView(catalog.OutletName(story.FeedId), link(story)))
             .ToList();
 
-    private static StoryView ToView(StoredStory story, Func<StoredStory, string?> link, int number, Catalog catalog, TimeZoneInfo zone, DigestLanguage language, int summaryLength, IReadOnlyList<OutletView> also)
+    private static StoryView ToView(StoredStory story, bool updated, Func<StoredStory, string?> link, int number, Catalog catalog, TimeZoneInfo zone, DigestLanguage language, int summaryLength, IReadOnlyList<OutletView> also)
     {
         var outlet = catalog.OutletName(story.FeedId);
         // Never a time to come: a feed dating its items ahead (a local time written as GMT, a
@@ -123,7 +123,7 @@ public sealed class DigestRenderer
         var time = story.PublishedAt is not null
             ? language.Time(TimeZoneInfo.ConvertTime(story.DatedAt, zone))
             : null;
-        return new StoryView(number, story.Title, link(story), outlet, time, HtmlText.Truncate(story.Summary, summaryLength), story.Revision > 0, also);
+        return new StoryView(number, story.Title, link(story), outlet, time, HtmlText.Truncate(story.Summary, summaryLength), updated, also);
     }
 
     /// <summary>What is wrong with an admin's templates: each one that does not parse, with Fluid's error (line and column).</summary>

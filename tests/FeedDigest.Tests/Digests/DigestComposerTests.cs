@@ -187,6 +187,16 @@ public sealed class DigestComposerTests
 
         var (entries, _) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), DigestTestData.Catalog(), [updated], 50, new HashSet<long> { 4 }, [wireEarlier]);
 
+        Assert.Equal([new DigestEntry(9, "censorship", 0, Updated: true)], entries);
+    }
+
+    [Fact]
+    public void Compose_EditedStory_OfAClusterTheSubscriberNeverGot_IsListedAsNew()
+    {
+        var edited = DigestTestData.Story(9, "Censorship: more VPNs blocked", feedId: "harbor") with { ClusterId = 4, Revision = 2 };
+
+        var (entries, _) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), DigestTestData.Catalog(), [edited], 50, new HashSet<long> { 7 });
+
         Assert.Equal([new DigestEntry(9, "censorship", 0)], entries);
     }
 

@@ -199,7 +199,7 @@ public sealed class DigestRendererTests
         var also = DigestTestData.Story(2, "审查 copy", feedId: "wire") with { ClusterId = 3 };
         var subscriber = DigestTestData.Subscriber("censorship") with { Language = System.Globalization.CultureInfo.GetCultureInfo("zh-CN") };
 
-        var message = Render([lead, also], [new DigestEntry(1, "censorship", 0), new DigestEntry(2, "censorship", 1, LeadStoryId: 1)], subscriber, omitted: 2);
+        var message = Render([lead, also], [new DigestEntry(1, "censorship", 0, Updated: true), new DigestEntry(2, "censorship", 1, LeadStoryId: 1)], subscriber, omitted: 2);
 
         foreach (var body in new[] { message.TextBody, message.HtmlBody! })
         {

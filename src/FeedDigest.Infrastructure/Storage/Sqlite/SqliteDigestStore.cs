@@ -102,8 +102,8 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
             insert.Transaction = (SqliteTransaction)transaction;
             insert.CommandText =
                 """
-                INSERT INTO digest_stories (digest_id, subscriber_key, story_id, revision, topic_id, position, lead_story_id)
-                VALUES ($digestId, $subscriberKey, $storyId, (SELECT revision FROM stories WHERE id = $storyId), $topicId, $position, $leadStoryId)
+                INSERT INTO digest_stories (digest_id, subscriber_key, story_id, revision, topic_id, position, lead_story_id, updated)
+                VALUES ($digestId, $subscriberKey, $storyId, (SELECT revision FROM stories WHERE id = $storyId), $topicId, $position, $leadStoryId, $updated)
                 ON CONFLICT (subscriber_key, story_id, revision) DO NOTHING
                 """;
             insert.Parameters.AddWithValue("$digestId", digest.Id);
@@ -112,6 +112,7 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
             var topicId = insert.Parameters.Add("$topicId", SqliteType.Text);
             var position = insert.Parameters.Add("$position", SqliteType.Integer);
             var leadStoryId = insert.Parameters.Add("$leadStoryId", SqliteType.Integer);
+            var updated = insert.Parameters.Add("$updated", SqliteType.Integer);
             insert.Prepare();
             var listed = 0;
             foreach (var entry in digest.Entries)
@@ -120,6 +121,7 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
                 topicId.Value = entry.TopicId;
                 position.Value = entry.Position;
                 leadStoryId.Value = entry.LeadStoryId is { } lead ? lead : DBNull.Value;
+                updated.Value = entry.Updated ? 1 : 0;
                 // A story already delivered to this subscriber is silently left out, never sent again.
                 listed += await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -156,7 +158,7 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
         foreach (var digest in digests)
         {
             var entries = (await connection.QueryAsync<EntryRow>(new CommandDefinition(
-                "SELECT story_id AS StoryId, topic_id AS TopicId, position AS Position, lead_story_id AS LeadStoryId FROM digest_stories WHERE digest_id = @Id ORDER BY position",
+                "SELECT story_id AS StoryId, topic_id AS TopicId, position AS Position, lead_story_id AS LeadStoryId, updated AS Updated FROM digest_stories WHERE digest_id = @Id ORDER BY position",
                 new { digest.Id },
                 cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
             var stories = await connection.QueryAsync<StoryRow>(new CommandDefinition(
@@ -168,7 +170,7 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
                 digest.SubscriberKey,
                 digest.MessageId,
                 SqliteTime.FromText(digest.CreatedAt),
-                entries.Select(e => new DigestEntry(e.StoryId, e.TopicId, (int)e.Position, e.LeadStoryId)).ToList(),
+                entries.Select(e => new DigestEntry(e.StoryId, e.TopicId, (int)e.Position, e.LeadStoryId, e.Updated != 0)).ToList(),
                 (int)digest.OmittedCount);
             result.Add(new UnsentDigest(claimed, stories.Select(s => s.ToStory()).ToList(), (int)digest.Attempts));
         }
@@ -357,5 +359,5 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
 
     private sealed record DigestRow(string Id, string SubscriberKey, string MessageId, string CreatedAt, long OmittedCount, long Attempts);
 
-    private sealed record EntryRow(long StoryId, string TopicId, long Position, long? LeadStoryId);
+    private sealed record EntryRow(long StoryId, string TopicId, long Position, long? LeadStoryId, long Updated);
 }
