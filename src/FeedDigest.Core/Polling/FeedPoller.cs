@@ -493,9 +493,10 @@ public sealed class FeedPoller(
             item.Updated,
             now)
         {
-            // An edit is a change in what the feed says, not in what the furniture rules remove: a new
-            // rule, or a block that starts recurring across the document, must not send a story again.
-            ContentHash = StoryIdentity.ContentHash(title, HtmlText.Truncate(HtmlText.ToPlainText(item.Summary ?? item.Content), StoryText.MaxSummaryLength)),
+            // An edit is a change in what the feed says and in what a reader sees of it: a new furniture
+            // rule, a block that starts recurring across the document, or furniture that changes at
+            // every fetch, must not send a story again (StoryIdentity.SameContent).
+            ContentHash = StoryIdentity.ContentHash(title, HtmlText.Truncate(HtmlText.ToPlainText(item.Summary ?? item.Content), StoryText.MaxSummaryLength), summary),
         };
     }
 

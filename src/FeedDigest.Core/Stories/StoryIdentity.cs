@@ -111,8 +111,36 @@ public static class StoryIdentity
     public static string ContentHash(string title, string summary) =>
         Hash64(title + "\n" + summary, seed: 0).ToString("x16", CultureInfo.InvariantCulture);
 
-    /// <summary>Whether <paramref name="storedHash"/> was made by <see cref="ContentHash"/> as it is now (SHA-256 made 32 digits), so comparing them can tell an edit.</summary>
-    public static bool IsCurrentContentHash(string storedHash) => storedHash.Length == 16;
+    /// <summary>
+    /// The fingerprints of a story's text as the feed gave it and as a reader sees it (page furniture
+    /// removed), "raw:visible", 33 characters; <see cref="SameContent"/> compares them.
+    /// </summary>
+    public static string ContentHash(string title, string summaryAsGiven, string visibleSummary) =>
+        ContentHash(title, summaryAsGiven) + ":" + ContentHash(title, visibleSummary);
+
+    /// <summary>
+    /// Whether a stored story's text and an item's are the same, so the item is no edit. Either
+    /// fingerprint alike will do: furniture that changes at every fetch (an ad's number, "3 hours
+    /// ago") leaves what a reader sees alike, and a furniture rule added since, or a block that starts
+    /// recurring across the document, leaves the feed's text alike; an edit changes both.
+    /// </summary>
+    public static bool SameContent(string? stored, string fresh)
+    {
+        if (stored is null)
+        {
+            return false;
+        }
+
+        var (storedAsGiven, storedVisible) = Split(stored);
+        var (freshAsGiven, freshVisible) = Split(fresh);
+        return storedAsGiven.Span.SequenceEqual(freshAsGiven.Span) || (storedVisible.Length > 0 && storedVisible.Span.SequenceEqual(freshVisible.Span));
+
+        static (ReadOnlyMemory<char> AsGiven, ReadOnlyMemory<char> Visible) Split(string hash) =>
+            hash.Length == 33 && hash[16] == ':' ? (hash.AsMemory(0, 16), hash.AsMemory(17)) : (hash.AsMemory(), ReadOnlyMemory<char>.Empty);
+    }
+
+    /// <summary>Whether <paramref name="storedHash"/> was made by <see cref="ContentHash(string, string)"/> as it is now, alone or with the visible text's (SHA-256 made 32 digits), so comparing them can tell an edit.</summary>
+    public static bool IsCurrentContentHash(string storedHash) => storedHash.Length == 16 || (storedHash.Length == 33 && storedHash[16] == ':');
 
     private static ulong Hash64(string text, long seed)
     {

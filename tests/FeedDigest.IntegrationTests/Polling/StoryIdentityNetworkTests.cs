@@ -149,6 +149,36 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
         ByTitleAndDate,
     }
 
+    [Fact]
+    public async Task EditedStoriesIncludeOnce_FurnitureThatChangesAtEveryFetch_IsNoEdit_ARealEditStillIs()
+    {
+        Item[] Items(int views, string firstStory = "Ships returned to the port on Monday.") =>
+        [
+            new("a1", "Port reopens", "https://site.example/1", Description: $"<p>{firstStory}</p><p>Views today: {views}</p>"),
+            new("a2", "Council approves budget", "https://site.example/2", Description: $"<p>The council voted to raise spending.</p><p>Views today: {views}</p>"),
+            new("a3", "Rain expected", "https://site.example/3", Description: $"<p>Forecasters warned of flooding.</p><p>Views today: {views}</p>"),
+        ];
+        var url = Serve(Items(1204));
+        using var host = await StartAsync([url], new() { ["FeedDigest:Stories:EditedStories"] = "IncludeOnce" });
+        var cutoff = await FirstPollAsync(host, expectedNew: 3);
+        var stored = await DueAfterAsync(host, 0);
+        Assert.Equal("Ships returned to the port on Monday.", stored[0].Summary);
+        var digests = host.Services.GetRequiredService<IDigestStore>();
+        var state = await digests.GetOrCreateStateAsync("reader@example.org", Start, Start, default);
+        Assert.True(await digests.TryClaimAsync(state, Start, cutoff, new ClaimedDigest("d1", state.SubscriberKey, "<d1@test>", Start, stored.Select((story, i) => new DigestEntry(story.Id, "all", i)).ToList(), 0), default));
+
+        // The counter the site repeats under every item (furniture, left out of summaries) moves.
+        Serve(Items(1377));
+        await PollAgainAsync(host);
+        Assert.Empty(await DueAfterAsync(host, cutoff));
+
+        // A real edit of one story still goes out once more, whatever the counter says.
+        Serve(Items(1410, "Ships and ferries returned to the port on Monday."));
+        await PollAgainAsync(host);
+        var again = Assert.Single(await DueAfterAsync(host, cutoff));
+        Assert.Equal(("Ships and ferries returned to the port on Monday.", 1), (again.Summary, again.Revision));
+    }
+
     [Theory]
     [InlineData(ItemNaming.ByGuid)]
     [InlineData(ItemNaming.ByLinkAlone)]

@@ -130,4 +130,25 @@ public sealed class StoryIdentityTests
 
     private static IReadOnlyList<IReadOnlyList<string>> Keys(ParsedItem item) =>
         StoryIdentity.Assign([item], IdentityPolicy.Auto, guidsUnstable: false).Keys;
+
+    [Fact]
+    public void SameContent_EitherFingerprintAlike_IsTheSameText_BothChanged_IsAnEdit()
+    {
+        var stored = StoryIdentity.ContentHash("Port reopens", "Ships returned. Views: 12", "Ships returned.");
+
+        Assert.True(StoryIdentity.SameContent(stored, StoryIdentity.ContentHash("Port reopens", "Ships returned. Views: 13", "Ships returned.")));
+        Assert.True(StoryIdentity.SameContent(stored, StoryIdentity.ContentHash("Port reopens", "Ships returned. Views: 12", "Ships returned. Views: 12")));
+        Assert.False(StoryIdentity.SameContent(stored, StoryIdentity.ContentHash("Port reopens", "Ships and ferries returned. Views: 13", "Ships and ferries returned.")));
+        Assert.False(StoryIdentity.SameContent(null, stored));
+        Assert.True(StoryIdentity.IsCurrentContentHash(stored));
+    }
+
+    [Fact]
+    public void SameContent_AHashStoredBeforeTheVisibleTextWasHashed_IsComparedByTheFeedsText()
+    {
+        var before = StoryIdentity.ContentHash("Port reopens", "Ships returned. Views: 12");
+
+        Assert.True(StoryIdentity.SameContent(before, StoryIdentity.ContentHash("Port reopens", "Ships returned. Views: 12", "Ships returned.")));
+        Assert.False(StoryIdentity.SameContent(before, StoryIdentity.ContentHash("Port reopens", "Ships returned. Views: 13", "Ships returned.")));
+    }
 }

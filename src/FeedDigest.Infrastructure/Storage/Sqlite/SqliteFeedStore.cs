@@ -510,7 +510,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                 continue;
             }
 
-            if (!story.HasGuid || regenerated || story.Hash == stories[item].ContentHash)
+            if (!story.HasGuid || regenerated || StoryIdentity.SameContent(story.Hash, stories[item].ContentHash))
             {
                 sameStory[item] = (storyId, story.HasGuid);
             }
@@ -573,7 +573,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         var storedTexts = await ReadGuidsAndHashesAsync(scope, byText.Values, cancellationToken).ConfigureAwait(false);
         foreach (var (i, storyId) in byText)
         {
-            if (storedTexts.TryGetValue(storyId, out var story) && story.Hash == stories[i].ContentHash)
+            if (storedTexts.TryGetValue(storyId, out var story) && StoryIdentity.SameContent(story.Hash, stories[i].ContentHash))
             {
                 matches[i] = storyId;
             }
@@ -667,7 +667,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         var edited = 0;
         foreach (var (storyId, story) in knownStories)
         {
-            if (!stored.TryGetValue(storyId, out var state) || state.Hash == story.ContentHash)
+            if (!stored.TryGetValue(storyId, out var state) || StoryIdentity.SameContent(state.Hash, story.ContentHash))
             {
                 continue;
             }
