@@ -151,4 +151,12 @@ public sealed class StoryIdentityTests
         Assert.True(StoryIdentity.SameContent(before, StoryIdentity.ContentHash("Port reopens", "Ships returned. Views: 12", "Ships returned.")));
         Assert.False(StoryIdentity.SameContent(before, StoryIdentity.ContentHash("Port reopens", "Ships returned. Views: 13", "Ships returned.")));
     }
+
+    [Theory]
+    [InlineData("Bytedance suspends Toutiao comment sections", "Comments were switched off under news about the floods.", true)]
+    [InlineData("Regulators widen online censorship campaign", "Hundreds of accounts were closed on Monday.", false)]
+    [InlineData("Regulators widen online censorship campaing", "Hundreds of accounts were closed on Monday and 40 sites blocked.", false)]
+    [InlineData("Regulators widen online censorship campaing", "Completely different words here.", false)]
+    public void IsAnotherArticle_OtherTitleAndOtherWords_IsAnother_AnEditKeepsItsWords(string title, string summary, bool another) =>
+        Assert.Equal(another, StoryIdentity.IsAnotherArticle("Regulators widen online censorship campaing", "Hundreds of accounts were closed on Monday.", title, summary));
 }
