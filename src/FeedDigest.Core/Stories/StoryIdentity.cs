@@ -59,6 +59,14 @@ public static class StoryIdentity
             {
                 automatic.Add(LinkPrefix + usableLink);
             }
+            else if (automatic.Count > 0 && !string.IsNullOrWhiteSpace(items[i].Title) && (items[i].Published ?? items[i].Updated) is not null)
+            {
+                // An item named by its GUID alone also keeps its title and date, as a link would be
+                // kept: a feed that regenerates GUIDs on items without links is then found out as one
+                // with links is, and told apart by title and date from then on. Not for an item
+                // without a title or a date: one key for many items would take them for one.
+                automatic.Add(TitleAndDateKey(items[i]));
+            }
 
             if (automatic.Count == 0)
             {

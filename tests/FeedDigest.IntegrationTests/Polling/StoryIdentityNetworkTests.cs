@@ -79,6 +79,27 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task GuidsRegeneratedOnEveryFetch_ItemsWithoutLinks_NoSecondDelivery_AndTheFeedIsToldApartByTitleAndDate()
+    {
+        Item[] Items(int fetch) =>
+        [
+            new($"id-{fetch}-1", "Port reopens", null, Start.AddHours(-3)),
+            new($"id-{fetch}-2", "Council approves budget", null, Start.AddHours(-2)),
+            new($"id-{fetch}-3", "Rain expected", null, Start.AddHours(-1)),
+        ];
+        var url = Serve(Items(1));
+        using var host = await StartAsync(url);
+        var cutoff = await FirstPollAsync(host, expectedNew: 3);
+
+        Serve(Items(2));
+        Assert.Equal(0, (await PollAgainAsync(host)).NewStories);
+        Assert.True((await StateAsync(host)).GuidsUnstable);
+        Serve([.. Items(3), new("id-3-4", "Ferry resumes", null, Start.AddMinutes(30))]);
+        Assert.Equal(1, (await PollAgainAsync(host)).NewStories);
+        Assert.Equal(["Ferry resumes"], (await DueAfterAsync(host, cutoff)).Select(story => story.Title));
+    }
+
+    [Fact]
     public async Task PictureOfTheDay_NewGuidEachDayOnTheSameLink_EachDayIsDelivered()
     {
         var url = Serve(new Item("potd-1", "Harbour at dawn", "https://site.example/potd"));
