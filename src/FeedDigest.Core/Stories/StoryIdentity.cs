@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO.Hashing;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using FeedDigest.Core.Normalizing;
 using FeedDigest.Core.Parsing;
 
@@ -16,7 +17,7 @@ namespace FeedDigest.Core.Stories;
 /// given tracking parameters keeps the story. A GUID or a link that several items of one document
 /// share names none of them, so it is left out for those items.
 /// </summary>
-public static class StoryIdentity
+public static partial class StoryIdentity
 {
     public const string GuidPrefix = "guid:";
     public const string LinkPrefix = "link:";
@@ -83,12 +84,6 @@ public static class StoryIdentity
     }
 
     /// <summary>
-    /// Whether <paramref name="edited"/> is <paramref name="title"/> with words added or taken away
-    /// at its ends (a comment count, "Update:", "(corrected)"), case and spacing aside. Not a title
-    /// alike in letters: a notice board's "Council meets on Tuesday" and "… on Thursday", or "Ward 3"
-    /// and "Ward 5", are two items; so a typo fixed in a title is taken for another item too.
-    /// </summary>
-    /// <summary>
     /// Whether an item under a stored story's GUID, at a link never seen, is another article: its
     /// title is another and its words are not the story's (at most a fifth of them shared, stop words
     /// aside). A feed that gives every item one GUID (its home page), or a one-item feed that keeps
@@ -113,6 +108,29 @@ public static class StoryIdentity
         return shared * 5 <= stored.Count + fresh.Count - shared;
     }
 
+    /// <summary>
+    /// Whether <paramref name="edited"/> is <paramref name="title"/> with its count of comments,
+    /// replies or views at its end changed ("… (2 comments)", "… (5 comments)", "… - 12 replies",
+    /// "…（3条评论）"), case and spacing aside. Only those words: "Notice (1)" and "Notice (2)" are two.
+    /// </summary>
+    public static bool TitleDiffersByItsCount(string title, string edited)
+    {
+        ArgumentNullException.ThrowIfNull(title);
+        ArgumentNullException.ThrowIfNull(edited);
+        var (a, b) = (Normalize(title), Normalize(edited));
+        var (bareA, bareB) = (TrailingCount().Replace(a, string.Empty), TrailingCount().Replace(b, string.Empty));
+        return a != b && (bareA.Length < a.Length || bareB.Length < b.Length) && bareA.Length > 0 && bareA == bareB;
+    }
+
+    [GeneratedRegex(@"\s*(?:[(\[（【]\s*\d[\d,.]*\s*(?:comments?|repl(?:y|ies)|views?|votes?|responses?|条评论|條評論|评论|評論|回复|回覆|則回應)\s*[)\]）】]|[-–—|·:]\s*\d[\d,.]*\s*(?:comments?|repl(?:y|ies)|views?|votes?|responses?))\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex TrailingCount();
+
+    /// <summary>
+    /// Whether <paramref name="edited"/> is <paramref name="title"/> with words added or taken away
+    /// at its ends (a comment count, "Update:", "(corrected)"), case and spacing aside. Not a title
+    /// alike in letters: a notice board's "Council meets on Tuesday" and "… on Thursday", or "Ward 3"
+    /// and "Ward 5", are two items; so a typo fixed in a title is taken for another item too.
+    /// </summary>
     public static bool TitleExtends(string title, string edited)
     {
         ArgumentNullException.ThrowIfNull(title);

@@ -387,6 +387,22 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task NoGuidNoLink_CommentCountInTheTitleChanges_WithTheDateBumpedOrNot_NotSentAgain()
+    {
+        var url = Serve(new Item(null, "Ward 3 forum closed (2 comments)", null, Start.AddHours(-1), "The forum was closed by the district."));
+        using var host = await StartAsync(url);
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+
+        Serve(new Item(null, "Ward 3 forum closed (5 comments)", null, Start.AddMinutes(-10), "The forum was closed by the district."));
+        Assert.Equal(0, (await PollAgainAsync(host)).NewStories);
+        Serve(new Item(null, "Ward 3 forum closed (6 comments)", null, Start.AddMinutes(-10), "The forum was closed by the district."));
+        Assert.Equal(0, (await PollAgainAsync(host)).NewStories);
+
+        Assert.Empty(await DueAfterAsync(host, cutoff));
+        Assert.Equal("Ward 3 forum closed (6 comments)", Assert.Single(await DueAfterAsync(host, 0)).Title);
+    }
+
+    [Fact]
     public async Task NoGuidNoLink_DescriptionChanges_IsAnEditOfOneStory_NotSentAgain()
     {
         var url = Serve(new Item(null, "Harbour meeting", null, Start.AddHours(-1), "Minutes posted. 3 comments"));

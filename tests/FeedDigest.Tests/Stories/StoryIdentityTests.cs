@@ -159,4 +159,16 @@ public sealed class StoryIdentityTests
     [InlineData("Regulators widen online censorship campaing", "Completely different words here.", false)]
     public void IsAnotherArticle_OtherTitleAndOtherWords_IsAnother_AnEditKeepsItsWords(string title, string summary, bool another) =>
         Assert.Equal(another, StoryIdentity.IsAnotherArticle("Regulators widen online censorship campaing", "Hundreds of accounts were closed on Monday.", title, summary));
+
+    [Theory]
+    [InlineData("Ward 3 forum closed (2 comments)", "Ward 3 forum closed (5 Comments)", true)]
+    [InlineData("Ward 3 forum closed", "Ward 3 forum closed (1 comment)", true)]
+    [InlineData("Ward 3 forum closed - 4 replies", "Ward 3 forum closed - 12 replies", true)]
+    [InlineData("论坛被关闭（3条评论）", "论坛被关闭（8条评论）", true)]
+    [InlineData("Ward 3 forum closed (2 comments)", "Ward 5 forum closed (2 comments)", false)]
+    [InlineData("Notice (1)", "Notice (2)", false)]
+    [InlineData("Ward 3 forum closed (2 comments)", "Ward 3 forum closed (2 comments)", false)]
+    [InlineData("(2 comments)", "(5 comments)", false)]
+    public void TitleDiffersByItsCount_OnlyACountOfCommentsRepliesOrViewsAtItsEnd(string title, string edited, bool differsByCount) =>
+        Assert.Equal(differsByCount, StoryIdentity.TitleDiffersByItsCount(title, edited));
 }

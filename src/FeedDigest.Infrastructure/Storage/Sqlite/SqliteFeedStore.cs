@@ -689,6 +689,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             var fits = candidates
                 .Where(c => string.Equals(c.Summary, story.Summary, StringComparison.Ordinal)
                     && (string.Equals(c.Title, story.Title, StringComparison.OrdinalIgnoreCase)
+                        || StoryIdentity.TitleDiffersByItsCount(c.Title, story.Title)
                         || (published is not null && c.Published == published && StoryIdentity.TitleExtends(c.Title, story.Title))))
                 .Take(2)
                 .ToList();
