@@ -84,31 +84,6 @@ public static partial class StoryIdentity
     }
 
     /// <summary>
-    /// Whether an item under a stored story's GUID, at a link never seen, is another article: its
-    /// title is another and its words are not the story's (at most a fifth of them shared, stop words
-    /// aside). A feed that gives every item one GUID (its home page), or a one-item feed that keeps
-    /// its GUID as the item changes, would else have each new article overwrite the last. An edit
-    /// that also moves the link (a new slug for a new title) keeps most of its words.
-    /// </summary>
-    public static bool IsAnotherArticle(string storedTitle, string storedSummary, string title, string summary)
-    {
-        if (string.Equals(storedTitle.Trim(), title.Trim(), StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-
-        var stored = new HashSet<string>(Clustering.ClusterText.Terms(storedTitle + "\n" + storedSummary), StringComparer.Ordinal);
-        var fresh = new HashSet<string>(Clustering.ClusterText.Terms(title + "\n" + summary), StringComparer.Ordinal);
-        if (stored.Count == 0 || fresh.Count == 0)
-        {
-            return false;
-        }
-
-        var shared = stored.Count(fresh.Contains);
-        return shared * 5 <= stored.Count + fresh.Count - shared;
-    }
-
-    /// <summary>
     /// Whether <paramref name="edited"/> is <paramref name="title"/> with its count of comments,
     /// replies or views at its end changed ("… (2 comments)", "… (5 comments)", "… - 12 replies",
     /// "…（3条评论）"), case and spacing aside. Only those words: "Notice (1)" and "Notice (2)" are two.

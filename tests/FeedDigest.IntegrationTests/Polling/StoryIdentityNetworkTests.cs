@@ -170,43 +170,6 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
         ByTitleAndDate,
     }
 
-    /// <summary>
-    /// A one-item feed that keeps its GUID (its home page) as the item changes: each new article,
-    /// at a link never seen and with other words, is a story of its own; none overwrites the last,
-    /// and an article still in the feed at the next fetch is not taken for an edit of the first.
-    /// </summary>
-    [Fact]
-    public async Task OneGuidReusedForEveryNewArticle_EachArticleIsDelivered_NoneOverwritten()
-    {
-        var url = Serve(new Item("https://site.example/", "Cyberspace regulator issues draft rules on AI-generated rumours", "https://site.example/ai-rules", Description: "The draft requires platforms to label synthetic content."));
-        using var host = await StartAsync(url);
-        var cutoff = await FirstPollAsync(host, expectedNew: 1);
-
-        Serve(new Item("https://site.example/", "Bytedance suspends Toutiao comment sections", "https://site.example/toutiao", Description: "Comments were switched off under news about the floods."));
-        Assert.Equal(1, (await PollAgainAsync(host)).NewStories);
-        Assert.Equal(0, (await PollAgainAsync(host)).NewStories);
-        Serve(new Item("https://site.example/", "Zhihu removes answers questioning flood relief spending", "https://site.example/zhihu", Description: "Dozens of answers were deleted overnight."));
-        Assert.Equal(1, (await PollAgainAsync(host)).NewStories);
-
-        Assert.Equal(
-            ["Cyberspace regulator issues draft rules on AI-generated rumours", "Bytedance suspends Toutiao comment sections", "Zhihu removes answers questioning flood relief spending"],
-            (await DueAfterAsync(host, 0)).Select(story => story.Title));
-        Assert.Equal(2, (await DueAfterAsync(host, cutoff)).Count);
-    }
-
-    [Fact]
-    public async Task GuidKept_TitleEditedAndTheLinksSlugWithIt_IsAnEditOfTheStory_NotANewOne()
-    {
-        var url = Serve(new Item("p-1042", "Regulators widen online censorship campaing", "https://site.example/regulators-widen-online-censorship-campaing", Description: "Hundreds of accounts were closed on Monday."));
-        using var host = await StartAsync(url);
-        await FirstPollAsync(host, expectedNew: 1);
-
-        Serve(new Item("p-1042", "Regulators widen online censorship campaign", "https://site.example/regulators-widen-online-censorship-campaign", Description: "Hundreds of accounts were closed on Monday."));
-
-        Assert.Equal(0, (await PollAgainAsync(host)).NewStories);
-        Assert.Equal(["Regulators widen online censorship campaign"], (await DueAfterAsync(host, 0)).Select(story => story.Title));
-    }
-
     [Fact]
     public async Task EditedStoriesIncludeOnce_FurnitureThatChangesAtEveryFetch_IsNoEdit_ARealEditStillIs()
     {

@@ -326,19 +326,6 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             // a new story even when its link is stored (a picture of the day, a changelog's anchors).
             var hasGuid = story.Keys.Any(IsGuid);
             var naming = Enumerable.Range(0, keys.Length).Where(k => (!hasGuid || IsGuid(story.Keys[k])) && known.ContainsKey(keys[k])).ToList();
-            long? byLink = null;
-            if (hasGuid && naming.Count > 0 && !knownBefore.ContainsKey(i) && !editedWithoutIdentity.ContainsKey(i) && !sameStory.ContainsKey(i)
-                && naming.Select(k => known[keys[k]]).FirstOrDefault(v => v is not null) is { } byGuid)
-            {
-                var reuse = await ReusedGuidAsync(scope, story, keys, known, byGuid, cancellationToken).ConfigureAwait(false);
-                if (reuse.AnotherArticle)
-                {
-                    naming.Clear();
-                }
-
-                byLink = reuse.ArticleAtItsLink;
-            }
-
             long? storyId;
             var keepStoredGuid = false;
             if (knownBefore.TryGetValue(i, out var storedBefore))
@@ -364,10 +351,6 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                 {
                     gainedGuid.Add(match.StoryId);
                 }
-            }
-            else if (byLink is { } linked)
-            {
-                storyId = linked;
             }
             else if (naming.Count == 0)
             {
@@ -535,47 +518,6 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
 
         return (sameStory, regenerated);
     }
-
-    /// <summary>
-    /// An item named by a stored story's GUID (the feed's GUIDs usable) whose link is not that
-    /// story's: another article under a reused GUID when its link was never seen and it reads as
-    /// another (<see cref="StoryIdentity.IsAnotherArticle"/>), stored as a story of its own; and at a
-    /// later fetch, the story its link names when that one has its text and the GUID's has not. A
-    /// picture of the day (a new GUID on one link) keeps its days apart, each GUID naming its own.
-    /// </summary>
-    private static async Task<GuidReuse> ReusedGuidAsync(SqliteWriteScope scope, NewStory story, long[] keys, Dictionary<long, long?> known, long byGuid, CancellationToken cancellationToken)
-    {
-        var none = new GuidReuse(false, null);
-        var linkKey = story.Keys.ToList().FindIndex(key => key.StartsWith(StoryIdentity.LinkPrefix, StringComparison.Ordinal));
-        if (linkKey < 0)
-        {
-            return none;
-        }
-
-        if (known.TryGetValue(keys[linkKey], out var byLink))
-        {
-            if (byLink is not { } linked || linked == byGuid)
-            {
-                return none;
-            }
-
-            var hashes = await ReadGuidsAndHashesAsync(scope, [byGuid, linked], cancellationToken).ConfigureAwait(false);
-            return hashes.TryGetValue(linked, out var atLink) && StoryIdentity.SameContent(atLink.Hash, story.ContentHash)
-                && !(hashes.TryGetValue(byGuid, out var atGuid) && StoryIdentity.SameContent(atGuid.Hash, story.ContentHash))
-                ? new GuidReuse(false, linked)
-                : none;
-        }
-
-        var read = scope.Command("SELECT title, summary FROM stories WHERE id = $id AND link IS NOT NULL");
-        SqliteWriteScope.Set(read, "$id", byGuid);
-        await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var another = await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            && StoryIdentity.IsAnotherArticle(reader.GetString(0), reader.IsDBNull(1) ? string.Empty : reader.GetString(1), story.Title, story.Summary);
-        return new GuidReuse(another, null);
-    }
-
-    /// <summary>What <see cref="ReusedGuidAsync"/> found: another article, or the stored story the item's link names.</summary>
-    private readonly record struct GuidReuse(bool AnotherArticle, long? ArticleAtItsLink);
 
     /// <summary>Whether each of these stored stories was seen with a GUID, and the hash of its text.</summary>
     private static async Task<Dictionary<long, (bool HasGuid, string? Hash)>> ReadGuidsAndHashesAsync(SqliteWriteScope scope, IEnumerable<long> storyIds, CancellationToken cancellationToken)
