@@ -33,6 +33,10 @@ public static partial class StoryIdentity
         var links = items.Select(i => string.IsNullOrWhiteSpace(i.Link) ? null : UrlCanonicalizer.Canonicalize(i.Link, trackingParameters)).ToList();
         var repeatedGuids = Repeated(guids);
         var repeatedLinks = Repeated(links);
+        // Title and date keep an item named by its GUID alone (below) only when no other item of the
+        // document has them: notices titled alike and dated by the day are many items, not one.
+        var titlesAndDates = items.Select(i => string.IsNullOrWhiteSpace(i.Title) || (i.Published ?? i.Updated) is null ? null : TitleAndDateKey(i)).ToList();
+        var repeatedTitlesAndDates = Repeated(titlesAndDates);
         var keys = new List<IReadOnlyList<string>>(items.Count);
         for (var i = 0; i < items.Count; i++)
         {
@@ -60,13 +64,13 @@ public static partial class StoryIdentity
             {
                 automatic.Add(LinkPrefix + usableLink);
             }
-            else if (automatic.Count > 0 && !string.IsNullOrWhiteSpace(items[i].Title) && (items[i].Published ?? items[i].Updated) is not null)
+            else if (automatic.Count > 0 && titlesAndDates[i] is { } titleAndDate && !repeatedTitlesAndDates.Contains(titleAndDate))
             {
                 // An item named by its GUID alone also keeps its title and date, as a link would be
                 // kept: a feed that regenerates GUIDs on items without links is then found out as one
                 // with links is, and told apart by title and date from then on. Not for an item
                 // without a title or a date: one key for many items would take them for one.
-                automatic.Add(TitleAndDateKey(items[i]));
+                automatic.Add(titleAndDate);
             }
 
             if (automatic.Count == 0)

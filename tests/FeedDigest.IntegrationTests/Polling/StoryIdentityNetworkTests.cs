@@ -100,6 +100,63 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task WordPressPost_TitleSlugAndShortTextRewritten_IsAnEdit_NotSentTwice()
+    {
+        // WordPress: the GUID is ?p=ID and stays; the author rewrites a short post and its permalink.
+        var url = Serve(new Item("https://site.example/?p=88", "Meeting tonight", "https://site.example/2026/11/meeting-tonight/", Description: "Join us at 7pm in the hall."));
+        using var host = await StartAsync(url);
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+
+        Serve(new Item("https://site.example/?p=88", "Meeting postponed to next week", "https://site.example/2026/11/meeting-postponed/", Description: "Tonight's meeting is moved; new date to follow."));
+        Assert.Equal(0, (await PollAgainAsync(host)).NewStories);
+        Assert.Empty(await DueAfterAsync(host, cutoff));
+    }
+
+    [Fact]
+    public async Task GuidsWithoutLinks_ItemsSharingATitleAndADayDate_NewOnesAreStored_AndGuidsStayUsable()
+    {
+        // A council's notices: GUIDs, no links, dated by the day, one title for every notice of a kind.
+        var day = new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);
+        var first = new Item("notice-101", "Planning application", null, day, "14 Elm Road: single-storey rear extension.");
+        var url = Serve(first);
+        using var host = await StartAsync(url);
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+
+        Serve(
+            new Item("notice-103", "Planning application", null, day, "3 Oak Lane: detached garage."),
+            new Item("notice-102", "Planning application", null, day, "9 Ash Court: loft conversion."),
+            first);
+        var report = await PollAgainAsync(host);
+        var unstable = (await StateAsync(host)).GuidsUnstable;
+        Assert.True((report.NewStories, unstable) == (2, false), $"new stories {report.NewStories}, GUIDs taken for unstable: {unstable}");
+        Assert.Equal(2, (await DueAfterAsync(host, cutoff)).Count);
+    }
+
+    [Fact]
+    public async Task GuidsWithoutLinks_DatedAtEachFetch_StoredKeysDoNotGrowWithEveryFetch()
+    {
+        // A generated feed that stamps every item with the time of the request (common with scrapers).
+        Item[] Items() =>
+        [
+            new("a1", "Port reopens", null, clock.GetUtcNow(), "Ships returned to the port."),
+            new("a2", "Council approves budget", null, clock.GetUtcNow(), "The council voted to raise spending."),
+        ];
+        var url = Serve(Items());
+        using var host = await StartAsync(url);
+        await FirstPollAsync(host, expectedNew: 2);
+        var before = await CountKeysAsync();
+
+        for (var fetch = 0; fetch < 5; fetch++)
+        {
+            clock.Advance(TimeSpan.FromHours(1));
+            Serve(Items());
+            Assert.Equal(0, (await PollAsync(host)).NewStories);
+        }
+
+        Assert.Equal(before, await CountKeysAsync());
+    }
+
+    [Fact]
     public async Task PictureOfTheDay_NewGuidEachDayOnTheSameLink_EachDayIsDelivered()
     {
         var url = Serve(new Item("potd-1", "Harbour at dawn", "https://site.example/potd"));
@@ -697,6 +754,16 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
     {
         Assert.Equal(expectedNew, (await PollAsync(host)).NewStories);
         return (await DueAfterAsync(host, 0))[^1].Sequence;
+    }
+
+    private async Task<long> CountKeysAsync()
+    {
+        var file = Assert.Single(Directory.GetFiles(directory.Path, "*.db", SearchOption.AllDirectories));
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM story_keys";
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private Task<PollReport> PollAgainAsync(IHost host)

@@ -371,7 +371,9 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                 storyId = naming.Select(k => known[keys[k]]).FirstOrDefault(v => v is not null);
             }
 
-            foreach (var k in Enumerable.Range(0, keys.Length).Where(k => !known.ContainsKey(keys[k]) && !(keepStoredGuid && IsGuid(story.Keys[k]))))
+            // A known story named by its GUID gains no title-and-date key: a feed dating its items at
+            // each fetch would add one a fetch for good. The key is kept from the story's first fetch.
+            foreach (var k in Enumerable.Range(0, keys.Length).Where(k => !known.ContainsKey(keys[k]) && !(keepStoredGuid && IsGuid(story.Keys[k])) && !(hasGuid && IsTitleAndDate(story.Keys[k]))))
             {
                 known[keys[k]] = storyId;
                 newKeys.Add((keys[k], storyId));
@@ -398,6 +400,8 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
     }
 
     private static bool IsGuid(string key) => key.StartsWith(StoryIdentity.GuidPrefix, StringComparison.Ordinal);
+
+    private static bool IsTitleAndDate(string key) => key.StartsWith(StoryIdentity.TextKeyPrefix, StringComparison.Ordinal);
 
     private static string CategoriesJson(NewStory story) =>
         story.Categories.Count == 0 ? "[]" : JsonSerializer.Serialize(story.Categories);
