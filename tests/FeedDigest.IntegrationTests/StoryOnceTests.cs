@@ -251,6 +251,36 @@ public sealed class StoryOnceTests(ITestOutputHelper output) : IAsyncLifetime, I
     }
 
     /// <summary>
+    /// IncludeOnce with clustering off: a story the subscriber got, then really updated, goes out
+    /// again marked "[Updated]" (found by audit: the mark followed delivered clusters only).
+    /// </summary>
+    [Fact]
+    public async Task IncludeOnce_ClusteringOff_AnUpdateOfAStoryTheSubscriberGot_IsMarkedUpdated()
+    {
+        await using var smtp = InProcessSmtpServer.Start();
+        var clock = new FakeTimeProvider(Start);
+        var published = Start.AddHours(-1);
+        var times = server.Set("times.xml", Rss(("t1", "Regulators widen online censorship campaign", "Hundreds of accounts closed.", published)));
+        var wire = server.Set("wire.xml", Rss());
+        var settings = Settings(smtp.Port, times, wire);
+        settings["FeedDigest:Stories:EditedStories"] = "IncludeOnce";
+        settings["FeedDigest:Clustering:Enabled"] = "false";
+        using var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
+        var (poller, dispatcher) = await PrepareAsync(host);
+        Assert.Equal(1, (await poller.PollAsync(allFeeds: true, default)).NewStories);
+        clock.Advance(TimeSpan.FromHours(23) + TimeSpan.FromMinutes(1));
+        await dispatcher.RunAsync(default);
+
+        await EditThenRunTheNextDigestAsync(clock, poller, dispatcher, "times.xml", Rss(("t1", "Regulators widen online censorship campaign, block 40 more sites", "Hundreds of accounts closed, and 40 more sites blocked on Tuesday.", published)));
+
+        var digests = smtp.Messages.Select(m => m.TextBody!).ToList();
+        output.WriteLine(string.Join("\n----\n", digests));
+        Assert.Equal(2, digests.Count);
+        Assert.DoesNotContain("[Updated]", digests[0], StringComparison.Ordinal);
+        Assert.Contains("[Updated] Regulators widen online censorship campaign, block 40 more sites", digests[1], StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// Stories:EditedStories IncludeOnce with a story from two outlets. The subscriber read the
     /// Times' version; the wire's was only named under "also". The wire then fixing its copy is not
     /// an update of what they read: it must not bring the story back. The Times' own update does,

@@ -23,8 +23,8 @@ public static class DigestComposer
     /// <param name="deliveredClusters">Clusters the subscriber already got in an earlier digest.</param>
     /// <param name="updatesWanted">
     /// Of the stories edited and queued again (Stories:EditedStories IncludeOnce) whose cluster the
-    /// subscriber got, those their digest showed as a headline: only those go out again, marked
-    /// updated. Null: all of them.
+    /// subscriber got, or that are in no cluster, those their digest showed as a headline: only those
+    /// go out again, marked updated. Null: all of them.
     /// </param>
     /// <param name="earlierCopies">
     /// Stories of the candidates' clusters that came before the subscriber's cut-off and were not
@@ -83,6 +83,12 @@ public static class DigestComposer
 
                 group = updated;
                 earlier = [];
+                resent = true;
+            }
+            else if (cluster is null && candidateGroup.First() is { Revision: > 0 } edited && (updatesWanted is null || updatesWanted.Contains(edited.Id)))
+            {
+                // Without clustering (Clustering:Enabled false) a story is its own group, sent again
+                // only as a new revision: marked updated for the subscribers who read an earlier one.
                 resent = true;
             }
 

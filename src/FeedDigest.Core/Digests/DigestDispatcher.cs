@@ -403,12 +403,12 @@ public sealed class DigestDispatcher(
     }
 
     /// <summary>
-    /// Of the candidates edited and queued again whose cluster the subscriber got, those a digest of
-    /// theirs showed as a headline (DigestComposer's updatesWanted).
+    /// Of the candidates edited and queued again whose cluster the subscriber got, or that are in no
+    /// cluster (clustering off), those a digest of theirs showed as a headline (DigestComposer's updatesWanted).
     /// </summary>
     private async Task<IReadOnlySet<long>> GetUpdatesWantedAsync(Subscriber subscriber, IReadOnlyList<StoredStory> candidates, IReadOnlySet<long> delivered, CancellationToken cancellationToken)
     {
-        var updated = candidates.Where(story => story.Revision > 0 && story.ClusterId is { } cluster && delivered.Contains(cluster)).Select(story => story.Id).ToList();
+        var updated = candidates.Where(story => story.Revision > 0 && (story.ClusterId is not { } cluster || delivered.Contains(cluster))).Select(story => story.Id).ToList();
         return updated.Count == 0
             ? new HashSet<long>()
             : (await digestStore.GetHeadlinesAmongAsync(subscriber.Key, updated, cancellationToken).ConfigureAwait(false)).ToHashSet();

@@ -191,6 +191,18 @@ public sealed class DigestComposerTests
     }
 
     [Fact]
+    public void Compose_EditedStoryInNoCluster_IsMarkedUpdatedOnlyForTheSubscriberWhoReadIt()
+    {
+        var edited = DigestTestData.Story(9, "Censorship: more VPNs blocked", feedId: "harbor") with { Revision = 1 };
+
+        var (read, _) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), DigestTestData.Catalog(), [edited], 50, new HashSet<long>(), updatesWanted: new HashSet<long> { 9 });
+        var (neverGot, _) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), DigestTestData.Catalog(), [edited], 50, new HashSet<long>(), updatesWanted: new HashSet<long>());
+
+        Assert.Equal([new DigestEntry(9, "censorship", 0, Updated: true)], read);
+        Assert.Equal([new DigestEntry(9, "censorship", 0)], neverGot);
+    }
+
+    [Fact]
     public void Compose_EditedStory_OfAClusterTheSubscriberNeverGot_IsListedAsNew()
     {
         var edited = DigestTestData.Story(9, "Censorship: more VPNs blocked", feedId: "harbor") with { ClusterId = 4, Revision = 2 };
