@@ -35,7 +35,12 @@ public static partial class StoryIdentity
         var repeatedLinks = Repeated(links);
         // Title and date keep an item named by its GUID alone (below) only when no other item of the
         // document has them: notices titled alike and dated by the day are many items, not one.
-        var titlesAndDates = items.Select(i => string.IsNullOrWhiteSpace(i.Title) || (i.Published ?? i.Updated) is null ? null : TitleAndDateKey(i)).ToList();
+        // Only items with a usable GUID and no usable link need it (few): it is a hash of the text.
+        var titlesAndDates = items.Select((item, i) =>
+            guids[i] is { } guid && !guidsUnstable && !repeatedGuids.Contains(guid) && (links[i] is not { } link || repeatedLinks.Contains(link))
+            && !string.IsNullOrWhiteSpace(item.Title) && (item.Published ?? item.Updated) is not null
+                ? TitleAndDateKey(item)
+                : null).ToList();
         var repeatedTitlesAndDates = Repeated(titlesAndDates);
         var keys = new List<IReadOnlyList<string>>(items.Count);
         for (var i = 0; i < items.Count; i++)
