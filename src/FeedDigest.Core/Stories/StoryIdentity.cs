@@ -34,11 +34,11 @@ public static partial class StoryIdentity
         var repeatedGuids = Repeated(guids);
         var repeatedLinks = Repeated(links);
         // Title and date keep an item named by its GUID alone (below) only when no other item of the
-        // document has them: notices titled alike and dated by the day are many items, not one.
-        // Only items with a usable GUID and no usable link need it (few): it is a hash of the text.
+        // document without a link has them (one without a GUID is known by them): notices titled
+        // alike and dated by the day are many items, not one. Items with a usable link never need
+        // it (most): it is a hash of the text.
         var titlesAndDates = items.Select((item, i) =>
-            guids[i] is { } guid && !guidsUnstable && !repeatedGuids.Contains(guid) && (links[i] is not { } link || repeatedLinks.Contains(link))
-            && !string.IsNullOrWhiteSpace(item.Title) && (item.Published ?? item.Updated) is not null
+            (links[i] is not { } link || repeatedLinks.Contains(link)) && !string.IsNullOrWhiteSpace(item.Title) && (item.Published ?? item.Updated) is not null
                 ? TitleAndDateKey(item)
                 : null).ToList();
         var repeatedTitlesAndDates = Repeated(titlesAndDates);

@@ -157,6 +157,40 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task OneDocument_ANoticeWithAGuidAndOneWithout_SameTitleAndDay_AreTwoStories()
+    {
+        var day = new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);
+        var url = Serve(
+            new Item("notice-101", "Planning application", null, day, "14 Elm Road: single-storey rear extension."),
+            new Item(null, "Planning application", null, day, "3 Oak Lane: detached garage."));
+        using var host = await StartAsync(url);
+        var report = await PollAsync(host);
+        var stored = await DueAfterAsync(host, 0);
+        Assert.True(report.NewStories == 2 && stored.Count == 2, $"new {report.NewStories}; stored: {string.Join(" | ", stored.Select(s => s.Summary))}");
+    }
+
+    [Fact]
+    public async Task GuidsWithoutLinks_TitleAndDaySharedAcrossDocuments_NewNoticesAreStored_AndGuidsStayUsable()
+    {
+        // A small council feed (latest two notices), dated by the day: the morning's notices have left
+        // the feed when the afternoon's, titled alike, come. No document has two items alike.
+        var day = new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);
+        var url = Serve(
+            new Item("notice-101", "Planning application", null, day, "14 Elm Road: single-storey rear extension."),
+            new Item("notice-201", "Road closure", null, day, "Mill Street closed Tuesday for resurfacing."));
+        using var host = await StartAsync(url);
+        var cutoff = await FirstPollAsync(host, expectedNew: 2);
+
+        Serve(
+            new Item("notice-102", "Planning application", null, day, "3 Oak Lane: detached garage."),
+            new Item("notice-202", "Road closure", null, day, "Bridge Road closed Thursday for gas works."));
+        var report = await PollAgainAsync(host);
+        var unstable = (await StateAsync(host)).GuidsUnstable;
+        Assert.True((report.NewStories, unstable) == (2, false), $"new stories {report.NewStories}, GUIDs taken for unstable: {unstable}");
+        Assert.Equal(2, (await DueAfterAsync(host, cutoff)).Count);
+    }
+
+    [Fact]
     public async Task PictureOfTheDay_NewGuidEachDayOnTheSameLink_EachDayIsDelivered()
     {
         var url = Serve(new Item("potd-1", "Harbour at dawn", "https://site.example/potd"));

@@ -477,6 +477,9 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
     {
         var withGuid = 0;
         var byLink = new Dictionary<int, long>();
+        // Known by title and date, not by a link: notices titled alike and dated by the day are many
+        // stories, so such an item is the stored one only with its text as well.
+        var byTitleAndDate = new HashSet<int>();
         for (var i = 0; i < stories.Count; i++)
         {
             var keys = stories[i].Keys;
@@ -491,9 +494,14 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                 continue;
             }
 
-            if (Enumerable.Range(0, keys.Count).Where(k => !IsGuid(keys[k])).Select(k => known.GetValueOrDefault(hashes[i][k])).FirstOrDefault(v => v is not null) is { } linked)
+            var other = Enumerable.Range(0, keys.Count).Where(k => !IsGuid(keys[k]) && known.GetValueOrDefault(hashes[i][k]) is not null).Select(k => (int?)k).FirstOrDefault();
+            if (other is { } k)
             {
-                byLink[i] = linked;
+                byLink[i] = known[hashes[i][k]]!.Value;
+                if (IsTitleAndDate(keys[k]))
+                {
+                    byTitleAndDate.Add(i);
+                }
             }
         }
 
@@ -505,7 +513,8 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
 
         var stored = await ReadGuidsAndHashesAsync(scope, byLink.Values, cancellationToken).ConfigureAwait(false);
 
-        var changed = byLink.Where(m => stored.TryGetValue(m.Value, out var s) && s.HasGuid).ToList();
+        bool SameText(int item, string? hash) => StoryIdentity.SameContent(hash, stories[item].ContentHash);
+        var changed = byLink.Where(m => stored.TryGetValue(m.Value, out var s) && s.HasGuid && (!byTitleAndDate.Contains(m.Key) || SameText(m.Key, s.Hash))).ToList();
         var regenerated = changed.Count >= 2 && changed.Count * 2 >= withGuid;
         foreach (var (item, storyId) in byLink)
         {
@@ -514,7 +523,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                 continue;
             }
 
-            if (!story.HasGuid || regenerated || StoryIdentity.SameContent(story.Hash, stories[item].ContentHash))
+            if (byTitleAndDate.Contains(item) ? SameText(item, story.Hash) : !story.HasGuid || regenerated || SameText(item, story.Hash))
             {
                 sameStory[item] = (storyId, story.HasGuid);
             }
