@@ -190,6 +190,28 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
         Assert.Equal(2, (await DueAfterAsync(host, cutoff)).Count);
     }
 
+    /// <summary>
+    /// A one-item feed that keeps its GUID (its home page) as the item changes: with the README's
+    /// advice, Identity link, each new article is a story of its own and none overwrites the last.
+    /// </summary>
+    [Fact]
+    public async Task OneGuidReusedForEveryNewArticle_IdentityLink_EachArticleIsDelivered_NoneOverwritten()
+    {
+        var url = Serve(new Item("https://site.example/", "Cyberspace regulator issues draft rules on AI-generated rumours", "https://site.example/ai-rules", Description: "The draft requires platforms to label synthetic content."));
+        using var host = await StartAsync([url], new() { ["FeedDigest:Feeds:0:Identity"] = "link" });
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+
+        Serve(new Item("https://site.example/", "Bytedance suspends Toutiao comment sections", "https://site.example/toutiao", Description: "Comments were switched off under news about the floods."));
+        Assert.Equal(1, (await PollAgainAsync(host)).NewStories);
+        Serve(new Item("https://site.example/", "Bytedance suspends Toutiao comment sections", "https://site.example/toutiao", Description: "Comments were switched off under news about the floods on Tuesday."));
+        Assert.Equal(0, (await PollAgainAsync(host)).NewStories);
+
+        Assert.Equal(
+            ["Cyberspace regulator issues draft rules on AI-generated rumours", "Bytedance suspends Toutiao comment sections"],
+            (await DueAfterAsync(host, 0)).Select(story => story.Title));
+        Assert.Single(await DueAfterAsync(host, cutoff));
+    }
+
     [Fact]
     public async Task PictureOfTheDay_NewGuidEachDayOnTheSameLink_EachDayIsDelivered()
     {
