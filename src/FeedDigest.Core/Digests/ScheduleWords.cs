@@ -22,15 +22,15 @@ internal sealed record ScheduleWords(
         Enum.GetValues<DayOfWeek>().Select(day => day.ToString()).ToArray(),
         Enum.GetValues<DayOfWeek>().Select(day => day.ToString()[..3]).ToArray());
 
+    // Chinese names a weekday the same way in a sentence and in a list.
+    private static readonly string[] SimplifiedDays = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"];
+    private static readonly string[] TraditionalDays = ["週日", "週一", "週二", "週三", "週四", "週五", "週六"];
+
     public static readonly ScheduleWords SimplifiedChinese = new(
-        "每小时第 {0} 分", "每天 {0}", "每{1} {0}", "按 cron 表达式“{0}”", "（{0}）", "，仅限{0}", "，{0} 免打扰", "、",
-        ["周日", "周一", "周二", "周三", "周四", "周五", "周六"],
-        ["周日", "周一", "周二", "周三", "周四", "周五", "周六"]);
+        "每小时第 {0} 分", "每天 {0}", "每{1} {0}", "按 cron 表达式“{0}”", "（{0}）", "，仅限{0}", "，{0} 免打扰", "、", SimplifiedDays, SimplifiedDays);
 
     public static readonly ScheduleWords TraditionalChinese = new(
-        "每小時第 {0} 分", "每天 {0}", "每{1} {0}", "依 cron 運算式「{0}」", "（{0}）", "，僅限{0}", "，{0} 勿擾", "、",
-        ["週日", "週一", "週二", "週三", "週四", "週五", "週六"],
-        ["週日", "週一", "週二", "週三", "週四", "週五", "週六"]);
+        "每小時第 {0} 分", "每天 {0}", "每{1} {0}", "依 cron 運算式「{0}」", "（{0}）", "，僅限{0}", "，{0} 勿擾", "、", TraditionalDays, TraditionalDays);
 
     public string Day(DayOfWeek day) => DayNames[(int)day];
 

@@ -27,7 +27,7 @@ public static class UrlCanonicalizer
         // http and https name the same story: the scheme is not part of its identity.
         var query = uri.Query.Length <= 1 ? string.Empty : string.Join('&', uri.Query[1..]
             .Split('&', StringSplitOptions.RemoveEmptyEntries)
-            .Where(pair => !IsTracking(pair[..(pair.IndexOf('=', StringComparison.Ordinal) is var i and >= 0 ? i : pair.Length)], extraTrackingParameters)));
+            .Where(pair => !IsTrackingPair(pair, extraTrackingParameters)));
         var port = uri.IsDefaultPort ? string.Empty : ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var fragment = keepFragment && uri.Fragment.Length > 1 ? uri.Fragment : string.Empty;
         return string.Concat("https://", uri.IdnHost, port, uri.AbsolutePath, query.Length == 0 ? string.Empty : "?", query) + fragment;
@@ -53,7 +53,7 @@ public static class UrlCanonicalizer
         }
 
         var pairs = uri.Query[1..].Split('&');
-        var kept = pairs.Where(pair => !IsTracking(pair[..(pair.IndexOf('=', StringComparison.Ordinal) is var i and >= 0 ? i : pair.Length)], extraTrackingParameters)).ToList();
+        var kept = pairs.Where(pair => !IsTrackingPair(pair, extraTrackingParameters)).ToList();
         if (kept.Count == pairs.Length)
         {
             return link;
@@ -62,6 +62,10 @@ public static class UrlCanonicalizer
         var query = string.Join('&', kept);
         return string.Concat(uri.GetLeftPart(UriPartial.Path), query.Length == 0 ? string.Empty : "?", query, uri.Fragment);
     }
+
+    /// <summary>Whether a query's "name=value" pair (or bare name) is a tracking parameter.</summary>
+    private static bool IsTrackingPair(string pair, IReadOnlySet<string>? extra) =>
+        IsTracking(pair[..(pair.IndexOf('=', StringComparison.Ordinal) is var i and >= 0 ? i : pair.Length)], extra);
 
     private static bool IsTracking(string name, IReadOnlySet<string>? extra) =>
         name.StartsWith("utm_", StringComparison.OrdinalIgnoreCase) || TrackingParameters.Contains(name) || (extra?.Contains(name) ?? false);

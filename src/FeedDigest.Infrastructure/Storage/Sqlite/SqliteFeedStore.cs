@@ -373,7 +373,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
 
             // A known story named by its GUID gains no title-and-date key: a feed dating its items at
             // each fetch would add one a fetch for good. The key is kept from the story's first fetch.
-            foreach (var k in Enumerable.Range(0, keys.Length).Where(k => !known.ContainsKey(keys[k]) && !(keepStoredGuid && IsGuid(story.Keys[k])) && !(hasGuid && IsTitleAndDate(story.Keys[k]))))
+            foreach (var k in Enumerable.Range(0, keys.Length).Where(k => !known.ContainsKey(keys[k]) && !(keepStoredGuid && IsGuid(story.Keys[k])) && !(hasGuid && IsTextKey(story.Keys[k]))))
             {
                 known[keys[k]] = storyId;
                 newKeys.Add((keys[k], storyId));
@@ -401,7 +401,8 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
 
     private static bool IsGuid(string key) => key.StartsWith(StoryIdentity.GuidPrefix, StringComparison.Ordinal);
 
-    private static bool IsTitleAndDate(string key) => key.StartsWith(StoryIdentity.TextKeyPrefix, StringComparison.Ordinal);
+    /// <summary>A key made from an item's text (title and date), not from its GUID or link.</summary>
+    private static bool IsTextKey(string key) => key.StartsWith(StoryIdentity.TextKeyPrefix, StringComparison.Ordinal);
 
     private static string CategoriesJson(NewStory story) =>
         story.Categories.Count == 0 ? "[]" : JsonSerializer.Serialize(story.Categories);
@@ -498,7 +499,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             if (other is { } k)
             {
                 byLink[i] = known[hashes[i][k]]!.Value;
-                if (IsTitleAndDate(keys[k]))
+                if (IsTextKey(keys[k]))
                 {
                     byTitleAndDate.Add(i);
                 }
@@ -610,7 +611,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
     {
         var matches = new Dictionary<int, long>();
         var unknown = Enumerable.Range(0, stories.Count)
-            .Where(i => stories[i].Keys.All(key => key.StartsWith(StoryIdentity.TextKeyPrefix, StringComparison.Ordinal))
+            .Where(i => stories[i].Keys.All(IsTextKey)
                 && !hashes[i].Any(known.ContainsKey) && !sameStory.ContainsKey(i) && stories[i].Summary.Length > 0)
             .ToList();
         if (unknown.Count == 0)
