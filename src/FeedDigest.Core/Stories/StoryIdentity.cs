@@ -25,9 +25,20 @@ public static partial class StoryIdentity
     /// <summary>The keys of an item with neither GUID nor link (its title and date, hashed).</summary>
     public const string TextKeyPrefix = "hash:";
 
+    /// <summary>The key <see cref="IdentityPolicy.Content"/> makes of an item's title and text as the feed gives them.</summary>
+    public const string ContentKeyPrefix = "content:";
+
+    /// <summary>The key <see cref="IdentityPolicy.Content"/> makes of an item's title and text as a reader sees it (page furniture removed).</summary>
+    public const string VisibleContentKeyPrefix = "visible:";
+
     /// <summary>The keys of each item of one document, in the items' order; the first key of each is its main one.</summary>
     /// <param name="guidsUnstable">The feed was seen regenerating GUIDs: they are not used, whatever the document says.</param>
-    public static DocumentIdentity Assign(IReadOnlyList<ParsedItem> items, IdentityPolicy policy, bool guidsUnstable, IReadOnlySet<string>? trackingParameters = null)
+    /// <param name="visibleTexts">
+    /// Each item's text as a reader sees it, page furniture removed (<see cref="PageFurniture.StripAll"/>):
+    /// under <see cref="IdentityPolicy.Content"/> an item is also known by it, so furniture that
+    /// changes at every fetch (a comment count, "3 hours ago") does not make it another item.
+    /// </param>
+    public static DocumentIdentity Assign(IReadOnlyList<ParsedItem> items, IdentityPolicy policy, bool guidsUnstable, IReadOnlySet<string>? trackingParameters = null, IReadOnlyList<string>? visibleTexts = null)
     {
         var guids = items.Select(i => string.IsNullOrWhiteSpace(i.Id) ? null : i.Id.Trim()).ToList();
         var links = items.Select(i => string.IsNullOrWhiteSpace(i.Link) ? null : UrlCanonicalizer.Canonicalize(i.Link, trackingParameters)).ToList();
@@ -42,6 +53,13 @@ public static partial class StoryIdentity
                 ? TitleAndDateKey(item)
                 : null).ToList();
         var repeatedTitlesAndDates = Repeated(titlesAndDates);
+        var contents = policy == IdentityPolicy.Content ? items.Select(item => ContentKeyHash(item, HtmlText.ToPlainText(item.Content ?? item.Summary))).ToList() : null;
+        // None for an item whose text is all furniture: its title alone would name every item titled alike.
+        var visibleContents = contents is not null && visibleTexts is not null
+            ? items.Select((item, i) => string.IsNullOrWhiteSpace(visibleTexts[i]) ? null : ContentKeyHash(item, visibleTexts[i])).ToList()
+            : null;
+        // Two items a reader cannot tell apart, though the feed's texts differ, are told apart by those texts.
+        var repeatedVisibleContents = visibleContents is null ? [] : Repeated(visibleContents);
         var keys = new List<IReadOnlyList<string>>(items.Count);
         for (var i = 0; i < items.Count; i++)
         {
@@ -50,7 +68,9 @@ public static partial class StoryIdentity
                 IdentityPolicy.Guid when guids[i] is { } guid => GuidKeys(guid, trackingParameters),
                 IdentityPolicy.Link when links[i] is { } link => [LinkPrefix + link],
                 IdentityPolicy.Title when !string.IsNullOrWhiteSpace(items[i].Title) => ["title:" + Hash(Normalize(items[i].Title!))],
-                IdentityPolicy.Content => ["content:" + Hash(Normalize(items[i].Title ?? string.Empty) + "\n" + Normalize(HtmlText.ToPlainText(items[i].Content ?? items[i].Summary)))],
+                IdentityPolicy.Content => visibleContents?[i] is { } visible && !repeatedVisibleContents.Contains(visible) && visible != contents![i]
+                    ? [VisibleContentKeyPrefix + visible, ContentKeyPrefix + contents[i]]
+                    : [ContentKeyPrefix + contents![i]],
                 _ => null,
             };
             if (forced is not null)
@@ -241,6 +261,12 @@ public static partial class StoryIdentity
     }
 
     /// <summary>Case, spacing and markup don't make another title.</summary>
+    /// <summary>
+    /// The content policy's hash of an item's title and <paramref name="text"/>. Of the text as the feed
+    /// gives it, it is made as before 2026-11-28, when it was the policy's only key: stored stories are known by it.
+    /// </summary>
+    private static string ContentKeyHash(ParsedItem item, string text) => Hash(Normalize(item.Title ?? string.Empty) + "\n" + Normalize(text));
+
     private static string Normalize(string text) => HtmlText.CollapseWhiteSpace(HtmlText.ToPlainText(text)).ToLowerInvariant();
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)).AsSpan(0, 16));

@@ -157,6 +157,35 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task ContentPolicy_ACommentCountChangingAtEachFetch_SendsNothingAgain_AndAddsNoKeys()
+    {
+        // Identity by content, for a scraped feed whose GUIDs and links cannot be trusted; the count is page furniture.
+        Item[] Items(int comments) =>
+        [
+            new($"g{comments}", "Port reopens", $"https://site.example/{comments}/port", Start, $"<p>Ships returned to the harbour on Monday.</p><p>{comments} comments</p>"),
+            new($"h{comments}", "Council approves budget", $"https://site.example/{comments}/budget", Start, $"<p>The council voted to raise spending.</p><p>{comments + 3} comments</p>"),
+        ];
+        var url = Serve(Items(2));
+        using var host = await StartAsync([url], new() { ["FeedDigest:Feeds:0:Identity"] = "content" });
+        await FirstPollAsync(host, expectedNew: 2);
+        var before = await CountKeysAsync();
+
+        for (var comments = 3; comments < 7; comments++)
+        {
+            clock.Advance(TimeSpan.FromHours(1));
+            Serve(Items(comments));
+            Assert.Equal(0, (await PollAsync(host)).NewStories);
+        }
+
+        Assert.Equal(before, await CountKeysAsync());
+
+        // What a reader sees changes: that is another item under this policy.
+        clock.Advance(TimeSpan.FromHours(1));
+        Serve([new("g9", "Port reopens", "https://site.example/9/port", Start, "<p>Ships and ferries returned to the harbour on Monday.</p><p>9 comments</p>"), .. Items(8)[1..]]);
+        Assert.Equal(1, (await PollAsync(host)).NewStories);
+    }
+
+    [Fact]
     public async Task OneDocument_ANoticeWithAGuidAndOneWithout_SameTitleAndDay_AreTwoStories()
     {
         var day = new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);

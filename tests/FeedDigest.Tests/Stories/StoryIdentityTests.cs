@@ -106,6 +106,47 @@ public sealed class StoryIdentityTests
     }
 
     [Fact]
+    public void Assign_ForcedContent_TheFeedsTextKeyIsMadeAsBefore_SoStoredStoriesAreKnown()
+    {
+        var item = new ParsedItem { Title = "port reopens", Summary = "ships returned." };
+        // The key stores hold for stories stored before the visible text was keyed too.
+        var before = "content:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("port reopens\nships returned."u8).AsSpan(0, 16));
+
+        Assert.Equal([before], StoryIdentity.Assign([item], IdentityPolicy.Content, guidsUnstable: false).Keys[0]);
+        Assert.Equal(before, StoryIdentity.Assign([item], IdentityPolicy.Content, guidsUnstable: false, visibleTexts: ["Ships returned. 12 comments"]).Keys[0][1]);
+    }
+
+    [Fact]
+    public void Assign_ForcedContent_WithTheVisibleText_KnowsTheItemByItFirst_WhateverTheFurnitureSays()
+    {
+        ParsedItem Item(int comments) => new() { Title = "Port reopens", Summary = $"<p>Ships returned.</p><p>{comments} comments</p>" };
+
+        var first = StoryIdentity.Assign([Item(2)], IdentityPolicy.Content, guidsUnstable: false, visibleTexts: ["Ships returned."]).Keys[0];
+        var later = StoryIdentity.Assign([Item(5)], IdentityPolicy.Content, guidsUnstable: false, visibleTexts: ["Ships returned."]).Keys[0];
+
+        Assert.StartsWith(StoryIdentity.VisibleContentKeyPrefix, first[0], StringComparison.Ordinal);
+        Assert.Equal(first[0], later[0]);
+        Assert.NotEqual(first[1], later[1]);
+    }
+
+    [Fact]
+    public void Assign_ForcedContent_NoVisibleKey_WhenTheTextIsAllFurniture_OrTwoItemsLookAlike_OrNothingWasRemoved()
+    {
+        ParsedItem[] items =
+        [
+            new() { Title = "Notice", Summary = "Share this" },
+            new() { Title = "Briefing", Summary = "<p>Rain today.</p><p>Ad 1</p>" },
+            new() { Title = "Briefing", Summary = "<p>Rain today.</p><p>Ad 2</p>" },
+            new() { Title = "Plain", Summary = "Nothing to remove." },
+        ];
+
+        var keys = StoryIdentity.Assign(items, IdentityPolicy.Content, guidsUnstable: false, visibleTexts: ["", "Rain today.", "Rain today.", "Nothing to remove."]).Keys;
+
+        Assert.All(keys, itemKeys => Assert.StartsWith(StoryIdentity.ContentKeyPrefix, Assert.Single(itemKeys), StringComparison.Ordinal));
+        Assert.NotEqual(keys[1], keys[2]);
+    }
+
+    [Fact]
     public void Assign_ExtraTrackingParameters_AreDroppedFromLinks()
     {
         var identity = StoryIdentity.Assign(
