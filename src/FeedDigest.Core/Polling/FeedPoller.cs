@@ -452,7 +452,11 @@ public sealed class FeedPoller(
         // Furniture is judged over the whole document: what recurs in many of its items is the site's, not the story's.
         var titles = items.Select(item => HtmlText.CollapseWhiteSpace(item.Title ?? string.Empty)).ToList();
         var summaries = PageFurniture.StripAll(items.Select((item, i) => (item.Summary ?? item.Content, titles[i])).ToList(), feed.Furniture);
-        var visibleTexts = summaries.Select(summary => summary.Text).ToList();
+        // The content policy keys an item by its content, else its summary, as a reader sees it: the summary's
+        // text stands for it only when no item has both (a teaser kept over a new article is no same item).
+        var visibleTexts = (feed.Identity == IdentityPolicy.Content || state.PreviousIdentity == IdentityPolicy.Content) && items.Any(item => item.Summary is not null && item.Content is not null)
+            ? PageFurniture.StripAll(items.Select((item, i) => (item.Content ?? item.Summary, titles[i])).ToList(), feed.Furniture).Select(content => content.Text).ToList()
+            : summaries.Select(summary => summary.Text).ToList();
         var identity = StoryIdentity.Assign(items, feed.Identity, state.GuidsUnstable, storyOptions.TrackingParameterSet, visibleTexts);
         // The admin changed the feed's identity policy since its items were stored: they are known
         // by the keys of the policy they were stored under, made again; the others are new.

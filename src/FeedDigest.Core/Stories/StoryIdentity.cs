@@ -34,9 +34,10 @@ public static partial class StoryIdentity
     /// <summary>The keys of each item of one document, in the items' order; the first key of each is its main one.</summary>
     /// <param name="guidsUnstable">The feed was seen regenerating GUIDs: they are not used, whatever the document says.</param>
     /// <param name="visibleTexts">
-    /// Each item's text as a reader sees it, page furniture removed (<see cref="PageFurniture.StripAll"/>):
-    /// under <see cref="IdentityPolicy.Content"/> an item is also known by it, so furniture that
-    /// changes at every fetch (a comment count, "3 hours ago") does not make it another item.
+    /// Each item's content (else its summary) as a reader sees it, page furniture removed
+    /// (<see cref="PageFurniture.StripAll"/>): under <see cref="IdentityPolicy.Content"/> an item is
+    /// also known by it, first, so furniture that changes at every fetch (a comment count, "3 hours
+    /// ago") or appears later (the first comment) does not make it another item.
     /// </param>
     public static DocumentIdentity Assign(IReadOnlyList<ParsedItem> items, IdentityPolicy policy, bool guidsUnstable, IReadOnlySet<string>? trackingParameters = null, IReadOnlyList<string>? visibleTexts = null)
     {
@@ -68,8 +69,8 @@ public static partial class StoryIdentity
                 IdentityPolicy.Guid when guids[i] is { } guid => GuidKeys(guid, trackingParameters),
                 IdentityPolicy.Link when links[i] is { } link => [LinkPrefix + link],
                 IdentityPolicy.Title when !string.IsNullOrWhiteSpace(items[i].Title) => ["title:" + Hash(Normalize(items[i].Title!))],
-                IdentityPolicy.Content => visibleContents?[i] is { } visible && !repeatedVisibleContents.Contains(visible) && visible != contents![i]
-                    ? [VisibleContentKeyPrefix + visible, ContentKeyPrefix + contents[i]]
+                IdentityPolicy.Content => visibleContents?[i] is { } visible && !repeatedVisibleContents.Contains(visible)
+                    ? [VisibleContentKeyPrefix + visible, ContentKeyPrefix + contents![i]]
                     : [ContentKeyPrefix + contents![i]],
                 _ => null,
             };

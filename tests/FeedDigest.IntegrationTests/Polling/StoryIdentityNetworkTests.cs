@@ -186,6 +186,65 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task ContentPolicy_CommentsAppearingAfterTheFirstFetch_SendNothingAgain()
+    {
+        // No furniture at first: the count appears with the first comment.
+        Item Port(string comments) => new("g", "Port reopens", "https://site.example/p", Start, "<p>Ships returned to the harbour on Monday.</p>" + comments);
+        var url = Serve(Port(""));
+        using var host = await StartAsync([url], new() { ["FeedDigest:Feeds:0:Identity"] = "content" });
+        await FirstPollAsync(host, expectedNew: 1);
+
+        foreach (var comments in new[] { "<p>1 comment</p>", "<p>4 comments</p>" })
+        {
+            clock.Advance(TimeSpan.FromHours(1));
+            Serve(Port(comments));
+            Assert.Equal(0, (await PollAsync(host)).NewStories);
+        }
+    }
+
+    [Fact]
+    public async Task PolicySwitchedToContent_AnItemKnownByItsPreviousKeys_IsStillKnownAtTheFetchAfter()
+    {
+        var port = new Item("g0", "Port reopens", "https://site.example/0", Start.AddHours(-1), "Ships returned to the harbour on Monday.");
+        var url = Serve(port);
+        using (var host = await StartAsync(url))
+        {
+            await FirstPollAsync(host, expectedNew: 1);
+        }
+
+        // The stored story is found by its link, the previous policy's key, and gets its content keys.
+        clock.Advance(TimeSpan.FromHours(1));
+        using var changed = await StartAsync([url], new() { ["FeedDigest:Feeds:0:Identity"] = "content" });
+        var cutoff = (await DueAfterAsync(changed, 0))[^1].Sequence;
+        var ferry = new Item("g1", "Ferry resumes", "https://site.example/1", clock.GetUtcNow().AddMinutes(-5), "The ferry runs again.");
+        Serve(ferry, port);
+        Assert.Equal(1, (await PollAsync(changed)).NewStories);
+
+        // A changed document is parsed again (not a 304): "Port reopens" must be known by those keys.
+        clock.Advance(TimeSpan.FromHours(1));
+        Serve(new Item("g2", "Rain expected", "https://site.example/2", clock.GetUtcNow().AddMinutes(-5), "Rain tomorrow."), ferry, port);
+        await PollAsync(changed);
+        Assert.Equal(["Ferry resumes", "Rain expected"], (await DueAfterAsync(changed, cutoff)).Select(s => s.Title));
+    }
+
+    [Fact]
+    public async Task ContentPolicy_ATeaserAndAnArticle_ANewArticleUnderTheSameTitleAndTeaser_IsANewItem()
+    {
+        // A scraped "daily briefing" page: one item, a fixed teaser in <description>, the article in content:encoded.
+        string Document(string body) =>
+            $"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Site</title><link>https://site.example/</link><description>d</description><item><title>Daily briefing</title><pubDate>{clock.GetUtcNow().ToString("R", CultureInfo.InvariantCulture)}</pubDate><description>Today's briefing from the newsroom.</description><content:encoded><![CDATA[{body}]]></content:encoded></item></channel></rss>""";
+        var url = server.Set("feed.xml", Document("<p>Rain is expected across the region on Monday.</p>"));
+        using var host = await StartAsync([url], new() { ["FeedDigest:Feeds:0:Identity"] = "content" });
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+
+        clock.Advance(TimeSpan.FromDays(1));
+        server.Set("feed.xml", Document("<p>The bridge on Elm Road closes for repairs on Tuesday.</p>"));
+
+        Assert.Equal(1, (await PollAsync(host)).NewStories);
+        Assert.Single(await DueAfterAsync(host, cutoff));
+    }
+
+    [Fact]
     public async Task OneDocument_ANoticeWithAGuidAndOneWithout_SameTitleAndDay_AreTwoStories()
     {
         var day = new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);
