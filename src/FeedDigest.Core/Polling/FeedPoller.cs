@@ -449,19 +449,11 @@ public sealed class FeedPoller(
     private List<NewStory> ToStories(Feed feed, FeedState state, List<ParsedItem> items)
     {
         var storyOptions = storyOptionsMonitor.CurrentValue;
-        // Furniture is judged over the whole document: what recurs in many of its items is the site's, not the story's.
-        var titles = items.Select(item => HtmlText.CollapseWhiteSpace(item.Title ?? string.Empty)).ToList();
-        var summaries = PageFurniture.StripAll(items.Select((item, i) => (item.Summary ?? item.Content, titles[i])).ToList(), feed.Furniture);
-        // The content policy keys an item by its content, else its summary, as a reader sees it: the summary's
-        // text stands for it only when no item has both (a teaser kept over a new article is no same item).
-        var visibleTexts = (feed.Identity == IdentityPolicy.Content || state.PreviousIdentity == IdentityPolicy.Content) && items.Any(item => item.Summary is not null && item.Content is not null)
-            ? PageFurniture.StripAll(items.Select((item, i) => (item.Content ?? item.Summary, titles[i])).ToList(), feed.Furniture).Select(content => content.Text).ToList()
-            : summaries.Select(summary => summary.Text).ToList();
-        var identity = StoryIdentity.Assign(items, feed.Identity, state.GuidsUnstable, storyOptions.TrackingParameterSet, visibleTexts);
+        var identity = StoryIdentity.Assign(items, feed.Identity, state.GuidsUnstable, storyOptions.TrackingParameterSet);
         // The admin changed the feed's identity policy since its items were stored: they are known
         // by the keys of the policy they were stored under, made again; the others are new.
         var previousKeys = !state.ItemsStored && state.PreviousIdentity is { } previous
-            ? StoryIdentity.Assign(items, previous, state.GuidsUnstable, storyOptions.TrackingParameterSet, visibleTexts).Keys
+            ? StoryIdentity.Assign(items, previous, state.GuidsUnstable, storyOptions.TrackingParameterSet).Keys
             : null;
         // Else a feed's first items to be stored are its archive.
         var archive = !state.ItemsStored && previousKeys is null;
@@ -473,6 +465,9 @@ public sealed class FeedPoller(
         var now = timeProvider.GetUtcNow();
         // A feed's archive comes with its first items: only what is recent counts as new.
         var newSince = archive ? now - storyOptions.NewFeedWindow : DateTimeOffset.MinValue;
+        // Furniture is judged over the whole document: what recurs in many of its items is the site's, not the story's.
+        var titles = items.Select(item => HtmlText.CollapseWhiteSpace(item.Title ?? string.Empty)).ToList();
+        var summaries = PageFurniture.StripAll(items.Select((item, i) => (item.Summary ?? item.Content, titles[i])).ToList(), feed.Furniture);
         var stories = items.Select((item, i) => ToStory(feed.Id, item, titles[i], summaries[i].Text, identity.Keys[i], now) with { HeldBack = (item.Published ?? item.Updated ?? now) < newSince, PreviousKeys = previousKeys?[i] ?? [] }).ToList();
         var timedOut = summaries.Count(s => s.PatternTimedOut);
         if (timedOut > 0)

@@ -28,18 +28,15 @@ public static partial class StoryIdentity
     /// <summary>The key <see cref="IdentityPolicy.Content"/> makes of an item's title and text as the feed gives them.</summary>
     public const string ContentKeyPrefix = "content:";
 
-    /// <summary>The key <see cref="IdentityPolicy.Content"/> makes of an item's title and text as a reader sees it (page furniture removed).</summary>
-    public const string VisibleContentKeyPrefix = "visible:";
+    /// <summary>
+    /// The key <see cref="IdentityPolicy.Content"/> makes of an item's title and text without the counts
+    /// that change between fetches ("12 comments", "views: 40", "3 hours ago").
+    /// </summary>
+    public const string UncountedContentKeyPrefix = "uncounted:";
 
     /// <summary>The keys of each item of one document, in the items' order; the first key of each is its main one.</summary>
     /// <param name="guidsUnstable">The feed was seen regenerating GUIDs: they are not used, whatever the document says.</param>
-    /// <param name="visibleTexts">
-    /// Each item's content (else its summary) as a reader sees it, page furniture removed
-    /// (<see cref="PageFurniture.StripAll"/>): under <see cref="IdentityPolicy.Content"/> an item is
-    /// also known by it, first, so furniture that changes at every fetch (a comment count, "3 hours
-    /// ago") or appears later (the first comment) does not make it another item.
-    /// </param>
-    public static DocumentIdentity Assign(IReadOnlyList<ParsedItem> items, IdentityPolicy policy, bool guidsUnstable, IReadOnlySet<string>? trackingParameters = null, IReadOnlyList<string>? visibleTexts = null)
+    public static DocumentIdentity Assign(IReadOnlyList<ParsedItem> items, IdentityPolicy policy, bool guidsUnstable, IReadOnlySet<string>? trackingParameters = null)
     {
         var guids = items.Select(i => string.IsNullOrWhiteSpace(i.Id) ? null : i.Id.Trim()).ToList();
         var links = items.Select(i => string.IsNullOrWhiteSpace(i.Link) ? null : UrlCanonicalizer.Canonicalize(i.Link, trackingParameters)).ToList();
@@ -54,13 +51,17 @@ public static partial class StoryIdentity
                 ? TitleAndDateKey(item)
                 : null).ToList();
         var repeatedTitlesAndDates = Repeated(titlesAndDates);
-        var contents = policy == IdentityPolicy.Content ? items.Select(item => ContentKeyHash(item, HtmlText.ToPlainText(item.Content ?? item.Summary))).ToList() : null;
-        // None for an item whose text is all furniture: its title alone would name every item titled alike.
-        var visibleContents = contents is not null && visibleTexts is not null
-            ? items.Select((item, i) => string.IsNullOrWhiteSpace(visibleTexts[i]) ? null : ContentKeyHash(item, visibleTexts[i])).ToList()
-            : null;
-        // Two items a reader cannot tell apart, though the feed's texts differ, are told apart by those texts.
-        var repeatedVisibleContents = visibleContents is null ? [] : Repeated(visibleContents);
+        // The content policy knows an item by its text as given and by that text without its counts,
+        // so a comment count that moves, or appears with the first comment, makes no new item. Only
+        // counts: other furniture (a photo's caption, a meeting's date line) can be all that tells
+        // one day's post from the next. Items of one document told apart by counts alone, or whose
+        // text is all counts (its title would name every item titled alike), keep them: the key
+        // without them is left out.
+        var texts = policy == IdentityPolicy.Content ? items.Select(item => HtmlText.ToPlainText(item.Content ?? item.Summary)).ToList() : null;
+        var uncounted = texts?.Select((text, i) => ChangingCount().Replace(text, " ") is var rest && (!string.IsNullOrWhiteSpace(rest) || string.IsNullOrWhiteSpace(text))
+            ? ContentKeyHash(items[i], rest)
+            : null).ToList();
+        var repeatedUncounted = uncounted is null ? [] : Repeated(uncounted);
         var keys = new List<IReadOnlyList<string>>(items.Count);
         for (var i = 0; i < items.Count; i++)
         {
@@ -69,9 +70,9 @@ public static partial class StoryIdentity
                 IdentityPolicy.Guid when guids[i] is { } guid => GuidKeys(guid, trackingParameters),
                 IdentityPolicy.Link when links[i] is { } link => [LinkPrefix + link],
                 IdentityPolicy.Title when !string.IsNullOrWhiteSpace(items[i].Title) => ["title:" + Hash(Normalize(items[i].Title!))],
-                IdentityPolicy.Content => visibleContents?[i] is { } visible && !repeatedVisibleContents.Contains(visible)
-                    ? [VisibleContentKeyPrefix + visible, ContentKeyPrefix + contents![i]]
-                    : [ContentKeyPrefix + contents![i]],
+                IdentityPolicy.Content => uncounted![i] is { } withoutCounts && !repeatedUncounted.Contains(withoutCounts)
+                    ? [UncountedContentKeyPrefix + withoutCounts, ContentKeyPrefix + ContentKeyHash(items[i], texts![i])]
+                    : [ContentKeyPrefix + ContentKeyHash(items[i], texts![i])],
                 _ => null,
             };
             if (forced is not null)
@@ -261,13 +262,28 @@ public static partial class StoryIdentity
         return repeated;
     }
 
-    /// <summary>Case, spacing and markup don't make another title.</summary>
     /// <summary>
     /// The content policy's hash of an item's title and <paramref name="text"/>. Of the text as the feed
     /// gives it, it is made as before 2026-11-28, when it was the policy's only key: stored stories are known by it.
     /// </summary>
     private static string ContentKeyHash(ParsedItem item, string text) => Hash(Normalize(item.Title ?? string.Empty) + "\n" + Normalize(text));
 
+    /// <summary>
+    /// A count a page shows beside a story and changes between fetches: comments, replies, views,
+    /// likes, shares, reads, votes ("12 comments", "Comments (12)", "views: 40", "3条评论", "阅读 40"),
+    /// and the time since it was posted ("3 hours ago", "5分钟前", "刚刚").
+    /// </summary>
+    [GeneratedRegex(
+        @"\d[\d,.]*\s*k?\s*(?:comments?|repl(?:y|ies)|views?|likes?|shares?|reads?|votes?|reactions?|retweets?)\b
+        | \b(?:comments?|repl(?:y|ies)|views?|likes?|shares?|reads?|votes?)\s*[:(\[]?\s*\d[\d,.]*\s*k?\s*[)\]]?
+        | (?:\b\d+|\ban?|\bone)\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\s+ago\b
+        | \d[\d,.]*\s*(?:条评论|條評論|条回复|條回覆|评论|評論|回复|回覆|次阅读|次閱讀|阅读|閱讀|浏览|瀏覽|次浏览|次瀏覽|赞|讚)
+        | (?:评论|評論|回复|回覆|阅读|閱讀|浏览|瀏覽|点赞|點讚)\s*[:：(（]?\s*\d[\d,.]*\s*[)）]?
+        | \d+\s*(?:秒|分钟|分鐘|小时|小時|天)前 | 刚刚 | 剛剛",
+        RegexOptions.IgnoreCase | RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant)]
+    private static partial Regex ChangingCount();
+
+    /// <summary>Case, spacing and markup don't make another title.</summary>
     private static string Normalize(string text) => HtmlText.CollapseWhiteSpace(HtmlText.ToPlainText(text)).ToLowerInvariant();
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)).AsSpan(0, 16));

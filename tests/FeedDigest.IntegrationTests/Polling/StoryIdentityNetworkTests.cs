@@ -245,6 +245,73 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task ContentPolicy_OneItemPage_NextDaysPost_DifferingOnlyInACaptionLine_IsDelivered()
+    {
+        // A scraped one-item "photo of the day" page: the GUID and link never change, hence Identity content.
+        var url = Serve(new Item("potd", "Photo of the day", "https://site.example/potd", Start, Photo("A heron at dawn on the River Test")));
+        using var host = await StartAsync([url], new() { ["FeedDigest:Feeds:0:Identity"] = "content" });
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+
+        clock.Advance(TimeSpan.FromDays(1));
+        Serve(new Item("potd", "Photo of the day", "https://site.example/potd", clock.GetUtcNow(), Photo("Frost on the Old Bridge")));
+        Assert.Equal(1, (await PollAsync(host)).NewStories);
+        Assert.Single(await DueAfterAsync(host, cutoff));
+    }
+
+    [Fact]
+    public async Task ContentPolicy_NextMonthsMeetings_WhoseDateLineRecursAcrossTheDocument_AreDelivered()
+    {
+        // A scraped "upcoming meetings" page: each committee's notice; the date line is shared by the
+        // notices of one evening, so the repeated-block heuristic takes it for the site's furniture.
+        Item[] Meetings(string date, string link) =>
+        [.. Committees.Select(c =>
+            new Item($"{link}-{c}", $"{c} committee", $"https://site.example/{link}?c={c}", null, $"<p>Agenda and papers for the {c} committee.</p><p>{date}, 7pm, Town Hall</p>"))];
+        var url = Serve(Meetings("Thursday 10 December 2026", "s1"));
+        using var host = await StartAsync([url], new() { ["FeedDigest:Feeds:0:Identity"] = "content" });
+        var cutoff = await FirstPollAsync(host, expectedNew: 3);
+
+        clock.Advance(TimeSpan.FromDays(20));
+        Serve(Meetings("Thursday 14 January 2027", "s2"));
+        Assert.Equal(3, (await PollAsync(host)).NewStories);
+        Assert.Equal(3, (await DueAfterAsync(host, cutoff)).Count);
+    }
+
+    [Fact]
+    public async Task PolicySwitchedFromContentToLink_TheNextDaysPostAtTheSwitchFetch_IsDelivered()
+    {
+        var url = Serve(new Item("potd", "Photo of the day", "https://site.example/potd/1", Start, Photo("A heron at dawn on the River Test")));
+        using (var host = await StartAsync([url], new() { ["FeedDigest:Feeds:0:Identity"] = "content" }))
+        {
+            await FirstPollAsync(host, expectedNew: 1);
+        }
+
+        // The site now gives each day's post a link of its own: the admin switches to Identity link.
+        clock.Advance(TimeSpan.FromDays(1));
+        using var changed = await StartAsync([url], new() { ["FeedDigest:Feeds:0:Identity"] = "link" });
+        var cutoff = (await DueAfterAsync(changed, 0))[^1].Sequence;
+        Serve(new Item("potd", "Photo of the day", "https://site.example/potd/2", clock.GetUtcNow(), Photo("Frost on the Old Bridge")));
+        Assert.Equal(1, (await PollAsync(changed)).NewStories);
+        Assert.Single(await DueAfterAsync(changed, cutoff));
+    }
+
+    [Fact]
+    public async Task ContentPolicy_ASignOffThatStopsRecurringWhenAnItemLeaves_CommentCountsMoved_NothingIsSentAgain()
+    {
+        // The sign-off recurs in 3 of 3 items at first and in 2 of 3 later: page furniture, then not. Identity does not hang on that.
+        Item Signed(string id, string title, string text, int comments) =>
+            new(id, title, $"https://site.example/{id}", Start.AddHours(-1), $"<p>{text}</p><p>Reporting by the Newsroom desk.</p><p>{comments} comments</p>");
+        var url = Serve(Signed("a", "Port reopens", "Ships returned to the harbour.", 1), Signed("b", "Budget passes", "The council voted to raise spending.", 1), Signed("c", "Library opens", "The new library opened its doors.", 1));
+        using var host = await StartAsync([url], new() { ["FeedDigest:Feeds:0:Identity"] = "content" });
+        var cutoff = await FirstPollAsync(host, expectedNew: 3);
+
+        clock.Advance(TimeSpan.FromHours(1));
+        Serve(new Item("d", "Ferry resumes", "https://site.example/d", clock.GetUtcNow(), "<p>The ferry runs again.</p><p>0 comments</p>"), Signed("a", "Port reopens", "Ships returned to the harbour.", 4), Signed("b", "Budget passes", "The council voted to raise spending.", 6));
+        await PollAsync(host);
+
+        Assert.Equal(["Ferry resumes"], (await DueAfterAsync(host, cutoff)).Select(s => s.Title));
+    }
+
+    [Fact]
     public async Task OneDocument_ANoticeWithAGuidAndOneWithout_SameTitleAndDay_AreTwoStories()
     {
         var day = new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);
@@ -841,6 +908,10 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
         Assert.Equal(1, (await PollAsync(changed)).NewStories);
         Assert.Equal(["Tuesday's news."], (await DueAfterAsync(changed, cutoff)).Select(s => s.Summary));
     }
+
+    private static readonly string[] Committees = ["Planning", "Licensing", "Transport"];
+
+    private static string Photo(string caption) => $"<p>Today's picture, sent in by one of our readers.</p><p>Photo: {caption}</p>";
 
     private sealed record Item(string? Guid, string Title, string? Link, DateTimeOffset? Published = null, string Description = "Text of the story.");
 

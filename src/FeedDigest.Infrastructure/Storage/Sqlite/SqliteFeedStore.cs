@@ -372,11 +372,11 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             }
 
             // A known story named by its GUID gains no title-and-date key: a feed dating its items at
-            // each fetch would add one a fetch for good. Nor does a story named by its visible text
-            // (content policy) gain a key of the feed's text: furniture changing at each fetch (a
-            // view count) would do the same. Both are kept from the story's first fetch.
-            var namedByVisibleText = Enumerable.Range(0, keys.Length).Any(k => IsVisibleContentKey(story.Keys[k]) && known.ContainsKey(keys[k]));
-            foreach (var k in Enumerable.Range(0, keys.Length).Where(k => !known.ContainsKey(keys[k]) && !(keepStoredGuid && IsGuid(story.Keys[k])) && !(hasGuid && IsTextKey(story.Keys[k])) && !(namedByVisibleText && IsContentKey(story.Keys[k]))))
+            // each fetch would add one a fetch for good. Nor does a story named by its text without
+            // counts (content policy) gain a key of its text with them: a view count changing at each
+            // fetch would do the same. Both are kept from the story's first fetch.
+            var namedWithoutCounts = Enumerable.Range(0, keys.Length).Any(k => IsUncountedContentKey(story.Keys[k]) && known.ContainsKey(keys[k]));
+            foreach (var k in Enumerable.Range(0, keys.Length).Where(k => !known.ContainsKey(keys[k]) && !(keepStoredGuid && IsGuid(story.Keys[k])) && !(hasGuid && IsTextKey(story.Keys[k])) && !(namedWithoutCounts && IsContentKey(story.Keys[k]))))
             {
                 known[keys[k]] = storyId;
                 newKeys.Add((keys[k], storyId));
@@ -407,11 +407,11 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
     /// <summary>A key made from an item's text (title and date), not from its GUID or link.</summary>
     private static bool IsTextKey(string key) => key.StartsWith(StoryIdentity.TextKeyPrefix, StringComparison.Ordinal);
 
-    /// <summary>A key the content policy made of the feed's text, not of the text a reader sees.</summary>
+    /// <summary>A key the content policy made of the item's text with its counts (comments, views).</summary>
     private static bool IsContentKey(string key) => key.StartsWith(StoryIdentity.ContentKeyPrefix, StringComparison.Ordinal);
 
-    /// <summary>A key the content policy made of the text a reader sees.</summary>
-    private static bool IsVisibleContentKey(string key) => key.StartsWith(StoryIdentity.VisibleContentKeyPrefix, StringComparison.Ordinal);
+    /// <summary>A key the content policy made of the item's text without its counts.</summary>
+    private static bool IsUncountedContentKey(string key) => key.StartsWith(StoryIdentity.UncountedContentKeyPrefix, StringComparison.Ordinal);
 
     private static string CategoriesJson(NewStory story) =>
         story.Categories.Count == 0 ? "[]" : JsonSerializer.Serialize(story.Categories);
