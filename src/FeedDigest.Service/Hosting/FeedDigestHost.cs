@@ -28,9 +28,10 @@ internal static class FeedDigestHost
     public const string ExampleConfigFile = "appsettings.example.json";
 
     /// <summary>
-    /// The settings as the service reads them, in its order (appsettings.json and
-    /// appsettings.{environment}.json in <paramref name="contentRoot"/>, the environment,
-    /// <paramref name="configFile"/> and the environment again, the secret files), without building
+    /// The settings as the service reads them, in its order (appsettings.json, unless
+    /// <paramref name="configFile"/> is named instead, and appsettings.{environment}.json in
+    /// <paramref name="contentRoot"/>, the environment, <paramref name="configFile"/> and the
+    /// environment again, the secret files), without building
     /// a host: for a command that needs a setting or two and nothing else. Throws as the host would
     /// on a file that cannot be read.
     /// </summary>
@@ -39,9 +40,13 @@ internal static class FeedDigestHost
         // The host's environment: DOTNET_ENVIRONMENT, Production when unset (the deploy/ units set it).
         var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") is { Length: > 0 } named ? named : Environments.Production;
         var configuration = new ConfigurationManager();
-        configuration.SetBasePath(contentRoot)
-            .AddJsonFile(DefaultConfigFile, optional: true, reloadOnChange: false)
-            .AddJsonFile($"appsettings.{environment}.json", optional: true, reloadOnChange: false)
+        configuration.SetBasePath(contentRoot);
+        if (configFile is null)
+        {
+            configuration.AddJsonFile(DefaultConfigFile, optional: true, reloadOnChange: false);
+        }
+
+        configuration.AddJsonFile($"appsettings.{environment}.json", optional: true, reloadOnChange: false)
             .AddEnvironmentVariables();
         if (configFile is not null)
         {
@@ -73,7 +78,9 @@ internal static class FeedDigestHost
         });
         // A JSON file broken by an edit keeps its last good contents instead of emptying every setting.
         var configurationHealth = new ConfigurationHealth();
-        LastGoodJsonConfigurationSource.ReplaceJsonSources(builder.Configuration, configurationHealth, TimeProvider.System);
+        // A file named instead of appsettings.json is read instead of it, not over it: merged, its
+        // lists would take the other file's entries beyond their own length, and settings it leaves out.
+        LastGoodJsonConfigurationSource.ReplaceJsonSources(builder.Configuration, configurationHealth, TimeProvider.System, leaveOut: configFile is null ? null : DefaultConfigFile);
         if (configFile is not null)
         {
             var file = new LastGoodJsonConfigurationSource(configurationHealth, TimeProvider.System)

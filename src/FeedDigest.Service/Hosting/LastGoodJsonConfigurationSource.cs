@@ -27,9 +27,10 @@ internal sealed class LastGoodJsonConfigurationSource(ConfigurationHealth health
     }
 
     /// <summary>Puts this kind of source in place of every plain JSON file source, keeping their settings.</summary>
-    public static void ReplaceJsonSources(IConfigurationBuilder builder, ConfigurationHealth health, TimeProvider clock)
+    /// <param name="leaveOut">A JSON file the host added that is not to be read (appsettings.json, when another file is named instead).</param>
+    public static void ReplaceJsonSources(IConfigurationBuilder builder, ConfigurationHealth health, TimeProvider clock, string? leaveOut = null)
     {
-        var sources = builder.Sources.Select(source => source is JsonConfigurationSource { } plain and not LastGoodJsonConfigurationSource
+        var sources = builder.Sources.Where(source => leaveOut is null || source is not JsonConfigurationSource { Path: var path } || path != leaveOut).Select(source => source is JsonConfigurationSource { } plain and not LastGoodJsonConfigurationSource
             ? new LastGoodJsonConfigurationSource(health, clock)
             {
                 Path = plain.Path!,

@@ -17,6 +17,45 @@ public sealed class ConfigCommandTests
     }
 
     [Fact]
+    public async Task AFileNamedWithConfig_IsReadInsteadOfAppSettings_NotOverIt()
+    {
+        using var directory = new TempDirectory();
+        await File.WriteAllTextAsync(Path.Combine(directory.Path, "appsettings.json"), """
+            {
+              "FeedDigest": {
+                "Feeds": [ { "Id": "sample-one", "Url": "https://one.example/feed" }, { "Id": "sample-two", "Url": "https://two.example/feed" } ],
+                "Topics": [ { "Id": "t", "Keywords": [ "x" ] } ],
+                "Subscribers": [ { "Email": "someone@example.org", "Topics": [ "t" ], "Cron": "* * * * *" } ]
+              }
+            }
+            """);
+        var desk = Path.Combine(directory.Path, "desk.json");
+        string Desk(string sendAt) => $$"""
+            {
+              "FeedDigest": {
+                "Feeds": [ { "Id": "desk", "Url": "https://desk.example/feed" } ],
+                "Topics": [ { "Id": "t", "Keywords": [ "x" ] } ],
+                "Subscribers": [ { "Email": "deputy@example.org", "Topics": [ "t" ], "SendAt": "{{sendAt}}" } ]
+              }
+            }
+            """;
+        await File.WriteAllTextAsync(desk, Desk("7am"));
+
+        // Merged, the subscriber took the other file's Cron and "7am" went unread.
+        var (exitCode, _, stderr) = await FeedDigestProcess.RunAsync(directory.Path, "config", "validate", "--config", desk);
+        Assert.Equal(1, exitCode);
+        Assert.Contains("FeedDigest:Subscribers:0:SendAt", stderr, StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(desk, Desk("07:00"));
+        var feeds = await FeedDigestProcess.RunAsync(directory.Path, "feeds", "list", "--config", desk);
+        var subscribers = await FeedDigestProcess.RunAsync(directory.Path, "subscribers", "list", "--config", desk);
+        Assert.Contains("desk", feeds.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("sample-", feeds.Stdout, StringComparison.Ordinal);
+        Assert.Contains("deputy@example.org", subscribers.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("cron", subscribers.Stdout, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task ConfigValidate_BadSettings_NamesEachSettingAndExitsOne()
     {
         using var directory = new TempDirectory();
