@@ -15,6 +15,7 @@ namespace FeedDigest.Core.Normalizing;
 /// <item>elements that are furniture by nature or by class or id (aside, nav, form; "share", "related", "ad" …) are skipped;</item>
 /// <item>blocks at the start that repeat the title are dropped;</item>
 /// <item>blocks that recur in many items of the same feed document (<see cref="RepeatedBlocks"/>) are dropped;</item>
+/// <item>blocks of nothing but counts (comments, views, "3 hours ago": <see cref="PageCounts"/>) are dropped;</item>
 /// <item>short blocks that read as furniture (subscribe, follow us, share, advertisement, donate, 订阅, 分享, 广告 …) are dropped,
 /// and when such a block comes in the second half of the text, everything after it goes too: the tail
 /// of a page after its first piece of furniture is furniture (a sidebar, a footer, a popup).</item>
@@ -245,7 +246,7 @@ public static partial class PageFurniture
                 return Furniture.Ending;
             }
 
-            if (InlinePhrase().IsMatch(block))
+            if (InlinePhrase().IsMatch(block) || PageCounts.IsCountBlock(block))
             {
                 return Furniture.Inline;
             }

@@ -51,17 +51,16 @@ public static partial class StoryIdentity
                 ? TitleAndDateKey(item)
                 : null).ToList();
         var repeatedTitlesAndDates = Repeated(titlesAndDates);
-        // The content policy knows an item by its text as given and by that text without its counts,
-        // so a comment count that moves, or appears with the first comment, makes no new item. Only
-        // counts: other furniture (a photo's caption, a meeting's date line) can be all that tells
-        // one day's post from the next. Items of one document told apart by counts alone, or whose
-        // text is all counts (its title would name every item titled alike), keep them: the key
-        // without them is left out.
-        var texts = policy == IdentityPolicy.Content ? items.Select(item => HtmlText.ToPlainText(item.Content ?? item.Summary)).ToList() : null;
-        var uncounted = texts?.Select((text, i) => ChangingCount().Replace(text, " ") is var rest && (!string.IsNullOrWhiteSpace(rest) || string.IsNullOrWhiteSpace(text))
-            ? ContentKeyHash(items[i], rest)
-            : null).ToList();
-        var repeatedUncounted = uncounted is null ? [] : Repeated(uncounted);
+        // The content policy knows an item by its title and text as given and by them without the
+        // counts a page shows beside a story (PageCounts), so a count that moves, or appears with
+        // the first comment, makes no new item. Only counts: other furniture (a photo's caption, a
+        // meeting's date line) can be all that tells one day's post from the next. Items of one
+        // document whose texts differ in counts alone, or whose text is all counts (the title
+        // would name every item titled alike), keep them: the key without them is left out.
+        var texts = policy == IdentityPolicy.Content ? items.Select(item => item.Content ?? item.Summary).ToList() : null;
+        var contents = texts?.Select((text, i) => ContentKeyHash(items[i].Title, HtmlText.ToPlainText(text))).ToList();
+        var uncounted = texts?.Select((text, i) => UncountedContentKeyHash(items[i], text)).ToList();
+        var ambiguousUncounted = uncounted is null ? [] : Repeated(uncounted.Select((key, i) => (key, contents![i])).Distinct().Select(pair => pair.key).ToList());
         var keys = new List<IReadOnlyList<string>>(items.Count);
         for (var i = 0; i < items.Count; i++)
         {
@@ -70,9 +69,9 @@ public static partial class StoryIdentity
                 IdentityPolicy.Guid when guids[i] is { } guid => GuidKeys(guid, trackingParameters),
                 IdentityPolicy.Link when links[i] is { } link => [LinkPrefix + link],
                 IdentityPolicy.Title when !string.IsNullOrWhiteSpace(items[i].Title) => ["title:" + Hash(Normalize(items[i].Title!))],
-                IdentityPolicy.Content => uncounted![i] is { } withoutCounts && !repeatedUncounted.Contains(withoutCounts)
-                    ? [UncountedContentKeyPrefix + withoutCounts, ContentKeyPrefix + ContentKeyHash(items[i], texts![i])]
-                    : [ContentKeyPrefix + ContentKeyHash(items[i], texts![i])],
+                IdentityPolicy.Content => uncounted![i] is { } withoutCounts && !ambiguousUncounted.Contains(withoutCounts)
+                    ? [UncountedContentKeyPrefix + withoutCounts, ContentKeyPrefix + contents![i]]
+                    : [ContentKeyPrefix + contents![i]],
                 _ => null,
             };
             if (forced is not null)
@@ -266,22 +265,23 @@ public static partial class StoryIdentity
     /// The content policy's hash of an item's title and <paramref name="text"/>. Of the text as the feed
     /// gives it, it is made as before 2026-11-28, when it was the policy's only key: stored stories are known by it.
     /// </summary>
-    private static string ContentKeyHash(ParsedItem item, string text) => Hash(Normalize(item.Title ?? string.Empty) + "\n" + Normalize(text));
+    private static string ContentKeyHash(string? title, string text) => Hash(Normalize(title ?? string.Empty) + "\n" + Normalize(text));
 
     /// <summary>
-    /// A count a page shows beside a story and changes between fetches: comments, replies, views,
-    /// likes, shares, reads, votes ("12 comments", "Comments (12)", "views: 40", "3条评论", "阅读 40"),
-    /// and the time since it was posted ("3 hours ago", "5分钟前", "刚刚").
+    /// The hash of an item's title and text without their counts (a title's trailing comment count, the
+    /// text's blocks of counts); null when the text is nothing but counts.
     /// </summary>
-    [GeneratedRegex(
-        @"\d[\d,.]*\s*k?\s*(?:comments?|repl(?:y|ies)|views?|likes?|shares?|reads?|votes?|reactions?|retweets?)\b
-        | \b(?:comments?|repl(?:y|ies)|views?|likes?|shares?|reads?|votes?)\s*[:(\[]?\s*\d[\d,.]*\s*k?\s*[)\]]?
-        | (?:\b\d+|\ban?|\bone)\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\s+ago\b
-        | \d[\d,.]*\s*(?:条评论|條評論|条回复|條回覆|评论|評論|回复|回覆|次阅读|次閱讀|阅读|閱讀|浏览|瀏覽|次浏览|次瀏覽|赞|讚)
-        | (?:评论|評論|回复|回覆|阅读|閱讀|浏览|瀏覽|点赞|點讚)\s*[:：(（]?\s*\d[\d,.]*\s*[)）]?
-        | \d+\s*(?:秒|分钟|分鐘|小时|小時|天)前 | 刚刚 | 剛剛",
-        RegexOptions.IgnoreCase | RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant)]
-    private static partial Regex ChangingCount();
+    private static string? UncountedContentKeyHash(ParsedItem item, string? html)
+    {
+        var blocks = HtmlBlocks.Split(html, skipFurnitureElements: false);
+        var kept = blocks.Where(block => !PageCounts.IsCountBlock(block)).ToList();
+        if (kept.Count == 0 && blocks.Count > 0)
+        {
+            return null;
+        }
+
+        return ContentKeyHash(TrailingCount().Replace(item.Title ?? string.Empty, string.Empty), string.Join('\n', kept));
+    }
 
     /// <summary>Case, spacing and markup don't make another title.</summary>
     private static string Normalize(string text) => HtmlText.CollapseWhiteSpace(HtmlText.ToPlainText(text)).ToLowerInvariant();

@@ -909,6 +909,94 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
         Assert.Equal(["Tuesday's news."], (await DueAfterAsync(changed, cutoff)).Select(s => s.Summary));
     }
 
+    // ---- Audit 3 (b0a5839..9dcc36b) ----
+    [Fact]
+    public async Task ContentPolicy_OneItemPage_NextMonthsPost_DifferingOnlyInACountWithinASentence_IsDelivered()
+    {
+        // A scraped one-item "monthly stats" page: GUID and link never change, hence Identity content.
+        var url = Serve(new Item("stats", "Monthly stats", "https://site.example/stats", Start, "<p>Thanks for reading! This month the blog had 12,345 views.</p>"));
+        using var host = await StartAsync([url], ContentPolicy);
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+
+        clock.Advance(TimeSpan.FromDays(30));
+        Serve(new Item("stats", "Monthly stats", "https://site.example/stats", clock.GetUtcNow(), "<p>Thanks for reading! This month the blog had 14,002 views.</p>"));
+        var report = await PollAsync(host);
+        var all = await DueAfterAsync(host, 0);
+        Assert.True(report.NewStories == 1, $"new {report.NewStories}; stored: {string.Join(" | ", all.Select(s => s.Summary))}");
+        Assert.Single(await DueAfterAsync(host, cutoff));
+    }
+
+    [Fact]
+    public async Task ContentPolicy_NoCommentsThenOneComment_SendsNothingAgain()
+    {
+        Item Post(string comments) => new("p", "Port reopens", "https://site.example/p", Start, $"<p>Ships returned to the harbour on Monday.</p><p>{comments}</p>");
+        var url = Serve(Post("No Comments"));
+        using var host = await StartAsync([url], ContentPolicy);
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+
+        clock.Advance(TimeSpan.FromHours(1));
+        Serve(Post("1 Comment"));
+        Assert.Equal(0, (await PollAsync(host)).NewStories);
+        Assert.Empty(await DueAfterAsync(host, cutoff));
+    }
+
+    [Fact]
+    public async Task ContentPolicy_AReactionCountMovingAtEachFetch_SendsNothingAgain_AndAddsNoKeys()
+    {
+        Item Post(int likes) => new("p", "Port reopens", "https://site.example/p", Start, $"<p>Ships returned to the harbour on Monday.</p><p>👍 {likes}</p>");
+        var url = Serve(Post(10));
+        using var host = await StartAsync([url], ContentPolicy);
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+        var before = await CountKeysAsync();
+
+        var sent = 0;
+        for (var likes = 11; likes <= 20; likes++)
+        {
+            clock.Advance(TimeSpan.FromHours(1));
+            Serve(Post(likes));
+            sent += (await PollAsync(host)).NewStories;
+        }
+
+        var grown = await CountKeysAsync() - before;
+        Assert.True(sent == 0 && grown == 0, $"10 fetches: {sent} stories sent again, {grown} keys added");
+    }
+
+    [Fact]
+    public async Task ContentPolicy_AStoryListedTwiceInTheDocument_CommentCountMoves_SendsNothingAgain()
+    {
+        // A scraped page shows the pinned story at the top and again in the list.
+        Item Post(int comments) => new("p", "Port reopens", "https://site.example/p", Start, $"<p>Ships returned to the harbour on Monday.</p><p>{comments} comments</p>");
+        var url = Serve(Post(2), Post(2));
+        using var host = await StartAsync([url], ContentPolicy);
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+
+        clock.Advance(TimeSpan.FromHours(1));
+        Serve(Post(3), Post(3));
+        Assert.Equal(0, (await PollAsync(host)).NewStories);
+        Assert.Empty(await DueAfterAsync(host, cutoff));
+    }
+
+    [Fact]
+    public async Task ContentPolicy_EditedStoriesIncludeOnce_AViewCountMoving_IsNoEdit()
+    {
+        Item Post(int views) => new("p", "Port reopens", "https://site.example/p", Start, $"<p>Ships returned to the harbour on Monday.</p><p>Views: {views}</p>");
+        var url = Serve(Post(40));
+        using var host = await StartAsync([url], new() { ["FeedDigest:Feeds:0:Identity"] = "content", ["FeedDigest:Stories:EditedStories"] = "IncludeOnce" });
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+        var stored = await DueAfterAsync(host, 0);
+        var digests = host.Services.GetRequiredService<IDigestStore>();
+        var state = await digests.GetOrCreateStateAsync("reader@example.org", Start, Start, default);
+        Assert.True(await digests.TryClaimAsync(state, Start, cutoff, new ClaimedDigest("d1", state.SubscriberKey, "<d1@test>", Start, stored.Select((story, i) => new DigestEntry(story.Id, "all", i)).ToList(), 0), default));
+
+        clock.Advance(TimeSpan.FromHours(1));
+        Serve(Post(57));
+        await PollAsync(host);
+        var again = await DueAfterAsync(host, cutoff);
+        Assert.True(again.Count == 0, $"sent again: {string.Join(" | ", again.Select(s => $"rev {s.Revision}: {s.Summary}"))}");
+    }
+
+    private static readonly Dictionary<string, string?> ContentPolicy = new() { ["FeedDigest:Feeds:0:Identity"] = "content" };
+
     private static readonly string[] Committees = ["Planning", "Licensing", "Transport"];
 
     private static string Photo(string caption) => $"<p>Today's picture, sent in by one of our readers.</p><p>Photo: {caption}</p>";

@@ -99,6 +99,25 @@ public sealed class PageFurnitureTests
         Assert.Equal(document.Items.Select(i => HtmlText.ToPlainText(i.Summary)), stripped);
     }
 
+    [Theory]
+    [InlineData("<p>Ships returned to the harbour.</p><p>Comments (4) | Views: 1,204</p><p>The port reopens on Monday.</p>")]
+    [InlineData("<p>Posted 3 hours ago</p><p>Ships returned to the harbour.</p><p>👍 12</p><p>The port reopens on Monday.</p>")]
+    [InlineData("<p>Ships returned to the harbour.</p><p>阅读量 1,204 · 3条评论</p><p>The port reopens on Monday.</p>")]
+    public void StripAll_BlocksOfCountsAlone_AreDropped_WhereverTheyStand(string html)
+    {
+        var summary = PageFurniture.StripAll([(html, "Port reopens")], FurnitureRules.Default)[0].Text;
+
+        Assert.Equal("Ships returned to the harbour. The port reopens on Monday.", summary);
+    }
+
+    [Fact]
+    public void StripAll_CountsInASentence_AreTheStorys()
+    {
+        var html = "<p>The consultation has closed. We received 212 comments.</p><p>12 views</p>";
+
+        Assert.Equal("The consultation has closed. We received 212 comments.", PageFurniture.StripAll([(html, "Consultation closed")], FurnitureRules.Default)[0].Text);
+    }
+
     [Fact]
     public void StripAll_HeuristicsOff_KeepsEverything()
     {

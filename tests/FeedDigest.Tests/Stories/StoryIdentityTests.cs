@@ -119,32 +119,63 @@ public sealed class StoryIdentityTests
     [Theory]
     [InlineData("<p>Ships returned.</p><p>12 comments</p>", "<p>Ships returned.</p><p>13 comments</p>")]
     [InlineData("<p>Ships returned.</p>", "<p>Ships returned.</p><p>1 comment</p>")]
-    [InlineData("Ships returned. Comments (4) | Views: 1,204", "Ships returned. Comments (9) | Views: 2.1k")]
-    [InlineData("Posted 3 hours ago. Ships returned.", "Posted 1 day ago. Ships returned.")]
+    [InlineData("<p>Ships returned.</p><p>Comments (4) | Views: 1,204</p>", "<p>Ships returned.</p><p>Comments (9) | Views: 2.1k</p>")]
+    [InlineData("<p>Posted 3 hours ago</p><p>Ships returned.</p>", "<p>Posted 1 day ago</p><p>Ships returned.</p>")]
     [InlineData("<p>船只已返回。</p><p>3条评论 阅读 120</p>", "<p>船只已返回。</p><p>15条评论 阅读 860</p>")]
-    [InlineData("5分钟前 船只已返回。", "刚刚 船只已返回。")]
+    [InlineData("<p>5分钟前</p><p>船只已返回。</p>", "<p>刚刚</p><p>船只已返回。</p>")]
+    [InlineData("<p>Ships returned.</p><p>No Comments</p>", "<p>Ships returned.</p><p>1 Comment</p>")]
+    [InlineData("<p>Ships returned.</p><p>Leave a comment</p>", "<p>Ships returned.</p><p>1 Comment</p>")]
+    [InlineData("<p>Ships returned.</p><p>12 Responses</p>", "<p>Ships returned.</p><p>13 Responses</p>")]
+    [InlineData("<p>Ships returned.</p><p>👍 12</p>", "<p>Ships returned.</p><p>👍 13</p>")]
+    [InlineData("<p>Ships returned.</p><p>1.2M views</p>", "<p>Ships returned.</p><p>1.3M views</p>")]
+    [InlineData("<p>Ships returned.</p><p>Points: 123</p>", "<p>Ships returned.</p><p>Points: 140</p>")]
+    [InlineData("<p>Ships returned.</p><p>edited 2h ago</p>", "<p>Ships returned.</p><p>edited 3h ago</p>")]
+    [InlineData("<p>Ships returned.</p><p>2h</p>", "<p>Ships returned.</p><p>3d</p>")]
+    [InlineData("<p>Ships returned.</p><p>just now</p>", "<p>Ships returned.</p><p>2 minutes ago</p>")]
+    [InlineData("<p>Ships returned.</p><p>a few seconds ago</p>", "<p>Ships returned.</p><p>a minute ago</p>")]
+    [InlineData("<p>Ships returned.</p><p>a year ago</p>", "<p>Ships returned.</p><p>2 years ago</p>")]
+    [InlineData("<p>Ships returned.</p><p>yesterday</p>", "<p>Ships returned.</p><p>2 days ago</p>")]
+    [InlineData("<p>Ships returned.</p><p>12 Comments »</p>", "<p>Ships returned.</p><p>13 Comments »</p>")]
+    [InlineData("<p>Ships returned.</p><p>Updated 5 min ago</p>", "<p>Ships returned.</p><p>Updated 12 mins ago</p>")]
+    [InlineData("<p>船只已返回。</p><p>评论数：5</p>", "<p>船只已返回。</p><p>评论数：6</p>")]
+    [InlineData("<p>船只已返回。</p><p>阅读量 1,204</p>", "<p>船只已返回。</p><p>阅读量 1,530</p>")]
+    [InlineData("<p>船只已返回。</p><p>1.2万阅读</p>", "<p>船只已返回。</p><p>1.3万阅读</p>")]
+    [InlineData("<p>船只已返回。</p><p>1,204人阅读</p>", "<p>船只已返回。</p><p>1,530人阅读</p>")]
+    [InlineData("<p>船只已返回。</p><p>阅读(123)</p>", "<p>船只已返回。</p><p>阅读(150)</p>")]
+    [InlineData("<p>船只已返回。</p><p>3周前</p>", "<p>船只已返回。</p><p>1个月前</p>")]
+    [InlineData("<p>船只已返回。</p><p>昨天</p>", "<p>船只已返回。</p><p>2天前</p>")]
     public void Assign_ForcedContent_CountsThatChangeBetweenFetches_LeaveTheFirstKeyAlike(string text, string later)
     {
-        var first = StoryIdentity.Assign([new ParsedItem { Title = "Port reopens", Summary = text }], IdentityPolicy.Content, guidsUnstable: false).Keys[0];
-        var second = StoryIdentity.Assign([new ParsedItem { Title = "Port reopens", Summary = later }], IdentityPolicy.Content, guidsUnstable: false).Keys[0];
+        var first = ContentKeys("Port reopens", text);
+        var second = ContentKeys("Port reopens", later);
 
         Assert.StartsWith(StoryIdentity.UncountedContentKeyPrefix, first[0], StringComparison.Ordinal);
         Assert.Equal(first[0], second[0]);
         Assert.NotEqual(first[1], second[1]);
     }
 
+    [Fact]
+    public void Assign_ForcedContent_ACommentCountAtTheEndOfTheTitle_LeavesTheFirstKeyAlike() =>
+        Assert.Equal(ContentKeys("Port reopens (4 replies)", "Ships returned.")[0], ContentKeys("Port reopens (5 replies)", "Ships returned.")[0]);
+
     [Theory]
     [InlineData("<p>Today's picture.</p><p>Photo: A heron at dawn</p>", "<p>Today's picture.</p><p>Photo: Frost on the bridge</p>")]
     [InlineData("<p>Agenda.</p><p>Thursday 10 December 2026, 7pm</p>", "<p>Agenda.</p><p>Thursday 14 January 2027, 7pm</p>")]
     [InlineData("Ward 3 meets on Tuesday.", "Ward 5 meets on Tuesday.")]
     [InlineData("Shares fell 5% on Monday.", "Shares fell 7% on Monday.")]
-    public void Assign_ForcedContent_TextsThatDifferInMoreThanCounts_HaveNoKeyAlike(string text, string other)
-    {
-        var first = StoryIdentity.Assign([new ParsedItem { Title = "Notice", Summary = text }], IdentityPolicy.Content, guidsUnstable: false).Keys[0];
-        var second = StoryIdentity.Assign([new ParsedItem { Title = "Notice", Summary = other }], IdentityPolicy.Content, guidsUnstable: false).Keys[0];
-
-        Assert.Empty(first.Intersect(second));
-    }
+    [InlineData("Thanks for reading! This month the blog had 12,345 views.", "Thanks for reading! This month the blog had 14,002 views.")]
+    [InlineData("感谢阅读！本月总浏览 12,345 次，新增评论 56 条。", "感谢阅读！本月总浏览 14,002 次，新增评论 71 条。")]
+    [InlineData("Acme plc announces it purchased 25,000 shares for cancellation.", "Acme plc announces it purchased 40,000 shares for cancellation.")]
+    [InlineData("The Elm Road parking consultation has closed. We received 212 comments.", "The Elm Road parking consultation has closed. We received 340 comments.")]
+    [InlineData("Should the library open on Sundays? Yes: 1,204 votes. No: 377 votes.", "Should the library open on Sundays? Yes: 980 votes. No: 1,130 votes.")]
+    [InlineData("Amendment carried: 27 votes for, 12 votes against.", "Amendment carried: 30 votes for, 9 votes against.")]
+    [InlineData("Read 30 pages of Middlemarch today.", "Read 45 pages of Middlemarch today.")]
+    [InlineData("今日阅读 30 页。", "今日阅读 45 页。")]
+    [InlineData("The gauge at Elm Bridge reads 2.41 m.", "The gauge at Elm Bridge reads 3.05 m.")]
+    [InlineData("Cloudy, 8°C, feels like 5°C.", "Cloudy, 8°C, feels like 2°C.")]
+    [InlineData("Grey tabby, last seen 2 days ago near Elm Road.", "Grey tabby, last seen 5 days ago near Elm Road.")]
+    public void Assign_ForcedContent_TextsThatDifferInMoreThanCounts_HaveNoKeyAlike(string text, string other) =>
+        Assert.Empty(ContentKeys("Notice", text).Intersect(ContentKeys("Notice", other)));
 
     [Fact]
     public void Assign_ForcedContent_NoKeyWithoutCounts_WhenTheTextIsAllCounts_OrTwoItemsDifferOnlyInThem()
@@ -152,14 +183,25 @@ public sealed class StoryIdentityTests
         ParsedItem[] items =
         [
             new() { Title = "Notice", Summary = "2 comments" },
-            new() { Title = "Briefing", Summary = "Rain today. 1 comment" },
-            new() { Title = "Briefing", Summary = "Rain today. 4 comments" },
+            new() { Title = "Briefing", Summary = "<p>Rain today.</p><p>1 comment</p>" },
+            new() { Title = "Briefing", Summary = "<p>Rain today.</p><p>4 comments</p>" },
         ];
 
         var keys = StoryIdentity.Assign(items, IdentityPolicy.Content, guidsUnstable: false).Keys;
 
         Assert.All(keys, itemKeys => Assert.StartsWith(StoryIdentity.ContentKeyPrefix, Assert.Single(itemKeys), StringComparison.Ordinal));
         Assert.NotEqual(keys[1], keys[2]);
+    }
+
+    [Fact]
+    public void Assign_ForcedContent_OneStoryListedTwiceInADocument_KeepsItsKeyWithoutCounts()
+    {
+        // A page shows its pinned story at the top and again in the list: the same text twice is one item, not two alike.
+        var item = new ParsedItem { Title = "Port reopens", Summary = "<p>Ships returned.</p><p>2 comments</p>" };
+
+        var keys = StoryIdentity.Assign([item, item], IdentityPolicy.Content, guidsUnstable: false).Keys;
+
+        Assert.All(keys, itemKeys => Assert.StartsWith(StoryIdentity.UncountedContentKeyPrefix, itemKeys[0], StringComparison.Ordinal));
     }
 
     [Fact]
@@ -184,6 +226,9 @@ public sealed class StoryIdentityTests
     [InlineData("Port reopns", "Port reopens", false)]
     public void TitleExtends_WordsAddedAtItsEnds_NotAnotherTitleOfThePattern(string title, string edited, bool extends) =>
         Assert.Equal(extends, StoryIdentity.TitleExtends(title, edited));
+
+    private static IReadOnlyList<string> ContentKeys(string title, string text) =>
+        StoryIdentity.Assign([new ParsedItem { Title = title, Summary = text }], IdentityPolicy.Content, guidsUnstable: false).Keys[0];
 
     private static IReadOnlyList<IReadOnlyList<string>> Keys(ParsedItem item) =>
         StoryIdentity.Assign([item], IdentityPolicy.Auto, guidsUnstable: false).Keys;
