@@ -304,6 +304,8 @@ public static partial class PageFurniture
           | share(?:\s+(?:this|on|via|to|the|article|story|post)\b.{0,60})?\W*
           | (?:like|liked)\s+this\W*
           | (?:related|more)\s+(?:posts?|articles?|stories|reading|news|from\s+.{1,40})\W*
+          | related\s+(?:topics?|coverage|content|links?)\b.{0,80}
+          | editors?\s*:\s*\p{L}[\p{L}.'’\-\ ]{0,40}
           | (?:you\s+(?:may|might)\s+also\s+like|recommended(?:\s+for\s+you)?|most\s+(?:read|popular)|trending(?:\s+now)?)\W*
           | (?:open|close)\s+popup\W*
           | welcome\s+back\W*

@@ -26,11 +26,14 @@ public sealed record StoredStory(
     /// <summary>
     /// When it happened, as digests rank it and clustering dates it: published, but never later than
     /// first seen (a feed that dates its items in the future does not put them on top, nor outside
-    /// every cluster's window).
+    /// every cluster's window), and first seen for a date before 1971 (a placeholder: 1 January 1970,
+    /// the Unix epoch, or year 1 or 1900, which would list the story last, dated without its year).
     /// </summary>
     public DateTimeOffset DatedAt => DateOf(PublishedAt, FirstSeenAt);
 
+    private static readonly DateTimeOffset EarliestRealDate = new(1971, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     /// <summary>The rule of <see cref="DatedAt"/>, for a story read in another shape (clustering's).</summary>
     public static DateTimeOffset DateOf(DateTimeOffset? publishedAt, DateTimeOffset firstSeenAt) =>
-        publishedAt is { } published && published < firstSeenAt ? published : firstSeenAt;
+        publishedAt is { } published && published < firstSeenAt && published >= EarliestRealDate ? published : firstSeenAt;
 }

@@ -110,6 +110,16 @@ public sealed class PageFurnitureTests
         Assert.Equal("Ships returned to the harbour. The port reopens on Monday.", summary);
     }
 
+    [Theory]
+    [InlineData("<p>The app can now read images and slang.</p><p>The move follows new rules on reposts.</p><p>Related Topics China Technology</p>")]
+    [InlineData("<p>The app can now read images and slang.</p><p>The move follows new rules on reposts.</p><p>Editor: Liu Wei</p>")]
+    public void StripAll_ARelatedTopicsLineOrAnEditorsName_AtTheEnd_IsDropped(string html)
+    {
+        var summary = PageFurniture.StripAll([(html, "Censors read images")], FurnitureRules.Default)[0].Text;
+
+        Assert.Equal("The app can now read images and slang. The move follows new rules on reposts.", summary);
+    }
+
     [Fact]
     public void StripAll_CountsInASentence_AreTheStorys()
     {
