@@ -1,7 +1,6 @@
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Normalizing;
 using FeedDigest.Core.Stories;
-using FeedDigest.Core.Stories.Clustering;
 using FeedDigest.Core.Topics;
 
 namespace FeedDigest.Core.Digests;
@@ -9,9 +8,6 @@ namespace FeedDigest.Core.Digests;
 /// <summary>Chooses which of the new stories go into a subscriber's digest, and under which topic.</summary>
 public static class DigestComposer
 {
-    // A share of the shorter title's words that makes a title a repeat of another, rather than a further story.
-    private const double RepeatedTitleShare = 0.8;
-
     /// <summary>
     /// The versions of one story from several outlets (a cluster) are listed once: the version from
     /// the outlet listed first in the configuration leads (the earliest seen among equals), the others
@@ -21,8 +17,7 @@ public static class DigestComposer
     /// by the most outlets first, then the most recent. Over the cap, the stories carried by the most
     /// outlets stay (the most recent among equals), whatever their topic, and the rest are counted
     /// as omitted. A story edited and queued again (revision above 0) comes back even when its
-    /// cluster was sent, and so does an outlet's further story of a cluster sent (a follow-up: see
-    /// <c>coveredBefore</c>). Recency is the publication date, but never later than when the story was first
+    /// cluster was sent. Recency is the publication date, but never later than when the story was first
     /// seen: a feed that dates its items in the future does not put them on top.
     /// </summary>
     /// <param name="deliveredClusters">Clusters the subscriber already got in an earlier digest.</param>
@@ -37,14 +32,6 @@ public static class DigestComposer
     /// their outlets carried it, and are named under "also" (those of feeds still configured: a
     /// removed or archived feed has no name to show).
     /// </param>
-    /// <param name="coveredBefore">
-    /// Stories of the <paramref name="deliveredClusters"/> that came before the subscriber's cut-off.
-    /// A candidate of such a cluster from a feed among them is that outlet's further story of an
-    /// event, a development ("12,000 accounts closed in the first week" after "crackdown launched"),
-    /// not another outlet's copy of what the subscriber read: it goes out, with any other outlet's
-    /// further story of it. Not when its title repeats one of that feed's earlier titles (a story
-    /// published again, "UPDATE 1-…").
-    /// </param>
     public static (IReadOnlyList<DigestEntry> Entries, int Omitted) Compose(
         Subscriber subscriber,
         Catalog catalog,
@@ -52,9 +39,8 @@ public static class DigestComposer
         int maxStories,
         IReadOnlySet<long>? deliveredClusters = null,
         IReadOnlyList<StoredStory>? earlierCopies = null,
-        IReadOnlySet<long>? updatesWanted = null,
-        IReadOnlyList<StoredStory>? coveredBefore = null) =>
-        Compose(subscriber, catalog, candidates, catalog.TopicMatcher.Match, maxStories, deliveredClusters, earlierCopies, updatesWanted, coveredBefore);
+        IReadOnlySet<long>? updatesWanted = null) =>
+        Compose(subscriber, catalog, candidates, catalog.TopicMatcher.Match, maxStories, deliveredClusters, earlierCopies, updatesWanted);
 
     /// <summary>
     /// As above, with each story's topics already matched: a digest run matches every new story
@@ -69,11 +55,9 @@ public static class DigestComposer
         int maxStories,
         IReadOnlySet<long>? deliveredClusters = null,
         IReadOnlyList<StoredStory>? earlierCopies = null,
-        IReadOnlySet<long>? updatesWanted = null,
-        IReadOnlyList<StoredStory>? coveredBefore = null)
+        IReadOnlySet<long>? updatesWanted = null)
     {
         var earlierByCluster = (earlierCopies ?? []).Where(story => story.ClusterId is not null).ToLookup(story => story.ClusterId!.Value);
-        var coveredByCluster = (coveredBefore ?? []).Where(story => story.ClusterId is not null).ToLookup(story => story.ClusterId!.Value);
         var topics = subscriber.TopicIds
             .Select(id => catalog.TopicsById.GetValueOrDefault(id))
             .OfType<Topic>()
@@ -86,14 +70,7 @@ public static class DigestComposer
             var cluster = candidateGroup.First().ClusterId;
             var earlier = cluster is { } clustered ? earlierByCluster[clustered] : [];
             var resent = false;
-            if (cluster is { } followedUp && deliveredClusters is not null && deliveredClusters.Contains(followedUp) && FollowUps(candidateGroup, coveredByCluster[followedUp]) is { Count: > 0 } followUps)
-            {
-                // An outlet's further story of an event the subscriber read about: listed as a story
-                // of its own, with the other outlets' further stories of it; their earlier copies are what the subscriber read.
-                group = followUps;
-                earlier = [];
-            }
-            else if (cluster is { } delivered && deliveredClusters is not null && deliveredClusters.Contains(delivered))
+            if (cluster is { } delivered && deliveredClusters is not null && deliveredClusters.Contains(delivered))
             {
                 // A cluster the subscriber got stays out, but for its stories edited since and queued
                 // once more (Stories:EditedStories IncludeOnce) that they read as its headline: those go
@@ -195,38 +172,6 @@ public static class DigestComposer
         }
 
         return (entries, matches.Count - Math.Min(matches.Count, maxStories));
-    }
-
-    /// <summary>
-    /// The stories of a delivered cluster that are a further story of an outlet that had covered it
-    /// (<paramref name="covered"/>), not its earlier story published again. Edits of a story are updates, not further stories.
-    /// </summary>
-    private static List<StoredStory> FollowUps(IEnumerable<StoredStory> candidates, IEnumerable<StoredStory> covered)
-    {
-        var earlierTitles = covered.ToLookup(story => story.FeedId, story => TitleTerms(story.Title), StringComparer.Ordinal);
-        return candidates
-            .Where(story => story.Revision == 0 && earlierTitles.Contains(story.FeedId))
-            .Where(story => TitleTerms(story.Title) is var terms && !earlierTitles[story.FeedId].Any(earlier => Repeats(terms, earlier)))
-            .ToList();
-
-        // Most words of one title in the other's: "UPDATE 1-China launches crackdown on WeChat accounts" repeats
-        // "China launches crackdown on WeChat accounts"; "China says 12,000 WeChat accounts closed" does not.
-        static bool Repeats(HashSet<long> terms, HashSet<long> earlier) =>
-            terms.Count > 0 && earlier.Count > 0 && terms.Count(earlier.Contains) >= RepeatedTitleShare * Math.Min(terms.Count, earlier.Count);
-    }
-
-    private static HashSet<long> TitleTerms(string title)
-    {
-        var terms = new TermSet();
-        ClusterText.AddTerms(title, ref terms);
-        return terms.Terms;
-    }
-
-    private struct TermSet() : ClusterText.ITermSink
-    {
-        public HashSet<long> Terms { get; } = [];
-
-        public readonly void Add(ReadOnlySpan<char> term, long hash) => Terms.Add(hash);
     }
 
     private static string? LinkOf(StoredStory story) => string.IsNullOrWhiteSpace(story.Link) ? null : UrlCanonicalizer.Canonicalize(story.Link);

@@ -166,8 +166,7 @@ public sealed class DigestDispatcher(
             var earlier = candidates.EarlierCopies(stories, state.StoryCutoff, clusteringOptions.Value.Window);
             var delivered = await GetDeliveredClustersAsync(subscriber, state, now, stories, earlier, cancellationToken).ConfigureAwait(false);
             var updates = await GetUpdatesWantedAsync(subscriber, stories, delivered, cancellationToken).ConfigureAwait(false);
-            var covered = await GetCoveredBeforeAsync(stories, delivered, state.StoryCutoff, cancellationToken).ConfigureAwait(false);
-            (entries, omitted) = DigestComposer.Compose(subscriber, catalog, stories, candidates.TopicsOf, subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered, earlier, updates, covered);
+            (entries, omitted) = DigestComposer.Compose(subscriber, catalog, stories, candidates.TopicsOf, subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered, earlier, updates);
         }
 
         var digest = entries.Count == 0
@@ -350,8 +349,7 @@ public sealed class DigestDispatcher(
         var earlier = await GetEarlierCopiesAsync(clustered.Where(story => matchingClusters.Contains(story.ClusterId)).ToList(), state.StoryCutoff, cancellationToken).ConfigureAwait(false);
         var delivered = await GetDeliveredClustersAsync(subscriber, state, now, clustered, earlier, cancellationToken).ConfigureAwait(false);
         var updates = await GetUpdatesWantedAsync(subscriber, clustered, delivered, cancellationToken).ConfigureAwait(false);
-        var covered = await GetCoveredBeforeAsync(clustered, delivered, state.StoryCutoff, cancellationToken).ConfigureAwait(false);
-        var (entries, omitted) = DigestComposer.Compose(subscriber, catalog, clustered, story => topicsOf[story.Id], subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered, earlier, updates, covered);
+        var (entries, omitted) = DigestComposer.Compose(subscriber, catalog, clustered, story => topicsOf[story.Id], subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered, earlier, updates);
         if (entries.Count == 0)
         {
             return null;
@@ -389,31 +387,6 @@ public sealed class DigestDispatcher(
         }
 
         return delivered;
-    }
-
-    /// <summary>
-    /// The stories, up to <paramref name="cutoff"/>, of the delivered clusters among the candidates,
-    /// whenever dated: which outlets had covered a story the subscriber got, so that an outlet's
-    /// further story of it goes out (DigestComposer's coveredBefore). A follow-up can come days after
-    /// the first report, beyond the clustering window, when the cluster's later copies carried it on.
-    /// </summary>
-    private async Task<IReadOnlyList<StoredStory>> GetCoveredBeforeAsync(IReadOnlyList<StoredStory> candidates, IReadOnlySet<long> delivered, long cutoff, CancellationToken cancellationToken)
-    {
-        var spans = candidates
-            .Where(story => story.Revision == 0 && story.ClusterId is { } cluster && delivered.Contains(cluster))
-            .Select(story => story.ClusterId!.Value)
-            .Distinct()
-            .Select(cluster => new ClusterSpan(cluster, DateTimeOffset.MinValue, DateTimeOffset.MaxValue))
-            .ToList();
-        if (spans.Count == 0)
-        {
-            return [];
-        }
-
-        var members = await clusterIndex.GetClusterStoriesAsync(spans, cancellationToken).ConfigureAwait(false);
-        var known = candidates.Select(story => story.Id).ToHashSet();
-        var stories = await feedStore.GetStoriesAsync(members.Keys.Where(id => !known.Contains(id)).ToList(), cancellationToken).ConfigureAwait(false);
-        return stories.Where(story => story.Sequence <= cutoff).Select(story => story with { ClusterId = members[story.Id] }).ToList();
     }
 
     /// <summary>The catalog, naming the feeds the configuration gives no Title by the titles they give themselves.</summary>

@@ -1,6 +1,5 @@
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Digests;
-using FeedDigest.Core.Stories;
 
 namespace FeedDigest.Tests.Digests;
 
@@ -256,30 +255,6 @@ public sealed class DigestComposerTests
 
         Assert.Equal([6L, 8L], entries.Select(entry => entry.StoryId).Order());
         Assert.DoesNotContain(entries, entry => entry.StoryId == 5);
-    }
-
-    [Fact]
-    public void Compose_DeliveredCluster_AnOutletsFurtherStoryOfIt_GoesOut_AnotherOutletsCopyOrARepublishedStoryDoNot()
-    {
-        // Cluster 7 was sent: harbor and the wire had covered it. Days later harbor follows it up.
-        StoredStory[] covered =
-        [
-            DigestTestData.Story(1, "Censorship crackdown launched on WeChat public accounts") with { ClusterId = 7 },
-            DigestTestData.Story(2, "Great Firewall: WeChat crackdown begins", feedId: "wire") with { ClusterId = 7 },
-        ];
-        var stories = new[]
-        {
-            DigestTestData.Story(5, "Censorship: 12,000 WeChat accounts closed in first week") with { ClusterId = 7 },
-            DigestTestData.Story(6, "Great Firewall closes 12,000 WeChat accounts in a week", feedId: "wire") with { ClusterId = 7 },
-            DigestTestData.Story(8, "Censorship crackdown on WeChat accounts widens", feedId: "newcomer") with { ClusterId = 7 },
-            DigestTestData.Story(9, "UPDATE 1-Censorship crackdown launched on WeChat public accounts") with { ClusterId = 7 },
-        };
-        var catalog = DigestTestData.Catalog(new FeedOptions { Id = "newcomer", Url = "https://newcomer.example/feed.xml" });
-
-        var (entries, _) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), catalog, stories, 50, new HashSet<long> { 7 }, coveredBefore: covered);
-
-        // Harbor's and the wire's follow-ups, as one story; not the newcomer's copy of what was sent, nor harbor's first story again.
-        Assert.Equal([new DigestEntry(5, "censorship", 0), new DigestEntry(6, "censorship", 1, LeadStoryId: 5)], entries);
     }
 
     [Fact]
