@@ -204,17 +204,6 @@ public static class HtmlText
     }
 
     /// <summary>
-    /// A plain text's character references decoded: a feed that escapes its titles twice
-    /// (<c>China&amp;amp;#8217;s</c>) gives "China&amp;#8217;s" where "China’s" was meant. Only well-formed
-    /// references to characters change: "AT&amp;T" and "Q &amp; A" stay as they are.
-    /// </summary>
-    public static string DecodeCharacterReferences(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        return text.Contains('&', StringComparison.Ordinal) ? WebUtility.HtmlDecode(text) : text;
-    }
-
-    /// <summary>
     /// Collapses runs of XML white space (space, tab, CR, LF) into one space and trims. A no-break
     /// space is content (the author put it there on purpose), so it stays.
     /// </summary>

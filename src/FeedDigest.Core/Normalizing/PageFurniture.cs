@@ -15,7 +15,6 @@ namespace FeedDigest.Core.Normalizing;
 /// <item>elements that are furniture by nature or by class or id (aside, nav, form; "share", "related", "ad" …) are skipped;</item>
 /// <item>blocks at the start that repeat the title are dropped;</item>
 /// <item>blocks that recur in many items of the same feed document (<see cref="RepeatedBlocks"/>) are dropped;</item>
-/// <item>blocks of nothing but counts (comments, views, "3 hours ago": <see cref="PageCounts"/>) are dropped;</item>
 /// <item>short blocks that read as furniture (subscribe, follow us, share, advertisement, donate, 订阅, 分享, 广告 …) are dropped,
 /// and when such a block comes in the second half of the text, everything after it goes too: the tail
 /// of a page after its first piece of furniture is furniture (a sidebar, a footer, a popup).</item>
@@ -246,7 +245,7 @@ public static partial class PageFurniture
                 return Furniture.Ending;
             }
 
-            if (InlinePhrase().IsMatch(block) || PageCounts.IsCountBlock(block))
+            if (InlinePhrase().IsMatch(block))
             {
                 return Furniture.Inline;
             }
@@ -304,8 +303,6 @@ public static partial class PageFurniture
           | share(?:\s+(?:this|on|via|to|the|article|story|post)\b.{0,60})?\W*
           | (?:like|liked)\s+this\W*
           | (?:related|more)\s+(?:posts?|articles?|stories|reading|news|from\s+.{1,40})\W*
-          | related\s+(?:topics?|coverage|content|links?)\b.{0,80}
-          | editors?\s*:\s*\p{L}[\p{L}.'’\-\ ]{0,40}
           | (?:you\s+(?:may|might)\s+also\s+like|recommended(?:\s+for\s+you)?|most\s+(?:read|popular)|trending(?:\s+now)?)\W*
           | (?:open|close)\s+popup\W*
           | welcome\s+back\W*
@@ -326,6 +323,7 @@ public static partial class PageFurniture
             (?:read\s+more|continue\s+reading|read\s+the\s+(?:full|rest)|full\s+story|click\s+(?:here|on\s+the\s+image|to)\b|keep\s+reading)\b.{0,100}
           | (?:google\s+)?(?:ads?|advertisements?|advertising|sponsored(?:\s+content)?)(?:\s+\d+)?\W*
           | (?:photo|image|video)\s*(?:credit)?\s*:.{0,80}
+          | related\s+topics?\b.{0,80}
           | (?:广告|廣告|分享|赞助|贊助)\W*\d*\W*
           | (?:阅读全文|閱讀全文|点击(?:这里|此处|查看|阅读)|點擊|查看原文|阅读原文|閱讀原文).{0,60}
         )$

@@ -466,7 +466,7 @@ public sealed class FeedPoller(
         // A feed's archive comes with its first items: only what is recent counts as new.
         var newSince = archive ? now - storyOptions.NewFeedWindow : DateTimeOffset.MinValue;
         // Furniture is judged over the whole document: what recurs in many of its items is the site's, not the story's.
-        var titles = items.Select(item => HtmlText.CollapseWhiteSpace(HtmlText.DecodeCharacterReferences(item.Title ?? string.Empty))).ToList();
+        var titles = items.Select(item => HtmlText.CollapseWhiteSpace(item.Title ?? string.Empty)).ToList();
         var summaries = PageFurniture.StripAll(items.Select((item, i) => (item.Summary ?? item.Content, titles[i])).ToList(), feed.Furniture);
         var stories = items.Select((item, i) => ToStory(feed.Id, item, titles[i], summaries[i].Text, identity.Keys[i], now) with { HeldBack = (item.Published ?? item.Updated ?? now) < newSince, PreviousKeys = previousKeys?[i] ?? [] }).ToList();
         var timedOut = summaries.Count(s => s.PatternTimedOut);

@@ -269,12 +269,12 @@ public static partial class StoryIdentity
 
     /// <summary>
     /// The hash of an item's title and text without their counts (a title's trailing comment count, the
-    /// text's blocks of counts); null when the text is nothing but counts.
+    /// text's parts that are nothing but counts: <see cref="PageCounts.Without"/>); null when the text is nothing but counts.
     /// </summary>
     private static string? UncountedContentKeyHash(ParsedItem item, string? html)
     {
         var blocks = HtmlBlocks.Split(html, skipFurnitureElements: false);
-        var kept = blocks.Where(block => !PageCounts.IsCountBlock(block)).ToList();
+        var kept = blocks.Select(PageCounts.Without).Where(block => block.Length > 0).ToList();
         if (kept.Count == 0 && blocks.Count > 0)
         {
             return null;

@@ -976,25 +976,6 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
         Assert.Empty(await DueAfterAsync(host, cutoff));
     }
 
-    [Fact]
-    public async Task ContentPolicy_EditedStoriesIncludeOnce_AViewCountMoving_IsNoEdit()
-    {
-        Item Post(int views) => new("p", "Port reopens", "https://site.example/p", Start, $"<p>Ships returned to the harbour on Monday.</p><p>Views: {views}</p>");
-        var url = Serve(Post(40));
-        using var host = await StartAsync([url], new() { ["FeedDigest:Feeds:0:Identity"] = "content", ["FeedDigest:Stories:EditedStories"] = "IncludeOnce" });
-        var cutoff = await FirstPollAsync(host, expectedNew: 1);
-        var stored = await DueAfterAsync(host, 0);
-        var digests = host.Services.GetRequiredService<IDigestStore>();
-        var state = await digests.GetOrCreateStateAsync("reader@example.org", Start, Start, default);
-        Assert.True(await digests.TryClaimAsync(state, Start, cutoff, new ClaimedDigest("d1", state.SubscriberKey, "<d1@test>", Start, stored.Select((story, i) => new DigestEntry(story.Id, "all", i)).ToList(), 0), default));
-
-        clock.Advance(TimeSpan.FromHours(1));
-        Serve(Post(57));
-        await PollAsync(host);
-        var again = await DueAfterAsync(host, cutoff);
-        Assert.True(again.Count == 0, $"sent again: {string.Join(" | ", again.Select(s => $"rev {s.Revision}: {s.Summary}"))}");
-    }
-
     private static readonly Dictionary<string, string?> ContentPolicy = new() { ["FeedDigest:Feeds:0:Identity"] = "content" };
 
     private static readonly string[] Committees = ["Planning", "Licensing", "Transport"];

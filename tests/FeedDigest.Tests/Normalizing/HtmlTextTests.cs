@@ -105,13 +105,4 @@ public sealed class HtmlTextTests
     [InlineData("unclosed <b", "unclosed")]
     public void ToPlainText_TrickyMarkup_GivesTheVisibleText(string html, string expected) =>
         Assert.Equal(expected, HtmlText.ToPlainText(html));
-
-    [Theory]
-    [InlineData("Inside China&#8217;s Army of Online Censors", "Inside China\u2019s Army of Online Censors")]
-    [InlineData("Q&amp;A: the new rules", "Q&A: the new rules")]
-    [InlineData("AT&T cuts prices", "AT&T cuts prices")]
-    [InlineData("Tom & Jerry", "Tom & Jerry")]
-    [InlineData("No references", "No references")]
-    public void DecodeCharacterReferences_DecodesOnlyWellFormedReferences(string text, string expected) =>
-        Assert.Equal(expected, HtmlText.DecodeCharacterReferences(text));
 }

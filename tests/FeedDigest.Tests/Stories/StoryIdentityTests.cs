@@ -128,13 +128,9 @@ public sealed class StoryIdentityTests
     [InlineData("<p>Ships returned.</p><p>12 Responses</p>", "<p>Ships returned.</p><p>13 Responses</p>")]
     [InlineData("<p>Ships returned.</p><p>👍 12</p>", "<p>Ships returned.</p><p>👍 13</p>")]
     [InlineData("<p>Ships returned.</p><p>1.2M views</p>", "<p>Ships returned.</p><p>1.3M views</p>")]
-    [InlineData("<p>Ships returned.</p><p>Points: 123</p>", "<p>Ships returned.</p><p>Points: 140</p>")]
     [InlineData("<p>Ships returned.</p><p>edited 2h ago</p>", "<p>Ships returned.</p><p>edited 3h ago</p>")]
-    [InlineData("<p>Ships returned.</p><p>2h</p>", "<p>Ships returned.</p><p>3d</p>")]
     [InlineData("<p>Ships returned.</p><p>just now</p>", "<p>Ships returned.</p><p>2 minutes ago</p>")]
     [InlineData("<p>Ships returned.</p><p>a few seconds ago</p>", "<p>Ships returned.</p><p>a minute ago</p>")]
-    [InlineData("<p>Ships returned.</p><p>a year ago</p>", "<p>Ships returned.</p><p>2 years ago</p>")]
-    [InlineData("<p>Ships returned.</p><p>yesterday</p>", "<p>Ships returned.</p><p>2 days ago</p>")]
     [InlineData("<p>Ships returned.</p><p>12 Comments »</p>", "<p>Ships returned.</p><p>13 Comments »</p>")]
     [InlineData("<p>Ships returned.</p><p>Updated 5 min ago</p>", "<p>Ships returned.</p><p>Updated 12 mins ago</p>")]
     [InlineData("<p>船只已返回。</p><p>评论数：5</p>", "<p>船只已返回。</p><p>评论数：6</p>")]
@@ -143,7 +139,9 @@ public sealed class StoryIdentityTests
     [InlineData("<p>船只已返回。</p><p>1,204人阅读</p>", "<p>船只已返回。</p><p>1,530人阅读</p>")]
     [InlineData("<p>船只已返回。</p><p>阅读(123)</p>", "<p>船只已返回。</p><p>阅读(150)</p>")]
     [InlineData("<p>船只已返回。</p><p>3周前</p>", "<p>船只已返回。</p><p>1个月前</p>")]
-    [InlineData("<p>船只已返回。</p><p>昨天</p>", "<p>船只已返回。</p><p>2天前</p>")]
+    [InlineData("<p>Ships returned.</p><p>Posted by admin | 12 Comments</p>", "<p>Ships returned.</p><p>Posted by admin | 13 Comments</p>")]
+    [InlineData("Ships returned to the harbour. 12 comments", "Ships returned to the harbour. 13 comments")]
+    [InlineData("Ships returned to the harbour · 3 hours ago", "Ships returned to the harbour · 5 hours ago")]
     public void Assign_ForcedContent_CountsThatChangeBetweenFetches_LeaveTheFirstKeyAlike(string text, string later)
     {
         var first = ContentKeys("Port reopens", text);
@@ -174,6 +172,10 @@ public sealed class StoryIdentityTests
     [InlineData("The gauge at Elm Bridge reads 2.41 m.", "The gauge at Elm Bridge reads 3.05 m.")]
     [InlineData("Cloudy, 8°C, feels like 5°C.", "Cloudy, 8°C, feels like 2°C.")]
     [InlineData("Grey tabby, last seen 2 days ago near Elm Road.", "Grey tabby, last seen 5 days ago near Elm Road.")]
+    [InlineData("<p>Results</p><p>Votes: 1,204</p>", "<p>Results</p><p>Votes: 980</p>")]
+    [InlineData("<p>Today</p><p>Sunny.</p>", "<p>Yesterday</p><p>Sunny.</p>")]
+    [InlineData("<p>Ratings</p><p>⭐ 4.5</p>", "<p>Ratings</p><p>⭐ 3.5</p>")]
+    [InlineData("<p>Event</p><p>100m</p>", "<p>Event</p><p>200m</p>")]
     public void Assign_ForcedContent_TextsThatDifferInMoreThanCounts_HaveNoKeyAlike(string text, string other) =>
         Assert.Empty(ContentKeys("Notice", text).Intersect(ContentKeys("Notice", other)));
 
