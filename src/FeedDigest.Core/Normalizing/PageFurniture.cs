@@ -15,6 +15,7 @@ namespace FeedDigest.Core.Normalizing;
 /// <item>elements that are furniture by nature or by class or id (aside, nav, form; "share", "related", "ad" …) are skipped;</item>
 /// <item>blocks at the start that repeat the title are dropped;</item>
 /// <item>blocks that recur in many items of the same feed document (<see cref="RepeatedBlocks"/>) are dropped;</item>
+/// <item>a sign-off as the last block ("Editor: Liu Wei", "(Reporting by …; Editing by …)") is dropped;</item>
 /// <item>short blocks that read as furniture (subscribe, follow us, share, advertisement, donate, 订阅, 分享, 广告 …) are dropped,
 /// and when such a block comes in the second half of the text, everything after it goes too: the tail
 /// of a page after its first piece of furniture is furniture (a sidebar, a footer, a popup).</item>
@@ -206,6 +207,13 @@ public static partial class PageFurniture
             }
 
             leading = false;
+            // A sign-off names who wrote or edited the story; only as the item's last block, where
+            // it cannot be an interviewer's line or a film's credits in the middle of a review.
+            if (i == blocks.Count - 1 && block.Length <= MaxFurnitureBlockLength && SignOff().IsMatch(block))
+            {
+                continue;
+            }
+
             switch (Classify(block))
             {
                 case Furniture.Ending when start * 2 >= total:
@@ -316,6 +324,16 @@ public static partial class PageFurniture
         )$
         """, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace | RegexOptions.Singleline)]
     private static partial Regex EndingPhrase();
+
+    /// <summary>An agency's sign-off: "Editor: Liu Wei", "(Reporting by A; Editing by B)", "责任编辑：张三".</summary>
+    [GeneratedRegex("""
+        ^\W*(?:
+            editors?\s*:\s*\p{L}[\p{L}.'’\-\ ]{0,40}
+          | (?:reporting|writing|editing|additional\s+reporting)\s+by\s+[^;()]{1,60}(?:;\s*(?:reporting|writing|editing|additional\s+reporting)\s+by\s+[^;()]{1,60})*
+          | (?:责任编辑|責任編輯|编辑|編輯)\s*[:：]\s*\S{1,12}
+        )\W*$
+        """, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
+    private static partial Regex SignOff();
 
     /// <summary>Short blocks that are furniture wherever they stand, without ending the story.</summary>
     [GeneratedRegex("""

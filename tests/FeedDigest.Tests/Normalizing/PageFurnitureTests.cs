@@ -107,6 +107,21 @@ public sealed class PageFurnitureTests
         Assert.Equal("The app can now read images and slang. The move follows new rules on reposts.", PageFurniture.StripAll([(html, "Censors read images")], FurnitureRules.Default)[0].Text);
     }
 
+    [Theory]
+    [InlineData("<p>Police detained the blogger on Saturday.</p><p>Editor: Liu Wei</p>")]
+    [InlineData("<p>Police detained the blogger on Saturday.</p><p>(Reporting by Yew Lun Tian; Editing by Kim Coghill)</p>")]
+    [InlineData("<p>Police detained the blogger on Saturday.</p><p>责任编辑：刘伟</p>")]
+    public void StripAll_ASignOffAsTheLastBlock_IsDropped(string html) =>
+        Assert.Equal("Police detained the blogger on Saturday.", PageFurniture.StripAll([(html, "Blogger detained")], FurnitureRules.Default)[0].Text);
+
+    [Fact]
+    public void StripAll_AnInterviewersLine_BeforeTheAnswer_IsKept()
+    {
+        var html = "<p>The mayor spoke to us on Monday.</p><p>Editor: Tell us about the cranes.</p><p>Mayor: They arrive in spring.</p>";
+
+        Assert.Equal("The mayor spoke to us on Monday. Editor: Tell us about the cranes. Mayor: They arrive in spring.", PageFurniture.StripAll([(html, "The mayor")], FurnitureRules.Default)[0].Text);
+    }
+
     [Fact]
     public void StripAll_HeuristicsOff_KeepsEverything()
     {
