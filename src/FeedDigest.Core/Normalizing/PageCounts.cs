@@ -19,13 +19,6 @@ public static partial class PageCounts
     // Longer text is prose.
     private const int MaxCountLength = 120;
 
-    /// <summary>Whether <paramref name="text"/> (a paragraph, a line, or a part of one) holds counts and nothing else.</summary>
-    public static bool IsCounts(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        return text.Length <= MaxCountLength && Counts().IsMatch(text);
-    }
-
     /// <summary>
     /// <paramref name="text"/> without its parts that are nothing but counts: the pieces between
     /// "|", "·", "•" and the ends of sentences.
@@ -33,11 +26,11 @@ public static partial class PageCounts
     public static string Without(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var pieces = Pieces().Split(text);
-        return pieces.Length == 1
-            ? (IsCounts(text) ? string.Empty : text)
-            : string.Join(' ', pieces.Where(piece => !IsCounts(piece)));
+        return string.Join(' ', Pieces().Split(text).Where(piece => !IsCounts(piece)));
     }
+
+    /// <summary>Whether <paramref name="piece"/> (a paragraph, a line, or a part of one) holds counts and nothing else.</summary>
+    private static bool IsCounts(string piece) => piece.Length <= MaxCountLength && Counts().IsMatch(piece);
 
     // Non-backtracking: the alternatives overlap, and a piece is matched in time linear in its length.
     [GeneratedRegex("""
