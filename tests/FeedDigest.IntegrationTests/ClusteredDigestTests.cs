@@ -3,8 +3,10 @@ using FeedDigest.Core.Digests;
 using FeedDigest.Core.Polling;
 using FeedDigest.Core.Ports;
 using FeedDigest.Infrastructure.Storage;
+using FeedDigest.Core.Stories.Clustering;
 using FeedDigest.IntegrationTests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FeedDigest.IntegrationTests;
@@ -113,6 +115,94 @@ public sealed class ClusteredDigestTests : IAsyncLifetime, IDisposable
         Assert.Contains("China blocks VPN services in new internet censorship drive", digest.TextBody, StringComparison.Ordinal);
         Assert.Contains("China widens internet censorship, blocks VPN services", digest.TextBody, StringComparison.Ordinal);
         Assert.Contains("Regulators block VPN services to tighten internet censorship", digest.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnOutletsFollowUpOfAStorySent_GoesOut_WithCopiesOfIt_WhileLateCoverageAndLaterCopiesDoNot()
+    {
+        var settings = ThreeOutlets();
+        // A city paper's other news: what a story is weighed against.
+        settings["FeedDigest:Feeds:3:Id"] = "city";
+        settings["FeedDigest:Feeds:3:Url"] = server.Set("city.xml", FeedDocuments.Rss(
+            ("c1", "City council approves new budget for schools", "The council voted to raise spending on teachers and buildings."),
+            ("c2", "Local team wins regional football final", "Fans celebrated in the streets after the late winning goal."),
+            ("c3", "Heavy rain expected across the south this weekend", "Forecasters warned of flooding in low-lying areas."),
+            ("c4", "New bridge opens to traffic after two years of work", "Drivers crossed the river on the new bridge on Saturday morning."),
+            ("c5", "Museum unveils restored medieval tapestry", "Conservators spent three years cleaning and repairing the woven panels."),
+            ("c6", "Hospital opens new children's ward", "The ward adds forty beds and a play area for young patients."),
+            ("c7", "Train fares to rise next month", "Commuters face higher prices on most routes from the first of the month."),
+            ("c8", "Farmers report record apple harvest", "Warm weather in spring helped orchards across the valley."))).AbsoluteUri;
+        settings["FeedDigest:Stories:NewFeedWindow"] = "3650.00:00:00";
+        using (var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false))
+        {
+            await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
+            Assert.Equal(12, (await host.Services.GetRequiredService<FeedPoller>().PollAsync(allFeeds: true, default)).NewStories);
+            // The subscriber's first run sets their schedule; their first digest goes out at 07:00 Shanghai.
+            var dispatcher = host.Services.GetRequiredService<DigestDispatcher>();
+            Assert.Equal(new DigestRunReport(0, 0, 0), await dispatcher.RunAsync(default));
+            clock.Advance(TimeSpan.FromHours(23) + TimeSpan.FromMinutes(1));
+            Assert.Equal(new DigestRunReport(1, 1, 0), await dispatcher.RunAsync(default));
+        }
+
+        // The next day the Times follows its story up and the wire carries the Times' follow-up; a
+        // fourth outlet reports the first news, late.
+        const string Original = "China blocks VPN services in new internet censorship drive";
+        const string FollowUp = "Police detain VPN sellers as China's censorship drive widens";
+        const string WireCopy = "China's censorship drive widens: police detain VPN sellers";
+        const string LateCoverage = "Chinese regulators shut VPN services in internet censorship push";
+        const string FollowUpText = "Police in three provinces detained 40 people accused of selling VPN access, a week after regulators began shutting the services that get around the Great Firewall.";
+        clock.Advance(TimeSpan.FromHours(10));
+        server.Set("times.xml", FeedDocuments.Rss(
+            ("t3", FollowUp, FollowUpText),
+            ("t1", Original, "Regulators ordered the shutdown of VPN services used to get around the Great Firewall, tightening online censorship."),
+            ("t2", "Harbor port reopens after typhoon", "Ships returned to the port on Monday after the typhoon passed.")));
+        server.Set("wire.xml", FeedDocuments.Rss(
+            ("w2", WireCopy, FollowUpText),
+            ("w1", "China widens internet censorship, blocks VPN services", "Chinese regulators blocked VPN services that let users get around the Great Firewall, widening online censorship.")));
+        settings["FeedDigest:Feeds:4:Id"] = "late";
+        settings["FeedDigest:Feeds:4:Title"] = "Late Gazette";
+        settings["FeedDigest:Feeds:4:Url"] = server.Set("late.xml", FeedDocuments.Rss(
+            ("l1", LateCoverage, "Authorities closed VPN services that people in China use to get around the Great Firewall, in the latest internet censorship push."))).AbsoluteUri;
+        using (var later = TestHost.Build(directory.Path, settings, clock, withScheduler: false))
+        {
+            Assert.Equal(3, (await later.Services.GetRequiredService<FeedPoller>().PollAsync(allFeeds: true, default)).NewStories);
+            await AssertOneClusterAsync(later, Original, FollowUp, WireCopy, LateCoverage);
+            var subscriber = later.Services.GetRequiredService<ICatalogSource>().Current.Subscribers.Single();
+
+            var digest = await later.Services.GetRequiredService<DigestDispatcher>().PreviewAsync(subscriber, default);
+
+            Assert.NotNull(digest);
+            Assert.Contains(FollowUp, digest.TextBody, StringComparison.Ordinal);
+            Assert.Contains("also: Northbridge Wire https://wire.example/w2", digest.TextBody, StringComparison.Ordinal);
+            Assert.DoesNotContain(WireCopy, digest.TextBody, StringComparison.Ordinal);
+            Assert.DoesNotContain(LateCoverage, digest.TextBody, StringComparison.Ordinal);
+            Assert.DoesNotContain("Late Gazette", digest.TextBody, StringComparison.Ordinal);
+            Assert.DoesNotContain(Original, digest.TextBody, StringComparison.Ordinal);
+
+            // Sent at the next 07:00; then the agency carries the follow-up too: that is a copy of
+            // what the subscriber got, and their next digest has nothing.
+            clock.Advance(TimeSpan.FromHours(14));
+            Assert.Equal(new DigestRunReport(1, 1, 0), await later.Services.GetRequiredService<DigestDispatcher>().RunAsync(default));
+        }
+
+        clock.Advance(TimeSpan.FromHours(1));
+        server.Set("agency.xml", FeedDocuments.Rss(
+            ("a2", "VPN sellers detained as censorship drive widens", FollowUpText),
+            ("a1", "Regulators block VPN services to tighten internet censorship", "The regulators said VPN services that get around the Great Firewall are blocked under online censorship rules.")));
+        using var last = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
+        Assert.Equal(1, (await last.Services.GetRequiredService<FeedPoller>().PollAsync(allFeeds: true, default)).NewStories);
+        await AssertOneClusterAsync(last, Original, FollowUp, "VPN sellers detained as censorship drive widens");
+        clock.Advance(TimeSpan.FromHours(23));
+        Assert.Equal(new DigestRunReport(0, 0, 0), await last.Services.GetRequiredService<DigestDispatcher>().RunAsync(default));
+    }
+
+    private static async Task AssertOneClusterAsync(IHost host, params string[] titles)
+    {
+        // As every digest run does first.
+        await host.Services.GetRequiredService<ClusteringCatchUp>().CatchUpAsync(default);
+        var stored = (await host.Services.GetRequiredService<IFeedStore>().GetStoriesAfterAsync(0, 100, default)).Where(s => titles.Contains(s.Title)).ToList();
+        var clusters = await host.Services.GetRequiredService<IStoryClusterIndex>().GetClustersAsync(stored.Select(s => s.Id).ToList(), default);
+        Assert.True(stored.Count == titles.Length && clusters.Count == titles.Length && clusters.Values.Distinct().Count() == 1, $"precondition: the stories are one cluster ({string.Join(", ", stored.Select(s => $"{s.Title} -> {clusters.GetValueOrDefault(s.Id)}"))})");
     }
 
     /// <summary>The Times, a wire and an agency carry one censorship story; the Times a port story too.</summary>

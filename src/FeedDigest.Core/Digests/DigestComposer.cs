@@ -1,6 +1,7 @@
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Normalizing;
 using FeedDigest.Core.Stories;
+using FeedDigest.Core.Stories.Clustering;
 using FeedDigest.Core.Topics;
 
 namespace FeedDigest.Core.Digests;
@@ -12,7 +13,9 @@ public static class DigestComposer
     /// The versions of one story from several outlets (a cluster) are listed once: the version from
     /// the outlet listed first in the configuration leads (the earliest seen among equals), the others
     /// follow as "also"; a feed the topic leaves out (its feed filter) is neither. A cluster is in when
-    /// any version matches one of the subscriber's topics, and is listed under the first such topic. Clusters already sent to the subscriber are left out.
+    /// any version matches one of the subscriber's topics, and is listed under the first such topic. Clusters already sent to the subscriber are left out,
+    /// but for a follow-up: a further article by an outlet the subscriber got the story from, that is
+    /// not a copy of any story they got in it, goes out (with other outlets' copies of it as "also").
     /// The digest lists its topics in the subscriber's order, and within a topic the stories carried
     /// by the most outlets first, then the most recent. Over the cap, the stories carried by the most
     /// outlets stay (the most recent among equals), whatever their topic, and the rest are counted
@@ -32,6 +35,10 @@ public static class DigestComposer
     /// their outlets carried it, and are named under "also" (those of feeds still configured: a
     /// removed or archived feed has no name to show).
     /// </param>
+    /// <param name="gotStories">
+    /// The stories the subscriber got (as a headline or under "also") in the delivered clusters that
+    /// have a candidate, with their clusters: a new story there goes out only as a follow-up of these.
+    /// </param>
     public static (IReadOnlyList<DigestEntry> Entries, int Omitted) Compose(
         Subscriber subscriber,
         Catalog catalog,
@@ -39,8 +46,9 @@ public static class DigestComposer
         int maxStories,
         IReadOnlySet<long>? deliveredClusters = null,
         IReadOnlyList<StoredStory>? earlierCopies = null,
-        IReadOnlySet<long>? updatesWanted = null) =>
-        Compose(subscriber, catalog, candidates, catalog.TopicMatcher.Match, maxStories, deliveredClusters, earlierCopies, updatesWanted);
+        IReadOnlySet<long>? updatesWanted = null,
+        IReadOnlyList<StoredStory>? gotStories = null) =>
+        Compose(subscriber, catalog, candidates, catalog.TopicMatcher.Match, maxStories, deliveredClusters, earlierCopies, updatesWanted, gotStories);
 
     /// <summary>
     /// As above, with each story's topics already matched: a digest run matches every new story
@@ -55,9 +63,12 @@ public static class DigestComposer
         int maxStories,
         IReadOnlySet<long>? deliveredClusters = null,
         IReadOnlyList<StoredStory>? earlierCopies = null,
-        IReadOnlySet<long>? updatesWanted = null)
+        IReadOnlySet<long>? updatesWanted = null,
+        IReadOnlyList<StoredStory>? gotStories = null)
     {
         var earlierByCluster = (earlierCopies ?? []).Where(story => story.ClusterId is not null).ToLookup(story => story.ClusterId!.Value);
+        var gotByCluster = (gotStories ?? []).Where(story => story.ClusterId is not null).ToLookup(story => story.ClusterId!.Value);
+        var resemblance = new StoryResemblance();
         var topics = subscriber.TopicIds
             .Select(id => catalog.TopicsById.GetValueOrDefault(id))
             .OfType<Topic>()
@@ -66,32 +77,56 @@ public static class DigestComposer
         var matches = new List<(StoredStory Lead, List<StoredStory> Others, int TopicIndex, bool Updated)>();
         foreach (var candidateGroup in candidates.GroupBy(story => story.ClusterId ?? -story.Id))
         {
-            IEnumerable<StoredStory> group = candidateGroup;
             var cluster = candidateGroup.First().ClusterId;
-            var earlier = cluster is { } clustered ? earlierByCluster[clustered] : [];
-            var resent = false;
             if (cluster is { } delivered && deliveredClusters is not null && deliveredClusters.Contains(delivered))
             {
                 // A cluster the subscriber got stays out, but for its stories edited since and queued
                 // once more (Stories:EditedStories IncludeOnce) that they read as its headline: those go
                 // out again, marked updated. An outlet's edit of a copy only named under "also" is not.
                 var updated = candidateGroup.Where(story => story.Revision > 0 && (updatesWanted is null || updatesWanted.Contains(story.Id))).ToList();
-                if (updated.Count == 0)
+                if (updated.Count > 0)
                 {
-                    continue;
+                    AddMatch(updated, [], updated: true);
                 }
 
-                group = updated;
-                earlier = [];
-                resent = true;
-            }
-            else if (cluster is null && candidateGroup.First() is { Revision: > 0 } edited && (updatesWanted is null || updatesWanted.Contains(edited.Id)))
-            {
-                // Without clustering (Clustering:Enabled false) a story is its own group, sent again
-                // only as a new revision: marked updated for the subscribers who read an earlier one.
-                resent = true;
+                // And for a follow-up, listed as a story of its own.
+                var followUp = FollowUp(candidateGroup.Except(updated).ToList(), gotByCluster[delivered].ToList(), catalog, resemblance);
+                if (followUp.Count > 0)
+                {
+                    AddMatch(followUp, [], updated: false);
+                }
+
+                continue;
             }
 
+            // Without clustering (Clustering:Enabled false) a story is its own group, sent again
+            // only as a new revision: marked updated for the subscribers who read an earlier one.
+            var resent = cluster is null && candidateGroup.First() is { Revision: > 0 } edited && (updatesWanted is null || updatesWanted.Contains(edited.Id));
+            AddMatch(candidateGroup, cluster is { } clustered ? earlierByCluster[clustered] : [], resent);
+        }
+
+        var entries = new List<DigestEntry>();
+        var kept = matches
+            .OrderByDescending(m => m.Others.Count)
+            .ThenByDescending(m => m.Lead.DatedAt)
+            .Take(maxStories)
+            .OrderBy(m => m.TopicIndex)
+            .ThenByDescending(m => m.Others.Count)
+            .ThenByDescending(m => m.Lead.DatedAt);
+        foreach (var (lead, others, topicIndex, updated) in kept)
+        {
+            var topicId = topics[topicIndex].Id;
+            entries.Add(new DigestEntry(lead.Id, topicId, entries.Count, Updated: updated));
+            foreach (var other in others)
+            {
+                entries.Add(new DigestEntry(other.Id, topicId, entries.Count, lead.Id));
+            }
+        }
+
+        return (entries, matches.Count - Math.Min(matches.Count, maxStories));
+
+        void AddMatch(IEnumerable<StoredStory> group, IEnumerable<StoredStory> earlier, bool updated)
+        {
             var topicIndex = group
                 .Select(topicsOf)
                 .Select(matched => topics.FindIndex(topic => matched.Contains(topic)))
@@ -100,7 +135,7 @@ public static class DigestComposer
                 .Min();
             if (topicIndex < 0)
             {
-                continue;
+                return;
             }
 
             // A topic that leaves a feed out (ExcludeFeeds, or Feeds and Tags naming others) shows
@@ -150,28 +185,31 @@ public static class DigestComposer
                     .ToList();
             }
 
-            matches.Add((lead, others, topicIndex, resent));
+            matches.Add((lead, others, topicIndex, updated));
         }
+    }
 
-        var entries = new List<DigestEntry>();
-        var kept = matches
-            .OrderByDescending(m => m.Others.Count)
-            .ThenByDescending(m => m.Lead.DatedAt)
-            .Take(maxStories)
-            .OrderBy(m => m.TopicIndex)
-            .ThenByDescending(m => m.Others.Count)
-            .ThenByDescending(m => m.Lead.DatedAt);
-        foreach (var (lead, others, topicIndex, updated) in kept)
+    /// <summary>
+    /// The new stories of a cluster the subscriber got that go out as its follow-up: further articles
+    /// by outlets the subscriber got the story from (an outlet writes again when there is news), each
+    /// a copy of no story they got in it (an outlet's second feed, a republish, another outlet's copy
+    /// of a follow-up already sent), with the other outlets' copies of those (named under "also").
+    /// Another outlet's own article, arriving after the digest that named the story, stays out: it is
+    /// more likely late coverage of what they read than news.
+    /// </summary>
+    private static List<StoredStory> FollowUp(List<StoredStory> fresh, List<StoredStory> got, Catalog catalog, StoryResemblance resemblance)
+    {
+        if (got.Count == 0)
         {
-            var topicId = topics[topicIndex].Id;
-            entries.Add(new DigestEntry(lead.Id, topicId, entries.Count, Updated: updated));
-            foreach (var other in others)
-            {
-                entries.Add(new DigestEntry(other.Id, topicId, entries.Count, lead.Id));
-            }
+            return [];
         }
 
-        return (entries, matches.Count - Math.Min(matches.Count, maxStories));
+        var outlets = got.Select(story => catalog.OutletName(story.FeedId)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var notCopies = fresh.Where(story => !got.Any(sent => resemblance.IsCopy(story, sent))).ToList();
+        var further = notCopies.Where(story => outlets.Contains(catalog.OutletName(story.FeedId))).ToList();
+        return further.Count == 0
+            ? []
+            : notCopies.Where(story => further.Contains(story) || further.Any(followUp => resemblance.IsCopy(story, followUp))).ToList();
     }
 
     private static string? LinkOf(StoredStory story) => string.IsNullOrWhiteSpace(story.Link) ? null : UrlCanonicalizer.Canonicalize(story.Link);

@@ -164,9 +164,9 @@ public sealed class DigestDispatcher(
         if (stories.Count > 0)
         {
             var earlier = candidates.EarlierCopies(stories, state.StoryCutoff, clusteringOptions.Value.Window);
-            var delivered = await GetDeliveredClustersAsync(subscriber, state, now, stories, earlier, cancellationToken).ConfigureAwait(false);
+            var (delivered, got) = await GetDeliveredAsync(subscriber, state, now, stories, earlier, cancellationToken).ConfigureAwait(false);
             var updates = await GetUpdatesWantedAsync(subscriber, stories, delivered, cancellationToken).ConfigureAwait(false);
-            (entries, omitted) = DigestComposer.Compose(subscriber, catalog, stories, candidates.TopicsOf, subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered, earlier, updates);
+            (entries, omitted) = DigestComposer.Compose(subscriber, catalog, stories, candidates.TopicsOf, subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered, earlier, updates, got);
         }
 
         var digest = entries.Count == 0
@@ -347,9 +347,9 @@ public sealed class DigestDispatcher(
             .Select(story => story.ClusterId)
             .ToHashSet();
         var earlier = await GetEarlierCopiesAsync(clustered.Where(story => matchingClusters.Contains(story.ClusterId)).ToList(), state.StoryCutoff, cancellationToken).ConfigureAwait(false);
-        var delivered = await GetDeliveredClustersAsync(subscriber, state, now, clustered, earlier, cancellationToken).ConfigureAwait(false);
+        var (delivered, got) = await GetDeliveredAsync(subscriber, state, now, clustered, earlier, cancellationToken).ConfigureAwait(false);
         var updates = await GetUpdatesWantedAsync(subscriber, clustered, delivered, cancellationToken).ConfigureAwait(false);
-        var (entries, omitted) = DigestComposer.Compose(subscriber, catalog, clustered, story => topicsOf[story.Id], subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered, earlier, updates);
+        var (entries, omitted) = DigestComposer.Compose(subscriber, catalog, clustered, story => topicsOf[story.Id], subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered, earlier, updates, got);
         if (entries.Count == 0)
         {
             return null;
@@ -369,24 +369,41 @@ public sealed class DigestDispatcher(
     /// whenever, among the <paramref name="earlier"/> copies and the <paramref name="candidates"/>
     /// edited and queued again: a copy dated within the window of one they got (a feed that lists
     /// its items days late) is the story they got, and is not sent again (an edit of it goes out as
-    /// an update).
+    /// an update). With them, the stories the subscriber got in those of the clusters that have a
+    /// candidate (DigestComposer's gotStories).
     /// </summary>
-    private async Task<IReadOnlySet<long>> GetDeliveredClustersAsync(
+    private async Task<(IReadOnlySet<long> Clusters, IReadOnlyList<StoredStory> Got)> GetDeliveredAsync(
         Subscriber subscriber, SubscriberDigestState state, DateTimeOffset now, IReadOnlyList<StoredStory> candidates, IReadOnlyList<StoredStory> earlier, CancellationToken cancellationToken)
     {
         var since = (state.LastSlotAt is { } lastSlot && lastSlot < now ? lastSlot : now) - clusteringOptions.Value.Window;
         var sent = await digestStore.GetDeliveredStoryIdsAsync(subscriber.Key, since, cancellationToken).ConfigureAwait(false);
-        var delivered = sent.Count == 0
-            ? new HashSet<long>()
-            : (await ClustersOfAsync(sent, cancellationToken).ConfigureAwait(false)).Values.ToHashSet();
+        var sentClusters = sent.Count == 0 ? new Dictionary<long, long>() : await ClustersOfAsync(sent, cancellationToken).ConfigureAwait(false);
+        var delivered = sentClusters.Values.ToHashSet();
         var mayHaveGot = earlier.Concat(candidates.Where(story => story.Revision > 0)).Where(story => story.ClusterId is not null).ToList();
+        List<StoredStory> gotAmongThem = [];
         if (mayHaveGot.Count > 0)
         {
             var got = (await digestStore.GetDeliveredAmongAsync(subscriber.Key, mayHaveGot.Select(story => story.Id).ToList(), cancellationToken).ConfigureAwait(false)).ToHashSet();
-            delivered.UnionWith(mayHaveGot.Where(story => got.Contains(story.Id)).Select(story => story.ClusterId!.Value));
+            gotAmongThem = mayHaveGot.Where(story => got.Contains(story.Id)).ToList();
+            delivered.UnionWith(gotAmongThem.Select(story => story.ClusterId!.Value));
         }
 
-        return delivered;
+        // What a new story of a delivered cluster is compared with, to tell a follow-up from a copy:
+        // the stories the subscriber got in it, read only for the clusters that have one.
+        var withNew = candidates.Where(story => story.ClusterId is { } cluster && delivered.Contains(cluster)).Select(story => story.ClusterId!.Value).ToHashSet();
+        if (withNew.Count == 0)
+        {
+            return (delivered, []);
+        }
+
+        var known = gotAmongThem.Select(story => story.Id).ToHashSet();
+        var toRead = sentClusters.Where(pair => withNew.Contains(pair.Value) && !known.Contains(pair.Key)).Select(pair => pair.Key).ToList();
+        var read = toRead.Count == 0 ? [] : await feedStore.GetStoriesAsync(toRead, cancellationToken).ConfigureAwait(false);
+        var gotInThem = read
+            .Select(story => story with { ClusterId = sentClusters[story.Id] })
+            .Concat(gotAmongThem.Where(story => withNew.Contains(story.ClusterId!.Value)))
+            .ToList();
+        return (delivered, gotInThem);
     }
 
     /// <summary>The catalog, naming the feeds the configuration gives no Title by the titles they give themselves.</summary>

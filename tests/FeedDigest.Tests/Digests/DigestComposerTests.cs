@@ -1,5 +1,6 @@
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Digests;
+using FeedDigest.Core.Stories;
 
 namespace FeedDigest.Tests.Digests;
 
@@ -255,6 +256,69 @@ public sealed class DigestComposerTests
 
         Assert.Equal([6L, 8L], entries.Select(entry => entry.StoryId).Order());
         Assert.DoesNotContain(entries, entry => entry.StoryId == 5);
+    }
+
+    [Fact]
+    public void Compose_DeliveredCluster_AnOutletsFollowUp_GoesOut_WithCopiesOfIt_ButNotLateCoverageOrARepublish()
+    {
+        // Cluster 7 was sent: harbor's story led, the wire's copy was named under "also". A day later
+        // harbor follows it up and the wire carries the follow-up.
+        const string FirstNews = "Regulators ordered the shutdown of VPN services used to get around the Great Firewall.";
+        const string FurtherNews = "Police in three provinces detained 40 people accused of selling VPN access, a week after regulators began shutting the services.";
+        StoredStory[] got =
+        [
+            DigestTestData.Story(1, "China blocks VPN services in censorship drive", FirstNews) with { ClusterId = 7 },
+            DigestTestData.Story(2, "Censorship: China blocks VPN services", FirstNews, feedId: "wire") with { ClusterId = 7 },
+        ];
+        var stories = new[]
+        {
+            DigestTestData.Story(5, "Police detain VPN sellers as censorship drive widens", FurtherNews) with { ClusterId = 7 },
+            DigestTestData.Story(6, "Censorship drive widens: VPN sellers detained", FurtherNews, feedId: "wire") with { ClusterId = 7 },
+            // An outlet that had not carried the story reports the first news, late.
+            DigestTestData.Story(8, "Internet censorship: authorities close VPN services", "Authorities closed VPN services people use to get around the Great Firewall.", feedId: "newcomer") with { ClusterId = 7 },
+            // Harbor's first story republished under a reworded headline.
+            DigestTestData.Story(9, "UPDATE 1-China blocks VPN services in censorship drive", FirstNews) with { ClusterId = 7 },
+        };
+        var catalog = DigestTestData.Catalog(new FeedOptions { Id = "newcomer", Url = "https://newcomer.example/feed.xml" });
+
+        var (entries, _) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), catalog, stories, 50, new HashSet<long> { 7 }, gotStories: got);
+
+        Assert.Equal([new DigestEntry(5, "censorship", 0), new DigestEntry(6, "censorship", 1, LeadStoryId: 5)], entries);
+    }
+
+    [Fact]
+    public void Compose_DeliveredCluster_ACopyOfAFollowUpSent_StaysOut_AndAnUpdateOwedGoesOutBesideAFurtherFollowUp()
+    {
+        const string FirstNews = "Regulators ordered the shutdown of VPN services used to get around the Great Firewall.";
+        const string FurtherNews = "Police in three provinces detained 40 people accused of selling VPN access, a week after regulators began shutting the services.";
+        StoredStory[] got =
+        [
+            DigestTestData.Story(1, "China blocks VPN services in censorship drive", FirstNews) with { ClusterId = 7 },
+            DigestTestData.Story(5, "Police detain VPN sellers as censorship drive widens", FurtherNews) with { ClusterId = 7 },
+        ];
+        var stories = new[]
+        {
+            DigestTestData.Story(6, "Censorship drive widens: VPN sellers detained", FurtherNews, feedId: "wire") with { ClusterId = 7 },
+            DigestTestData.Story(10, "China blocks VPN services in censorship drive (corrected)", FirstNews) with { ClusterId = 7, Revision = 1 },
+            DigestTestData.Story(11, "Court jails VPN seller for five years as censorship drive goes on", "A court sentenced the first of the detained sellers to five years in prison.") with { ClusterId = 7 },
+        };
+
+        var (entries, _) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), DigestTestData.Catalog(), stories, 50, new HashSet<long> { 7 }, updatesWanted: new HashSet<long> { 10 }, gotStories: got);
+
+        Assert.Equal([10L, 11L], entries.Select(entry => entry.StoryId).Order());
+        Assert.Contains(new DigestEntry(10, "censorship", entries.Single(entry => entry.StoryId == 10).Position, Updated: true), entries);
+        Assert.DoesNotContain(entries, entry => entry.LeadStoryId is not null);
+    }
+
+    [Fact]
+    public void Compose_DeliveredCluster_AFollowUpMatchingNoTopicOfTheSubscriber_StaysOut()
+    {
+        StoredStory[] got = [DigestTestData.Story(1, "China blocks VPN services in censorship drive", "Regulators ordered the shutdown of VPN services.") with { ClusterId = 7 }];
+        var followUp = DigestTestData.Story(5, "Police detain VPN sellers", "Police in three provinces detained 40 people accused of selling VPN access.") with { ClusterId = 7 };
+
+        var (entries, _) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), DigestTestData.Catalog(), [followUp], 50, new HashSet<long> { 7 }, gotStories: got);
+
+        Assert.Empty(entries);
     }
 
     [Fact]
