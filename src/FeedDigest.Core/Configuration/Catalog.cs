@@ -163,6 +163,13 @@ public sealed class Catalog
                 continue;
             }
 
+            TimeZoneInfo? zone = null;
+            if (!string.IsNullOrWhiteSpace(feed.TimeZone) && !TZConvert.TryGetTimeZoneInfo(feed.TimeZone.Trim(), out zone))
+            {
+                problems.Add($"{path}:TimeZone: unknown time zone \"{feed.TimeZone.Trim()}\"; use an IANA name such as \"Asia/Shanghai\", or leave it out for dates in UTC.");
+                continue;
+            }
+
             if (ReadFurnitureRules(feed, path, problems) is not { } furniture)
             {
                 continue;
@@ -174,7 +181,7 @@ public sealed class Catalog
                 string.IsNullOrWhiteSpace(feed.UserName) ? null : feed.UserName,
                 feed.Password,
                 proxy);
-            feeds.Add(new Feed(id, source, string.IsNullOrWhiteSpace(feed.Title) ? null : feed.Title.Trim(), feed.Tags.ToList(), feed.PollInterval) { Fetch = fetch, Identity = identity, Language = language, Furniture = furniture });
+            feeds.Add(new Feed(id, source, string.IsNullOrWhiteSpace(feed.Title) ? null : feed.Title.Trim(), feed.Tags.ToList(), feed.PollInterval) { Fetch = fetch, Identity = identity, Language = language, TimeZone = zone, Furniture = furniture });
         }
 
         return feeds;

@@ -48,6 +48,12 @@ public sealed class FeedOptions
     /// <summary>The feed's language as a BCP 47 tag (en, zh-CN): what a topic query's lang: matches.</summary>
     public string? Language { get; set; }
 
+    /// <summary>
+    /// The zone of this feed's dates that name none (an IANA name such as "Asia/Shanghai"): Xinhua's
+    /// "2026-11-28 10:00:00" is Beijing time. Left out: such dates are UTC.
+    /// </summary>
+    public string? TimeZone { get; set; }
+
     /// <summary>CSS selectors of page furniture in this feed's item HTML (e.g. "div.share-bar", "p.subscribe"), removed before summaries are made.</summary>
     public List<string> RemoveSelectors { get; set; } = [];
 

@@ -19,6 +19,9 @@ public sealed record Feed(
     /// <summary>The language the admin declares for the feed (a BCP 47 tag such as zh-CN): what topic queries' lang: matches.</summary>
     public string? Language { get; init; }
 
+    /// <summary>The zone of the feed's dates that name none; null: UTC.</summary>
+    public TimeZoneInfo? TimeZone { get; init; }
+
     /// <summary>How this feed's summaries are cleared of page furniture.</summary>
     public Normalizing.FurnitureRules Furniture { get; init; } = Normalizing.FurnitureRules.Default;
 }

@@ -10,8 +10,9 @@ namespace FeedDigest.Core.Normalizing;
 /// </summary>
 /// <remarks>
 /// A string that is not a date gives null: never an exception and never a guess (no clock is read,
-/// so a date that lacks its year is not completed). A string without a zone is taken as UTC,
-/// except the Korean formats, which are Korean local time by their source's convention.
+/// so a date that lacks its year is not completed). A string without a zone is taken in the zone
+/// the caller gives (a feed's <c>TimeZone</c>: Xinhua's "2026-11-28 10:00:00" is Beijing time), else
+/// as UTC, except the Korean formats, which are Korean local time by their source's convention.
 /// </remarks>
 public static class FeedDateParser
 {
@@ -21,9 +22,21 @@ public static class FeedDateParser
     // DateTimeOffset accepts offsets up to 14 hours; real zones stay within that (UTC+14, Kiribati).
     private const int MaxOffsetMinutes = 14 * 60;
 
+    // The zone of the feed being parsed (FeedParser.Parse), for its dates that name none. Set for the
+    // length of one parse on its thread, as CultureInfo.CurrentCulture is for .NET's own date parsing:
+    // the three readers reach this parser from a dozen places, down to a hook the syndication
+    // formatter calls, and a parse never leaves its thread (it reads a span).
+    [ThreadStatic]
+    private static TimeZoneInfo? feedZone;
+
     /// <summary>Parses <paramref name="value"/> into an instant, or gives null when it is not a date.</summary>
-    public static DateTimeOffset? Parse(string? value)
+    /// <param name="zoneWhenNone">
+    /// The zone of a date that names none; null: the zone of the feed being parsed on this thread
+    /// (<see cref="InFeedZone"/>), else UTC.
+    /// </param>
+    public static DateTimeOffset? Parse(string? value, TimeZoneInfo? zoneWhenNone = null)
     {
+        zoneWhenNone ??= feedZone;
         if (string.IsNullOrWhiteSpace(value) || value.Length > MaxLength)
         {
             return null;
@@ -43,15 +56,33 @@ public static class FeedDateParser
 
         // ISO 8601 first: its grammar is strict, so it never claims a string that the textual parser
         // would read differently, and the textual parser sees only what ISO 8601 rejected.
-        return Iso8601DateParser.Parse(text) ?? TextualDateParser.Parse(text);
+        return Iso8601DateParser.Parse(text, zoneWhenNone) ?? TextualDateParser.Parse(text, zoneWhenNone);
+    }
+
+    /// <summary>
+    /// Until the scope is disposed, dates parsed on this thread that name no zone are in
+    /// <paramref name="zone"/> (null: UTC): the zone of the feed a parse reads.
+    /// </summary>
+    internal static FeedZoneScope InFeedZone(TimeZoneInfo? zone)
+    {
+        var outer = feedZone;
+        feedZone = zone;
+        return new FeedZoneScope(outer);
+    }
+
+    internal readonly struct FeedZoneScope(TimeZoneInfo? outer) : IDisposable
+    {
+        public void Dispose() => feedZone = outer;
     }
 
     /// <summary>
     /// Builds the instant from its fields, or null when any field is out of range or the instant
     /// falls outside what <see cref="DateTimeOffset"/> can hold (year 1 to 9999, in UTC too).
     /// </summary>
+    /// <param name="offsetMinutes">The offset the date gives; null when it names no zone.</param>
+    /// <param name="zoneWhenNone">The zone of a date that names none; null: UTC.</param>
     internal static DateTimeOffset? Build(
-        int year, int month, int day, int hour, int minute, int second, long fractionTicks, int offsetMinutes)
+        int year, int month, int day, int hour, int minute, int second, long fractionTicks, int? offsetMinutes, TimeZoneInfo? zoneWhenNone)
     {
         if (year is < 1 or > 9999 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
         {
@@ -71,7 +102,7 @@ public static class FeedDateParser
             second = 59;
         }
 
-        if (Math.Abs(offsetMinutes) > MaxOffsetMinutes)
+        if (offsetMinutes is { } given && Math.Abs(given) > MaxOffsetMinutes)
         {
             return null;
         }
@@ -81,13 +112,24 @@ public static class FeedDateParser
             + (minute * TimeSpan.TicksPerMinute)
             + (second * TimeSpan.TicksPerSecond)
             + fractionTicks;
-        var utcTicks = localTicks - (offsetMinutes * TimeSpan.TicksPerMinute);
-        if (localTicks > DateTime.MaxValue.Ticks || utcTicks < 0 || utcTicks > DateTime.MaxValue.Ticks)
+        if (localTicks > DateTime.MaxValue.Ticks)
         {
             return null;
         }
 
-        return new DateTimeOffset(localTicks, TimeSpan.FromMinutes(offsetMinutes));
+        // A wall-clock time the zone skips (a spring-forward hour) takes the offset before the change;
+        // a zone's old local mean time (+08:05:43 in Shanghai before 1901) is rounded to the minute,
+        // as DateTimeOffset keeps offsets.
+        var offset = offsetMinutes is { } named
+            ? TimeSpan.FromMinutes(named)
+            : TimeSpan.FromMinutes(Math.Round((zoneWhenNone?.GetUtcOffset(new DateTime(localTicks, DateTimeKind.Unspecified)) ?? TimeSpan.Zero).TotalMinutes));
+        var utcTicks = localTicks - offset.Ticks;
+        if (utcTicks < 0 || utcTicks > DateTime.MaxValue.Ticks)
+        {
+            return null;
+        }
+
+        return new DateTimeOffset(localTicks, offset);
     }
 
     /// <summary>

@@ -18,7 +18,8 @@ namespace FeedDigest.Core.Normalizing;
 /// </remarks>
 internal static class Iso8601DateParser
 {
-    public static DateTimeOffset? Parse(string text)
+    /// <param name="zoneWhenNone">The zone of a date that names none; null: UTC.</param>
+    public static DateTimeOffset? Parse(string text, TimeZoneInfo? zoneWhenNone)
     {
         var i = 0;
         if (!TryReadDate(text, ref i, out var year, out var month, out var day, out var hasDay))
@@ -28,7 +29,7 @@ internal static class Iso8601DateParser
 
         if (i == text.Length)
         {
-            return FeedDateParser.Build(year, month, day, 0, 0, 0, 0, 0);
+            return FeedDateParser.Build(year, month, day, 0, 0, 0, 0, null, zoneWhenNone);
         }
 
         // A time needs a whole date before it.
@@ -62,7 +63,7 @@ internal static class Iso8601DateParser
             return null;
         }
 
-        return FeedDateParser.Build(year, month, day, hour, minute, second, fraction, offset);
+        return FeedDateParser.Build(year, month, day, hour, minute, second, fraction, offset, zoneWhenNone);
     }
 
     private static bool TryReadDate(string text, ref int i, out int year, out int month, out int day, out bool hasDay)
@@ -385,15 +386,24 @@ internal static class Iso8601DateParser
     /// The zone after the time, then at most a redundant zone name or comment ("+0000 UTC",
     /// "-0700 (MST)", as Go and mail software print them), then the end of the string.
     /// </summary>
-    private static bool TryReadZone(string text, ref int i, out int offset)
+    /// <remarks>No zone at all gives a null offset: the feed's zone (or UTC) is the date's.</remarks>
+    private static bool TryReadZone(string text, ref int i, out int? zone)
     {
-        offset = 0;
+        zone = null;
         var spaced = SkipSpaces(text, ref i);
         if (i == text.Length)
         {
             return true;
         }
 
+        var found = TryReadGivenZone(text, ref i, spaced, out var offset);
+        zone = offset;
+        return found;
+    }
+
+    private static bool TryReadGivenZone(string text, ref int i, bool spaced, out int offset)
+    {
+        offset = 0;
         var c = text[i];
         if (c is 'Z' or 'z' && (i + 1 == text.Length || !char.IsLetter(text[i + 1])))
         {

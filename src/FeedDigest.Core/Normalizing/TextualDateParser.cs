@@ -25,6 +25,7 @@ internal sealed class TextualDateParser
     private const int KoreanOffsetMinutes = 9 * 60;
 
     private readonly string text;
+    private readonly TimeZoneInfo? zoneWhenNone;
     private int pos;
 
     // Numbers and month names outside compound tokens, in written order; a date has three.
@@ -62,9 +63,10 @@ internal sealed class TextualDateParser
     private bool previousWasTime;
     private bool sawWeekday;
 
-    private TextualDateParser(string text) => this.text = text;
+    private TextualDateParser(string text, TimeZoneInfo? zoneWhenNone) => (this.text, this.zoneWhenNone) = (text, zoneWhenNone);
 
-    public static DateTimeOffset? Parse(string text) => new TextualDateParser(text).Run();
+    /// <param name="zoneWhenNone">The zone of a date that names none (and is not Korean); null: UTC.</param>
+    public static DateTimeOffset? Parse(string text, TimeZoneInfo? zoneWhenNone) => new TextualDateParser(text, zoneWhenNone).Run();
 
     private DateTimeOffset? Run()
     {
@@ -554,8 +556,8 @@ internal sealed class TextualDateParser
             h = (h % 12) + (meridiem == Pm ? 12 : 0);
         }
 
-        var zone = hasZone ? offset : korean ? KoreanOffsetMinutes : 0;
-        return FeedDateParser.Build(year, month, day, h, minute, second, fraction, zone);
+        int? zone = hasZone ? offset : korean ? KoreanOffsetMinutes : null;
+        return FeedDateParser.Build(year, month, day, h, minute, second, fraction, zone, zoneWhenNone);
     }
 
     /// <summary>

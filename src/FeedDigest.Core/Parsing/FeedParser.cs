@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.RegularExpressions;
 using System.Text.Unicode;
 using System.Xml;
+using FeedDigest.Core.Normalizing;
 
 namespace FeedDigest.Core.Parsing;
 
@@ -20,8 +21,10 @@ public static partial class FeedParser
     /// <param name="body">The document's bytes, as fetched.</param>
     /// <param name="documentUri">Where the document came from; relative links resolve against it.</param>
     /// <param name="declaredCharset">The charset parameter of the HTTP Content-Type, if any.</param>
-    public static ParsedFeed Parse(ReadOnlySpan<byte> body, Uri? documentUri = null, string? declaredCharset = null)
+    /// <param name="zoneOfDates">The zone the feed's dates are in where they name none (its <c>TimeZone</c>); null: UTC.</param>
+    public static ParsedFeed Parse(ReadOnlySpan<byte> body, Uri? documentUri = null, string? declaredCharset = null, TimeZoneInfo? zoneOfDates = null)
     {
+        using var zone = FeedDateParser.InFeedZone(zoneOfDates);
         XmlException? knownError = null;
         // A document long enough to be screened (SafeXml.Screen) takes the general path, where the
         // screening is done on its text before any strict reading.

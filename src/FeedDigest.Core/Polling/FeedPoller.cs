@@ -255,7 +255,7 @@ public sealed class FeedPoller(
                 return (true, 0);
 
             case FetchResult.Content content:
-                var parsed = FeedParser.Parse(content.Body, content.FinalUri, content.Charset);
+                var parsed = FeedParser.Parse(content.Body, content.FinalUri, content.Charset, feed.TimeZone);
                 if (parsed.Items.Count == 0 && parsed.Format == FeedFormat.Unknown && discoverFeed && FeedDiscovery.LooksLikeHtml(content.MediaType, content.Body))
                 {
                     return await FollowDiscoveredFeedAsync(feed, state, content, options, cancellationToken).ConfigureAwait(false);

@@ -108,6 +108,7 @@ internal static class CatalogConfigurationReader
             Proxy = feed["Proxy"],
             Identity = feed["Identity"],
             Language = feed["Language"],
+            TimeZone = feed["TimeZone"],
             RemoveSelectors = Strings(feed, "RemoveSelectors"),
             RemovePatterns = Strings(feed, "RemovePatterns"),
             FurnitureHeuristics = furnitureHeuristics,

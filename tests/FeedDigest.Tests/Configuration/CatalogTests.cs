@@ -61,6 +61,23 @@ public sealed class CatalogTests
     }
 
     [Fact]
+    public void TryCreate_FeedTimeZone_IsReadOrRefusedNamingTheFeed()
+    {
+        var options = ValidOptions();
+        options.Feeds[0].TimeZone = " Asia/Shanghai ";
+        options.Feeds[1].TimeZone = "Asia/Beijing";
+
+        Assert.False(Catalog.TryCreate(options, BaseDirectory, out _, out var errors));
+        var error = Assert.Single(errors);
+        Assert.StartsWith("FeedDigest:Feeds:1:TimeZone: unknown time zone \"Asia/Beijing\"", error, StringComparison.Ordinal);
+
+        options.Feeds[1].TimeZone = null;
+        Assert.True(Catalog.TryCreate(options, BaseDirectory, out var catalog, out _));
+        Assert.Equal(TimeSpan.FromHours(8), catalog.Feeds[0].TimeZone?.BaseUtcOffset);
+        Assert.Null(catalog.Feeds[1].TimeZone);
+    }
+
+    [Fact]
     public void TryCreate_NoTimeZoneOrSendAt_DefaultsToSevenUtc()
     {
         var options = ValidOptions();

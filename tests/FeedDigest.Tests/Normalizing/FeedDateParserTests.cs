@@ -277,6 +277,59 @@ public sealed class FeedDateParserTests
     public void Parse_OverlongText_ReturnsNull() =>
         Assert.Null(FeedDateParser.Parse("Mon, 02 Jan 2006 15:04:05 GMT" + new string(' ', 300) + "x"));
 
+    [Theory]
+    // A Chinese portal's dates: Beijing time, eight hours ahead of UTC.
+    [InlineData("2026-11-28 10:00:00", "2026-11-28T02:00:00Z")]
+    [InlineData("2026-11-28T10:00:00", "2026-11-28T02:00:00Z")]
+    [InlineData("Sat, 28 Nov 2026 10:00:00", "2026-11-28T02:00:00Z")]
+    [InlineData("2026/11/28 10:00", "2026-11-28T02:00:00Z")]
+    [InlineData("2026-11-28", "2026-11-27T16:00:00Z")]
+    // A date that names its zone keeps it.
+    [InlineData("2026-11-28T10:00:00Z", "2026-11-28T10:00:00Z")]
+    [InlineData("2026-11-28T10:00:00+09:00", "2026-11-28T01:00:00Z")]
+    [InlineData("Sat, 28 Nov 2026 10:00:00 GMT", "2026-11-28T10:00:00Z")]
+    [InlineData("Sat, 28 Nov 2026 10:00:00 EST", "2026-11-28T15:00:00Z")]
+    public void Parse_DateNamingNoZone_IsInTheFeedsZone(string input, string expectedUtc)
+    {
+        var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
+        AssertInstant(expectedUtc, FeedDateParser.Parse(input, shanghai));
+        using (FeedDateParser.InFeedZone(shanghai))
+        {
+            AssertInstant(expectedUtc, FeedDateParser.Parse(input));
+        }
+    }
+
+    [Fact]
+    public void Parse_DateNamingNoZone_OutsideAFeedsZone_IsUtc()
+    {
+        using (FeedDateParser.InFeedZone(TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")))
+        {
+        }
+
+        AssertInstant("2026-11-28T10:00:00Z", FeedDateParser.Parse("2026-11-28 10:00:00"));
+    }
+
+    [Theory]
+    // Summer time in New York: four hours behind UTC, five in winter.
+    [InlineData("2026-07-01 12:00:00", "2026-07-01T16:00:00Z")]
+    [InlineData("2026-01-15 12:00:00", "2026-01-15T17:00:00Z")]
+    // 02:30 on the day clocks spring forward does not exist there: read with the offset before.
+    [InlineData("2026-03-08 02:30:00", "2026-03-08T07:30:00Z")]
+    public void Parse_DateNamingNoZone_TakesTheZonesOffsetOnThatDay(string input, string expectedUtc) =>
+        AssertInstant(expectedUtc, FeedDateParser.Parse(input, TimeZoneInfo.FindSystemTimeZoneById("America/New_York")));
+
+    [Fact]
+    public void Parse_DateBeforeStandardTime_InAZoneOfLocalMeanTime_IsNotRefused()
+    {
+        // Shanghai kept +08:05:43 before 1901; an offset is kept to the minute.
+        var parsed = FeedDateParser.Parse("1890-06-01 12:00:00", TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"));
+
+        Assert.NotNull(parsed);
+        Assert.Equal(0, parsed.Value.Offset.Seconds);
+        Assert.InRange(parsed.Value.Offset, TimeSpan.FromHours(8), TimeSpan.FromHours(8.2));
+    }
+
     private static void AssertInstant(string expectedUtc, DateTimeOffset? actual)
     {
         var expected = DateTime.ParseExact(
