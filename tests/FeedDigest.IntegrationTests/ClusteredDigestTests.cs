@@ -3,10 +3,8 @@ using FeedDigest.Core.Digests;
 using FeedDigest.Core.Polling;
 using FeedDigest.Core.Ports;
 using FeedDigest.Infrastructure.Storage;
-using FeedDigest.Core.Stories.Clustering;
 using FeedDigest.IntegrationTests.Support;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FeedDigest.IntegrationTests;
@@ -166,7 +164,7 @@ public sealed class ClusteredDigestTests : IAsyncLifetime, IDisposable
         using (var later = TestHost.Build(directory.Path, settings, clock, withScheduler: false))
         {
             Assert.Equal(3, (await later.Services.GetRequiredService<FeedPoller>().PollAsync(allFeeds: true, default)).NewStories);
-            await AssertOneClusterAsync(later, Original, FollowUp, WireCopy, LateCoverage);
+            await ClusterAssertions.AssertOneClusterAsync(later, Original, FollowUp, WireCopy, LateCoverage);
             var subscriber = later.Services.GetRequiredService<ICatalogSource>().Current.Subscribers.Single();
 
             var digest = await later.Services.GetRequiredService<DigestDispatcher>().PreviewAsync(subscriber, default);
@@ -191,18 +189,9 @@ public sealed class ClusteredDigestTests : IAsyncLifetime, IDisposable
             ("a1", "Regulators block VPN services to tighten internet censorship", "The regulators said VPN services that get around the Great Firewall are blocked under online censorship rules.")));
         using var last = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
         Assert.Equal(1, (await last.Services.GetRequiredService<FeedPoller>().PollAsync(allFeeds: true, default)).NewStories);
-        await AssertOneClusterAsync(last, Original, FollowUp, "VPN sellers detained as censorship drive widens");
+        await ClusterAssertions.AssertOneClusterAsync(last, Original, FollowUp, "VPN sellers detained as censorship drive widens");
         clock.Advance(TimeSpan.FromHours(23));
         Assert.Equal(new DigestRunReport(0, 0, 0), await last.Services.GetRequiredService<DigestDispatcher>().RunAsync(default));
-    }
-
-    private static async Task AssertOneClusterAsync(IHost host, params string[] titles)
-    {
-        // As every digest run does first.
-        await host.Services.GetRequiredService<ClusteringCatchUp>().CatchUpAsync(default);
-        var stored = (await host.Services.GetRequiredService<IFeedStore>().GetStoriesAfterAsync(0, 100, default)).Where(s => titles.Contains(s.Title)).ToList();
-        var clusters = await host.Services.GetRequiredService<IStoryClusterIndex>().GetClustersAsync(stored.Select(s => s.Id).ToList(), default);
-        Assert.True(stored.Count == titles.Length && clusters.Count == titles.Length && clusters.Values.Distinct().Count() == 1, $"precondition: the stories are one cluster ({string.Join(", ", stored.Select(s => $"{s.Title} -> {clusters.GetValueOrDefault(s.Id)}"))})");
     }
 
     /// <summary>The Times, a wire and an agency carry one censorship story; the Times a port story too.</summary>

@@ -84,16 +84,16 @@ public static class DigestComposer
                 // once more (Stories:EditedStories IncludeOnce) that they read as its headline: those go
                 // out again, marked updated. An outlet's edit of a copy only named under "also" is not.
                 var updated = candidateGroup.Where(story => story.Revision > 0 && (updatesWanted is null || updatesWanted.Contains(story.Id))).ToList();
-                if (updated.Count > 0)
+                foreach (var revision in updated)
                 {
-                    AddMatch(updated, [], updated: true);
+                    // Each its own entry: a subscriber who got the story and its follow-up may be owed both.
+                    AddMatch([revision], [], updated: true);
                 }
 
-                // And for a follow-up, listed as a story of its own.
-                var followUp = FollowUp(candidateGroup.Except(updated).ToList(), gotByCluster[delivered].ToList(), catalog, resemblance);
-                if (followUp.Count > 0)
+                // And for its follow-ups, each listed as a story of its own.
+                foreach (var (followUp, copies) in FollowUps(candidateGroup.ExceptBy(updated.Select(story => story.Id), story => story.Id).ToList(), gotByCluster[delivered].ToList(), catalog, resemblance))
                 {
-                    AddMatch(followUp, [], updated: false);
+                    AddMatch(followUp.Concat(copies), [], updated: false, matchedBy: followUp);
                 }
 
                 continue;
@@ -125,9 +125,12 @@ public static class DigestComposer
 
         return (entries, matches.Count - Math.Min(matches.Count, maxStories));
 
-        void AddMatch(IEnumerable<StoredStory> group, IEnumerable<StoredStory> earlier, bool updated)
+        // matchedBy: the stories whose wording decides the topic (the group's, unless given): a
+        // follow-up is in by its own words, not by a copy another outlet worded otherwise.
+        void AddMatch(IEnumerable<StoredStory> group, IEnumerable<StoredStory> earlier, bool updated, IEnumerable<StoredStory>? matchedBy = null)
         {
-            var topicIndex = group
+            matchedBy ??= group;
+            var topicIndex = matchedBy
                 .Select(topicsOf)
                 .Select(matched => topics.FindIndex(topic => matched.Contains(topic)))
                 .Where(index => index >= 0)
@@ -142,7 +145,7 @@ public static class DigestComposer
             // neither that feed's version as the story nor its name under "also", unless another of
             // the subscriber's topics the story matches takes that feed: the topics' order says
             // where the story is listed, not which outlets it names.
-            var storyTopics = group.SelectMany(topicsOf).Where(topics.Contains).Distinct().ToList();
+            var storyTopics = matchedBy.SelectMany(topicsOf).Where(topics.Contains).Distinct().ToList();
             bool Allowed(string feedId) => storyTopics.Any(matched => matched.Feeds.Allows(feedId));
             // The story leads with a version of a feed the topic it is listed under takes.
             var listedUnder = topics[topicIndex];
@@ -190,26 +193,44 @@ public static class DigestComposer
     }
 
     /// <summary>
-    /// The new stories of a cluster the subscriber got that go out as its follow-up: further articles
-    /// by outlets the subscriber got the story from (an outlet writes again when there is news), each
-    /// a copy of no story they got in it (an outlet's second feed, a republish, another outlet's copy
-    /// of a follow-up already sent), with the other outlets' copies of those (named under "also").
-    /// Another outlet's own article, arriving after the digest that named the story, stays out: it is
-    /// more likely late coverage of what they read than news.
+    /// The follow-ups among the new stories of a cluster the subscriber got: further articles by
+    /// outlets the subscriber got the story from (an outlet writes again when there is news), each a
+    /// copy of no story they got in it (an outlet's second feed, a republish, another outlet's copy of
+    /// a follow-up already sent). Copies of one another are one follow-up; the other new stories that
+    /// copy one are named with it. Another outlet's own article, arriving after the digest that named
+    /// the story, stays out: it is more likely late coverage of what they read than news.
     /// </summary>
-    private static List<StoredStory> FollowUp(List<StoredStory> fresh, List<StoredStory> got, Catalog catalog, StoryResemblance resemblance)
+    private static List<(List<StoredStory> FollowUp, List<StoredStory> Copies)> FollowUps(List<StoredStory> fresh, List<StoredStory> got, Catalog catalog, StoryResemblance resemblance)
     {
-        if (got.Count == 0)
+        var outlets = got.Select(story => catalog.OutletName(story.FeedId)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var followUps = new List<(List<StoredStory> FollowUp, List<StoredStory> Copies)>();
+        var further = fresh.Where(story => outlets.Contains(catalog.OutletName(story.FeedId)) && !got.Any(sent => resemblance.IsCopy(story, sent))).ToList();
+        foreach (var story in further)
         {
-            return [];
+            var same = followUps.FindIndex(followUp => followUp.FollowUp.Any(other => resemblance.AreCopies(story, other)));
+            if (same < 0)
+            {
+                followUps.Add(([story], []));
+            }
+            else
+            {
+                followUps[same].FollowUp.Add(story);
+            }
         }
 
-        var outlets = got.Select(story => catalog.OutletName(story.FeedId)).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var notCopies = fresh.Where(story => !got.Any(sent => resemblance.IsCopy(story, sent))).ToList();
-        var further = notCopies.Where(story => outlets.Contains(catalog.OutletName(story.FeedId))).ToList();
-        return further.Count == 0
-            ? []
-            : notCopies.Where(story => further.Contains(story) || further.Any(followUp => resemblance.IsCopy(story, followUp))).ToList();
+        if (followUps.Count > 0)
+        {
+            foreach (var story in fresh.ExceptBy(further.Select(followUp => followUp.Id), other => other.Id).Where(story => !got.Any(sent => resemblance.IsCopy(story, sent))))
+            {
+                var copied = followUps.FindIndex(followUp => followUp.FollowUp.Any(other => resemblance.AreCopies(story, other)));
+                if (copied >= 0)
+                {
+                    followUps[copied].Copies.Add(story);
+                }
+            }
+        }
+
+        return followUps;
     }
 
     private static string? LinkOf(StoredStory story) => string.IsNullOrWhiteSpace(story.Link) ? null : UrlCanonicalizer.Canonicalize(story.Link);

@@ -389,19 +389,20 @@ public sealed class DigestDispatcher(
         }
 
         // What a new story of a delivered cluster is compared with, to tell a follow-up from a copy:
-        // the stories the subscriber got in it, read only for the clusters that have one.
+        // the stories the subscriber got in it, whenever (a story that runs for days outlives the
+        // window above), read only for the clusters that have one.
         var withNew = candidates.Where(story => story.ClusterId is { } cluster && delivered.Contains(cluster)).Select(story => story.ClusterId!.Value).ToHashSet();
         if (withNew.Count == 0)
         {
             return (delivered, []);
         }
 
-        var known = gotAmongThem.Select(story => story.Id).ToHashSet();
-        var toRead = sentClusters.Where(pair => withNew.Contains(pair.Value) && !known.Contains(pair.Key)).Select(pair => pair.Key).ToList();
-        var read = toRead.Count == 0 ? [] : await feedStore.GetStoriesAsync(toRead, cancellationToken).ConfigureAwait(false);
-        var gotInThem = read
-            .Select(story => story with { ClusterId = sentClusters[story.Id] })
-            .Concat(gotAmongThem.Where(story => withNew.Contains(story.ClusterId!.Value)))
+        var members = await clusterIndex.GetClusterStoriesAsync(withNew.Select(cluster => new ClusterSpan(cluster, DateTimeOffset.MinValue, DateTimeOffset.MaxValue)).ToList(), cancellationToken).ConfigureAwait(false);
+        var gotIds = await digestStore.GetDeliveredAmongAsync(subscriber.Key, members.Keys.ToList(), cancellationToken).ConfigureAwait(false);
+        var known = earlier.Concat(candidates).DistinctBy(story => story.Id).ToDictionary(story => story.Id);
+        var read = await feedStore.GetStoriesAsync(gotIds.Where(id => !known.ContainsKey(id)).ToList(), cancellationToken).ConfigureAwait(false);
+        var gotInThem = gotIds.Where(known.ContainsKey).Select(id => known[id]).Concat(read)
+            .Select(story => story with { ClusterId = members[story.Id] })
             .ToList();
         return (delivered, gotInThem);
     }

@@ -41,6 +41,18 @@ public sealed class StoryResemblanceTests
     }
 
     [Fact]
+    public void AShorterStoryWithinALongerOne_IsACopyOfIt_TheLongerRecappingItIsNot()
+    {
+        var resemblance = new StoryResemblance();
+        var headline = DigestTestData.Story(1, "China blocks VPN services");
+        var recap = DigestTestData.Story(2, "Police detain VPN sellers after China blocks VPN services", "Police in three provinces detained 40 people accused of selling VPN access.");
+
+        Assert.False(resemblance.IsCopy(recap, headline));
+        Assert.True(resemblance.IsCopy(headline, recap));
+        Assert.True(resemblance.AreCopies(recap, headline));
+    }
+
+    [Fact]
     public void TheSamePage_IsACopy_WhateverItsText()
     {
         var resemblance = new StoryResemblance();
