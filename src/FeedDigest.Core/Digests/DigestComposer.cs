@@ -55,6 +55,7 @@ public static class DigestComposer
     /// against all topics once and composes every subscriber's digest from those matches.
     /// </summary>
     /// <param name="topicsOf">The topics a story matches, as <see cref="TopicMatcher.Match"/> gives them.</param>
+    /// <param name="resemblance">Tells copies from follow-ups; one for a whole run keeps each story's terms for every subscriber.</param>
     public static (IReadOnlyList<DigestEntry> Entries, int Omitted) Compose(
         Subscriber subscriber,
         Catalog catalog,
@@ -64,11 +65,12 @@ public static class DigestComposer
         IReadOnlySet<long>? deliveredClusters = null,
         IReadOnlyList<StoredStory>? earlierCopies = null,
         IReadOnlySet<long>? updatesWanted = null,
-        IReadOnlyList<StoredStory>? gotStories = null)
+        IReadOnlyList<StoredStory>? gotStories = null,
+        StoryResemblance? resemblance = null)
     {
         var earlierByCluster = (earlierCopies ?? []).Where(story => story.ClusterId is not null).ToLookup(story => story.ClusterId!.Value);
         var gotByCluster = (gotStories ?? []).Where(story => story.ClusterId is not null).ToLookup(story => story.ClusterId!.Value);
-        var resemblance = new StoryResemblance();
+        resemblance ??= new StoryResemblance();
         var topics = subscriber.TopicIds
             .Select(id => catalog.TopicsById.GetValueOrDefault(id))
             .OfType<Topic>()
@@ -149,9 +151,12 @@ public static class DigestComposer
             bool Allowed(string feedId) => storyTopics.Any(matched => matched.Feeds.Allows(feedId));
             // The story leads with a version of a feed the topic it is listed under takes.
             var listedUnder = topics[topicIndex];
+            // A follow-up leads its entry, not another outlet's copy of it.
+            var leads = matchedBy.Select(story => story.Id).ToHashSet();
             var versions = group
                 .Where(story => Allowed(story.FeedId))
-                .OrderBy(story => listedUnder.Feeds.Allows(story.FeedId) ? 0 : 1)
+                .OrderBy(story => leads.Contains(story.Id) ? 0 : 1)
+                .ThenBy(story => listedUnder.Feeds.Allows(story.FeedId) ? 0 : 1)
                 .ThenBy(story => feedRank.GetValueOrDefault(story.FeedId, int.MaxValue))
                 .ThenBy(story => story.Sequence)
                 .ToList();
@@ -203,30 +208,37 @@ public static class DigestComposer
     private static List<(List<StoredStory> FollowUp, List<StoredStory> Copies)> FollowUps(List<StoredStory> fresh, List<StoredStory> got, Catalog catalog, StoryResemblance resemblance)
     {
         var outlets = got.Select(story => catalog.OutletName(story.FeedId)).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var followUps = new List<(List<StoredStory> FollowUp, List<StoredStory> Copies)>();
         var further = fresh.Where(story => outlets.Contains(catalog.OutletName(story.FeedId)) && !got.Any(sent => resemblance.IsCopy(story, sent))).ToList();
-        foreach (var story in further)
+        if (further.Count == 0)
         {
-            var same = followUps.FindIndex(followUp => followUp.FollowUp.Any(other => resemblance.AreCopies(story, other)));
-            if (same < 0)
+            return [];
+        }
+
+        // Copies of one another are one follow-up, however they came: each story is joined to every
+        // one it copies or that copies it (the groups do not depend on which feed was polled first).
+        var group = Enumerable.Range(0, further.Count).ToArray();
+        int Root(int i) => group[i] == i ? i : group[i] = Root(group[i]);
+        for (var i = 0; i < further.Count; i++)
+        {
+            for (var j = i + 1; j < further.Count; j++)
             {
-                followUps.Add(([story], []));
-            }
-            else
-            {
-                followUps[same].FollowUp.Add(story);
+                if (Root(i) != Root(j) && resemblance.IsCopy(further[i], further[j]))
+                {
+                    group[Root(j)] = Root(i);
+                }
             }
         }
 
-        if (followUps.Count > 0)
+        var followUps = Enumerable.Range(0, further.Count)
+            .GroupBy(Root)
+            .Select(members => (FollowUp: members.Select(i => further[i]).ToList(), Copies: new List<StoredStory>()))
+            .ToList();
+        foreach (var story in fresh.ExceptBy(further.Select(followUp => followUp.Id), other => other.Id).Where(story => !got.Any(sent => resemblance.IsCopy(story, sent))))
         {
-            foreach (var story in fresh.ExceptBy(further.Select(followUp => followUp.Id), other => other.Id).Where(story => !got.Any(sent => resemblance.IsCopy(story, sent))))
+            var copied = followUps.FindIndex(followUp => followUp.FollowUp.Any(other => resemblance.IsCopy(story, other)));
+            if (copied >= 0)
             {
-                var copied = followUps.FindIndex(followUp => followUp.FollowUp.Any(other => resemblance.AreCopies(story, other)));
-                if (copied >= 0)
-                {
-                    followUps[copied].Copies.Add(story);
-                }
+                followUps[copied].Copies.Add(story);
             }
         }
 

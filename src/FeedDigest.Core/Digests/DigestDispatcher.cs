@@ -164,9 +164,9 @@ public sealed class DigestDispatcher(
         if (stories.Count > 0)
         {
             var earlier = candidates.EarlierCopies(stories, state.StoryCutoff, clusteringOptions.Value.Window);
-            var (delivered, got) = await GetDeliveredAsync(subscriber, state, now, stories, earlier, cancellationToken).ConfigureAwait(false);
+            var (delivered, got) = await GetDeliveredAsync(subscriber, state, now, stories, earlier, candidates, cancellationToken).ConfigureAwait(false);
             var updates = await GetUpdatesWantedAsync(subscriber, stories, delivered, cancellationToken).ConfigureAwait(false);
-            (entries, omitted) = DigestComposer.Compose(subscriber, catalog, stories, candidates.TopicsOf, subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered, earlier, updates, got);
+            (entries, omitted) = DigestComposer.Compose(subscriber, catalog, stories, candidates.TopicsOf, subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered, earlier, updates, got, candidates.Resemblance);
         }
 
         var digest = entries.Count == 0
@@ -347,7 +347,7 @@ public sealed class DigestDispatcher(
             .Select(story => story.ClusterId)
             .ToHashSet();
         var earlier = await GetEarlierCopiesAsync(clustered.Where(story => matchingClusters.Contains(story.ClusterId)).ToList(), state.StoryCutoff, cancellationToken).ConfigureAwait(false);
-        var (delivered, got) = await GetDeliveredAsync(subscriber, state, now, clustered, earlier, cancellationToken).ConfigureAwait(false);
+        var (delivered, got) = await GetDeliveredAsync(subscriber, state, now, clustered, earlier, run: null, cancellationToken).ConfigureAwait(false);
         var updates = await GetUpdatesWantedAsync(subscriber, clustered, delivered, cancellationToken).ConfigureAwait(false);
         var (entries, omitted) = DigestComposer.Compose(subscriber, catalog, clustered, story => topicsOf[story.Id], subscriber.MaxStories ?? options.MaxStoriesPerDigest, delivered, earlier, updates, got);
         if (entries.Count == 0)
@@ -372,8 +372,9 @@ public sealed class DigestDispatcher(
     /// an update). With them, the stories the subscriber got in those of the clusters that have a
     /// candidate (DigestComposer's gotStories).
     /// </summary>
+    /// <param name="run">The run's shared reads (RunCandidates.ClusterMembers, StoriesRead); null for a preview.</param>
     private async Task<(IReadOnlySet<long> Clusters, IReadOnlyList<StoredStory> Got)> GetDeliveredAsync(
-        Subscriber subscriber, SubscriberDigestState state, DateTimeOffset now, IReadOnlyList<StoredStory> candidates, IReadOnlyList<StoredStory> earlier, CancellationToken cancellationToken)
+        Subscriber subscriber, SubscriberDigestState state, DateTimeOffset now, IReadOnlyList<StoredStory> candidates, IReadOnlyList<StoredStory> earlier, RunCandidates? run, CancellationToken cancellationToken)
     {
         var since = (state.LastSlotAt is { } lastSlot && lastSlot < now ? lastSlot : now) - clusteringOptions.Value.Window;
         var sent = await digestStore.GetDeliveredStoryIdsAsync(subscriber.Key, since, cancellationToken).ConfigureAwait(false);
@@ -397,13 +398,31 @@ public sealed class DigestDispatcher(
             return (delivered, []);
         }
 
-        var members = await clusterIndex.GetClusterStoriesAsync(withNew.Select(cluster => new ClusterSpan(cluster, DateTimeOffset.MinValue, DateTimeOffset.MaxValue)).ToList(), cancellationToken).ConfigureAwait(false);
+        var membersByCluster = run?.ClusterMembers ?? [];
+        var unread = withNew.Where(cluster => !membersByCluster.ContainsKey(cluster)).ToList();
+        if (unread.Count > 0)
+        {
+            var read = await clusterIndex.GetClusterStoriesAsync(unread.Select(cluster => new ClusterSpan(cluster, DateTimeOffset.MinValue, DateTimeOffset.MaxValue)).ToList(), cancellationToken).ConfigureAwait(false);
+            foreach (var cluster in unread)
+            {
+                membersByCluster[cluster] = read.Where(member => member.Value == cluster).ToDictionary();
+            }
+        }
+
+        var members = withNew.SelectMany(cluster => membersByCluster[cluster]).ToDictionary();
         var gotIds = await digestStore.GetDeliveredAmongAsync(subscriber.Key, members.Keys.ToList(), cancellationToken).ConfigureAwait(false);
-        var known = earlier.Concat(candidates).DistinctBy(story => story.Id).ToDictionary(story => story.Id);
-        var read = await feedStore.GetStoriesAsync(gotIds.Where(id => !known.ContainsKey(id)).ToList(), cancellationToken).ConfigureAwait(false);
-        var gotInThem = gotIds.Where(known.ContainsKey).Select(id => known[id]).Concat(read)
-            .Select(story => story with { ClusterId = members[story.Id] })
-            .ToList();
+        var known = run?.StoriesRead ?? [];
+        foreach (var story in earlier.Concat(candidates))
+        {
+            known[story.Id] = story;
+        }
+
+        foreach (var story in await feedStore.GetStoriesAsync(gotIds.Where(id => !known.ContainsKey(id)).ToList(), cancellationToken).ConfigureAwait(false))
+        {
+            known[story.Id] = story;
+        }
+
+        var gotInThem = gotIds.Where(known.ContainsKey).Select(id => known[id] with { ClusterId = members[id] }).ToList();
         return (delivered, gotInThem);
     }
 

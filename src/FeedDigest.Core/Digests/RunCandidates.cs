@@ -49,6 +49,18 @@ internal sealed class RunCandidates
 
     public long LastSequence { get; }
 
+    /// <summary>Tells follow-ups from copies for every subscriber of the run: each story's terms are read once.</summary>
+    public StoryResemblance Resemblance { get; } = new();
+
+    /// <summary>
+    /// The members of the delivered clusters that have a new story (story to cluster), and the
+    /// stories among them some subscriber got, read once in the run for all its subscribers.
+    /// </summary>
+    public Dictionary<long, IReadOnlyDictionary<long, long>> ClusterMembers { get; } = [];
+
+    /// <inheritdoc cref="ClusterMembers"/>
+    public Dictionary<long, StoredStory> StoriesRead { get; } = [];
+
     public IReadOnlyList<Topic> TopicsOf(StoredStory story) => matches.GetValueOrDefault(story.Id) ?? [];
 
     /// <summary>

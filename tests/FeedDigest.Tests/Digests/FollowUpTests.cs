@@ -1,6 +1,7 @@
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Digests;
 using FeedDigest.Core.Stories;
+using FeedDigest.Core.Stories.Clustering;
 
 namespace FeedDigest.Tests.Digests;
 
@@ -97,4 +98,133 @@ public sealed class FollowUpTests
         Assert.Empty(entries);
     }
 
+    // F1: an outlet that reuses a generic title ("Daily briefing", a live page) for each day's piece:
+    // the same-title rule makes every later piece a "copy" of the first one the subscriber got.
+    [Theory]
+    [InlineData("Censorship daily briefing")]
+    [InlineData("Live: China's censorship crackdown")]
+    public void AFollowUpUnderTheOutletsRecurringTitle_GoesOut(string title)
+    {
+        var got = DigestTestData.Story(1, title, FirstNews) with { ClusterId = 7 };
+        var next = DigestTestData.Story(5, title,
+            "Police in three provinces detained 40 people accused of selling VPN access, the first arrests since the ban.") with { ClusterId = 7 };
+
+        var (entries, _) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), DigestTestData.Catalog(), [next], 50,
+            new HashSet<long> { 7 }, gotStories: [got]);
+
+        Assert.Equal([new DigestEntry(5, "censorship", 0)], entries);
+    }
+
+    // F2: two further articles by one outlet in one run, the second recapping the first (short) one:
+    // AreCopies reads containment both ways, so they become one entry, and the second (same outlet)
+    // is then dropped from "also" too: it is in no entry and not counted as omitted.
+    [Fact]
+    public void ASecondFollowUpRecappingTheFirst_InOneRun_IsNotLost()
+    {
+        var police = DigestTestData.Story(5, "Police detain VPN sellers", "Police detained VPN sellers.") with { ClusterId = 7 };
+        var court = DigestTestData.Story(6, "Court jails VPN sellers police detained in censorship drive",
+            "A court sentenced three of the VPN sellers police detained last week to five years in prison.") with { ClusterId = 7 };
+
+        var (entries, omitted) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), DigestTestData.Catalog(), [police, court], 50,
+            new HashSet<long> { 7 }, gotStories: [Got]);
+
+        Assert.Contains(entries, entry => entry.StoryId == 6);
+    }
+
+    // F3: README: "other outlets' copies of it are named under also". The follow-up's entry is led
+    // by the copy when the copy's feed ranks first: the subscriber's outlet is demoted under "also".
+    [Fact]
+    public void AFollowUpLeadsItsEntry_NotAnotherOutletsCopyOfIt()
+    {
+        var gotFromWire = DigestTestData.Story(2, "Censorship: China blocks VPN services", FirstNews, feedId: "wire") with { ClusterId = 7 };
+        const string Police = "Police in three provinces detained 40 people accused of selling VPN access in the censorship drive.";
+        var followUp = DigestTestData.Story(5, "Police detain VPN sellers in censorship drive", Police, feedId: "wire") with { ClusterId = 7 };
+        var copy = DigestTestData.Story(6, "Censorship drive: police detain VPN sellers", Police) with { ClusterId = 7 }; // harbor, ranked first
+
+        var (entries, _) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), DigestTestData.Catalog(), [followUp, copy], 50,
+            new HashSet<long> { 7 }, gotStories: [gotFromWire]);
+
+        Assert.Equal([new DigestEntry(5, "censorship", 0), new DigestEntry(6, "censorship", 1, 5)], entries);
+    }
+
+    // F4: a title-only feed's update changes one figure: the copy test (Jaccard over the title's terms)
+    // calls it a copy and it is lost.
+    [Fact]
+    public void ATitleOnlyUpdateWithANewFigure_GoesOut()
+    {
+        var got = DigestTestData.Story(1, "Censorship drive: police detain 40 VPN sellers") with { ClusterId = 7 };
+        var update = DigestTestData.Story(5, "Censorship drive: police detain 400 VPN sellers") with { ClusterId = 7 };
+
+        var (entries, _) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), DigestTestData.Catalog(), [update], 50,
+            new HashSet<long> { 7 }, gotStories: [got]);
+
+        Assert.Equal([new DigestEntry(5, "censorship", 0)], entries);
+    }
+
+    // F6: Chinese, compared on character pairs: the agency's next report of the death toll keeps its set
+    // phrasing and changes the figures (46 dead, then 65): Jaccard 0.88, a "copy", lost.
+    [Fact]
+    public void AChineseDeathTollUpdate_GoesOut()
+    {
+        var got = DigestTestData.Story(1, "四川泸定6.8级地震已造成46人遇难",
+            "记者从四川省抗震救灾指挥部获悉，截至9月5日21时，四川甘孜州泸定县6.8级地震已造成46人遇难。") with { ClusterId = 7 };
+        var update = DigestTestData.Story(5, "四川泸定6.8级地震已造成65人遇难",
+            "记者从四川省抗震救灾指挥部获悉，截至9月6日12时，四川甘孜州泸定县6.8级地震已造成65人遇难。") with { ClusterId = 7 };
+
+        var (entries, _) = DigestComposer.Compose(DigestTestData.Subscriber("quake"), QuakeCatalog(), [update], 50,
+            new HashSet<long> { 7 }, gotStories: [got]);
+
+        Assert.Equal([new DigestEntry(5, "quake", 0)], entries);
+    }
+
+    // F7: a subscriber got the harbor's follow-up, whose feed cuts summaries short; the wire (whose story
+    // they got too) carries the same article in full under a reworded headline: not a copy of the short
+    // one (only "the shorter within the longer" is a copy), so the same article goes out again.
+    [Fact]
+    public void TheFullTextOfAFollowUpTheyGotCutShort_IsNotSentAgain()
+    {
+        const string Full = "Police in three provinces detained 40 people accused of selling VPN access, the first arrests since regulators "
+            + "ordered the services shut. Those detained face up to five years in prison, state media said, and officers seized "
+            + "servers and payment records. More arrests are expected as the censorship campaign widens to app stores.";
+        StoredStory[] got =
+        [
+            Got,
+            DigestTestData.Story(2, "Censorship: China blocks VPN services", FirstNews, feedId: "wire") with { ClusterId = 7 },
+            DigestTestData.Story(5, "Police detain 40 VPN sellers", "Police in three provinces detained 40 people accused of selling VPN access.") with { ClusterId = 7 },
+        ];
+        var wireFull = DigestTestData.Story(9, "Censorship drive: 40 held for selling VPN access", Full, feedId: "wire") with { ClusterId = 7 };
+
+        var (entries, _) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), DigestTestData.Catalog(), [wireFull], 50,
+            new HashSet<long> { 7 }, gotStories: got);
+
+        Assert.Empty(entries);
+    }
+
+    // F8: grouping of the follow-ups is order-dependent (first group with any copy, no union): the same
+    // three stories give one entry in one order and two in another.
+    [Fact]
+    public void FollowUpGrouping_DoesNotDependOnTheOrder()
+    {
+        StoredStory[] got = [Got, DigestTestData.Story(2, "Censorship: China blocks VPN services", FirstNews, feedId: "wire") with { ClusterId = 7 }];
+        var a = DigestTestData.Story(5, "Police detain VPN sellers", "Police detained 40 VPN sellers in three provinces.") with { ClusterId = 7 };
+        var c = DigestTestData.Story(6, "Servers seized in censorship raids", "Officers seized servers and payment records.", feedId: "wire") with { ClusterId = 7 };
+        var b = DigestTestData.Story(7, "Censorship raids: 40 VPN sellers held, servers seized",
+            "Police detained 40 VPN sellers in three provinces. Officers seized servers and payment records.", feedId: "wire") with { ClusterId = 7 };
+
+        int Entries(params StoredStory[] order) => DigestComposer.Compose(DigestTestData.Subscriber("censorship"), DigestTestData.Catalog(), order, 50,
+            new HashSet<long> { 7 }, gotStories: got).Entries.Count(entry => entry.LeadStoryId is null);
+
+        Assert.Equal(Entries(b, a, c), Entries(a, c, b));
+    }
+
+    private static Catalog QuakeCatalog()
+    {
+        var options = new CatalogOptions
+        {
+            Feeds = [new FeedOptions { Id = "harbor", Url = "https://harbor.example/feed.xml", Title = "Xinhua" }],
+            Topics = [new TopicOptions { Id = "quake", Name = "Earthquakes", Keywords = ["地震"] }],
+        };
+        Assert.True(Catalog.TryCreate(options, "/", out var catalog, out var errors), string.Join("\n", errors));
+        return catalog;
+    }
 }
