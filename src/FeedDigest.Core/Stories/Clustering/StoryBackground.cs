@@ -32,6 +32,11 @@ internal sealed class StoryBackground
     private const double SmallestScale = 1e-8;
     private const double NegligibleWeight = 1e-4;
 
+    // Fewer stories than this are not all of a background yet but partly the few stories
+    // themselves (the first stories of one event would be "typical" and could not join each
+    // other): the similarity counts in proportion until then.
+    private const double FullStories = 5;
+
     // Terms kept a writing system, at most (a few megabytes): a months-long service sees millions,
     // and beyond the heaviest tens of thousands they weigh next to nothing in the similarity.
     internal const int MaxTerms = 100_000;
@@ -40,14 +45,14 @@ internal sealed class StoryBackground
     private readonly Lock gate = new();
 
     /// <summary>
-    /// How <paramref name="vector"/> (a unit vector) compares with the background of its writing
-    /// system, read once for the clusters the story may join (<see cref="BackgroundMatch.Similarity"/>).
+    /// The cosine similarity between <paramref name="vector"/> (a unit vector) and the background of
+    /// its writing system, scaled down while that stands for fewer than five stories (0 when empty).
     /// </summary>
-    public BackgroundMatch Match(WritingSystem writingSystem, TermVector vector)
+    public double Similarity(WritingSystem writingSystem, TermVector vector)
     {
         lock (gate)
         {
-            return sums[(int)writingSystem].Match(vector);
+            return sums[(int)writingSystem].Similarity(vector);
         }
     }
 
@@ -81,29 +86,26 @@ internal sealed class StoryBackground
 
         public int TermCount => weights.Count;
 
-        public BackgroundMatch Match(TermVector vector)
+        public double Similarity(TermVector vector)
         {
             if (squares <= 0)
             {
-                return default;
+                return 0;
             }
 
-            // In the background's own units (without its scale): the scale would multiply both the
-            // dot product and the norm.
             var terms = vector.Terms;
             var values = vector.Values;
-            var found = new double[terms.Length];
             double dot = 0;
             for (var i = 0; i < terms.Length; i++)
             {
                 if (weights.TryGetValue(terms[i], out var weight))
                 {
-                    found[i] = weight;
                     dot += weight * values[i];
                 }
             }
 
-            return new BackgroundMatch(vector, found, dot, squares, scale, stories);
+            // The scale would multiply both the dot product and the norm.
+            return dot / Math.Sqrt(squares) * Math.Min(1, stories / FullStories);
         }
 
         public void Add(TermVector vector)
@@ -153,74 +155,5 @@ internal sealed class StoryBackground
 
             scale = 1;
         }
-    }
-}
-
-/// <summary>
-/// A story's similarity with the background of its writing system, with or without one story like a
-/// cluster's members: a story is weighed against the other recent stories, not against the copy it
-/// would join. On a desk whose feeds all cover one beat, the background is a few dozen stories and
-/// that copy a good part of it: the next copy looked as much like the background as like its story,
-/// and stayed apart. One story's worth, not the whole cluster: taking out a cluster of hundreds of
-/// a template's items would take the template out of the background, which is there to hold it.
-/// </summary>
-internal readonly struct BackgroundMatch
-{
-    // Fewer stories than this are not all of a background yet but partly the few stories
-    // themselves (the first stories of one event would be "typical" and could not join each
-    // other): the similarity counts in proportion until then.
-    private const double FullStories = 5;
-
-    private readonly TermVector? vector;
-    private readonly double[]? weights;
-    private readonly double dot;
-    private readonly double squares;
-    private readonly double scale;
-    private readonly double stories;
-
-    /// <param name="weights">The background's weight of each of the vector's terms, in its order (without the scale).</param>
-    internal BackgroundMatch(TermVector vector, double[] weights, double dot, double squares, double scale, double stories) =>
-        (this.vector, this.weights, this.dot, this.squares, this.scale, this.stories) = (vector, weights, dot, squares, scale, stories);
-
-    /// <summary>
-    /// The cosine similarity with the background, scaled down while that stands for fewer than five
-    /// stories (0 when empty); with <paramref name="less"/>, one story like its members (its centroid
-    /// over its <paramref name="size"/>) is taken out of the background first.
-    /// </summary>
-    public double Similarity(ClusterCentroid? less = null, long size = 1)
-    {
-        if (vector is null || weights is null)
-        {
-            return 0;
-        }
-
-        var dotLess = dot;
-        var squaresLess = squares;
-        var others = stories;
-        if (less is { Terms.Count: > 0 })
-        {
-            // Each term the story shares with the cluster weighs what it weighs in the background less
-            // its share of one member, never below nothing (the background has forgotten part of an
-            // older cluster). The cluster's other terms are left: they barely touch the similarity.
-            var perStory = 1 / (Math.Max(size, 1) * scale);
-            var values = vector.Values;
-            foreach (var term in less.Terms)
-            {
-                var index = vector.IndexOf(term.Term);
-                if (index < 0 || weights[index] <= 0)
-                {
-                    continue;
-                }
-
-                var weight = weights[index];
-                var left = Math.Max(0, weight - (term.Weight * perStory));
-                squaresLess -= (weight * weight) - (left * left);
-                dotLess -= (weight - left) * values[index];
-            }
-
-            others -= 1;
-        }
-
-        return squaresLess <= 0 || others <= 0 ? 0 : dotLess / Math.Sqrt(squaresLess) * Math.Min(1, others / FullStories);
     }
 }

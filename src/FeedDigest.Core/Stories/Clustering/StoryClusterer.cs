@@ -1,4 +1,3 @@
-using FeedDigest.Core.Normalizing;
 using FeedDigest.Core.Ports;
 using FeedDigest.Core.Timing;
 
@@ -12,8 +11,7 @@ namespace FeedDigest.Core.Stories.Clustering;
 /// story's TF-IDF vector (IDF learned from the stored stories) and the cluster's centroid; the story
 /// joins the most similar cluster at or above the threshold and at least
 /// <see cref="ClusteringOptions.BackgroundMargin"/> above its similarity to the recent stories of
-/// its writing system less one story like that cluster's (<see cref="StoryBackground"/>,
-/// <see cref="BackgroundMatch"/>), else starts a new one; a cluster mostly of
+/// its writing system (<see cref="StoryBackground"/>), else starts a new one; a cluster mostly of
 /// the story's own feed (<see cref="MainSource"/>) needs <see cref="ClusteringOptions.SameSourceThreshold"/>
 /// as well. Band keys find the stories nearest in time to the story. Other clusters
 /// the story also reaches that with merge with that one when their centroids are at least
@@ -160,7 +158,11 @@ public sealed class StoryClusterer
             var found = await session.FindCandidatesAsync(query, cancellationToken).ConfigureAwait(false);
 
             var vector = Weigh(features, found);
-            var ranked = Rank(found.Clusters, vector, features.WritingSystem, source);
+            // The background only raises the bar a candidate must reach: a story without candidates starts a cluster anyway.
+            var threshold = found.Clusters.Count == 0
+                ? options.Threshold
+                : Math.Max(options.Threshold, background.Similarity(features.WritingSystem, vector) + options.BackgroundMargin);
+            var ranked = Rank(found.Clusters, vector, threshold, source, Math.Max(threshold, options.SameSourceThreshold));
 
             // After repeated conflicts on busy clusters, a new cluster: its insert cannot conflict.
             var join = ranked.Count > 0 && attempt < MaxAttempts;
@@ -229,28 +231,14 @@ public sealed class StoryClusterer
     /// similar first; equally similar ones in the order the index gave them (a stable sort: the few
     /// candidates go in by insertion).
     /// </summary>
-    /// <summary>
-    /// The clusters the story may join, most alike first: those it is at least
-    /// <see cref="ClusteringOptions.Threshold"/> alike (<see cref="ClusteringOptions.SameSourceThreshold"/>
-    /// for a cluster mostly of its own feed), and <see cref="ClusteringOptions.BackgroundMargin"/> more
-    /// alike than it is like the background less one story of that cluster. The background is read
-    /// only for a cluster that passes the threshold: most candidates share a term and little else.
-    /// </summary>
-    private List<(CandidateCluster Cluster, double Similarity)> Rank(IReadOnlyList<CandidateCluster> clusters, TermVector vector, WritingSystem writingSystem, long? source)
+    private static List<(CandidateCluster Cluster, double Similarity)> Rank(IReadOnlyList<CandidateCluster> clusters, TermVector vector, double threshold, long? source, double sameSourceThreshold)
     {
         var ranked = new List<(CandidateCluster Cluster, double Similarity)>(clusters.Count);
-        BackgroundMatch? typical = null;
         foreach (var cluster in clusters)
         {
-            var needed = cluster.MainSource.IsMostly(source) ? Math.Max(options.Threshold, options.SameSourceThreshold) : options.Threshold;
+            var needed = cluster.MainSource.IsMostly(source) ? sameSourceThreshold : threshold;
             var similarity = cluster.Centroid.Cosine(vector, needed);
             if (similarity < needed)
-            {
-                continue;
-            }
-
-            typical ??= background.Match(writingSystem, vector);
-            if (similarity < typical.Value.Similarity(cluster.Centroid, cluster.Size) + options.BackgroundMargin)
             {
                 continue;
             }

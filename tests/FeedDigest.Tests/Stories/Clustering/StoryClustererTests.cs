@@ -44,37 +44,6 @@ public sealed class StoryClustererTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AssignAsync_DeskWhoseFeedsAllCoverOneBeat_CopiesOfAStoryJoin_OtherStoriesOfTheBeatDoNot()
-    {
-        // A China-news editor's day: Reuters, China Digital Times, the WSJ, Xinhua in English and
-        // Chinese, RFA and a roundup, nearly all on censorship. The background is these few dozen
-        // stories, copies included: weighed against it whole, the WSJ's and Xinhua's reports of the
-        // WeChat campaign stayed apart from Reuters' and CDT's.
-        var clusterer = new StoryClusterer(index, new ClusteringOptions());
-        var clusters = new Dictionary<string, long>();
-        foreach (var line in await File.ReadAllLinesAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Clustering", "single-beat-desk.jsonl")))
-        {
-            using var item = System.Text.Json.JsonDocument.Parse(line);
-            var root = item.RootElement;
-            var story = new StoryForClustering(++nextStoryId, root.GetProperty("title").GetString(), root.GetProperty("summary").GetString(), root.GetProperty("published").GetDateTimeOffset())
-            {
-                Source = root.GetProperty("source").GetString(),
-            };
-            clusters[root.GetProperty("id").GetString()!] = (await clusterer.AssignAsync(story, CancellationToken.None)).ClusterId;
-        }
-
-        string[] wechatCampaign = ["1-reuters", "4-cdt", "7-roundup", "8-wsj", "11-xinhua-en", "22-roundup"];
-        string[] xinjiangVpns = ["2-reuters", "9-wsj", "21-roundup"];
-        string[] detainedBlogger = ["18-reuters", "19-cdt", "23-wsj"];
-        Assert.Single(wechatCampaign.Select(id => clusters[id]).Distinct());
-        Assert.Single(xinjiangVpns.Select(id => clusters[id]).Distinct());
-        Assert.Single(detainedBlogger.Select(id => clusters[id]).Distinct());
-        // Other stories of the beat: a crackdown on Weibo gossip accounts, the teacher's mourners, the metro fire.
-        string[] others = ["10-wsj", "5-cdt", "6-cdt", "3-reuters", "12-xinhua-en"];
-        Assert.Equal(3 + others.Length, new[] { wechatCampaign[0], xinjiangVpns[0], detainedBlogger[0] }.Concat(others).Select(id => clusters[id]).Distinct().Count());
-    }
-
-    [Fact]
     public async Task AssignAsync_JapaneseAndKoreanStoriesOfOneEvent_JoinOneCluster()
     {
         var clusterer = new StoryClusterer(index, new ClusteringOptions());
