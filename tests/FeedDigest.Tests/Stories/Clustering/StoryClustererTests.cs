@@ -44,6 +44,21 @@ public sealed class StoryClustererTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AssignAsync_TwoQuakesOfOneRegionOnASmallDesk_StayApart()
+    {
+        // ECB+ (the dedup DEV set): a 4.4 quake near The Geysers on a Sunday, and a 4.6 one near
+        // Healdsburg on a Thursday, on a desk of four stories. A background taken less one story of
+        // the Sunday's cluster (tried, and reverted) let the Thursday's "4-Plus Earthquake" join it.
+        var clusterer = new StoryClusterer(index, new ClusteringOptions());
+        var sunday = await clusterer.AssignAsync(new StoryForClustering(++nextStoryId, "A light earthquake has struck Northern California, and there are no reports of injuries or damage.", "The U.S. Geological Survey says the 4.4-magnitude temblor on Sunday at 9:27 a.m. was centered 23 miles north of Santa Rosa, and two miles from The Geysers.", null) { Source = "" }, CancellationToken.None);
+        await clusterer.AssignAsync(new StoryForClustering(++nextStoryId, "California Earthquake Today 2013 Erupts Outside Sacramento", "A California earthquake today 2013 has erupted outside Santa Rosa. The strong and shallow quake began in the predawn morning hours today Thursday, March 14,2013.", null) { Source = "news.lalate.com" }, CancellationToken.None);
+        await clusterer.AssignAsync(new StoryForClustering(++nextStoryId, "4.6-magnitude earthquake shakes Lake County", "Lake County's Cobb Mountain community was shaken awake early Thursday morning by a magnitude 4.6 earthquake that startled even folks accustomed to seismic activity because of its size. While shakers around magnitude 2 and 3 are common to the area, Thursday's 2:09 a.m. jolt lasted longer and proved stronger than usual, residents said.", null) { Source = "pressdemocrat.com" }, CancellationToken.None);
+        var thursday = await clusterer.AssignAsync(new StoryForClustering(++nextStoryId, "4-Plus Earthquake Recorded Near Healdsburg", "At a Richter magnitude of 4.6, this one should have awakened sleepers An earthquake with a preliminary magnitude of 4.6 was recorded in the North Bay this morning, according to the U.S. Geological Survey.", null) { Source = "rohnertpark-cotati.patch.com" }, CancellationToken.None);
+
+        Assert.NotEqual(sunday.ClusterId, thursday.ClusterId);
+    }
+
+    [Fact]
     public async Task AssignAsync_JapaneseAndKoreanStoriesOfOneEvent_JoinOneCluster()
     {
         var clusterer = new StoryClusterer(index, new ClusteringOptions());
