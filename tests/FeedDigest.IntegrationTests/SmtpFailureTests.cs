@@ -399,6 +399,9 @@ public sealed class SmtpFailureTests : IAsyncLifetime, IDisposable
         public Task<IReadOnlyList<long>> GetDeliveredAmongAsync(string subscriberKey, IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken) =>
             inner.GetDeliveredAmongAsync(subscriberKey, storyIds, cancellationToken);
 
+        public Task<IReadOnlyList<(string SubscriberKey, long StoryId)>> GetRecipientsAsync(IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken) =>
+            inner.GetRecipientsAsync(storyIds, cancellationToken);
+
         public Task<IReadOnlyList<long>> GetHeadlinesAmongAsync(string subscriberKey, IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken) =>
             inner.GetHeadlinesAmongAsync(subscriberKey, storyIds, cancellationToken);
 

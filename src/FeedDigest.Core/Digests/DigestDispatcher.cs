@@ -407,10 +407,26 @@ public sealed class DigestDispatcher(
             {
                 membersByCluster[cluster] = read.Where(member => member.Value == cluster).ToDictionary();
             }
+
+            if (run is not null)
+            {
+                // Who got the new members, once for every subscriber of the run.
+                foreach (var (recipient, story) in await digestStore.GetRecipientsAsync(read.Keys.ToList(), cancellationToken).ConfigureAwait(false))
+                {
+                    if (!run.Recipients.TryGetValue(story, out var recipients))
+                    {
+                        run.Recipients[story] = recipients = new HashSet<string>(StringComparer.Ordinal);
+                    }
+
+                    recipients.Add(recipient);
+                }
+            }
         }
 
         var members = withNew.SelectMany(cluster => membersByCluster[cluster]).ToDictionary();
-        var gotIds = await digestStore.GetDeliveredAmongAsync(subscriber.Key, members.Keys.ToList(), cancellationToken).ConfigureAwait(false);
+        var gotIds = run is null
+            ? await digestStore.GetDeliveredAmongAsync(subscriber.Key, members.Keys.ToList(), cancellationToken).ConfigureAwait(false)
+            : members.Keys.Where(story => run.Recipients.TryGetValue(story, out var recipients) && recipients.Contains(subscriber.Key)).ToList();
         var known = run?.StoriesRead ?? [];
         foreach (var story in earlier.Concat(candidates))
         {

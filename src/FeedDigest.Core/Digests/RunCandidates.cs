@@ -53,10 +53,14 @@ internal sealed class RunCandidates
     public StoryResemblance Resemblance { get; } = new();
 
     /// <summary>
-    /// The members of the delivered clusters that have a new story (story to cluster), and the
-    /// stories among them some subscriber got, read once in the run for all its subscribers.
+    /// The members of the delivered clusters that have a new story (story to cluster), who got each
+    /// of them, and the stories among them some subscriber got, read once in the run for all its
+    /// subscribers.
     /// </summary>
     public Dictionary<long, IReadOnlyDictionary<long, long>> ClusterMembers { get; } = [];
+
+    /// <inheritdoc cref="ClusterMembers"/>
+    public Dictionary<long, HashSet<string>> Recipients { get; } = [];
 
     /// <inheritdoc cref="ClusterMembers"/>
     public Dictionary<long, StoredStory> StoriesRead { get; } = [];

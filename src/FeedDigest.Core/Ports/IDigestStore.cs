@@ -66,6 +66,12 @@ public interface IDigestStore
     /// <summary>Which of these stories were in one of the subscriber's digests (claimed, sent or not), whenever.</summary>
     Task<IReadOnlyList<long>> GetDeliveredAmongAsync(string subscriberKey, IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Who got each of these stories in a digest (claimed, sent or not), whenever, as pairs of
+    /// subscriber and story: a digest run reads it once for all its subscribers.
+    /// </summary>
+    Task<IReadOnlyList<(string SubscriberKey, long StoryId)>> GetRecipientsAsync(IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken);
+
     /// <summary>Which of these stories one of the subscriber's digests showed as a headline (not only named under "also"), whenever.</summary>
     Task<IReadOnlyList<long>> GetHeadlinesAmongAsync(string subscriberKey, IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken);
 

@@ -222,6 +222,23 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
     public Task<IReadOnlyList<long>> GetDeliveredAmongAsync(string subscriberKey, IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken) =>
         GetAmongAsync(subscriberKey, storyIds, headlinesOnly: false, cancellationToken);
 
+    public async Task<IReadOnlyList<(string SubscriberKey, long StoryId)>> GetRecipientsAsync(IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(storyIds);
+        if (storyIds.Count == 0)
+        {
+            return [];
+        }
+
+        // By the index on digest_stories' story (0019).
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<RecipientRow>(new CommandDefinition(
+            "SELECT DISTINCT subscriber_key AS SubscriberKey, story_id AS StoryId FROM digest_stories WHERE story_id IN (SELECT value FROM json_each(@ids))",
+            new { ids = SqliteJson.Array(storyIds) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(row => (row.SubscriberKey, row.StoryId)).ToList();
+    }
+
     public Task<IReadOnlyList<long>> GetHeadlinesAmongAsync(string subscriberKey, IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken) =>
         GetAmongAsync(subscriberKey, storyIds, headlinesOnly: true, cancellationToken);
 
@@ -360,4 +377,11 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
     private sealed record DigestRow(string Id, string SubscriberKey, string MessageId, string CreatedAt, long OmittedCount, long Attempts);
 
     private sealed record EntryRow(long StoryId, string TopicId, long Position, long? LeadStoryId, long Updated);
+
+    private sealed class RecipientRow
+    {
+        public string SubscriberKey { get; set; } = "";
+
+        public long StoryId { get; set; }
+    }
 }
