@@ -44,7 +44,7 @@ public sealed class StoryResemblanceTests
     {
         var resemblance = new StoryResemblance();
         var headline = DigestTestData.Story(1, "China blocks VPN services");
-        var article = DigestTestData.Story(2, "China blocks VPN services", "Regulators ordered the shutdown of VPN services used to get around the Great Firewall.");
+        var article = DigestTestData.Story(2, "China blocks VPN services", "Regulators ordered the shutdown of VPN services used to get around the Great Firewall.", feedId: "wire");
         var recap = DigestTestData.Story(3, "Police detain VPN sellers after China blocks VPN services", "Police in three provinces detained 40 people accused of selling VPN access.");
 
         Assert.True(resemblance.IsCopy(headline, article));
@@ -75,8 +75,58 @@ public sealed class StoryResemblanceTests
         var resemblance = new StoryResemblance();
 
         Assert.False(resemblance.IsCopy(DigestTestData.Story(1, title), DigestTestData.Story(2, updated)));
-        Assert.True(resemblance.IsCopy(DigestTestData.Story(1, title), DigestTestData.Story(3, "UPDATE 1-" + title)));
+        Assert.True(resemblance.IsCopy(DigestTestData.Story(1, title), DigestTestData.Story(3, "UPDATE 1-" + title, feedId: "wire")));
     }
+
+    [Fact]
+    public void AWiresUpdateCount_IsNoFigure_TheRepublishIsACopy()
+    {
+        const string Lead = "BEIJING, April 13 (Reuters) - China's exports unexpectedly contracted in March from a year earlier, while imports also fell, customs data showed on Saturday, adding to pressure on policymakers to shore up a shaky economic recovery.";
+
+        Assert.True(Copy("UPDATE 2-China's March exports shrink 7.5%", Lead, "UPDATE 3-China's March exports shrink 7.5%", Lead));
+        Assert.True(Copy("China's March exports shrink 7.5% -- 4th Update", Lead, "China's March exports shrink 7.5%", Lead));
+    }
+
+    [Theory]
+    // An agency's template report, next day, with the toll risen: in the summary only.
+    [InlineData("Death toll from Sichuan earthquake rises",
+        "CHENGDU, Sept. 5 (Xinhua) -- The death toll from a 6.8-magnitude earthquake that jolted Luding County in southwest China's Sichuan Province on Monday has risen to 21, local authorities said.",
+        "CHENGDU, Sept. 6 (Xinhua) -- The death toll from a 6.8-magnitude earthquake that jolted Luding County in southwest China's Sichuan Province on Monday has risen to 65, local authorities said.")]
+    [InlineData("泸定地震遇难人数上升", "新华社成都9月5日电 记者从四川省应急管理厅获悉，截至9月5日17时，泸定6.8级地震已造成21人遇难。",
+        "新华社成都9月6日电 记者从四川省应急管理厅获悉，截至9月6日12时，泸定6.8级地震已造成65人遇难。")]
+    public void ATemplateReportWithNewFigures_IsAnUpdate(string title, string summary, string nextSummary) =>
+        Assert.False(Copy(title, summary, title, nextSummary));
+
+    [Theory]
+    [InlineData("Strong earthquake hits Sichuan province", "Strong aftershock hits Sichuan province")]
+    [InlineData("Paula DeAnda Sings on The Voice 2014 Season 6 Blind Auditions March 10  ...", "Cierra Mickens Sings on The Voice 2014 Season 6 Blind Auditions (VIDEO)")]
+    public void HeadlinesAloneAWordOrTwoApart_AreNotCopies(string title, string other) =>
+        Assert.False(Copy(title, "", other, ""));
+
+    [Fact]
+    public void OneSitesPiecesUnderOneRecurringHeadline_AreNotCopies_TwoSitesUnderIt_Are()
+    {
+        var resemblance = new StoryResemblance();
+        var first = DigestTestData.Story(1, "Sichuan earthquake latest", link: "https://news.example/a1");
+        var next = DigestTestData.Story(2, "Sichuan earthquake latest", link: "https://news.example/a2");
+        var elsewhere = DigestTestData.Story(3, "Sichuan earthquake latest", "Rescue teams reached Moxi.", link: "https://other.example/b1");
+
+        Assert.False(resemblance.IsCopy(first, next));
+        Assert.True(resemblance.IsCopy(first, elsewhere));
+    }
+
+    [Fact]
+    public void ALiveBlogsPosts_LinkedByAnchor_AreNotOnePage()
+    {
+        var resemblance = new StoryResemblance();
+        var post = DigestTestData.Story(1, "Sichuan earthquake live: rescuers reach Moxi", "Rescue teams have reached the town of Moxi, cut off since Monday's quake, state media report.", link: "https://news.example/live/sichuan-quake#post-101");
+        var later = DigestTestData.Story(2, "Sichuan earthquake live: toll rises to 65", "The provincial government now puts the death toll at 65, with 12 people still missing.", link: "https://news.example/live/sichuan-quake#post-117");
+
+        Assert.False(resemblance.IsCopy(post, later));
+    }
+
+    private static bool Copy(string title, string summary, string otherTitle, string otherSummary) =>
+        new StoryResemblance().IsCopy(DigestTestData.Story(1, title, summary), DigestTestData.Story(2, otherTitle, otherSummary, feedId: "wire"));
 
     [Fact]
     public void TheSamePage_IsACopy_WhateverItsText()
