@@ -11,18 +11,21 @@ namespace FeedDigest.Core.Stories.Clustering;
 /// already got. A story's terms are read once and kept (one instance serves a whole digest run).
 /// </summary>
 /// <remarks>
-/// Compared on the terms clustering reads, the headline without a wire's label ("UPDATE 2-"). Copies
+/// Compared on the terms clustering reads, the headline without a wire's label ("UPDATE 2-"), figures
+/// in one form (1,500 and 1500). Copies
 /// share half their terms (title and summary; three quarters when one has no summary, where a word
 /// or two tell one outlet's pieces apart), or the shorter summary's runs of three terms lie within as
 /// much of the start of the longer at 60% (a summary cut short, or the whole text, begins with the
 /// other's very words; a follow-up that recaps what it follows tells it later or in words of its
-/// own), or they have one headline, one of them no summary (on one site, two pages with little but a
+/// own), or they have one headline, one of them no summary (in one feed, two pages with little but a
 /// headline are two pieces). On the dedup DEV
 /// set, articles by different outlets about one event pass the first test in 2% of pairs and the
 /// second in 2% of those with summaries to compare. A headline or summary that is the other's with
 /// a figure replaced ("police detain 400" after "40", Xinhua's toll "has risen to 65" after "21") is
-/// an update, whatever else the two share. Known misses (a third audit): a carrier's reworded lead
-/// in a feed cut at 200 characters, and a copy behind a note or leftover markup at the top.
+/// an update, whatever else the two share (a summary's dateline or timestamp aside). Known misses
+/// (audits): a carrier's reworded lead in a feed cut at 200 characters, a copy behind a note or
+/// leftover markup at the top, and, the other way, a next-day report that adds a sentence before
+/// the template, and a toll written in words.
 /// </remarks>
 public sealed partial class StoryResemblance
 {
@@ -35,6 +38,9 @@ public sealed partial class StoryResemblance
 
     // A template report with new figures keeps nearly all its other words.
     private const double SameWordsAroundFigures = 0.8;
+
+    // The terms of a dateline or a timestamp at the top of a summary: their figures are not compared.
+    private const int DatelineTerms = 6;
     private const double CopyRuns = 0.6;
     private const double SameHeadline = 0.5;
 
@@ -58,10 +64,11 @@ public sealed partial class StoryResemblance
         }
 
         var headlineOnly = terms.Summary.Count == 0 || otherTerms.Summary.Count == 0;
-        if (headlineOnly && SameHost(story, other))
+        if (headlineOnly && story.FeedId == other.FeedId && SameHost(story, other))
         {
-            // Two pages of one site with a headline and little else: its pieces under one recurring
-            // headline ("Sichuan earthquake latest"), and nothing to tell them from a republish.
+            // Two pages of one feed with a headline and little else: its pieces under one recurring
+            // headline ("Sichuan earthquake latest"), and nothing to tell them from a republish. (An
+            // outlet's headlines feed and its full feed, or two section feeds, carry one article.)
             return false;
         }
 
@@ -119,9 +126,11 @@ public sealed partial class StoryResemblance
             return false;
         }
 
+        // A dateline's or timestamp's figures ("BEIJING, Nov. 29 (Xinhua) --", "Updated 11:05 GMT")
+        // and a figure the feed cut short at the end ("fined them 1,5…") are no news.
         var opening = longer.Take(shorter.Count + 5).ToList();
-        var figures = shorter.Where(term => term.IsFigure).Select(term => term.Hash).ToHashSet();
-        var openingFigures = opening.Where(term => term.IsFigure).Select(term => term.Hash).ToHashSet();
+        var figures = shorter.Take(shorter.Count - 1).Skip(DatelineTerms).Where(term => term.IsFigure).Select(term => term.Hash).ToHashSet();
+        var openingFigures = opening.Skip(DatelineTerms).Where(term => term.IsFigure).Select(term => term.Hash).ToHashSet();
         if (!figures.Except(openingFigures).Any() || !openingFigures.Except(figures).Any())
         {
             return false;
@@ -145,9 +154,9 @@ public sealed partial class StoryResemblance
         {
             var headline = WireSlug().Replace(story.Title, string.Empty).Trim();
             var title = new TermSink();
-            ClusterText.AddTerms(headline, ref title);
+            ClusterText.AddTerms(NumbersInOneForm(headline), ref title);
             var summary = new TermSink();
-            ClusterText.AddTerms(story.Summary, ref summary);
+            ClusterText.AddTerms(NumbersInOneForm(story.Summary), ref summary);
             var runs = new List<long>();
             for (var i = 2; i < summary.Sequence.Count; i++)
             {
@@ -172,8 +181,24 @@ public sealed partial class StoryResemblance
     /// A wire's label around a headline: Reuters' "UPDATE 2-", "REFILE-", "EXCLUSIVE-" before it, the
     /// WSJ's "-- 4th Update" after it. Its count is no figure of the story.
     /// </summary>
-    [GeneratedRegex(@"^\s*(?:UPDATE|WRAPUP|REFILE|RPT|CORRECTED|CORRECTION|EXCLUSIVE|INSIGHT)(?:\s*\d+)?\s*-|\s*--\s*(?:\d+(?:st|nd|rd|th)\s+)?Update\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"^\s*(?:UPDATE|WRAPUP|REFILE|RPT|CORRECTED|CORRECTION|EXCLUSIVE|INSIGHT)(?:\s*\d+)?\s*[-–—:]|\s*\((?:UPDATE|CORRECTED|REFILE)(?:\s*\d+)?\)\s*$|\s*--\s*(?:\d+(?:st|nd|rd|th)\s+)?Update\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex WireSlug();
+
+    /// <summary>
+    /// Figures as one form, so that carriers' ways of writing them do not read as other figures:
+    /// 1,500 and 1500, 7.50% and 7.5%, 3 p.m. and 3pm.
+    /// </summary>
+    private static string? NumbersInOneForm(string? text) =>
+        text is null ? null : MeridiemOfAClock().Replace(GroupingInANumber().Replace(TrailingZeros().Replace(text, "$1"), string.Empty), "$1$2m");
+
+    [GeneratedRegex(@"(\d\.\d*?)0+(?!\d)", RegexOptions.CultureInvariant)]
+    private static partial Regex TrailingZeros();
+
+    [GeneratedRegex(@"(?<=\d)[,.](?=\d)", RegexOptions.CultureInvariant)]
+    private static partial Regex GroupingInANumber();
+
+    [GeneratedRegex(@"(\d)\s*([ap])\.?m\.?(?![a-z])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex MeridiemOfAClock();
 
     // With its fragment: a live blog's posts are one page's #post-101 and #post-117.
     private static string? LinkOf(StoredStory story) => string.IsNullOrWhiteSpace(story.Link) ? null : UrlCanonicalizer.Canonicalize(story.Link, keepFragment: true);
