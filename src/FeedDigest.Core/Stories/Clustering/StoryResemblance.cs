@@ -31,6 +31,12 @@ public sealed partial class StoryResemblance
 {
     private const double CopyJaccard = 0.5;
 
+    // Of the shorter summary's runs of three terms, the share within the start of the longer.
+    private const double CopyRuns = 0.6;
+
+    // Of two headlines' words besides their figures, the share in common that makes one the other's.
+    private const double SameHeadline = 0.5;
+
     // Headlines alone differ by a word or two between an outlet's pieces ("Strong earthquake hits
     // Sichuan", "Strong aftershock hits Sichuan"): on the DEV set's headline-only pairs, half the
     // terms in common called 4% of one outlet's other pieces copies, three quarters 0.3%.
@@ -41,8 +47,6 @@ public sealed partial class StoryResemblance
 
     // The terms of a dateline or a timestamp at the top of a summary: their figures are not compared.
     private const int DatelineTerms = 6;
-    private const double CopyRuns = 0.6;
-    private const double SameHeadline = 0.5;
 
     private readonly Dictionary<long, StoryTerms> termsByStory = [];
 
