@@ -123,7 +123,7 @@ public sealed class DigestRenderer
         var time = story.PublishedAt is not null
             ? language.Time(TimeZoneInfo.ConvertTime(story.DatedAt, zone))
             : null;
-        return new StoryView(number, story.Title, link(story), outlet, time, HtmlText.Truncate(story.Summary, summaryLength), updated, also);
+        return new StoryView(number, HtmlText.ForDisplay(story.Title), link(story), outlet, time, HtmlText.Truncate(HtmlText.ForDisplay(story.Summary), summaryLength), updated, also);
     }
 
     /// <summary>What is wrong with an admin's templates: each one that does not parse, with Fluid's error (line and column).</summary>

@@ -5,7 +5,7 @@ using System.Net;
 namespace FeedDigest.Core.Normalizing;
 
 /// <summary>Turns feed HTML into plain text: tags dropped, entities decoded, white space collapsed.</summary>
-public static class HtmlText
+public static partial class HtmlText
 {
     /// <summary>
     /// Plain text of an HTML fragment: tags and comments dropped, script and style contents dropped,
@@ -151,6 +151,22 @@ public static class HtmlText
             _ => false,
         };
     }
+
+    /// <summary>
+    /// Text as a reader should see it, for a feed that escaped its text twice: character references
+    /// left in it ("Beijing&amp;#8217;s" in the feed, "Beijing&#8217;s" once read) and the five XML
+    /// entities are decoded, once. Only where text is shown: a stored title or summary stays as
+    /// the feed gave it, since its identity and edit fingerprints were made from it. Named HTML
+    /// entities stay as they are ("what does &amp;nbsp; mean?" is about the entity).
+    /// </summary>
+    public static string ForDisplay(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Contains('&', StringComparison.Ordinal) ? LeftoverReference().Replace(text, match => WebUtility.HtmlDecode(match.Value)) : text;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|amp|quot|apos|lt|gt);", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex LeftoverReference();
 
     /// <summary>Cuts text to at most <paramref name="maxLength"/> characters on a word boundary, adding an ellipsis.</summary>
     public static string Truncate(string text, int maxLength)

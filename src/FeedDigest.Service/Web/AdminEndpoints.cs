@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Digests;
+using FeedDigest.Core.Normalizing;
 using FeedDigest.Core.Ports;
 using FeedDigest.Core.Subscriptions;
 using FeedDigest.Service.Cli;
@@ -118,7 +119,7 @@ internal static class AdminEndpoints
                 counts[topic.Id]++;
                 if (matches[topic.Id].Count < shownPerTopic)
                 {
-                    matches[topic.Id].Add($"{story.FirstSeenAt.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture)} {story.Title}");
+                    matches[topic.Id].Add($"{story.FirstSeenAt.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture)} {HtmlText.ForDisplay(story.Title)}");
                 }
             }
         }

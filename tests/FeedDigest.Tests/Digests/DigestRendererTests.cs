@@ -22,6 +22,20 @@ public sealed class DigestRendererTests
         Assert.Contains("Censorship &lt;script&gt;alert(1)&lt;/script&gt; bypassed", message.HtmlBody, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Render_TextEscapedTwiceByTheFeed_IsShownDecoded_AndMarkupItHeldStaysText()
+    {
+        var story = DigestTestData.Story(1, "Beijing&#8217;s new rules &amp; the Great Firewall &lt;b&gt;", summary: "It&#x2019;s the &quot;clean-up&quot; campaign; what does &nbsp; mean?");
+
+        var message = Render([story]);
+
+        Assert.Contains("Beijing\u2019s new rules & the Great Firewall <b>", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("It\u2019s the \"clean-up\" campaign; what does &nbsp; mean?", message.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("&#8217;", message.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>", message.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("&amp; the Great Firewall &lt;b&gt;", message.HtmlBody, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("javascript:alert(document.cookie)")]
     [InlineData("JavaScript:alert(1)")]
