@@ -372,7 +372,7 @@ public sealed class DigestDispatcher(
     /// an update). With them, the stories the subscriber got in those of the clusters that have a
     /// candidate (DigestComposer's gotStories).
     /// </summary>
-    /// <param name="run">The run's shared reads (RunCandidates.ClusterMembers, StoriesRead); null for a preview.</param>
+    /// <param name="run">The run's shared reads (RunCandidates.ClusterMembers, Recipients, StoriesRead); null for a preview.</param>
     private async Task<(IReadOnlySet<long> Clusters, IReadOnlyList<StoredStory> Got)> GetDeliveredAsync(
         Subscriber subscriber, SubscriberDigestState state, DateTimeOffset now, IReadOnlyList<StoredStory> candidates, IReadOnlyList<StoredStory> earlier, RunCandidates? run, CancellationToken cancellationToken)
     {
@@ -398,7 +398,10 @@ public sealed class DigestDispatcher(
             return (delivered, []);
         }
 
+        // A preview reads for its one subscriber what a run reads once for all of them.
         var membersByCluster = run?.ClusterMembers ?? [];
+        var recipientsByStory = run?.Recipients ?? [];
+        var storiesRead = run?.StoriesRead ?? [];
         var unread = withNew.Where(cluster => !membersByCluster.ContainsKey(cluster)).ToList();
         if (unread.Count > 0)
         {
@@ -408,37 +411,25 @@ public sealed class DigestDispatcher(
                 membersByCluster[cluster] = read.Where(member => member.Value == cluster).ToDictionary();
             }
 
-            if (run is not null)
+            foreach (var (recipient, story) in await digestStore.GetRecipientsAsync(read.Keys.ToList(), cancellationToken).ConfigureAwait(false))
             {
-                // Who got the new members, once for every subscriber of the run.
-                foreach (var (recipient, story) in await digestStore.GetRecipientsAsync(read.Keys.ToList(), cancellationToken).ConfigureAwait(false))
+                if (!recipientsByStory.TryGetValue(story, out var recipients))
                 {
-                    if (!run.Recipients.TryGetValue(story, out var recipients))
-                    {
-                        run.Recipients[story] = recipients = new HashSet<string>(StringComparer.Ordinal);
-                    }
-
-                    recipients.Add(recipient);
+                    recipientsByStory[story] = recipients = new HashSet<string>(StringComparer.Ordinal);
                 }
+
+                recipients.Add(recipient);
             }
         }
 
         var members = withNew.SelectMany(cluster => membersByCluster[cluster]).ToDictionary();
-        var gotIds = run is null
-            ? await digestStore.GetDeliveredAmongAsync(subscriber.Key, members.Keys.ToList(), cancellationToken).ConfigureAwait(false)
-            : members.Keys.Where(story => run.Recipients.TryGetValue(story, out var recipients) && recipients.Contains(subscriber.Key)).ToList();
-        var known = run?.StoriesRead ?? [];
-        foreach (var story in earlier.Concat(candidates))
+        var gotIds = members.Keys.Where(story => recipientsByStory.TryGetValue(story, out var recipients) && recipients.Contains(subscriber.Key)).ToList();
+        foreach (var story in await feedStore.GetStoriesAsync(gotIds.Where(id => !storiesRead.ContainsKey(id)).ToList(), cancellationToken).ConfigureAwait(false))
         {
-            known[story.Id] = story;
+            storiesRead[story.Id] = story;
         }
 
-        foreach (var story in await feedStore.GetStoriesAsync(gotIds.Where(id => !known.ContainsKey(id)).ToList(), cancellationToken).ConfigureAwait(false))
-        {
-            known[story.Id] = story;
-        }
-
-        var gotInThem = gotIds.Where(known.ContainsKey).Select(id => known[id] with { ClusterId = members[id] }).ToList();
+        var gotInThem = gotIds.Where(storiesRead.ContainsKey).Select(id => storiesRead[id] with { ClusterId = members[id] }).ToList();
         return (delivered, gotInThem);
     }
 

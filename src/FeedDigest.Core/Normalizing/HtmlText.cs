@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Net;
 
 namespace FeedDigest.Core.Normalizing;
@@ -165,8 +166,8 @@ public static partial class HtmlText
         return text.Contains('&', StringComparison.Ordinal) ? LeftoverReference().Replace(text, match => WebUtility.HtmlDecode(match.Value)) : text;
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex("&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|amp|quot|apos|lt|gt);", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
-    private static partial System.Text.RegularExpressions.Regex LeftoverReference();
+    [GeneratedRegex("&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|amp|quot|apos|lt|gt);", RegexOptions.CultureInvariant)]
+    private static partial Regex LeftoverReference();
 
     /// <summary>Cuts text to at most <paramref name="maxLength"/> characters on a word boundary, adding an ellipsis.</summary>
     public static string Truncate(string text, int maxLength)

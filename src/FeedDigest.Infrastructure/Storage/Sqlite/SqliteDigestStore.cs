@@ -378,10 +378,5 @@ internal sealed class SqliteDigestStore(SqliteConnectionFactory connections) : I
 
     private sealed record EntryRow(long StoryId, string TopicId, long Position, long? LeadStoryId, long Updated);
 
-    private sealed class RecipientRow
-    {
-        public string SubscriberKey { get; set; } = "";
-
-        public long StoryId { get; set; }
-    }
+    private sealed record RecipientRow(string SubscriberKey, long StoryId);
 }
