@@ -98,6 +98,52 @@ public sealed class ClusteredDigestTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task OneReportInSimplifiedAndTraditionalEditions_ListedOnce_AndAKeywordInEitherScriptMatchesBoth()
+    {
+        // An outlet's Simplified and Traditional editions carry one report; a Hong Kong outlet writes
+        // its own story in Traditional characters. The editor's keyword is in Simplified characters.
+        var simplified = server.Set("harbor-zh-hans.xml", FeedDocuments.Rss(
+            ("s1", "当局关闭多家VPN服务 网络审查再收紧", "监管部门下令关闭用于翻墙的VPN服务，网络审查进一步收紧，多名用户表示无法连接境外网站。"),
+            ("s2", "台风过后港口重新开放", "台风离开后，货船周一陆续返回港口，码头恢复作业。")));
+        var traditional = server.Set("harbor-zh-hant.xml", FeedDocuments.Rss(
+            ("h1", "當局關閉多家VPN服務 網絡審查再收緊", "監管部門下令關閉用於翻牆的VPN服務，網絡審查進一步收緊，多名用戶表示無法連接境外網站。")));
+        var hongKong = server.Set("kowloon.xml", FeedDocuments.Rss(
+            ("k1", "本地新聞網站疑遭封鎖 學者憂網絡審查擴至香港", "多名市民發現部分新聞網站無法瀏覽，學者擔心內地式網絡審查正擴展至香港。"),
+            ("k2", "政府公布新一年財政預算", "財政司司長宣布增加醫療及教育開支，並推出多項紓困措施。"),
+            ("k3", "天文台預測週末有大雨", "天文台表示低壓槽將為華南沿岸帶來大雨，市民應注意山泥傾瀉。"),
+            ("k4", "新跨海大橋正式通車", "大橋通車後，來往兩岸的行車時間可縮短約半小時。")));
+        var settings = new Dictionary<string, string?>
+        {
+            ["FeedDigest:Feeds:0:Id"] = "harbor-hans",
+            ["FeedDigest:Feeds:0:Url"] = simplified.AbsoluteUri,
+            ["FeedDigest:Feeds:0:Title"] = "Harbor Chinese",
+            ["FeedDigest:Feeds:1:Id"] = "harbor-hant",
+            ["FeedDigest:Feeds:1:Url"] = traditional.AbsoluteUri,
+            ["FeedDigest:Feeds:1:Title"] = "Harbor Chinese (Traditional)",
+            ["FeedDigest:Feeds:2:Id"] = "kowloon",
+            ["FeedDigest:Feeds:2:Url"] = hongKong.AbsoluteUri,
+            ["FeedDigest:Feeds:2:Title"] = "Kowloon Daily",
+            ["FeedDigest:Topics:0:Id"] = "censorship",
+            ["FeedDigest:Topics:0:Name"] = "Online censorship",
+            ["FeedDigest:Topics:0:Keywords:0"] = "censorship",
+            ["FeedDigest:Topics:0:Keywords:1"] = "网络审查",
+            ["FeedDigest:Subscribers:0:Email"] = "editor@example.org",
+            ["FeedDigest:Subscribers:0:Topics:0"] = "censorship",
+            ["FeedDigest:Subscribers:0:SendAt"] = "07:00",
+            ["FeedDigest:Subscribers:0:TimeZone"] = "Asia/Shanghai",
+        };
+        var digest = await PollThenPreviewAsync(settings, newStories: 7);
+
+        Assert.NotNull(digest);
+        Assert.StartsWith("Online censorship: 2 new stories", digest.Subject, StringComparison.Ordinal);
+        Assert.Contains("当局关闭多家VPN服务 网络审查再收紧", digest.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("當局關閉多家VPN服務", digest.TextBody, StringComparison.Ordinal);
+        Assert.Contains("also: Harbor Chinese (Traditional) https://wire.example/h1", digest.TextBody, StringComparison.Ordinal);
+        Assert.Contains("本地新聞網站疑遭封鎖 學者憂網絡審查擴至香港", digest.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("港口", digest.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ClusteringTurnedOff_StoriesClusteredBefore_AreEachListedOnTheirOwn()
     {
         var settings = ThreeOutlets();

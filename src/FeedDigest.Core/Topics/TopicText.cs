@@ -8,7 +8,8 @@ namespace FeedDigest.Core.Topics;
 /// Turns text into the tokens topic queries are matched on, the same way for stories and for query
 /// terms, so matching is a comparison of tokens. Case, accents, width (full-width ASCII, half-width
 /// kana) and kana type (hiragana, katakana) are folded away, as the invariant culture's
-/// IgnoreCase | IgnoreNonSpace | IgnoreWidth | IgnoreKanaType comparison ignores them. Words of
+/// IgnoreCase | IgnoreNonSpace | IgnoreWidth | IgnoreKanaType comparison ignores them, and so is
+/// the script of Chinese characters (審查 matches 审查: <see cref="ChineseCharacters"/>). Words of
 /// scripts written with spaces become one token each (so "art" never matches inside "article");
 /// every Chinese, Japanese and Korean character is a token of its own, so a term of such characters
 /// matches inside text without spaces (审查 inside 网络审查制度). Everything else (spaces,
@@ -126,7 +127,8 @@ internal static class TopicText
     /// <summary>
     /// One character as it is compared: compatibility-decomposed (full-width and other width forms to
     /// their plain form), accents and other non-spacing marks dropped, lower-cased, katakana as
-    /// hiragana, and letters that carry their accent inside them (ø, ł, đ, ß …) written plainly.
+    /// hiragana, Traditional Chinese characters in their Simplified form (審 as 审), and letters that
+    /// carry their accent inside them (ø, ł, đ, ß …) written plainly.
     /// Hangul syllables stay whole: decomposing them would split one character into its letters.
     /// </summary>
     private static string FoldRune(Rune rune)
@@ -158,7 +160,7 @@ internal static class TopicText
                 case 'ı': builder.Append('i'); break;
                 case 'ħ': builder.Append('h'); break;
                 case >= 0x30A1 and <= 0x30F6: builder.Append((char)(lower.Value - 0x60)); break; // katakana to hiragana
-                default: builder.Append(lower.ToString()); break;
+                default: builder.Append(ChineseCharacters.ToSimplified(lower).ToString()); break;
             }
         }
 

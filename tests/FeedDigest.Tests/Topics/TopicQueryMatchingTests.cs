@@ -44,6 +44,9 @@ public sealed class TopicQueryMatchingTests
     [InlineData("検閲が強化された", "検閲")]
     [InlineData("Beijing扩大审查范围", "审查")]
     [InlineData("검열이 강화되었다", "검열")]
+    [InlineData("當局加強網絡審查", "网络审查")] // a Traditional headline, a Simplified keyword
+    [InlineData("当局加强网络审查", "網絡審查")] // and the other way round
+    [InlineData("香港立法會通過國安條例", "\"国安条例\"")]
     public void Matches_CjkTermInsideText_Matches(string title, string query) =>
         Assert.True(Matches(query, Story(title)));
 

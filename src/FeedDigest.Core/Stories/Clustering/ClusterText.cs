@@ -10,7 +10,9 @@ namespace FeedDigest.Core.Stories.Clustering;
 /// Turns a story's text into the terms it is compared on. Text is NFKC-normalized (full-width forms
 /// become ASCII) and lower-cased. Runs of Chinese, Japanese and Korean characters, written without
 /// spaces between words, become overlapping character bigrams (网络审查制度: 网络 络审 审查 查制 制度),
-/// so 审查 matches inside any text that contains it. Words of other scripts have their accents folded
+/// so 审查 matches inside any text that contains it; Traditional characters are read in their
+/// Simplified form (審查 as 审查: <see cref="ChineseCharacters"/>), so one report in both scripts is
+/// one text. Words of other scripts have their accents folded
 /// (café = cafe), English stop words and single letters dropped, and a light plural folding applied
 /// (stories = story, banks = bank). Punctuation and apostrophes separate words.
 /// </summary>
@@ -76,8 +78,15 @@ internal static class ClusterText
         var firstNonAscii = text.AsSpan().IndexOfAnyExceptInRange('\0', '\x7F');
         if (firstNonAscii >= 0 && !IsNormalizedAndLowerCaseButAscii(text.AsSpan(firstNonAscii)))
         {
-            AddMixedTerms(text.Normalize(NormalizationForm.FormKC).ToLowerInvariant(), ref sink);
+            var normalized = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
+            AddMixedTerms(ChineseCharacters.ToSimplified(normalized) ?? normalized, ref sink);
             return;
+        }
+
+        if (firstNonAscii >= 0 && ChineseCharacters.ToSimplified(text.AsSpan(firstNonAscii)) is { } simplified)
+        {
+            // Its ASCII start stays as it is; the rest is read with Traditional characters in their Simplified form.
+            text = string.Concat(text.AsSpan(0, firstNonAscii), simplified);
         }
 
         // Most text is its own NFKC form and in lower case but for its ASCII letters: ASCII (most feeds'

@@ -1,3 +1,4 @@
+using FeedDigest.Core.Normalizing;
 using FeedDigest.Core.Stories.Clustering;
 
 namespace FeedDigest.Tests.Stories.Clustering;
@@ -40,8 +41,10 @@ public sealed class ClusterTextTests
     public void Terms_LongChineseRun_IsEveryOverlappingBigram()
     {
         var run = string.Concat(Enumerable.Range(0, 150).Select(i => (char)(0x4E00 + (i * 7 % 300))));
+        // Some of those characters are Traditional: the terms are of the run in Simplified characters.
+        var read = ChineseCharacters.ToSimplified(run) ?? run;
 
-        Assert.Equal(Enumerable.Range(0, 149).Select(i => run.Substring(i, 2)).Append("end"), ClusterText.Terms(run + " end"));
+        Assert.Equal(Enumerable.Range(0, 149).Select(i => read.Substring(i, 2)).Append("end"), ClusterText.Terms(run + " end"));
     }
 
     [Fact]

@@ -1,0 +1,183 @@
+using System.Collections.Frozen;
+using System.Text;
+
+namespace FeedDigest.Core.Normalizing;
+
+/// <summary>
+/// Chinese compared across its two scripts: each Traditional character folded to its Simplified
+/// form, from OpenCC's character table (OpenCC/README.md). Outlets in Hong Kong and Taiwan, and the
+/// Traditional editions of BBC, VOA or the New York Times, write 網絡審查 where a mainland outlet and
+/// most readers' keywords write 网络审查: folded, both are one word to topic matching and to clustering.
+/// Both sides of every comparison are folded alike, so a character with several Simplified forms
+/// (乾 is 干 or 乾) needs only one of them; the table's first is taken.
+/// </summary>
+internal static class ChineseCharacters
+{
+    /// <summary>The characters a fold can change lie in this range, or are surrogates of a supplementary one (within it too).</summary>
+    private const char First = '\u3400';
+    private const char Last = '\uFAFF';
+
+    /// <summary>In <see cref="Table.Bmp"/>: the character is not a Traditional one.</summary>
+    private const char NotFolded = '\0';
+
+    /// <summary>In <see cref="Table.Bmp"/>: the character folds to a supplementary one, kept in <see cref="Table.Others"/>.</summary>
+    private const char Supplementary = '\uFFFF';
+
+    /// <summary>
+    /// The Simplified form of <paramref name="rune"/>, or the rune itself when it is not a
+    /// Traditional character.
+    /// </summary>
+    public static Rune ToSimplified(Rune rune)
+    {
+        if (rune.Value < First)
+        {
+            return rune;
+        }
+
+        if (rune.IsBmp)
+        {
+            if (rune.Value > Last)
+            {
+                return rune;
+            }
+
+            var folded = Table.Bmp[rune.Value - First];
+            if (folded == NotFolded)
+            {
+                return rune;
+            }
+
+            if (folded != Supplementary)
+            {
+                return new Rune(folded);
+            }
+        }
+
+        return Table.Others.TryGetValue(rune.Value, out var value) ? new Rune(value) : rune;
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> with its Traditional characters in their Simplified forms, or null
+    /// when it has none (most text: it is only searched, not copied).
+    /// </summary>
+    public static string? ToSimplified(ReadOnlySpan<char> text)
+    {
+        var first = FirstFolded(text);
+        if (first < 0)
+        {
+            return null;
+        }
+
+        var builder = new StringBuilder(text.Length);
+        builder.Append(text[..first]);
+        foreach (var rune in text[first..].EnumerateRunes())
+        {
+            var folded = ToSimplified(rune);
+            if (folded.IsBmp)
+            {
+                builder.Append((char)folded.Value);
+            }
+            else
+            {
+                builder.Append(folded.ToString());
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static int FirstFolded(ReadOnlySpan<char> text)
+    {
+        var offset = 0;
+        while (true)
+        {
+            var next = text[offset..].IndexOfAnyInRange(First, Last);
+            if (next < 0)
+            {
+                return -1;
+            }
+
+            var i = offset + next;
+            Rune.DecodeFromUtf16(text[i..], out var rune, out var units);
+            if (ToSimplified(rune) != rune)
+            {
+                return i;
+            }
+
+            offset = i + units;
+        }
+    }
+
+    /// <summary>The table, read once, the first time Chinese text is folded.</summary>
+    private static class Table
+    {
+        private const string Resource = "FeedDigest.Core.Normalizing.OpenCC.TSCharacters.txt";
+
+        /// <summary>The Simplified form of each BMP character from <see cref="First"/> to <see cref="Last"/>, by its offset; <see cref="NotFolded"/> where it has none.</summary>
+        public static readonly char[] Bmp = new char[Last - First + 1];
+
+        /// <summary>Folds of supplementary characters, and to them.</summary>
+        public static readonly FrozenDictionary<int, int> Others;
+
+        static Table()
+        {
+            var folds = Read();
+            var others = new Dictionary<int, int>();
+            foreach (var (traditional, simplified) in folds)
+            {
+                // The table maps a few characters to one it maps on again (薴 to 苧, 苧 to 苎): follow to the end.
+                var target = simplified;
+                for (var hops = 0; hops < 4 && folds.TryGetValue(target, out var further) && further != target; hops++)
+                {
+                    target = further;
+                }
+
+                if (target == traditional)
+                {
+                    continue;
+                }
+
+                if (traditional <= char.MaxValue && target <= char.MaxValue)
+                {
+                    Bmp[traditional - First] = (char)target;
+                }
+                else
+                {
+                    others[traditional] = target;
+                    if (traditional <= char.MaxValue)
+                    {
+                        Bmp[traditional - First] = Supplementary;
+                    }
+                }
+            }
+
+            Others = others.ToFrozenDictionary();
+        }
+
+        /// <summary>Each line is a Traditional character, a tab, and its Simplified forms separated by spaces; # starts a comment.</summary>
+        private static Dictionary<int, int> Read()
+        {
+            using var stream = typeof(ChineseCharacters).Assembly.GetManifestResourceStream(Resource)
+                ?? throw new InvalidOperationException($"The resource {Resource} is missing from the build.");
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            var folds = new Dictionary<int, int>();
+            while (reader.ReadLine() is { } line)
+            {
+                if (line.Length == 0 || line[0] == '#')
+                {
+                    continue;
+                }
+
+                var tab = line.IndexOf('\t', StringComparison.Ordinal);
+                var traditional = Rune.GetRuneAt(line, 0);
+                var simplified = Rune.GetRuneAt(line, tab + 1);
+                if (traditional.Value is >= First and not (> Last and <= char.MaxValue))
+                {
+                    folds[traditional.Value] = simplified.Value;
+                }
+            }
+
+            return folds;
+        }
+    }
+}

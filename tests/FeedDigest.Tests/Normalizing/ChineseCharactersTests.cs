@@ -1,0 +1,73 @@
+using System.Text;
+using FeedDigest.Core.Normalizing;
+using FeedDigest.Core.Stories.Clustering;
+using FeedDigest.Core.Topics;
+
+namespace FeedDigest.Tests.Normalizing;
+
+public sealed class ChineseCharactersTests
+{
+    [Theory]
+    [InlineData("網絡審查", "网络审查")]
+    [InlineData("當局加強網絡審查，關閉VPN", "当局加强网络审查，关闭VPN")]
+    [InlineData("VPN 審查 widens", "VPN 审查 widens")]
+    [InlineData("臺灣選舉", "台湾选举")]
+    public void ToSimplified_TraditionalText_IsWrittenInSimplifiedCharacters(string traditional, string simplified) =>
+        Assert.Equal(simplified, ChineseCharacters.ToSimplified(traditional));
+
+    [Theory]
+    [InlineData("网络审查制度")]
+    [InlineData("Censorship of WeChat")]
+    [InlineData("검열이 강화되었다")]
+    [InlineData("")]
+    public void ToSimplified_TextWithNoTraditionalCharacter_IsNull(string text) =>
+        Assert.Null(ChineseCharacters.ToSimplified(text));
+
+    [Fact]
+    public void ToSimplified_JapaneseKanjiWithATraditionalForm_FoldAsChineseDoes() =>
+        // The table knows no language: 閲 and 強 are Traditional characters to it. A Japanese keyword
+        // is folded as the Japanese text it is matched against, so the two still compare equal.
+        Assert.Equal("検阅が强化された", ChineseCharacters.ToSimplified("検閲が強化された"));
+
+    [Fact]
+    public void ToSimplified_ACharacterTheTableMapsOnAgain_FoldsToTheLastForm() =>
+        // OpenCC maps 薴 to 苧 and 苧 to 苎: both must fold to one character, or they would not compare equal.
+        Assert.Equal(ChineseCharacters.ToSimplified(new Rune('苧')), ChineseCharacters.ToSimplified(new Rune('薴')));
+
+    [Fact]
+    public void ToSimplified_SupplementaryCharacters_FoldAsTheTableSays()
+    {
+        // 𠁞 (U+2005E, Traditional) is 𠀾 (U+2003E) in Simplified; both are outside the BMP.
+        Assert.Equal(new Rune(0x2003E), ChineseCharacters.ToSimplified(new Rune(0x2005E)));
+        Assert.Equal("a𠀾b", ChineseCharacters.ToSimplified("a𠁞b"));
+    }
+
+    [Fact]
+    public void ToSimplified_AfterTheFold_NothingIsLeftToFold()
+    {
+        // Every character folds to one the table folds no further: folding twice is folding once,
+        // which topic matching and clustering rely on when they fold text already folded.
+        for (var c = 0x3400; c <= 0xFAFF; c++)
+        {
+            if (c is >= 0xD800 and <= 0xDFFF)
+            {
+                continue;
+            }
+
+            var once = ChineseCharacters.ToSimplified(new Rune(c));
+            Assert.Equal(once, ChineseCharacters.ToSimplified(once));
+        }
+    }
+
+    [Fact]
+    public void TopicText_TraditionalAndSimplified_AreTheSameTokens() =>
+        Assert.Equal(TopicText.Tokenize("当局加强网络审查"), TopicText.Tokenize("當局加強網絡審查"));
+
+    [Fact]
+    public void ClusterText_TraditionalAndSimplified_AreTheSameTerms()
+    {
+        Assert.Equal(ClusterText.Terms("当局加强网络审查，关闭VPN服务"), ClusterText.Terms("當局加強網絡審查，關閉VPN服務"));
+        // Full-width forms take the normalizing path; the fold follows it there too.
+        Assert.Equal(ClusterText.Terms("网络审查 ＶＰＮ"), ClusterText.Terms("網絡審查 ＶＰＮ"));
+    }
+}
