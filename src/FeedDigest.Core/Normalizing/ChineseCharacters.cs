@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Frozen;
 using System.Text;
 
@@ -70,8 +71,17 @@ internal static class ChineseCharacters
 
         var builder = new StringBuilder(text.Length);
         builder.Append(text[..first]);
-        foreach (var rune in text[first..].EnumerateRunes())
+        var i = first;
+        while (i < text.Length)
         {
+            if (Rune.DecodeFromUtf16(text[i..], out var rune, out var units) != OperationStatus.Done)
+            {
+                // A lone surrogate is kept as it is, wherever it is.
+                builder.Append(text[i]);
+                i++;
+                continue;
+            }
+
             var folded = ToSimplified(rune);
             if (folded.IsBmp)
             {
@@ -81,6 +91,8 @@ internal static class ChineseCharacters
             {
                 builder.Append(folded.ToString());
             }
+
+            i += units;
         }
 
         return builder.ToString();

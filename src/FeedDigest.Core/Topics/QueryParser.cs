@@ -118,7 +118,7 @@ internal sealed class QueryParser
         }
     }
 
-    private TermNode? Term(QueryToken token, QueryField scope)
+    private QueryNode? Term(QueryToken token, QueryField scope)
     {
         var isPhrase = token.Kind == QueryTokenKind.Phrase;
         if (scope == QueryField.Lang)
@@ -137,7 +137,7 @@ internal sealed class QueryParser
 
         // A prefix of a CJK character means nothing more than the character: it already matches inside words.
         var isPrefix = token.IsPrefix && !TopicText.IsCharacterToken(words[^1]);
-        return new TermNode(scope, token.Written, words, isPrefix, isPhrase);
+        return TermNode.Create(scope, token.Written, words, isPrefix, isPhrase);
     }
 
     /// <summary>Nested groups of the same operator are one: a OR (b OR c) is OR of three.</summary>

@@ -1,3 +1,4 @@
+using FeedDigest.Core.Normalizing;
 using FeedDigest.Core.Stories;
 
 namespace FeedDigest.Core.Topics;
@@ -5,8 +6,9 @@ namespace FeedDigest.Core.Topics;
 /// <summary>A story as topic queries see it: each field tokenized once (<see cref="TopicText"/>).</summary>
 internal sealed class StoryText
 {
-    private StoryText(string feedId, string[] title, string[] summary, string[][] categories, string[][] source, string? language)
+    private StoryText(string feedId, string[] title, string[] summary, string[][] categories, string[][] source, string? language, bool isSimplified)
     {
+        IsSimplified = isSimplified;
         FeedId = feedId;
         Title = title;
         Summary = summary;
@@ -18,6 +20,12 @@ internal sealed class StoryText
     private HashSet<string>? tokenSet;
 
     public string FeedId { get; }
+
+    /// <summary>
+    /// Whether the story's Traditional Chinese characters are read in their Simplified form (<see
+    /// cref="TopicText.Simplified"/>): all but Japanese stories (kana, or a feed configured as ja).
+    /// </summary>
+    public bool IsSimplified { get; }
 
     public string[] Title { get; }
 
@@ -55,13 +63,18 @@ internal sealed class StoryText
     /// <param name="source">The tokens of the feed's id and title, computed once per feed.</param>
     public static StoryText Create(StoredStory story, string[][] source, string? language)
     {
+        // A Japanese story's kanji stay as they are: folded, 審査 (screening) would read as 审查 (censorship).
+        var simplify = !(language?.StartsWith("ja", StringComparison.Ordinal) ?? false)
+            && !Scripts.HasKana(story.Title) && !Scripts.HasKana(story.Summary);
         var categories = new string[story.Categories.Count][];
         for (var i = 0; i < categories.Length; i++)
         {
-            categories[i] = TopicText.Tokenize(story.Categories[i]);
+            categories[i] = Read(story.Categories[i]);
         }
 
-        return new StoryText(story.FeedId, TopicText.Tokenize(story.Title), TopicText.Tokenize(story.Summary), categories, source, language);
+        return new StoryText(story.FeedId, Read(story.Title), Read(story.Summary), categories, source, language, simplify);
+
+        string[] Read(string? text) => simplify ? TopicText.Simplified(TopicText.Tokenize(text)) : TopicText.Tokenize(text);
     }
 
     private HashSet<string> BuildTokenSet()

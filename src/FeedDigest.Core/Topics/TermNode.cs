@@ -10,13 +10,34 @@ public sealed class TermNode : QueryNode
 {
     private readonly string[] tokens;
 
-    internal TermNode(QueryField field, string text, string[] tokens, bool isPrefix, bool isPhrase)
+    // Which stories the term is looked for in: those read in Simplified characters (true), those read
+    // as written (false), or all (null). See Create.
+    private readonly bool? inSimplifiedStories;
+
+    internal TermNode(QueryField field, string text, string[] tokens, bool isPrefix, bool isPhrase, bool? inSimplifiedStories = null)
     {
         Field = field;
         Text = text;
         this.tokens = tokens;
         IsPrefix = isPrefix;
         IsPhrase = isPhrase;
+        this.inSimplifiedStories = inSimplifiedStories;
+    }
+
+    /// <summary>
+    /// A term. One with Traditional Chinese characters is looked for in their Simplified form in
+    /// Chinese stories, which are read in Simplified characters, and as written in Japanese ones,
+    /// which are read as written (<see cref="StoryText.IsSimplified"/>): 審查 finds 审查 in Chinese,
+    /// and a Japanese 機上 (on board) does not find 机上 (desk-bound) in Japanese.
+    /// </summary>
+    internal static QueryNode Create(QueryField field, string text, string[] tokens, bool isPrefix, bool isPhrase)
+    {
+        var simplified = TopicText.Simplified(tokens);
+        return ReferenceEquals(simplified, tokens)
+            ? new TermNode(field, text, tokens, isPrefix, isPhrase)
+            : new OrNode([
+                new TermNode(field, text, tokens, isPrefix, isPhrase, inSimplifiedStories: false),
+                new TermNode(field, text, simplified, isPrefix, isPhrase, inSimplifiedStories: true)]);
     }
 
     public QueryField Field { get; }
@@ -58,6 +79,7 @@ public sealed class TermNode : QueryNode
 
     internal override bool Matches(StoryText story) => Field switch
     {
+        _ when inSimplifiedStories is { } simplified && simplified != story.IsSimplified => false,
         not QueryField.Lang when !story.MayContain(tokens, IsPrefix) => false,
         QueryField.TitleOrSummary => OccursIn(story.Title) || OccursIn(story.Summary),
         QueryField.Title => OccursIn(story.Title),
@@ -70,7 +92,7 @@ public sealed class TermNode : QueryNode
 
     internal override void AddHits(StoryText story, bool negated, List<TermHit> hits)
     {
-        if (negated)
+        if (negated || inSimplifiedStories is { } simplified && simplified != story.IsSimplified)
         {
             return;
         }

@@ -41,7 +41,8 @@ public sealed class TopicQuery
     public static int TryFromKeywords(IReadOnlyList<string> keywords, out TopicQuery? query)
     {
         query = null;
-        var terms = new List<TermNode>();
+        var terms = new List<QueryNode>();
+        var written = new List<string>();
         for (var i = 0; i < keywords.Count; i++)
         {
             var tokens = TopicText.Tokenize(keywords[i]);
@@ -50,7 +51,8 @@ public sealed class TopicQuery
                 return i;
             }
 
-            terms.Add(new TermNode(QueryField.TitleOrSummary, Quote(keywords[i]), tokens, isPrefix: false, isPhrase: keywords[i].Any(char.IsWhiteSpace)));
+            written.Add(Quote(keywords[i]));
+            terms.Add(TermNode.Create(QueryField.TitleOrSummary, written[^1], tokens, isPrefix: false, isPhrase: keywords[i].Any(char.IsWhiteSpace)));
         }
 
         if (terms.Count == 0)
@@ -58,7 +60,7 @@ public sealed class TopicQuery
             return 0;
         }
 
-        query = new TopicQuery(string.Join(" OR ", terms.Select(t => t.Text)), terms.Count == 1 ? terms[0] : new OrNode(terms));
+        query = new TopicQuery(string.Join(" OR ", written), terms.Count == 1 ? terms[0] : new OrNode(terms));
         return -1;
     }
 

@@ -8,8 +8,8 @@ namespace FeedDigest.Core.Topics;
 /// Turns text into the tokens topic queries are matched on, the same way for stories and for query
 /// terms, so matching is a comparison of tokens. Case, accents, width (full-width ASCII, half-width
 /// kana) and kana type (hiragana, katakana) are folded away, as the invariant culture's
-/// IgnoreCase | IgnoreNonSpace | IgnoreWidth | IgnoreKanaType comparison ignores them, and so is
-/// the script of Chinese characters (審查 matches 审查: <see cref="ChineseCharacters"/>). Words of
+/// IgnoreCase | IgnoreNonSpace | IgnoreWidth | IgnoreKanaType comparison ignores them. Chinese
+/// text's Traditional characters are read in their Simplified form (<see cref="Simplified"/>). Words of
 /// scripts written with spaces become one token each (so "art" never matches inside "article");
 /// every Chinese, Japanese and Korean character is a token of its own, so a term of such characters
 /// matches inside text without spaces (审查 inside 网络审查制度). Everything else (spaces,
@@ -20,6 +20,9 @@ internal static class TopicText
     // Folding a character (normalizing, dropping marks, lower-casing) is the costly part of
     // tokenizing; each BMP character is folded once and the result kept.
     private static readonly string?[] FoldedBmp = new string?[char.MaxValue + 1];
+
+    // The token of each Simplified character a Traditional one folds to, made once.
+    private static readonly string?[] SimplifiedBmp = new string?[char.MaxValue + 1];
 
     [ThreadStatic]
     private static StringBuilder? wordBuffer;
@@ -80,6 +83,34 @@ internal static class TopicText
         Flush(word, tokens);
     }
 
+    /// <summary>
+    /// <paramref name="tokens"/> with each Traditional Chinese character in its Simplified form
+    /// (<see cref="ChineseCharacters"/>), so that 審查 and 审查 are one word; the same array when
+    /// there is none. Chinese stories are read this way, and a query term is looked for both ways
+    /// (<see cref="TermNode.Create"/>): Japanese stories are not (<see cref="Scripts.HasKana"/>).
+    /// </summary>
+    public static string[] Simplified(string[] tokens)
+    {
+        string[]? simplified = null;
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            if (!IsCharacterToken(tokens[i]))
+            {
+                continue;
+            }
+
+            var rune = Rune.GetRuneAt(tokens[i], 0);
+            var folded = ChineseCharacters.ToSimplified(rune);
+            if (folded != rune)
+            {
+                simplified ??= (string[])tokens.Clone();
+                simplified[i] = folded.IsBmp ? SimplifiedBmp[folded.Value] ??= folded.ToString() : folded.ToString();
+            }
+        }
+
+        return simplified ?? tokens;
+    }
+
     /// <summary>Whether a token is a Chinese, Japanese or Korean character (matched inside text), not a word.</summary>
     public static bool IsCharacterToken(string token) =>
         token.Length > 0 && Rune.TryGetRuneAt(token, 0, out var rune) && Scripts.IsCjk(rune);
@@ -127,8 +158,7 @@ internal static class TopicText
     /// <summary>
     /// One character as it is compared: compatibility-decomposed (full-width and other width forms to
     /// their plain form), accents and other non-spacing marks dropped, lower-cased, katakana as
-    /// hiragana, Traditional Chinese characters in their Simplified form (審 as 审), and letters that
-    /// carry their accent inside them (ø, ł, đ, ß …) written plainly.
+    /// hiragana, and letters that carry their accent inside them (ø, ł, đ, ß …) written plainly.
     /// Hangul syllables stay whole: decomposing them would split one character into its letters.
     /// </summary>
     private static string FoldRune(Rune rune)
@@ -160,7 +190,7 @@ internal static class TopicText
                 case 'ı': builder.Append('i'); break;
                 case 'ħ': builder.Append('h'); break;
                 case >= 0x30A1 and <= 0x30F6: builder.Append((char)(lower.Value - 0x60)); break; // katakana to hiragana
-                default: builder.Append(ChineseCharacters.ToSimplified(lower).ToString()); break;
+                default: builder.Append(lower.ToString()); break;
             }
         }
 

@@ -47,7 +47,7 @@ public sealed class ChineseCharactersTests
     {
         // Every character folds to one the table folds no further: folding twice is folding once,
         // which topic matching and clustering rely on when they fold text already folded.
-        for (var c = 0x3400; c <= 0xFAFF; c++)
+        foreach (var c in Enumerable.Range(0x3400, 0xFAFF - 0x3400 + 1).Concat(Enumerable.Range(0x20000, 0x20000)))
         {
             if (c is >= 0xD800 and <= 0xDFFF)
             {
@@ -60,8 +60,38 @@ public sealed class ChineseCharactersTests
     }
 
     [Fact]
-    public void TopicText_TraditionalAndSimplified_AreTheSameTokens() =>
-        Assert.Equal(TopicText.Tokenize("当局加强网络审查"), TopicText.Tokenize("當局加強網絡審查"));
+    public void TopicText_TraditionalAndSimplified_AreTheSameTokensOnceSimplified()
+    {
+        Assert.Equal(TopicText.Tokenize("当局加强网络审查"), TopicText.Simplified(TopicText.Tokenize("當局加強網絡審查")));
+        var simplified = TopicText.Tokenize("网络审查 VPN");
+        Assert.Same(simplified, TopicText.Simplified(simplified));
+    }
+
+    [Fact]
+    public void ToSimplified_ALoneSurrogate_IsKeptWhereverItIs()
+    {
+        Assert.Equal("\uD800审查", ChineseCharacters.ToSimplified("\uD800審查"));
+        Assert.Equal("审\uD800查", ChineseCharacters.ToSimplified("審\uD800查"));
+        Assert.Equal("审查\uDC00", ChineseCharacters.ToSimplified("審查\uDC00"));
+    }
+
+    [Fact]
+    public void ClusterText_AJapaneseStory_KeepsItsKanji()
+    {
+        // 審査 (screening) is not 审查 (censorship): a story with kana is read as written.
+        Assert.False(ClusterText.SimplifiesChinese("入国審査を強化", null));
+        Assert.False(ClusterText.SimplifiesChinese("入国審査", "政府は入国審査を強化した。"));
+        Assert.True(ClusterText.SimplifiesChinese("當局加強網絡審查", "監管部門下令關閉VPN服務。"));
+        var terms = new List<string>();
+        var sink = new TermList(terms);
+        ClusterText.AddTerms("入国審査", ref sink, simplifyChinese: false);
+        Assert.Equal(["入国", "国審", "審査"], terms);
+    }
+
+    private readonly struct TermList(List<string> terms) : ClusterText.ITermSink
+    {
+        public void Add(ReadOnlySpan<char> term, long hash) => terms.Add(term.ToString());
+    }
 
     [Fact]
     public void ClusterText_TraditionalAndSimplified_AreTheSameTerms()

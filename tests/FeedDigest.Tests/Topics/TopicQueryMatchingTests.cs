@@ -50,6 +50,46 @@ public sealed class TopicQueryMatchingTests
     public void Matches_CjkTermInsideText_Matches(string title, string query) =>
         Assert.True(Matches(query, Story(title)));
 
+    [Theory]
+    [InlineData("政府は入国審査を強化した", "审查")] // 審査 is screening, 审查 censorship
+    [InlineData("政府は入国審査を強化した", "審查")]
+    [InlineData("机上の空論だと批判された", "機上")] // desk-bound, not on board
+    [InlineData("一週間の予定を発表", "一周")]
+    public void Matches_JapaneseWordsThatShareTraditionalForms_DoNotMatchOtherWords(string title, string query) =>
+        Assert.False(Matches(query, Story(title)));
+
+    [Theory]
+    [InlineData("政府は入国審査を強化した", "審査")]
+    [InlineData("機上で急病人が出た", "機上")]
+    [InlineData("一週間の予定を発表", "一週間")]
+    public void Matches_JapaneseKeyword_MatchesJapaneseTextAsWritten(string title, string query) =>
+        Assert.True(Matches(query, Story(title)));
+
+    [Fact]
+    public void Matches_AKanjiOnlyHeadlineOfAFeedConfiguredAsJapanese_IsReadAsWritten()
+    {
+        var nikkan = new Feed("nikkan", new Uri("https://nikkan.example/rss"), "日刊", ["ja"], null) { Language = "ja" };
+        Assert.True(TopicQuery.TryParse("审查", out var censorship, out _));
+        Assert.True(TopicQuery.TryParse("審査", out var screening, out _));
+        var matcher = new TopicMatcher([new Topic("c", "C", censorship!, TopicFeedFilter.AllFeeds), new Topic("s", "S", screening!, TopicFeedFilter.AllFeeds)], [nikkan, Kuaixun]);
+
+        Assert.Equal(["s"], matcher.Match(Story("入国審査強化", feed: "nikkan")).Select(t => t.Id));
+        // The same headline in a Chinese feed is read in Simplified characters, where 审 is 審.
+        Assert.Contains("c", matcher.Match(Story("當局加強網絡審查", feed: "xinwen-kuaixun")).Select(t => t.Id));
+    }
+
+    [Fact]
+    public void Matches_KeywordList_InEitherScript_MatchesChineseInEither()
+    {
+        Assert.Equal(-1, TopicQuery.TryFromKeywords(["網絡審查"], out var traditional));
+        Assert.Equal(-1, TopicQuery.TryFromKeywords(["网络审查"], out var simplified));
+        var matcher = new TopicMatcher([new Topic("t", "T", traditional!, TopicFeedFilter.AllFeeds), new Topic("s", "S", simplified!, TopicFeedFilter.AllFeeds)], [Wire, Kuaixun]);
+
+        Assert.Equal(2, matcher.Match(Story("当局加强网络审查")).Count);
+        Assert.Equal(2, matcher.Match(Story("當局加強網絡審查")).Count);
+        Assert.Equal("網絡審查", traditional!.Text);
+    }
+
     [Fact]
     public void Matches_CjkTermAbsent_DoesNotMatch() =>
         Assert.False(Matches("审查", Story("网络安全法")));

@@ -12,7 +12,7 @@ namespace FeedDigest.Core.Stories.Clustering;
 /// spaces between words, become overlapping character bigrams (网络审查制度: 网络 络审 审查 查制 制度),
 /// so 审查 matches inside any text that contains it; Traditional characters are read in their
 /// Simplified form (審查 as 审查: <see cref="ChineseCharacters"/>), so one report in both scripts is
-/// one text. Words of other scripts have their accents folded
+/// one text, unless the story is Japanese (<see cref="SimplifiesChinese"/>). Words of other scripts have their accents folded
 /// (café = cafe), English stop words and single letters dropped, and a light plural folding applied
 /// (stories = story, banks = bank). Punctuation and apostrophes separate words.
 /// </summary>
@@ -53,6 +53,13 @@ internal static class ClusterText
         void Add(ReadOnlySpan<char> term, long hash);
     }
 
+    /// <summary>
+    /// Whether a story's Traditional Chinese characters are read in their Simplified form: yes unless
+    /// its title or summary has kana. Japanese kanji are mostly the Traditional forms, in words of
+    /// their own (審査, screening, is not 审查, censorship).
+    /// </summary>
+    public static bool SimplifiesChinese(string? title, string? summary) => !Scripts.HasKana(title) && !Scripts.HasKana(summary);
+
     /// <summary>The terms of <paramref name="text"/> in order, repeats kept.</summary>
     public static List<string> Terms(string? text)
     {
@@ -67,7 +74,7 @@ internal static class ClusterText
     /// sink is a type parameter so that a struct's Add is called directly, not through the
     /// interface: it runs for every term of every story.
     /// </summary>
-    public static void AddTerms<TSink>(string? text, ref TSink sink)
+    public static void AddTerms<TSink>(string? text, ref TSink sink, bool simplifyChinese = true)
         where TSink : ITermSink
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -79,11 +86,11 @@ internal static class ClusterText
         if (firstNonAscii >= 0 && !IsNormalizedAndLowerCaseButAscii(text.AsSpan(firstNonAscii)))
         {
             var normalized = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
-            AddMixedTerms(ChineseCharacters.ToSimplified(normalized) ?? normalized, ref sink);
+            AddMixedTerms((simplifyChinese ? ChineseCharacters.ToSimplified(normalized) : null) ?? normalized, ref sink);
             return;
         }
 
-        if (firstNonAscii >= 0 && ChineseCharacters.ToSimplified(text.AsSpan(firstNonAscii)) is { } simplified)
+        if (firstNonAscii >= 0 && simplifyChinese && ChineseCharacters.ToSimplified(text.AsSpan(firstNonAscii)) is { } simplified)
         {
             // Its ASCII start stays as it is; the rest is read with Traditional characters in their Simplified form.
             text = string.Concat(text.AsSpan(0, firstNonAscii), simplified);

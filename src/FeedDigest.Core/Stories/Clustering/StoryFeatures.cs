@@ -39,8 +39,9 @@ internal sealed class StoryFeatures
     public static StoryFeatures Of(string? title, string? summary, int bands, int rowsPerBand)
     {
         var counter = TermCounter.Start();
-        ClusterText.AddTerms(title, ref counter);
-        ClusterText.AddTerms(summary, ref counter);
+        var simplifyChinese = ClusterText.SimplifiesChinese(title, summary);
+        ClusterText.AddTerms(title, ref counter, simplifyChinese);
+        ClusterText.AddTerms(summary, ref counter, simplifyChinese);
         var counts = counter.Finish();
         var writingSystem = string.IsNullOrWhiteSpace(title) ? Scripts.WritingSystemOf(summary) : Scripts.WritingSystemOf(title);
         return new StoryFeatures(counts, MinHash.BandKeys(counts.Terms, bands, rowsPerBand), writingSystem);

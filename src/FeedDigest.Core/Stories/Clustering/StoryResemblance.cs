@@ -157,10 +157,11 @@ public sealed partial class StoryResemblance
         if (!termsByStory.TryGetValue(story.Id, out var terms))
         {
             var headline = WireSlug().Replace(story.Title, string.Empty).Trim();
+            var simplifyChinese = ClusterText.SimplifiesChinese(story.Title, story.Summary);
             var title = new TermSink();
-            ClusterText.AddTerms(NumbersInOneForm(headline), ref title);
+            ClusterText.AddTerms(NumbersInOneForm(headline), ref title, simplifyChinese);
             var summary = new TermSink();
-            ClusterText.AddTerms(NumbersInOneForm(story.Summary), ref summary);
+            ClusterText.AddTerms(NumbersInOneForm(story.Summary), ref summary, simplifyChinese);
             var runs = new List<long>();
             for (var i = 2; i < summary.Sequence.Count; i++)
             {
