@@ -1,9 +1,12 @@
+using System.Text.RegularExpressions;
 using FeedDigest.Core.Configuration;
 using FeedDigest.Core.Digests;
 using FeedDigest.Core.Polling;
 using FeedDigest.Core.Ports;
+using FeedDigest.Core.Stories.Clustering;
 using FeedDigest.Infrastructure.Storage;
 using FeedDigest.IntegrationTests.Support;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -95,6 +98,118 @@ public sealed class ClusteredDigestTests : IAsyncLifetime, IDisposable
         Assert.Contains("Magnitude 6.4 earthquake shakes Petrolia", digest.TextBody, StringComparison.Ordinal);
         Assert.DoesNotContain("Lost Coast earthquake: magnitude 6.4", digest.TextBody, StringComparison.Ordinal);
         Assert.Contains("also: Northbridge Wire https://wire.example/w1", digest.TextBody, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // as the service polls: clustering alongside the poll
+    public async Task AChinaDesksDay_EachEventListedOnce_WithEveryOutletThatCarriedIt_AndNoTwoEventsMerged(bool clusteredAlongsideThePoll)
+    {
+        // A day of four outlets on one desk, as in ../shared/examples: a wire, a business paper, a
+        // state agency and a China news site, polled for the first time. Four carry the messaging-app
+        // crackdown in their own words; seven other events are carried by two, six by one. Every
+        // story is on China: what a story is weighed against is the desk's own news. Placed feed by
+        // feed, as the poll stores them, the paper's and the site's copies came after the wire's
+        // whole day and stayed apart; placed in the order they came out, they join. The site's two
+        // pieces marked "?" are its own takes (one blends the crackdown with the report): listed on
+        // their own or with their event, but never with another.
+        (string Guid, int Hour, string Event, string Title, string Summary)[] wire =
+        [
+            ("r1", 0, "apps", "China launches month-long crackdown on WeChat, messaging apps", "China will launch a month-long crackdown on instant messaging services such as Tencent's WeChat, targeting accounts that spread rumours and information on violence, terrorism and pornography, state media said on Tuesday."),
+            ("r2", 5, "anniversary", "China detains activists, tightens security ahead of Tiananmen anniversary", "Chinese police have detained several activists and increased security across Beijing before the 25th anniversary of the June 4 crackdown, rights groups said."),
+            ("r3", 7, "factories", "China's factory activity edges up in May, survey shows", "Activity in China's manufacturing sector improved slightly in May as new orders picked up, a private survey showed, easing worries about a sharp slowdown."),
+            ("r4", 11, "xinjiang", "China says over 200 detained in Xinjiang anti-terror campaign", "Authorities in China's Xinjiang region have detained more than 200 suspects in the first month of a year-long campaign against terrorism, state media reported."),
+            ("r5", 14, "referendum", "Hong Kong pro-democracy group plans referendum on electoral reform", "Organisers of the Occupy Central movement said they would hold an unofficial referendum in June on how Hong Kong's next leader should be chosen."),
+            ("r6", 17, "lawyer", "Prominent Chinese rights lawyer formally arrested", "Police in Beijing have formally arrested rights lawyer Pu Zhiqiang, who was detained after attending a private gathering to commemorate the 1989 Tiananmen crackdown, his lawyer said."),
+            ("r7", 20, "gas", "Russia, China sign $400 billion gas deal after decade of talks", "Russia signed a 30-year deal to supply gas to China, securing a major new customer for its energy exports as relations with the West sour over Ukraine."),
+        ];
+        (string Guid, int Hour, string Event, string Title, string Summary)[] paper =
+        [
+            ("w1", 1, "apps", "Beijing Targets Messaging Apps Ahead of Tiananmen Anniversary", "Chinese authorities said they would clamp down on messaging apps including WeChat to stop the spread of rumors and content about violence and terrorism, days before the 25th anniversary of the Tiananmen crackdown."),
+            ("w2", 4, "anniversary", "Security Tightens in Beijing Before June 4 Anniversary", "Police stepped up patrols and detained activists in Beijing ahead of the anniversary of the 1989 crackdown on Tiananmen Square protesters."),
+            ("w4", 13, "google", "Google Services Blocked in China as Anniversary Nears", "Google's search engine and Gmail have been blocked in China for days, according to a monitoring group, in an apparent move ahead of the Tiananmen anniversary."),
+            ("w5", 18, "antitrust", "China Slaps Fines on Auto Parts Makers in Antitrust Probe", "Chinese regulators fined several Japanese auto-parts makers for price fixing, the latest in a series of antitrust actions against foreign companies."),
+        ];
+        (string Guid, int Hour, string Event, string Title, string Summary)[] agency =
+        [
+            ("x1", 2, "apps", "China to clean up instant messaging services", "China's internet authorities will launch a campaign to rectify instant messaging tools, cracking down on public accounts that spread rumors, violence, terrorism and pornography, an official said on Tuesday."),
+            ("x2", 3, "report", "Report: Internet expands space for freedom of speech in China", "Chinese netizens post 250 million microblog messages and 20 billion instant messages every day, according to a report on human rights progress in 2013 released by the State Council Information Office."),
+            ("x3", 10, "xinjiang", "Xinjiang police arrest suspects in terror sweep", "Police in Xinjiang have detained more than 200 suspects in a crackdown on terrorism launched after a deadly market attack in Urumqi, local authorities said."),
+            ("x4", 15, "premier", "Chinese premier vows to keep economy within reasonable range", "Premier Li Keqiang said the government would take targeted measures to support growth and keep the economy operating within a reasonable range."),
+            ("x5", 19, "gas", "China, Russia sign gas supply deal", "China and Russia signed a 30-year natural gas supply agreement worth billions of dollars during President Xi Jinping's talks with Vladimir Putin in Shanghai."),
+        ];
+        (string Guid, int Hour, string Event, string Title, string Summary)[] site =
+        [
+            ("c1", 6, "apps?", "As Beijing Renews WeChat Crackdown, Officials Tout Online Freedom", "The campaign against WeChat public accounts resumes with a month-long operation announced by state media, while a new white paper claims the internet has expanded free speech in China."),
+            ("c2", 8, "report", "White Paper Claims Internet Has Expanded Free Speech", "The State Council Information Office's report on human rights progress in 2013 says hundreds of millions of microblog and instant messages show expanded freedom of speech."),
+            ("c3", 12, "google", "Google Services Disrupted Ahead of Anniversary", "Users in China report that Google search, Gmail and other services have been largely inaccessible for several days, as the Great Firewall tightens before June 4."),
+            ("c4", 16, "lawyer?", "Weibo Posts Deleted After Lawyer Detained", "Posts about the detention of rights lawyer Pu Zhiqiang were quickly removed from Sina Weibo, according to a review of deleted messages."),
+            ("c5", 21, "farewell", "Netizen Voices: Mourning a Closed WeChat Account", "Readers of a popular public account shut in the crackdown left messages of farewell on other platforms."),
+        ];
+        (string Id, string Title, (string Guid, int Hour, string Event, string Title, string Summary)[] Items)[] outlets =
+            [("wire", "Northbridge Wire", wire), ("paper", "Harbor Journal", paper), ("agency", "State Agency", agency), ("site", "Harbor Digital Times", site)];
+        var settings = new Dictionary<string, string?>
+        {
+            ["FeedDigest:Topics:0:Id"] = "china",
+            ["FeedDigest:Topics:0:Name"] = "China desk",
+            ["FeedDigest:Topics:0:Query"] = "China OR Chinese OR Beijing OR Xinjiang OR \"Hong Kong\" OR WeChat OR Weibo",
+            ["FeedDigest:Subscribers:0:Email"] = "editor@example.org",
+            ["FeedDigest:Subscribers:0:Topics:0"] = "china",
+            ["FeedDigest:Subscribers:0:SendAt"] = "07:00",
+            ["FeedDigest:Subscribers:0:TimeZone"] = "Asia/Shanghai",
+        };
+        for (var i = 0; i < outlets.Length; i++)
+        {
+            settings[$"FeedDigest:Feeds:{i}:Id"] = outlets[i].Id;
+            settings[$"FeedDigest:Feeds:{i}:Title"] = outlets[i].Title;
+            var document = FeedDocuments.RssPublished([.. outlets[i].Items.Select(item => (item.Guid, item.Title, item.Summary, Published: new DateTimeOffset(2026, 11, 23, item.Hour, 0, 0, TimeSpan.Zero)))]);
+            // As distant servers answer: the wire at once, the others one after another, so that
+            // clustering alongside the poll meets the wire's whole day before the other outlets' copies.
+            var answersAfter = TimeSpan.FromMilliseconds(clusteredAlongsideThePoll ? 400 * i : 0);
+            settings[$"FeedDigest:Feeds:{i}:Url"] = server.Route($"{outlets[i].Id}.xml", async context =>
+            {
+                await Task.Delay(answersAfter, context.RequestAborted);
+                context.Response.ContentType = "application/rss+xml; charset=utf-8";
+                await context.Response.WriteAsync(document, context.RequestAborted);
+            }).AbsoluteUri;
+        }
+
+        var events = outlets.SelectMany(outlet => outlet.Items).ToDictionary(item => item.Guid, item => item.Event);
+        var digest = await PollThenPreviewAsync(settings, newStories: events.Count, clusteredAlongsideThePoll);
+
+        Assert.NotNull(digest);
+        var entries = EntriesOf(digest.TextBody);
+        Assert.Equal(events.Keys.Order(), entries.SelectMany(entry => entry).Order());
+        foreach (var entry in entries)
+        {
+            // No entry holds two events.
+            Assert.True(entry.Select(guid => events[guid].TrimEnd('?')).Distinct().Count() == 1, $"{string.Join(", ", entry)} listed as one\n{digest.TextBody}");
+        }
+
+        foreach (var story in events.Where(e => !e.Value.EndsWith('?')).GroupBy(e => e.Value, e => e.Key))
+        {
+            // Each event's reports are one entry.
+            Assert.True(entries.Count(entry => entry.Overlaps(story)) == 1, $"{story.Key}: {string.Join(", ", story)} listed apart\n{digest.TextBody}");
+        }
+    }
+
+    /// <summary>The stories of each entry of a digest's text: the headline's, then those named under "also".</summary>
+    private static List<HashSet<string>> EntriesOf(string text)
+    {
+        var entries = new List<HashSet<string>>();
+        foreach (var line in text.Split('\n').Select(line => line.Trim()))
+        {
+            if (Regex.IsMatch(line, @"^\d+\. "))
+            {
+                entries.Add([]);
+            }
+            else if (entries.Count > 0 && Regex.Match(line, @"^(?:also: .* )?https://wire\.example/(\w+)$") is { Success: true } link)
+            {
+                entries[^1].Add(link.Groups[1].Value);
+            }
+        }
+
+        return entries;
     }
 
     [Fact]
@@ -280,11 +395,21 @@ public sealed class ClusteredDigestTests : IAsyncLifetime, IDisposable
     /// Polls every feed of <paramref name="settings"/> once through the real poller and SQLite (all
     /// <paramref name="newStories"/> of them new), then previews the one subscriber's digest.
     /// </summary>
-    private async Task<OutgoingMessage?> PollThenPreviewAsync(Dictionary<string, string?> settings, int newStories)
+    /// <param name="clusteredAlongsideThePoll">
+    /// Clustered as the service's poll clusters (<see cref="PollRunner"/>), looking for stories stored
+    /// every 100 ms of real time while the poll runs; else when the digest is composed.
+    /// </param>
+    private async Task<OutgoingMessage?> PollThenPreviewAsync(Dictionary<string, string?> settings, int newStories, bool clusteredAlongsideThePoll = false)
     {
         using var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
         await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
-        Assert.Equal(newStories, (await host.Services.GetRequiredService<FeedPoller>().PollAsync(allFeeds: true, default)).NewStories);
+        var poll = host.Services.GetRequiredService<FeedPoller>().PollAsync(allFeeds: true, default);
+        if (clusteredAlongsideThePoll)
+        {
+            await host.Services.GetRequiredService<ClusteringCatchUp>().CatchUpDuringAsync(poll, TimeProvider.System, default);
+        }
+
+        Assert.Equal(newStories, (await poll).NewStories);
 
         var subscriber = host.Services.GetRequiredService<ICatalogSource>().Current.Subscribers.Single();
         return await host.Services.GetRequiredService<DigestDispatcher>().PreviewAsync(subscriber, default);

@@ -151,14 +151,15 @@ public sealed class SqliteClusterPruningTests : IAsyncLifetime
     [Fact]
     public async Task CatchUpDuringAsync_StoriesStoredWhileTheWorkRuns_AreAllPlacedByTheEnd()
     {
-        var storedFirst = new TaskCompletionSource();
         var catchUp = CatchUp(enabled: true);
+        await ClusterAnEarlierStoryAsync(catchUp);
+        var storedFirst = new TaskCompletionSource();
 
         // The "poll": stores one story, waits until it has been clustered alongside, stores another.
         async Task PollAsync()
         {
             await store.SaveFetchAsync(State(Harbor, T0), [Story(Harbor, "a", "Dockworkers strike closes Rotterdam terminal", T0)], EditedStoryPolicy.Ignore, CancellationToken.None);
-            while (await database.ScalarAsync<long>("SELECT count(*) FROM cluster_members") == 0)
+            while (await database.ScalarAsync<long>("SELECT count(*) FROM cluster_members") < 2)
             {
                 await Task.Delay(10);
             }
@@ -171,7 +172,37 @@ public sealed class SqliteClusterPruningTests : IAsyncLifetime
 
         Assert.True(storedFirst.Task.IsCompleted);
         Assert.Equal(2, placed);
+        Assert.Equal(2, await database.ScalarAsync<long>("SELECT count(DISTINCT cluster_id) FROM cluster_members"));
+    }
+
+    [Fact]
+    public async Task CatchUpDuringAsync_NothingClusteredYet_PlacesAFirstPollsStoriesOnceItEnds()
+    {
+        var catchUp = CatchUp(enabled: true);
+        var clusteredWhileItRan = -1L;
+
+        // A first poll: one feed's stories, then, a while later, another's. (The order they are placed
+        // in, that of publication, is ClusteredDigestTests' China desk.)
+        async Task PollAsync()
+        {
+            await store.SaveFetchAsync(State(Harbor, T0), [Story(Harbor, "a", "Dockworkers strike closes Rotterdam terminal", T0.AddHours(5))], EditedStoryPolicy.Ignore, CancellationToken.None);
+            await Task.Delay(400);
+            await store.SaveFetchAsync(State(Wire, T0), [Story(Wire, "b", "Rotterdam terminal shut as dockworkers strike", T0.AddHours(1))], EditedStoryPolicy.Ignore, CancellationToken.None);
+            clusteredWhileItRan = await database.ScalarAsync<long>("SELECT count(*) FROM cluster_members");
+        }
+
+        var placed = await catchUp.CatchUpDuringAsync(PollAsync(), TimeProvider.System, CancellationToken.None);
+
+        Assert.Equal(0, clusteredWhileItRan);
+        Assert.Equal(2, placed);
         Assert.Equal(1, await database.ScalarAsync<long>("SELECT count(DISTINCT cluster_id) FROM cluster_members"));
+    }
+
+    /// <summary>Clusters a story of days before: the database is no longer new to clustering.</summary>
+    private async Task ClusterAnEarlierStoryAsync(ClusteringCatchUp catchUp)
+    {
+        await store.SaveFetchAsync(State(Wire, T0.AddDays(-5)), [Story(Wire, "z", "City council approves new school budget", T0.AddDays(-5))], EditedStoryPolicy.Ignore, CancellationToken.None);
+        Assert.Equal(1, await catchUp.CatchUpAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -181,11 +212,12 @@ public sealed class SqliteClusterPruningTests : IAsyncLifetime
         var runner = new RecordingRunner(lowPriority);
         var storedFirst = new TaskCompletionSource();
         var catchUp = CatchUp(enabled: true, runner);
+        await ClusterAnEarlierStoryAsync(catchUp);
 
         async Task PollAsync()
         {
             await store.SaveFetchAsync(State(Harbor, T0), [Story(Harbor, "a", "Dockworkers strike closes Rotterdam terminal", T0)], EditedStoryPolicy.Ignore, CancellationToken.None);
-            while (await database.ScalarAsync<long>("SELECT count(*) FROM cluster_members") == 0)
+            while (await database.ScalarAsync<long>("SELECT count(*) FROM cluster_members") < 2)
             {
                 await Task.Delay(10);
             }
@@ -197,7 +229,7 @@ public sealed class SqliteClusterPruningTests : IAsyncLifetime
         var placed = await catchUp.CatchUpDuringAsync(PollAsync(), TimeProvider.System, CancellationToken.None);
 
         Assert.Equal(2, placed);
-        Assert.Equal(1, await database.ScalarAsync<long>("SELECT count(DISTINCT cluster_id) FROM cluster_members"));
+        Assert.Equal(2, await database.ScalarAsync<long>("SELECT count(DISTINCT cluster_id) FROM cluster_members"));
         // The first story was placed while the poll waited for it: on the runner's thread, at its priority.
         Assert.Contains(runner.Threads, name => name == "FeedDigest low priority");
         if (OperatingSystem.IsLinux())

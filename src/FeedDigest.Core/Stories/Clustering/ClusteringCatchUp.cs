@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 namespace FeedDigest.Core.Stories.Clustering;
 
 /// <summary>
-/// Places the stories stored since the last run into clusters, oldest first (the clusterer expects
-/// stories in the order they were first seen), a page at a time in one batch of the index. Runs
+/// Places the stories stored since the last run into clusters, a page at a time in one batch of the
+/// index, each page in the order its stories were published (<see cref="PlacePageAsync"/>). Runs
 /// alongside each poll (<see cref="CatchUpDuringAsync"/>) and before digests are composed, so a digest never lists a story its cluster
 /// does not know yet. Resumes from the index's last clustered story, so a crash loses nothing:
 /// a page not committed is assigned again. Does nothing while clustering is off
@@ -50,10 +50,16 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
         var placed = 0;
         try
         {
+            // On a database where nothing is clustered yet, a first poll's stories wait for the poll
+            // (or a full page): placed as each feed is stored, every outlet's copy of a story would
+            // come after that feed's whole backlog, weighed against a background of a few dozen
+            // stories that holds the story it copies (StoryBackground), and stay apart from it.
+            var firstPoll = options.Value.Enabled && await index.GetLastClusteredStoryIdAsync(cancellationToken).ConfigureAwait(false) == 0;
             while (!work.IsCompleted)
             {
                 // Alongside the work, at low priority where there is a runner for it: the work comes first.
-                var now = await CatchUpAsync(work, cancellationToken).ConfigureAwait(false);
+                var now = await CatchUpAsync(work, onlyAFullPage: firstPoll, cancellationToken).ConfigureAwait(false);
+                firstPoll &= now == 0;
                 placed += now;
                 if (now == 0)
                 {
@@ -74,14 +80,15 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
     }
 
     /// <returns>How many stories were placed.</returns>
-    public Task<int> CatchUpAsync(CancellationToken cancellationToken) => CatchUpAsync(alongside: null, cancellationToken);
+    public Task<int> CatchUpAsync(CancellationToken cancellationToken) => CatchUpAsync(alongside: null, onlyAFullPage: false, cancellationToken);
 
     /// <summary>
     /// Places the stories not placed yet, a page at a time; while <paramref name="alongside"/> runs,
     /// on the low-priority runner (if there is one), so that it yields the processor to that work.
+    /// With <paramref name="onlyAFullPage"/>, nothing until a full page waits.
     /// </summary>
     /// <returns>How many stories were placed.</returns>
-    private async Task<int> CatchUpAsync(Task? alongside, CancellationToken cancellationToken)
+    private async Task<int> CatchUpAsync(Task? alongside, bool onlyAFullPage, CancellationToken cancellationToken)
     {
         if (!options.Value.Enabled)
         {
@@ -101,8 +108,8 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
                 // means more are waiting, and then clustering is what the end of the work waits for.
                 var from = after;
                 var (count, last) = lowPriority is not null && alongside is { IsCompleted: false } && !behind
-                    ? await lowPriority.RunAsync(token => PlacePageAsync(from, atLowPriority: true, token), cancellationToken).ConfigureAwait(false)
-                    : await PlacePageAsync(from, atLowPriority: false, cancellationToken).ConfigureAwait(false);
+                    ? await lowPriority.RunAsync(token => PlacePageAsync(from, atLowPriority: true, onlyAFullPage, token), cancellationToken).ConfigureAwait(false)
+                    : await PlacePageAsync(from, atLowPriority: false, onlyAFullPage, cancellationToken).ConfigureAwait(false);
                 placed += count;
                 if (count < PageSize)
                 {
@@ -123,11 +130,18 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
         }
     }
 
-    /// <summary>Places the page of stories stored after <paramref name="after"/>: how many, and the last one's id.</summary>
-    private async Task<(int Count, long Last)> PlacePageAsync(long after, bool atLowPriority, CancellationToken cancellationToken)
+    /// <summary>
+    /// Places the page of stories stored after <paramref name="after"/> (none unless it is full, with
+    /// <paramref name="onlyAFullPage"/>): how many, and the last one's id. A page's stories are
+    /// placed in the order they were published (by their ids where that is the same): a poll stores
+    /// each feed's new stories together, and a first poll's are days of news, every feed's after the
+    /// last one's. A service running all along would have met them in the order they came out, one
+    /// outlet's copy of a story soon after another's.
+    /// </summary>
+    private async Task<(int Count, long Last)> PlacePageAsync(long after, bool atLowPriority, bool onlyAFullPage, CancellationToken cancellationToken)
     {
         var page = await feedStore.GetStoriesToClusterAfterIdAsync(after, PageSize, cancellationToken).ConfigureAwait(false);
-        if (page.Count == 0)
+        if (page.Count == 0 || onlyAFullPage && page.Count < PageSize)
         {
             return (0, after);
         }
@@ -141,7 +155,9 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
         }
 
         // At low priority on one thread: the poll's threads come first (bench/README.md, "Nineteenth session").
-        await clusterer.AssignAllAsync(page.Select(ForClustering).ToList(), featuresOnEveryCore: !atLowPriority, cancellationToken).ConfigureAwait(false);
+        // The page commits as one batch, so the last story placed is still the page's last id, whatever the order within it.
+        var inOrderPublished = page.Select(ForClustering).OrderBy(story => story.Time ?? DateTimeOffset.MaxValue).ThenBy(story => story.StoryId).ToList();
+        await clusterer.AssignAllAsync(inOrderPublished, featuresOnEveryCore: !atLowPriority, cancellationToken).ConfigureAwait(false);
         return (page.Count, page[^1].Id);
     }
 
