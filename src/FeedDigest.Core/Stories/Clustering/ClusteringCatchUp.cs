@@ -25,6 +25,11 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
     // first clusters: a fifth of what the background stands for, one page to read.
     private const int BackgroundStories = PageSize;
 
+    // Stories a new database's first poll stores before clustering starts beside it (unless the poll
+    // ends first): a small desk's whole first poll, placed as one page in the order published. A
+    // full page would leave clustering a page behind a big first poll, at the poll's priority.
+    private const int FirstPollPage = 500;
+
     private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(100);
     private readonly SemaphoreSlim running = new(1, 1);
     private bool backgroundLearned;
@@ -51,14 +56,14 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
         try
         {
             // On a database where nothing is clustered yet, a first poll's stories wait for the poll
-            // (or a full page): placed as each feed is stored, every outlet's copy of a story would
+            // (or FirstPollPage of them): placed as each feed is stored, every outlet's copy of a story would
             // come after that feed's whole backlog, weighed against a background of a few dozen
             // stories that holds the story it copies (StoryBackground), and stay apart from it.
             var firstPoll = options.Value.Enabled && await index.GetLastClusteredStoryIdAsync(cancellationToken).ConfigureAwait(false) == 0;
             while (!work.IsCompleted)
             {
                 // Alongside the work, at low priority where there is a runner for it: the work comes first.
-                var now = await CatchUpAsync(work, onlyAFullPage: firstPoll, cancellationToken).ConfigureAwait(false);
+                var now = await CatchUpAsync(work, waitForAFirstPollPage: firstPoll, cancellationToken).ConfigureAwait(false);
                 firstPoll &= now == 0;
                 placed += now;
                 if (now == 0)
@@ -80,15 +85,15 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
     }
 
     /// <returns>How many stories were placed.</returns>
-    public Task<int> CatchUpAsync(CancellationToken cancellationToken) => CatchUpAsync(alongside: null, onlyAFullPage: false, cancellationToken);
+    public Task<int> CatchUpAsync(CancellationToken cancellationToken) => CatchUpAsync(alongside: null, waitForAFirstPollPage: false, cancellationToken);
 
     /// <summary>
     /// Places the stories not placed yet, a page at a time; while <paramref name="alongside"/> runs,
     /// on the low-priority runner (if there is one), so that it yields the processor to that work.
-    /// With <paramref name="onlyAFullPage"/>, nothing until a full page waits.
+    /// With <paramref name="waitForAFirstPollPage"/>, nothing until <see cref="FirstPollPage"/> stories wait.
     /// </summary>
     /// <returns>How many stories were placed.</returns>
-    private async Task<int> CatchUpAsync(Task? alongside, bool onlyAFullPage, CancellationToken cancellationToken)
+    private async Task<int> CatchUpAsync(Task? alongside, bool waitForAFirstPollPage, CancellationToken cancellationToken)
     {
         if (!options.Value.Enabled)
         {
@@ -108,8 +113,8 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
                 // means more are waiting, and then clustering is what the end of the work waits for.
                 var from = after;
                 var (count, last) = lowPriority is not null && alongside is { IsCompleted: false } && !behind
-                    ? await lowPriority.RunAsync(token => PlacePageAsync(from, atLowPriority: true, onlyAFullPage, token), cancellationToken).ConfigureAwait(false)
-                    : await PlacePageAsync(from, atLowPriority: false, onlyAFullPage, cancellationToken).ConfigureAwait(false);
+                    ? await lowPriority.RunAsync(token => PlacePageAsync(from, atLowPriority: true, waitForAFirstPollPage, token), cancellationToken).ConfigureAwait(false)
+                    : await PlacePageAsync(from, atLowPriority: false, waitForAFirstPollPage, cancellationToken).ConfigureAwait(false);
                 placed += count;
                 if (count < PageSize)
                 {
@@ -131,17 +136,18 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
     }
 
     /// <summary>
-    /// Places the page of stories stored after <paramref name="after"/> (none unless it is full, with
-    /// <paramref name="onlyAFullPage"/>): how many, and the last one's id. A page's stories are
-    /// placed in the order they were published (by their ids where that is the same): a poll stores
+    /// Places the page of stories stored after <paramref name="after"/> (none while fewer than
+    /// <see cref="FirstPollPage"/> wait, with <paramref name="waitForAFirstPollPage"/>): how many,
+    /// and the last one's id. A page's stories are placed in the order they were published (by
+    /// their ids where that is the same): a poll stores
     /// each feed's new stories together, and a first poll's are days of news, every feed's after the
     /// last one's. A service running all along would have met them in the order they came out, one
     /// outlet's copy of a story soon after another's.
     /// </summary>
-    private async Task<(int Count, long Last)> PlacePageAsync(long after, bool atLowPriority, bool onlyAFullPage, CancellationToken cancellationToken)
+    private async Task<(int Count, long Last)> PlacePageAsync(long after, bool atLowPriority, bool waitForAFirstPollPage, CancellationToken cancellationToken)
     {
         var page = await feedStore.GetStoriesToClusterAfterIdAsync(after, PageSize, cancellationToken).ConfigureAwait(false);
-        if (page.Count == 0 || onlyAFullPage && page.Count < PageSize)
+        if (page.Count == 0 || waitForAFirstPollPage && page.Count < FirstPollPage)
         {
             return (0, after);
         }
