@@ -162,7 +162,7 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
 
         // At low priority on one thread: the poll's threads come first (bench/README.md, "Nineteenth session").
         // The page commits as one batch, so the last story placed is still the page's last id, whatever the order within it.
-        var inOrderPublished = page.Select(ForClustering).OrderBy(story => story.Time ?? DateTimeOffset.MaxValue).ThenBy(story => story.StoryId).ToList();
+        var inOrderPublished = page.Select(ForClustering).OrderBy(story => story.Time).ThenBy(story => story.StoryId).ToList();
         await clusterer.AssignAllAsync(inOrderPublished, featuresOnEveryCore: !atLowPriority, cancellationToken).ConfigureAwait(false);
         return (page.Count, page[^1].Id);
     }

@@ -16,7 +16,8 @@ namespace FeedDigest.Core.Stories.Clustering;
 /// as well. Band keys find the stories nearest in time to the story. Other clusters
 /// the story also reaches that with merge with that one when their centroids are at least
 /// <see cref="ClusteringOptions.MergeThreshold"/> alike (one event's early stories may have started
-/// several clusters); the largest of them keeps its id. Assign stories in the order they were first seen; assigning a story again
+/// several clusters); the largest of them keeps its id. Assign stories in the order they were first
+/// seen, those first seen together in the order published (as <see cref="ClusteringCatchUp"/> does); assigning a story again
 /// changes nothing. A story's cluster can change later by a merge: ask the index for the current one.
 /// </summary>
 public sealed class StoryClusterer

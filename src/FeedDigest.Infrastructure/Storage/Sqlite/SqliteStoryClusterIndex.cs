@@ -167,8 +167,9 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
     // The highest cluster id in use: a new cluster takes the next (a batch writes its clusters at its commit).
     private long lastClusterId;
 
-    // The highest story id recorded: a story above it cannot be recorded yet, so the check for one
-    // needs no read (stories come in id order).
+    // The highest story id recorded: a story above it, and not in the batch being written, cannot be
+    // recorded yet, so the check for one needs no read (a batch's stories have higher ids than those
+    // recorded before it, in whatever order it adds them: the catch-up's in order of publication).
     private long lastRecordedStoryId;
     private bool disposed;
 
@@ -726,6 +727,10 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
 
         // Clusters above this id were created by this batch (ids are handed out in order).
         private readonly long lastClusterIdBefore = index.lastClusterId;
+
+        // Compared with the recorded before the batch, not the highest added in it: a batch that adds
+        // story 9 before story 5 would read the database for 5 (and for every such story of a page).
+        private readonly long lastRecordedStoryIdBefore = index.lastRecordedStoryId;
         private bool committed;
         private bool closed;
 
@@ -748,8 +753,8 @@ internal sealed class SqliteStoryClusterIndex(SqliteConnectionFactory connection
         {
             ArgumentNullException.ThrowIfNull(entry);
             ObjectDisposedException.ThrowIf(closed || committed, this);
-            // A story above the last recorded id cannot be recorded yet (stories come in id order): no read.
-            var mayBeRecorded = memberClusters.ContainsKey(entry.StoryId) || entry.StoryId <= index.lastRecordedStoryId;
+            // A story above the last id recorded before this batch, and not added in it, cannot be recorded yet: no read.
+            var mayBeRecorded = memberClusters.ContainsKey(entry.StoryId) || entry.StoryId <= lastRecordedStoryIdBefore;
             if (mayBeRecorded && await s.RunAsync(() => FindRecordedAsync(entry.StoryId, cancellationToken)).ConfigureAwait(false) is { } recorded)
             {
                 return new ClusterIndexResult(ClusterIndexOutcome.AlreadyIndexed, bands.Live(recorded));
