@@ -25,6 +25,12 @@ internal static class ChineseCharacters
     private const char Supplementary = '\uFFFF';
 
     /// <summary>
+    /// Whether a story with this text is read folded: not when it has kana. Japanese kanji are mostly
+    /// the Traditional forms, in words of their own (審査, screening, is not 审查, censorship).
+    /// </summary>
+    public static bool Folds(string? title, string? summary = null) => !Scripts.HasKana(title) && !Scripts.HasKana(summary);
+
+    /// <summary>
     /// The Simplified form of <paramref name="rune"/>, or the rune itself when it is not a
     /// Traditional character.
     /// </summary>

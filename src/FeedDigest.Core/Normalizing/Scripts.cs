@@ -8,11 +8,7 @@ internal static class Scripts
     /// <summary>Chinese (Han), Japanese (kana) and Korean (Hangul) characters: scripts without spaces between words.</summary>
     public static bool IsCjk(Rune rune) => IsKana(rune) || IsHangul(rune) || IsHan(rune);
 
-    /// <summary>
-    /// Whether <paramref name="text"/> has a hiragana or katakana character: Japanese, whose kanji
-    /// are mostly the Traditional forms of Chinese characters, in words of their own (審査, screening,
-    /// is not 审查, censorship), so it is never read through <see cref="ChineseCharacters"/>.
-    /// </summary>
+    /// <summary>Whether <paramref name="text"/> has a hiragana or katakana character (<see cref="ChineseCharacters.Folds"/>).</summary>
     public static bool HasKana(ReadOnlySpan<char> text) =>
         text.IndexOfAnyInRange('\u3040', '\u30FF') >= 0 || text.IndexOfAnyInRange('\u31F0', '\u31FF') >= 0;
 

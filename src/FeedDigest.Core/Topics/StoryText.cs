@@ -64,8 +64,7 @@ internal sealed class StoryText
     public static StoryText Create(StoredStory story, string[][] source, string? language)
     {
         // A Japanese story's kanji stay as they are: folded, 審査 (screening) would read as 审查 (censorship).
-        var simplify = !(language?.StartsWith("ja", StringComparison.Ordinal) ?? false)
-            && !Scripts.HasKana(story.Title) && !Scripts.HasKana(story.Summary);
+        var simplify = !(language?.StartsWith("ja", StringComparison.Ordinal) ?? false) && ChineseCharacters.Folds(story.Title, story.Summary);
         var categories = new string[story.Categories.Count][];
         for (var i = 0; i < categories.Length; i++)
         {

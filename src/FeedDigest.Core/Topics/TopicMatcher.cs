@@ -172,7 +172,7 @@ public sealed class TopicMatcher
 
         /// <summary>A feed's title as its stories are read: a Chinese one with Simplified characters (<see cref="StoryText"/>).</summary>
         private static string[] ReadTitle(string title) =>
-            Scripts.HasKana(title) ? TopicText.Tokenize(title) : TopicText.Simplified(TopicText.Tokenize(title));
+            ChineseCharacters.Folds(title) ? TopicText.Simplified(TopicText.Tokenize(title)) : TopicText.Tokenize(title);
 
         /// <summary>A story whose feed is no longer configured: known by its id alone.</summary>
         public static FeedText Unconfigured(string feedId) => new([TopicText.Tokenize(feedId)], null, []);

@@ -87,7 +87,7 @@ internal static class TopicText
     /// <paramref name="tokens"/> with each Traditional Chinese character in its Simplified form
     /// (<see cref="ChineseCharacters"/>), so that 審查 and 审查 are one word; the same array when
     /// there is none. Chinese stories are read this way, and a query term is looked for both ways
-    /// (<see cref="TermNode.Create"/>): Japanese stories are not (<see cref="Scripts.HasKana"/>).
+    /// (<see cref="TermNode.Create"/>): Japanese stories are not (<see cref="ChineseCharacters.Folds"/>).
     /// </summary>
     public static string[] Simplified(string[] tokens)
     {

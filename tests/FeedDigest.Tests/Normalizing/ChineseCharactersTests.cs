@@ -79,9 +79,9 @@ public sealed class ChineseCharactersTests
     public void ClusterText_AJapaneseStory_KeepsItsKanji()
     {
         // 審査 (screening) is not 审查 (censorship): a story with kana is read as written.
-        Assert.False(ClusterText.SimplifiesChinese("入国審査を強化", null));
-        Assert.False(ClusterText.SimplifiesChinese("入国審査", "政府は入国審査を強化した。"));
-        Assert.True(ClusterText.SimplifiesChinese("當局加強網絡審查", "監管部門下令關閉VPN服務。"));
+        Assert.False(ChineseCharacters.Folds("入国審査を強化", null));
+        Assert.False(ChineseCharacters.Folds("入国審査", "政府は入国審査を強化した。"));
+        Assert.True(ChineseCharacters.Folds("當局加強網絡審查", "監管部門下令關閉VPN服務。"));
         var terms = new List<string>();
         var sink = new TermList(terms);
         ClusterText.AddTerms("入国審査", ref sink, simplifyChinese: false);

@@ -12,7 +12,7 @@ namespace FeedDigest.Core.Stories.Clustering;
 /// spaces between words, become overlapping character bigrams (网络审查制度: 网络 络审 审查 查制 制度),
 /// so 审查 matches inside any text that contains it; Traditional characters are read in their
 /// Simplified form (審查 as 审查: <see cref="ChineseCharacters"/>), so one report in both scripts is
-/// one text, unless the story is Japanese (<see cref="SimplifiesChinese"/>). Words of other scripts have their accents folded
+/// one text, unless the story is Japanese (<see cref="ChineseCharacters.Folds"/>). Words of other scripts have their accents folded
 /// (café = cafe), English stop words and single letters dropped, and a light plural folding applied
 /// (stories = story, banks = bank). Punctuation and apostrophes separate words.
 /// </summary>
@@ -52,13 +52,6 @@ internal static class ClusterText
     {
         void Add(ReadOnlySpan<char> term, long hash);
     }
-
-    /// <summary>
-    /// Whether a story's Traditional Chinese characters are read in their Simplified form: yes unless
-    /// its title or summary has kana. Japanese kanji are mostly the Traditional forms, in words of
-    /// their own (審査, screening, is not 审查, censorship).
-    /// </summary>
-    public static bool SimplifiesChinese(string? title, string? summary) => !Scripts.HasKana(title) && !Scripts.HasKana(summary);
 
     /// <summary>The terms of <paramref name="text"/> in order, repeats kept.</summary>
     public static List<string> Terms(string? text)

@@ -55,16 +55,10 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
         var placed = 0;
         try
         {
-            // On a database where nothing is clustered yet, a first poll's stories wait for the poll
-            // (or FirstPollPage of them): placed as each feed is stored, every outlet's copy of a story would
-            // come after that feed's whole backlog, weighed against a background of a few dozen
-            // stories that holds the story it copies (StoryBackground), and stay apart from it.
-            var firstPoll = options.Value.Enabled && await index.GetLastClusteredStoryIdAsync(cancellationToken).ConfigureAwait(false) == 0;
             while (!work.IsCompleted)
             {
                 // Alongside the work, at low priority where there is a runner for it: the work comes first.
-                var now = await CatchUpAsync(work, waitForAFirstPollPage: firstPoll, cancellationToken).ConfigureAwait(false);
-                firstPoll &= now == 0;
+                var now = await CatchUpAsync(work, cancellationToken).ConfigureAwait(false);
                 placed += now;
                 if (now == 0)
                 {
@@ -85,15 +79,14 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
     }
 
     /// <returns>How many stories were placed.</returns>
-    public Task<int> CatchUpAsync(CancellationToken cancellationToken) => CatchUpAsync(alongside: null, waitForAFirstPollPage: false, cancellationToken);
+    public Task<int> CatchUpAsync(CancellationToken cancellationToken) => CatchUpAsync(alongside: null, cancellationToken);
 
     /// <summary>
     /// Places the stories not placed yet, a page at a time; while <paramref name="alongside"/> runs,
     /// on the low-priority runner (if there is one), so that it yields the processor to that work.
-    /// With <paramref name="waitForAFirstPollPage"/>, nothing until <see cref="FirstPollPage"/> stories wait.
     /// </summary>
     /// <returns>How many stories were placed.</returns>
-    private async Task<int> CatchUpAsync(Task? alongside, bool waitForAFirstPollPage, CancellationToken cancellationToken)
+    private async Task<int> CatchUpAsync(Task? alongside, CancellationToken cancellationToken)
     {
         if (!options.Value.Enabled)
         {
@@ -105,6 +98,12 @@ public sealed class ClusteringCatchUp(IFeedStore feedStore, IStoryClusterIndex i
         {
             var placed = 0;
             var after = await index.GetLastClusteredStoryIdAsync(cancellationToken).ConfigureAwait(false);
+
+            // On a database where nothing is clustered yet, a first poll's stories wait for the poll
+            // (or FirstPollPage of them): placed as each feed is stored, every outlet's copy of a
+            // story would come after that feed's whole backlog, weighed against a background of a
+            // few dozen stories that holds the story it copies (StoryBackground), and stay apart.
+            var waitForAFirstPollPage = after == 0 && alongside is { IsCompleted: false };
             for (var behind = false; ; behind = true)
             {
                 // A page at a time: a page's commit finishes on another thread (the index's write

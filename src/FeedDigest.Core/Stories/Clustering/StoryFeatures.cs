@@ -39,7 +39,7 @@ internal sealed class StoryFeatures
     public static StoryFeatures Of(string? title, string? summary, int bands, int rowsPerBand)
     {
         var counter = TermCounter.Start();
-        var simplifyChinese = ClusterText.SimplifiesChinese(title, summary);
+        var simplifyChinese = ChineseCharacters.Folds(title, summary);
         ClusterText.AddTerms(title, ref counter, simplifyChinese);
         ClusterText.AddTerms(summary, ref counter, simplifyChinese);
         var counts = counter.Finish();

@@ -157,7 +157,7 @@ public sealed partial class StoryResemblance
         if (!termsByStory.TryGetValue(story.Id, out var terms))
         {
             var headline = WireSlug().Replace(story.Title, string.Empty).Trim();
-            var simplifyChinese = ClusterText.SimplifiesChinese(story.Title, story.Summary);
+            var simplifyChinese = ChineseCharacters.Folds(story.Title, story.Summary);
             var title = new TermSink();
             ClusterText.AddTerms(NumbersInOneForm(headline), ref title, simplifyChinese);
             var summary = new TermSink();
