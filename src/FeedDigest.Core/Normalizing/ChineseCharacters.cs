@@ -10,7 +10,8 @@ namespace FeedDigest.Core.Normalizing;
 /// Traditional editions of BBC, VOA or the New York Times, write 網絡審查 where a mainland outlet and
 /// most readers' keywords write 网络审查: folded, both are one word to topic matching and to clustering.
 /// Both sides of every comparison are folded alike, so a character with several Simplified forms
-/// (乾 is 干 or 乾) needs only one of them; the table's first is taken.
+/// (乾 is 干 or 乾) needs only one of them; the table's first is taken. Hong Kong's and
+/// Taiwan's own forms of a character (衞 for 衛, 著 for 着) fold as the standard form does.
 /// </summary>
 internal static class ChineseCharacters
 {
@@ -129,7 +130,14 @@ internal static class ChineseCharacters
     /// <summary>The table, read once, the first time Chinese text is folded.</summary>
     private static class Table
     {
-        private const string Resource = "FeedDigest.Core.Normalizing.OpenCC.TSCharacters.txt";
+        private const string Characters = "FeedDigest.Core.Normalizing.OpenCC.TSCharacters.txt";
+
+        /// <summary>Each region's forms of characters and the standard Traditional one: 衞 (Hong Kong) is 衛.</summary>
+        private static readonly string[] RegionalVariants =
+        [
+            "FeedDigest.Core.Normalizing.OpenCC.HKVariantsRev.txt",
+            "FeedDigest.Core.Normalizing.OpenCC.TWVariantsRev.txt",
+        ];
 
         /// <summary>The Simplified form of each BMP character from <see cref="First"/> to <see cref="Last"/>, by its offset; <see cref="NotFolded"/> where it has none.</summary>
         public static readonly char[] Bmp = new char[Last - First + 1];
@@ -139,17 +147,23 @@ internal static class ChineseCharacters
 
         static Table()
         {
-            var folds = Read();
+            var folds = Read(Characters);
+            var variants = RegionalVariants.SelectMany(Read).ToList();
+            foreach (var (variant, standard) in variants)
+            {
+                // A regional form folds as its standard form does. One that is a Traditional
+                // character of its own keeps its fold, and one its standard form folds to (才, whose
+                // Taiwanese form 纔 folds to it) is Simplified already.
+                if (!folds.ContainsKey(variant) && Resolve(folds, standard) != variant)
+                {
+                    folds[variant] = standard;
+                }
+            }
+
             var others = new Dictionary<int, int>();
             foreach (var (traditional, simplified) in folds)
             {
-                // The table maps a few characters to one it maps on again (薴 to 苧, 苧 to 苎): follow to the end.
-                var target = simplified;
-                for (var hops = 0; hops < 4 && folds.TryGetValue(target, out var further) && further != target; hops++)
-                {
-                    target = further;
-                }
-
+                var target = Resolve(folds, simplified);
                 if (target == traditional)
                 {
                     continue;
@@ -172,11 +186,25 @@ internal static class ChineseCharacters
             Others = others.ToFrozenDictionary();
         }
 
-        /// <summary>Each line is a Traditional character, a tab, and its Simplified forms separated by spaces; # starts a comment.</summary>
-        private static Dictionary<int, int> Read()
+        /// <summary>
+        /// Where <paramref name="character"/> ends up: the table maps a few characters to one it
+        /// maps on again (薴 to 苧, 苧 to 苎).
+        /// </summary>
+        private static int Resolve(Dictionary<int, int> folds, int character)
         {
-            using var stream = typeof(ChineseCharacters).Assembly.GetManifestResourceStream(Resource)
-                ?? throw new InvalidOperationException($"The resource {Resource} is missing from the build.");
+            for (var hops = 0; hops < 4 && folds.TryGetValue(character, out var further) && further != character; hops++)
+            {
+                character = further;
+            }
+
+            return character;
+        }
+
+        /// <summary>Each line is a character, a tab, and the forms it converts to separated by spaces; # starts a comment.</summary>
+        private static Dictionary<int, int> Read(string resource)
+        {
+            using var stream = typeof(ChineseCharacters).Assembly.GetManifestResourceStream(resource)
+                ?? throw new InvalidOperationException($"The resource {resource} is missing from the build.");
             using var reader = new StreamReader(stream, Encoding.UTF8);
             var folds = new Dictionary<int, int>();
             while (reader.ReadLine() is { } line)
@@ -187,11 +215,11 @@ internal static class ChineseCharacters
                 }
 
                 var tab = line.IndexOf('\t', StringComparison.Ordinal);
-                var traditional = Rune.GetRuneAt(line, 0);
-                var simplified = Rune.GetRuneAt(line, tab + 1);
-                if (traditional.Value is >= First and not (> Last and <= char.MaxValue))
+                var character = Rune.GetRuneAt(line, 0);
+                var form = Rune.GetRuneAt(line, tab + 1);
+                if (character.Value is >= First and not (> Last and <= char.MaxValue))
                 {
-                    folds[traditional.Value] = simplified.Value;
+                    folds[character.Value] = form.Value;
                 }
             }
 

@@ -12,6 +12,8 @@ public sealed class ChineseCharactersTests
     [InlineData("當局加強網絡審查，關閉VPN", "当局加强网络审查，关闭VPN")]
     [InlineData("VPN 審查 widens", "VPN 审查 widens")]
     [InlineData("臺灣選舉", "台湾选举")]
+    [InlineData("衞生署公布流感數字", "卫生署公布流感数字")] // 衞: Hong Kong's form of 衛
+    [InlineData("顯著的", "显着的")] // 著: Taiwan's form of 着
     public void ToSimplified_TraditionalText_IsWrittenInSimplifiedCharacters(string traditional, string simplified) =>
         Assert.Equal(simplified, ChineseCharacters.ToSimplified(traditional));
 
@@ -40,6 +42,39 @@ public sealed class ChineseCharactersTests
         // 𠁞 (U+2005E, Traditional) is 𠀾 (U+2003E) in Simplified; both are outside the BMP.
         Assert.Equal(new Rune(0x2003E), ChineseCharacters.ToSimplified(new Rune(0x2005E)));
         Assert.Equal("a𠀾b", ChineseCharacters.ToSimplified("a𠁞b"));
+    }
+
+    [Theory]
+    [InlineData("HKVariantsRev.txt")]
+    [InlineData("TWVariantsRev.txt")]
+    public void ToSimplified_EveryRegionalForm_FoldsAsItsStandardFormDoes(string table)
+    {
+        // 才 is Simplified and Taiwan writes it 纔, which OpenCC's Traditional-to-Simplified table
+        // folds to 才: chained the other way, the two would fold to each other and never compare equal.
+        // A form that table folds itself keeps its fold (么 is Simplified for 麼, and Taiwan's 幺).
+        var traditional = ReadTable("TSCharacters.txt").Select(entry => entry.Character).ToHashSet();
+        var checkedForms = 0;
+        foreach (var (regional, standard) in ReadTable(table).Where(entry => !traditional.Contains(entry.Character)))
+        {
+            Assert.True(ChineseCharacters.ToSimplified(regional) == ChineseCharacters.ToSimplified(standard), $"{regional} folds to {ChineseCharacters.ToSimplified(regional)}, its standard form {standard} to {ChineseCharacters.ToSimplified(standard)}");
+            checkedForms++;
+        }
+
+        Assert.True(checkedForms > 10, $"{checkedForms} forms read from {table}");
+    }
+
+    private static IEnumerable<(Rune Character, Rune Form)> ReadTable(string table)
+    {
+        using var stream = typeof(ChineseCharacters).Assembly.GetManifestResourceStream($"FeedDigest.Core.Normalizing.OpenCC.{table}")!;
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length > 0 && line[0] != '#')
+            {
+                var parts = line.Split('\t');
+                yield return (Rune.GetRuneAt(parts[0], 0), Rune.GetRuneAt(parts[1], 0));
+            }
+        }
     }
 
     [Fact]

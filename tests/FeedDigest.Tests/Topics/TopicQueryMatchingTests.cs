@@ -47,6 +47,8 @@ public sealed class TopicQueryMatchingTests
     [InlineData("當局加強網絡審查", "网络审查")] // a Traditional headline, a Simplified keyword
     [InlineData("当局加强网络审查", "網絡審查")] // and the other way round
     [InlineData("香港立法會通過國安條例", "\"国安条例\"")]
+    [InlineData("衞生署公布流感數字", "卫生署")] // Hong Kong's 衞 for 衛
+    [InlineData("香港衞生署公布流感數字", "衛生署")]
     public void Matches_CjkTermInsideText_Matches(string title, string query) =>
         Assert.True(Matches(query, Story(title)));
 
