@@ -5,8 +5,7 @@ namespace FeedDigest.Core.Stories.Clustering;
 /// majority vote of Boyer and Moore over the stories' sources, in the order they joined. A story
 /// from the main source adds one to <see cref="Lead"/>, one from another takes one off (and
 /// replaces the main source when the lead is gone). A source with more than half of the stories
-/// is always the main one, and <see cref="Lead"/> is at most its count. The converse does not hold:
-/// after three outlets' copies of one story the last one leads by one (<see cref="IsMostly"/>).
+/// is always the main one; <see cref="Lead"/> is at most its count less the others'.
 /// </summary>
 /// <remarks>
 /// A feed written from a template (quake alerts, release notes, scores) makes its unrelated items
@@ -16,7 +15,7 @@ namespace FeedDigest.Core.Stories.Clustering;
 /// story (a real quake's report) in such a cluster would otherwise open it to every alert.
 /// </remarks>
 /// <param name="Key">The main source's key (<see cref="KeyOf"/>), null when there is none (no story's source was known).</param>
-/// <param name="Lead">The vote's counter: the main source's stories since it took the lead, less the others' since.</param>
+/// <param name="Lead">How many more of the cluster's stories are known to come from it than from others.</param>
 public readonly record struct MainSource(long? Key, long Lead)
 {
     /// <summary>A source as the index stores it: a stable 64-bit hash (string.GetHashCode differs between processes).</summary>
@@ -25,14 +24,8 @@ public readonly record struct MainSource(long? Key, long Lead)
     /// <summary>A new cluster's: its one story's source.</summary>
     public static MainSource Of(long? source) => source is null ? default : new(source, 1);
 
-    /// <summary>
-    /// Whether a story from <paramref name="source"/> joining this cluster of <paramref name="size"/>
-    /// stories would join mostly its own feed's: the source holds more than half of them (a lead is
-    /// at most its count), or leads the vote by two or more. A lead of one alone is what the last of
-    /// several outlets' copies of one story has: taken as "mostly", that outlet's follow-up needed a
-    /// feed's own bar to join the copies, or not, by the order the copies joined in.
-    /// </summary>
-    public bool IsMostly(long? source, long size) => source is not null && Key == source && (Lead * 2 > size || Lead > 1);
+    /// <summary>Whether a story from <paramref name="source"/> joining this cluster would join mostly its own feed's stories.</summary>
+    public bool IsMostly(long? source) => source is not null && Key == source && Lead > 0;
 
     /// <summary>With one more story, from <paramref name="source"/> (null when not known, which counts for none).</summary>
     public MainSource With(long? source) => source is null ? this : Merge(Of(source));

@@ -177,7 +177,7 @@ public sealed class StoryClusterer
                 {
                     // Two clusters mostly of the story's own feed merge only as alike as such a cluster takes a story.
                     var other = ranked[i].Cluster;
-                    var ownFeed = other.MainSource.IsMostly(source, other.Size) && best.MainSource.IsMostly(source, best.Size);
+                    var ownFeed = other.MainSource.IsMostly(source) && best.MainSource.IsMostly(source);
                     if (centroid.Cosine(other.Centroid) >= (ownFeed ? Math.Max(options.MergeThreshold, options.SameSourceThreshold) : options.MergeThreshold))
                     {
                         centroid = centroid.Merge(other.Centroid, options.CentroidTerms);
@@ -237,7 +237,7 @@ public sealed class StoryClusterer
         var ranked = new List<(CandidateCluster Cluster, double Similarity)>(clusters.Count);
         foreach (var cluster in clusters)
         {
-            var needed = cluster.MainSource.IsMostly(source, cluster.Size) ? sameSourceThreshold : threshold;
+            var needed = cluster.MainSource.IsMostly(source) ? sameSourceThreshold : threshold;
             var similarity = cluster.Centroid.Cosine(vector, needed);
             if (similarity < needed)
             {
