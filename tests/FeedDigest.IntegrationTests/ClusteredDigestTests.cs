@@ -307,25 +307,32 @@ public sealed class ClusteredDigestTests : IAsyncLifetime, IDisposable
             Assert.Equal(new DigestRunReport(1, 1, 0), await dispatcher.RunAsync(default));
         }
 
-        // The next day the Times follows its story up and the wire carries the Times' follow-up; a
-        // fourth outlet reports the first news, late.
+        // The next day a fourth outlet reports the first news, late; then the Times follows its
+        // story up and the wire carries the Times' follow-up. Placed in that order (the order they
+        // were published, as every page of new stories is), the follow-up joins the first news'
+        // cluster whatever order the first day's feeds were fetched in. Placed before the late
+        // report, it stays apart when the wire's copy was the first day's last to join (the wire
+        // leads that cluster's vote, so its copy of the follow-up needs a feed's own bar: see
+        // MainSource): the feeds are fetched two at a time, so that was a race.
         const string Original = "China blocks VPN services in new internet censorship drive";
         const string FollowUp = "Police detain VPN sellers as China's censorship drive widens";
         const string WireCopy = "China's censorship drive widens: police detain VPN sellers";
         const string LateCoverage = "Chinese regulators shut VPN services in internet censorship push";
         const string FollowUpText = "Police in three provinces detained 40 people accused of selling VPN access, a week after regulators began shutting the services that get around the Great Firewall.";
         clock.Advance(TimeSpan.FromHours(10));
-        server.Set("times.xml", FeedDocuments.Rss(
-            ("t3", FollowUp, FollowUpText),
-            ("t1", Original, "Regulators ordered the shutdown of VPN services used to get around the Great Firewall, tightening online censorship."),
-            ("t2", "Harbor port reopens after typhoon", "Ships returned to the port on Monday after the typhoon passed.")));
-        server.Set("wire.xml", FeedDocuments.Rss(
-            ("w2", WireCopy, FollowUpText),
-            ("w1", "China widens internet censorship, blocks VPN services", "Chinese regulators blocked VPN services that let users get around the Great Firewall, widening online censorship.")));
+        var firstDay = new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
+        var nextDay = new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
+        server.Set("times.xml", FeedDocuments.RssPublished(
+            ("t3", FollowUp, FollowUpText, nextDay.AddHours(4)),
+            ("t1", Original, "Regulators ordered the shutdown of VPN services used to get around the Great Firewall, tightening online censorship.", firstDay),
+            ("t2", "Harbor port reopens after typhoon", "Ships returned to the port on Monday after the typhoon passed.", firstDay)));
+        server.Set("wire.xml", FeedDocuments.RssPublished(
+            ("w2", WireCopy, FollowUpText, nextDay.AddHours(5)),
+            ("w1", "China widens internet censorship, blocks VPN services", "Chinese regulators blocked VPN services that let users get around the Great Firewall, widening online censorship.", firstDay)));
         settings["FeedDigest:Feeds:4:Id"] = "late";
         settings["FeedDigest:Feeds:4:Title"] = "Late Gazette";
-        settings["FeedDigest:Feeds:4:Url"] = server.Set("late.xml", FeedDocuments.Rss(
-            ("l1", LateCoverage, "Authorities closed VPN services that people in China use to get around the Great Firewall, in the latest internet censorship push."))).AbsoluteUri;
+        settings["FeedDigest:Feeds:4:Url"] = server.Set("late.xml", FeedDocuments.RssPublished(
+            ("l1", LateCoverage, "Authorities closed VPN services that people in China use to get around the Great Firewall, in the latest internet censorship push.", nextDay.AddHours(2)))).AbsoluteUri;
         using (var later = TestHost.Build(directory.Path, settings, clock, withScheduler: false))
         {
             Assert.Equal(3, (await later.Services.GetRequiredService<FeedPoller>().PollAsync(allFeeds: true, default)).NewStories);
