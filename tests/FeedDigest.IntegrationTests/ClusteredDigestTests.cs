@@ -311,8 +311,8 @@ public sealed class ClusteredDigestTests : IAsyncLifetime, IDisposable
         // story up and the wire carries the Times' follow-up. Placed in that order (the order they
         // were published, as every page of new stories is), the follow-up joins the first news'
         // cluster whatever order the first day's feeds were fetched in. Placed before the late
-        // report, it stays apart when the wire's copy was the first day's last to join (the wire
-        // leads that cluster's vote, so its copy of the follow-up needs a feed's own bar: see
+        // report, it stayed apart when the wire's or the Times' copy was the first day's last to
+        // join (that outlet leads the cluster's vote, so its follow-up needs a feed's own bar: see
         // MainSource): the feeds are fetched two at a time, so that was a race.
         const string Original = "China blocks VPN services in new internet censorship drive";
         const string FollowUp = "Police detain VPN sellers as China's censorship drive widens";

@@ -11,7 +11,9 @@ namespace FeedDigest.Core.Normalizing;
 /// most readers' keywords write 网络审查: folded, both are one word to topic matching and to clustering.
 /// Both sides of every comparison are folded alike, so a character with several Simplified forms
 /// (乾 is 干 or 乾) needs only one of them; the table's first is taken. Hong Kong's and
-/// Taiwan's own forms of a character (衞 for 衛, 著 for 着) fold as the standard form does.
+/// Taiwan's own forms of a character (衞 for 衛, 枱 for 檯) fold as the standard form does, but
+/// not one that is another character in some words (Taiwan's 著, which is 着 in 待著 but 著 in 名著
+/// and in Simplified 著名), nor one the Traditional table folds itself.
 /// </summary>
 internal static class ChineseCharacters
 {
@@ -132,11 +134,15 @@ internal static class ChineseCharacters
     {
         private const string Characters = "FeedDigest.Core.Normalizing.OpenCC.TSCharacters.txt";
 
-        /// <summary>Each region's forms of characters and the standard Traditional one: 衞 (Hong Kong) is 衛.</summary>
-        private static readonly string[] RegionalVariants =
+        /// <summary>
+        /// Each region's forms of characters and the standard Traditional one (衞, Hong Kong's, is
+        /// 衛), with the words in which a form is another character (Taiwan's 著 is 着 in 待著, but
+        /// 著 in 名著, and 著 is Simplified too: 著名).
+        /// </summary>
+        private static readonly (string Forms, string Words)[] RegionalVariants =
         [
-            "FeedDigest.Core.Normalizing.OpenCC.HKVariantsRev.txt",
-            "FeedDigest.Core.Normalizing.OpenCC.TWVariantsRev.txt",
+            ("FeedDigest.Core.Normalizing.OpenCC.HKVariantsRev.txt", "FeedDigest.Core.Normalizing.OpenCC.HKVariantsRevPhrases.txt"),
+            ("FeedDigest.Core.Normalizing.OpenCC.TWVariantsRev.txt", "FeedDigest.Core.Normalizing.OpenCC.TWVariantsRevPhrases.txt"),
         ];
 
         /// <summary>The Simplified form of each BMP character from <see cref="First"/> to <see cref="Last"/>, by its offset; <see cref="NotFolded"/> where it has none.</summary>
@@ -148,15 +154,19 @@ internal static class ChineseCharacters
         static Table()
         {
             var folds = Read(Characters);
-            var variants = RegionalVariants.SelectMany(Read).ToList();
-            foreach (var (variant, standard) in variants)
+            foreach (var (forms, words) in RegionalVariants)
             {
-                // A regional form folds as its standard form does. One that is a Traditional
-                // character of its own keeps its fold, and one its standard form folds to (才, whose
-                // Taiwanese form 纔 folds to it) is Simplified already.
-                if (!folds.ContainsKey(variant) && Resolve(folds, standard) != variant)
+                var keptInSomeWords = KeptInSomeWords(words);
+                foreach (var (variant, standard) in Read(forms))
                 {
-                    folds[variant] = standard;
+                    // A regional form folds as its standard form does, but not one that some words
+                    // keep (the fold could not tell them apart), nor one the table above folds
+                    // itself (么, Simplified for 麼, is Taiwan's form of 幺), nor one its standard
+                    // form folds to (才, whose Taiwanese form 纔 folds to it).
+                    if (!keptInSomeWords.Contains(variant) && !folds.ContainsKey(variant) && Resolve(folds, standard) != variant)
+                    {
+                        folds[variant] = standard;
+                    }
                 }
             }
 
@@ -200,20 +210,52 @@ internal static class ChineseCharacters
             return character;
         }
 
-        /// <summary>Each line is a character, a tab, and the forms it converts to separated by spaces; # starts a comment.</summary>
-        private static Dictionary<int, int> Read(string resource)
+        /// <summary>
+        /// The characters that some word of <paramref name="resource"/> keeps as they are. Each line
+        /// is a word, a tab, and the word as converted (as long as it, character for character).
+        /// </summary>
+        private static HashSet<int> KeptInSomeWords(string resource)
+        {
+            var kept = new HashSet<int>();
+            foreach (var line in Lines(resource))
+            {
+                var tab = line.IndexOf('\t', StringComparison.Ordinal);
+                var end = line.IndexOf(' ', tab + 1) is var space and > 0 ? space : line.Length;
+                var word = line[..tab].EnumerateRunes().ToArray();
+                var converted = line[(tab + 1)..end].EnumerateRunes().ToArray();
+                for (var i = 0; i < Math.Min(word.Length, converted.Length); i++)
+                {
+                    if (word[i] == converted[i])
+                    {
+                        kept.Add(word[i].Value);
+                    }
+                }
+            }
+
+            return kept;
+        }
+
+        /// <summary>The lines of a table, less blank ones and comments (# at the start).</summary>
+        private static IEnumerable<string> Lines(string resource)
         {
             using var stream = typeof(ChineseCharacters).Assembly.GetManifestResourceStream(resource)
                 ?? throw new InvalidOperationException($"The resource {resource} is missing from the build.");
             using var reader = new StreamReader(stream, Encoding.UTF8);
-            var folds = new Dictionary<int, int>();
             while (reader.ReadLine() is { } line)
             {
-                if (line.Length == 0 || line[0] == '#')
+                if (line.Length > 0 && line[0] != '#')
                 {
-                    continue;
+                    yield return line;
                 }
+            }
+        }
 
+        /// <summary>Each line is a character, a tab, and the forms it converts to separated by spaces; # starts a comment.</summary>
+        private static Dictionary<int, int> Read(string resource)
+        {
+            var folds = new Dictionary<int, int>();
+            foreach (var line in Lines(resource))
+            {
                 var tab = line.IndexOf('\t', StringComparison.Ordinal);
                 var character = Rune.GetRuneAt(line, 0);
                 var form = Rune.GetRuneAt(line, tab + 1);

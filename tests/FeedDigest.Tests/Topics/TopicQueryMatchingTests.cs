@@ -61,6 +61,12 @@ public sealed class TopicQueryMatchingTests
         Assert.False(Matches(query, Story(title)));
 
     [Theory]
+    [InlineData("他带着名片去开会", "著名")] // 著 (famous) is not 着: Taiwan writes 着 as 著 only in some words
+    [InlineData("显著进展", "着")]
+    public void Matches_SimplifiedCharactersThatAreARegionalFormToo_DoNotMatchOtherCharacters(string title, string query) =>
+        Assert.False(Matches(query, Story(title)));
+
+    [Theory]
     [InlineData("政府は入国審査を強化した", "審査")]
     [InlineData("機上で急病人が出た", "機上")]
     [InlineData("一週間の予定を発表", "一週間")]
