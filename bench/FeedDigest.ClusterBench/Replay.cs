@@ -26,6 +26,7 @@ internal static class Replay
         for (var round = 0; round < 2; round++)
         {
             var clock = Stopwatch.StartNew();
+            var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             var terms = 0L;
             var checksum = 0UL;
             foreach (var story in stories)
@@ -38,6 +39,7 @@ internal static class Replay
             featuresMs = clock.Elapsed.TotalMilliseconds;
             if (round == 1)
             {
+                Console.WriteLine($"text features allocate {(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / stories.Count:N0} bytes a story");
                 Console.WriteLine($"text features alone (one core): {1000 * featuresMs / stories.Count:F1} µs a story ({(double)terms / stories.Count:F1} distinct terms a story, checksum {checksum:x16})");
             }
         }
@@ -77,6 +79,7 @@ internal static class Replay
             var inIndex = index.Reading + index.Writing + index.Committing;
             Console.WriteLine($"assignment: wall {PerStory(elapsed):F1} µs a story, process CPU {PerStory(cpu):F1} µs a story ({elapsed.TotalSeconds:F2} s wall, {cpu.TotalSeconds:F2} s CPU)");
             Console.WriteLine($"  index reads {PerStory(index.Reading):F1} µs, index writes {PerStory(index.Writing):F1} µs, begin and commit {PerStory(index.Committing):F1} µs, the rest of the loop {PerStory(elapsed - inIndex):F1} µs (wall, a story)");
+            Console.WriteLine($"  the index allocated, a story: reads {index.AllocatedReading / stories.Count:N0} bytes, writes {index.AllocatedWriting / stories.Count:N0}, begin and commit {index.AllocatedCommitting / stories.Count:N0}");
             Console.WriteLine($"  GC: {GC.CollectionCount(0) - gen0AtStart} collections ({GC.CollectionCount(2) - gen2AtStart} full), paused {PerStory(GC.GetTotalPauseDuration() - pauseAtStart):F1} µs a story, allocated {(GC.GetTotalAllocatedBytes(precise: false) - allocatedAtStart) / stories.Count:N0} bytes a story");
             Console.WriteLine($"  {clusters.Count:N0} clusters assigned to (before merges)");
             process.Refresh();

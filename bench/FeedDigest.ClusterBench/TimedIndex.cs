@@ -15,6 +15,15 @@ internal sealed class TimedIndex(IStoryClusterIndex inner) : IStoryClusterIndex
 
     public long CandidateClusters { get; private set; }
 
+    // Bytes allocated by the index: reads and writes on the calling thread (they finish on it, the
+    // state being in memory), commits by the whole process (they run on the thread pool), so the
+    // replay measures commits with nothing else running.
+    public long AllocatedReading { get; private set; }
+
+    public long AllocatedWriting { get; private set; }
+
+    public long AllocatedCommitting { get; set; }
+
     public Task<ClusterCandidates> FindCandidatesAsync(ClusterQuery query, CancellationToken cancellationToken) => FindCandidatesAsync(inner, query, cancellationToken);
 
     public Task<ClusterIndexResult> AddAsync(ClusterIndexEntry entry, CancellationToken cancellationToken) => AddAsync(inner, entry, cancellationToken);
@@ -32,7 +41,9 @@ internal sealed class TimedIndex(IStoryClusterIndex inner) : IStoryClusterIndex
     private async Task<ClusterCandidates> FindCandidatesAsync(IStoryClusterSession session, ClusterQuery query, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        var before = GC.GetAllocatedBytesForCurrentThread();
         var result = await session.FindCandidatesAsync(query, cancellationToken).ConfigureAwait(false);
+        AllocatedReading += GC.GetAllocatedBytesForCurrentThread() - before;
         Reading += clock.Elapsed;
         CandidateClusters += result.Clusters.Count;
         return result;
@@ -41,7 +52,9 @@ internal sealed class TimedIndex(IStoryClusterIndex inner) : IStoryClusterIndex
     private async Task<ClusterIndexResult> AddAsync(IStoryClusterSession session, ClusterIndexEntry entry, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        var before = GC.GetAllocatedBytesForCurrentThread();
         var result = await session.AddAsync(entry, cancellationToken).ConfigureAwait(false);
+        AllocatedWriting += GC.GetAllocatedBytesForCurrentThread() - before;
         Writing += clock.Elapsed;
         return result;
     }
@@ -65,7 +78,9 @@ internal sealed class TimedIndex(IStoryClusterIndex inner) : IStoryClusterIndex
         public async Task<bool> CommitAsync(CancellationToken cancellationToken)
         {
             var clock = Stopwatch.StartNew();
+            var before = GC.GetTotalAllocatedBytes(precise: true);
             var committed = await inner.CommitAsync(cancellationToken).ConfigureAwait(false);
+            index.AllocatedCommitting += GC.GetTotalAllocatedBytes(precise: true) - before;
             index.Committing += clock.Elapsed;
             return committed;
         }
