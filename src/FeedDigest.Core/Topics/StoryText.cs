@@ -68,12 +68,10 @@ internal sealed class StoryText
         var categories = new string[story.Categories.Count][];
         for (var i = 0; i < categories.Length; i++)
         {
-            categories[i] = Read(story.Categories[i]);
+            categories[i] = TopicText.Tokenize(story.Categories[i], simplify);
         }
 
-        return new StoryText(story.FeedId, Read(story.Title), Read(story.Summary), categories, source, language, simplify);
-
-        string[] Read(string? text) => simplify ? TopicText.Simplified(TopicText.Tokenize(text)) : TopicText.Tokenize(text);
+        return new StoryText(story.FeedId, TopicText.Tokenize(story.Title, simplify), TopicText.Tokenize(story.Summary, simplify), categories, source, language, simplify);
     }
 
     private HashSet<string> BuildTokenSet()

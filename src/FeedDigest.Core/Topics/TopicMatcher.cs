@@ -166,13 +166,10 @@ public sealed class TopicMatcher
         public static FeedText Create(Feed feed)
         {
             var language = string.IsNullOrWhiteSpace(feed.Language) ? null : TermNode.NormalizeLanguage(feed.Language);
-            string[][] source = feed.Title is null ? [TopicText.Tokenize(feed.Id)] : [TopicText.Tokenize(feed.Id), ReadTitle(feed.Title)];
+            // The title as its stories are read: a Chinese one with Simplified characters (StoryText).
+            string[][] source = feed.Title is null ? [TopicText.Tokenize(feed.Id)] : [TopicText.Tokenize(feed.Id), TopicText.Tokenize(feed.Title, ChineseCharacters.Folds(feed.Title))];
             return new FeedText(source, language, language is null ? [] : LanguageKeysOf(language));
         }
-
-        /// <summary>A feed's title as its stories are read: a Chinese one with Simplified characters (<see cref="StoryText"/>).</summary>
-        private static string[] ReadTitle(string title) =>
-            ChineseCharacters.Folds(title) ? TopicText.Simplified(TopicText.Tokenize(title)) : TopicText.Tokenize(title);
 
         /// <summary>A story whose feed is no longer configured: known by its id alone.</summary>
         public static FeedText Unconfigured(string feedId) => new([TopicText.Tokenize(feedId)], null, []);

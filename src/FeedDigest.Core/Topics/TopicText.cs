@@ -39,6 +39,9 @@ internal static class TopicText
         return [.. tokens];
     }
 
+    /// <summary>The tokens of <paramref name="text"/>, with <paramref name="simplifyChinese"/> those of Chinese characters in Simplified form (<see cref="Simplified"/>).</summary>
+    public static string[] Tokenize(string? text, bool simplifyChinese) => simplifyChinese ? Simplified(Tokenize(text)) : Tokenize(text);
+
     /// <summary>Appends the tokens of <paramref name="text"/> to <paramref name="tokens"/>, in order.</summary>
     public static void AddTokens(string text, List<string> tokens)
     {

@@ -53,11 +53,11 @@ internal static class ClusterText
         void Add(ReadOnlySpan<char> term, long hash);
     }
 
-    /// <summary>The terms of <paramref name="text"/> in order, repeats kept.</summary>
+    /// <summary>The terms of <paramref name="text"/> in order, repeats kept, read as a story's are (<see cref="ChineseCharacters.Folds"/>).</summary>
     public static List<string> Terms(string? text)
     {
         var terms = new TermList();
-        AddTerms(text, ref terms);
+        AddTerms(text, ref terms, ChineseCharacters.Folds(text));
         return terms.Terms;
     }
 
@@ -67,7 +67,7 @@ internal static class ClusterText
     /// sink is a type parameter so that a struct's Add is called directly, not through the
     /// interface: it runs for every term of every story.
     /// </summary>
-    public static void AddTerms<TSink>(string? text, ref TSink sink, bool simplifyChinese = true)
+    public static void AddTerms<TSink>(string? text, ref TSink sink, bool simplifyChinese)
         where TSink : ITermSink
     {
         if (string.IsNullOrWhiteSpace(text))
