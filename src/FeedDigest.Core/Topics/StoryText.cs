@@ -63,8 +63,7 @@ internal sealed class StoryText
     /// <param name="source">The tokens of the feed's id and title, computed once per feed.</param>
     public static StoryText Create(StoredStory story, string[][] source, string? language)
     {
-        // A Japanese story's kanji stay as they are: folded, 審査 (screening) would read as 审查 (censorship).
-        var simplify = !(language?.StartsWith("ja", StringComparison.Ordinal) ?? false) && ChineseCharacters.Folds(story.Title, story.Summary);
+        var simplify = ReadsChineseAsSimplified(language, story.Title, story.Summary);
         var categories = new string[story.Categories.Count][];
         for (var i = 0; i < categories.Length; i++)
         {
@@ -73,6 +72,15 @@ internal sealed class StoryText
 
         return new StoryText(story.FeedId, TopicText.Tokenize(story.Title, simplify), TopicText.Tokenize(story.Summary, simplify), categories, source, language, simplify);
     }
+
+    /// <summary>
+    /// Whether Chinese characters in text of a feed in <paramref name="language"/> (normalized, or
+    /// null) are read in their Simplified form: not in a Japanese feed's, nor in text with kana,
+    /// whose kanji stay as they are (folded, 審査, screening, would read as 审查, censorship). A
+    /// story's title and summary are read so, and so is its feed's title, which <c>source:</c> matches.
+    /// </summary>
+    public static bool ReadsChineseAsSimplified(string? language, string? title, string? summary = null) =>
+        !(language?.StartsWith("ja", StringComparison.Ordinal) ?? false) && ChineseCharacters.Folds(title, summary);
 
     private HashSet<string> BuildTokenSet()
     {

@@ -166,8 +166,8 @@ public sealed class TopicMatcher
         public static FeedText Create(Feed feed)
         {
             var language = string.IsNullOrWhiteSpace(feed.Language) ? null : TermNode.NormalizeLanguage(feed.Language);
-            // The title as its stories are read: a Chinese one with Simplified characters (StoryText).
-            string[][] source = feed.Title is null ? [TopicText.Tokenize(feed.Id)] : [TopicText.Tokenize(feed.Id), TopicText.Tokenize(feed.Title, ChineseCharacters.Folds(feed.Title))];
+            // The title as its stories are read: a Chinese one with Simplified characters, a Japanese one as written.
+            string[][] source = feed.Title is null ? [TopicText.Tokenize(feed.Id)] : [TopicText.Tokenize(feed.Id), TopicText.Tokenize(feed.Title, StoryText.ReadsChineseAsSimplified(language, feed.Title))];
             return new FeedText(source, language, language is null ? [] : LanguageKeysOf(language));
         }
 

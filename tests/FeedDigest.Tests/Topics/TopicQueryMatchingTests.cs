@@ -87,6 +87,18 @@ public sealed class TopicQueryMatchingTests
     }
 
     [Fact]
+    public void Matches_SourceOfAFeedConfiguredAsJapanese_ReadsItsKanjiOnlyTitleAsWritten()
+    {
+        var screening = new Feed("shinsa", new Uri("https://shinsa.example/rss"), "審査速報", ["ja"], null) { Language = "ja" };
+        var censorship = new Feed("shencha", new Uri("https://shencha.example/rss"), "審查速報", ["zh"], null) { Language = "zh-TW" };
+        Assert.True(TopicQuery.TryParse("source:审查", out var query, out _));
+        var matcher = new TopicMatcher([new Topic("c", "C", query!, TopicFeedFilter.AllFeeds)], [screening, censorship]);
+
+        Assert.Empty(matcher.Match(Story("Visa rules", feed: "shinsa")));
+        Assert.Single(matcher.Match(Story("Visa rules", feed: "shencha")));
+    }
+
+    [Fact]
     public void Matches_KeywordList_InEitherScript_MatchesChineseInEither()
     {
         Assert.Equal(-1, TopicQuery.TryFromKeywords(["網絡審查"], out var traditional));
