@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """A feed written from a template among many other feeds: does clustering keep its items apart?
 
-Usage: template-feed-mix.py FEEDDIGEST_BIN [DEV_JSONL] [-- CLUSTER_ARGS...]
+Usage: template-feed-mix.py [--sources K] FEEDDIGEST_BIN [DEV_JSONL] [-- CLUSTER_ARGS...]
 
 Mixes N quake alerts from one source ("usgs"; every alert the same sentences around a town, a
-magnitude, a distance and a depth, as tests/.../TemplateAlerts.cs writes them) into the shared
+magnitude, a distance and a depth, as tests/.../TemplateAlerts.cs writes them; with --sources K,
+the alerts come in turn from K sources of the same template, as several alert services would
+send them, and MainSource no longer tells them apart: bench/README.md) into the shared
 dedup corpus's DEV headlines (../shared/corpus/dedup/dev.jsonl, 3,059 items from many outlets), in
 a shuffled order, for N = 160, 340 and 1,000 (a twentieth, a tenth and a quarter of the stories).
 Runs `feeddigest cluster` on each mix and prints how many clusters the alerts ended in and the
@@ -41,6 +43,10 @@ def main():
     args = sys.argv[1:]
     extra = args[args.index("--") + 1:] if "--" in args else []
     args = args[:args.index("--")] if "--" in args else args
+    sources = ["usgs"]
+    if args[0] == "--sources":
+        sources = ["usgs", "emsc", "geonet", "jma", "gfz", "ingv", "kandilli", "phivolcs"][:int(args[1])]
+        args = args[2:]
     binary = args[0]
     here = os.path.dirname(os.path.abspath(__file__))
     dev = args[1] if len(args) > 1 else os.path.join(here, "..", "..", "..", "shared", "corpus", "dedup", "dev.jsonl")
@@ -52,7 +58,7 @@ def main():
             mix = [dict(item) for item in items]
             for i in range(n):
                 title, summary = alert(r)
-                mix.append({"id": "alert-%d" % i, "title": title, "summary": summary, "source": "usgs",
+                mix.append({"id": "alert-%d" % i, "title": title, "summary": summary, "source": sources[i % len(sources)],
                             "cluster": "alert-%d" % i, "published": "2014-03-10"})
             r.shuffle(mix)
             path = os.path.join(work, "mix-%d.jsonl" % n)
