@@ -21,7 +21,8 @@ namespace FeedDigest.Service.Cli;
 /// all but id optional), assigns each, in input order, to a story cluster through the service's own
 /// clusterer and SQLite index (on a temporary database, deleted afterwards), and prints
 /// <c>{"id":...,"cluster":"..."}</c> lines, in input order, once every item is in: a later story can
-/// merge clusters, so an item's cluster is known only at the end. Clustering quality is scored through it.
+/// merge clusters, so an item's cluster is known only at the end; with <c>--explain</c>, how near each decision was.
+/// Clustering quality is scored through it.
 /// </summary>
 internal static class ClusterCommand
 {
@@ -40,6 +41,10 @@ internal static class ClusterCommand
         var candidatesPerBand = Knob<int>("--candidates-per-band", "The stories read per band key (those nearest in time to the item, within the window).", nameof(ClusteringOptions.CandidatesPerBand), defaults.CandidatesPerBand);
         var mergeThreshold = Knob<double>("--merge-threshold", "Least cosine similarity between two clusters' centroids for a story that matches both to merge them.", nameof(ClusteringOptions.MergeThreshold), defaults.MergeThreshold);
         var maxCandidateClusters = Knob<int>("--max-candidate-clusters", "The most clusters verified per story.", nameof(ClusteringOptions.MaxCandidateClusters), defaults.MaxCandidateClusters);
+        var explain = new Option<bool>("--explain")
+        {
+            Description = "Also print, per item, the similarity it needed (\"needed\") and the one it had: to the cluster it joined (\"similarity\"), or to the nearest cluster it did not join (\"nearest\").",
+        };
         var command = new Command("cluster", "Cluster JSON-lines items from stdin into stories; print one {\"id\",\"cluster\"} line per item.");
         command.Options.Add(threshold);
         command.Options.Add(mergeThreshold);
@@ -49,6 +54,7 @@ internal static class ClusterCommand
         command.Options.Add(bands);
         command.Options.Add(candidatesPerBand);
         command.Options.Add(maxCandidateClusters);
+        command.Options.Add(explain);
         command.SetAction(async (result, cancellationToken) =>
         {
             ClusteringOptions options;
@@ -71,7 +77,7 @@ internal static class ClusterCommand
             options.Bands = result.GetValue(bands) ?? options.Bands;
             options.CandidatesPerBand = result.GetValue(candidatesPerBand) ?? options.CandidatesPerBand;
             options.MaxCandidateClusters = result.GetValue(maxCandidateClusters) ?? options.MaxCandidateClusters;
-            return await RunAsync(options, Console.In, Console.OpenStandardOutput(), cancellationToken).ConfigureAwait(false);
+            return await RunAsync(options, result.GetValue(explain), Console.In, Console.OpenStandardOutput(), cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
@@ -88,7 +94,7 @@ internal static class ClusterCommand
         return configured;
     }
 
-    private static async Task<int> RunAsync(ClusteringOptions options, TextReader input, Stream output, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ClusteringOptions options, bool explain, TextReader input, Stream output, CancellationToken cancellationToken)
     {
         var problems = options.Validate().ToList();
         if (problems.Count > 0)
@@ -113,7 +119,7 @@ internal static class ClusterCommand
             {
                 await provider.GetRequiredService<IDatabaseMigrator>().MigrateAsync(cancellationToken).ConfigureAwait(false);
                 var index = provider.GetRequiredService<IStoryClusterIndex>();
-                var clusterer = new StoryClusterer(index, options);
+                var clusterer = new StoryClusterer(index, options, explain);
                 var exitCode = await ClusterLinesAsync(clusterer, index, input, output, cancellationToken).ConfigureAwait(false);
                 if (exitCode != 0)
                 {
@@ -135,6 +141,7 @@ internal static class ClusterCommand
     {
         var lineNumber = 0;
         var ids = new List<JsonElement>();
+        var assignments = new List<ClusterAssignment>();
         // Assigned in batches of the service's catch-up page, through the same call.
         var batch = new List<StoryForClustering>(ClusteringCatchUp.PageSize);
         while (await input.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
@@ -162,12 +169,12 @@ internal static class ClusterCommand
             batch.Add(new StoryForClustering(ids.Count, title, summary, item.Published) { Source = item.Source });
             if (batch.Count == ClusteringCatchUp.PageSize)
             {
-                await clusterer.AssignAllAsync(batch, cancellationToken).ConfigureAwait(false);
+                assignments.AddRange(await clusterer.AssignAllAsync(batch, cancellationToken).ConfigureAwait(false));
                 batch.Clear();
             }
         }
 
-        await clusterer.AssignAllAsync(batch, cancellationToken).ConfigureAwait(false);
+        assignments.AddRange(await clusterer.AssignAllAsync(batch, cancellationToken).ConfigureAwait(false));
 
         var clusters = await index.GetClustersAsync([.. Enumerable.Range(1, ids.Count).Select(i => (long)i)], cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < ids.Count; i++)
@@ -178,6 +185,7 @@ internal static class ClusterCommand
                 writer.WritePropertyName("id");
                 ids[i].WriteTo(writer);
                 writer.WriteString("cluster", "c" + clusters[i + 1].ToString(CultureInfo.InvariantCulture));
+                WriteExplanation(writer, assignments[i]);
                 writer.WriteEndObject();
             }
 
@@ -186,6 +194,26 @@ internal static class ClusterCommand
 
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>What an explaining clusterer said of an item's decision (nothing without candidates, or without --explain), to three decimals.</summary>
+    private static void WriteExplanation(Utf8JsonWriter writer, ClusterAssignment assignment)
+    {
+        if (assignment.Needed is not { } needed)
+        {
+            return;
+        }
+
+        if (assignment.Nearest is { } nearest)
+        {
+            writer.WriteNumber("nearest", Math.Round(nearest, 3));
+        }
+        else
+        {
+            writer.WriteNumber("similarity", Math.Round(assignment.Similarity, 3));
+        }
+
+        writer.WriteNumber("needed", Math.Round(needed, 3));
     }
 
     /// <summary>One input line. The id is echoed back exactly as given (string or number).</summary>

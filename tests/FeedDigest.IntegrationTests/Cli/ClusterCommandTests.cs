@@ -34,6 +34,33 @@ public sealed class ClusterCommandTests
     }
 
     [Fact]
+    public async Task Cluster_Explain_SaysHowNearEachDecisionWas_AndOnlyWhenAsked()
+    {
+        var explained = await FeedDigestProcess.RunWithInputAsync(AppContext.BaseDirectory, Items, "cluster", "--explain");
+        var stricter = await FeedDigestProcess.RunWithInputAsync(AppContext.BaseDirectory, Items, "cluster", "--explain", "--threshold", "0.9");
+        var plain = await FeedDigestProcess.RunWithInputAsync(AppContext.BaseDirectory, Items, "cluster");
+
+        Assert.True(explained.ExitCode == 0, explained.Stderr);
+        var lines = Lines(explained.Stdout);
+        // The second banana story joined the first: how alike they were, and the bar.
+        var joined = lines["3"];
+        Assert.InRange(joined.GetProperty("needed").GetDouble(), 0.22, joined.GetProperty("similarity").GetDouble());
+        Assert.False(joined.TryGetProperty("nearest", out _));
+        // Nothing to compare with (the first of its story; ten days later, outside the window): nothing to say.
+        Assert.False(lines["a1"].TryGetProperty("needed", out _));
+        Assert.False(lines["a3"].TryGetProperty("needed", out _));
+        Assert.Equal(Lines(plain.Stdout).ToDictionary(l => l.Key, l => l.Value.GetProperty("cluster").GetString()), lines.ToDictionary(l => l.Key, l => l.Value.GetProperty("cluster").GetString()));
+        Assert.DoesNotContain("needed", plain.Stdout, StringComparison.Ordinal);
+
+        // Under a bar it does not reach, the same story starts a cluster, and says how near it came.
+        Assert.True(stricter.ExitCode == 0, stricter.Stderr);
+        var missed = Lines(stricter.Stdout)["3"];
+        Assert.Equal(0.9, missed.GetProperty("needed").GetDouble());
+        Assert.Equal(joined.GetProperty("similarity").GetDouble(), missed.GetProperty("nearest").GetDouble());
+        Assert.False(missed.TryGetProperty("similarity", out _));
+    }
+
+    [Fact]
     public async Task Cluster_WiderWindow_LetsTheLaterStoryJoin()
     {
         var (exitCode, stdout, stderr) = await FeedDigestProcess.RunWithInputAsync(AppContext.BaseDirectory, Items, "cluster", "--window-hours", "720");
@@ -54,6 +81,11 @@ public sealed class ClusterCommandTests
         var clusters = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("cluster").GetString());
         Assert.Equal(6, clusters.Distinct().Count());
     }
+
+    private static Dictionary<string, JsonElement> Lines(string stdout) =>
+        stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .ToDictionary(l => l.GetProperty("id").GetRawText().Trim('"'));
 
     [Fact]
     public async Task Cluster_TakesTheConfiguredKnobs_AndAnOptionGivenOverridesThem()

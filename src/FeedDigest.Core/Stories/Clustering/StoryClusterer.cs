@@ -31,11 +31,22 @@ public sealed class StoryClusterer
     private readonly IStoryClusterIndex index;
     private readonly ClusteringOptions options;
 
+    // Whether assignments say how near each decision was (ClusterAssignment.Needed and Nearest): a
+    // story that starts a cluster is then compared in full with every candidate, which placing it
+    // does not need (a comparison stops once the threshold is out of reach).
+    private readonly bool explain;
+
     // Learned from the stories this instance assigns and those it is given to learn from: one per
     // process in the service, so a restart learns it again (LearnBackgroundAsync).
     private readonly StoryBackground background = new();
 
     public StoryClusterer(IStoryClusterIndex index, ClusteringOptions options)
+        : this(index, options, explain: false)
+    {
+    }
+
+    /// <param name="explain">Whether each assignment says the similarity it needed and, for a story that started a cluster, the nearest it had (<c>feeddigest cluster --explain</c>).</param>
+    public StoryClusterer(IStoryClusterIndex index, ClusteringOptions options, bool explain)
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(options);
@@ -47,6 +58,7 @@ public sealed class StoryClusterer
 
         this.index = index;
         this.options = options;
+        this.explain = explain;
     }
 
     /// <summary>Assigns one story in a transaction of its own.</summary>
@@ -163,7 +175,8 @@ public sealed class StoryClusterer
             var threshold = found.Clusters.Count == 0
                 ? options.Threshold
                 : Math.Max(options.Threshold, background.Similarity(features.WritingSystem, vector) + options.BackgroundMargin);
-            var ranked = Rank(found.Clusters, vector, threshold, source, Math.Max(threshold, options.SameSourceThreshold));
+            var sameSourceThreshold = Math.Max(threshold, options.SameSourceThreshold);
+            var ranked = Rank(found.Clusters, vector, threshold, source, sameSourceThreshold);
 
             // After repeated conflicts on busy clusters, a new cluster: its insert cannot conflict.
             var join = ranked.Count > 0 && attempt < MaxAttempts;
@@ -208,10 +221,11 @@ public sealed class StoryClusterer
                         background.Add(features.WritingSystem, vector);
                     }
 
-                    return new ClusterAssignment(result.ClusterId, !join, join ? ranked[0].Similarity : 0)
+                    var assignment = new ClusterAssignment(result.ClusterId, !join, join ? ranked[0].Similarity : 0)
                     {
                         MergedClusterIds = entry.Merges.Count == 0 ? [] : entry.Merges.Select(merge => merge.ClusterId).ToList(),
                     };
+                    return explain ? Explained(assignment, join ? ranked[0] : Nearest(found.Clusters, vector), threshold, source, sameSourceThreshold) : assignment;
                 case ClusterIndexOutcome.AlreadyIndexed:
                     return new ClusterAssignment(result.ClusterId, IsNewCluster: false, 0, AlreadyAssigned: true);
                 case ClusterIndexOutcome.Conflict:
@@ -221,6 +235,33 @@ public sealed class StoryClusterer
             }
         }
     }
+
+    /// <summary>The most similar of <paramref name="clusters"/>, compared in full (default when there are none).</summary>
+    private static (CandidateCluster Cluster, double Similarity) Nearest(IReadOnlyList<CandidateCluster> clusters, TermVector vector)
+    {
+        (CandidateCluster Cluster, double Similarity) nearest = default;
+        foreach (var cluster in clusters)
+        {
+            // A threshold of 0 never cuts the comparison short.
+            var similarity = cluster.Centroid.Cosine(vector, 0);
+            if (nearest.Cluster is null || similarity > nearest.Similarity)
+            {
+                nearest = (cluster, similarity);
+            }
+        }
+
+        return nearest;
+    }
+
+    /// <summary><paramref name="assignment"/> with the bar of <paramref name="compared"/> (the cluster joined, or the nearest not joined) and, for a new cluster, that nearest similarity.</summary>
+    private static ClusterAssignment Explained(ClusterAssignment assignment, (CandidateCluster Cluster, double Similarity) compared, double threshold, long? source, double sameSourceThreshold) =>
+        compared.Cluster is null
+            ? assignment
+            : assignment with
+            {
+                Needed = compared.Cluster.MainSource.IsMostly(source) ? sameSourceThreshold : threshold,
+                Nearest = assignment.IsNewCluster ? compared.Similarity : null,
+            };
 
     /// <summary>The story's vector: the new story counts in N and in its own terms' df, as it would among the stored ones.</summary>
     private static TermVector Weigh(StoryFeatures features, ClusterCandidates found) =>

@@ -44,6 +44,42 @@ public sealed class StoryClustererTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AssignAsync_Explaining_SaysTheSimilarityNeededAndTheNearestMissed_WithoutChangingWhereStoriesGo()
+    {
+        var explaining = new StoryClusterer(index, new ClusteringOptions(), explain: true);
+        await SeedUnrelatedAsync(explaining);
+
+        var first = await AssignAsync(explaining, "国家网信办发布新规 加强网络内容审查", "新规要求平台对用户发布的内容进行审查。", T0);
+        var copy = await AssignAsync(explaining, "网信办新规出台：网络内容审查全面加强", null, T0.AddHours(3));
+        // Shares 网信办 and 新规 with the cluster, and little else.
+        var missed = await AssignAsync(explaining, "网信办新规涉及网约车平台", "交通部门同日发布网约车管理办法。", T0.AddHours(4));
+
+        Assert.Equal(first.ClusterId, copy.ClusterId);
+        Assert.NotNull(copy.Needed);
+        Assert.InRange(copy.Needed!.Value, 0.22, copy.Similarity);
+        Assert.Null(copy.Nearest);
+        Assert.True(missed.IsNewCluster);
+        Assert.NotNull(missed.Nearest);
+        Assert.InRange(missed.Nearest!.Value, 0.01, missed.Needed!.Value - 1e-9);
+
+        // Without explaining, the same stories go to the same clusters and nothing is said.
+        await using var database2 = await SqliteTestDatabase.CreateAsync();
+        await using var index2 = new SqliteStoryClusterIndex(database2.Connections);
+        var placing = new StoryClusterer(index2, new ClusteringOptions());
+        await SeedUnrelatedAsync(placing);
+        var plain = new[]
+        {
+            await AssignAsync(placing, "国家网信办发布新规 加强网络内容审查", "新规要求平台对用户发布的内容进行审查。", T0),
+            await AssignAsync(placing, "网信办新规出台：网络内容审查全面加强", null, T0.AddHours(3)),
+            await AssignAsync(placing, "网信办新规涉及网约车平台", "交通部门同日发布网约车管理办法。", T0.AddHours(4)),
+        };
+        Assert.Equal([true, false, true], plain.Select(a => a.IsNewCluster));
+        Assert.Equal(copy.Similarity, plain[1].Similarity, 12);
+        Assert.All(plain, a => Assert.Null(a.Needed));
+        Assert.All(plain, a => Assert.Null(a.Nearest));
+    }
+
+    [Fact]
     public async Task AssignAsync_TwoQuakesOfOneRegionOnASmallDesk_StayApart()
     {
         // ECB+ (the dedup DEV set): a 4.4 quake near The Geysers on a Sunday, and a 4.6 one near
