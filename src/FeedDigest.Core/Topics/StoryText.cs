@@ -60,27 +60,21 @@ internal sealed class StoryText
         return true;
     }
 
-    /// <param name="source">The tokens of the feed's id and title, computed once per feed.</param>
-    public static StoryText Create(StoredStory story, string[][] source, string? language)
+    /// <param name="source">The tokens of the feed's id and title as written, computed once per feed.</param>
+    /// <param name="simplifiedSource">The same with a Chinese title's characters in Simplified form: the title as a story read so reads it.</param>
+    public static StoryText Create(StoredStory story, string[][] source, string[][] simplifiedSource, string? language)
     {
-        var simplify = ReadsChineseAsSimplified(language, story.Title, story.Summary);
+        // A Japanese story's kanji stay as they are: folded, 審査 (screening) would read as 审查 (censorship).
+        var simplify = !(language?.StartsWith("ja", StringComparison.Ordinal) ?? false) && ChineseCharacters.Folds(story.Title, story.Summary);
         var categories = new string[story.Categories.Count][];
         for (var i = 0; i < categories.Length; i++)
         {
             categories[i] = TopicText.Tokenize(story.Categories[i], simplify);
         }
 
-        return new StoryText(story.FeedId, TopicText.Tokenize(story.Title, simplify), TopicText.Tokenize(story.Summary, simplify), categories, source, language, simplify);
+        // A source: keyword is looked for in the form the story is read in: the feed's title must be in it too.
+        return new StoryText(story.FeedId, TopicText.Tokenize(story.Title, simplify), TopicText.Tokenize(story.Summary, simplify), categories, simplify ? simplifiedSource : source, language, simplify);
     }
-
-    /// <summary>
-    /// Whether Chinese characters in text of a feed in <paramref name="language"/> (normalized, or
-    /// null) are read in their Simplified form: not in a Japanese feed's, nor in text with kana,
-    /// whose kanji stay as they are (folded, 審査, screening, would read as 审查, censorship). A
-    /// story's title and summary are read so, and so is its feed's title, which <c>source:</c> matches.
-    /// </summary>
-    public static bool ReadsChineseAsSimplified(string? language, string? title, string? summary = null) =>
-        !(language?.StartsWith("ja", StringComparison.Ordinal) ?? false) && ChineseCharacters.Folds(title, summary);
 
     private HashSet<string> BuildTokenSet()
     {

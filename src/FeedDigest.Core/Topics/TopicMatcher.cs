@@ -97,7 +97,7 @@ public sealed class TopicMatcher
     internal StoryText Read(StoredStory story)
     {
         var feed = feeds.GetValueOrDefault(story.FeedId) ?? FeedText.Unconfigured(story.FeedId);
-        return StoryText.Create(story, feed.Source, feed.Language);
+        return StoryText.Create(story, feed.Source, feed.SimplifiedSource, feed.Language);
     }
 
     /// <summary>The topics worth evaluating for a story, in configuration order: those one of whose anchors it contains.</summary>
@@ -161,18 +161,30 @@ public sealed class TopicMatcher
     }
 
     /// <summary>What topic queries see of a feed, computed once per configuration.</summary>
-    private sealed record FeedText(string[][] Source, string? Language, string[] LanguageKeys)
+    /// <param name="Source">The tokens of the feed's id and title as written.</param>
+    /// <param name="SimplifiedSource">The same with the title's Chinese characters in Simplified form (as written when it has kana): the title as a story read in that form reads it (<see cref="StoryText.Create"/>).</param>
+    private sealed record FeedText(string[][] Source, string[][] SimplifiedSource, string? Language, string[] LanguageKeys)
     {
         public static FeedText Create(Feed feed)
         {
             var language = string.IsNullOrWhiteSpace(feed.Language) ? null : TermNode.NormalizeLanguage(feed.Language);
-            // The title as its stories are read: a Chinese one with Simplified characters, a Japanese one as written.
-            string[][] source = feed.Title is null ? [TopicText.Tokenize(feed.Id)] : [TopicText.Tokenize(feed.Id), TopicText.Tokenize(feed.Title, StoryText.ReadsChineseAsSimplified(language, feed.Title))];
-            return new FeedText(source, language, language is null ? [] : LanguageKeysOf(language));
+            var id = TopicText.Tokenize(feed.Id);
+            if (feed.Title is null)
+            {
+                return new FeedText([id], [id], language, language is null ? [] : LanguageKeysOf(language));
+            }
+
+            var title = TopicText.Tokenize(feed.Title);
+            var simplifiedTitle = ChineseCharacters.Folds(feed.Title) ? TopicText.Simplified(title) : title;
+            return new FeedText([id, title], [id, simplifiedTitle], language, language is null ? [] : LanguageKeysOf(language));
         }
 
         /// <summary>A story whose feed is no longer configured: known by its id alone.</summary>
-        public static FeedText Unconfigured(string feedId) => new([TopicText.Tokenize(feedId)], null, []);
+        public static FeedText Unconfigured(string feedId)
+        {
+            string[][] source = [TopicText.Tokenize(feedId)];
+            return new(source, source, null, []);
+        }
 
         /// <summary>The keys a lang: term without * can be anchored on: zh-hant-tw gives zh, zh-hant and zh-hant-tw (the whole tag last).</summary>
         private static string[] LanguageKeysOf(string language)

@@ -43,7 +43,7 @@ internal static class ClusterCommand
         var maxCandidateClusters = Knob<int>("--max-candidate-clusters", "The most clusters verified per story.", nameof(ClusteringOptions.MaxCandidateClusters), defaults.MaxCandidateClusters);
         var explain = new Option<bool>("--explain")
         {
-            Description = "Also print, per item, the similarity it needed (\"needed\") and the one it had: to the cluster it joined (\"similarity\"), or to the nearest cluster it did not join (\"nearest\").",
+            Description = "Also print, per item, the similarity it needed (\"needed\") and the one it had: to the cluster it joined (\"similarity\"), or to the cluster it came nearest to joining (\"nearest\").",
         };
         var command = new Command("cluster", "Cluster JSON-lines items from stdin into stories; print one {\"id\",\"cluster\"} line per item.");
         command.Options.Add(threshold);
@@ -196,7 +196,7 @@ internal static class ClusterCommand
         return 0;
     }
 
-    /// <summary>What an explaining clusterer said of an item's decision (nothing without candidates, or without --explain), to three decimals.</summary>
+    /// <summary>What an explaining clusterer said of an item's decision (nothing without candidates, or without --explain), unrounded: a miss rounded could read as reaching its bar.</summary>
     private static void WriteExplanation(Utf8JsonWriter writer, ClusterAssignment assignment)
     {
         if (assignment.Needed is not { } needed)
@@ -206,14 +206,14 @@ internal static class ClusterCommand
 
         if (assignment.Nearest is { } nearest)
         {
-            writer.WriteNumber("nearest", Math.Round(nearest, 3));
+            writer.WriteNumber("nearest", nearest);
         }
         else
         {
-            writer.WriteNumber("similarity", Math.Round(assignment.Similarity, 3));
+            writer.WriteNumber("similarity", assignment.Similarity);
         }
 
-        writer.WriteNumber("needed", Math.Round(needed, 3));
+        writer.WriteNumber("needed", needed);
     }
 
     /// <summary>One input line. The id is echoed back exactly as given (string or number).</summary>

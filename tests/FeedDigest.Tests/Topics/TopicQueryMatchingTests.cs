@@ -99,6 +99,19 @@ public sealed class TopicQueryMatchingTests
     }
 
     [Fact]
+    public void Matches_Source_ReadsTheFeedsTitleAsTheStoryIsRead()
+    {
+        // No language configured: a story with kana is read as written, and so is its feed's title for it.
+        var feed = new Feed("shencha", new Uri("https://shencha.example/rss"), "審查速報", ["zh"], null);
+        Assert.True(TopicQuery.TryParse("source:審查", out var traditional, out _));
+        Assert.True(TopicQuery.TryParse("source:审查", out var simplified, out _));
+        var matcher = new TopicMatcher([new Topic("t", "T", traditional!, TopicFeedFilter.AllFeeds), new Topic("s", "S", simplified!, TopicFeedFilter.AllFeeds)], [feed]);
+
+        Assert.Equal(["t"], matcher.Match(Story("入国審査を強化", feed: "shencha")).Select(t => t.Id));
+        Assert.Equal(["t", "s"], matcher.Match(Story("當局加強網絡審查", feed: "shencha")).Select(t => t.Id));
+    }
+
+    [Fact]
     public void Matches_KeywordList_InEitherScript_MatchesChineseInEither()
     {
         Assert.Equal(-1, TopicQuery.TryFromKeywords(["網絡審查"], out var traditional));

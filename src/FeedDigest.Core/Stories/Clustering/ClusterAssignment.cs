@@ -12,15 +12,18 @@ public sealed record ClusterAssignment(long ClusterId, bool IsNewCluster, double
 
     /// <summary>
     /// From a clusterer that explains its decisions, the similarity the story had to reach: for the
-    /// cluster it joined, or for the most similar cluster it did not join (<see cref="Nearest"/>);
-    /// the threshold, raised by the background of its writing system and, for a cluster mostly of
-    /// the story's own source, to the same-source threshold. Null otherwise, and without candidates.
+    /// cluster it joined, or for the cluster it came nearest to joining (<see cref="Nearest"/>): the
+    /// threshold, or the story's similarity to the background of its writing system plus the
+    /// background margin when that is higher, and for a cluster mostly of the story's own source
+    /// the same-source threshold when that is higher still. Null otherwise: without candidates, and
+    /// for a story that started a cluster only because its joins kept meeting other writers' changes.
     /// </summary>
     public double? Needed { get; init; }
 
     /// <summary>
     /// From a clusterer that explains its decisions, a story that started a cluster: its similarity
-    /// to the most similar cluster it was compared with (null when there was none).
+    /// to the candidate it came nearest to joining, the one least short of its own
+    /// <see cref="Needed"/> (null when there was none).
     /// </summary>
     public double? Nearest { get; init; }
 }

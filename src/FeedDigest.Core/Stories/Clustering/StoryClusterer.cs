@@ -225,7 +225,10 @@ public sealed class StoryClusterer
                     {
                         MergedClusterIds = entry.Merges.Count == 0 ? [] : entry.Merges.Select(merge => merge.ClusterId).ToList(),
                     };
-                    return explain ? Explained(assignment, join ? ranked[0] : Nearest(found.Clusters, vector), threshold, source, sameSourceThreshold) : assignment;
+                    // A join refused after repeated conflicts is no decision to explain.
+                    return !explain || (ranked.Count > 0 && !join)
+                        ? assignment
+                        : Explained(assignment, join ? ranked[0].Cluster : null, found.Clusters, vector, threshold, source, sameSourceThreshold);
                 case ClusterIndexOutcome.AlreadyIndexed:
                     return new ClusterAssignment(result.ClusterId, IsNewCluster: false, 0, AlreadyAssigned: true);
                 case ClusterIndexOutcome.Conflict:
@@ -236,32 +239,33 @@ public sealed class StoryClusterer
         }
     }
 
-    /// <summary>The most similar of <paramref name="clusters"/>, compared in full (default when there are none).</summary>
-    private static (CandidateCluster Cluster, double Similarity) Nearest(IReadOnlyList<CandidateCluster> clusters, TermVector vector)
+    /// <summary>
+    /// <paramref name="assignment"/> with the bar of the cluster it <paramref name="joined"/> or, for
+    /// a new cluster, of the candidate it came nearest to joining (the least short of its own bar,
+    /// compared in full), and that candidate's similarity.
+    /// </summary>
+    private static ClusterAssignment Explained(ClusterAssignment assignment, CandidateCluster? joined, IReadOnlyList<CandidateCluster> candidates, TermVector vector, double threshold, long? source, double sameSourceThreshold)
     {
-        (CandidateCluster Cluster, double Similarity) nearest = default;
-        foreach (var cluster in clusters)
+        double Bar(CandidateCluster cluster) => cluster.MainSource.IsMostly(source) ? sameSourceThreshold : threshold;
+        if (joined is not null)
+        {
+            return assignment with { Needed = Bar(joined) };
+        }
+
+        (double Similarity, double Bar)? nearest = null;
+        foreach (var cluster in candidates)
         {
             // A threshold of 0 never cuts the comparison short.
             var similarity = cluster.Centroid.Cosine(vector, 0);
-            if (nearest.Cluster is null || similarity > nearest.Similarity)
+            var bar = Bar(cluster);
+            if (nearest is not { } best || similarity - bar > best.Similarity - best.Bar)
             {
-                nearest = (cluster, similarity);
+                nearest = (similarity, bar);
             }
         }
 
-        return nearest;
+        return nearest is { } found ? assignment with { Needed = found.Bar, Nearest = found.Similarity } : assignment;
     }
-
-    /// <summary><paramref name="assignment"/> with the bar of <paramref name="compared"/> (the cluster joined, or the nearest not joined) and, for a new cluster, that nearest similarity.</summary>
-    private static ClusterAssignment Explained(ClusterAssignment assignment, (CandidateCluster Cluster, double Similarity) compared, double threshold, long? source, double sameSourceThreshold) =>
-        compared.Cluster is null
-            ? assignment
-            : assignment with
-            {
-                Needed = compared.Cluster.MainSource.IsMostly(source) ? sameSourceThreshold : threshold,
-                Nearest = assignment.IsNewCluster ? compared.Similarity : null,
-            };
 
     /// <summary>The story's vector: the new story counts in N and in its own terms' df, as it would among the stored ones.</summary>
     private static TermVector Weigh(StoryFeatures features, ClusterCandidates found) =>

@@ -80,6 +80,22 @@ public sealed class StoryClustererTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AssignAsync_Explaining_AStoryThatStartsACluster_NamesTheCandidateItCameNearestToJoining()
+    {
+        // The follow-up is most like its own feed's report, but a cluster of its own feed needs 0.65;
+        // the other outlet's ferry story, which it mentions, it misses by less.
+        var clusterer = new StoryClusterer(index, new ClusteringOptions(), explain: true);
+        var time = new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
+        await clusterer.AssignAsync(new StoryForClustering(++nextStoryId, "Northport mayor declares flood emergency after record storm", "Mayor Ellen Vance declared a state of emergency in Northport as the river burst its banks.", time) { Source = "X" }, CancellationToken.None);
+        await clusterer.AssignAsync(new StoryForClustering(++nextStoryId, "Ferry services suspended across the strait", "Gale force winds halted ferry crossings between Southgate and the islands.", time.AddHours(1)) { Source = "Y" }, CancellationToken.None);
+        var followUp = await clusterer.AssignAsync(new StoryForClustering(++nextStoryId, "Northport flood emergency: mayor Vance orders evacuations, ferry services suspended", "Ellen Vance ordered evacuations as the river rose; crossings were halted.", time.AddHours(2)) { Source = "X" }, CancellationToken.None);
+
+        Assert.True(followUp.IsNewCluster);
+        Assert.True(followUp.Needed < new ClusteringOptions().SameSourceThreshold, $"needed {followUp.Needed}: the bar of the feed's own cluster, which it missed by more");
+        Assert.InRange(followUp.Nearest!.Value, followUp.Needed!.Value - 0.05, followUp.Needed.Value - 1e-9);
+    }
+
+    [Fact]
     public async Task AssignAsync_TwoQuakesOfOneRegionOnASmallDesk_StayApart()
     {
         // ECB+ (the dedup DEV set): a 4.4 quake near The Geysers on a Sunday, and a 4.6 one near
@@ -306,6 +322,22 @@ public sealed class StoryClustererTests : IAsyncLifetime
         Assert.Equal(5, assignment.ClusterId);
         Assert.Equal(2, fake.Reads);
         Assert.All(fake.Writes, w => Assert.Equal(3, w.ExpectedVersion));
+    }
+
+    [Fact]
+    public async Task AssignAsync_Explaining_AJoinRefusedAfterRepeatedConflicts_IsNotExplained()
+    {
+        var fake = new FakeClusterIndex { ConflictsLeft = 10 };
+        var centroid = ClusterCentroid.Empty.Add(TermVector.Weigh(new Dictionary<long, int> { [TermHash.Of("keibler")] = 1 }, 10, _ => 1), 64);
+        fake.Candidates.Add(new CandidateCluster(5, 3, 1, centroid, Size: 4));
+        var clusterer = new StoryClusterer(fake, new ClusteringOptions(), explain: true);
+
+        var assignment = await clusterer.AssignAsync(new StoryForClustering(1, "Keibler", null, T0), CancellationToken.None);
+
+        // It started a cluster though it reached the bar: there is no miss to tell.
+        Assert.True(assignment.IsNewCluster);
+        Assert.Null(assignment.Needed);
+        Assert.Null(assignment.Nearest);
     }
 
     /// <summary>Unrelated stories, so that IDF has something to learn from.</summary>
