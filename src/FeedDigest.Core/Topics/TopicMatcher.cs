@@ -168,15 +168,16 @@ public sealed class TopicMatcher
         public static FeedText Create(Feed feed)
         {
             var language = string.IsNullOrWhiteSpace(feed.Language) ? null : TermNode.NormalizeLanguage(feed.Language);
+            string[] languageKeys = language is null ? [] : LanguageKeysOf(language);
             var id = TopicText.Tokenize(feed.Id);
             if (feed.Title is null)
             {
-                return new FeedText([id], [id], language, language is null ? [] : LanguageKeysOf(language));
+                return new FeedText([id], [id], language, languageKeys);
             }
 
             var title = TopicText.Tokenize(feed.Title);
             var simplifiedTitle = ChineseCharacters.Folds(feed.Title) ? TopicText.Simplified(title) : title;
-            return new FeedText([id, title], [id, simplifiedTitle], language, language is null ? [] : LanguageKeysOf(language));
+            return new FeedText([id, title], [id, simplifiedTitle], language, languageKeys);
         }
 
         /// <summary>A story whose feed is no longer configured: known by its id alone.</summary>

@@ -246,10 +246,9 @@ public sealed class StoryClusterer
     /// </summary>
     private static ClusterAssignment Explained(ClusterAssignment assignment, CandidateCluster? joined, IReadOnlyList<CandidateCluster> candidates, TermVector vector, double threshold, long? source, double sameSourceThreshold)
     {
-        double Bar(CandidateCluster cluster) => cluster.MainSource.IsMostly(source) ? sameSourceThreshold : threshold;
         if (joined is not null)
         {
-            return assignment with { Needed = Bar(joined) };
+            return assignment with { Needed = Needed(joined, source, threshold, sameSourceThreshold) };
         }
 
         (double Similarity, double Bar)? nearest = null;
@@ -257,7 +256,7 @@ public sealed class StoryClusterer
         {
             // A threshold of 0 never cuts the comparison short.
             var similarity = cluster.Centroid.Cosine(vector, 0);
-            var bar = Bar(cluster);
+            var bar = Needed(cluster, source, threshold, sameSourceThreshold);
             if (nearest is not { } best || similarity - bar > best.Similarity - best.Bar)
             {
                 nearest = (similarity, bar);
@@ -266,6 +265,10 @@ public sealed class StoryClusterer
 
         return nearest is { } found ? assignment with { Needed = found.Bar, Nearest = found.Similarity } : assignment;
     }
+
+    /// <summary>The similarity a story from <paramref name="source"/> needs to join <paramref name="cluster"/>: <paramref name="sameSourceThreshold"/> for a cluster mostly of its own source, else <paramref name="threshold"/>.</summary>
+    private static double Needed(CandidateCluster cluster, long? source, double threshold, double sameSourceThreshold) =>
+        cluster.MainSource.IsMostly(source) ? sameSourceThreshold : threshold;
 
     /// <summary>The story's vector: the new story counts in N and in its own terms' df, as it would among the stored ones.</summary>
     private static TermVector Weigh(StoryFeatures features, ClusterCandidates found) =>
@@ -282,7 +285,7 @@ public sealed class StoryClusterer
         var ranked = new List<(CandidateCluster Cluster, double Similarity)>(clusters.Count);
         foreach (var cluster in clusters)
         {
-            var needed = cluster.MainSource.IsMostly(source) ? sameSourceThreshold : threshold;
+            var needed = Needed(cluster, source, threshold, sameSourceThreshold);
             var similarity = cluster.Centroid.Cosine(vector, needed);
             if (similarity < needed)
             {
