@@ -39,6 +39,10 @@ public sealed class FeedPoller(
     // afresh) does not, with the failing spell the notice was about: a state that moved on since
     // (started afresh, or a new spell) is not the one the notice was about.
     private readonly ConcurrentDictionary<string, NoticeNotRecorded> noticesNotRecorded = new(StringComparer.Ordinal);
+
+    // The feeds whose items were seen under a stored story's GUID with another link and title, by
+    // id: told once a process, since such a feed does it again at each new article.
+    private readonly ConcurrentDictionary<string, bool> guidReuseTold = new(StringComparer.Ordinal);
     private DateTimeOffset? lastPrunedAt;
 
     /// <param name="allFeeds">Check every configured feed now, not only those that are due.</param>
@@ -288,6 +292,16 @@ public sealed class FeedPoller(
                     logger.LogWarning(
                         "Feed {FeedId} ({FeedUrl}) gave {Count} items it had sent before new GUIDs: it regenerates them, so its items are told apart by their links from now on",
                         feed.Id, state.EffectiveUri, saved.GuidChanges);
+                }
+
+                if (saved.GuidReused is { } reuse && guidReuseTold.TryAdd(feed.Id, true))
+                {
+                    // The item is kept as an edit of the stored story and is not sent: when the feed
+                    // gives one GUID to one article after another, only the admin can tell (a site
+                    // that rewrote one post under a new permalink looks the same once).
+                    logger.LogWarning(
+                        "Feed {FeedId} ({FeedUrl}) gave the GUID of its stored item \"{StoredTitle}\" to an item with another link and title, \"{Title}\", which was taken for an edit of it and not sent. If this feed gives one GUID to article after article (its home page, a one-item feed), set its Identity to link",
+                        feed.Id, state.EffectiveUri, reuse.StoredTitle, reuse.Title);
                 }
 
                 logger.LogInformation("Feed {FeedId} ({FeedUrl}): {ItemCount} items, {NewCount} new, {UpdatedCount} updated", feed.Id, state.EffectiveUri, stories.Count, saved.New, saved.Updated);

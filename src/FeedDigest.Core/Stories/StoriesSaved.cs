@@ -7,4 +7,11 @@ namespace FeedDigest.Core.Stories;
 public sealed record StoriesSaved(int New, int Updated, int GuidChanges)
 {
     public static readonly StoriesSaved None = new(0, 0, 0);
+
+    /// <summary>
+    /// The first of the fetch's items that came under a stored story's GUID and read as another
+    /// article (<see cref="StoryIdentity.ReadsAsAnotherArticle"/>), kept as an edit of that story;
+    /// null when none did.
+    /// </summary>
+    public GuidReuse? GuidReused { get; init; }
 }

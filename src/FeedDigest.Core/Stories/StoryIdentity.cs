@@ -145,6 +145,29 @@ public static partial class StoryIdentity
     }
 
     /// <summary>
+    /// Whether an item named by a stored story's GUID reads as another article: at another link
+    /// (tracking parameters and http or https aside) and under another title than the stored one,
+    /// not that title with a count changed or words added at its ends. A feed that gives one GUID
+    /// to one article after another (its home page, a one-item feed) does this at each new
+    /// article, and each one is then an edit of the story stored first; a site that rewrites a
+    /// post under a new permalink does it once.
+    /// </summary>
+    public static bool ReadsAsAnotherArticle(string storedTitle, string? storedLink, string title, string? link)
+    {
+        ArgumentNullException.ThrowIfNull(storedTitle);
+        ArgumentNullException.ThrowIfNull(title);
+        if (string.IsNullOrWhiteSpace(storedLink) || string.IsNullOrWhiteSpace(link)
+            || UrlCanonicalizer.Canonicalize(storedLink, keepFragment: true) == UrlCanonicalizer.Canonicalize(link, keepFragment: true))
+        {
+            return false;
+        }
+
+        var (stored, given) = (Normalize(storedTitle), Normalize(title));
+        return stored.Length > 0 && given.Length > 0 && stored != given
+            && !TitleDiffersByItsCount(storedTitle, title) && !TitleExtends(storedTitle, title);
+    }
+
+    /// <summary>
     /// A key as stores keep it, in 64 bits: the top 16 from the feed, so a feed's keys sit together
     /// in an index (a fetch reads and writes a few pages, not one per item), the other 48 from the
     /// key within its feed. Eight bytes index far more cheaply than a key's text (often a

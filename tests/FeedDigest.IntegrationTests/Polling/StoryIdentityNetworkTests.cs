@@ -11,6 +11,7 @@ using FeedDigest.Infrastructure.Storage;
 using FeedDigest.IntegrationTests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FeedDigest.IntegrationTests.Polling;
@@ -343,6 +344,47 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
         var unstable = (await StateAsync(host)).GuidsUnstable;
         Assert.True((report.NewStories, unstable) == (2, false), $"new stories {report.NewStories}, GUIDs taken for unstable: {unstable}");
         Assert.Equal(2, (await DueAfterAsync(host, cutoff)).Count);
+    }
+
+    /// <summary>
+    /// The same feed without that advice: each new article is an edit of the story stored first and
+    /// is not sent, and the admin is told so, once, with both titles and what to do.
+    /// </summary>
+    [Fact]
+    public async Task OneGuidReusedForEveryNewArticle_DefaultIdentity_TheAdminIsToldOnce_ToSetIdentityLink()
+    {
+        var logs = new CollectingLoggerProvider();
+        var url = Serve(new Item("https://site.example/", "Cyberspace regulator issues draft rules on AI-generated rumours", "https://site.example/ai-rules", Description: "The draft requires platforms to label synthetic content."));
+        using var host = await StartAsync([url], [], logs);
+        await FirstPollAsync(host, expectedNew: 1);
+
+        Serve(new Item("https://site.example/", "Bytedance suspends Toutiao comment sections", "https://site.example/toutiao", Description: "Comments were switched off under news about the floods."));
+        Assert.Equal(0, (await PollAgainAsync(host)).NewStories);
+        Serve(new Item("https://site.example/", "Weibo deletes posts about the floods", "https://site.example/weibo", Description: "Posts by residents were removed within hours."));
+        Assert.Equal(0, (await PollAgainAsync(host)).NewStories);
+
+        var told = Assert.Single(logs.Lines, line => line.Message.Contains("set its Identity to link", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, told.Level);
+        Assert.Contains("feed0", told.Message, StringComparison.Ordinal);
+        Assert.Contains("\"Cyberspace regulator issues draft rules on AI-generated rumours\"", told.Message, StringComparison.Ordinal);
+        Assert.Contains("\"Bytedance suspends Toutiao comment sections\"", told.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Edits that keep the article (a title fixed at the same link, words added to it at a new one) tell the admin nothing.</summary>
+    [Fact]
+    public async Task AGuidsItemEdited_TitleFixedOrExtended_NoWordOfReusedGuids()
+    {
+        var logs = new CollectingLoggerProvider();
+        var url = Serve(new Item("https://site.example/?p=7", "Regulator isues draft rules", "https://site.example/draft-rules", Description: "The draft requires labels."));
+        using var host = await StartAsync([url], [], logs);
+        await FirstPollAsync(host, expectedNew: 1);
+
+        Serve(new Item("https://site.example/?p=7", "Regulator issues draft rules", "https://site.example/draft-rules", Description: "The draft requires labels on synthetic content."));
+        Assert.Equal(0, (await PollAgainAsync(host)).NewStories);
+        Serve(new Item("https://site.example/?p=7", "Update: Regulator issues draft rules", "https://site.example/draft-rules-updated", Description: "The draft, now final, requires labels."));
+        Assert.Equal(0, (await PollAgainAsync(host)).NewStories);
+
+        Assert.DoesNotContain(logs.Lines, line => line.Message.Contains("Identity to link", StringComparison.Ordinal));
     }
 
     /// <summary>
@@ -1014,7 +1056,7 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
 
     private Task<IHost> StartAsync(Uri url) => StartAsync([url], []);
 
-    private async Task<IHost> StartAsync(Uri[] urls, Dictionary<string, string?> extra)
+    private async Task<IHost> StartAsync(Uri[] urls, Dictionary<string, string?> extra, CollectingLoggerProvider? logs = null)
     {
         var settings = new Dictionary<string, string?>();
         for (var i = 0; i < urls.Length; i++)
@@ -1028,7 +1070,7 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
             settings[key] = value;
         }
 
-        var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false);
+        var host = TestHost.Build(directory.Path, settings, clock, withScheduler: false, logs is null ? null : builder => builder.Logging.AddProvider(logs));
         await host.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(default);
         return host;
     }

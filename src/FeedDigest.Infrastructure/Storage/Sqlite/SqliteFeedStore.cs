@@ -316,7 +316,8 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         var knownBefore = await MatchPreviousKeysAsync(scope, stories, previousHashes, known, cancellationToken).ConfigureAwait(false);
         var editedWithoutIdentity = await MatchEditsWithoutIdentityAsync(scope, feedId, stories, hashes, known, sameStory, cancellationToken).ConfigureAwait(false);
         var newKeys = new List<(long Hash, long? StoryId)>();
-        var knownStories = new List<(long StoryId, NewStory Story)>();
+        // Whether each was named by its GUID: an edit of it may be another article under that GUID.
+        var knownStories = new List<(long StoryId, NewStory Story, bool NamedByGuid)>();
         var gainedGuid = new HashSet<long>();
         for (var i = 0; i < stories.Count; i++)
         {
@@ -328,6 +329,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             var naming = Enumerable.Range(0, keys.Length).Where(k => (!hasGuid || IsGuid(story.Keys[k])) && known.ContainsKey(keys[k])).ToList();
             long? storyId;
             var keepStoredGuid = false;
+            var namedByGuid = false;
             if (knownBefore.TryGetValue(i, out var storedBefore))
             {
                 // Known under the keys of the feed's previous identity policy: the stored story (or its tombstone).
@@ -369,6 +371,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             else
             {
                 storyId = naming.Select(k => known[keys[k]]).FirstOrDefault(v => v is not null);
+                namedByGuid = hasGuid;
             }
 
             // A known story named by its GUID gains no title-and-date key: a feed dating its items at
@@ -384,14 +387,14 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
 
             if (storyId is { } stored)
             {
-                knownStories.Add((stored, story));
+                knownStories.Add((stored, story, namedByGuid));
             }
         }
 
         await AddKeysAsync(scope, newKeys, gainedGuid, cancellationToken).ConfigureAwait(false);
-        var updated = await UpdateEditedAsync(scope, knownStories, editedStories, sequence, cancellationToken).ConfigureAwait(false);
+        var (updated, guidReused) = await UpdateEditedAsync(scope, knownStories, editedStories, sequence, cancellationToken).ConfigureAwait(false);
         await sequence.SaveAsync(cancellationToken).ConfigureAwait(false);
-        return new StoriesSaved(added, updated, guidChanges);
+        return new StoriesSaved(added, updated, guidChanges) { GuidReused = guidReused };
     }
 
     /// <summary>What the feed's keys are hashed with: its first id, kept when it is renamed (0018_feed_key_seed.sql).</summary>
@@ -669,31 +672,40 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
     }
 
     /// <summary>Updates the stories whose title or text changed; their stored state is read in one statement.</summary>
-    /// <returns>How many were edited.</returns>
-    private static async Task<int> UpdateEditedAsync(SqliteWriteScope scope, List<(long StoryId, NewStory Story)> knownStories, EditedStoryPolicy editedStories, SequenceAllocator sequence, CancellationToken cancellationToken)
+    /// <returns>
+    /// How many were edited, and the first edit of a story named by its GUID that reads as another
+    /// article (the feed may give one GUID to article after article).
+    /// </returns>
+    private static async Task<(int Edited, GuidReuse? GuidReused)> UpdateEditedAsync(SqliteWriteScope scope, List<(long StoryId, NewStory Story, bool NamedByGuid)> knownStories, EditedStoryPolicy editedStories, SequenceAllocator sequence, CancellationToken cancellationToken)
     {
         if (knownStories.Count == 0)
         {
-            return 0;
+            return (0, null);
         }
 
-        var read = scope.Command("SELECT id, content_hash, revision, seq IS NOT NULL FROM stories WHERE id IN (SELECT value FROM json_each($ids))");
+        var read = scope.Command("SELECT id, content_hash, revision, seq IS NOT NULL, title, link FROM stories WHERE id IN (SELECT value FROM json_each($ids))");
         SqliteWriteScope.Set(read, "$ids", SqliteJson.Array(knownStories.Select(k => k.StoryId).Distinct()));
-        var stored = new Dictionary<long, (string? Hash, long Revision, bool Due)>();
+        var stored = new Dictionary<long, (string? Hash, long Revision, bool Due, string Title, string? Link)>();
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                stored[reader.GetInt64(0)] = (reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2), reader.GetBoolean(3));
+                stored[reader.GetInt64(0)] = (reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2), reader.GetBoolean(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5));
             }
         }
 
         var edited = 0;
-        foreach (var (storyId, story) in knownStories)
+        GuidReuse? guidReused = null;
+        foreach (var (storyId, story, namedByGuid) in knownStories)
         {
             if (!stored.TryGetValue(storyId, out var state) || StoryIdentity.SameContent(state.Hash, story.ContentHash))
             {
                 continue;
+            }
+
+            if (namedByGuid && guidReused is null && StoryIdentity.ReadsAsAnotherArticle(state.Title, state.Link, story.Title, story.Link))
+            {
+                guidReused = new GuidReuse(state.Title, story.Title);
             }
 
             // A story stored before edits were tracked, or hashed another way, gets the hash as it
@@ -721,11 +733,11 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             SqliteWriteScope.Set(update, "$revisionStep", sendAgain ? 1 : 0);
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             // The same story may come twice in one document: the second compares with the first.
-            stored[storyId] = (story.ContentHash, state.Revision + (sendAgain ? 1 : 0), state.Due);
+            stored[storyId] = (story.ContentHash, state.Revision + (sendAgain ? 1 : 0), state.Due, story.Title, story.Link);
             edited += isEdit ? 1 : 0;
         }
 
-        return edited;
+        return (edited, guidReused);
     }
 
     /// <summary>
