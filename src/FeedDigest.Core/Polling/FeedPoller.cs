@@ -40,9 +40,10 @@ public sealed class FeedPoller(
     // (started afresh, or a new spell) is not the one the notice was about.
     private readonly ConcurrentDictionary<string, NoticeNotRecorded> noticesNotRecorded = new(StringComparer.Ordinal);
 
-    // The feeds whose items were seen under a stored story's GUID with another link and title, by
-    // id: told once a process, since such a feed does it again at each new article.
-    private readonly ConcurrentDictionary<string, bool> guidReuseTold = new(StringComparer.Ordinal);
+    // How often each feed (by id) gave a stored story's GUID to an item at a new link with another
+    // title, in this process: a site that rewrote a post does it once, a feed that gives one GUID
+    // to article after article at each new one, so the second time is a warning, and then it is told.
+    private readonly ConcurrentDictionary<string, int> guidReuses = new(StringComparer.Ordinal);
     private DateTimeOffset? lastPrunedAt;
 
     /// <param name="allFeeds">Check every configured feed now, not only those that are due.</param>
@@ -294,14 +295,9 @@ public sealed class FeedPoller(
                         feed.Id, state.EffectiveUri, saved.GuidChanges);
                 }
 
-                if (saved.GuidReused is { } reuse && guidReuseTold.TryAdd(feed.Id, true))
+                if (saved.GuidReused is { } reuse && feed.Identity == IdentityPolicy.Auto)
                 {
-                    // The item is kept as an edit of the stored story and is not sent: when the feed
-                    // gives one GUID to one article after another, only the admin can tell (a site
-                    // that rewrote one post under a new permalink looks the same once).
-                    logger.LogWarning(
-                        "Feed {FeedId} ({FeedUrl}) gave the GUID of its stored item \"{StoredTitle}\" to an item with another link and title, \"{Title}\", which was taken for an edit of it and not sent. If this feed gives one GUID to article after article (its home page, a one-item feed), set its Identity to link",
-                        feed.Id, state.EffectiveUri, reuse.StoredTitle, reuse.Title);
+                    TellOfGuidReuse(feed, state, reuse);
                 }
 
                 logger.LogInformation("Feed {FeedId} ({FeedUrl}): {ItemCount} items, {NewCount} new, {UpdatedCount} updated", feed.Id, state.EffectiveUri, stories.Count, saved.New, saved.Updated);
@@ -317,6 +313,28 @@ public sealed class FeedPoller(
 
             default:
                 throw new InvalidOperationException($"Unknown fetch result {result.GetType().Name}.");
+        }
+    }
+
+    /// <summary>
+    /// An item came under a stored story's GUID at a new link with another title and was stored over
+    /// it as an edit: the first time in this process as information, the second as a warning that
+    /// the feed gives one GUID to article after article, then nothing more.
+    /// </summary>
+    private void TellOfGuidReuse(Feed feed, FeedState state, GuidReuse reuse)
+    {
+        switch (guidReuses.AddOrUpdate(feed.Id, 1, (_, count) => count + 1))
+        {
+            case 1:
+                logger.LogInformation(
+                    "Feed {FeedId} ({FeedUrl}) gave the GUID of its stored item \"{StoredTitle}\" to an item at a new link with another title, \"{Title}\", which was stored over it as an edit rather than as an item of its own. A site that rewrote a post under a new permalink does this once",
+                    feed.Id, state.EffectiveUri, reuse.StoredTitle, reuse.Title);
+                break;
+            case 2:
+                logger.LogWarning(
+                    "Feed {FeedId} ({FeedUrl}) gave a stored item's GUID to another article again (\"{StoredTitle}\", then \"{Title}\"): it gives one GUID to article after article, each stored over the last as an edit of it, so later articles may never reach a digest. Set its Identity to link",
+                    feed.Id, state.EffectiveUri, reuse.StoredTitle, reuse.Title);
+                break;
         }
     }
 

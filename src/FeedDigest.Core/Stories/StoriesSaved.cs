@@ -9,9 +9,9 @@ public sealed record StoriesSaved(int New, int Updated, int GuidChanges)
     public static readonly StoriesSaved None = new(0, 0, 0);
 
     /// <summary>
-    /// The first of the fetch's items that came under a stored story's GUID and read as another
-    /// article (<see cref="StoryIdentity.ReadsAsAnotherArticle"/>), kept as an edit of that story;
-    /// null when none did.
+    /// The first of the fetch's items that came under a stored story's GUID at a link new to the
+    /// feed and with another title (<see cref="StoryIdentity.IsAnotherTitle"/>), stored over that
+    /// story as an edit of it; null when none did.
     /// </summary>
     public GuidReuse? GuidReused { get; init; }
 }

@@ -145,23 +145,16 @@ public static partial class StoryIdentity
     }
 
     /// <summary>
-    /// Whether an item named by a stored story's GUID reads as another article: at another link
-    /// (tracking parameters and http or https aside) and under another title than the stored one,
-    /// not that title with a count changed or words added at its ends. A feed that gives one GUID
-    /// to one article after another (its home page, a one-item feed) does this at each new
-    /// article, and each one is then an edit of the story stored first; a site that rewrites a
-    /// post under a new permalink does it once.
+    /// Whether <paramref name="title"/> reads as another article's title than <paramref name="storedTitle"/>:
+    /// not the same (case and spacing aside), nor it with a count changed or words added at its ends.
+    /// An item that comes under a stored story's GUID at a new link with another title may be another
+    /// article: a feed that gives one GUID to article after article (its home page, a one-item feed)
+    /// does that at each new one, a site that rewrites a post under a new permalink once.
     /// </summary>
-    public static bool ReadsAsAnotherArticle(string storedTitle, string? storedLink, string title, string? link)
+    public static bool IsAnotherTitle(string storedTitle, string title)
     {
         ArgumentNullException.ThrowIfNull(storedTitle);
         ArgumentNullException.ThrowIfNull(title);
-        if (string.IsNullOrWhiteSpace(storedLink) || string.IsNullOrWhiteSpace(link)
-            || UrlCanonicalizer.Canonicalize(storedLink, keepFragment: true) == UrlCanonicalizer.Canonicalize(link, keepFragment: true))
-        {
-            return false;
-        }
-
         var (stored, given) = (Normalize(storedTitle), Normalize(title));
         return stored.Length > 0 && given.Length > 0 && stored != given
             && !TitleDiffersByItsCount(storedTitle, title) && !TitleExtends(storedTitle, title);

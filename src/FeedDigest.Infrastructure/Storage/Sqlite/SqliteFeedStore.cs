@@ -316,8 +316,9 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         var knownBefore = await MatchPreviousKeysAsync(scope, stories, previousHashes, known, cancellationToken).ConfigureAwait(false);
         var editedWithoutIdentity = await MatchEditsWithoutIdentityAsync(scope, feedId, stories, hashes, known, sameStory, cancellationToken).ConfigureAwait(false);
         var newKeys = new List<(long Hash, long? StoryId)>();
-        // Whether each was named by its GUID: an edit of it may be another article under that GUID.
-        var knownStories = new List<(long StoryId, NewStory Story, bool NamedByGuid)>();
+        // Whether each was named by its GUID at a link new to the feed: an edit of it may be another
+        // article under that GUID, which Identity link would have stored as an item of its own.
+        var knownStories = new List<(long StoryId, NewStory Story, bool ByGuidAtNewLink)>();
         var gainedGuid = new HashSet<long>();
         for (var i = 0; i < stories.Count; i++)
         {
@@ -329,7 +330,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             var naming = Enumerable.Range(0, keys.Length).Where(k => (!hasGuid || IsGuid(story.Keys[k])) && known.ContainsKey(keys[k])).ToList();
             long? storyId;
             var keepStoredGuid = false;
-            var namedByGuid = false;
+            var byGuidAtNewLink = false;
             if (knownBefore.TryGetValue(i, out var storedBefore))
             {
                 // Known under the keys of the feed's previous identity policy: the stored story (or its tombstone).
@@ -371,7 +372,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             else
             {
                 storyId = naming.Select(k => known[keys[k]]).FirstOrDefault(v => v is not null);
-                namedByGuid = hasGuid;
+                byGuidAtNewLink = hasGuid && Enumerable.Range(0, keys.Length).Any(k => IsLinkKey(story.Keys[k]) && !known.ContainsKey(keys[k]));
             }
 
             // A known story named by its GUID gains no title-and-date key: a feed dating its items at
@@ -387,7 +388,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
 
             if (storyId is { } stored)
             {
-                knownStories.Add((stored, story, namedByGuid));
+                knownStories.Add((stored, story, byGuidAtNewLink));
             }
         }
 
@@ -406,6 +407,9 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
     }
 
     private static bool IsGuid(string key) => key.StartsWith(StoryIdentity.GuidPrefix, StringComparison.Ordinal);
+
+    /// <summary>A key made from an item's canonical link, as <see cref="IdentityPolicy.Link"/> names items.</summary>
+    private static bool IsLinkKey(string key) => key.StartsWith(StoryIdentity.LinkPrefix, StringComparison.Ordinal);
 
     /// <summary>A key made from an item's text (title and date), not from its GUID or link.</summary>
     private static bool IsTextKey(string key) => key.StartsWith(StoryIdentity.TextKeyPrefix, StringComparison.Ordinal);
@@ -673,37 +677,37 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
 
     /// <summary>Updates the stories whose title or text changed; their stored state is read in one statement.</summary>
     /// <returns>
-    /// How many were edited, and the first edit of a story named by its GUID that reads as another
-    /// article (the feed may give one GUID to article after article).
+    /// How many were edited, and the first edit of a story named by its GUID at a new link that
+    /// reads as another article (the feed may give one GUID to article after article).
     /// </returns>
-    private static async Task<(int Edited, GuidReuse? GuidReused)> UpdateEditedAsync(SqliteWriteScope scope, List<(long StoryId, NewStory Story, bool NamedByGuid)> knownStories, EditedStoryPolicy editedStories, SequenceAllocator sequence, CancellationToken cancellationToken)
+    private static async Task<(int Edited, GuidReuse? GuidReused)> UpdateEditedAsync(SqliteWriteScope scope, List<(long StoryId, NewStory Story, bool ByGuidAtNewLink)> knownStories, EditedStoryPolicy editedStories, SequenceAllocator sequence, CancellationToken cancellationToken)
     {
         if (knownStories.Count == 0)
         {
             return (0, null);
         }
 
-        var read = scope.Command("SELECT id, content_hash, revision, seq IS NOT NULL, title, link FROM stories WHERE id IN (SELECT value FROM json_each($ids))");
+        var read = scope.Command("SELECT id, content_hash, revision, seq IS NOT NULL, title FROM stories WHERE id IN (SELECT value FROM json_each($ids))");
         SqliteWriteScope.Set(read, "$ids", SqliteJson.Array(knownStories.Select(k => k.StoryId).Distinct()));
-        var stored = new Dictionary<long, (string? Hash, long Revision, bool Due, string Title, string? Link)>();
+        var stored = new Dictionary<long, (string? Hash, long Revision, bool Due, string Title)>();
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                stored[reader.GetInt64(0)] = (reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2), reader.GetBoolean(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5));
+                stored[reader.GetInt64(0)] = (reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2), reader.GetBoolean(3), reader.GetString(4));
             }
         }
 
         var edited = 0;
         GuidReuse? guidReused = null;
-        foreach (var (storyId, story, namedByGuid) in knownStories)
+        foreach (var (storyId, story, byGuidAtNewLink) in knownStories)
         {
             if (!stored.TryGetValue(storyId, out var state) || StoryIdentity.SameContent(state.Hash, story.ContentHash))
             {
                 continue;
             }
 
-            if (namedByGuid && guidReused is null && StoryIdentity.ReadsAsAnotherArticle(state.Title, state.Link, story.Title, story.Link))
+            if (byGuidAtNewLink && guidReused is null && StoryIdentity.IsAnotherTitle(state.Title, story.Title))
             {
                 guidReused = new GuidReuse(state.Title, story.Title);
             }
@@ -733,7 +737,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             SqliteWriteScope.Set(update, "$revisionStep", sendAgain ? 1 : 0);
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             // The same story may come twice in one document: the second compares with the first.
-            stored[storyId] = (story.ContentHash, state.Revision + (sendAgain ? 1 : 0), state.Due, story.Title, story.Link);
+            stored[storyId] = (story.ContentHash, state.Revision + (sendAgain ? 1 : 0), state.Due, story.Title);
             edited += isEdit ? 1 : 0;
         }
 
