@@ -28,16 +28,22 @@ public sealed class TermNode : QueryNode
     /// A term. One with Traditional Chinese characters is looked for in their Simplified form in
     /// Chinese stories, which are read in Simplified characters, and as written in Japanese ones,
     /// which are read as written (<see cref="StoryText.IsSimplified"/>): 審查 finds 审查 in Chinese,
-    /// and a Japanese 機上 (on board) does not find 机上 (desk-bound) in Japanese.
+    /// and a Japanese 機上 (on board) does not find 机上 (desk-bound) in Japanese. In Chinese stories
+    /// it is also looked for with the other region's words (<see cref="RegionalWords"/>): 网络审查
+    /// finds Taiwan's 網路審查.
     /// </summary>
     internal static QueryNode Create(QueryField field, string text, string[] tokens, bool isPrefix, bool isPhrase)
     {
         var simplified = TopicText.Simplified(tokens);
-        return ReferenceEquals(simplified, tokens)
+        QueryNode term = ReferenceEquals(simplified, tokens)
             ? new TermNode(field, text, tokens, isPrefix, isPhrase)
             : new OrNode([
                 new TermNode(field, text, tokens, isPrefix, isPhrase, inSimplifiedStories: false),
                 new TermNode(field, text, simplified, isPrefix, isPhrase, inSimplifiedStories: true)]);
+        var variants = field == QueryField.Lang ? [] : RegionalWords.Variants(simplified);
+        return variants.Count == 0
+            ? term
+            : new OrNode([term, .. variants.Select(variant => new TermNode(field, text, variant, isPrefix, isPhrase, inSimplifiedStories: true))]);
     }
 
     public QueryField Field { get; }

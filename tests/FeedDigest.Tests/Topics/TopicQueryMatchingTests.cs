@@ -53,6 +53,25 @@ public sealed class TopicQueryMatchingTests
         Assert.True(Matches(query, Story(title)));
 
     [Theory]
+    [InlineData("台灣團體批評中國網路審查", "网络审查")] // Taiwan's 網路 is the mainland's 网络
+    [InlineData("当局加强网络审查", "網路審查")] // a Taiwanese reader's keyword, a mainland headline
+    [InlineData("當局加強網絡審查", "網路審查")] // Hong Kong writes the mainland's word
+    [InlineData("中研院發布人工智慧報告", "人工智能")]
+    [InlineData("多個微博帳號被封", "微博账号")]
+    [InlineData("多家網際網路公司接獲通知", "互联网公司")]
+    [InlineData("當局要求下架翻牆軟體", "翻墙软件")]
+    [InlineData("監管機構調查數位人民幣錢包", "数字人民币")]
+    public void Matches_KeywordWithOneRegionsWord_MatchesTheOtherRegionsWord(string title, string query) =>
+        Assert.True(Matches(query, Story(title)));
+
+    [Theory]
+    [InlineData("新款互联网路由器上市", "网络")] // a two-character word alone is not varied: 网路 spans 互联网|路由器
+    [InlineData("他的新影片获奖", "视频")] // 影片, Taiwan's video, is a mainland film
+    [InlineData("新しい人工智慧の研究が始まった", "人工智能")] // the other region's word is looked for in Chinese stories only
+    public void Matches_RegionalVariants_NotForShortWordsAloneNorJapaneseText(string title, string query) =>
+        Assert.False(Matches(query, Story(title)));
+
+    [Theory]
     [InlineData("政府は入国審査を強化した", "审查")] // 審査 is screening, 审查 censorship
     [InlineData("政府は入国審査を強化した", "審查")]
     [InlineData("机上の空論だと批判された", "機上")] // desk-bound, not on board

@@ -28,8 +28,10 @@ public sealed class TopicQueryParserTests
     [InlineData("\"Great Firewall\"", "\"great firewall\"")]
     [InlineData("\"Great Firewall\" VPN", "(AND \"great firewall\" vpn)")]
     [InlineData("\"a OR b\"", "\"a or b\"")]
-    [InlineData("\"网络审查\"", "\"网络审查\"")]
-    [InlineData("网络审查 Beijing审查", "(AND 网络审查 \"beijing 审查\")")]
+    [InlineData("\"新闻审查\"", "\"新闻审查\"")]
+    [InlineData("新闻审查 Beijing审查", "(AND 新闻审查 \"beijing 审查\")")]
+    [InlineData("网络审查", "(OR 网络审查 网路审查)")] // Taiwan's word too (RegionalWords)
+    [InlineData("在线视频", "(OR 在线视频 线上视频 在线影片 线上影片)")]
     [InlineData("e-mail", "\"e mail\"")]
     public void TryParse_PhrasesAndWordsOfSeveralTokens_AreOneTerm(string text, string expected) =>
         Assert.Equal(expected, Parse(text));
