@@ -10,12 +10,14 @@ namespace FeedDigest.Core.Topics;
 /// words in Traditional characters (網絡), which the character fold already matches.
 /// </summary>
 /// <remarks>
-/// Only the keyword is varied, never the story's text: many of these words are also other words, or
-/// parts of others, in the other region's writing (Taiwan's 影片 is a mainland film, 网路 sits
-/// across 互联网|路由器), and Chinese has no spaces to tell. A variant of fewer than three characters is
-/// not looked for: a two-character word alone is too often the end of one word and the start of the
-/// next. The list is short on purpose: everyday words of news about the internet and technology,
-/// where the regions differ and a topic is likely to use them.
+/// Only the keyword is varied, never the story's text: Chinese has no spaces, and a word of one
+/// region is often another word, or sits across two, in the other's writing (网路 across
+/// 互联网|路由器). So the list keeps only pairs whose other side means nothing else in news: not
+/// 数字 and 数位 (数位 is also "several", as in 数位官员), 视频 and 影片 (a mainland 影片 is a film),
+/// 在线 and 线上 (the mainland writes 线上 too, and 生死线上), 数据 and 资料 (a mainland 资料 is
+/// documents); compounds of them where they are safe (数字货币, 个人数据). Nor is a keyword of
+/// fewer than three characters varied, nor a variant of fewer than three looked for: two characters
+/// alone are too often the end of one word and the start of the next.
 /// </remarks>
 internal static class RegionalWords
 {
@@ -25,15 +27,16 @@ internal static class RegionalWords
     [
         ("网络", "网路"),
         ("互联网", "网际网路"),
-        ("在线", "线上"),
         ("软件", "软体"),
         ("硬件", "硬体"),
-        ("程序", "程式"),
+        ("应用程序", "应用程式"),
         ("服务器", "伺服器"),
         ("信息", "资讯"),
-        ("数据", "资料"),
-        ("数字", "数位"),
-        ("视频", "影片"),
+        ("个人数据", "个人资料"),
+        ("数据中心", "资料中心"),
+        ("数字货币", "数位货币"),
+        ("数字人民币", "数位人民币"),
+        ("数字化", "数位化"),
         ("博客", "部落格"),
         ("社交媒体", "社群媒体"),
         ("短信", "简讯"),
@@ -41,73 +44,91 @@ internal static class RegionalWords
         ("账号", "帐号"),
         ("账户", "帐户"),
         ("移动支付", "行动支付"),
+        ("芯片", "晶片"),
+        ("算法", "演算法"),
+        ("黑客", "骇客"),
+        ("人脸识别", "人脸辨识"),
     ];
 
-    // A variant shorter than this many characters is not looked for (see the remarks).
-    private const int ShortestVariant = 3;
+    // Every word of either side, with the other side's: what a keyword's characters are looked up in.
+    private static readonly (string[] Word, string[] Other)[] Words =
+        [.. Pairs.SelectMany(pair => new[] { (Characters(pair.Mainland), Characters(pair.Taiwan)), (Characters(pair.Taiwan), Characters(pair.Mainland)) })];
+
+    // A keyword, or a variant, shorter than this many characters is not varied or looked for (see the remarks).
+    private const int Shortest = 3;
 
     /// <summary>
     /// <paramref name="tokens"/> (a keyword's tokens, Simplified) with one region's words put in the
-    /// other's: for each word of the list the keyword holds, one variant with that word replaced,
-    /// and one with every such word replaced; none of fewer than three characters.
+    /// other's: for each listed word the keyword holds, one variant with it replaced, and one with
+    /// every such word replaced. The keyword is read from the start, the longest listed word at each
+    /// place, so that words that overlap (互联网 and 网络 in 互联网络) are not both replaced.
     /// </summary>
     public static IReadOnlyList<string[]> Variants(string[] tokens)
     {
         var variants = new List<string[]>();
-        var all = tokens;
-        foreach (var (mainland, taiwan) in Pairs)
+        if (tokens.Length < Shortest)
         {
-            foreach (var (from, to) in new[] { (mainland, taiwan), (taiwan, mainland) })
+            return variants;
+        }
+
+        var found = new List<(int Start, int Word)>();
+        for (var i = 0; i < tokens.Length;)
+        {
+            var longest = -1;
+            for (var w = 0; w < Words.Length; w++)
             {
-                // Each replacement made where the keyword itself has the word, so that one made
-                // before (网络 into 网路) is not undone by the way back.
-                if (Replaced(tokens, from, to) is { } variant)
+                var word = Words[w].Word;
+                if (i + word.Length <= tokens.Length && tokens.AsSpan(i, word.Length).SequenceEqual(word) && (longest < 0 || word.Length > Words[longest].Word.Length))
                 {
-                    Add(variant);
-                    all = Replaced(all, from, to) ?? all;
+                    longest = w;
                 }
             }
+
+            if (longest < 0)
+            {
+                i++;
+                continue;
+            }
+
+            found.Add((i, longest));
+            i += Words[longest].Word.Length;
+        }
+
+        foreach (var word in found.Select(place => place.Word).Distinct())
+        {
+            Add(Replaced(tokens, found.Where(place => place.Word == word)));
         }
 
         if (variants.Count > 1)
         {
-            Add(all);
+            Add(Replaced(tokens, found));
         }
 
         return variants;
 
         void Add(string[] variant)
         {
-            if (variant.Length >= ShortestVariant && !variant.AsSpan().SequenceEqual(tokens) && variants.TrueForAll(other => !other.AsSpan().SequenceEqual(variant)))
+            if (variant.Length >= Shortest && variants.TrueForAll(other => !other.AsSpan().SequenceEqual(variant)))
             {
                 variants.Add(variant);
             }
         }
     }
 
-    /// <summary><paramref name="tokens"/> with every run of the characters of <paramref name="from"/> replaced by those of <paramref name="to"/>; null when there is none.</summary>
-    private static string[]? Replaced(string[] tokens, string from, string to)
+    /// <summary><paramref name="tokens"/> with the words found at <paramref name="places"/> (in order) put in the other region's.</summary>
+    private static string[] Replaced(string[] tokens, IEnumerable<(int Start, int Word)> places)
     {
-        var fromTokens = Characters(from);
-        var toTokens = Characters(to);
-        List<string>? result = null;
-        var i = 0;
-        while (i < tokens.Length)
+        var result = new List<string>(tokens.Length + 2);
+        var next = 0;
+        foreach (var (start, word) in places)
         {
-            if (i + fromTokens.Length <= tokens.Length && tokens.AsSpan(i, fromTokens.Length).SequenceEqual(fromTokens))
-            {
-                result ??= [.. tokens.AsSpan(0, i)];
-                result.AddRange(toTokens);
-                i += fromTokens.Length;
-            }
-            else
-            {
-                result?.Add(tokens[i]);
-                i++;
-            }
+            result.AddRange(tokens.AsSpan(next, start - next));
+            result.AddRange(Words[word].Other);
+            next = start + Words[word].Word.Length;
         }
 
-        return result?.ToArray();
+        result.AddRange(tokens.AsSpan(next));
+        return [.. result];
     }
 
     // A word's tokens: one a character, as TopicText makes them of Chinese text.

@@ -35,15 +35,16 @@ public sealed class TermNode : QueryNode
     internal static QueryNode Create(QueryField field, string text, string[] tokens, bool isPrefix, bool isPhrase)
     {
         var simplified = TopicText.Simplified(tokens);
-        QueryNode term = ReferenceEquals(simplified, tokens)
-            ? new TermNode(field, text, tokens, isPrefix, isPhrase)
-            : new OrNode([
-                new TermNode(field, text, tokens, isPrefix, isPhrase, inSimplifiedStories: false),
-                new TermNode(field, text, simplified, isPrefix, isPhrase, inSimplifiedStories: true)]);
-        var variants = field == QueryField.Lang ? [] : RegionalWords.Variants(simplified);
-        return variants.Count == 0
-            ? term
-            : new OrNode([term, .. variants.Select(variant => new TermNode(field, text, variant, isPrefix, isPhrase, inSimplifiedStories: true))]);
+        List<QueryNode> terms = ReferenceEquals(simplified, tokens)
+            ? [new TermNode(field, text, tokens, isPrefix, isPhrase)]
+            : [new TermNode(field, text, tokens, isPrefix, isPhrase, inSimplifiedStories: false), new TermNode(field, text, simplified, isPrefix, isPhrase, inSimplifiedStories: true)];
+        // Not a language tag, nor a feed's title: that is a name, written one way.
+        if (field is not (QueryField.Lang or QueryField.Source))
+        {
+            terms.AddRange(RegionalWords.Variants(simplified).Select(variant => new TermNode(field, text, variant, isPrefix, isPhrase, inSimplifiedStories: true)));
+        }
+
+        return terms.Count == 1 ? terms[0] : new OrNode(terms);
     }
 
     public QueryField Field { get; }

@@ -61,15 +61,37 @@ public sealed class TopicQueryMatchingTests
     [InlineData("多家網際網路公司接獲通知", "互联网公司")]
     [InlineData("當局要求下架翻牆軟體", "翻墙软件")]
     [InlineData("監管機構調查數位人民幣錢包", "数字人民币")]
+    [InlineData("台灣個人資料外洩事件", "\"个人数据 外泄\"")]
+    [InlineData("台灣公布網路資訊安全報告", "网络信息安全")] // two words, both Taiwan's
     public void Matches_KeywordWithOneRegionsWord_MatchesTheOtherRegionsWord(string title, string query) =>
         Assert.True(Matches(query, Story(title)));
 
     [Theory]
-    [InlineData("新款互联网路由器上市", "网络")] // a two-character word alone is not varied: 网路 spans 互联网|路由器
-    [InlineData("他的新影片获奖", "视频")] // 影片, Taiwan's video, is a mainland film
+    [InlineData("新款互联网路由器上市", "网络")] // a two-character keyword alone is not varied: 网路 spans 互联网|路由器
+    [InlineData("部落格斗的传统", "博客")]
+    [InlineData("电影局加强影片审查", "视频审查")] // a mainland 影片 is a film: not a listed pair
+    [InlineData("数位经济学家认为增长放缓", "数字经济")] // 数位 is also "several"
+    [InlineData("走在生死线上审查队伍", "在线审查")]
     [InlineData("新しい人工智慧の研究が始まった", "人工智能")] // the other region's word is looked for in Chinese stories only
-    public void Matches_RegionalVariants_NotForShortWordsAloneNorJapaneseText(string title, string query) =>
+    public void Matches_RegionalVariants_NotForShortWordsUnlistedPairsNorJapaneseText(string title, string query) =>
         Assert.False(Matches(query, Story(title)));
+
+    [Fact]
+    public void Matches_RegionalVariants_NotInAFeedsTitle_AndANegatedKeywordLeavesOutTheOtherRegionsWordToo()
+    {
+        Assert.False(Matches("source:网络新闻", Story("新闻", feed: "网路新闻")));
+        Assert.False(Matches("审查 -网络审查", Story("台灣批評中國網路審查")));
+    }
+
+    [Fact]
+    public void Explain_AVariantsHit_IsReportedAsTheKeywordWritten()
+    {
+        Assert.True(TopicQuery.TryParse("人工智能", out var query, out _));
+        var matcher = new TopicMatcher([], [Wire, Kuaixun]);
+
+        var hit = Assert.Single(matcher.Explain(query, Story("中研院發布人工智慧報告")));
+        Assert.Equal("人工智能 in title", hit.ToString());
+    }
 
     [Theory]
     [InlineData("政府は入国審査を強化した", "审查")] // 審査 is screening, 审查 censorship

@@ -31,7 +31,9 @@ public sealed class TopicQueryParserTests
     [InlineData("\"新闻审查\"", "\"新闻审查\"")]
     [InlineData("新闻审查 Beijing审查", "(AND 新闻审查 \"beijing 审查\")")]
     [InlineData("网络审查", "(OR 网络审查 网路审查)")] // Taiwan's word too (RegionalWords)
-    [InlineData("在线视频", "(OR 在线视频 线上视频 在线影片 线上影片)")]
+    [InlineData("网络信息", "(OR 网络信息 网路信息 网络资讯 网路资讯)")]
+    [InlineData("互联网络", "(OR 互联网络 网际网路络)")] // the longest listed word at each place: 互联网, then 络
+    [InlineData("網路審查", "(OR 網路審查 网路审查 网络审查)")]
     [InlineData("e-mail", "\"e mail\"")]
     public void TryParse_PhrasesAndWordsOfSeveralTokens_AreOneTerm(string text, string expected) =>
         Assert.Equal(expected, Parse(text));
