@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace FeedDigest.Core.Topics;
 
 /// <summary>
@@ -50,9 +48,10 @@ internal static class RegionalWords
         ("人脸识别", "人脸辨识"),
     ];
 
-    // Every word of either side, with the other side's: what a keyword's characters are looked up in.
+    // Every word of either side, with the other side's, as tokens (a character each, as a keyword's
+    // are): what a keyword's tokens are looked up in.
     private static readonly (string[] Word, string[] Other)[] Words =
-        [.. Pairs.SelectMany(pair => new[] { (Characters(pair.Mainland), Characters(pair.Taiwan)), (Characters(pair.Taiwan), Characters(pair.Mainland)) })];
+        [.. Pairs.SelectMany(pair => new[] { (TopicText.Tokenize(pair.Mainland), TopicText.Tokenize(pair.Taiwan)), (TopicText.Tokenize(pair.Taiwan), TopicText.Tokenize(pair.Mainland)) })];
 
     // A keyword, or a variant, shorter than this many characters is not varied or looked for (see the remarks).
     private const int Shortest = 3;
@@ -129,18 +128,5 @@ internal static class RegionalWords
 
         result.AddRange(tokens.AsSpan(next));
         return [.. result];
-    }
-
-    // A word's tokens: one a character, as TopicText makes them of Chinese text.
-    private static string[] Characters(string word)
-    {
-        var characters = new List<string>();
-        var enumerator = StringInfo.GetTextElementEnumerator(word);
-        while (enumerator.MoveNext())
-        {
-            characters.Add(enumerator.GetTextElement());
-        }
-
-        return [.. characters];
     }
 }
