@@ -100,6 +100,41 @@ public sealed class ClusteredDigestTests : IAsyncLifetime, IDisposable
         Assert.Contains("also: Northbridge Wire https://wire.example/w1", digest.TextBody, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task PostsWithoutWords_EachListed_NotTakenForOneStory()
+    {
+        // Photo posts: no title, an image for a description. With no words of their own they are
+        // stored as "(untitled)", and were clustered on that word: one entry for all four, three lost.
+        var photos = server.Set("photos.xml", FeedDocuments.Rss(
+            ("p1", "", "<img src=\"https://wire.example/p1.jpg\">"),
+            ("p2", "", "<img src=\"https://wire.example/p2.jpg\">")));
+        var pictures = server.Set("pictures.xml", FeedDocuments.Rss(
+            ("c1", "", "<p><img src=\"https://wire.example/c1.jpg\"></p>"),
+            ("c2", "", "<img src=\"https://wire.example/c2.jpg\" alt=\"\">")));
+        var settings = new Dictionary<string, string?>
+        {
+            ["FeedDigest:Feeds:0:Id"] = "photos",
+            ["FeedDigest:Feeds:0:Url"] = photos.AbsoluteUri,
+            ["FeedDigest:Feeds:0:Title"] = "Harbor Photos",
+            ["FeedDigest:Feeds:1:Id"] = "pictures",
+            ["FeedDigest:Feeds:1:Url"] = pictures.AbsoluteUri,
+            ["FeedDigest:Feeds:1:Title"] = "Coast Pictures",
+            ["FeedDigest:Topics:0:Id"] = "images",
+            ["FeedDigest:Topics:0:Name"] = "Images",
+            ["FeedDigest:Topics:0:Query"] = "source:photos OR source:pictures",
+            ["FeedDigest:Subscribers:0:Email"] = "editor@example.org",
+            ["FeedDigest:Subscribers:0:Topics:0"] = "images",
+            ["FeedDigest:Subscribers:0:SendAt"] = "07:00",
+            ["FeedDigest:Subscribers:0:TimeZone"] = "Asia/Shanghai",
+        };
+        var digest = await PollThenPreviewAsync(settings, newStories: 4);
+
+        Assert.NotNull(digest);
+        var entries = EntriesOf(digest.TextBody);
+        Assert.True(entries.Count == 4, digest.TextBody);
+        Assert.All(entries, entry => Assert.Single(entry));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)] // as the service polls: clustering alongside the poll

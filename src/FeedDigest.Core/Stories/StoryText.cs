@@ -12,6 +12,9 @@ public static class StoryText
     /// <summary>Longer summaries are cut: a full-text item's first screens say what it is about.</summary>
     public const int MaxSummaryLength = 4000;
 
+    /// <summary>The title of a story with no words of its own: no title, and no text in its summary (a photo post).</summary>
+    public const string Untitled = "(untitled)";
+
     /// <summary>The story's title (the start of its summary when it has none) and its summary, cut to <see cref="MaxSummaryLength"/>.</summary>
     public static (string Title, string Summary) Of(string title, string summary)
     {
@@ -19,7 +22,7 @@ public static class StoryText
         ArgumentNullException.ThrowIfNull(summary);
         if (title.Length == 0)
         {
-            title = summary.Length > 0 ? HtmlText.Truncate(summary, 80) : "(untitled)";
+            title = summary.Length > 0 ? HtmlText.Truncate(summary, 80) : Untitled;
         }
 
         return (title, HtmlText.Truncate(summary, MaxSummaryLength));

@@ -147,6 +147,12 @@ internal static class ClusterCommand
         while (await input.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
             lineNumber++;
+            // A byte order mark (Windows editors, PowerShell's redirection) is no part of the first item.
+            if (lineNumber == 1)
+            {
+                line = line.TrimStart('\uFEFF');
+            }
+
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;

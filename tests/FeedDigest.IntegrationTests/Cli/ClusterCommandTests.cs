@@ -139,6 +139,29 @@ public sealed class ClusterCommandTests
         Assert.Contains("line 2:", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Cluster_FileSavedWithAByteOrderMark_IsRead()
+    {
+        // Windows editors (and PowerShell's redirection) start a UTF-8 file with one.
+        var (exitCode, stdout, stderr) = await FeedDigestProcess.RunWithInputAsync(AppContext.BaseDirectory, "\uFEFF" + Items, "cluster");
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.Equal(6, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public async Task Cluster_ItemsWithoutWords_EachStartACluster()
+    {
+        // No title and no text: nothing says two of them are one story (they were, on their placeholder title).
+        var (exitCode, stdout, stderr) = await FeedDigestProcess.RunWithInputAsync(
+            AppContext.BaseDirectory,
+            "{\"id\": \"p1\"}\n{\"id\": \"p2\", \"title\": \"\", \"summary\": \"<img src=x.jpg>\"}\n{\"id\": \"p3\", \"source\": \"Harbor Photos\"}\n",
+            "cluster");
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.Equal(3, ClusterCount(stdout));
+    }
+
     private static int ClusterCount(string stdout) =>
         stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("cluster").GetString()).Distinct().Count();
 }

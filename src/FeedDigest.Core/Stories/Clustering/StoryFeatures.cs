@@ -38,6 +38,13 @@ internal sealed class StoryFeatures
     /// <summary>Title and summary together: a summary, where a feed has one, says much more than a headline.</summary>
     public static StoryFeatures Of(string? title, string? summary, int bands, int rowsPerBand)
     {
+        // The placeholder is no word of the story's: compared on it, every post without words (photo
+        // posts, from any feed) was one story, and a digest listed one of them.
+        if (title == StoryText.Untitled)
+        {
+            title = null;
+        }
+
         var counter = TermCounter.Start();
         var simplifyChinese = ChineseCharacters.Folds(title, summary);
         ClusterText.AddTerms(title, ref counter, simplifyChinese);
