@@ -135,6 +135,50 @@ public sealed class ClusteredDigestTests : IAsyncLifetime, IDisposable
         Assert.All(entries, entry => Assert.Single(entry));
     }
 
+    [Fact]
+    public async Task AnOutletsFurtherArticlesInAStory_EachListed_BesideTheEntryNamingEveryOutlet()
+    {
+        // One outlet's first report and its update a few hours later, a wire's copy of the first; and
+        // a desk's pieces under one recurring headline. The entry names each outlet once; the
+        // outlet's other articles in the cluster were left out of the digest altogether.
+        var times = server.Set("times.xml", FeedDocuments.RssPublished(
+            ("t1", "Strong earthquake hits Sichuan, 20 dead", "A magnitude 6.8 earthquake struck Luding county in Sichuan province on Monday, killing at least 20 people and damaging roads and homes, state media said.", new DateTimeOffset(2026, 11, 23, 4, 0, 0, TimeSpan.Zero)),
+            ("t2", "Sichuan earthquake toll rises to 65 as rescuers dig through rubble in Luding", "Rescuers in Luding county searched collapsed homes through the night after the magnitude 6.8 earthquake in Sichuan; the death toll rose to 65 and more than 200 people were injured.", new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero))));
+        var wire = server.Set("wire.xml", FeedDocuments.RssPublished(
+            ("w1", "Earthquake kills 20 in Sichuan", "A magnitude 6.8 earthquake struck Luding county in Sichuan province on Monday, killing at least 20 people and damaging roads and homes, state media said.", new DateTimeOffset(2026, 11, 23, 4, 30, 0, TimeSpan.Zero))));
+        var desk = server.Set("desk.xml", FeedDocuments.RssPublished(
+            ("d1", "Earthquake briefing", "", new DateTimeOffset(2026, 11, 23, 6, 0, 0, TimeSpan.Zero)),
+            ("d2", "Earthquake briefing", "", new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero))));
+        var settings = new Dictionary<string, string?>
+        {
+            ["FeedDigest:Feeds:0:Id"] = "times",
+            ["FeedDigest:Feeds:0:Url"] = times.AbsoluteUri,
+            ["FeedDigest:Feeds:0:Title"] = "Harbor Digital Times",
+            ["FeedDigest:Feeds:1:Id"] = "wire",
+            ["FeedDigest:Feeds:1:Url"] = wire.AbsoluteUri,
+            ["FeedDigest:Feeds:1:Title"] = "Northbridge Wire",
+            ["FeedDigest:Feeds:2:Id"] = "desk",
+            ["FeedDigest:Feeds:2:Url"] = desk.AbsoluteUri,
+            ["FeedDigest:Feeds:2:Title"] = "Quake Desk",
+            ["FeedDigest:Topics:0:Id"] = "quakes",
+            ["FeedDigest:Topics:0:Name"] = "Earthquakes",
+            ["FeedDigest:Topics:0:Keywords:0"] = "earthquake",
+            ["FeedDigest:Subscribers:0:Email"] = "editor@example.org",
+            ["FeedDigest:Subscribers:0:Topics:0"] = "quakes",
+            ["FeedDigest:Subscribers:0:SendAt"] = "07:00",
+            ["FeedDigest:Subscribers:0:TimeZone"] = "Asia/Shanghai",
+        };
+        var digest = await PollThenPreviewAsync(settings, newStories: 5);
+
+        Assert.NotNull(digest);
+        var entries = EntriesOf(digest.TextBody);
+        Assert.Contains(entries, entry => entry.SetEquals(["t1", "w1"]));
+        Assert.Contains(entries, entry => entry.SetEquals(["t2"]));
+        Assert.Contains(entries, entry => entry.SetEquals(["d1"]));
+        Assert.Contains(entries, entry => entry.SetEquals(["d2"]));
+        Assert.True(entries.Count == 4, digest.TextBody);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)] // as the service polls: clustering alongside the poll

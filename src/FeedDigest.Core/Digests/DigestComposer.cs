@@ -9,13 +9,19 @@ namespace FeedDigest.Core.Digests;
 /// <summary>Chooses which of the new stories go into a subscriber's digest, and under which topic.</summary>
 public static class DigestComposer
 {
+    // Copy checks a cluster listed for the first time may take to find its outlets' further
+    // articles, for each subscriber it goes to. Clusters of a few dozen stories stay well within it;
+    // one of 1,500 (a template feed's run in the bench's first poll) would take millions.
+    private const int MaxCopyChecks = 10_000;
+
     /// <summary>
     /// The versions of one story from several outlets (a cluster) are listed once: the version from
     /// the outlet listed first in the configuration leads (the earliest seen among equals), the others
     /// follow as "also"; a feed the topic leaves out (its feed filter) is neither. A cluster is in when
     /// any version matches one of the subscriber's topics, and is listed under the first such topic. Clusters already sent to the subscriber are left out,
     /// but for a follow-up: a further article by an outlet the subscriber got the story from, that is
-    /// not a copy of any story they got in it, goes out (with other outlets' copies of it as "also").
+    /// not a copy of any story they got in it, goes out (with other outlets' copies of it as "also");
+    /// so does such an article in a cluster listed for the first time, beside the cluster's entry.
     /// The digest lists its topics in the subscriber's order, and within a topic the stories carried
     /// by the most outlets first, then the most recent. Over the cap, the stories carried by the most
     /// outlets stay (the most recent among equals), whatever their topic, and the rest are counted
@@ -104,7 +110,27 @@ public static class DigestComposer
             // Without clustering (Clustering:Enabled false) a story is its own group, sent again
             // only as a new revision: marked updated for the subscribers who read an earlier one.
             var resent = cluster is null && candidateGroup.First() is { Revision: > 0 } edited && (updatesWanted is null || updatesWanted.Contains(edited.Id));
-            AddMatch(candidateGroup, cluster is { } clustered ? earlierByCluster[clustered] : [], resent);
+            if (AddMatch(candidateGroup, cluster is { } clustered ? earlierByCluster[clustered] : [], resent) is not { } listed)
+            {
+                continue;
+            }
+
+            // The entry names each outlet once. An outlet's further articles in the cluster (not a
+            // copy of a story listed: its live updates, or pieces under one recurring headline) are
+            // listed as stories of their own, as they would be after this digest (FollowUps): left
+            // out, they were lost. Telling them from copies compares each story left with those
+            // listed and with one another: a cluster too big for that (a template's run, a first
+            // digest of feeds' whole archives) keeps its one entry.
+            var left = candidateGroup.ExceptBy(listed.Select(story => story.Id), story => story.Id).ToList();
+            if ((long)left.Count * (listed.Count + left.Count) > MaxCopyChecks)
+            {
+                continue;
+            }
+
+            foreach (var (followUp, copies) in FollowUps(left, listed, catalog, resemblance))
+            {
+                AddMatch(followUp.Concat(copies), [], updated: false, matchedBy: followUp);
+            }
         }
 
         var entries = new List<DigestEntry>();
@@ -129,7 +155,8 @@ public static class DigestComposer
 
         // matchedBy: the stories whose wording decides the topic (the group's, unless given): a
         // follow-up is in by its own words, not by a copy another outlet worded otherwise.
-        void AddMatch(IEnumerable<StoredStory> group, IEnumerable<StoredStory> earlier, bool updated, IEnumerable<StoredStory>? matchedBy = null)
+        // Returns the stories the entry lists (its lead, then those named under "also"), or null when no topic takes it.
+        List<StoredStory>? AddMatch(IEnumerable<StoredStory> group, IEnumerable<StoredStory> earlier, bool updated, IEnumerable<StoredStory>? matchedBy = null)
         {
             matchedBy ??= group;
             var topicIndex = matchedBy
@@ -140,7 +167,7 @@ public static class DigestComposer
                 .Min();
             if (topicIndex < 0)
             {
-                return;
+                return null;
             }
 
             // A topic that leaves a feed out (ExcludeFeeds, or Feeds and Tags naming others) shows
@@ -194,6 +221,7 @@ public static class DigestComposer
             }
 
             matches.Add((lead, others, topicIndex, updated));
+            return [lead, .. others];
         }
     }
 

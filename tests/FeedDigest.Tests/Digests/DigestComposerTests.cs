@@ -287,6 +287,28 @@ public sealed class DigestComposerTests
     }
 
     [Fact]
+    public void Compose_NewCluster_AnOutletsFurtherArticle_IsListedOnItsOwn_ButNotARepublish()
+    {
+        // Neither digest has had the story: harbor's first report and its further article, a
+        // republish of the first, and the wire's copy of it, all in cluster 7.
+        const string FirstNews = "Regulators ordered the shutdown of VPN services used to get around the Great Firewall.";
+        const string FurtherNews = "Police in three provinces detained 40 people accused of selling VPN access, a week after regulators began shutting the services.";
+        var stories = new[]
+        {
+            DigestTestData.Story(1, "China blocks VPN services in censorship drive", FirstNews) with { ClusterId = 7 },
+            DigestTestData.Story(2, "Censorship: China blocks VPN services", FirstNews, feedId: "wire") with { ClusterId = 7 },
+            DigestTestData.Story(5, "Police detain VPN sellers as censorship drive widens", FurtherNews) with { ClusterId = 7 },
+            DigestTestData.Story(9, "UPDATE 1-China blocks VPN services in censorship drive", FirstNews) with { ClusterId = 7 },
+        };
+
+        var (entries, _) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), DigestTestData.Catalog(), stories, 50);
+
+        Assert.Equal(
+            [new DigestEntry(1, "censorship", 0), new DigestEntry(2, "censorship", 1, LeadStoryId: 1), new DigestEntry(5, "censorship", 2)],
+            entries);
+    }
+
+    [Fact]
     public void Compose_DeliveredCluster_ACopyOfAFollowUpSent_StaysOut_AndAnUpdateOwedGoesOutBesideAFurtherFollowUp()
     {
         const string FirstNews = "Regulators ordered the shutdown of VPN services used to get around the Great Firewall.";
