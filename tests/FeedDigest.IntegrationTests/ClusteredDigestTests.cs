@@ -104,7 +104,8 @@ public sealed class ClusteredDigestTests : IAsyncLifetime, IDisposable
     public async Task PostsWithoutWords_EachListed_NotTakenForOneStory()
     {
         // Photo posts: no title, an image for a description. With no words of their own they are
-        // stored as "(untitled)", and were clustered on that word: one entry for all four, three lost.
+        // stored as "(untitled)", and were clustered on that word: one entry, the other feed's first
+        // post named under "also", and the second post of each feed lost.
         var photos = server.Set("photos.xml", FeedDocuments.Rss(
             ("p1", "", "<img src=\"https://wire.example/p1.jpg\">"),
             ("p2", "", "<img src=\"https://wire.example/p2.jpg\">")));
@@ -138,9 +139,10 @@ public sealed class ClusteredDigestTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task AnOutletsFurtherArticlesInAStory_EachListed_BesideTheEntryNamingEveryOutlet()
     {
-        // One outlet's first report and its update a few hours later, a wire's copy of the first; and
-        // a desk's pieces under one recurring headline. The entry names each outlet once; the
-        // outlet's other articles in the cluster were left out of the digest altogether.
+        // One outlet's first report and its update a few hours later, a wire's copy of the first: the
+        // entry names each outlet once, and the outlet's update was left out of the digest
+        // altogether. And a desk's pieces under one recurring headline, a cluster of one outlet:
+        // all but the first were left out.
         var times = server.Set("times.xml", FeedDocuments.RssPublished(
             ("t1", "Strong earthquake hits Sichuan, 20 dead", "A magnitude 6.8 earthquake struck Luding county in Sichuan province on Monday, killing at least 20 people and damaging roads and homes, state media said.", new DateTimeOffset(2026, 11, 23, 4, 0, 0, TimeSpan.Zero)),
             ("t2", "Sichuan earthquake toll rises to 65 as rescuers dig through rubble in Luding", "Rescuers in Luding county searched collapsed homes through the night after the magnitude 6.8 earthquake in Sichuan; the death toll rose to 65 and more than 200 people were injured.", new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero))));

@@ -82,7 +82,9 @@ public static class DigestComposer
             .OfType<Topic>()
             .ToList();
         var feedRank = catalog.Feeds.Select((feed, index) => (feed.Id, index)).ToDictionary(p => p.Id, p => p.index, StringComparer.Ordinal);
-        var matches = new List<(StoredStory Lead, List<StoredStory> Others, int TopicIndex, bool Updated)>();
+        // Rank: how many outlets the entry names besides its lead, then how recent it is; a further
+        // article is never ranked above the entry of its cluster (Further: after it among equals).
+        var matches = new List<(StoredStory Lead, List<StoredStory> Others, int TopicIndex, bool Updated, (int Outlets, DateTimeOffset Date) Rank, bool Further)>();
         foreach (var candidateGroup in candidates.GroupBy(story => story.ClusterId ?? -story.Id))
         {
             var cluster = candidateGroup.First().ClusterId;
@@ -127,21 +129,26 @@ public static class DigestComposer
                 continue;
             }
 
+            // Over the cap, an entry's further articles go before it does: kept without it, a further
+            // article would leave the story it follows unsent for good (its cluster counts as delivered).
+            var entryRank = (listed.Count - 1, listed[0].DatedAt);
             foreach (var (followUp, copies) in FollowUps(left, listed, catalog, resemblance))
             {
-                AddMatch(followUp.Concat(copies), [], updated: false, matchedBy: followUp);
+                AddMatch(followUp.Concat(copies), [], updated: false, matchedBy: followUp, rankedNoHigherThan: entryRank);
             }
         }
 
         var entries = new List<DigestEntry>();
         var kept = matches
-            .OrderByDescending(m => m.Others.Count)
-            .ThenByDescending(m => m.Lead.DatedAt)
+            .OrderByDescending(m => m.Rank.Outlets)
+            .ThenByDescending(m => m.Rank.Date)
+            .ThenBy(m => m.Further)
             .Take(maxStories)
             .OrderBy(m => m.TopicIndex)
-            .ThenByDescending(m => m.Others.Count)
-            .ThenByDescending(m => m.Lead.DatedAt);
-        foreach (var (lead, others, topicIndex, updated) in kept)
+            .ThenByDescending(m => m.Rank.Outlets)
+            .ThenByDescending(m => m.Rank.Date)
+            .ThenBy(m => m.Further);
+        foreach (var (lead, others, topicIndex, updated, _, _) in kept)
         {
             var topicId = topics[topicIndex].Id;
             entries.Add(new DigestEntry(lead.Id, topicId, entries.Count, Updated: updated));
@@ -156,7 +163,7 @@ public static class DigestComposer
         // matchedBy: the stories whose wording decides the topic (the group's, unless given): a
         // follow-up is in by its own words, not by a copy another outlet worded otherwise.
         // Returns the stories the entry lists (its lead, then those named under "also"), or null when no topic takes it.
-        List<StoredStory>? AddMatch(IEnumerable<StoredStory> group, IEnumerable<StoredStory> earlier, bool updated, IEnumerable<StoredStory>? matchedBy = null)
+        List<StoredStory>? AddMatch(IEnumerable<StoredStory> group, IEnumerable<StoredStory> earlier, bool updated, IEnumerable<StoredStory>? matchedBy = null, (int Outlets, DateTimeOffset Date)? rankedNoHigherThan = null)
         {
             matchedBy ??= group;
             var topicIndex = matchedBy
@@ -220,7 +227,13 @@ public static class DigestComposer
                     .ToList();
             }
 
-            matches.Add((lead, others, topicIndex, updated));
+            var rank = (others.Count, lead.DatedAt);
+            if (rankedNoHigherThan is { } highest && highest.CompareTo(rank) < 0)
+            {
+                rank = highest;
+            }
+
+            matches.Add((lead, others, topicIndex, updated, rank, rankedNoHigherThan is not null));
             return [lead, .. others];
         }
     }

@@ -147,7 +147,7 @@ internal static class ClusterCommand
         while (await input.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
             lineNumber++;
-            // A byte order mark (Windows editors, PowerShell's redirection) is no part of the first item.
+            // A UTF-8 byte order mark (Notepad, PowerShell 5's Out-File -Encoding utf8) is no part of the first item.
             if (lineNumber == 1)
             {
                 line = line.TrimStart('\uFEFF');

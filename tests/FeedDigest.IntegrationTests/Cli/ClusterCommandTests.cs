@@ -142,7 +142,7 @@ public sealed class ClusterCommandTests
     [Fact]
     public async Task Cluster_FileSavedWithAByteOrderMark_IsRead()
     {
-        // Windows editors (and PowerShell's redirection) start a UTF-8 file with one.
+        // Notepad and PowerShell 5's Out-File -Encoding utf8 start a UTF-8 file with one.
         var (exitCode, stdout, stderr) = await FeedDigestProcess.RunWithInputAsync(AppContext.BaseDirectory, "\uFEFF" + Items, "cluster");
 
         Assert.True(exitCode == 0, stderr);
@@ -152,14 +152,21 @@ public sealed class ClusterCommandTests
     [Fact]
     public async Task Cluster_ItemsWithoutWords_EachStartACluster()
     {
-        // No title and no text: nothing says two of them are one story (they were, on their placeholder title).
+        // No title and no text, or a feed's placeholder: nothing says two of them are one story (they
+        // were, on the placeholder title "(untitled)" they are stored with, or on the feed's own).
         var (exitCode, stdout, stderr) = await FeedDigestProcess.RunWithInputAsync(
             AppContext.BaseDirectory,
-            "{\"id\": \"p1\"}\n{\"id\": \"p2\", \"title\": \"\", \"summary\": \"<img src=x.jpg>\"}\n{\"id\": \"p3\", \"source\": \"Harbor Photos\"}\n",
+            """
+            {"id": "p1"}
+            {"id": "p2", "title": "", "summary": "<img src=x.jpg>"}
+            {"id": "p3", "source": "Harbor Photos"}
+            {"id": "u1", "title": "Untitled", "summary": "<img src=a.jpg>", "source": "Harbor Photos"}
+            {"id": "u2", "title": "Untitled", "summary": "<img src=b.jpg>", "source": "Coast Pictures"}
+            """,
             "cluster");
 
         Assert.True(exitCode == 0, stderr);
-        Assert.Equal(3, ClusterCount(stdout));
+        Assert.Equal(5, ClusterCount(stdout));
     }
 
     private static int ClusterCount(string stdout) =>

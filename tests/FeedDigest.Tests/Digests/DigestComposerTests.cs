@@ -309,6 +309,38 @@ public sealed class DigestComposerTests
     }
 
     [Fact]
+    public void Compose_NewCluster_OverTheCap_TheEntryGoesBeforeItsFurtherArticle()
+    {
+        // The further article is newer, and names no other outlet either: ranked on its own it came
+        // first, and the report it follows, left out, was never sent (its cluster counts as delivered).
+        var stories = new[]
+        {
+            DigestTestData.Story(1, "China blocks VPN services in censorship drive", "Regulators ordered the shutdown of VPN services used to get around the Great Firewall.") with { ClusterId = 7 },
+            DigestTestData.Story(5, "Police detain VPN sellers as censorship drive widens", "Police in three provinces detained 40 people accused of selling VPN access.") with { ClusterId = 7 },
+        };
+
+        var (entries, omitted) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), DigestTestData.Catalog(), stories, 1);
+
+        Assert.Equal([new DigestEntry(1, "censorship", 0)], entries);
+        Assert.Equal(1, omitted);
+    }
+
+    [Theory]
+    [InlineData(60, 60)]
+    // Telling so many apart from copies would take over 10,000 comparisons: the cluster keeps its one entry.
+    [InlineData(120, 1)]
+    public void Compose_NewCluster_OneDesksPiecesUnderOneHeadline_EachListed_UpToTheComparisonsAllowed(int pieces, int listed)
+    {
+        var stories = Enumerable.Range(1, pieces)
+            .Select(i => DigestTestData.Story(i, "Censorship briefing") with { ClusterId = 7 })
+            .ToList();
+
+        var (entries, _) = DigestComposer.Compose(DigestTestData.Subscriber("censorship"), DigestTestData.Catalog(), stories, 500);
+
+        Assert.Equal(listed, entries.Count);
+    }
+
+    [Fact]
     public void Compose_DeliveredCluster_ACopyOfAFollowUpSent_StaysOut_AndAnUpdateOwedGoesOutBesideAFurtherFollowUp()
     {
         const string FirstNews = "Regulators ordered the shutdown of VPN services used to get around the Great Firewall.";

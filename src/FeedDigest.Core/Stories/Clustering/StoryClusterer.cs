@@ -252,7 +252,7 @@ public sealed class StoryClusterer
         }
 
         (double Similarity, double Bar)? nearest = null;
-        foreach (var cluster in candidates)
+        foreach (var cluster in candidates.Where(cluster => Comparable(vector, cluster)))
         {
             // A threshold of 0 never cuts the comparison short.
             var similarity = cluster.Centroid.Cosine(vector, 0);
@@ -270,6 +270,10 @@ public sealed class StoryClusterer
     private static double Needed(CandidateCluster cluster, long? source, double threshold, double sameSourceThreshold) =>
         cluster.MainSource.IsMostly(source) ? sameSourceThreshold : threshold;
 
+    /// <summary>Whether the story and the cluster say enough to be alike: not both of one word (<see cref="StoryFeatures.MinTermsToCompare"/>).</summary>
+    private static bool Comparable(TermVector vector, CandidateCluster cluster) =>
+        vector.Terms.Length >= StoryFeatures.MinTermsToCompare || cluster.Centroid.Terms.Count >= StoryFeatures.MinTermsToCompare;
+
     /// <summary>The story's vector: the new story counts in N and in its own terms' df, as it would among the stored ones.</summary>
     private static TermVector Weigh(StoryFeatures features, ClusterCandidates found) =>
         features.Weigh(found.DocumentCount + 1, found.DocumentFrequencies, addedToEach: 1);
@@ -285,6 +289,11 @@ public sealed class StoryClusterer
         var ranked = new List<(CandidateCluster Cluster, double Similarity)>(clusters.Count);
         foreach (var cluster in clusters)
         {
+            if (!Comparable(vector, cluster))
+            {
+                continue;
+            }
+
             var needed = Needed(cluster, source, threshold, sameSourceThreshold);
             var similarity = cluster.Centroid.Cosine(vector, needed);
             if (similarity < needed)

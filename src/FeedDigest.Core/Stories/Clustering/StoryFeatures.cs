@@ -7,6 +7,15 @@ namespace FeedDigest.Core.Stories.Clustering;
 /// <summary>What a story is compared on, before weighting: its terms' hashes and counts, and its band keys.</summary>
 internal sealed class StoryFeatures
 {
+    /// <summary>
+    /// The fewest distinct terms that make two stories alike. One word in common with a story of one
+    /// word does not tell a story: a photo post's placeholder title ("(untitled)",
+    /// <see cref="StoryText.Untitled"/>) or a feed's own ("Untitled", "Photo") made every such post,
+    /// from any feed, one story, and a digest listed one. A one-word headline still joins a cluster
+    /// that says more ("COSMOS Then and Now" the stories on the series).
+    /// </summary>
+    internal const int MinTermsToCompare = 2;
+
     private readonly TermCounts counts;
 
     private StoryFeatures(TermCounts counts, long[] bandKeys, WritingSystem writingSystem)
@@ -38,13 +47,6 @@ internal sealed class StoryFeatures
     /// <summary>Title and summary together: a summary, where a feed has one, says much more than a headline.</summary>
     public static StoryFeatures Of(string? title, string? summary, int bands, int rowsPerBand)
     {
-        // The placeholder is no word of the story's: compared on it, every post without words (photo
-        // posts, from any feed) was one story, and a digest listed one of them.
-        if (title == StoryText.Untitled)
-        {
-            title = null;
-        }
-
         var counter = TermCounter.Start();
         var simplifyChinese = ChineseCharacters.Folds(title, summary);
         ClusterText.AddTerms(title, ref counter, simplifyChinese);

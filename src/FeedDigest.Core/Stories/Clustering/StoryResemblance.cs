@@ -62,7 +62,8 @@ public sealed partial class StoryResemblance
 
         var terms = TermsOf(story);
         var otherTerms = TermsOf(other);
-        if (terms.All.Count == 0 || otherTerms.All.Count == 0 || FiguresChanged(terms, otherTerms) || SummaryFiguresChanged(terms, otherTerms))
+        // A story of one word (a photo post's "(untitled)") is no copy of another but by its link.
+        if (terms.All.Count < StoryFeatures.MinTermsToCompare || otherTerms.All.Count < StoryFeatures.MinTermsToCompare || FiguresChanged(terms, otherTerms) || SummaryFiguresChanged(terms, otherTerms))
         {
             return false;
         }

@@ -44,6 +44,24 @@ public sealed class StoryClustererTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AssignAsync_StoriesOfOneWord_StayApart_ButOneJoinsAClusterThatSaysMore()
+    {
+        var clusterer = new StoryClusterer(index, new ClusteringOptions());
+        await SeedUnrelatedAsync(clusterer);
+
+        // Photo posts: the service's placeholder title, and feeds' own.
+        var untitled = await AssignAsync(clusterer, "(untitled)", null, T0);
+        var againUntitled = await AssignAsync(clusterer, "(untitled)", "", T0.AddHours(1));
+        var photo = await AssignAsync(clusterer, "Untitled", null, T0.AddHours(2));
+        var otherPhoto = await AssignAsync(clusterer, "Untitled", null, T0.AddHours(3));
+        var series = await AssignAsync(clusterer, "Cosmos premiere draws big ratings for Fox", null, T0.AddHours(4));
+        var oneWordHeadline = await AssignAsync(clusterer, "COSMOS Then and Now", null, T0.AddHours(5));
+
+        Assert.All([untitled, againUntitled, photo, otherPhoto], assignment => Assert.True(assignment.IsNewCluster));
+        Assert.Equal(series.ClusterId, oneWordHeadline.ClusterId);
+    }
+
+    [Fact]
     public async Task AssignAsync_Explaining_SaysTheSimilarityNeededAndTheNearestMissed_WithoutChangingWhereStoriesGo()
     {
         var explaining = new StoryClusterer(index, new ClusteringOptions(), explain: true);
@@ -313,11 +331,11 @@ public sealed class StoryClustererTests : IAsyncLifetime
     public async Task AssignAsync_ClusterChangedMeanwhile_ReadsAgainAndJoins()
     {
         var fake = new FakeClusterIndex { ConflictsLeft = 1 };
-        var centroid = ClusterCentroid.Empty.Add(TermVector.Weigh(new Dictionary<long, int> { [TermHash.Of("keibler")] = 1 }, 10, _ => 1), 64);
+        var centroid = ClusterCentroid.Empty.Add(TermVector.Weigh(new Dictionary<long, int> { [TermHash.Of("stacy")] = 1, [TermHash.Of("keibler")] = 1 }, 10, _ => 1), 64);
         fake.Candidates.Add(new CandidateCluster(5, 3, 1, centroid, Size: 4));
         var clusterer = new StoryClusterer(fake, new ClusteringOptions());
 
-        var assignment = await clusterer.AssignAsync(new StoryForClustering(1, "Keibler", null, T0), CancellationToken.None);
+        var assignment = await clusterer.AssignAsync(new StoryForClustering(1, "Stacy Keibler", null, T0), CancellationToken.None);
 
         Assert.Equal(5, assignment.ClusterId);
         Assert.Equal(2, fake.Reads);
@@ -328,11 +346,11 @@ public sealed class StoryClustererTests : IAsyncLifetime
     public async Task AssignAsync_Explaining_AJoinRefusedAfterRepeatedConflicts_IsNotExplained()
     {
         var fake = new FakeClusterIndex { ConflictsLeft = 10 };
-        var centroid = ClusterCentroid.Empty.Add(TermVector.Weigh(new Dictionary<long, int> { [TermHash.Of("keibler")] = 1 }, 10, _ => 1), 64);
+        var centroid = ClusterCentroid.Empty.Add(TermVector.Weigh(new Dictionary<long, int> { [TermHash.Of("stacy")] = 1, [TermHash.Of("keibler")] = 1 }, 10, _ => 1), 64);
         fake.Candidates.Add(new CandidateCluster(5, 3, 1, centroid, Size: 4));
         var clusterer = new StoryClusterer(fake, new ClusteringOptions(), explain: true);
 
-        var assignment = await clusterer.AssignAsync(new StoryForClustering(1, "Keibler", null, T0), CancellationToken.None);
+        var assignment = await clusterer.AssignAsync(new StoryForClustering(1, "Stacy Keibler", null, T0), CancellationToken.None);
 
         // It started a cluster though it reached the bar: there is no miss to tell.
         Assert.True(assignment.IsNewCluster);

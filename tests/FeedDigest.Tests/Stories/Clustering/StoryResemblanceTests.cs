@@ -125,6 +125,19 @@ public sealed class StoryResemblanceTests
         Assert.False(resemblance.IsCopy(post, later));
     }
 
+    [Fact]
+    public void StoriesOfOneWord_AreCopiesByTheirLinkAlone()
+    {
+        // Two feeds' photo posts, each titled only by a placeholder: nothing tells they are one picture.
+        var resemblance = new StoryResemblance();
+        var photo = DigestTestData.Story(1, "Untitled", "", link: "https://harbor.example/p/1");
+        var otherPhoto = DigestTestData.Story(2, "Untitled", "", link: "https://wire.example/p/9", feedId: "wire");
+        var samePage = DigestTestData.Story(3, "Untitled", "", link: "https://harbor.example/p/1", feedId: "wire");
+
+        Assert.False(resemblance.IsCopy(photo, otherPhoto));
+        Assert.True(resemblance.IsCopy(photo, samePage));
+    }
+
     private static bool Copy(string title, string summary, string otherTitle, string otherSummary) =>
         new StoryResemblance().IsCopy(DigestTestData.Story(1, title, summary), DigestTestData.Story(2, otherTitle, otherSummary, feedId: "wire"));
 
