@@ -39,6 +39,8 @@ def b_cubed(subset):
 
 
 def report(name, scores):
+    if not scores:
+        return
     for label, index in (("P", 0), ("R", 1), ("F1", 2)):
         values = sorted(score[index] for score in scores)
         print(f"{name} {label}: min {values[0]:.3f} p10 {values[len(values) // 10]:.3f} "
