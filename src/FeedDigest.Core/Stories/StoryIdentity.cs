@@ -99,7 +99,14 @@ public static partial class StoryIdentity
                 automatic.Add(titleAndDate);
             }
 
-            if (automatic.Count == 0)
+            if (automatic.Count == 0 && string.IsNullOrWhiteSpace(items[i].Title))
+            {
+                // An item of text alone (RSS asks only for a title or a description): its text is all
+                // that tells it from the next, so it is in the key. Without it every such item of the
+                // feed had one key, and only the first was ever stored.
+                automatic.Add(EarlierTitleDateAndTextKey(items[i]));
+            }
+            else if (automatic.Count == 0)
             {
                 automatic.Add(TitleAndDateKey(items[i]));
                 // The key as it was made before 2026-11-27 (with the text), so that a story stored
@@ -253,7 +260,10 @@ public static partial class StoryIdentity
     private static string TitleAndDateKey(ParsedItem item) =>
         TextKey(Normalize(item.Title ?? string.Empty) + "\n" + DateText(item));
 
-    /// <summary>What <see cref="TitleAndDateKey"/> was before it left the text out: kept to know stories stored then.</summary>
+    /// <summary>
+    /// What <see cref="TitleAndDateKey"/> was before it left the text out: kept to know stories stored
+    /// then, and the key of an item without a title.
+    /// </summary>
     private static string EarlierTitleDateAndTextKey(ParsedItem item) =>
         TextKey(HtmlText.CollapseWhiteSpace(item.Title ?? string.Empty) + "\n" + DateText(item) + "\n" + HtmlText.ToPlainText(item.Summary ?? item.Content));
 

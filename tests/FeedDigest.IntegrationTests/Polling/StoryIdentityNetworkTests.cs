@@ -1042,6 +1042,22 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
 
     private static string Photo(string caption) => $"<p>Today's picture, sent in by one of our readers.</p><p>Photo: {caption}</p>";
 
+    [Fact]
+    public async Task ItemsOfTextAlone_EachIsAStory_AndANewOneIsDelivered_WhileTheOthersAreNotSentAgain()
+    {
+        // RSS asks an item only for a title or a description: a status feed's may be text alone,
+        // without GUID, link, title or date. All of them had one key, and only the first was stored.
+        Item Status(string text) => new(null, "", null, Description: text);
+        var url = Serve(Status("Ferry service to the islands resumes after the storm."), Status("Harbor crane operators strike over night shifts."));
+        using var host = await StartAsync(url);
+        var cutoff = await FirstPollAsync(host, expectedNew: 2);
+
+        Serve(Status("Night buses run again from Monday."), Status("Ferry service to the islands resumes after the storm."), Status("Harbor crane operators strike over night shifts."));
+        await PollAgainAsync(host);
+
+        Assert.Equal("Night buses run again from Monday.", Assert.Single(await DueAfterAsync(host, cutoff)).Title);
+    }
+
     private sealed record Item(string? Guid, string Title, string? Link, DateTimeOffset? Published = null, string Description = "Text of the story.");
 
     private Uri Serve(params Item[] items) => server.Set("feed.xml", Rss(items));

@@ -85,6 +85,18 @@ public sealed class StoryIdentityTests
         Assert.NotEqual(one[0], nextDay[0]);
     }
 
+    [Fact]
+    public void Assign_NoGuidNoLinkNoTitle_KnownByItsText()
+    {
+        var ferries = Keys(new ParsedItem { Summary = "<p>Ferry service resumes.</p>" });
+        var sameText = Keys(new ParsedItem { Summary = "Ferry service resumes." });
+        var strike = Keys(new ParsedItem { Summary = "<p>Crane operators strike.</p>" });
+
+        Assert.StartsWith("hash:", Assert.Single(ferries[0]), StringComparison.Ordinal);
+        Assert.Equal(ferries[0], sameText[0]);
+        Assert.NotEqual(ferries[0], strike[0]);
+    }
+
     [Theory]
     [InlineData(IdentityPolicy.Guid, "guid:g1")]
     [InlineData(IdentityPolicy.Link, "link:https://harbor.example/1")]
