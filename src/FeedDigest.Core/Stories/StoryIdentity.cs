@@ -51,6 +51,13 @@ public static partial class StoryIdentity
                 ? TitleAndDateKey(item)
                 : null).ToList();
         var repeatedTitlesAndDates = Repeated(titlesAndDates);
+        // The dates that several items without GUID, link or title share: a date tells such items
+        // apart only when it is theirs alone.
+        var repeatedUntitledDates = Repeated(items.Select((item, i) =>
+            (guids[i] is null || guidsUnstable || repeatedGuids.Contains(guids[i]!)) && (links[i] is null || repeatedLinks.Contains(links[i]!))
+                && string.IsNullOrWhiteSpace(item.Title) && (item.Published ?? item.Updated) is not null
+                ? TitleAndDateKey(item)
+                : null).ToList());
         // The content policy knows an item by its title and text as given and by them without the
         // counts a page shows beside a story (PageCounts), so a count that moves, or appears with
         // the first comment, makes no new item. Only counts: other furniture (a photo's caption, a
@@ -99,11 +106,16 @@ public static partial class StoryIdentity
                 automatic.Add(titleAndDate);
             }
 
-            if (automatic.Count == 0 && string.IsNullOrWhiteSpace(items[i].Title))
+            if (automatic.Count == 0 && string.IsNullOrWhiteSpace(items[i].Title)
+                && ((items[i].Published ?? items[i].Updated) is null || repeatedUntitledDates.Contains(TitleAndDateKey(items[i])))
+                && TextAloneKey(items[i]) is { } textAlone)
             {
-                // An item of text alone (RSS asks only for a title or a description): its text is all
-                // that tells it from the next, so it is in the key. Without it every such item of the
-                // feed had one key, and only the first was ever stored.
+                // An item of text alone (RSS asks only for a title or a description) with no date to
+                // tell it from the next, or one it shares with another: its text does, without the
+                // counts a page shows beside it, so a count that moves is no new item (a typo fixed
+                // is). Without it every such item of the feed had one key, and only the first was
+                // ever stored. The key it was stored under before is kept beside it.
+                automatic.Add(textAlone);
                 automatic.Add(EarlierTitleDateAndTextKey(items[i]));
             }
             else if (automatic.Count == 0)
@@ -260,12 +272,22 @@ public static partial class StoryIdentity
     private static string TitleAndDateKey(ParsedItem item) =>
         TextKey(Normalize(item.Title ?? string.Empty) + "\n" + DateText(item));
 
-    /// <summary>
-    /// What <see cref="TitleAndDateKey"/> was before it left the text out: kept to know stories stored
-    /// then, and the key of an item without a title.
-    /// </summary>
+    /// <summary>What <see cref="TitleAndDateKey"/> was before it left the text out: kept to know stories stored then.</summary>
     private static string EarlierTitleDateAndTextKey(ParsedItem item) =>
         TextKey(HtmlText.CollapseWhiteSpace(item.Title ?? string.Empty) + "\n" + DateText(item) + "\n" + HtmlText.ToPlainText(item.Summary ?? item.Content));
+
+    /// <summary>
+    /// The key of an item known by its text alone: its summary (its content when the summary is
+    /// empty) without the counts a page shows beside it, and its date; null when that text is empty
+    /// or nothing but counts.
+    /// </summary>
+    private static string? TextAloneKey(ParsedItem item)
+    {
+        var text = string.IsNullOrWhiteSpace(HtmlText.ToPlainText(item.Summary)) ? item.Content : item.Summary;
+        return string.IsNullOrWhiteSpace(HtmlText.ToPlainText(text)) || UncountedContentKeyHash(item, text) is not { } uncounted
+            ? null
+            : TextKey("text alone\n" + uncounted + "\n" + DateText(item));
+    }
 
     private static string DateText(ParsedItem item) =>
         (item.Published ?? item.Updated)?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) ?? string.Empty;

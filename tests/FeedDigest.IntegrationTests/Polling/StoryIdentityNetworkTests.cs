@@ -1058,6 +1058,20 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
         Assert.Equal("Night buses run again from Monday.", Assert.Single(await DueAfterAsync(host, cutoff)).Title);
     }
 
+    [Fact]
+    public async Task ItemsOfTextAlone_ACountMovingOrADatedOnesTextEdited_IsNotSentAgain()
+    {
+        var dated = new Item(null, "", null, Start.AddHours(-2), "Harbor crane operators strike over night shift.");
+        var url = Serve(new Item(null, "", null, Description: "<p>Ferry service to the islands resumes.</p><p>3 hours ago</p>"), dated);
+        using var host = await StartAsync(url);
+        var cutoff = await FirstPollAsync(host, expectedNew: 2);
+
+        Serve(new Item(null, "", null, Description: "<p>Ferry service to the islands resumes.</p><p>4 hours ago</p>"), dated with { Description = "Harbor crane operators strike over night shifts." });
+        await PollAgainAsync(host);
+
+        Assert.Empty(await DueAfterAsync(host, cutoff));
+    }
+
     private sealed record Item(string? Guid, string Title, string? Link, DateTimeOffset? Published = null, string Description = "Text of the story.");
 
     private Uri Serve(params Item[] items) => server.Set("feed.xml", Rss(items));

@@ -86,15 +86,34 @@ public sealed class StoryIdentityTests
     }
 
     [Fact]
-    public void Assign_NoGuidNoLinkNoTitle_KnownByItsText()
+    public void Assign_NoGuidNoLinkNoTitleNoDate_KnownByItsTextWithoutCounts()
     {
-        var ferries = Keys(new ParsedItem { Summary = "<p>Ferry service resumes.</p>" });
-        var sameText = Keys(new ParsedItem { Summary = "Ferry service resumes." });
-        var strike = Keys(new ParsedItem { Summary = "<p>Crane operators strike.</p>" });
+        var ferries = Keys(new ParsedItem { Summary = "<p>Ferry service resumes.</p><p>3 hours ago</p>" })[0];
+        var later = Keys(new ParsedItem { Summary = "<p>Ferry service resumes.</p><p>4 hours ago</p>" })[0];
+        var inContent = Keys(new ParsedItem { Summary = "", Content = "<p>Ferry service resumes.</p>" })[0];
+        var strike = Keys(new ParsedItem { Summary = "", Content = "<p>Crane operators strike.</p>" })[0];
 
-        Assert.StartsWith("hash:", Assert.Single(ferries[0]), StringComparison.Ordinal);
-        Assert.Equal(ferries[0], sameText[0]);
-        Assert.NotEqual(ferries[0], strike[0]);
+        // The text without its counts, then the key such items were stored under before.
+        Assert.Equal(2, ferries.Count);
+        Assert.Equal(ferries[0], later[0]);
+        Assert.NotEqual(inContent[0], strike[0]);
+        Assert.All(ferries, key => Assert.StartsWith("hash:", key, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Assign_NoGuidNoLinkNoTitle_Dated_KnownByItsDate_UnlessAnotherItemSharesIt()
+    {
+        var alone = Keys(new ParsedItem { Summary = "Ferry service resumes.", Published = Published })[0];
+        var edited = Keys(new ParsedItem { Summary = "Ferry service resumed.", Published = Published })[0];
+        var sharing = StoryIdentity.Assign(
+            [new ParsedItem { Summary = "Ferry service resumes.", Published = Published }, new ParsedItem { Summary = "Crane operators strike.", Published = Published }],
+            IdentityPolicy.Auto,
+            guidsUnstable: false).Keys;
+
+        // Its date is its own: a change of text is an edit, as for an item with a title.
+        Assert.Equal(alone[0], edited[0]);
+        Assert.NotEqual(sharing[0][0], sharing[1][0]);
+        Assert.NotEqual(alone[0], sharing[0][0]);
     }
 
     [Theory]
