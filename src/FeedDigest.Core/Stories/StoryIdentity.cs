@@ -51,13 +51,6 @@ public static partial class StoryIdentity
                 ? TitleAndDateKey(item)
                 : null).ToList();
         var repeatedTitlesAndDates = Repeated(titlesAndDates);
-        // The dates that several items without GUID, link or title share: a date tells such items
-        // apart only when it is theirs alone.
-        var repeatedUntitledDates = Repeated(items.Select((item, i) =>
-            (guids[i] is null || guidsUnstable || repeatedGuids.Contains(guids[i]!)) && (links[i] is null || repeatedLinks.Contains(links[i]!))
-                && string.IsNullOrWhiteSpace(item.Title) && (item.Published ?? item.Updated) is not null
-                ? TitleAndDateKey(item)
-                : null).ToList());
         // The content policy knows an item by its title and text as given and by them without the
         // counts a page shows beside a story (PageCounts), so a count that moves, or appears with
         // the first comment, makes no new item. Only counts: other furniture (a photo's caption, a
@@ -106,15 +99,15 @@ public static partial class StoryIdentity
                 automatic.Add(titleAndDate);
             }
 
-            if (automatic.Count == 0 && string.IsNullOrWhiteSpace(items[i].Title)
-                && ((items[i].Published ?? items[i].Updated) is null || repeatedUntitledDates.Contains(TitleAndDateKey(items[i])))
+            if (automatic.Count == 0 && string.IsNullOrWhiteSpace(items[i].Title) && (items[i].Published ?? items[i].Updated) is null
                 && TextAloneKey(items[i]) is { } textAlone)
             {
-                // An item of text alone (RSS asks only for a title or a description) with no date to
-                // tell it from the next, or one it shares with another: its text does, without the
-                // counts a page shows beside it, so a count that moves is no new item (a typo fixed
-                // is). Without it every such item of the feed had one key, and only the first was
-                // ever stored. The key it was stored under before is kept beside it.
+                // An item of text alone (RSS asks only for a title or a description) and no date: its
+                // text is all that tells it from the next, without the counts a page shows beside it,
+                // so a count that moves is no new item (a typo fixed is). Without it every such item
+                // of the feed had one key, and only the first was ever stored. The key it was stored
+                // under before is kept beside it. A dated one keeps its title-and-date key: whether
+                // its date is its own can change from fetch to fetch, and its key must not.
                 automatic.Add(textAlone);
                 automatic.Add(EarlierTitleDateAndTextKey(items[i]));
             }

@@ -41,7 +41,9 @@ public sealed class GracefulShutdownTests
         using var directory = new TempDirectory();
         await using var feeds = await LoopbackFeedServer.StartAsync();
         await using var smtp = InProcessSmtpServer.Start();
-        smtp.AcceptDelay = TimeSpan.FromSeconds(20);
+        // Far longer than the stop may take on a loaded machine: at 20 s a CI run sharing two cores
+        // with builds saw the slow copy accepted before the stop's check.
+        smtp.AcceptDelay = TimeSpan.FromSeconds(45);
         var settings = Settings(feeds, smtp, shutdownTimeout: "00:00:01");
 
         using (var host = TestHost.Build(directory.Path, settings, TimeProvider.System, withScheduler: true))
