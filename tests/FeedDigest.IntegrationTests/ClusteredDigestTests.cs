@@ -181,6 +181,37 @@ public sealed class ClusteredDigestTests : IAsyncLifetime, IDisposable
         Assert.True(entries.Count == 4, digest.TextBody);
     }
 
+    [Fact]
+    public async Task AnEmptyDescriptionBesideTheTextInContentEncoded_TheTextIsTheSummary_MatchedAndShown()
+    {
+        var feed = server.Set("blog.xml", """
+            <?xml version="1.0" encoding="utf-8"?>
+            <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Harbor Blog</title><link>https://wire.example/</link><description>blog</description>
+            <item><guid isPermaLink="false">b1</guid><title>A week at the port</title><link>https://wire.example/b1</link><pubDate>Mon, 23 Nov 2026 10:00:00 GMT</pubDate>
+            <description></description><content:encoded><![CDATA[<p>Regulators widened online censorship of shipping forums this week.</p>]]></content:encoded></item>
+            </channel></rss>
+            """);
+        var settings = new Dictionary<string, string?>
+        {
+            ["FeedDigest:Feeds:0:Id"] = "blog",
+            ["FeedDigest:Feeds:0:Url"] = feed.AbsoluteUri,
+            ["FeedDigest:Topics:0:Id"] = "censorship",
+            ["FeedDigest:Topics:0:Name"] = "Online censorship",
+            ["FeedDigest:Topics:0:Keywords:0"] = "censorship",
+            ["FeedDigest:Subscribers:0:Email"] = "editor@example.org",
+            ["FeedDigest:Subscribers:0:Topics:0"] = "censorship",
+            ["FeedDigest:Subscribers:0:SendAt"] = "07:00",
+            ["FeedDigest:Subscribers:0:TimeZone"] = "Asia/Shanghai",
+        };
+        var digest = await PollThenPreviewAsync(settings, newStories: 1);
+
+        // The parser reads the empty description as an empty summary (as feedparser does); taken
+        // over the text, the story had no summary and its keyword in the text was never found.
+        Assert.NotNull(digest);
+        Assert.Contains("A week at the port", digest.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Regulators widened online censorship", digest.TextBody, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)] // as the service polls: clustering alongside the poll
