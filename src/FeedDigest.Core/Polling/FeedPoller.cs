@@ -502,7 +502,7 @@ public sealed class FeedPoller(
         // An empty description beside the text in content:encoded (or Atom's content) is no summary:
         // the story is stored, matched and shown with the text. Its edit fingerprint keeps reading
         // the description as given (ToStory), so stories stored before are not taken for edited.
-        var summaries = PageFurniture.StripAll(items.Select((item, i) => (string.IsNullOrWhiteSpace(HtmlText.ToPlainText(item.Summary)) ? item.Content ?? item.Summary : item.Summary, titles[i])).ToList(), feed.Furniture);
+        var summaries = PageFurniture.StripAll(items.Select((item, i) => (StoryText.TextOf(item), titles[i])).ToList(), feed.Furniture);
         var stories = items.Select((item, i) => ToStory(feed.Id, item, titles[i], summaries[i].Text, identity.Keys[i], now) with { HeldBack = (item.Published ?? item.Updated ?? now) < newSince, PreviousKeys = previousKeys?[i] ?? [] }).ToList();
         var timedOut = summaries.Count(s => s.PatternTimedOut);
         if (timedOut > 0)

@@ -270,13 +270,12 @@ public static partial class StoryIdentity
         TextKey(HtmlText.CollapseWhiteSpace(item.Title ?? string.Empty) + "\n" + DateText(item) + "\n" + HtmlText.ToPlainText(item.Summary ?? item.Content));
 
     /// <summary>
-    /// The key of an item known by its text alone: its summary (its content when the summary is
-    /// empty) without the counts a page shows beside it, and its date; null when that text is empty
-    /// or nothing but counts.
+    /// The key of an item known by its text alone (<see cref="StoryText.TextOf"/>) without the counts
+    /// a page shows beside it, and its date; null when that text is empty or nothing but counts.
     /// </summary>
     private static string? TextAloneKey(ParsedItem item)
     {
-        var text = string.IsNullOrWhiteSpace(HtmlText.ToPlainText(item.Summary)) ? item.Content : item.Summary;
+        var text = StoryText.TextOf(item);
         return string.IsNullOrWhiteSpace(HtmlText.ToPlainText(text)) || UncountedContentKeyHash(item, text) is not { } uncounted
             ? null
             : TextKey("text alone\n" + uncounted + "\n" + DateText(item));

@@ -1,4 +1,5 @@
 using FeedDigest.Core.Normalizing;
+using FeedDigest.Core.Parsing;
 
 namespace FeedDigest.Core.Stories;
 
@@ -14,6 +15,16 @@ public static class StoryText
 
     /// <summary>The title of a story with no words of its own: no title, and no text in its summary (a photo post).</summary>
     public const string Untitled = "(untitled)";
+
+    /// <summary>
+    /// An item's text as HTML: its summary, or its content when the summary has no text (an empty
+    /// description, or only an image, beside the text in content:encoded or Atom's content).
+    /// </summary>
+    public static string? TextOf(ParsedItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return string.IsNullOrWhiteSpace(HtmlText.ToPlainText(item.Summary)) ? item.Content ?? item.Summary : item.Summary;
+    }
 
     /// <summary>The story's title (the start of its summary when it has none) and its summary, cut to <see cref="MaxSummaryLength"/>.</summary>
     public static (string Title, string Summary) Of(string title, string summary)
