@@ -500,8 +500,7 @@ public sealed class FeedPoller(
         // Furniture is judged over the whole document: what recurs in many of its items is the site's, not the story's.
         var titles = items.Select(item => HtmlText.CollapseWhiteSpace(item.Title ?? string.Empty)).ToList();
         // An empty description beside the text in content:encoded (or Atom's content) is no summary:
-        // the story is stored, matched and shown with the text. Its edit fingerprint keeps reading
-        // the description as given (ToStory), so stories stored before are not taken for edited.
+        // the story is stored, matched, shown and fingerprinted with the text (ToStory).
         var summaries = PageFurniture.StripAll(items.Select((item, i) => (StoryText.TextOf(item), titles[i])).ToList(), feed.Furniture);
         var stories = items.Select((item, i) => ToStory(feed.Id, item, titles[i], summaries[i].Text, identity.Keys[i], now) with { HeldBack = (item.Published ?? item.Updated ?? now) < newSince, PreviousKeys = previousKeys?[i] ?? [] }).ToList();
         var timedOut = summaries.Count(s => s.PatternTimedOut);
@@ -531,7 +530,9 @@ public sealed class FeedPoller(
             // An edit is a change in what the feed says and in what a reader sees of it: a new furniture
             // rule, a block that starts recurring across the document, or furniture that changes at
             // every fetch, must not send a story again (StoryIdentity.SameContent).
-            ContentHash = StoryIdentity.ContentHash(title, HtmlText.Truncate(HtmlText.ToPlainText(item.Summary ?? item.Content), StoryText.MaxSummaryLength), summary),
+            ContentHash = StoryIdentity.ContentHash(title, HtmlText.Truncate(HtmlText.ToPlainText(StoryText.TextOf(item)), StoryText.MaxSummaryLength), summary),
+            // Stored before its text was read from its content, it had the empty description's text and title.
+            EarlierContentHash = StoryText.IsFromContent(item) ? StoryIdentity.ContentHash(StoryText.Of(itemTitle, string.Empty).Title, string.Empty, string.Empty) : null,
         };
     }
 

@@ -23,7 +23,14 @@ public static class StoryText
     public static string? TextOf(ParsedItem item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        return string.IsNullOrWhiteSpace(HtmlText.ToPlainText(item.Summary)) ? item.Content ?? item.Summary : item.Summary;
+        return IsFromContent(item) ? item.Content : item.Summary ?? item.Content;
+    }
+
+    /// <summary>Whether <see cref="TextOf"/> is the item's content beside a summary with no text (rather than the summary, or the content of an item without one).</summary>
+    public static bool IsFromContent(ParsedItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return item.Summary is not null && item.Content is not null && string.IsNullOrWhiteSpace(HtmlText.ToPlainText(item.Summary));
     }
 
     /// <summary>The story's title (the start of its summary when it has none) and its summary, cut to <see cref="MaxSummaryLength"/>.</summary>

@@ -574,6 +574,71 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
         Assert.Empty(await DueAfterAsync(host, again.Sequence));
     }
 
+    [Fact]
+    public async Task EditedStoriesIncludeOnce_AnEditOfTheTextInContentEncoded_BesideAnEmptyDescription_GoesOutOnceMore()
+    {
+        // The edit fingerprint read the empty description, so an edit of the text was never noticed.
+        var url = server.Set("feed.xml", EmptyDescriptionBesideContent("Port reopens", "<p>Ships returned to the port on Monday.</p>"));
+        using var host = await StartAsync([url], new() { ["FeedDigest:Stories:EditedStories"] = "IncludeOnce" });
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+        await ClaimAsHeadlineAsync(host, Assert.Single(await DueAfterAsync(host, 0)), cutoff);
+
+        server.Set("feed.xml", EmptyDescriptionBesideContent("Port reopens", "<p>Ships and ferries returned to the port on Monday.</p>"));
+        await PollAgainAsync(host);
+
+        var again = Assert.Single(await DueAfterAsync(host, cutoff));
+        Assert.Equal(("Ships and ferries returned to the port on Monday.", 1), (again.Summary, again.Revision));
+    }
+
+    [Theory]
+    [InlineData("Port reopens")]
+    [InlineData("")]
+    public async Task EditedStoriesIncludeOnce_AStoryStoredWithoutTheTextOfItsContent_GetsTheText_WithoutGoingOutAgain(string title)
+    {
+        // A version before 2026-11-28 stored such an item with the empty description's text (and, without
+        // a title, as "(untitled)"): reading the text now is no edit of the story.
+        var url = server.Set("feed.xml", EmptyDescriptionBesideContent(title, "<p>Ships returned to the port on Monday.</p>"));
+        using var host = await StartAsync([url], new() { ["FeedDigest:Stories:EditedStories"] = "IncludeOnce" });
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+        var story = Assert.Single(await DueAfterAsync(host, 0));
+        await ClaimAsHeadlineAsync(host, story, cutoff);
+        var earlierTitle = title.Length > 0 ? title : StoryText.Untitled;
+        await ExecuteAsync($"UPDATE stories SET title = '{earlierTitle}', summary = '', content_hash = '{StoryIdentity.ContentHash(earlierTitle, string.Empty, string.Empty)}' WHERE id = {story.Id}");
+
+        // The document changes elsewhere, so it is read again (an unchanged one is not modified).
+        server.Set("feed.xml", EmptyDescriptionBesideContent(title, "<p>Ships returned to the port on Monday.</p>", "News of the port"));
+        await PollAgainAsync(host);
+
+        Assert.Empty(await DueAfterAsync(host, cutoff));
+        var updated = Assert.Single(await DueAfterAsync(host, 0));
+        Assert.Equal(("Ships returned to the port on Monday.", 0), (updated.Summary, updated.Revision));
+
+        // Its later edits are edits again.
+        server.Set("feed.xml", EmptyDescriptionBesideContent(title, "<p>Ships and ferries returned to the port on Monday.</p>"));
+        await PollAgainAsync(host);
+        Assert.Equal(1, Assert.Single(await DueAfterAsync(host, cutoff)).Revision);
+    }
+
+    private static string EmptyDescriptionBesideContent(string title, string content, string channelDescription = "d") =>
+        $"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Site</title><link>https://site.example/</link><description>{channelDescription}</description><item><guid>a1</guid><title>{title}</title><link>https://site.example/1</link><pubDate>{Start.ToString("R", CultureInfo.InvariantCulture)}</pubDate><description></description><content:encoded><![CDATA[{content}]]></content:encoded></item></channel></rss>""";
+
+    private static async Task ClaimAsHeadlineAsync(IHost host, StoredStory story, long cutoff)
+    {
+        var digests = host.Services.GetRequiredService<IDigestStore>();
+        var state = await digests.GetOrCreateStateAsync("reader@example.org", Start, Start, default);
+        Assert.True(await digests.TryClaimAsync(state, Start, cutoff, new ClaimedDigest("d1", state.SubscriberKey, "<d1@test>", Start, [new DigestEntry(story.Id, "all", 0)], 0), default));
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        var file = Assert.Single(Directory.GetFiles(directory.Path, "*.db", SearchOption.AllDirectories));
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
     [Theory]
     [InlineData(ItemNaming.ByGuid)]
     [InlineData(ItemNaming.ByLinkAlone)]

@@ -530,7 +530,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
 
         var stored = await ReadGuidsAndHashesAsync(scope, byLink.Values, cancellationToken).ConfigureAwait(false);
 
-        bool SameText(int item, string? hash) => StoryIdentity.SameContent(hash, stories[item].ContentHash);
+        bool SameText(int item, string? hash) => stories[item].HasTextOf(hash);
         var changed = byLink.Where(m => stored.TryGetValue(m.Value, out var s) && s.HasGuid && (!byTitleAndDate.Contains(m.Key) || SameText(m.Key, s.Hash))).ToList();
         var regenerated = changed.Count >= 2 && changed.Count * 2 >= withGuid;
         foreach (var (item, storyId) in byLink)
@@ -603,7 +603,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         var storedTexts = await ReadGuidsAndHashesAsync(scope, byText.Values, cancellationToken).ConfigureAwait(false);
         foreach (var (i, storyId) in byText)
         {
-            if (storedTexts.TryGetValue(storyId, out var story) && StoryIdentity.SameContent(story.Hash, stories[i].ContentHash))
+            if (storedTexts.TryGetValue(storyId, out var story) && stories[i].HasTextOf(story.Hash))
             {
                 matches[i] = storyId;
             }
@@ -707,14 +707,17 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
                 continue;
             }
 
-            if (byGuidAtNewLink && guidReused is null && StoryIdentity.IsAnotherTitle(state.Title, story.Title))
+            // Stored by an earlier version without the text of its content (its title may have been
+            // "(untitled)" then): no edit, and no other article under its GUID.
+            var storedWithoutItsText = state.Hash is not null && state.Hash == story.EarlierContentHash;
+            if (byGuidAtNewLink && guidReused is null && !storedWithoutItsText && StoryIdentity.IsAnotherTitle(state.Title, story.Title))
             {
                 guidReused = new GuidReuse(state.Title, story.Title);
             }
 
-            // A story stored before edits were tracked, or hashed another way, gets the hash as it
-            // is now, and that is no edit.
-            var isEdit = state.Hash is not null && StoryIdentity.IsCurrentContentHash(state.Hash);
+            // A story stored before edits were tracked, or hashed another way, or without its text,
+            // gets the hash as it is now, and that is no edit.
+            var isEdit = state.Hash is not null && StoryIdentity.IsCurrentContentHash(state.Hash) && !storedWithoutItsText;
             // Only once someone got the story: an edit before any digest carried it (a typo fixed
             // within the hour) is what they will get, not an update, and must not use up the one.
             var sendAgain = isEdit && editedStories == EditedStoryPolicy.IncludeOnce && state.Revision == 0 && state.Due
