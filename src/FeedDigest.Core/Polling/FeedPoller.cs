@@ -530,10 +530,31 @@ public sealed class FeedPoller(
             // An edit is a change in what the feed says and in what a reader sees of it: a new furniture
             // rule, a block that starts recurring across the document, or furniture that changes at
             // every fetch, must not send a story again (StoryIdentity.SameContent).
-            ContentHash = StoryIdentity.ContentHash(title, HtmlText.Truncate(HtmlText.ToPlainText(StoryText.TextOf(item)), StoryText.MaxSummaryLength), summary),
-            // Stored before its text was read from its content, it had the empty description's text and title.
-            EarlierContentHash = StoryText.IsFromContent(item) ? StoryIdentity.ContentHash(StoryText.Of(itemTitle, string.Empty).Title, string.Empty, string.Empty) : null,
+            ContentHash = StoryIdentity.ContentHash(title, RawText(item), summary),
+            EarlierTextHashes = StoryText.IsFromContent(item) ? EarlierTextHashes(item, itemTitle, title) : [],
         };
+    }
+
+    // Text read from an item's content beside a description without text is marked as the content's:
+    // no fingerprint an earlier version made of that description (NewStory.EarlierTextHashes), such as
+    // a photo post's without any text, is then the one made now, and a caption added later is an edit.
+    private const string ContentTextMark = "content:\n";
+
+    /// <summary>The item's text as the feed gives it, for the fingerprint's half that page furniture does not change.</summary>
+    private static string RawText(ParsedItem item) =>
+        (StoryText.IsFromContent(item) ? ContentTextMark : string.Empty) + HtmlText.Truncate(HtmlText.ToPlainText(StoryText.TextOf(item)), StoryText.MaxSummaryLength);
+
+    /// <summary>
+    /// The fingerprints of the text as the feed gave it that earlier versions stored an item with
+    /// whose text is in its content beside a description without text: its description's, with the
+    /// title as it is made now (until this version), or, for an item without one, made from the
+    /// description or "(untitled)" when page furniture was all it had (before b91438c, 2026-11-28).
+    /// </summary>
+    private static List<string> EarlierTextHashes(ParsedItem item, string itemTitle, string title)
+    {
+        var description = HtmlText.Truncate(HtmlText.ToPlainText(item.Summary), StoryText.MaxSummaryLength);
+        string[] titles = itemTitle.Length > 0 ? [title] : [title, StoryText.Of(itemTitle, description).Title, StoryText.Untitled];
+        return titles.Distinct(StringComparer.Ordinal).Select(earlierTitle => StoryIdentity.ContentHash(earlierTitle, description)).ToList();
     }
 
     /// <summary>A notice sent whose record failed: the AlertSent it set, which notice, and the failing spell it was about (null for a recovery).</summary>

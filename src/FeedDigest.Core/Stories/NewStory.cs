@@ -18,20 +18,20 @@ public sealed record NewStory(
     public string ContentHash { get; init; } = StoryIdentity.ContentHash(Title, Summary);
 
     /// <summary>
-    /// The fingerprint a version before 2026-11-28 stored this story with, when it differs: an item
-    /// whose description is empty beside its text in content:encoded (or Atom's content) was stored
-    /// without that text then. A stored story that has it gets the text and the current fingerprint,
-    /// and that is no edit: it is not sent again.
+    /// Fingerprints of the text as the feed gave it (<see cref="StoryIdentity.AsGivenPart"/>) that
+    /// earlier versions stored this story with, when they differ from <see cref="ContentHash"/>'s: an
+    /// item whose description has no text beside its text in content:encoded (or Atom's content) was
+    /// fingerprinted by the description, and until 2026-11-28 stored from it. A story stored so gets
+    /// the text and the current fingerprint, and that is no edit.
     /// </summary>
-    public string? EarlierContentHash { get; init; }
+    public IReadOnlyList<string> EarlierTextHashes { get; init; } = [];
 
-    /// <summary>
-    /// Whether a stored story fingerprinted <paramref name="storedHash"/> has this story's text: as
-    /// it is now (<see cref="StoryIdentity.SameContent"/>), or as a version before 2026-11-28 stored
-    /// it (<see cref="EarlierContentHash"/>).
-    /// </summary>
-    public bool HasTextOf(string? storedHash) =>
-        StoryIdentity.SameContent(storedHash, ContentHash) || (storedHash is not null && storedHash == EarlierContentHash);
+    /// <summary>Whether a stored story fingerprinted <paramref name="storedHash"/> was stored by an earlier version from this story's item (<see cref="EarlierTextHashes"/>).</summary>
+    public bool StoredEarlierAs(string? storedHash) =>
+        storedHash is not null && EarlierTextHashes.Contains(StoryIdentity.AsGivenPart(storedHash), StringComparer.Ordinal);
+
+    /// <summary>Whether a stored story fingerprinted <paramref name="storedHash"/> has this story's text: as it is now, or as an earlier version stored it.</summary>
+    public bool HasTextOf(string? storedHash) => StoryIdentity.SameContent(storedHash, ContentHash) || StoredEarlierAs(storedHash);
 
     /// <summary>Stored as already seen, never delivered: an old item on a newly added feed.</summary>
     public bool HeldBack { get; init; }

@@ -223,6 +223,13 @@ public static partial class StoryIdentity
             hash.Length == 33 && hash[16] == ':' ? (hash.AsMemory(0, 16), hash.AsMemory(17)) : (hash.AsMemory(), ReadOnlyMemory<char>.Empty);
     }
 
+    /// <summary>The fingerprint of the text as the feed gave it, of a fingerprint <see cref="ContentHash(string, string, string)"/> made (or of one made before it had two halves).</summary>
+    public static string AsGivenPart(string hash)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        return hash.Length == 33 && hash[16] == ':' ? hash[..16] : hash;
+    }
+
     /// <summary>Whether <paramref name="storedHash"/> was made by <see cref="ContentHash(string, string)"/> as it is now, alone or with the visible text's (SHA-256 made 32 digits), so comparing them can tell an edit.</summary>
     public static bool IsCurrentContentHash(string storedHash) => storedHash.Length == 16 || (storedHash.Length == 33 && storedHash[16] == ':');
 

@@ -578,35 +578,48 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
     public async Task EditedStoriesIncludeOnce_AnEditOfTheTextInContentEncoded_BesideAnEmptyDescription_GoesOutOnceMore()
     {
         // The edit fingerprint read the empty description, so an edit of the text was never noticed.
-        var url = server.Set("feed.xml", EmptyDescriptionBesideContent("Port reopens", "<p>Ships returned to the port on Monday.</p>"));
+        var url = server.Set("feed.xml", OneItem("a1", "Port reopens", "", "<p>Ships returned to the port on Monday.</p>"));
         using var host = await StartAsync([url], new() { ["FeedDigest:Stories:EditedStories"] = "IncludeOnce" });
         var cutoff = await FirstPollAsync(host, expectedNew: 1);
         await ClaimAsHeadlineAsync(host, Assert.Single(await DueAfterAsync(host, 0)), cutoff);
 
-        server.Set("feed.xml", EmptyDescriptionBesideContent("Port reopens", "<p>Ships and ferries returned to the port on Monday.</p>"));
+        server.Set("feed.xml", OneItem("a1", "Port reopens", "", "<p>Ships and ferries returned to the port on Monday.</p>"));
         await PollAgainAsync(host);
 
         var again = Assert.Single(await DueAfterAsync(host, cutoff));
         Assert.Equal(("Ships and ferries returned to the port on Monday.", 1), (again.Summary, again.Revision));
     }
 
-    [Theory]
-    [InlineData("Port reopens")]
-    [InlineData("")]
-    public async Task EditedStoriesIncludeOnce_AStoryStoredWithoutTheTextOfItsContent_GetsTheText_WithoutGoingOutAgain(string title)
+    [Fact]
+    public async Task EditedStoriesIncludeOnce_APhotoPostWithoutText_ACaptionAddedToItsContent_GoesOutOnceMore()
     {
-        // A version before 2026-11-28 stored such an item with the empty description's text (and, without
-        // a title, as "(untitled)"): reading the text now is no edit of the story.
-        var url = server.Set("feed.xml", EmptyDescriptionBesideContent(title, "<p>Ships returned to the port on Monday.</p>"));
+        var url = server.Set("feed.xml", OneItem("a1", "Photo of the day", "", "<p><img src=\"https://site.example/heron.jpg\"></p>"));
         using var host = await StartAsync([url], new() { ["FeedDigest:Stories:EditedStories"] = "IncludeOnce" });
         var cutoff = await FirstPollAsync(host, expectedNew: 1);
-        var story = Assert.Single(await DueAfterAsync(host, 0));
-        await ClaimAsHeadlineAsync(host, story, cutoff);
-        var earlierTitle = title.Length > 0 ? title : StoryText.Untitled;
-        await ExecuteAsync($"UPDATE stories SET title = '{earlierTitle}', summary = '', content_hash = '{StoryIdentity.ContentHash(earlierTitle, string.Empty, string.Empty)}' WHERE id = {story.Id}");
+        await ClaimAsHeadlineAsync(host, Assert.Single(await DueAfterAsync(host, 0)), cutoff);
 
-        // The document changes elsewhere, so it is read again (an unchanged one is not modified).
-        server.Set("feed.xml", EmptyDescriptionBesideContent(title, "<p>Ships returned to the port on Monday.</p>", "News of the port"));
+        server.Set("feed.xml", OneItem("a1", "Photo of the day", "", "<p><img src=\"https://site.example/heron.jpg\"></p><p>A heron at dawn on the river.</p>"));
+        await PollAgainAsync(host);
+
+        var again = Assert.Single(await DueAfterAsync(host, cutoff));
+        Assert.Equal(("A heron at dawn on the river.", 1), (again.Summary, again.Revision));
+    }
+
+    [Theory]
+    [InlineData("Port reopens", "")]
+    [InlineData("", "")]
+    [InlineData("Port reopens", "&amp;nbsp;")]
+    [InlineData("", "&lt;p&gt;&amp;nbsp;&lt;/p&gt;")]
+    public async Task EditedStoriesIncludeOnce_AStoryStoredFromItsEmptyDescription_GetsTheTextOfItsContent_WithoutGoingOutAgain(string title, string description)
+    {
+        // A version before 2026-11-28 stored such an item as it stores one without content:encoded:
+        // from the description, titled "(untitled)" or by the description when the item has no title.
+        var url = server.Set("feed.xml", OneItem("a1", title, description, content: null));
+        using var host = await StartAsync([url], new() { ["FeedDigest:Stories:EditedStories"] = "IncludeOnce" });
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+        await ClaimAsHeadlineAsync(host, Assert.Single(await DueAfterAsync(host, 0)), cutoff);
+
+        server.Set("feed.xml", OneItem("a1", title, description, "<p>Ships returned to the port on Monday.</p>"));
         await PollAgainAsync(host);
 
         Assert.Empty(await DueAfterAsync(host, cutoff));
@@ -614,29 +627,77 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
         Assert.Equal(("Ships returned to the port on Monday.", 0), (updated.Summary, updated.Revision));
 
         // Its later edits are edits again.
-        server.Set("feed.xml", EmptyDescriptionBesideContent(title, "<p>Ships and ferries returned to the port on Monday.</p>"));
+        server.Set("feed.xml", OneItem("a1", title, description, "<p>Ships and ferries returned to the port on Monday.</p>"));
         await PollAgainAsync(host);
         Assert.Equal(1, Assert.Single(await DueAfterAsync(host, cutoff)).Revision);
     }
 
-    private static string EmptyDescriptionBesideContent(string title, string content, string channelDescription = "d") =>
-        $"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Site</title><link>https://site.example/</link><description>{channelDescription}</description><item><guid>a1</guid><title>{title}</title><link>https://site.example/1</link><pubDate>{Start.ToString("R", CultureInfo.InvariantCulture)}</pubDate><description></description><content:encoded><![CDATA[{content}]]></content:encoded></item></channel></rss>""";
+    [Fact]
+    public async Task AStoryFingerprintedByItsEmptyDescription_StoredWithItsContentsText_GetsTheCurrentFingerprint()
+    {
+        // Versions of 2026-11-28 from b91438c on stored the content's text but fingerprinted the
+        // description as given: the story is brought up to date, so that a change in page furniture
+        // alone later (the fingerprint's other half) is not taken for an edit.
+        var url = server.Set("feed.xml", OneItem("a1", "Port reopens", "", "<p>Ships returned to the port on Monday.</p>"));
+        using var host = await StartAsync(url);
+        await FirstPollAsync(host, expectedNew: 1);
+        var current = await StoredContentHashAsync();
+        var earlier = StoryIdentity.ContentHash("Port reopens", string.Empty) + current[16..];
+        await ExecuteAsync($"UPDATE stories SET content_hash = '{earlier}'");
+
+        server.Set("feed.xml", OneItem("a1", "Port reopens", "", "<p>Ships returned to the port on Monday.</p>", channelDescription: "News of the port"));
+        await PollAgainAsync(host);
+
+        Assert.Equal(current, await StoredContentHashAsync());
+    }
+
+    [Fact]
+    public async Task AnItemKnownByTitleAndDate_StoredFromItsEmptyDescription_ANewGuidAndItsContent_IsTheSameStory()
+    {
+        // Without a link, an item whose GUID is not stored is the stored one by its title and date only
+        // with the same text: the text an earlier version stored it with counts.
+        var url = server.Set("feed.xml", OneItem("a1", "Port reopens", "&amp;nbsp;", content: null, link: null));
+        using var host = await StartAsync(url);
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+
+        server.Set("feed.xml", OneItem("a2", "Port reopens", "&amp;nbsp;", "<p>Ships returned to the port on Monday.</p>", link: null));
+        Assert.Equal(0, (await PollAgainAsync(host)).NewStories);
+        Assert.Empty(await DueAfterAsync(host, cutoff));
+    }
+
+    /// <param name="content">Omitted when null.</param>
+    private static string OneItem(string guid, string title, string description, string? content, string? link = "https://site.example/1", string channelDescription = "d") =>
+        $"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Site</title><link>https://site.example/</link><description>{channelDescription}</description><item><guid>{guid}</guid><title>{title}</title>{(link is null ? "" : $"<link>{link}</link>")}<pubDate>{Start.ToString("R", CultureInfo.InvariantCulture)}</pubDate><description>{description}</description>{(content is null ? "" : $"<content:encoded><![CDATA[{content}]]></content:encoded>")}</item></channel></rss>""";
+
+    private async Task<string> StoredContentHashAsync()
+    {
+        await using var connection = await OpenDatabaseAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT content_hash FROM stories";
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = await OpenDatabaseAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
+    private async Task<Microsoft.Data.Sqlite.SqliteConnection> OpenDatabaseAsync()
+    {
+        var file = Assert.Single(Directory.GetFiles(directory.Path, "*.db", SearchOption.AllDirectories));
+        var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=False");
+        await connection.OpenAsync();
+        return connection;
+    }
 
     private static async Task ClaimAsHeadlineAsync(IHost host, StoredStory story, long cutoff)
     {
         var digests = host.Services.GetRequiredService<IDigestStore>();
         var state = await digests.GetOrCreateStateAsync("reader@example.org", Start, Start, default);
         Assert.True(await digests.TryClaimAsync(state, Start, cutoff, new ClaimedDigest("d1", state.SubscriberKey, "<d1@test>", Start, [new DigestEntry(story.Id, "all", 0)], 0), default));
-    }
-
-    private async Task ExecuteAsync(string sql)
-    {
-        var file = Assert.Single(Directory.GetFiles(directory.Path, "*.db", SearchOption.AllDirectories));
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 
     [Theory]

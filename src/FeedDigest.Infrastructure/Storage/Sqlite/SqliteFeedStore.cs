@@ -702,22 +702,29 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         GuidReuse? guidReused = null;
         foreach (var (storyId, story, byGuidAtNewLink) in knownStories)
         {
-            if (!stored.TryGetValue(storyId, out var state) || StoryIdentity.SameContent(state.Hash, story.ContentHash))
+            if (!stored.TryGetValue(storyId, out var state))
             {
                 continue;
             }
 
-            // Stored by an earlier version without the text of its content (its title may have been
-            // "(untitled)" then): no edit, and no other article under its GUID.
-            var storedWithoutItsText = state.Hash is not null && state.Hash == story.EarlierContentHash;
-            if (byGuidAtNewLink && guidReused is null && !storedWithoutItsText && StoryIdentity.IsAnotherTitle(state.Title, story.Title))
+            // Stored by an earlier version from the item's empty description (its title may have been
+            // "(untitled)" then): no edit, and no other article under its GUID. Its fingerprint is
+            // brought up to date even when its text is the same, so that a change in page furniture
+            // alone is not taken for an edit later.
+            var storedEarlier = story.StoredEarlierAs(state.Hash);
+            if (StoryIdentity.SameContent(state.Hash, story.ContentHash) && !(storedEarlier && state.Hash != story.ContentHash))
+            {
+                continue;
+            }
+
+            if (byGuidAtNewLink && guidReused is null && !storedEarlier && StoryIdentity.IsAnotherTitle(state.Title, story.Title))
             {
                 guidReused = new GuidReuse(state.Title, story.Title);
             }
 
-            // A story stored before edits were tracked, or hashed another way, or without its text,
-            // gets the hash as it is now, and that is no edit.
-            var isEdit = state.Hash is not null && StoryIdentity.IsCurrentContentHash(state.Hash) && !storedWithoutItsText;
+            // A story stored before edits were tracked, or hashed another way, or from its empty
+            // description, gets the hash as it is now, and that is no edit.
+            var isEdit = state.Hash is not null && StoryIdentity.IsCurrentContentHash(state.Hash) && !storedEarlier;
             // Only once someone got the story: an edit before any digest carried it (a typo fixed
             // within the hour) is what they will get, not an update, and must not use up the one.
             var sendAgain = isEdit && editedStories == EditedStoryPolicy.IncludeOnce && state.Revision == 0 && state.Due
