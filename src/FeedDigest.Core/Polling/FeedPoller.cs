@@ -531,30 +531,41 @@ public sealed class FeedPoller(
             // rule, a block that starts recurring across the document, or furniture that changes at
             // every fetch, must not send a story again (StoryIdentity.SameContent).
             ContentHash = StoryIdentity.ContentHash(title, RawText(item), summary),
-            EarlierTextHashes = StoryText.IsFromContent(item) ? EarlierTextHashes(item, itemTitle, title) : [],
+            EarlierTextHashes = StoryText.IsFromContent(item) ? EarlierHashes(item, itemTitle, title, description => [description]) : [],
+            EarlierVisibleHashes = StoryText.IsFromContent(item) ? EarlierHashes(item, itemTitle, title, description => [description, string.Empty]) : [],
         };
     }
 
-    // Text read from an item's content beside a description without text is marked as the content's:
-    // no fingerprint an earlier version made of that description (NewStory.EarlierTextHashes), such as
-    // a photo post's without any text, is then the one made now, and a caption added later is an edit.
+    // The text as the feed gives it is marked when it has no text of its own and when it comes from the
+    // item's content beside a description without text: no fingerprint made now is then one an earlier
+    // version made of such a description (NewStory.EarlierTextHashes), and text added to the content
+    // later (a photo's caption, the article itself) is an edit.
+    private const string NoTextMark = "no text:\n";
     private const string ContentTextMark = "content:\n";
 
     /// <summary>The item's text as the feed gives it, for the fingerprint's half that page furniture does not change.</summary>
-    private static string RawText(ParsedItem item) =>
-        (StoryText.IsFromContent(item) ? ContentTextMark : string.Empty) + HtmlText.Truncate(HtmlText.ToPlainText(StoryText.TextOf(item)), StoryText.MaxSummaryLength);
+    private static string RawText(ParsedItem item)
+    {
+        var text = HtmlText.Truncate(HtmlText.ToPlainText(StoryText.TextOf(item)), StoryText.MaxSummaryLength);
+        return StoryText.IsFromContent(item) ? ContentTextMark + text
+            : string.IsNullOrWhiteSpace(text) ? NoTextMark + text
+            : text;
+    }
 
     /// <summary>
-    /// The fingerprints of the text as the feed gave it that earlier versions stored an item with
-    /// whose text is in its content beside a description without text: its description's, with the
-    /// title as it is made now (until this version), or, for an item without one, made from the
-    /// description or "(untitled)" when page furniture was all it had (before b91438c, 2026-11-28).
+    /// The fingerprints, of each of <paramref name="texts"/> made of the description as given, with
+    /// the titles earlier versions gave an item whose text is in its content beside a description
+    /// without text: the title as it is made now, or, for an item without one, made from the
+    /// description, or "(untitled)" when page furniture was all the description had.
     /// </summary>
-    private static List<string> EarlierTextHashes(ParsedItem item, string itemTitle, string title)
+    private static List<string> EarlierHashes(ParsedItem item, string itemTitle, string title, Func<string, string[]> texts)
     {
         var description = HtmlText.Truncate(HtmlText.ToPlainText(item.Summary), StoryText.MaxSummaryLength);
         string[] titles = itemTitle.Length > 0 ? [title] : [title, StoryText.Of(itemTitle, description).Title, StoryText.Untitled];
-        return titles.Distinct(StringComparer.Ordinal).Select(earlierTitle => StoryIdentity.ContentHash(earlierTitle, description)).ToList();
+        return titles.Distinct(StringComparer.Ordinal)
+            .SelectMany(earlierTitle => texts(description).Select(text => StoryIdentity.ContentHash(earlierTitle, text)))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
     }
 
     /// <summary>A notice sent whose record failed: the AlertSent it set, which notice, and the failing spell it was about (null for a recovery).</summary>

@@ -19,16 +19,35 @@ public sealed record NewStory(
 
     /// <summary>
     /// Fingerprints of the text as the feed gave it (<see cref="StoryIdentity.AsGivenPart"/>) that
-    /// earlier versions stored this story with, when they differ from <see cref="ContentHash"/>'s: an
-    /// item whose description has no text beside its text in content:encoded (or Atom's content) was
-    /// fingerprinted by the description, and until 2026-11-28 stored from it. A story stored so gets
-    /// the text and the current fingerprint, and that is no edit.
+    /// earlier versions stored this story with: an item whose description has no text beside its text
+    /// in content:encoded (or Atom's content) was fingerprinted by the description, and before
+    /// 2026-11-28 (b91438c) also stored from it. Empty for other items.
     /// </summary>
     public IReadOnlyList<string> EarlierTextHashes { get; init; } = [];
 
-    /// <summary>Whether a stored story fingerprinted <paramref name="storedHash"/> was stored by an earlier version from this story's item (<see cref="EarlierTextHashes"/>).</summary>
-    public bool StoredEarlierAs(string? storedHash) =>
-        storedHash is not null && EarlierTextHashes.Contains(StoryIdentity.AsGivenPart(storedHash), StringComparer.Ordinal);
+    /// <summary>
+    /// Fingerprints of the text as a reader saw it (<see cref="StoryIdentity.VisiblePart"/>) that
+    /// versions before b91438c stored this story with: its description's, without the page furniture.
+    /// </summary>
+    public IReadOnlyList<string> EarlierVisibleHashes { get; init; } = [];
+
+    /// <summary>
+    /// Whether a stored story fingerprinted <paramref name="storedHash"/> was stored by an earlier
+    /// version from this story's item: the text as the feed gave it is an earlier one, and what a
+    /// reader saw is either an earlier one (stored from the description) or this story's (stored with
+    /// the content's text, b91438c on). Such a story gets the text and the current fingerprint, and
+    /// that is no edit.
+    /// </summary>
+    public bool StoredEarlierAs(string? storedHash)
+    {
+        if (storedHash is null || !EarlierTextHashes.Contains(StoryIdentity.AsGivenPart(storedHash), StringComparer.Ordinal))
+        {
+            return false;
+        }
+
+        var visible = StoryIdentity.VisiblePart(storedHash);
+        return visible is null || visible == StoryIdentity.VisiblePart(ContentHash) || EarlierVisibleHashes.Contains(visible, StringComparer.Ordinal);
+    }
 
     /// <summary>Whether a stored story fingerprinted <paramref name="storedHash"/> has this story's text: as it is now, or as an earlier version stored it.</summary>
     public bool HasTextOf(string? storedHash) => StoryIdentity.SameContent(storedHash, ContentHash) || StoredEarlierAs(storedHash);

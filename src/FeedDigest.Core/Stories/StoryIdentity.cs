@@ -230,6 +230,13 @@ public static partial class StoryIdentity
         return hash.Length == 33 && hash[16] == ':' ? hash[..16] : hash;
     }
 
+    /// <summary>The fingerprint of the text as a reader sees it, of a fingerprint <see cref="ContentHash(string, string, string)"/> made; null for one made before it had two halves.</summary>
+    public static string? VisiblePart(string hash)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        return hash.Length == 33 && hash[16] == ':' ? hash[17..] : null;
+    }
+
     /// <summary>Whether <paramref name="storedHash"/> was made by <see cref="ContentHash(string, string)"/> as it is now, alone or with the visible text's (SHA-256 made 32 digits), so comparing them can tell an edit.</summary>
     public static bool IsCurrentContentHash(string storedHash) => storedHash.Length == 16 || (storedHash.Length == 33 && storedHash[16] == ':');
 

@@ -606,18 +606,20 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
     }
 
     [Theory]
-    [InlineData("Port reopens", "")]
-    [InlineData("", "")]
-    [InlineData("Port reopens", "&amp;nbsp;")]
-    [InlineData("", "&lt;p&gt;&amp;nbsp;&lt;/p&gt;")]
-    public async Task EditedStoriesIncludeOnce_AStoryStoredFromItsEmptyDescription_GetsTheTextOfItsContent_WithoutGoingOutAgain(string title, string description)
+    [InlineData("Port reopens", "", "")]
+    [InlineData("", "", "")]
+    [InlineData("Port reopens", "&amp;nbsp;", "\u00a0")]
+    [InlineData("", "&lt;p&gt;&amp;nbsp;&lt;/p&gt;", "\u00a0")]
+    public async Task EditedStoriesIncludeOnce_AStoryAnEarlierVersionStoredFromItsEmptyDescription_GetsTheTextOfItsContent_WithoutGoingOutAgain(string title, string description, string descriptionText)
     {
-        // A version before 2026-11-28 stored such an item as it stores one without content:encoded:
-        // from the description, titled "(untitled)" or by the description when the item has no title.
+        // Before 2026-11-28 such an item was stored as one without content:encoded is (titled
+        // "(untitled)", or by the description, when it has none), and fingerprinted by the description's
+        // text as given, which this version marks as no text.
         var url = server.Set("feed.xml", OneItem("a1", title, description, content: null));
         using var host = await StartAsync([url], new() { ["FeedDigest:Stories:EditedStories"] = "IncludeOnce" });
         var cutoff = await FirstPollAsync(host, expectedNew: 1);
         await ClaimAsHeadlineAsync(host, Assert.Single(await DueAfterAsync(host, 0)), cutoff);
+        await FingerprintAsGivenAsync(descriptionText);
 
         server.Set("feed.xml", OneItem("a1", title, description, "<p>Ships returned to the port on Monday.</p>"));
         await PollAgainAsync(host);
@@ -633,6 +635,21 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task EditedStoriesIncludeOnce_AnItemWithoutText_ItsArticleAddedInContentEncoded_GoesOutOnceMore()
+    {
+        var url = server.Set("feed.xml", OneItem("a1", "Port reopens", "", content: null));
+        using var host = await StartAsync([url], new() { ["FeedDigest:Stories:EditedStories"] = "IncludeOnce" });
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+        await ClaimAsHeadlineAsync(host, Assert.Single(await DueAfterAsync(host, 0)), cutoff);
+
+        server.Set("feed.xml", OneItem("a1", "Port reopens", "", "<p>Ships returned to the port on Monday.</p>"));
+        await PollAgainAsync(host);
+
+        var again = Assert.Single(await DueAfterAsync(host, cutoff));
+        Assert.Equal(("Ships returned to the port on Monday.", 1), (again.Summary, again.Revision));
+    }
+
+    [Fact]
     public async Task AStoryFingerprintedByItsEmptyDescription_StoredWithItsContentsText_GetsTheCurrentFingerprint()
     {
         // Versions of 2026-11-28 from b91438c on stored the content's text but fingerprinted the
@@ -642,13 +659,27 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
         using var host = await StartAsync(url);
         await FirstPollAsync(host, expectedNew: 1);
         var current = await StoredContentHashAsync();
-        var earlier = StoryIdentity.ContentHash("Port reopens", string.Empty) + current[16..];
-        await ExecuteAsync($"UPDATE stories SET content_hash = '{earlier}'");
+        await FingerprintAsGivenAsync(string.Empty);
 
         server.Set("feed.xml", OneItem("a1", "Port reopens", "", "<p>Ships returned to the port on Monday.</p>", channelDescription: "News of the port"));
         await PollAgainAsync(host);
 
         Assert.Equal(current, await StoredContentHashAsync());
+    }
+
+    [Fact]
+    public async Task AnItemKnownByTitleAndDate_StoredFromItsContentsText_FingerprintedByItsEmptyDescription_ANewGuidWithAnotherArticle_IsANewStory()
+    {
+        // Stored from b91438c on: the description's fingerprint alone does not make another article the same.
+        var url = server.Set("feed.xml", OneItem("a1", "Photo of the day", "", "<p>A heron at dawn on the river.</p>", link: null));
+        using var host = await StartAsync(url);
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+        await FingerprintAsGivenAsync(string.Empty);
+
+        server.Set("feed.xml", OneItem("a2", "Photo of the day", "", "<p>A fox in the snow.</p>", link: null));
+
+        Assert.Equal(1, (await PollAgainAsync(host)).NewStories);
+        Assert.Equal(["A fox in the snow."], (await DueAfterAsync(host, cutoff)).Select(story => story.Summary));
     }
 
     [Fact]
@@ -659,10 +690,27 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
         var url = server.Set("feed.xml", OneItem("a1", "Port reopens", "&amp;nbsp;", content: null, link: null));
         using var host = await StartAsync(url);
         var cutoff = await FirstPollAsync(host, expectedNew: 1);
+        await FingerprintAsGivenAsync("\u00a0");
 
         server.Set("feed.xml", OneItem("a2", "Port reopens", "&amp;nbsp;", "<p>Ships returned to the port on Monday.</p>", link: null));
         Assert.Equal(0, (await PollAgainAsync(host)).NewStories);
         Assert.Empty(await DueAfterAsync(host, cutoff));
+    }
+
+    /// <summary>Gives the one stored story the fingerprint of <paramref name="text"/> as the feed gave it, as versions before this one made it, keeping what a reader saw.</summary>
+    private async Task FingerprintAsGivenAsync(string text)
+    {
+        await using var connection = await OpenDatabaseAsync();
+        await using var read = connection.CreateCommand();
+        read.CommandText = "SELECT title, content_hash FROM stories";
+        string title, hash;
+        await using (var reader = await read.ExecuteReaderAsync())
+        {
+            Assert.True(await reader.ReadAsync());
+            (title, hash) = (reader.GetString(0), reader.GetString(1));
+        }
+
+        await ExecuteAsync($"UPDATE stories SET content_hash = '{StoryIdentity.ContentHash(title, text)}{hash[16..]}'");
     }
 
     /// <param name="content">Omitted when null.</param>
