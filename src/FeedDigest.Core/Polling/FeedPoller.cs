@@ -531,15 +531,26 @@ public sealed class FeedPoller(
             // rule, a block that starts recurring across the document, or furniture that changes at
             // every fetch, must not send a story again (StoryIdentity.SameContent).
             ContentHash = StoryIdentity.ContentHash(title, RawText(item), summary),
-            EarlierTextHashes = StoryText.IsFromContent(item) ? EarlierHashes(item, itemTitle, title, description => [description]) : [],
+            EarlierTextHashes = StoryText.IsFromContent(item) ? EarlierHashes(item, itemTitle, title, description => [description])
+                : IsWithoutText(item, out var text) ? [StoryIdentity.ContentHash(title, text)]
+                : [],
             EarlierVisibleHashes = StoryText.IsFromContent(item) ? EarlierHashes(item, itemTitle, title, description => [description, string.Empty]) : [],
         };
+    }
+
+    /// <summary>Whether the item has no text of its own (a headline alone), and its <paramref name="text"/> as given, spaces and all.</summary>
+    private static bool IsWithoutText(ParsedItem item, out string text)
+    {
+        text = HtmlText.Truncate(HtmlText.ToPlainText(StoryText.TextOf(item)), StoryText.MaxSummaryLength);
+        return !StoryText.IsFromContent(item) && string.IsNullOrWhiteSpace(text);
     }
 
     // The text as the feed gives it is marked when it has no text of its own and when it comes from the
     // item's content beside a description without text: no fingerprint made now is then one an earlier
     // version made of such a description (NewStory.EarlierTextHashes), and text added to the content
-    // later (a photo's caption, the article itself) is an edit.
+    // later (a photo's caption, the article itself) is an edit. A headline alone stored by an earlier
+    // version is known by its unmarked fingerprint too: before they had two halves (2026-11-28 00:49),
+    // that half was all a fingerprint had.
     private const string NoTextMark = "no text:\n";
     private const string ContentTextMark = "content:\n";
 
@@ -548,7 +559,7 @@ public sealed class FeedPoller(
     {
         var text = HtmlText.Truncate(HtmlText.ToPlainText(StoryText.TextOf(item)), StoryText.MaxSummaryLength);
         return StoryText.IsFromContent(item) ? ContentTextMark + text
-            : string.IsNullOrWhiteSpace(text) ? NoTextMark + text
+            : IsWithoutText(item, out _) ? NoTextMark + text
             : text;
     }
 

@@ -19,9 +19,10 @@ public sealed record NewStory(
 
     /// <summary>
     /// Fingerprints of the text as the feed gave it (<see cref="StoryIdentity.AsGivenPart"/>) that
-    /// earlier versions stored this story with: an item whose description has no text beside its text
-    /// in content:encoded (or Atom's content) was fingerprinted by the description, and before
-    /// 2026-11-28 (b91438c) also stored from it. Empty for other items.
+    /// earlier versions stored this story with, when this version makes another: an item whose
+    /// description has no text beside its text in content:encoded (or Atom's content) was
+    /// fingerprinted by the description, and before 2026-11-28 (b91438c) also stored from it; an
+    /// item without text (a headline alone) was fingerprinted by its text unmarked. Empty for other items.
     /// </summary>
     public IReadOnlyList<string> EarlierTextHashes { get; init; } = [];
 

@@ -697,20 +697,94 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
         Assert.Empty(await DueAfterAsync(host, cutoff));
     }
 
+    [Theory]
+    [InlineData(false, "", "")]
+    [InlineData(false, "&amp;nbsp;", "\u00a0")]
+    [InlineData(true, "", "")]
+    public async Task EditedStoriesIncludeOnce_AHeadlineAloneAnEarlierVersionFingerprinted_IsNotSentAgain_NorEdited(bool twoHalves, string description, string descriptionText)
+    {
+        // Earlier versions fingerprinted an item without text by its text unmarked, in one half before 2026-11-28 00:49.
+        var url = server.Set("feed.xml", OneItem("a1", "Port reopens", description, content: null));
+        using var host = await StartAsync([url], new() { ["FeedDigest:Stories:EditedStories"] = "IncludeOnce" });
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+        await ClaimAsHeadlineAsync(host, Assert.Single(await DueAfterAsync(host, 0)), cutoff);
+        await FingerprintAsEarlierVersionsDidAsync(descriptionText, twoHalves);
+
+        server.Set("feed.xml", OneItem("a1", "Port reopens", description, content: null, channelDescription: "News of the port"));
+        await PollAgainAsync(host);
+
+        Assert.Empty(await DueAfterAsync(host, cutoff));
+        Assert.Equal(0, Assert.Single(await DueAfterAsync(host, 0)).Revision);
+    }
+
+    [Theory]
+    [InlineData(false, "https://site.example/1")]
+    [InlineData(false, null)]
+    [InlineData(true, null)]
+    public async Task AHeadlineAloneAnEarlierVersionFingerprinted_UnderANewGuid_IsTheSameStory(bool twoHalves, string? link)
+    {
+        var url = server.Set("feed.xml", OneItem("a1", "Port reopens", "", content: null, link: link));
+        using var host = await StartAsync(url);
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+        await FingerprintAsEarlierVersionsDidAsync(string.Empty, twoHalves);
+
+        server.Set("feed.xml", OneItem("a2", "Port reopens", "", content: null, link: link));
+
+        Assert.Equal(0, (await PollAgainAsync(host)).NewStories);
+        Assert.Empty(await DueAfterAsync(host, cutoff));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AHeadlineAloneAnEarlierVersionFingerprinted_TheFeedLeavingTheContentPolicy_IsTheSameStory(bool twoHalves)
+    {
+        var url = server.Set("feed.xml", OneItem("a1", "Port reopens", "", content: null));
+        long cutoff;
+        using (var host = await StartAsync([url], ContentPolicy))
+        {
+            cutoff = await FirstPollAsync(host, expectedNew: 1);
+        }
+
+        await FingerprintAsEarlierVersionsDidAsync(string.Empty, twoHalves);
+        server.Set("feed.xml", OneItem("a1", "Port reopens", "", content: null, channelDescription: "News of the port"));
+        using var changed = await StartAsync([url], new() { ["FeedDigest:Feeds:0:Identity"] = "guid" });
+
+        Assert.Equal(0, (await PollAgainAsync(changed)).NewStories);
+        Assert.Empty(await DueAfterAsync(changed, cutoff));
+    }
+
+    /// <summary>
+    /// Gives the one stored story the fingerprint earlier versions made of <paramref name="text"/> as the
+    /// feed gave it: one half alone (before 2026-11-28 00:49), or that half beside what a reader saw.
+    /// </summary>
+    private async Task FingerprintAsEarlierVersionsDidAsync(string text, bool twoHalves)
+    {
+        if (twoHalves)
+        {
+            await FingerprintAsGivenAsync(text);
+            return;
+        }
+
+        var (title, _) = await StoredTitleAndHashAsync();
+        await ExecuteAsync($"UPDATE stories SET content_hash = '{StoryIdentity.ContentHash(title, text)}'");
+    }
+
     /// <summary>Gives the one stored story the fingerprint of <paramref name="text"/> as the feed gave it, as versions before this one made it, keeping what a reader saw.</summary>
     private async Task FingerprintAsGivenAsync(string text)
+    {
+        var (title, hash) = await StoredTitleAndHashAsync();
+        await ExecuteAsync($"UPDATE stories SET content_hash = '{StoryIdentity.ContentHash(title, text)}{hash[16..]}'");
+    }
+
+    private async Task<(string Title, string Hash)> StoredTitleAndHashAsync()
     {
         await using var connection = await OpenDatabaseAsync();
         await using var read = connection.CreateCommand();
         read.CommandText = "SELECT title, content_hash FROM stories";
-        string title, hash;
-        await using (var reader = await read.ExecuteReaderAsync())
-        {
-            Assert.True(await reader.ReadAsync());
-            (title, hash) = (reader.GetString(0), reader.GetString(1));
-        }
-
-        await ExecuteAsync($"UPDATE stories SET content_hash = '{StoryIdentity.ContentHash(title, text)}{hash[16..]}'");
+        await using var reader = await read.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        return (reader.GetString(0), reader.GetString(1));
     }
 
     /// <param name="content">Omitted when null.</param>
