@@ -535,6 +535,7 @@ public sealed class FeedPoller(
                 : IsWithoutText(item, out var text) ? [StoryIdentity.ContentHash(title, text)]
                 : [],
             EarlierVisibleHashes = StoryText.IsFromContent(item) ? EarlierHashes(item, itemTitle, title, description => [description, string.Empty]) : [],
+            IsWithoutText = IsWithoutText(item, out _),
         };
     }
 

@@ -53,6 +53,12 @@ public sealed record NewStory(
     /// <summary>Whether a stored story fingerprinted <paramref name="storedHash"/> has this story's text: as it is now, or as an earlier version stored it.</summary>
     public bool HasTextOf(string? storedHash) => StoryIdentity.SameContent(storedHash, ContentHash) || StoredEarlierAs(storedHash);
 
+    /// <summary>
+    /// The item has no text of its own: neither its description nor its content says anything (a
+    /// headline alone, or an item whose content:encoded the feed left out this time).
+    /// </summary>
+    public bool IsWithoutText { get; init; }
+
     /// <summary>Stored as already seen, never delivered: an old item on a newly added feed.</summary>
     public bool HeldBack { get; init; }
 

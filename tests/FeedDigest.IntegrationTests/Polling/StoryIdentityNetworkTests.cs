@@ -650,6 +650,25 @@ public sealed class StoryIdentityNetworkTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task EditedStoriesIncludeOnce_AnItemWhoseContentEncodedIsLeftOut_KeepsItsStory_AndIsNotSentAgain()
+    {
+        // A feed may carry content:encoded for its newest items alone, or serve a trimmed copy now and then.
+        var url = server.Set("feed.xml", OneItem("a1", "Port reopens", "", "<p>Ships returned to the port on Monday.</p>"));
+        using var host = await StartAsync([url], new() { ["FeedDigest:Stories:EditedStories"] = "IncludeOnce" });
+        var cutoff = await FirstPollAsync(host, expectedNew: 1);
+        await ClaimAsHeadlineAsync(host, Assert.Single(await DueAfterAsync(host, 0)), cutoff);
+
+        server.Set("feed.xml", OneItem("a1", "Port reopens", "", content: null));
+        await PollAgainAsync(host);
+        server.Set("feed.xml", OneItem("a1", "Port reopens", "", "<p>Ships returned to the port on Monday.</p>"));
+        await PollAgainAsync(host);
+
+        Assert.Empty(await DueAfterAsync(host, cutoff));
+        var story = Assert.Single(await DueAfterAsync(host, 0));
+        Assert.Equal(("Ships returned to the port on Monday.", 0), (story.Summary, story.Revision));
+    }
+
+    [Fact]
     public async Task AStoryFingerprintedByItsEmptyDescription_StoredWithItsContentsText_GetsTheCurrentFingerprint()
     {
         // Versions of 2026-11-28 from b91438c on stored the content's text but fingerprinted the

@@ -687,14 +687,14 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             return (0, null);
         }
 
-        var read = scope.Command("SELECT id, content_hash, revision, seq IS NOT NULL, title FROM stories WHERE id IN (SELECT value FROM json_each($ids))");
+        var read = scope.Command("SELECT id, content_hash, revision, seq IS NOT NULL, title, summary <> '' FROM stories WHERE id IN (SELECT value FROM json_each($ids))");
         SqliteWriteScope.Set(read, "$ids", SqliteJson.Array(knownStories.Select(k => k.StoryId).Distinct()));
-        var stored = new Dictionary<long, (string? Hash, long Revision, bool Due, string Title)>();
+        var stored = new Dictionary<long, (string? Hash, long Revision, bool Due, string Title, bool HasText)>();
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                stored[reader.GetInt64(0)] = (reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2), reader.GetBoolean(3), reader.GetString(4));
+                stored[reader.GetInt64(0)] = (reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2), reader.GetBoolean(3), reader.GetString(4), reader.GetBoolean(5));
             }
         }
 
@@ -702,7 +702,10 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         GuidReuse? guidReused = null;
         foreach (var (storyId, story, byGuidAtNewLink) in knownStories)
         {
-            if (!stored.TryGetValue(storyId, out var state))
+            // An item that comes without the text its story has, under the same title, keeps the story
+            // as it is: a feed may carry content:encoded for its newest items alone, or serve a trimmed
+            // copy now and then, and a headline alone tells nothing of an edit.
+            if (!stored.TryGetValue(storyId, out var state) || (story.IsWithoutText && state.HasText && state.Title == story.Title))
             {
                 continue;
             }
@@ -747,7 +750,7 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             SqliteWriteScope.Set(update, "$revisionStep", sendAgain ? 1 : 0);
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             // The same story may come twice in one document: the second compares with the first.
-            stored[storyId] = (story.ContentHash, state.Revision + (sendAgain ? 1 : 0), state.Due, story.Title);
+            stored[storyId] = (story.ContentHash, state.Revision + (sendAgain ? 1 : 0), state.Due, story.Title, story.Summary.Length > 0);
             edited += isEdit ? 1 : 0;
         }
 
