@@ -536,6 +536,7 @@ public sealed class FeedPoller(
                 : [],
             EarlierVisibleHashes = StoryText.IsFromContent(item) ? EarlierHashes(item, itemTitle, title, description => [description, string.Empty]) : [],
             IsWithoutText = IsWithoutText(item, out _),
+            HasOwnTitle = itemTitle.Length > 0,
         };
     }
 

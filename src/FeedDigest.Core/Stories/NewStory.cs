@@ -59,6 +59,9 @@ public sealed record NewStory(
     /// </summary>
     public bool IsWithoutText { get; init; }
 
+    /// <summary>The item has a title of its own; without one, <see cref="Title"/> is made from its text, or is "(untitled)".</summary>
+    public bool HasOwnTitle { get; init; } = true;
+
     /// <summary>Stored as already seen, never delivered: an old item on a newly added feed.</summary>
     public bool HeldBack { get; init; }
 

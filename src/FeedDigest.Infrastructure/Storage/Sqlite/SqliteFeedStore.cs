@@ -702,10 +702,11 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
         GuidReuse? guidReused = null;
         foreach (var (storyId, story, byGuidAtNewLink) in knownStories)
         {
-            // An item that comes without the text its story has, under the same title, keeps the story
-            // as it is: a feed may carry content:encoded for its newest items alone, or serve a trimmed
-            // copy now and then, and a headline alone tells nothing of an edit.
-            if (!stored.TryGetValue(storyId, out var state) || (story.IsWithoutText && state.HasText && state.Title == story.Title))
+            // An item that comes without the text its story has, under the same title or none (the
+            // story's was made from the text), keeps the story as it is: a feed may carry
+            // content:encoded for its newest items alone, or serve a trimmed copy now and then, and a
+            // headline alone tells nothing of an edit.
+            if (!stored.TryGetValue(storyId, out var state) || (story.IsWithoutText && state.HasText && (state.Title == story.Title || !story.HasOwnTitle)))
             {
                 continue;
             }
