@@ -515,6 +515,10 @@ public sealed class FeedPoller(
     private static NewStory ToStory(string feedId, ParsedItem item, string itemTitle, string itemSummary, IReadOnlyList<string> keys, DateTimeOffset now)
     {
         var (title, summary) = StoryText.Of(itemTitle, itemSummary);
+        // The item's text as the feed gives it, for the fingerprint's half that page furniture does not change.
+        var fromContent = StoryText.IsFromContent(item);
+        var givenText = HtmlText.Truncate(HtmlText.ToPlainText(fromContent ? item.Content : item.Summary ?? item.Content), StoryText.MaxSummaryLength);
+        var withoutText = !fromContent && string.IsNullOrWhiteSpace(givenText);
         return new NewStory(
             feedId,
             keys,
@@ -530,21 +534,14 @@ public sealed class FeedPoller(
             // An edit is a change in what the feed says and in what a reader sees of it: a new furniture
             // rule, a block that starts recurring across the document, or furniture that changes at
             // every fetch, must not send a story again (StoryIdentity.SameContent).
-            ContentHash = StoryIdentity.ContentHash(title, RawText(item), summary),
-            EarlierTextHashes = StoryText.IsFromContent(item) ? EarlierHashes(item, itemTitle, title, description => [description])
-                : IsWithoutText(item, out var text) ? [StoryIdentity.ContentHash(title, text)]
+            ContentHash = StoryIdentity.ContentHash(title, (fromContent ? ContentTextMark : withoutText ? NoTextMark : string.Empty) + givenText, summary),
+            EarlierTextHashes = fromContent ? EarlierHashes(item, itemTitle, title, description => [description])
+                : withoutText ? [StoryIdentity.ContentHash(title, givenText)]
                 : [],
-            EarlierVisibleHashes = StoryText.IsFromContent(item) ? EarlierHashes(item, itemTitle, title, description => [description, string.Empty]) : [],
-            IsWithoutText = IsWithoutText(item, out _),
+            EarlierVisibleHashes = fromContent ? EarlierHashes(item, itemTitle, title, description => [description, string.Empty]) : [],
+            IsWithoutText = withoutText,
             HasOwnTitle = itemTitle.Length > 0,
         };
-    }
-
-    /// <summary>Whether the item has no text of its own (a headline alone), and its <paramref name="text"/> as given, spaces and all.</summary>
-    private static bool IsWithoutText(ParsedItem item, out string text)
-    {
-        text = HtmlText.Truncate(HtmlText.ToPlainText(StoryText.TextOf(item)), StoryText.MaxSummaryLength);
-        return !StoryText.IsFromContent(item) && string.IsNullOrWhiteSpace(text);
     }
 
     // The text as the feed gives it is marked when it has no text of its own and when it comes from the
@@ -555,15 +552,6 @@ public sealed class FeedPoller(
     // that half was all a fingerprint had.
     private const string NoTextMark = "no text:\n";
     private const string ContentTextMark = "content:\n";
-
-    /// <summary>The item's text as the feed gives it, for the fingerprint's half that page furniture does not change.</summary>
-    private static string RawText(ParsedItem item)
-    {
-        var text = HtmlText.Truncate(HtmlText.ToPlainText(StoryText.TextOf(item)), StoryText.MaxSummaryLength);
-        return StoryText.IsFromContent(item) ? ContentTextMark + text
-            : IsWithoutText(item, out _) ? NoTextMark + text
-            : text;
-    }
 
     /// <summary>
     /// The fingerprints, of each of <paramref name="texts"/> made of the description as given, with
