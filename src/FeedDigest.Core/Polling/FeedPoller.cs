@@ -515,10 +515,14 @@ public sealed class FeedPoller(
     private static NewStory ToStory(string feedId, ParsedItem item, string itemTitle, string itemSummary, IReadOnlyList<string> keys, DateTimeOffset now)
     {
         var (title, summary) = StoryText.Of(itemTitle, itemSummary);
-        // The item's text as the feed gives it, for the fingerprint's half that page furniture does not change.
+        // The item's text as the feed gives it (StoryText.TextOf, whose choice is made here once), for
+        // the fingerprint's half that page furniture does not change.
         var fromContent = StoryText.IsFromContent(item);
         var givenText = HtmlText.Truncate(HtmlText.ToPlainText(fromContent ? item.Content : item.Summary ?? item.Content), StoryText.MaxSummaryLength);
         var withoutText = !fromContent && string.IsNullOrWhiteSpace(givenText);
+        var (earlierTextHashes, earlierVisibleHashes) = fromContent ? EarlierHashes(item.Summary, itemTitle, title)
+            : withoutText ? ([StoryIdentity.ContentHash(title, givenText)], [])
+            : ([], []);
         return new NewStory(
             feedId,
             keys,
@@ -535,10 +539,8 @@ public sealed class FeedPoller(
             // rule, a block that starts recurring across the document, or furniture that changes at
             // every fetch, must not send a story again (StoryIdentity.SameContent).
             ContentHash = StoryIdentity.ContentHash(title, (fromContent ? ContentTextMark : withoutText ? NoTextMark : string.Empty) + givenText, summary),
-            EarlierTextHashes = fromContent ? EarlierHashes(item, itemTitle, title, description => [description])
-                : withoutText ? [StoryIdentity.ContentHash(title, givenText)]
-                : [],
-            EarlierVisibleHashes = fromContent ? EarlierHashes(item, itemTitle, title, description => [description, string.Empty]) : [],
+            EarlierTextHashes = earlierTextHashes,
+            EarlierVisibleHashes = earlierVisibleHashes,
             IsWithoutText = withoutText,
             HasOwnTitle = itemTitle.Length > 0,
         };
@@ -554,19 +556,19 @@ public sealed class FeedPoller(
     private const string ContentTextMark = "content:\n";
 
     /// <summary>
-    /// The fingerprints, of each of <paramref name="texts"/> made of the description as given, with
-    /// the titles earlier versions gave an item whose text is in its content beside a description
-    /// without text: the title as it is made now, or, for an item without one, made from the
-    /// description, or "(untitled)" when page furniture was all the description had.
+    /// The fingerprints earlier versions gave an item whose text is in its content beside a
+    /// <paramref name="description"/> without text: of the description as given (the text half), and
+    /// of it or of nothing, as page furniture left it (the visible half); with the title as it is made
+    /// now or, for an item without one, made from the description, or "(untitled)" when page furniture
+    /// was all the description had.
     /// </summary>
-    private static List<string> EarlierHashes(ParsedItem item, string itemTitle, string title, Func<string, string[]> texts)
+    private static (List<string> Text, List<string> Visible) EarlierHashes(string? description, string itemTitle, string title)
     {
-        var description = HtmlText.Truncate(HtmlText.ToPlainText(item.Summary), StoryText.MaxSummaryLength);
-        string[] titles = itemTitle.Length > 0 ? [title] : [title, StoryText.Of(itemTitle, description).Title, StoryText.Untitled];
-        return titles.Distinct(StringComparer.Ordinal)
-            .SelectMany(earlierTitle => texts(description).Select(text => StoryIdentity.ContentHash(earlierTitle, text)))
-            .Distinct(StringComparer.Ordinal)
-            .ToList();
+        var text = HtmlText.Truncate(HtmlText.ToPlainText(description), StoryText.MaxSummaryLength);
+        var titles = (itemTitle.Length > 0 ? [title] : new[] { title, StoryText.Of(itemTitle, text).Title, StoryText.Untitled }).Distinct(StringComparer.Ordinal).ToList();
+        return (
+            titles.Select(earlierTitle => StoryIdentity.ContentHash(earlierTitle, text)).ToList(),
+            titles.SelectMany(earlierTitle => new[] { StoryIdentity.ContentHash(earlierTitle, text), StoryIdentity.ContentHash(earlierTitle, string.Empty) }).Distinct(StringComparer.Ordinal).ToList());
     }
 
     /// <summary>A notice sent whose record failed: the AlertSent it set, which notice, and the failing spell it was about (null for a recovery).</summary>

@@ -220,25 +220,28 @@ public static partial class StoryIdentity
         return storedAsGiven.Span.SequenceEqual(freshAsGiven.Span) || (storedVisible.Length > 0 && storedVisible.Span.SequenceEqual(freshVisible.Span));
 
         static (ReadOnlyMemory<char> AsGiven, ReadOnlyMemory<char> Visible) Split(string hash) =>
-            hash.Length == 33 && hash[16] == ':' ? (hash.AsMemory(0, 16), hash.AsMemory(17)) : (hash.AsMemory(), ReadOnlyMemory<char>.Empty);
+            HasTwoHalves(hash) ? (hash.AsMemory(0, 16), hash.AsMemory(17)) : (hash.AsMemory(), ReadOnlyMemory<char>.Empty);
     }
 
     /// <summary>The fingerprint of the text as the feed gave it, of a fingerprint <see cref="ContentHash(string, string, string)"/> made (or of one made before it had two halves).</summary>
     public static string AsGivenPart(string hash)
     {
         ArgumentNullException.ThrowIfNull(hash);
-        return hash.Length == 33 && hash[16] == ':' ? hash[..16] : hash;
+        return HasTwoHalves(hash) ? hash[..16] : hash;
     }
 
     /// <summary>The fingerprint of the text as a reader sees it, of a fingerprint <see cref="ContentHash(string, string, string)"/> made; null for one made before it had two halves.</summary>
     public static string? VisiblePart(string hash)
     {
         ArgumentNullException.ThrowIfNull(hash);
-        return hash.Length == 33 && hash[16] == ':' ? hash[17..] : null;
+        return HasTwoHalves(hash) ? hash[17..] : null;
     }
 
     /// <summary>Whether <paramref name="storedHash"/> was made by <see cref="ContentHash(string, string)"/> as it is now, alone or with the visible text's (SHA-256 made 32 digits), so comparing them can tell an edit.</summary>
-    public static bool IsCurrentContentHash(string storedHash) => storedHash.Length == 16 || (storedHash.Length == 33 && storedHash[16] == ':');
+    public static bool IsCurrentContentHash(string storedHash) => storedHash.Length == 16 || HasTwoHalves(storedHash);
+
+    /// <summary>Whether <paramref name="hash"/> is "raw:visible", as <see cref="ContentHash(string, string, string)"/> makes it.</summary>
+    private static bool HasTwoHalves(string hash) => hash.Length == 33 && hash[16] == ':';
 
     private static ulong Hash64(string text, long seed)
     {

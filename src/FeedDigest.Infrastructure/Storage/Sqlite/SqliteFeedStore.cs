@@ -712,11 +712,11 @@ internal sealed class SqliteFeedStore(SqliteConnectionFactory connections) : IFe
             }
 
             // Stored by an earlier version from the item's empty description (its title may have been
-            // "(untitled)" then): no edit, and no other article under its GUID. Its fingerprint is
-            // brought up to date even when its text is the same, so that a change in page furniture
-            // alone is not taken for an edit later.
+            // "(untitled)" then): no edit, and no other article under its GUID. Its fingerprint (never
+            // the current one) is brought up to date even when its text is the same, so that a change
+            // in page furniture alone is not taken for an edit later.
             var storedEarlier = story.StoredEarlierAs(state.Hash);
-            if (StoryIdentity.SameContent(state.Hash, story.ContentHash) && !(storedEarlier && state.Hash != story.ContentHash))
+            if (StoryIdentity.SameContent(state.Hash, story.ContentHash) && !storedEarlier)
             {
                 continue;
             }
